@@ -1,0 +1,46 @@
+# Arbeidsbro — all set-up is in these targets: `make run` and `make test` on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint format install migrate clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/arbeidsbro db upgrade
+
+run: install
+	$(BIN)/arbeidsbro db upgrade
+	$(BIN)/arbeidsbro reference import --if-empty
+	$(BIN)/arbeidsbro demo-data --if-empty
+	$(BIN)/arbeidsbro serve --host 127.0.0.1 --port 8000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/arbeidsbro match bench --openings ../shared/bench/dev/openings.jsonl \
+		--candidates ../shared/bench/dev/candidates.jsonl --qrels ../shared/bench/dev/qrels.jsonl \
+		--out var/bench-dev-ranks.jsonl
+	$(BIN)/python benchmarks/bench_matching.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm

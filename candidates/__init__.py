@@ -1,0 +1,1 @@
+"""Candidates: profile from CV and jobbprofil, situation, capacity, needs and consent."""

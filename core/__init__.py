@@ -1,0 +1,1 @@
+"""Shared foundation: settings, database, accounts, security, audit. Imports nothing else of ours."""

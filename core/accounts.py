@@ -1,0 +1,341 @@
+"""Offices, users, login sessions and API tokens: the rules of who may sign in, and for how long."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
+from core.models import ROLES, ApiToken, LoginThrottle, Office, User, UserSession, utcnow
+from core.security import (
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_hash,
+    verify_password,
+)
+from core.settings import Settings, get_settings
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOGIN_FAILED_MESSAGE = "Feil e-post eller passord, eller kontoen er midlertidig sperret. Prøv igjen senere."
+
+
+# --- offices -------------------------------------------------------------------------------------------
+
+
+def create_office(session: Session, *, number: str, name: str, municipalities: Sequence[str] = ()) -> Office:
+    number = (number or "").strip()
+    if not (number.isdigit() and len(number) == 4):
+        raise ValidationFailed("Enhetsnummeret må være fire sifre.", field="number")
+    if not (name or "").strip():
+        raise ValidationFailed("Kontoret må ha et navn.", field="name")
+    codes = [c.strip() for c in municipalities if c.strip()]
+    for c in codes:
+        if not (c.isdigit() and len(c) == 4):
+            raise ValidationFailed(f"Kommunenummer må være fire sifre: {c!r}.", field="municipalities")
+    if session.scalar(select(Office).where(Office.number == number)):
+        raise Conflict(f"Kontoret {number} finnes allerede.", field="number")
+    office = Office(number=number, name=name.strip(), municipalities=codes)
+    session.add(office)
+    session.flush()
+    return office
+
+
+def get_office_by_number(session: Session, number: str) -> Office:
+    office = session.scalar(select(Office).where(Office.number == (number or "").strip()))
+    if office is None:
+        raise NotFound(f"Fant ikke NAV-kontor {number}.")
+    return office
+
+
+def list_offices(session: Session) -> Sequence[Office]:
+    return session.scalars(select(Office).order_by(Office.number)).all()
+
+
+# --- users ---------------------------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    office: Office | None = None,
+) -> User:
+    """Employer users are bound to employers by the employers service, not here (core knows no employers)."""
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email):
+        raise ValidationFailed("Ugyldig e-postadresse.", field="email")
+    if not (name or "").strip():
+        raise ValidationFailed("Navn må fylles ut.", field="name")
+    if role not in ROLES:
+        raise ValidationFailed(f"Ukjent rolle {role!r}; gyldige er {', '.join(ROLES)}.", field="role")
+    if role in ("markedskontakt", "jobbspesialist") and office is None:
+        raise ValidationFailed("Ansatte må høre til et NAV-kontor (--office).", field="office")
+    if role == "arbeidsgiver" and office is not None:
+        raise ValidationFailed("En arbeidsgiverbruker hører ikke til et NAV-kontor.", field="office")
+    check_password_policy(password, email=email)
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(f"Det finnes allerede en bruker med e-post {email}.", field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        office_id=office.id if office else None,
+        office=office,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"Fant ingen bruker med e-post {normalise_email(email)}.")
+    return user
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.role, User.email)).all()
+
+
+def set_active(session: Session, *, actor: User, user: User, active: bool) -> None:
+    if actor.role != "admin":
+        raise Forbidden()
+    user.is_active = active
+    if not active:
+        end_all_sessions(session, user=user)
+        revoke_all_tokens(session, user=user)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="user",
+        subject_id=user.id,
+        purpose="aktivert" if active else "deaktivert",
+    )
+
+
+def change_password(
+    session: Session, *, user: User, current: str, new: str, keep_session_id: int | None
+) -> None:
+    """Other sessions end when the password changes: a stolen session should not outlive the change."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed("Nåværende passord er feil.", field="current_password")
+    check_password_policy(new, email=user.email, field="new_password")
+    if verify_password(user.password_hash, new):
+        raise ValidationFailed("Det nye passordet må være forskjellig fra det gamle.", field="new_password")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    end_all_sessions(session, user=user, except_id=keep_session_id)
+
+
+# --- login throttling ----------------------------------------------------------------------------------
+
+
+def _throttle_keys(email: str, ip: str | None) -> list[str]:
+    keys = [f"email:{normalise_email(email)}"]
+    if ip:
+        keys.append(f"ip:{ip}")
+    return keys
+
+
+def _is_locked(session: Session, keys: list[str], now: dt.datetime) -> bool:
+    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
+    return any(r.locked_until and r.locked_until > now for r in rows)
+
+
+def _register_failure(session: Session, keys: list[str], now: dt.datetime, settings: Settings) -> int:
+    worst = 0
+    for key in keys:
+        row = session.get(LoginThrottle, key)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0)
+            session.add(row)
+        row.failures += 1
+        row.last_failure_at = now
+        # The IP key tolerates more failures: a whole office may share one address.
+        limit = settings.login_max_failures * (4 if key.startswith("ip:") else 1)
+        if row.failures >= limit:
+            row.locked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
+        worst = max(worst, row.failures)
+    session.flush()
+    return worst
+
+
+def _clear_failures(session: Session, email: str) -> None:
+    row = session.get(LoginThrottle, f"email:{normalise_email(email)}")
+    if row is not None:
+        session.delete(row)
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    ip: str | None = None,
+    settings: Settings | None = None,
+    slow_down: bool = True,
+) -> User:
+    """The same message whether the user is unknown, the password wrong or the account locked."""
+    settings = settings or get_settings()
+    now = utcnow()
+    keys = _throttle_keys(email, ip)
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if _is_locked(session, keys, now) or not password_ok or user is None or not user.is_active:
+        failures = _register_failure(session, keys, now, settings)
+        audit.security_event(
+            session,
+            event_name="login_failed",
+            email=normalise_email(email)[:254],
+            ip=ip,
+            path="/login",
+            detail=f"forsøk {failures}",
+        )
+        if slow_down and failures > 2:
+            time.sleep(min(0.25 * (failures - 2), 2.0))
+        raise AuthenticationFailed(LOGIN_FAILED_MESSAGE)
+    _clear_failures(session, email)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    return user
+
+
+# --- sessions ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionInfo:
+    user: User
+    session: UserSession
+
+
+def start_session(
+    session: Session, *, user: User, ip: str | None, user_agent: str | None, settings: Settings | None = None
+) -> str:
+    """A fresh random id at every login (never reuse a pre-login id); returns the cookie value."""
+    settings = settings or get_settings()
+    token = new_token()
+    now = utcnow()
+    session.add(
+        UserSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + dt.timedelta(hours=settings.session_absolute_hours),
+            ip=ip,
+            user_agent=(user_agent or "")[:300],
+        )
+    )
+    session.flush()
+    return token
+
+
+def resolve_session(
+    session: Session, token: str | None, settings: Settings | None = None
+) -> SessionInfo | None:
+    """Idle (30 min) and absolute (12 h) limits are checked here, on every request."""
+    if not token:
+        return None
+    settings = settings or get_settings()
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    now = utcnow()
+    if row is None or row.ended_at is not None:
+        return None
+    idle_limit = row.last_seen_at + dt.timedelta(minutes=settings.session_idle_minutes)
+    if now >= row.expires_at or now >= idle_limit:
+        row.ended_at = now
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        row.ended_at = now
+        return None
+    if (now - row.last_seen_at).total_seconds() > 30:
+        row.last_seen_at = now
+    return SessionInfo(user=user, session=row)
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if not token:
+        return
+    session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_all_sessions(session: Session, *, user: User, except_id: int | None = None) -> None:
+    stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if except_id is not None:
+        stmt = stmt.where(UserSession.id != except_id)
+    session.execute(stmt.values(ended_at=utcnow()))
+
+
+# --- API tokens ----------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "abt_"
+
+
+def issue_token(session: Session, *, user: User, name: str = "") -> str:
+    if not user.is_active:
+        raise ValidationFailed("Brukeren er deaktivert.", field="email")
+    token = TOKEN_PREFIX + new_token()
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), prefix=token[:10], name=name))
+    session.flush()
+    return token
+
+
+def resolve_token(session: Session, token: str | None) -> User | None:
+    if not token:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        row.last_used_at = now
+    return user
+
+
+def list_tokens(session: Session, *, user: User) -> Sequence[ApiToken]:
+    return session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
+
+
+def revoke_token(session: Session, *, actor: User, token_id: int) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != actor.id and actor.role != "admin"):
+        raise NotFound("Fant ikke nøkkelen.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def revoke_all_tokens(session: Session, *, user: User) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -1,0 +1,231 @@
+"""Reference data (STYRK-08, municipalities, postal codes) and its loaders for the public formats.
+
+The product never reads ../shared at run time: `arbeidsbro reference import` loads files given to it,
+from ARBEIDSBRO_DATA, or from the small subset the project ships in core/refdata/."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Float, Integer, String, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.errors import ValidationFailed
+from core.models import Base
+
+BUILTIN_DIR = Path(__file__).with_name("refdata")
+
+
+class StyrkCode(Base):
+    __tablename__ = "ref_styrk08"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(String(4))
+    level: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class Municipality(Base):
+    __tablename__ = "ref_municipalities"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    county_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+class PostalCode(Base):
+    __tablename__ = "ref_postal_codes"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    place: Mapped[str] = mapped_column(String(200))
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    category: Mapped[str | None] = mapped_column(String(1))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class ReferenceFiles:
+    styrk: Path | None = None
+    municipalities: Path | None = None
+    postal_codes: Path | None = None
+    geo: Path | None = None
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> ReferenceFiles:
+        """Accepts the layout of shared/data (klass/, nav/, geonames/) or the same files side by side."""
+
+        def find(*names: str) -> Path | None:
+            for name in names:
+                for candidate in (folder / name, folder / Path(name).name):
+                    if candidate.is_file():
+                        return candidate
+            return None
+
+        return cls(
+            styrk=find("klass/styrk08.json", "styrk08_subset.json"),
+            municipalities=find("klass/kommuner2014.json", "kommuner_subset.json"),
+            postal_codes=find("nav/postal_codes_no.tsv", "postal_codes_subset.tsv"),
+            geo=find("geonames/zipcodes.no.csv", "zipcodes_subset.csv"),
+        )
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ValidationFailed(f"Fant ikke filen {path}.", field=str(path)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationFailed(f"{path} er ikke gyldig JSON: {exc}", field=str(path)) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("classificationItems"), list):
+        raise ValidationFailed(
+            f"{path}: mangler classificationItems (SSB Klass-format).", field="classificationItems"
+        )
+    return data
+
+
+def parse_klass(path: Path) -> Iterator[dict]:
+    """Items of an SSB Klass version document: code, parentCode, level, name."""
+    for i, item in enumerate(_read_json(path)["classificationItems"]):
+        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+            raise ValidationFailed(
+                f"{path}: classificationItems[{i}] mangler code eller name.",
+                field=f"classificationItems[{i}]",
+            )
+        yield {
+            "code": str(item["code"]).strip(),
+            "parent_code": (str(item["parentCode"]).strip() if item.get("parentCode") else None),
+            "level": int(item.get("level") or 1),
+            "name": str(item["name"]).strip(),
+        }
+
+
+def parse_postal_tsv(path: Path) -> Iterator[dict]:
+    """NAV's postal code register: postnummer, poststed, kommunenummer, kommune, category (no header)."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except FileNotFoundError as exc:
+        raise ValidationFailed(f"Fant ikke filen {path}.", field=str(path)) from exc
+    with handle:
+        for lineno, row in enumerate(csv.reader(handle, delimiter="\t"), start=1):
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) < 4 or not (row[0].isdigit() and len(row[0]) == 4 and row[2].isdigit()):
+                raise ValidationFailed(
+                    f"{path}, linje {lineno}: forventet postnummer, poststed, kommunenummer, kommune, kategori.",
+                    field=f"linje {lineno}",
+                )
+            yield {
+                "code": row[0],
+                "place": row[1].strip().title(),
+                "municipality_code": row[2].zfill(4),
+                "municipality_name": row[3].strip().title(),
+                "category": (row[4].strip()[:1] if len(row) > 4 else None) or None,
+            }
+
+
+def parse_geonames_csv(path: Path) -> Iterator[dict]:
+    """GeoNames postal codes with coordinates (header row; zipcode, latitude, longitude)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                yield {
+                    "code": row["zipcode"],
+                    "latitude": float(row["latitude"]),
+                    "longitude": float(row["longitude"]),
+                }
+            except (KeyError, ValueError) as exc:
+                raise ValidationFailed(f"{path}: ugyldig rad {row!r}", field="zipcode") from exc
+
+
+def _upsert(session: Session, model: type[Base], rows: Iterable[dict], key: str = "code") -> int:
+    existing = {getattr(o, key): o for o in session.scalars(select(model))}
+    count = 0
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            obj = model(**row)
+            session.add(obj)
+            existing[row[key]] = obj
+        else:
+            for k, v in row.items():
+                setattr(obj, k, v)
+        count += 1
+    session.flush()
+    return count
+
+
+def import_reference(session: Session, files: ReferenceFiles) -> dict[str, int]:
+    """Idempotent: a second import updates rows in place. The caller's transaction makes it all-or-nothing."""
+    result = {"styrk": 0, "municipalities": 0, "postal_codes": 0}
+    if files.styrk:
+        rows = [r for r in parse_klass(files.styrk) if len(r["code"]) <= 4]
+        result["styrk"] = _upsert(session, StyrkCode, rows)
+    municipalities: dict[str, dict] = {}
+    if files.municipalities:
+        for r in parse_klass(files.municipalities):
+            municipalities[r["code"].zfill(4)] = {
+                "code": r["code"].zfill(4),
+                "name": r["name"],
+                "county_code": r["code"].zfill(4)[:2],
+            }
+    postal_rows: list[dict] = []
+    if files.postal_codes:
+        for r in parse_postal_tsv(files.postal_codes):
+            code = r.pop("municipality_code")
+            name = r.pop("municipality_name")
+            # The postal register carries today's codes; they win over older Klass names for the same code.
+            municipalities[code] = {"code": code, "name": name, "county_code": code[:2]}
+            postal_rows.append({**r, "municipality_code": code})
+    if files.geo and postal_rows:
+        coords = {g["code"]: g for g in parse_geonames_csv(files.geo)}
+        for r in postal_rows:
+            g = coords.get(r["code"])
+            r["latitude"] = g["latitude"] if g else None
+            r["longitude"] = g["longitude"] if g else None
+    if municipalities:
+        result["municipalities"] = _upsert(session, Municipality, municipalities.values())
+    if postal_rows:
+        result["postal_codes"] = _upsert(session, PostalCode, postal_rows)
+    return result
+
+
+def default_files(data_dir: Path | None) -> ReferenceFiles:
+    return ReferenceFiles.from_folder(data_dir if data_dir else BUILTIN_DIR)
+
+
+def is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count()).select_from(StyrkCode))
+
+
+def styrk_names(session: Session, level: int | None = 4) -> dict[str, str]:
+    stmt = select(StyrkCode.code, StyrkCode.name)
+    if level is not None:
+        stmt = stmt.where(StyrkCode.level == level)
+    return dict(session.execute(stmt).tuples().all())
+
+
+def postal_code(session: Session, code: str) -> PostalCode | None:
+    return session.get(PostalCode, code)
+
+
+def municipality_name(session: Session, code: str | None) -> str | None:
+    if not code:
+        return None
+    m = session.get(Municipality, code)
+    return m.name if m else None
+
+
+def municipality_for_postal_code(session: Session, code: str, *, field: str = "postal_code") -> PostalCode:
+    """Postal code → municipality, with a message that names the field when the code is unknown."""
+    code = (code or "").strip()
+    if not (code.isdigit() and len(code) == 4):
+        raise ValidationFailed("Postnummer må være fire sifre.", field=field)
+    pc = session.get(PostalCode, code)
+    if pc is None:
+        raise ValidationFailed(f"Ukjent postnummer {code}.", field=field)
+    return pc

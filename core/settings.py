@@ -1,0 +1,64 @@
+"""Settings read from the environment (names as in the operator contract)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All configuration in one place, so tests can build an app with their own values."""
+
+    model_config = SettingsConfigDict(env_prefix="ARBEIDSBRO_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/arbeidsbro.db",
+        validation_alias=AliasChoices("DATABASE_URL", "ARBEIDSBRO_DATABASE_URL"),
+    )
+    secret_key: str | None = None
+    data: Path | None = None
+    var_dir: Path = PROJECT_ROOT / "var"
+    smtp_url: str | None = None
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    environment: str = "production"
+    # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
+    grunnbelop: int = 130160
+    inntektsgrense_ufore: int = 52080
+
+    def resolved_database_url(self) -> str:
+        """Relative SQLite paths are taken from the project root, so the CLI works from any folder."""
+        url = self.database_url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith("sqlite:////") and ":memory:" not in url:
+            rel = url[len(prefix) :]
+            path = (PROJECT_ROOT / rel).resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return prefix + str(path)
+        return url
+
+    def resolved_secret_key(self) -> str:
+        """Generated once into var/secret_key, so restarts keep sessions and CSRF tokens valid."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Employers: registry, contact log, praksisplasser and openings."""

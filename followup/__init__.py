@@ -1,0 +1,1 @@
+"""Follow-up: placements, Supported Employment phases, IPS follow-along, outcomes and fidelity."""

@@ -1,0 +1,92 @@
+"""Small factory functions per domain: real rows through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from candidates import service as candidates_service
+from candidates.models import Candidate
+from core import accounts
+from core.models import Office, User
+from employers import orgnr as orgnr_rules
+from employers import service as employers_service
+from employers.models import Employer
+
+PASSWORD = "korrekt-hest-batteri-stift"
+_seq = itertools.count(1)
+
+
+def make_office(db: Session, number: str | None = None, name: str | None = None,
+                municipalities: tuple[str, ...] = ("3407",)) -> Office:
+    n = next(_seq)
+    return accounts.create_office(db, number=number or f"{9000 + n % 999:04d}", name=name or f"NAV Test {n}",
+                                  municipalities=municipalities)
+
+
+def make_user(db: Session, role: str = "jobbspesialist", office: Office | None = None,
+              employer: Employer | None = None, email: str | None = None, password: str = PASSWORD) -> User:
+    n = next(_seq)
+    if role in ("markedskontakt", "jobbspesialist") and office is None:
+        office = make_office(db)
+    user = accounts.create_user(db, email=email or f"{role}{n}@test.no", name=f"Test {role} {n}", role=role,
+                                password=password, office=office)
+    if employer is not None:
+        employers_service.bind_user(db, user=user, employer=employer)
+    db.flush()
+    return user
+
+
+def valid_orgnr(seed: int | None = None) -> str:
+    base = 91_000_000 + (seed if seed is not None else next(_seq) * 7919) % 8_999_999
+    while True:
+        number = orgnr_rules.complete(str(base))
+        if number:
+            return number
+        base += 1
+
+
+def make_employer(db: Session, name: str | None = None, municipality_code: str = "3407",
+                  actor: User | None = None) -> Employer:
+    n = next(_seq)
+    return employers_service.create_employer(db, actor=actor, orgnr=valid_orgnr(n), name=name or f"Testbedrift {n} AS",
+                                             municipality_code=municipality_code)
+
+
+def make_candidate(db: Session, office: Office, actor: User | None = None, **kw: object) -> Candidate:
+    n = next(_seq)
+    data = {"first_name": f"Kari{n}", "last_name": "Nordmann", "birth_date": dt.date(1990, 5, 17),
+            "municipality_code": "3407"}
+    data.update(kw)
+    return candidates_service.create_candidate(db, actor=actor, office=office, **data)  # type: ignore[arg-type]
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(client: TestClient, path: str = "/login") -> str:
+    page = client.get(path)
+    match = CSRF_RE.search(page.text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: TestClient, user: User, password: str = PASSWORD) -> None:
+    token = csrf_from(client)
+    r = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token, "next": "/"})
+    assert r.status_code == 303, r.text
+
+
+def post_form(client: TestClient, path: str, data: dict, page: str = "/") -> object:
+    """Posts a form the way a browser does: with the CSRF token the page gave it."""
+    return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
+
+
+def api_headers(db: Session, user: User) -> dict[str, str]:
+    token = accounts.issue_token(db, user=user, name="test")
+    db.flush()
+    return {"Authorization": f"Bearer {token}"}

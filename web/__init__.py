@@ -1,0 +1,1 @@
+"""HTTP: pages, JSON API, auth dependencies, templates, static files and the CLI."""

@@ -1,0 +1,56 @@
+"""Who am I, offices, and the audit log for admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Query
+
+from core import accounts, audit
+from employers import service as employers_service
+from web.api import api_router_for
+from web.api.schemas import AuditEntryOut, OfficeOut, UserOut
+from web.deps import ApiAdminUser, ApiUser, SessionDep
+
+router = api_router_for(tags=["konto"])
+
+
+@router.get("/me", response_model=UserOut, summary="Innlogget bruker")
+def me(session: SessionDep, user: ApiUser) -> UserOut:
+    out = UserOut.model_validate(user)
+    if user.role == "arbeidsgiver":
+        out.employer_ids = employers_service.employer_ids_for(session, user)
+    return out
+
+
+@router.get("/offices", response_model=list[OfficeOut], summary="NAV-kontorer")
+def offices(session: SessionDep, user: ApiUser) -> list[OfficeOut]:
+    return [OfficeOut.model_validate(o) for o in accounts.list_offices(session)]
+
+
+@router.get(
+    "/audit", response_model=list[AuditEntryOut], summary="Søk i revisjonsloggen (admin)", tags=["revisjon"]
+)
+def audit_search(
+    session: SessionDep,
+    user: ApiAdminUser,
+    actor: Annotated[str | None, Query(max_length=254)] = None,
+    action: Annotated[str | None, Query(max_length=10)] = None,
+    subject_type: Annotated[str | None, Query(max_length=40)] = None,
+    subject_id: Annotated[str | None, Query(max_length=64)] = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[AuditEntryOut]:
+    entries = audit.search(
+        session,
+        actor_email=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+    )
+    return [AuditEntryOut.model_validate(e) for e in entries]

@@ -1,0 +1,263 @@
+"""The FastAPI application: pages (server-rendered, no JavaScript needed) and the JSON API under /api/v1."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.db import make_engine
+from core.errors import DomainError, ValidationFailed
+from core.settings import Settings, get_settings
+from web import registry  # noqa: F401  (all models mapped before the first query)
+from web.deps import (
+    CSRF_COOKIE,
+    ApiAuthRequired,
+    CsrfFailed,
+    LoginRequired,
+    RoleRequired,
+    client_ip,
+)
+from web.templating import FLASH_COOKIE, render
+
+log = logging.getLogger("arbeidsbro")
+STATIC_DIR = Path(__file__).with_name("static")
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+        b"object-src 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Adds security headers, no-store on everything but static files, and the CSRF/flash cookies."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        https = scope.get("scheme") == "https"
+        state: dict[str, Any] = scope.setdefault("state", {})
+        cookies = _cookie_names(scope)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                headers.extend(SECURITY_HEADERS)
+                if path.startswith("/static/"):
+                    headers.append((b"cache-control", b"public, max-age=3600"))
+                else:
+                    headers.append((b"cache-control", b"no-store"))
+                if https:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                token = state.get("csrf_token")
+                if token and CSRF_COOKIE not in cookies:
+                    headers.append((b"set-cookie", _cookie(CSRF_COOKIE, token, https, "strict").encode()))
+                if state.get("clear_flash") and not state.get("flash_out"):
+                    headers.append((b"set-cookie", f"{FLASH_COOKIE}=; Path=/; Max-Age=0".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+def _cookie_names(scope: Scope) -> set[str]:
+    for k, v in scope.get("headers", []):
+        if k == b"cookie":
+            return {part.split("=", 1)[0].strip() for part in v.decode("latin-1").split(";")}
+    return set()
+
+
+def _cookie(name: str, value: str, secure: bool, samesite: str) -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", f"SameSite={samesite.capitalize()}"]
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
+        status_code=status,
+    )
+
+
+ERROR_TITLES = {
+    400: "Ugyldig forespørsel",
+    401: "Du må logge inn",
+    403: "Ingen tilgang",
+    404: "Fant ikke siden",
+    405: "Ikke tillatt",
+    409: "Konflikt",
+    413: "For stor fil",
+    422: "Ugyldige opplysninger",
+    500: "Noe gikk galt",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(ApiAuthRequired)
+    async def _api_auth(request: Request, exc: ApiAuthRequired) -> Response:
+        return JSONResponse(
+            {"detail": "Mangler gyldig API-nøkkel (Authorization: Bearer …)."},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(RoleRequired)
+    async def _role(request: Request, exc: RoleRequired) -> Response:
+        _log_refusal(request, "role_refused")
+        if _is_api(request):
+            return JSONResponse({"detail": "Rollen din har ikke tilgang til dette."}, status_code=403)
+        return _error_page(request, 403, ERROR_TITLES[403], "Rollen din har ikke tilgang til denne siden.")
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        _log_refusal(request, "csrf_failed")
+        return _error_page(
+            request,
+            403,
+            "Skjemaet kunne ikke sendes",
+            "Sikkerhetsnøkkelen i skjemaet manglet eller var utløpt. Gå tilbake, last siden på nytt og prøv igjen.",
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if _is_api(request):
+            if isinstance(exc, ValidationFailed):
+                return JSONResponse({"detail": exc.errors}, status_code=422)
+            body: dict[str, Any] = {"detail": exc.message}
+            if exc.field:
+                body["field"] = exc.field
+            return JSONResponse(body, status_code=exc.status_code)
+        title = ERROR_TITLES.get(exc.status_code, "Feil")
+        return _error_page(request, exc.status_code, title, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {
+                "field": ".".join(
+                    str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form")
+                ),
+                "message": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
+            for e in exc.errors()
+        ]
+        if _is_api(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        text_ = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return _error_page(request, 422, ERROR_TITLES[422], text_)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or request.url.path == "/healthz":
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        title = ERROR_TITLES.get(exc.status_code, "Feil")
+        messages = {
+            404: "Siden finnes ikke, eller du har ikke tilgang til den.",
+            405: "Metoden er ikke tillatt.",
+        }
+        return _error_page(request, exc.status_code, title, messages.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("Uventet feil på %s", request.url.path)
+        if _is_api(request):
+            return JSONResponse({"detail": "Intern feil. Feilen er logget."}, status_code=500)
+        return _error_page(request, 500, ERROR_TITLES[500], "Det oppstod en uventet feil. Feilen er logget.")
+
+
+def _log_refusal(request: Request, event_name: str) -> None:
+    """Refusals go to the security log in their own transaction (the request's may have rolled back)."""
+    from core import audit
+
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    user = getattr(request.state, "user", None)
+    with factory() as session:
+        audit.security_event(
+            session,
+            event_name=event_name,
+            actor=session.merge(user, load=False) if user is not None else None,
+            ip=client_ip(request),
+            path=request.url.path,
+        )
+        session.commit()
+
+
+def create_app(
+    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    if session_factory is None:
+        engine = make_engine(settings.resolved_database_url())
+        session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app = FastAPI(
+        title="Arbeidsbro API",
+        version="1.0",
+        description="JSON-API for Arbeidsbro. Autentisering: `Authorization: Bearer <nøkkel>` fra `arbeidsbro user token`.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    app.state.secret_key = settings.resolved_secret_key()
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        try:
+            with session_factory() as session:
+                session.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("healthz: database unavailable")
+            return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    from web.api import api_router
+    from web.pages import page_routers
+
+    for router in page_routers():
+        app.include_router(router)
+    app.include_router(api_router, prefix="/api/v1")
+    return app

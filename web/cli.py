@@ -1,0 +1,359 @@
+"""The `arbeidsbro` command line: operators script it, so names, arguments and JSON output are a contract.
+
+Every command exits non-zero with one line naming the problem on bad input; `--json` prints JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+from core import accounts, migrate
+from core import reference as reference_service
+from core.db import get_engine, session_scope
+from core.errors import DomainError
+from core.settings import get_settings
+from employers import service as employers_service
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Arbeidsbro: kommandolinje for drift og integrasjoner.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Databasen.")
+reference_app = typer.Typer(no_args_is_help=True, help="Referansedata (STYRK-08, kommuner, postnummer).")
+office_app = typer.Typer(no_args_is_help=True, help="NAV-kontorer.")
+user_app = typer.Typer(no_args_is_help=True, help="Brukere og API-nøkler.")
+match_app = typer.Typer(no_args_is_help=True, help="Matching.")
+app.add_typer(db_app, name="db")
+app.add_typer(reference_app, name="reference")
+app.add_typer(office_app, name="office")
+app.add_typer(user_app, name="user")
+app.add_typer(match_app, name="match")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Skriv maskinlesbar JSON på stdout.")]
+
+
+class CliError(Exception):
+    """A one-line message for the operator; the exit code is 2 (bad input) unless given."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def emit(data: Any, as_json: bool, text: str | Callable[[], str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        typer.echo(text() if callable(text) else text)
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """All-or-nothing: a failing command leaves nothing half-written."""
+    engine = get_engine()
+    try:
+        if not inspect(engine).has_table("alembic_version"):
+            raise CliError("Databasen er ikke satt opp. Kjør først: arbeidsbro db upgrade")
+    except OperationalError as exc:
+        raise CliError(f"Får ikke kontakt med databasen: {exc.orig}", code=1) from exc
+    with session_scope() as session:
+        yield session
+
+
+# --- db -------------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(as_json: JsonFlag = False) -> None:
+    """Kjør migreringer til siste versjon."""
+    try:
+        revision = migrate.upgrade(get_engine())
+    except OperationalError as exc:
+        raise CliError(f"Får ikke kontakt med databasen: {exc.orig}", code=1) from exc
+    emit({"revision": revision}, as_json, f"Databasen er på versjon {revision}.")
+
+
+# --- reference ------------------------------------------------------------------------------------------
+
+
+ExistingFile = Annotated[Path | None, typer.Option(exists=False, dir_okay=False)]
+
+
+@reference_app.command("import")
+def reference_import(
+    styrk: ExistingFile = None,
+    municipalities: ExistingFile = None,
+    postal_codes: ExistingFile = None,
+    geo: ExistingFile = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Hopp over om referansedata finnes.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Last STYRK-08, kommuner og postnummer fra filer (SSB Klass JSON, NAVs postnummer-TSV, GeoNames CSV)."""
+    for name, path in (
+        ("--styrk", styrk),
+        ("--municipalities", municipalities),
+        ("--postal-codes", postal_codes),
+        ("--geo", geo),
+    ):
+        if path is not None and not path.is_file():
+            raise CliError(f"{name}: finner ikke filen {path}")
+    if any((styrk, municipalities, postal_codes, geo)):
+        files = reference_service.ReferenceFiles(styrk, municipalities, postal_codes, geo)
+    else:
+        data_dir = get_settings().data
+        if data_dir is not None and not data_dir.is_dir():
+            raise CliError(f"ARBEIDSBRO_DATA: finner ikke mappen {data_dir}")
+        files = reference_service.default_files(data_dir)
+    with db_session() as session:
+        if if_empty and not reference_service.is_empty(session):
+            emit(
+                {"styrk": 0, "municipalities": 0, "postal_codes": 0, "skipped": True},
+                as_json,
+                "Referansedata finnes allerede; hoppet over.",
+            )
+            return
+        counts = reference_service.import_reference(session, files)
+    emit(counts, as_json, lambda: "Importert: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+# --- office and user ------------------------------------------------------------------------------------
+
+
+@office_app.command("create")
+def office_create(
+    number: Annotated[str, typer.Option(help="Enhetsnummer, fire sifre.")],
+    name: Annotated[str, typer.Option(help="Kontorets navn.")],
+    municipalities: Annotated[str, typer.Option(help="Kommunenummer skilt med komma.")] = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Opprett et NAV-kontor."""
+    with db_session() as session:
+        office = accounts.create_office(
+            session, number=number, name=name, municipalities=municipalities.split(",")
+        )
+        data = {"id": office.id, "number": office.number}
+    emit(data, as_json, f"Opprettet NAV-kontor {data['number']} (id {data['id']}).")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="E-postadresse (brukernavn).")],
+    name: Annotated[str, typer.Option(help="Fullt navn.")],
+    role: Annotated[str, typer.Option(help="admin, markedskontakt, jobbspesialist eller arbeidsgiver.")],
+    office: Annotated[str | None, typer.Option(help="Enhetsnummer for ansatte.")] = None,
+    employer: Annotated[str | None, typer.Option(help="Organisasjonsnummer for arbeidsgiverbrukere.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Les passordet fra standard input.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Opprett en bruker. Passordet leses fra standard input, aldri fra kommandolinjen."""
+    if not password_stdin:
+        raise CliError("Oppgi passordet på standard input med --password-stdin.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if role == "arbeidsgiver" and not employer:
+        raise CliError("--employer: en arbeidsgiverbruker må knyttes til et organisasjonsnummer.")
+    if employer and role != "arbeidsgiver":
+        raise CliError("--employer: bare arbeidsgiverbrukere knyttes til en arbeidsgiver.")
+    with db_session() as session:
+        office_obj = accounts.get_office_by_number(session, office) if office else None
+        user = accounts.create_user(
+            session, email=email, name=name, role=role, password=password, office=office_obj
+        )
+        if employer:
+            employers_service.bind_user(
+                session, user=user, employer=employers_service.get_by_orgnr(session, employer)
+            )
+        data = {"id": user.id}
+        label = user.email
+    emit(data, as_json, f"Opprettet bruker {label} (id {data['id']}).")
+
+
+@user_app.command("token")
+def user_token(
+    email: Annotated[str, typer.Option(help="Brukerens e-post.")],
+    name: Annotated[str, typer.Option(help="Hva nøkkelen skal brukes til.")] = "kommandolinje",
+    as_json: JsonFlag = False,
+) -> None:
+    """Utsted en API-nøkkel (lagres bare som hash; vises én gang)."""
+    with db_session() as session:
+        user = accounts.get_user_by_email(session, email)
+        token = accounts.issue_token(session, user=user, name=name)
+    emit({"token": token}, as_json, token)
+
+
+@user_app.command("revoke-tokens")
+def user_revoke_tokens(email: Annotated[str, typer.Option()], as_json: JsonFlag = False) -> None:
+    """Trekk tilbake alle API-nøklene til en bruker."""
+    with db_session() as session:
+        user = accounts.get_user_by_email(session, email)
+        accounts.revoke_all_tokens(session, user=user)
+        data = {"revoked": True, "email": user.email}
+    emit(data, as_json, f"Alle API-nøkler for {data['email']} er trukket tilbake.")
+
+
+@user_app.command("deactivate")
+def user_deactivate(email: Annotated[str, typer.Option()], as_json: JsonFlag = False) -> None:
+    """Deaktiver en bruker: innlogginger og API-nøkler avsluttes straks."""
+    with db_session() as session:
+        user = accounts.get_user_by_email(session, email)
+        user.is_active = False
+        accounts.end_all_sessions(session, user=user)
+        accounts.revoke_all_tokens(session, user=user)
+        data = {"id": user.id, "active": False}
+    emit(data, as_json, f"Deaktiverte {email}.")
+
+
+# --- demo data ------------------------------------------------------------------------------------------
+
+
+@app.command("demo-data")
+def demo_data(
+    size: Annotated[str, typer.Option(help="small eller large.")] = "small",
+    seed: Annotated[int, typer.Option(help="Frø for tilfeldighetene: samme frø gir samme data.")] = 42,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Gjør ingenting om databasen har data.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Last realistiske, syntetiske demodata i en tom database og skriv ut demo-innloggingene."""
+    from web import demo
+
+    if size not in ("small", "large"):
+        raise CliError("--size må være small eller large.")
+    with db_session() as session:
+        if not demo.database_is_empty(session):
+            if not if_empty:
+                raise CliError("Databasen er ikke tom: demodata lastes bare i en tom database.")
+            result = demo.existing_summary(session, seed=seed)
+            result["skipped"] = True
+        else:
+            result = demo.load(session, size=size, seed=seed)
+    emit(result, as_json, lambda: demo.format_summary(result))
+
+
+# --- serve ----------------------------------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Ikke start planlagte jobber.")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Antall serverprosesser.")] = 1,
+) -> None:
+    """Server portalen og API-et."""
+    import uvicorn
+
+    engine = get_engine()
+    if migrate.current_revision(engine) != migrate.head_revision():
+        raise CliError("Databasen er ikke oppdatert. Kjør først: arbeidsbro db upgrade")
+    typer.echo(f"Arbeidsbro kjører på http://{host}:{port}  (Ctrl+C for å stoppe)")
+    uvicorn.run(
+        "web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="info",
+    )
+
+
+# --- match ----------------------------------------------------------------------------------------------
+
+
+@match_app.command("bench")
+def match_bench(
+    openings: Annotated[Path, typer.Option(help="openings.jsonl")],
+    candidates: Annotated[Path, typer.Option(help="candidates.jsonl")],
+    out: Annotated[Path, typer.Option(help="Fil for rangeringene (JSON Lines).")],
+    top: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    qrels: Annotated[Path | None, typer.Option(help="qrels.jsonl for nDCG@10 og recall@10.")] = None,
+    styrk: Annotated[
+        Path | None, typer.Option(help="STYRK-08 (SSB Klass JSON); ellers fra databasen.")
+    ] = None,
+    geo: Annotated[Path | None, typer.Option(help="Postnummer med koordinater (GeoNames CSV).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Ranger stillinger for hver kandidat i benchmark-formatet og mål kvaliteten."""
+    from matching import bench
+
+    for name, path in (
+        ("--openings", openings),
+        ("--candidates", candidates),
+        ("--qrels", qrels),
+        ("--styrk", styrk),
+        ("--geo", geo),
+    ):
+        if path is not None and not path.is_file():
+            raise CliError(f"{name}: finner ikke filen {path}")
+    styrk_names = bench.load_styrk_names(styrk) if styrk else _styrk_names_from_db()
+    geo_data = bench.load_geo(geo) if geo else None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result = bench.run_bench(
+        openings, candidates, out, top=top, qrels_path=qrels, geo=geo_data, styrk_names=styrk_names
+    )
+    emit(result, as_json, lambda: "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
+def _styrk_names_from_db() -> dict[str, str] | None:
+    try:
+        with session_scope() as session:
+            names = reference_service.styrk_names(session)
+    except SQLAlchemyError:
+        return None
+    return names or None
+
+
+# --- entry point ----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Runs the CLI with one-line errors instead of tracebacks or usage boxes."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="arbeidsbro", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message())
+        sys.exit(0)
+    except UsageError as exc:
+        _fail(exc.format_message(), 2)
+    except ClickException as exc:
+        _fail(exc.format_message(), 1)
+    except typer.Abort:
+        _fail("Avbrutt.", 130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    except DomainError as exc:
+        field = f"{exc.field}: " if exc.field and exc.field not in exc.message else ""
+        _fail(f"{field}{exc.message}", 2)
+    except (OperationalError, ProgrammingError) as exc:
+        _fail(f"Databasefeil: {str(exc.orig).splitlines()[0] if exc.orig else exc}", 1)
+    except OSError as exc:
+        _fail(f"Filfeil: {exc}", 1)
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"feil: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Request dependencies: database session per request, the acting user, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from core import accounts, audit
+from core.errors import AccessDenied
+from core.models import User
+from core.security import constant_time_equals, new_token
+
+SESSION_COOKIE = "ab_session"
+CSRF_COOKIE = "ab_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user: the handler redirects to the login page."""
+
+
+class ApiAuthRequired(Exception):
+    """An API call without valid credentials: the handler answers 401."""
+
+
+class CsrfFailed(Exception):
+    """A state-changing form without a valid CSRF token."""
+
+
+class RoleRequired(Exception):
+    """Signed in, but the role may not use this page or endpoint."""
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent (scope='function')."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except AccessDenied as exc:
+        session.rollback()
+        audit.record_denied(session, exc, ip=client_ip(request), path=request.url.path)
+        session.commit()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def _page_user(request: Request, session: Session) -> User | None:
+    settings = request.app.state.settings
+    info = accounts.resolve_session(session, request.cookies.get(SESSION_COOKIE), settings)
+    if info is None:
+        return None
+    request.state.user_session_id = info.session.id
+    return info.user
+
+
+def optional_page_user(request: Request, session: SessionDep) -> User | None:
+    user = _page_user(request, session)
+    request.state.user = user
+    return user
+
+
+def page_user(request: Request, session: SessionDep) -> User:
+    user = optional_page_user(request, session)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def api_user(request: Request, session: SessionDep) -> User:
+    """The API takes bearer tokens only: no cookie, so no CSRF exposure."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = accounts.resolve_token(session, token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiAuthRequired()
+    request.state.user = user
+    return user
+
+
+PageUser = Annotated[User, Depends(page_user)]
+OptionalPageUser = Annotated[User | None, Depends(optional_page_user)]
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+def require_roles(*roles: str):  # type: ignore[no-untyped-def]
+    def check_page(user: PageUser) -> User:
+        if user.role not in roles:
+            raise RoleRequired()
+        return user
+
+    return Depends(check_page)
+
+
+def require_api_roles(*roles: str):  # type: ignore[no-untyped-def]
+    def check_api(user: ApiUser) -> User:
+        if user.role not in roles:
+            raise RoleRequired()
+        return user
+
+    return Depends(check_api)
+
+
+def csrf_token(request: Request) -> str:
+    """The token for forms on this page; set as cookie by the middleware if the browser has none yet."""
+    token = getattr(request.state, "csrf_token", None)
+    if token is None:
+        token = request.cookies.get(CSRF_COOKIE) or new_token(24)
+        request.state.csrf_token = token
+    return token
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every page router carries this: a POST without the token from its own cookie is refused."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    if not cookie or not sent or not constant_time_equals(cookie, sent):
+        raise CsrfFailed()
+
+
+STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
+AdminUser = Annotated[User, require_roles("admin")]
+StaffUser = Annotated[User, require_roles(*STAFF_ROLES)]
+ApiStaffUser = Annotated[User, require_api_roles(*STAFF_ROLES)]
+ApiAdminUser = Annotated[User, require_api_roles("admin")]

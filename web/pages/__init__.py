@@ -1,0 +1,17 @@
+"""Page routers. Every page router carries the CSRF check, so no form can forget it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from web.deps import verify_csrf
+
+
+def page_router(**kwargs: object) -> APIRouter:
+    return APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False, **kwargs)  # type: ignore[arg-type]
+
+
+def page_routers() -> list[APIRouter]:
+    from web.pages import admin, auth, candidates, dashboard, employers
+
+    return [auth.router, dashboard.router, admin.router, candidates.router, employers.router]

@@ -1,0 +1,192 @@
+"""Administration: users, offices, the audit log (search, CSV and CEF export) and the security log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Form, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from core import accounts, audit
+from core.errors import DomainError
+from core.models import ROLE_LABELS, ROLES, User
+from employers import service as employers_service
+from web.deps import AdminUser, SessionDep
+from web.pages import page_router
+from web.templating import redirect, render
+
+router = page_router(prefix="/admin")
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/brukere")
+def users(request: Request, session: SessionDep, user: AdminUser) -> Response:
+    return render(request, "admin/users.html", _users_context(session, {}, {}))
+
+
+def _users_context(session: SessionDep, errors: dict, form: dict) -> dict:
+    return {
+        "users": accounts.list_users(session),
+        "office_options": [(o.number, f"{o.name} ({o.number})") for o in accounts.list_offices(session)],
+        "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+        "errors": errors,
+        "form": form,
+    }
+
+
+@router.post("/brukere")
+def create_user(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    email: Annotated[str, Form(max_length=254)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=20)] = "",
+    office: Annotated[str, Form(max_length=4)] = "",
+    employer: Annotated[str, Form(max_length=20)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    form = {"email": email, "name": name, "role": role, "office": office, "employer": employer}
+    try:
+        office_obj = accounts.get_office_by_number(session, office) if office else None
+        new = accounts.create_user(
+            session, email=email, name=name, role=role, password=password, office=office_obj
+        )
+        if role == "arbeidsgiver":
+            if not employer:
+                raise DomainError(
+                    "En arbeidsgiverbruker må knyttes til et organisasjonsnummer.", field="employer"
+                )
+            employers_service.bind_user(
+                session, user=new, employer=employers_service.get_by_orgnr(session, employer)
+            )
+        audit.record(
+            session,
+            actor=user,
+            action="create",
+            subject_type="user",
+            subject_id=new.id,
+            purpose="brukeradministrasjon",
+        )
+    except DomainError as exc:
+        session.rollback()
+        errors = {exc.field or "email": exc.message}
+        return render(request, "admin/users.html", _users_context(session, errors, form), status_code=422)
+    return redirect(request, "/admin/brukere", f"Brukeren {new.email} er opprettet.", "success")
+
+
+@router.post("/brukere/{user_id}/aktiv")
+def set_active(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    user_id: int,
+    active: Annotated[str, Form()] = "0",
+) -> Response:
+    target = session.get(User, user_id)
+    if target is None:
+        return redirect(request, "/admin/brukere", "Fant ikke brukeren.", "error")
+    accounts.set_active(session, actor=user, user=target, active=active == "1")
+    state = "aktivert" if active == "1" else "deaktivert; innloggingene er avsluttet"
+    return redirect(request, "/admin/brukere", f"{target.email} er {state}.", "success")
+
+
+@router.get("/kontorer")
+def offices(request: Request, session: SessionDep, user: AdminUser) -> Response:
+    return render(
+        request, "admin/offices.html", {"offices": accounts.list_offices(session), "errors": {}, "form": {}}
+    )
+
+
+@router.post("/kontorer")
+def create_office(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    number: Annotated[str, Form(max_length=10)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    municipalities: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    form = {"number": number, "name": name, "municipalities": municipalities}
+    try:
+        accounts.create_office(session, number=number, name=name, municipalities=municipalities.split(","))
+    except DomainError as exc:
+        session.rollback()
+        ctx = {
+            "offices": accounts.list_offices(session),
+            "errors": {exc.field or "number": exc.message},
+            "form": form,
+        }
+        return render(request, "admin/offices.html", ctx, status_code=422)
+    return redirect(request, "/admin/kontorer", f"Kontoret {number} er opprettet.", "success")
+
+
+@router.get("/revisjonslogg")
+def audit_log(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    actor: Annotated[str | None, Query(max_length=254)] = None,
+    action: Annotated[str | None, Query(max_length=10)] = None,
+    subject_type: Annotated[str | None, Query(max_length=40)] = None,
+    subject_id: Annotated[str | None, Query(max_length=64)] = None,
+    date_from: Annotated[str | None, Query(alias="fra", max_length=10)] = None,
+    date_to: Annotated[str | None, Query(alias="til", max_length=10)] = None,
+    format: Annotated[str | None, Query(max_length=4)] = None,
+) -> Response:
+    filters = {
+        "actor_email": actor or None,
+        "action": action or None,
+        "subject_type": subject_type or None,
+        "subject_id": subject_id or None,
+        "date_from": _parse_date(date_from),
+        "date_to": _parse_date(date_to),
+    }
+    if format in ("csv", "cef"):
+        entries = audit.search(session, **filters, limit=100_000)
+        audit.record(
+            session,
+            actor=user,
+            action="export",
+            subject_type="audit_log",
+            subject_id=None,
+            purpose=f"eksport av revisjonslogg ({format})",
+        )
+        if format == "csv":
+            body, media, name = audit.to_csv(entries), "text/csv; charset=utf-8", "revisjonslogg.csv"
+        else:
+            body, media, name = audit.to_cef(entries), "text/plain; charset=utf-8", "revisjonslogg.cef"
+        return PlainTextResponse(
+            body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'}
+        )
+    entries = audit.search(session, **filters, limit=200)
+    query = request.url.query
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "entries": entries,
+            "actions": audit.ACTIONS,
+            "q": {
+                "actor": actor or "",
+                "action": action or "",
+                "subject_type": subject_type or "",
+                "subject_id": subject_id or "",
+                "fra": date_from or "",
+                "til": date_to or "",
+            },
+            "query": query,
+        },
+    )
+
+
+@router.get("/sikkerhetslogg")
+def security_log(request: Request, session: SessionDep, user: AdminUser) -> Response:
+    return render(request, "admin/security.html", {"events": audit.search_security(session)})

@@ -1,0 +1,17 @@
+"""Imports every domain's models so SQLAlchemy and Alembic see the whole schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+import candidates.models
+import core.audit
+import core.models
+import core.reference
+import employers.models
+
+MODEL_MODULES = (core.models, core.audit, core.reference, employers.models, candidates.models)
+
+
+def metadata() -> MetaData:
+    return core.models.Base.metadata
