@@ -18,6 +18,8 @@ from core import migrate
 from core.db import make_engine
 from core.settings import Settings
 
+pytest_plugins = ["tests.browser_support"]
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SHARED_DATA = SHARED / "data"
 

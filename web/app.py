@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,8 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core import audit
 from core.db import make_engine
 from core.errors import DomainError, ValidationFailed
+from core.models import User
 from core.settings import Settings, get_settings
 from web import registry  # noqa: F401  (all models mapped before the first query)
 from web.deps import (
@@ -127,8 +130,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        from urllib.parse import quote
-
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(ApiAuthRequired)
@@ -206,15 +207,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def _log_refusal(request: Request, event_name: str) -> None:
     """Refusals go to the security log in their own transaction (the request's may have rolled back)."""
-    from core import audit
-
     factory: sessionmaker[Session] = request.app.state.session_factory
     user = getattr(request.state, "user", None)
     with factory() as session:
         audit.security_event(
             session,
             event_name=event_name,
-            actor=session.merge(user, load=False) if user is not None else None,
+            actor=session.get(User, user.id) if user is not None else None,
             ip=client_ip(request),
             path=request.url.path,
         )

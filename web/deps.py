@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,6 +19,35 @@ CSRF_COOKIE = "ab_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    id: int
+    number: str
+    name: str
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A detached snapshot of the signed-in user for templates and error pages (safe after a rollback)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    role_label: str
+    office_id: int | None
+    office: OfficeView | None
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        office = OfficeView(user.office.id, user.office.number, user.office.name) if user.office else None
+        return cls(user.id, user.email, user.name, user.role, user.role_label, user.office_id, office)
+
+
+def _remember(request: Request, user: User | None) -> None:
+    request.state.user = UserView.of(user) if user is not None else None
 
 
 class LoginRequired(Exception):
@@ -72,7 +102,7 @@ def _page_user(request: Request, session: Session) -> User | None:
 
 def optional_page_user(request: Request, session: SessionDep) -> User | None:
     user = _page_user(request, session)
-    request.state.user = user
+    _remember(request, user)
     return user
 
 
@@ -90,7 +120,7 @@ def api_user(request: Request, session: SessionDep) -> User:
     user = accounts.resolve_token(session, token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         raise ApiAuthRequired()
-    request.state.user = user
+    _remember(request, user)
     return user
 
 
