@@ -5,6 +5,7 @@ Every command exits non-zero with one line naming the problem on bad input; `--j
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -291,8 +292,6 @@ def match_bench(
     as_json: JsonFlag = False,
 ) -> None:
     """Ranger stillinger for hver kandidat i benchmark-formatet og mål kvaliteten."""
-    from matching import bench
-
     for name, path in (
         ("--openings", openings),
         ("--candidates", candidates),
@@ -302,6 +301,8 @@ def match_bench(
     ):
         if path is not None and not path.is_file():
             raise CliError(f"{name}: finner ikke filen {path}")
+    from matching import bench
+
     styrk_names = bench.load_styrk_names(styrk) if styrk else _styrk_names_from_db()
     geo_data = bench.load_geo(geo) if geo else None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -348,6 +349,10 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"Databasefeil: {str(exc.orig).splitlines()[0] if exc.orig else exc}", 1)
     except OSError as exc:
         _fail(f"Filfeil: {exc}", 1)
+    except Exception as exc:  # one line for the operator; the trace with ARBEIDSBRO_DEBUG=1
+        if os.environ.get("ARBEIDSBRO_DEBUG"):
+            raise
+        _fail(f"Uventet feil ({type(exc).__name__}): {exc}", 1)
 
 
 def _fail(message: str, code: int) -> None:
