@@ -1,5 +1,7 @@
 # Arbeidsbro — all set-up is in these targets: `make run` and `make test` on a fresh machine.
 PY ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -23,7 +25,7 @@ run: install
 	$(BIN)/arbeidsbro db upgrade
 	$(BIN)/arbeidsbro reference import --if-empty
 	$(BIN)/arbeidsbro demo-data --if-empty
-	$(BIN)/arbeidsbro serve --host 127.0.0.1 --port 8000
+	$(BIN)/arbeidsbro serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
