@@ -1,0 +1,57 @@
+"""The import arrows of ../shared/ARCHITECTURE.md, checked on every module (our own "layers" contract)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "matching", "employers", "candidates", "followup", "jobs", "web")
+DOMAINS = ("employers", "candidates", "followup")
+FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "alembic", "jinja2", "apscheduler")
+
+
+def imports_of(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names.extend(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def violations() -> list[str]:
+    found = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            rel = path.relative_to(ROOT)
+            for name in imports_of(path):
+                top = name.split(".")[0]
+                if top not in PACKAGES and top not in FRAMEWORKS:
+                    continue
+                if package == "core" and top in PACKAGES and top != "core":
+                    found.append(f"{rel}: core imports {name}")
+                elif package == "matching" and top != "matching" and (top in PACKAGES or top in FRAMEWORKS):
+                    found.append(f"{rel}: matching (pure library) imports {name}")
+                elif package in DOMAINS and top in ("web", "jobs"):
+                    found.append(f"{rel}: domain imports {name}")
+                elif package in DOMAINS and top in DOMAINS and top != package:
+                    parts = name.split(".")
+                    if len(parts) > 1 and parts[1] not in ("service", "demo") and not parts[1].startswith("service"):
+                        found.append(f"{rel}: reaches into {name} (use {top}.service)")
+                elif package == "jobs" and top == "web":
+                    found.append(f"{rel}: jobs imports {name}")
+    return found
+
+
+def test_imports_point_down_only():
+    assert violations() == []
+
+
+def test_the_check_catches_a_violation(tmp_path):
+    bad = tmp_path / "x.py"
+    bad.write_text("from web.app import create_app\nimport sqlalchemy.orm\n")
+    assert "web.app" in imports_of(bad) and "sqlalchemy.orm" in imports_of(bad)
