@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from core import accounts, migrate
+from core import backup as backup_service
 from core import reference as reference_service
 from core.db import get_engine, session_scope
 from core.errors import DomainError
@@ -273,6 +274,27 @@ def serve(
         forwarded_allow_ips="127.0.0.1",
         log_level="info",
     )
+
+
+# --- backup and restore ---------------------------------------------------------------------------------
+
+
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[Path, typer.Argument(help="Ny fil for sikkerhetskopien.")], as_json: JsonFlag = False
+) -> None:
+    """Ta en konsistent sikkerhetskopi av hele databasen mens den er i drift."""
+    size = backup_service.backup(get_engine(), file)
+    emit({"bytes": size}, as_json, f"Sikkerhetskopi skrevet til {file} ({size} byte).")
+
+
+@app.command("restore")
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(help="Sikkerhetskopien.")], as_json: JsonFlag = False
+) -> None:
+    """Gjenopprett en sikkerhetskopi til en tom database."""
+    size = backup_service.restore(get_engine(), file)
+    emit({"bytes": size}, as_json, f"Gjenopprettet fra {file} ({size} byte).")
 
 
 # --- match ----------------------------------------------------------------------------------------------
