@@ -1,0 +1,693 @@
+"""Vectorised ranking index over openings and candidates, both directions, with cheap single-row edits.
+
+Features are encoded once per row into growable numpy columns (STYRK codes at every level, municipality and county
+ids, bitmasks for adaptations/needs/hours/licences, padded id arrays for certificates and skills). A query is a few
+dozen array operations over all rows; explanations are computed only for the returned top-k, through the scalar
+definitions in :mod:`matching.scoring` — the same code the per-pair reference loop uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching import scoring as sc
+from matching.feasibility import KM_PER_RAD, LICENCE_BIT
+from matching.model import CandidateProfile, Opening
+from matching.titles import TitleMapper
+
+_POP = np.array(sc.POPCOUNT, dtype=np.int64)
+_SIM = np.array(sc.OCC_SIM, dtype=np.float64)
+_EXPF = np.array(sc.EXP_FACTOR, dtype=np.float64)
+_UNKNOWN_LICENCE_BIT = 1 << 62
+_NAN = float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class RankedItem:
+    """One ranked result: the other side's id, score, feasibility, explanation and "hvorfor ikke" reasons."""
+
+    id: str
+    score: float
+    feasible: bool
+    components: list[sc.Component] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+class _Store:
+    """Growable column store: 1-D columns and padded 2-D columns, each row one opening or candidate."""
+
+    def __init__(self, spec: Mapping[str, tuple[type, float | int, bool]]):
+        self.spec = dict(spec)
+        self.cap = 0
+        self.n = 0
+        self.cols: dict[str, np.ndarray] = {}
+        for name, (dtype, fill, two_d) in self.spec.items():
+            self.cols[name] = np.full((0, 1) if two_d else (0,), fill, dtype=dtype)
+
+    def grow(self, need: int) -> None:
+        if need <= self.cap:
+            return
+        new_cap = max(need, int(self.cap * 1.5) + 64)
+        for name, (dtype, fill, two_d) in self.spec.items():
+            old = self.cols[name]
+            shape = (new_cap, old.shape[1]) if two_d else (new_cap,)
+            arr = np.full(shape, fill, dtype=dtype)
+            arr[: self.cap] = old[: self.cap]
+            self.cols[name] = arr
+        self.cap = new_cap
+
+    def set_row(self, i: int, values: Mapping[str, object]) -> None:
+        for name, v in values.items():
+            dtype, fill, two_d = self.spec[name]
+            col = self.cols[name]
+            if two_d:
+                seq = list(v)  # type: ignore[call-overload]
+                if len(seq) > col.shape[1]:
+                    wider = np.full((col.shape[0], len(seq)), fill, dtype=dtype)
+                    wider[:, : col.shape[1]] = col
+                    self.cols[name] = col = wider
+                col[i, :] = fill
+                if seq:
+                    col[i, : len(seq)] = seq
+            else:
+                col[i] = v
+
+
+def _haversine(
+    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
+):
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat = p2 - p1
+    dlon = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * KM_PER_RAD * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+_OPEN_SPEC: dict[str, tuple[type, float | int, bool]] = {
+    "alive": (np.bool_, False, False),
+    "c4": (np.int64, sc.NO_CODE, False),
+    "c3": (np.int64, sc.NO_CODE, False),
+    "c2": (np.int64, sc.NO_CODE, False),
+    "c1": (np.int64, sc.NO_CODE, False),
+    "conf": (np.float64, 0.0, False),
+    "muni": (np.int64, -1, False),
+    "county": (np.int64, -1, False),
+    "lat": (np.float64, _NAN, False),
+    "lon": (np.float64, _NAN, False),
+    "pmin": (np.float64, 100.0, False),
+    "pmax": (np.float64, 100.0, False),
+    "adapt": (np.int64, 0, False),
+    "flex": (np.bool_, False, False),
+    "hours": (np.int64, 0, False),
+    "eng": (np.int64, -1, False),
+    "start": (np.float64, _NAN, False),
+    "deadline": (np.float64, _NAN, False),
+    "is_open": (np.bool_, True, False),
+    "lic": (np.int64, 0, False),
+    "nor": (np.int64, 0, False),
+    "certs": (np.int64, -1, True),
+    "items": (np.int64, -1, True),
+    "items_w": (np.float64, 0.0, True),
+    "items_total": (np.float64, 0.0, False),
+}
+_CAND_SPEC: dict[str, tuple[type, float | int, bool]] = {
+    "alive": (np.bool_, False, False),
+    "codes": (np.int64, sc.PAD_CODE, True),
+    "kinds": (np.int64, 0, True),
+    "confs": (np.float64, 0.0, True),
+    "exp_codes": (np.int64, sc.PAD_CODE, True),
+    "exp_years": (np.float64, 0.0, True),
+    "munis": (np.int64, -2, True),
+    "counties": (np.int64, -2, True),
+    "n_munis": (np.int64, 0, False),
+    "lat": (np.float64, _NAN, False),
+    "lon": (np.float64, _NAN, False),
+    "max_commute": (np.float64, _NAN, False),
+    "cap": (np.float64, 100.0, False),
+    "wmin": (np.float64, 0.0, False),
+    "wmax": (np.float64, 100.0, False),
+    "needs": (np.int64, 0, False),
+    "hours": (np.int64, 0, False),
+    "engs": (np.int64, 0, False),
+    "earliest": (np.float64, _NAN, False),
+    "lic": (np.int64, 0, False),
+    "nor": (np.int64, 0, False),
+    "certs": (np.int64, -1, True),
+    "items": (np.int64, -1, True),
+}
+
+
+class Matcher:
+    """Index of openings (and optionally candidates) answering top-k queries in both directions."""
+
+    def __init__(
+        self,
+        openings: Iterable[Opening] = (),
+        candidates: Iterable[CandidateProfile] | None = None,
+        styrk_names: Mapping[str, str] | None = None,
+        geo: sc.Geo | None = None,
+        weights: Mapping[str, float] | None = None,
+        today: dt.date | None = None,
+        mapper: TitleMapper | None = None,
+    ):
+        self.encoder = sc.Encoder(mapper or TitleMapper(styrk_names), geo)
+        self.geo = geo
+        self.weights = sc.normalise_weights(weights)
+        self.weights_version = "default"
+        self.today = today
+        self._places: dict[str, int] = {}
+        self._o = _Store(_OPEN_SPEC)
+        self._o_ids: list[str | None] = []
+        self._o_slot: dict[str, int] = {}
+        self._o_feat: list[sc.OpenFeatures | None] = []
+        self._o_obj: list[Opening | None] = []
+        self._o_free: list[int] = []
+        self._c = _Store(_CAND_SPEC)
+        self._c_ids: list[str | None] = []
+        self._c_slot: dict[str, int] = {}
+        self._c_feat: list[sc.CandFeatures | None] = []
+        self._c_obj: list[CandidateProfile | None] = []
+        self._c_free: list[int] = []
+        self.add_openings(openings)
+        if candidates is not None:
+            self.add_candidates(candidates)
+
+    # ---- configuration ------------------------------------------------------------------------------------
+    def set_weights(self, weights: Mapping[str, float], version: str = "custom") -> None:
+        """Swap in learned weights (see :mod:`matching.learn`); the index does not depend on them."""
+        self.weights = sc.normalise_weights(weights)
+        self.weights_version = version
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def _place(self, code: str | None) -> int:
+        if code is None:
+            return -1
+        return self._places.setdefault(code, len(self._places))
+
+    # ---- openings: add / update / remove ------------------------------------------------------------------
+    def add_openings(self, openings: Iterable[Opening]) -> None:
+        for o in openings:
+            self.add_opening(o)
+
+    def add_opening(self, o: Opening) -> None:
+        """Insert or replace (same id) one opening; O(1) amortised, so re-ranking right after an edit is cheap."""
+        f = self.encoder.opening(o)
+        slot = self._o_slot.get(o.id)
+        if slot is None:
+            slot = self._o_free.pop() if self._o_free else len(self._o_ids)
+            if slot == len(self._o_ids):
+                self._o_ids.append(None)
+                self._o_feat.append(None)
+                self._o_obj.append(None)
+                self._o.grow(slot + 1)
+            self._o_slot[o.id] = slot
+        self._o_ids[slot] = o.id
+        self._o_feat[slot] = f
+        self._o_obj[slot] = o
+        lic = f.lic_mask | (_UNKNOWN_LICENCE_BIT if any(r not in LICENCE_BIT for r in f.lic_req) else 0)
+        code = f.code
+        self._o.set_row(
+            slot,
+            {
+                "alive": True,
+                "c4": code,
+                "c3": code // 10 if code >= 0 else sc.NO_CODE,
+                "c2": code // 100 if code >= 0 else sc.NO_CODE,
+                "c1": code // 1000 if code >= 0 else sc.NO_CODE,
+                "conf": f.conf,
+                "muni": self._place(f.muni),
+                "county": self._place("fylke:" + f.county) if f.county else -1,
+                "lat": f.coords[0] if f.coords else _NAN,
+                "lon": f.coords[1] if f.coords else _NAN,
+                "pmin": f.pmin,
+                "pmax": f.pmax,
+                "adapt": f.adapt,
+                "flex": sc.flexible_time(f),
+                "hours": f.hours,
+                "eng": f.engagement,
+                "start": f.start if f.start is not None else _NAN,
+                "deadline": f.deadline if f.deadline is not None else _NAN,
+                "is_open": f.is_open,
+                "lic": lic,
+                "nor": f.norwegian,
+                "certs": f.cert_req,
+                "items": [i for i, _ in f.items],
+                "items_w": [w for _, w in f.items],
+                "items_total": _ordered_sum(w for _, w in f.items),
+            },
+        )
+        self._o.n = len(self._o_ids)
+
+    update_opening = add_opening
+
+    def remove_opening(self, opening_id: str) -> None:
+        slot = self._o_slot.pop(opening_id)
+        self._o.cols["alive"][slot] = False
+        self._o_ids[slot] = None
+        self._o_feat[slot] = None
+        self._o_obj[slot] = None
+        self._o_free.append(slot)
+
+    # ---- candidates: add / update / remove ----------------------------------------------------------------
+    def add_candidates(self, candidates: Iterable[CandidateProfile]) -> None:
+        for c in candidates:
+            self.add_candidate(c)
+
+    def add_candidate(self, c: CandidateProfile) -> None:
+        f = self.encoder.candidate(c)
+        slot = self._c_slot.get(c.id)
+        if slot is None:
+            slot = self._c_free.pop() if self._c_free else len(self._c_ids)
+            if slot == len(self._c_ids):
+                self._c_ids.append(None)
+                self._c_feat.append(None)
+                self._c_obj.append(None)
+                self._c.grow(slot + 1)
+            self._c_slot[c.id] = slot
+        self._c_ids[slot] = c.id
+        self._c_feat[slot] = f
+        self._c_obj[slot] = c
+        self._c.set_row(slot, self._cand_row(f))
+        self._c.n = len(self._c_ids)
+
+    update_candidate = add_candidate
+
+    def remove_candidate(self, candidate_id: str) -> None:
+        slot = self._c_slot.pop(candidate_id)
+        self._c.cols["alive"][slot] = False
+        self._c_ids[slot] = None
+        self._c_feat[slot] = None
+        self._c_obj[slot] = None
+        self._c_free.append(slot)
+
+    def _cand_row(self, f: sc.CandFeatures) -> dict[str, object]:
+        return {
+            "alive": True,
+            "codes": [c for c, _, _ in f.codes],
+            "kinds": [k for _, k, _ in f.codes],
+            "confs": [w for _, _, w in f.codes],
+            "exp_codes": [c for c, _ in f.exp],
+            "exp_years": [y for _, y in f.exp],
+            "munis": [self._place(m) for m in f.munis],
+            "counties": [self._place("fylke:" + c) for c in f.counties],
+            "n_munis": len(f.munis),
+            "lat": f.coords[0] if f.coords else _NAN,
+            "lon": f.coords[1] if f.coords else _NAN,
+            "max_commute": f.max_commute if f.max_commute is not None else _NAN,
+            "cap": f.capacity,
+            "wmin": f.wmin,
+            "wmax": f.wmax,
+            "needs": f.needs,
+            "hours": f.hours,
+            "engs": f.engagements,
+            "earliest": f.earliest if f.earliest is not None else _NAN,
+            "lic": f.licence_mask,
+            "nor": f.norwegian,
+            "certs": sorted(f.certs),
+            "items": sorted(f.items),
+        }
+
+    # ---- vectorised scoring: one candidate against all openings -------------------------------------------
+    def score_openings(self, candidate: CandidateProfile | sc.CandFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, feasible) for every opening slot (dead slots: score -inf, infeasible)."""
+        f = candidate if isinstance(candidate, sc.CandFeatures) else self.encoder.candidate(candidate)
+        col = self._o.cols
+        n = self._o.n
+        w = self.weights
+        c4, c3, c2, c1 = col["c4"][:n], col["c3"][:n], col["c2"][:n], col["c1"][:n]
+        pmin, pmax, adapt = col["pmin"][:n], col["pmax"][:n], col["adapt"][:n]
+        flex = col["flex"][:n]
+        zeros = np.zeros(n)
+        values: dict[str, np.ndarray] = {}
+
+        best = zeros.copy()
+        years = zeros.copy()
+        for code, kind, conf in f.codes:
+            lvl = (
+                (c1 == code // 1000).astype(np.int64)
+                + (c2 == code // 100)
+                + (c3 == code // 10)
+                + (c4 == code)
+            )
+            best = np.maximum(best, _SIM[kind][lvl] * conf)
+        values["occupation"] = best * col["conf"][:n]
+        for code, y in f.exp:
+            lvl = (
+                (c1 == code // 1000).astype(np.int64)
+                + (c2 == code // 100)
+                + (c3 == code // 10)
+                + (c4 == code)
+            )
+            years = years + y * _EXPF[lvl]
+        values["experience"] = np.minimum(1.0, years / sc.EXP_FULL_YEARS)
+
+        items, items_w = col["items"][:n], col["items_w"][:n]
+        has = np.zeros(len(self.encoder.vocab) + 1, dtype=bool)
+        if f.items:
+            has[list(f.items)] = True
+        got = zeros.copy()
+        for k in range(items.shape[1]):
+            got = got + np.where(has[items[:, k]], items_w[:, k], 0.0)
+        total = col["items_total"][:n]
+        values["skills"] = np.where(total > 0, got / np.where(total > 0, total, 1.0), 1.0)
+
+        muni, county = col["muni"][:n], col["county"][:n]
+        mun_tab = np.zeros(len(self._places) + 1, dtype=bool)
+        cty_tab = np.zeros(len(self._places) + 1, dtype=bool)
+        for m in f.munis:
+            if m in self._places:
+                mun_tab[self._places[m]] = True
+        for c in f.counties:
+            key = "fylke:" + c
+            if key in self._places:
+                cty_tab[self._places[key]] = True
+        in_mun = mun_tab[muni]
+        place = np.where(in_mun, sc.PLACE_MUNICIPALITY, np.where(cty_tab[county], sc.PLACE_COUNTY, 0.0))
+        dist = None
+        if f.coords is not None:
+            dist = _haversine(f.coords[0], f.coords[1], col["lat"][:n], col["lon"][:n])
+            limit = (
+                f.max_commute if f.max_commute is not None and f.max_commute > 0 else sc.DEFAULT_COMMUTE_KM
+            )
+            with np.errstate(invalid="ignore"):
+                commute = sc.PLACE_COMMUTE_MAX * np.maximum(0.0, 1.0 - dist / limit)
+            place = np.where(np.isnan(dist), place, np.maximum(place, commute))
+        if not f.munis and f.coords is None:
+            place = np.full(n, sc.PLACE_UNKNOWN)
+        values["place"] = np.where(muni < 0, sc.PLACE_UNKNOWN, place)
+
+        hi = min(f.wmax, f.capacity)
+        lo = min(f.wmin, hi)
+        gap_up = pmin - hi
+        gap_up = np.where(flex, gap_up * 0.5, gap_up)
+        gap = np.maximum(np.maximum(gap_up, lo - pmax), 0.0)
+        values["percent"] = np.maximum(0.0, 1.0 - gap / sc.PERCENT_GAP_ZERO)
+
+        if f.needs:
+            offered = adapt | np.where(pmin <= f.capacity, sc.ARBEIDSTID, 0)
+            values["adaptations"] = _POP[f.needs & offered] / _POP[f.needs]
+        else:
+            values["adaptations"] = np.ones(n)
+
+        ohours = col["hours"][:n]
+        if f.hours:
+            hv = np.where(
+                ohours == 0, 1.0, _POP[(f.hours & ohours) & 0xFF] / np.maximum(_POP[ohours & 0xFF], 1)
+            )
+        else:
+            hv = np.ones(n)
+        if f.engagements:
+            eng = col["eng"][:n]
+            ok = (eng < 0) | (((f.engagements >> np.clip(eng, 0, 62)) & 1) == 1)
+            hv = np.where(ok, hv, hv * 0.5)
+        values["hours"] = hv
+
+        onor = col["nor"][:n]
+        values["language"] = np.where(
+            (onor == 0) | (f.norwegian >= onor),
+            1.0,
+            np.where(
+                adapt & sc.GRUNNLEGGENDE, sc.LANG_ADAPTED, np.maximum(0.0, 1.0 - 0.25 * (onor - f.norwegian))
+            ),
+        )
+
+        start = col["start"][:n]
+        if f.earliest is None:
+            values["start"] = np.ones(n)
+        else:
+            late = f.earliest - start
+            with np.errstate(invalid="ignore"):
+                values["start"] = np.where(
+                    np.isnan(start) | (late <= 0), 1.0, np.maximum(0.0, 1.0 - late / sc.START_LATE_ZERO_DAYS)
+                )
+
+        score = zeros.copy()
+        for k in sc.COMPONENTS:
+            score = score + w[k] * values[k]
+
+        # feasibility
+        today = float(self._today().toordinal())
+        deadline = col["deadline"][:n]
+        bad = ~col["is_open"][:n] | (deadline < today)
+        bad |= (pmin > f.capacity) & ~flex
+        bad |= (col["lic"][:n] & ~f.licence_mask) != 0
+        certs = col["certs"][:n]
+        if certs.shape[1] and (certs >= 0).any():
+            have = np.zeros(len(self.encoder.vocab) + 1, dtype=bool)
+            have[-1] = True  # padding
+            if f.certs:
+                have[list(f.certs)] = True
+            bad |= ~have[certs].all(axis=1)
+        if f.max_commute is not None and dist is not None:
+            with np.errstate(invalid="ignore"):
+                bad |= ~in_mun & (dist > f.max_commute)
+        alive = col["alive"][:n]
+        score = np.where(alive, score, -np.inf)
+        return score, ~bad & alive
+
+    # ---- vectorised scoring: one opening against all candidates -------------------------------------------
+    def score_candidates(self, opening: Opening | sc.OpenFeatures) -> tuple[np.ndarray, np.ndarray]:
+        o = opening if isinstance(opening, sc.OpenFeatures) else self.encoder.opening(opening)
+        col = self._c.cols
+        n = self._c.n
+        w = self.weights
+        zeros = np.zeros(n)
+        values: dict[str, np.ndarray] = {}
+
+        if o.code >= 0:
+            codes = col["codes"][:n]
+            lvl = (
+                (codes // 1000 == o.code // 1000).astype(np.int64)
+                + (codes // 100 == o.code // 100)
+                + (codes // 10 == o.code // 10)
+                + (codes == o.code)
+            )
+            sims = _SIM[col["kinds"][:n], lvl] * col["confs"][:n]
+            best = zeros.copy()
+            for k in range(sims.shape[1]):
+                best = np.maximum(best, sims[:, k])
+            values["occupation"] = best * o.conf
+            ecodes = col["exp_codes"][:n]
+            elvl = (
+                (ecodes // 1000 == o.code // 1000).astype(np.int64)
+                + (ecodes // 100 == o.code // 100)
+                + (ecodes // 10 == o.code // 10)
+                + (ecodes == o.code)
+            )
+            contrib = col["exp_years"][:n] * _EXPF[elvl]
+            years = zeros.copy()
+            for k in range(contrib.shape[1]):
+                years = years + contrib[:, k]
+            values["experience"] = np.minimum(1.0, years / sc.EXP_FULL_YEARS)
+        else:
+            values["occupation"] = zeros.copy()
+            values["experience"] = zeros.copy()
+
+        citems = col["items"][:n]
+        got = zeros.copy()
+        total = 0.0
+        for item, wt in o.items:
+            total = total + wt
+            got = got + np.where((citems == item).any(axis=1), wt, 0.0)
+        values["skills"] = got / total if total > 0 else np.ones(n)
+
+        munis = col["munis"][:n]
+        cap, wmin, wmax = col["cap"][:n], col["wmin"][:n], col["wmax"][:n]
+        lat, lon = col["lat"][:n], col["lon"][:n]
+        in_mun = np.zeros(n, dtype=bool)
+        dist = None
+        if o.muni is None:
+            values["place"] = np.full(n, sc.PLACE_UNKNOWN)
+        else:
+            m = self._places.get(o.muni, -3)
+            cty = self._places.get("fylke:" + (o.county or ""), -3)
+            in_mun = (munis == m).any(axis=1)
+            place = np.where(
+                in_mun,
+                sc.PLACE_MUNICIPALITY,
+                np.where((col["counties"][:n] == cty).any(axis=1), sc.PLACE_COUNTY, 0.0),
+            )
+            if o.coords is not None:
+                dist = _haversine(lat, lon, o.coords[0], o.coords[1])
+                mc = col["max_commute"][:n]
+                limit = np.where(np.isnan(mc) | (mc <= 0), sc.DEFAULT_COMMUTE_KM, mc)
+                with np.errstate(invalid="ignore"):
+                    commute = sc.PLACE_COMMUTE_MAX * np.maximum(0.0, 1.0 - dist / limit)
+                place = np.where(np.isnan(dist), place, np.maximum(place, commute))
+            unknown = (col["n_munis"][:n] == 0) & np.isnan(lat)
+            values["place"] = np.where(unknown, sc.PLACE_UNKNOWN, place)
+
+        flex = sc.flexible_time(o)
+        hi = np.minimum(wmax, cap)
+        lo = np.minimum(wmin, hi)
+        gap_up = o.pmin - hi
+        if flex:
+            gap_up = gap_up * 0.5
+        gap = np.maximum(np.maximum(gap_up, lo - o.pmax), 0.0)
+        values["percent"] = np.maximum(0.0, 1.0 - gap / sc.PERCENT_GAP_ZERO)
+
+        needs = col["needs"][:n]
+        offered = o.adapt | np.where(o.pmin <= cap, sc.ARBEIDSTID, 0)
+        values["adaptations"] = np.where(needs == 0, 1.0, _POP[needs & offered] / np.maximum(_POP[needs], 1))
+
+        chours = col["hours"][:n]
+        if o.hours:
+            hv = np.where(chours == 0, 1.0, _POP[(chours & o.hours) & 0xFF] / _POP[o.hours & 0xFF])
+        else:
+            hv = np.ones(n)
+        if o.engagement >= 0:
+            engs = col["engs"][:n]
+            ok = (engs == 0) | (((engs >> min(o.engagement, 62)) & 1) == 1)
+            hv = np.where(ok, hv, hv * 0.5)
+        values["hours"] = hv
+
+        cnor = col["nor"][:n]
+        if o.norwegian == 0:
+            values["language"] = np.ones(n)
+        else:
+            alt = sc.LANG_ADAPTED if o.adapt & sc.GRUNNLEGGENDE else None
+            lv = np.maximum(0.0, 1.0 - 0.25 * (o.norwegian - cnor)) if alt is None else np.full(n, alt)
+            values["language"] = np.where(cnor >= o.norwegian, 1.0, lv)
+
+        earliest = col["earliest"][:n]
+        if o.start is None:
+            values["start"] = np.ones(n)
+        else:
+            late = earliest - o.start
+            with np.errstate(invalid="ignore"):
+                values["start"] = np.where(
+                    np.isnan(earliest) | (late <= 0),
+                    1.0,
+                    np.maximum(0.0, 1.0 - late / sc.START_LATE_ZERO_DAYS),
+                )
+
+        score = zeros.copy()
+        for k in sc.COMPONENTS:
+            score = score + w[k] * values[k]
+
+        today = self._today().toordinal()
+        bad = np.zeros(n, dtype=bool)
+        if not o.is_open or (o.deadline is not None and o.deadline < today):
+            bad[:] = True
+        if not flex:
+            bad |= o.pmin > cap
+        req = o.lic_mask | (_UNKNOWN_LICENCE_BIT if any(r not in LICENCE_BIT for r in o.lic_req) else 0)
+        if req:
+            bad |= (req & ~col["lic"][:n]) != 0
+        if o.cert_req:
+            ccerts = col["certs"][:n]
+            for cid in o.cert_req:
+                bad |= ~(ccerts == cid).any(axis=1)
+        if dist is not None:
+            mc = col["max_commute"][:n]
+            with np.errstate(invalid="ignore"):
+                bad |= ~np.isnan(mc) & ~in_mun & (dist > mc)
+        alive = col["alive"][:n]
+        score = np.where(alive, score, -np.inf)
+        return score, ~bad & alive
+
+    # ---- ranking ------------------------------------------------------------------------------------------
+    def rank_openings(
+        self, candidate: CandidateProfile, k: int = 20, include_infeasible: bool = False
+    ) -> list[RankedItem]:
+        """Top-k openings for a person: feasible first (always), then by score, ties by id."""
+        f = self.encoder.candidate(candidate)
+        scores, feasible = self.score_openings(f)
+        picked = _select(scores, feasible, self._o_ids, k, include_infeasible)
+        return [self._item_for_opening(f, i, scores[i], bool(feasible[i])) for i in picked]
+
+    def rank_candidates(
+        self, opening: Opening, k: int = 50, include_infeasible: bool = False
+    ) -> list[RankedItem]:
+        """Top-k candidates for an opening, same ordering rules as :meth:`rank_openings`."""
+        f = self.encoder.opening(opening)
+        scores, feasible = self.score_candidates(f)
+        picked = _select(scores, feasible, self._c_ids, k, include_infeasible)
+        out = []
+        for i in picked:
+            cf = self._c_feat[i]
+            assert cf is not None
+            comps = sc.explain_components(cf, f, self.weights)
+            reasons = [] if feasible[i] else sc.infeasibility(cf, f, self._today())
+            out.append(RankedItem(str(self._c_ids[i]), float(scores[i]), bool(feasible[i]), comps, reasons))
+        return out
+
+    def _item_for_opening(self, f: sc.CandFeatures, i: int, score: float, feasible: bool) -> RankedItem:
+        of = self._o_feat[i]
+        assert of is not None
+        comps = sc.explain_components(f, of, self.weights)
+        reasons = [] if feasible else sc.infeasibility(f, of, self._today())
+        return RankedItem(str(self._o_ids[i]), float(score), feasible, comps, reasons)
+
+    def explain(self, candidate: CandidateProfile, opening: Opening) -> RankedItem:
+        """Score, components and reasons for one pair (the pair need not be indexed)."""
+        cf = self.encoder.candidate(candidate)
+        of = self.encoder.opening(opening)
+        comps = sc.explain_components(cf, of, self.weights)
+        reasons = sc.infeasibility(cf, of, self._today())
+        return RankedItem(opening.id, sc.score(cf, of, self.weights), not reasons, comps, reasons)
+
+    def components(self, candidate: CandidateProfile, opening: Opening) -> dict[str, float]:
+        """Component values of one pair: the feature vector used for learning weights."""
+        return sc.component_values(self.encoder.candidate(candidate), self.encoder.opening(opening))
+
+    def rank_openings_loop(
+        self, candidate: CandidateProfile, k: int = 20, include_infeasible: bool = False
+    ) -> list[RankedItem]:
+        """Reference: a plain per-pair Python loop over the same scalar scoring (speed baseline, test oracle)."""
+        f = self.encoder.candidate(candidate)
+        today = self._today()
+        rows = []
+        for i, of in enumerate(self._o_feat):
+            if of is None:
+                continue
+            feasible = not sc.infeasibility(f, of, today)
+            if not feasible and not include_infeasible:
+                continue
+            rows.append((not feasible, -sc.score(f, of, self.weights), str(self._o_ids[i]), i))
+        rows.sort()
+        return [self._item_for_opening(f, i, -neg, not infeas) for infeas, neg, _, i in rows[:k]]
+
+    @property
+    def n_openings(self) -> int:
+        return len(self._o_slot)
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self._c_slot)
+
+
+def _ordered_sum(values: Iterable[float]) -> float:
+    total = 0.0
+    for v in values:
+        total = total + v
+    return total
+
+
+def _select(
+    scores: np.ndarray, feasible: np.ndarray, ids: list[str | None], k: int, include_infeasible: bool
+) -> list[int]:
+    """Indices of the top-k: all feasible before any infeasible, score descending, ties by id (deterministic)."""
+    alive = np.isfinite(scores)
+    groups = [alive & feasible]
+    if include_infeasible:
+        groups.append(alive & ~feasible)
+    out: list[int] = []
+    for mask in groups:
+        need = k - len(out)
+        if need <= 0:
+            break
+        idx = np.flatnonzero(mask)
+        if len(idx) > need:
+            s = scores[idx]
+            thr = np.partition(s, len(s) - need)[len(s) - need]
+            idx = idx[s >= thr]
+        order = sorted(idx.tolist(), key=lambda i: (-scores[i], ids[i]))
+        out.extend(order[:need])
+    return out

@@ -1,0 +1,502 @@
+"""Soft scoring: each component in [0, 1] times a weight; contributions sum to the score.
+
+This module holds the *scalar* definitions (one pair at a time). The vectorised engine reproduces them with numpy
+array operations in the same order, and tests check the two agree. Encoders turn dataclasses into compact
+features (codes as ints, vocab ids, bitmasks) once, so both paths read the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from matching import feasibility as fz
+from matching.model import CEFR, NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Opening
+from matching.titles import CONF_EXACT, TitleMapper, normalise_term
+
+# ---- weights and labels -------------------------------------------------------------------------------------
+COMPONENTS: tuple[str, ...] = (
+    "occupation",
+    "experience",
+    "skills",
+    "place",
+    "percent",
+    "adaptations",
+    "hours",
+    "language",
+    "start",
+)
+LABELS: dict[str, str] = {
+    "occupation": "Yrke",
+    "experience": "Erfaring i yrket",
+    "skills": "Ferdigheter og sertifikater",
+    "place": "Sted",
+    "percent": "Stillingsprosent og timer",
+    "adaptations": "Tilrettelegging",
+    "hours": "Arbeidstid og ansettelsesform",
+    "language": "Norskkunnskaper",
+    "start": "Oppstart",
+}
+# Occupation first, place second, adaptations third: what NAV's job specialists look at, in that order.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "occupation": 0.40,
+    "experience": 0.05,
+    "skills": 0.04,
+    "place": 0.26,
+    "percent": 0.05,
+    "adaptations": 0.12,
+    "hours": 0.03,
+    "language": 0.03,
+    "start": 0.02,
+}
+
+# occupation similarity by how many leading STYRK digits agree: [kind][level 0..4]; kind 0 wanted, 1 experience
+OCC_SIM: tuple[tuple[float, ...], tuple[float, ...]] = (
+    (0.0, 0.0, 0.3, 0.6, 1.0),
+    (0.0, 0.0, 0.15, 0.35, 0.75),
+)
+EXP_FACTOR: tuple[float, ...] = (
+    0.0,
+    0.0,
+    0.0,
+    0.5,
+    1.0,
+)  # years count fully in the unit group, half in minor
+EXP_FULL_YEARS = 5.0
+PLACE_MUNICIPALITY = 1.0
+PLACE_COUNTY = 0.6
+PLACE_COMMUTE_MAX = 0.4  # within commute ranks below same county (brief: municipality > county > commute)
+PLACE_UNKNOWN = 0.5
+DEFAULT_COMMUTE_KM = 40.0
+PERCENT_GAP_ZERO = 50.0  # 50 percentage points apart → no fit
+START_LATE_ZERO_DAYS = 90.0
+LANG_ADAPTED = 0.75
+NO_CODE = -1
+PAD_CODE = -100000
+
+NEED_BIT: dict[str, int] = {c: 1 << i for i, c in enumerate(NEED_CATEGORIES)}
+ARBEIDSTID = NEED_BIT["ARBEIDSTID"]
+GRUNNLEGGENDE = NEED_BIT["GRUNNLEGGENDE"]
+HOURS_BIT: dict[str, int] = {c: 1 << i for i, c in enumerate(WORKING_HOURS)}
+POPCOUNT: tuple[int, ...] = tuple(bin(i).count("1") for i in range(256))
+
+
+def normalise_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Non-negative weights over COMPONENTS, summing to 1 (so the score stays in [0, 1])."""
+    w = dict(DEFAULT_WEIGHTS)
+    if weights:
+        w.update({k: float(v) for k, v in weights.items() if k in COMPONENTS})
+    w = {k: max(0.0, w.get(k, 0.0)) for k in COMPONENTS}
+    total = sum(w.values())
+    if total <= 0:
+        raise ValueError("minst én vekt må være positiv")
+    return {k: v / total for k, v in w.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One explanation line: key, Norwegian label, value in [0, 1], weight and weight × value."""
+
+    key: str
+    label: str
+    value: float
+    weight: float
+    contribution: float
+
+
+# ---- geography ----------------------------------------------------------------------------------------------
+@dataclass
+class Geo:
+    """Optional coordinates: postal code → (lat, lon), municipality → centroid. The engine works without it."""
+
+    postal: dict[str, tuple[float, float]] = field(default_factory=dict)
+    municipality_centroid: dict[str, tuple[float, float]] = field(default_factory=dict)
+    municipality_county: dict[str, str] = field(default_factory=dict)
+
+    def coords(self, postal_code: str | None, municipality: str | None) -> tuple[float, float] | None:
+        if postal_code and postal_code in self.postal:
+            return self.postal[postal_code]
+        if municipality and municipality in self.municipality_centroid:
+            return self.municipality_centroid[municipality]
+        return None
+
+
+def county_of(municipality: str) -> str:
+    """County = first two digits of the municipality code (stable within one code version)."""
+    return municipality[:2]
+
+
+# ---- vocabularies -------------------------------------------------------------------------------------------
+class Vocab:
+    """Canonical ids for certificates/skills: normalised, with fuzzy merge of near-identical spellings."""
+
+    def __init__(self, cutoff: float = 90.0):
+        self.cutoff = cutoff
+        self.ids: dict[str, int] = {}
+        self.keys: list[str] = []
+        self._cache: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def id(self, text: str) -> int:
+        if text in self._cache:
+            return self._cache[text]
+        key = normalise_term(text)
+        found = self.ids.get(key)
+        if found is None and self.keys:
+            hit = process.extractOne(key, self.keys, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+            if hit:
+                found = self.ids[hit[0]]
+            elif len(key) >= 6:
+                # "truckførerbevis" vs "truckførerbevis t1 t4": one's words contained in the other's
+                words = set(key.split())
+                for k in self.keys:
+                    kw = set(k.split())
+                    if len(k) >= 6 and (words <= kw or kw <= words):
+                        found = self.ids[k]
+                        break
+        if found is None:
+            found = len(self.keys)
+            self.keys.append(key)
+            self.ids[key] = found
+        self._cache[text] = found
+        return found
+
+
+# ---- encoded features ---------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CandFeatures:
+    codes: tuple[tuple[int, int, float], ...]  # (code4, kind 0=wanted 1=experience, confidence)
+    exp: tuple[tuple[int, float], ...]  # (code4, years)
+    munis: tuple[str, ...]
+    counties: tuple[str, ...]
+    coords: tuple[float, float] | None
+    max_commute: float | None
+    capacity: float
+    wmin: float
+    wmax: float
+    needs: int
+    hours: int
+    engagements: int
+    earliest: float | None
+    licence_mask: int
+    licences: frozenset[str]
+    certs: frozenset[int]
+    items: frozenset[int]
+    norwegian: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFeatures:
+    code: int
+    conf: float
+    muni: str | None
+    county: str | None
+    coords: tuple[float, float] | None
+    pmin: float
+    pmax: float
+    adapt: int
+    reduced: bool
+    hours: int
+    engagement: int
+    start: float | None
+    deadline: float | None
+    is_open: bool
+    lic_req: tuple[str, ...]
+    lic_mask: int
+    cert_req: tuple[int, ...]
+    cert_names: tuple[str, ...]
+    items: tuple[tuple[int, float], ...]  # (vocab id, weight): must skills 2, should skills/certs/licences 1
+    norwegian: int
+
+
+_HOURS_IN_TEXT = re.compile(r"arbeidstid:\s*([^.]*)", re.IGNORECASE)
+
+
+class Encoder:
+    """Turns dataclasses into features; owns the title mapper and the shared vocabularies."""
+
+    def __init__(self, mapper: TitleMapper | None = None, geo: Geo | None = None):
+        self.mapper = mapper or TitleMapper()
+        self.geo = geo
+        self.vocab = Vocab()
+        self.engagement_ids: dict[str, int] = {}
+
+    def _eng(self, name: str) -> int:
+        return self.engagement_ids.setdefault(name.strip().lower(), len(self.engagement_ids))
+
+    def _code(self, title: str, styrk: str | None = None) -> tuple[int, float] | None:
+        if styrk and re.fullmatch(r"\d{4}", styrk.strip()):
+            return int(styrk), CONF_EXACT
+        m = self.mapper.map(title) if title else None
+        return (int(m[0]), m[1]) if m else None
+
+    def opening_code(self, o: Opening) -> tuple[int, float]:
+        """Structured STYRK code wins (the employer chose it); else the title; else the description's words."""
+        c = self._code(o.title, o.styrk08)
+        if c is None and o.description:
+            m = self.mapper.map(o.description.split(".")[0])
+            c = (int(m[0]), 0.8 * m[1]) if m else None
+        return c or (NO_CODE, 0.0)
+
+    def candidate(self, c: CandidateProfile) -> CandFeatures:
+        codes: dict[tuple[int, int], float] = {}
+        for t in c.wanted_occupations:
+            m = self._code(t)
+            if m:
+                codes[(m[0], 0)] = max(codes.get((m[0], 0), 0.0), m[1])
+        exp: list[tuple[int, float]] = []
+        for e in c.experience:
+            m = self._code(e.title, e.styrk08)
+            if m:
+                codes[(m[0], 1)] = max(codes.get((m[0], 1), 0.0), m[1])
+                exp.append((m[0], float(e.years)))
+        for t in c.titles:
+            m = self._code(t)
+            if m:
+                codes[(m[0], 1)] = max(codes.get((m[0], 1), 0.0), m[1])
+        lic = fz.licence_closure(c.driving_licences)
+        certs = frozenset(self.vocab.id(x) for x in c.certificates)
+        items = (
+            set(certs) | {self.vocab.id(x) for x in c.skills} | {self.vocab.id("førerkort " + x) for x in lic}
+        )
+        munis = tuple(dict.fromkeys(c.municipalities))
+        coords = None
+        if self.geo:
+            coords = self.geo.coords(c.postal_code, munis[0] if munis else None)
+        eng = 0
+        for e in c.engagement_types:
+            eng |= 1 << min(self._eng(e), 62)
+        return CandFeatures(
+            codes=tuple((code, kind, conf) for (code, kind), conf in sorted(codes.items())),
+            exp=tuple(exp),
+            munis=munis,
+            counties=tuple(dict.fromkeys(county_of(m) for m in munis)),
+            coords=coords,
+            max_commute=c.max_commute_km,
+            capacity=float(c.capacity_percent),
+            wmin=float(c.wanted_percent_min),
+            wmax=float(c.wanted_percent_max),
+            needs=_mask(c.needs, NEED_BIT),
+            hours=_mask(c.working_hours, HOURS_BIT),
+            engagements=eng,
+            earliest=float(c.earliest_start.toordinal()) if c.earliest_start else None,
+            licence_mask=fz.licence_mask(lic),
+            licences=lic,
+            certs=certs,
+            items=frozenset(items),
+            norwegian=c.norwegian_level,
+        )
+
+    def opening(self, o: Opening) -> OpenFeatures:
+        code, conf = self.opening_code(o)
+        hours = o.working_hours
+        if not hours and o.description:  # structured field wins; text only fills a gap
+            m = _HOURS_IN_TEXT.search(o.description)
+            if m:
+                hours = tuple(w.strip().lower() for w in re.split(r",|\bog\b", m.group(1)))
+        items: dict[int, float] = {}
+        for s in o.must.skills:
+            items[self.vocab.id(s)] = 2.0
+        for s in (*o.should.skills, *o.should.certificates):
+            items.setdefault(self.vocab.id(s), 1.0)
+        for lic in o.should.driving_licences:
+            items.setdefault(self.vocab.id("førerkort " + lic), 1.0)
+
+        coords = self.geo.coords(o.postal_code, o.municipality) if self.geo else None
+        return OpenFeatures(
+            code=code,
+            conf=conf,
+            muni=o.municipality,
+            county=county_of(o.municipality) if o.municipality else None,
+            coords=coords,
+            pmin=float(o.percent_min),
+            pmax=float(o.percent_max),
+            adapt=_mask(o.adaptations, NEED_BIT),
+            reduced=bool(o.open_to_reduced_capacity),
+            hours=_mask(hours, HOURS_BIT),
+            engagement=self._eng(o.engagement) if o.engagement else -1,
+            start=float(o.start.toordinal()) if o.start else None,
+            deadline=float(o.deadline.toordinal()) if o.deadline else None,
+            is_open=o.status in ("open", "ledig", "aktiv", "active"),
+            lic_req=tuple(o.must.driving_licences),
+            lic_mask=fz.licence_mask(o.must.driving_licences),
+            cert_req=tuple(self.vocab.id(x) for x in o.must.certificates),
+            cert_names=tuple(o.must.certificates),
+            items=tuple(sorted(items.items())),
+            norwegian=CEFR.get(o.must.norwegian or "", 0),
+        )
+
+
+def _mask(values: Iterable[str], bits: Mapping[str, int]) -> int:
+    m = 0
+    for v in values:
+        m |= bits.get(v, 0)
+    return m
+
+
+def _pop(x: int) -> int:
+    return POPCOUNT[x & 0xFF]
+
+
+# ---- scalar component definitions ---------------------------------------------------------------------------
+def level(a: int, b: int) -> int:
+    """How many leading STYRK digits agree (0..4)."""
+    if a < 0 or b < 0:
+        return 0
+    return int(a // 1000 == b // 1000) + int(a // 100 == b // 100) + int(a // 10 == b // 10) + int(a == b)
+
+
+def occupation_value(c: CandFeatures, o: OpenFeatures) -> float:
+    best = 0.0
+    for code, kind, conf in c.codes:
+        s = OCC_SIM[kind][level(code, o.code)] * conf
+        best = max(best, s)
+    return best * o.conf
+
+
+def experience_value(c: CandFeatures, o: OpenFeatures) -> float:
+    years = 0.0
+    for code, y in c.exp:
+        years = years + y * EXP_FACTOR[level(code, o.code)]
+    return min(1.0, years / EXP_FULL_YEARS)
+
+
+def skills_value(c: CandFeatures, o: OpenFeatures) -> float:
+    total = 0.0
+    got = 0.0
+    for item, w in o.items:
+        total = total + w
+        got = got + (w if item in c.items else 0.0)
+    return got / total if total > 0 else 1.0
+
+
+def distance(c: CandFeatures, o: OpenFeatures) -> float | None:
+    if c.coords is None or o.coords is None:
+        return None
+    return fz.haversine_km(c.coords[0], c.coords[1], o.coords[0], o.coords[1])
+
+
+def place_value(c: CandFeatures, o: OpenFeatures) -> float:
+    if o.muni is None or (not c.munis and c.coords is None):
+        return PLACE_UNKNOWN
+    if o.muni in c.munis:
+        base = PLACE_MUNICIPALITY
+    elif o.county in c.counties:
+        base = PLACE_COUNTY
+    else:
+        base = 0.0
+    d = distance(c, o)
+    if d is not None:
+        limit = c.max_commute if c.max_commute is not None and c.max_commute > 0 else DEFAULT_COMMUTE_KM
+        base = max(base, PLACE_COMMUTE_MAX * max(0.0, 1.0 - d / limit))
+    return base
+
+
+def flexible_time(o: OpenFeatures) -> bool:
+    return bool(o.adapt & ARBEIDSTID) or o.reduced
+
+
+def percent_value(c: CandFeatures, o: OpenFeatures) -> float:
+    """Overlap of the person's [wanted_min, min(wanted_max, capacity)] with the opening's range.
+
+    A 40–60 % opening is a perfect fit for someone who can work 50 %; a full-time one is not, even when the employer
+    can adapt the hours (half the gap counts then).
+    """
+    hi = min(c.wmax, c.capacity)
+    lo = min(c.wmin, hi)
+    gap_up = o.pmin - hi
+    if flexible_time(o):
+        gap_up = gap_up * 0.5
+    gap = max(gap_up, lo - o.pmax, 0.0)
+    return max(0.0, 1.0 - gap / PERCENT_GAP_ZERO)
+
+
+def adaptations_value(c: CandFeatures, o: OpenFeatures) -> float:
+    """Share of the person's needs the employer can adapt; a part-time job within capacity meets ARBEIDSTID."""
+    if not c.needs:
+        return 1.0
+    offered = o.adapt | (ARBEIDSTID if o.pmin <= c.capacity else 0)
+    return _pop(c.needs & offered) / _pop(c.needs)
+
+
+def hours_value(c: CandFeatures, o: OpenFeatures) -> float:
+    v = 1.0 if (not c.hours or not o.hours) else _pop(c.hours & o.hours) / _pop(o.hours)
+    if c.engagements and o.engagement >= 0 and not (c.engagements >> min(o.engagement, 62)) & 1:
+        v = v * 0.5
+    return v
+
+
+def language_value(c: CandFeatures, o: OpenFeatures) -> float:
+    if o.norwegian == 0 or c.norwegian >= o.norwegian:
+        return 1.0
+    if o.adapt & GRUNNLEGGENDE:
+        return LANG_ADAPTED
+    return max(0.0, 1.0 - 0.25 * (o.norwegian - c.norwegian))
+
+
+def start_value(c: CandFeatures, o: OpenFeatures) -> float:
+    if c.earliest is None or o.start is None:
+        return 1.0
+    late = c.earliest - o.start
+    return 1.0 if late <= 0 else max(0.0, 1.0 - late / START_LATE_ZERO_DAYS)
+
+
+VALUE_FUNCS = {
+    "occupation": occupation_value,
+    "experience": experience_value,
+    "skills": skills_value,
+    "place": place_value,
+    "percent": percent_value,
+    "adaptations": adaptations_value,
+    "hours": hours_value,
+    "language": language_value,
+    "start": start_value,
+}
+
+
+def component_values(c: CandFeatures, o: OpenFeatures) -> dict[str, float]:
+    return {k: VALUE_FUNCS[k](c, o) for k in COMPONENTS}
+
+
+def score(c: CandFeatures, o: OpenFeatures, weights: Mapping[str, float]) -> float:
+    """Weighted sum in COMPONENTS order (the vectorised path adds in the same order)."""
+    total = 0.0
+    for k in COMPONENTS:
+        total = total + weights[k] * VALUE_FUNCS[k](c, o)
+    return total
+
+
+def explain_components(c: CandFeatures, o: OpenFeatures, weights: Mapping[str, float]) -> list[Component]:
+    out = []
+    for k in COMPONENTS:
+        v = VALUE_FUNCS[k](c, o)
+        out.append(Component(k, LABELS[k], v, weights[k], weights[k] * v))
+    return out
+
+
+def infeasibility(c: CandFeatures, o: OpenFeatures, today: dt.date | None) -> list[str]:
+    """Norwegian reasons why the person cannot take the opening (empty list: feasible)."""
+    reasons: list[str] = []
+    if not o.is_open:
+        reasons.append(fz.reason_closed())
+    if o.deadline is not None and today is not None and o.deadline < today.toordinal():
+        reasons.append(fz.reason_deadline(dt.date.fromordinal(int(o.deadline)).isoformat()))
+    if o.pmin > c.capacity and not flexible_time(o):
+        reasons.append(fz.reason_capacity(o.pmin, c.capacity))
+    missing_lic = [r for r in o.lic_req if r not in c.licences]
+    if missing_lic:
+        reasons.append(fz.reason_licence(missing_lic))
+    missing_cert = [name for cid, name in zip(o.cert_req, o.cert_names, strict=True) if cid not in c.certs]
+    if missing_cert:
+        reasons.append(fz.reason_certificate(missing_cert))
+    if c.max_commute is not None and o.muni not in c.munis:
+        d = distance(c, o)
+        if d is not None and d > c.max_commute:
+            reasons.append(fz.reason_place(d, c.max_commute))
+    return reasons
