@@ -1,0 +1,273 @@
+"""Behaviour of the matching library: hard constraints, scoring, ranking, both directions, learning, bench."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching import CandidateProfile, Matcher, Opening, Requirements
+from matching.bench import load_geo, load_styrk_names, run_bench
+from matching.feasibility import licence_closure, satisfies_licences
+from matching.learn import LabelledPair, WeightModel, evaluate, should_replace, train
+from matching.model import Experience
+from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
+from matching.synth import Synth, synthetic_geo
+from matching.titles import TitleMapper, load_synonyms
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+DEV = SHARED / "bench" / "dev"
+TODAY = dt.date(2025, 3, 1)
+
+
+def opening(id: str = "o1", **kw) -> Opening:
+    base = dict(
+        id=id, title="Renholder", styrk08="9112", municipality="3407", percent_min=20.0, percent_max=100.0
+    )
+    base.update(kw)
+    return Opening(**base)
+
+
+def person(id: str = "c1", **kw) -> CandidateProfile:
+    base = dict(id=id, wanted_occupations=("renholder",), municipalities=("3407",), capacity_percent=100.0)
+    base.update(kw)
+    return CandidateProfile(**base)
+
+
+def reasons(o: Opening, c: CandidateProfile, geo=None) -> list[str]:
+    return Matcher([o], today=TODAY, geo=geo).explain(c, o).reasons
+
+
+# ---- hard constraints ----------------------------------------------------------------------------------------
+def test_capacity_below_minimum_without_adaptation_excludes() -> None:
+    o = opening(percent_min=80.0)
+    c = person(capacity_percent=50.0, wanted_percent_max=50.0)
+    r = reasons(o, c)
+    assert len(r) == 1 and "minst 80 %" in r[0]
+    assert Matcher([o], today=TODAY).rank_openings(c) == []
+    assert reasons(opening(percent_min=80.0, adaptations=("ARBEIDSTID",)), c) == []
+    assert reasons(opening(percent_min=80.0, open_to_reduced_capacity=True), c) == []
+
+
+def test_missing_licence_and_certificate_exclude() -> None:
+    o = opening(must=Requirements(driving_licences=("C",), certificates=("Truckførerbevis",)))
+    r = reasons(o, person(driving_licences=("B",)))
+    assert any("førerkort klasse C" in x for x in r)
+    assert any("Truckførerbevis" in x for x in r)
+    ok = person(driving_licences=("CE",), certificates=("truckførerbevis T1-T4",))
+    assert reasons(o, ok) == []
+    assert reasons(o, person(driving_licences=("CE",), certificates=("truckforerbevis",))) == []
+
+
+def test_licence_implication() -> None:
+    assert satisfies_licences(["C1"], ["B"]) == []
+    assert satisfies_licences(["B"], ["C"]) == ["C"]
+    assert satisfies_licences(["CE"], ["C", "C1E", "BE", "B"]) == []
+    assert satisfies_licences(["D"], ["B", "D1"]) == []
+    assert "C" not in licence_closure(["C1E"])
+
+
+def test_closed_and_past_deadline_exclude() -> None:
+    assert any("ikke lenger ledig" in x for x in reasons(opening(status="closed"), person()))
+    r = reasons(opening(deadline=TODAY - dt.timedelta(days=1)), person())
+    assert any("Søknadsfristen" in x for x in r)
+    assert reasons(opening(deadline=TODAY), person()) == []
+
+
+def test_outside_places_and_beyond_commute_excludes() -> None:
+    geo = synthetic_geo()
+    far = opening(municipality="5601", postal_code=None)
+    near = opening(id="o2", municipality="0302", postal_code=None)
+    c = person(municipalities=("0301",), max_commute_km=30.0)
+    assert any("reisevei" in x for x in reasons(far, c, geo))
+    assert reasons(far, person(municipalities=("0301",)), geo) == []  # no commute limit given: soft only
+    m = Matcher([far, near], today=TODAY, geo=geo)
+    res = m.rank_openings(c, include_infeasible=True)
+    assert [r.feasible for r in res] == sorted([r.feasible for r in res], reverse=True)
+
+
+def test_infeasible_never_ranks_above_feasible() -> None:
+    great_but_closed = opening("o1", status="closed")
+    weak = opening("o2", title="Sveiser", styrk08="7212", municipality="5001")
+    res = Matcher([great_but_closed, weak], today=TODAY).rank_openings(person(), include_infeasible=True)
+    assert [r.id for r in res] == ["o2", "o1"]
+    assert res[1].score > res[0].score and not res[1].feasible and res[1].reasons
+
+
+# ---- soft scoring ---------------------------------------------------------------------------------------------
+def test_part_time_opening_fits_part_time_person_better() -> None:
+    c = person(capacity_percent=50.0, wanted_percent_min=20.0, wanted_percent_max=50.0)
+    part = opening("o1", percent_min=40.0, percent_max=60.0)
+    full = opening("o2", percent_min=100.0, percent_max=100.0, adaptations=("ARBEIDSTID",))
+    m = Matcher([part, full], today=TODAY)
+    res = m.rank_openings(c)
+    assert [r.id for r in res] == ["o1", "o2"]
+    pct = {r.id: next(x.value for x in r.components if x.key == "percent") for r in res}
+    assert pct["o1"] == 1.0 and pct["o2"] < 1.0
+
+
+def test_synonyms_and_misspellings() -> None:
+    m = TitleMapper()
+    assert m.map("renholdr")[0] == "9112"
+    assert m.map("Vi søker hjelpepleiere (deltid)")[0] == "5321"
+    assert (
+        m.map("lager-medarbeider")[0]
+        == m.map("lager medarbeider")[0]
+        == m.map("Lagermedarbeidere")[0]
+        == "4321"
+    )
+    assert m.map("nattrenholder")[0] == "9112"
+    hfa = opening("o1", title="Helsefagarbeider", styrk08=None)
+    other = opening("o2", title="Bussjåfør", styrk08=None)
+    res = Matcher([hfa, other], today=TODAY).rank_openings(person(wanted_occupations=("hjelpepleier",)))
+    assert res[0].id == "o1"
+    assert next(x.value for x in res[0].components if x.key == "occupation") == 1.0
+
+
+def test_synonym_list_is_large_and_uses_real_codes() -> None:
+    rows = load_synonyms()
+    assert len({t for t, _ in rows}) >= 400
+    codes = set(load_styrk_names(SHARED / "data" / "klass" / "styrk08.json"))
+    assert {c for _, c in rows} <= codes
+
+
+def test_styrk_hierarchy_orders_occupation_score() -> None:
+    c = person(wanted_occupations=("5321",))
+    ops = [
+        opening("same", styrk08="5321"),
+        opening("minor", styrk08="5322"),
+        opening("submajor", styrk08="5311"),
+        opening("none", styrk08="9112"),
+    ]
+    res = Matcher(ops, today=TODAY).rank_openings(c)
+    assert [r.id for r in res] == ["same", "minor", "submajor", "none"]
+
+
+def test_explanation_contributions_sum_to_score() -> None:
+    s = Synth(3)
+    m = Matcher(s.openings(300), today=TODAY)
+    for c in s.candidates(10):
+        for r in m.rank_openings(c, k=10, include_infeasible=True):
+            assert [x.key for x in r.components] == list(COMPONENTS)
+            assert sum(x.contribution for x in r.components) == pytest.approx(r.score, abs=1e-9)
+            assert all(0.0 <= x.value <= 1.0 for x in r.components)
+            assert r.feasible == (not r.reasons)
+
+
+def test_ranking_is_deterministic_with_ties_by_id() -> None:
+    ops = [opening(f"o{i}") for i in (3, 1, 2)]
+    res = Matcher(ops, today=TODAY).rank_openings(person())
+    assert [r.id for r in res] == ["o1", "o2", "o3"]
+    s = Synth(5)
+    openings, cands = list(s.openings(400)), list(s.candidates(5))
+    a = [[r.id for r in Matcher(openings, today=TODAY).rank_openings(c)] for c in cands]
+    b = [[r.id for r in Matcher(list(reversed(openings)), today=TODAY).rank_openings(c)] for c in cands]
+    assert a == b
+
+
+def test_vectorised_equals_loop_and_both_directions_agree() -> None:
+    s = Synth(11)
+    openings, cands = list(s.openings(800)), list(s.candidates(40))
+    m = Matcher(openings, cands, geo=synthetic_geo(), today=dt.date(2025, 1, 20))
+    for c in cands[:20]:
+        vec = m.rank_openings(c, k=60, include_infeasible=True)
+        loop = m.rank_openings_loop(c, k=60, include_infeasible=True)
+        assert [r.id for r in vec] == [r.id for r in loop]
+        assert np.allclose([r.score for r in vec], [r.score for r in loop], rtol=0, atol=1e-12)
+    for o in openings[:30]:
+        cs, cf = m.score_candidates(o)
+        for c in cands[:10]:
+            os_, of = m.score_openings(c)
+            i, j = m._o_slot[o.id], m._c_slot[c.id]
+            assert os_[i] == pytest.approx(cs[j], abs=1e-12) and bool(of[i]) == bool(cf[j])
+
+
+def test_add_update_remove_rerank_immediately() -> None:
+    m = Matcher([opening("o1"), opening("o2", municipality="5001")], today=TODAY)
+    c = person()
+    assert m.rank_openings(c)[0].id == "o1"
+    m.update_opening(opening("o1", status="closed"))
+    assert [r.id for r in m.rank_openings(c)] == ["o2"]
+    m.remove_opening("o2")
+    m.add_opening(opening("o3"))
+    assert [r.id for r in m.rank_openings(c)] == ["o3"]
+    m.add_candidate(c)
+    m.add_candidate(person("c2", municipalities=("5001",)))
+    assert [r.id for r in m.rank_candidates(opening("o3"))] == ["c1", "c2"]
+    m.remove_candidate("c1")
+    assert [r.id for r in m.rank_candidates(opening("o3"))] == ["c2"]
+
+
+def test_experience_counts() -> None:
+    with_exp = person(experience=(Experience("renholder", 6.0),), wanted_occupations=())
+    without = person("c2", wanted_occupations=(), experience=(Experience("kokk", 6.0),))
+    m = Matcher([opening()], today=TODAY)
+    assert m.explain(with_exp, opening()).score > m.explain(without, opening()).score
+
+
+# ---- learning -------------------------------------------------------------------------------------------------
+def _synthetic_outcomes(n: int, true_w: dict[str, float], seed: int) -> list[LabelledPair]:
+    rng = np.random.default_rng(seed)
+    w = np.array([true_w[k] for k in COMPONENTS])
+    pairs = []
+    for i in range(n):
+        x = rng.random(len(COMPONENTS))
+        p = 1 / (1 + np.exp(-(12 * (x @ w) - 6)))
+        pairs.append(
+            LabelledPair(dict(zip(COMPONENTS, x.tolist(), strict=True)), int(rng.random() < p), f"g{i // 20}")
+        )
+    return pairs
+
+
+def test_learned_weights_beat_defaults_on_heldout() -> None:
+    truth = dict.fromkeys(COMPONENTS, 0.0) | {"skills": 0.5, "hours": 0.3, "start": 0.2}
+    train_pairs = _synthetic_outcomes(3000, truth, 1)
+    heldout = _synthetic_outcomes(1500, truth, 2)
+    model = train(train_pairs, version="v1")
+    assert all(v >= 0 for v in model.weights.values()) and sum(model.weights.values()) == pytest.approx(1.0)
+    defaults = WeightModel.defaults()
+    assert evaluate(model.weights, heldout)["auc"] > evaluate(defaults.weights, heldout)["auc"] + 0.05
+    assert should_replace(defaults, model, heldout)
+    assert not should_replace(defaults, train(train_pairs[:100], version="tiny"), heldout)
+    again = WeightModel.from_json(model.to_json())
+    assert again == model
+    Matcher([opening()], weights=again.weights).rank_openings(person())
+    assert set(DEFAULT_WEIGHTS) == set(COMPONENTS)
+
+
+# ---- bench ----------------------------------------------------------------------------------------------------
+@pytest.mark.skipif(not DEV.exists(), reason="bench dev set not available")
+def test_bench_on_dev_slice_writes_expected_format(tmp_path: Path) -> None:
+    lines = (DEV / "candidates.jsonl").read_text(encoding="utf-8").splitlines()[:15]
+    cand = tmp_path / "c.jsonl"
+    cand.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "ranks.jsonl"
+    summary = run_bench(
+        DEV / "openings.jsonl",
+        cand,
+        out,
+        top=10,
+        qrels_path=DEV / "qrels.jsonl",
+        styrk_names=load_styrk_names(SHARED / "data" / "klass" / "styrk08.json"),
+        geo=load_geo(SHARED / "data" / "geonames" / "zipcodes.no.csv"),
+    )
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["candidate"] for r in rows] == [json.loads(x)["id"] for x in lines]
+    for r in rows:
+        assert len(r["ranked"]) == 10
+        assert set(r["ranked"][0]) == {"opening", "score", "feasible"}
+        scores = [x["score"] for x in r["ranked"] if x["feasible"]]
+        assert scores == sorted(scores, reverse=True)
+    for key in ("ndcg@10", "recall@10", "infeasible@10", "seconds", "baseline_tfidf_ndcg@10"):
+        assert key in summary
+    assert summary["infeasible@10"] == 0
+    assert 0.0 <= summary["ndcg@10"] <= 1.0
+
+
+def test_synth_is_seeded() -> None:
+    a = [o.title for o in Synth(9).openings(50)]
+    b = [o.title for o in Synth(9).openings(50)]
+    assert a == b
