@@ -27,7 +27,15 @@ run: install
 	$(BIN)/arbeidsbro demo-data --if-empty
 	$(BIN)/arbeidsbro serve --host $(HOST) --port $(PORT)
 
-test: install
+AXE := var/npm/node_modules/axe-core/axe.min.js
+
+# axe-core for the accessibility tests, from the npm registry (the tests skip it when npm is missing).
+$(AXE):
+	@mkdir -p var/npm
+	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix var/npm axe-core@4.14; \
+	else echo "npm not found: accessibility (axe-core) tests will be skipped"; fi
+
+test: install $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
