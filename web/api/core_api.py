@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Query
+from pydantic import BaseModel, Field
 
 from core import accounts, audit
 from employers import service as employers_service
@@ -27,6 +28,36 @@ def me(session: SessionDep, user: ApiUser) -> UserOut:
 @router.get("/offices", response_model=list[OfficeOut], summary="NAV-kontorer")
 def offices(session: SessionDep, user: ApiUser) -> list[OfficeOut]:
     return [OfficeOut.model_validate(o) for o in accounts.list_offices(session)]
+
+
+class OfficeIn(BaseModel):
+    number: str = Field(
+        min_length=4, max_length=4, pattern=r"^\d{4}$", description="Enhetsnummer, fire sifre"
+    )
+    name: str = Field(min_length=1, max_length=200)
+    municipalities: list[str] = Field(default_factory=list, max_length=200)
+
+
+@router.post(
+    "/offices",
+    response_model=OfficeOut,
+    status_code=201,
+    summary="Opprett NAV-kontor (admin)",
+    responses={409: {"description": "Finnes allerede"}, 422: {"description": "Ugyldige opplysninger"}},
+)
+def create_office(body: OfficeIn, session: SessionDep, user: ApiAdminUser) -> OfficeOut:
+    office = accounts.create_office(
+        session, number=body.number, name=body.name, municipalities=body.municipalities
+    )
+    audit.record(
+        session,
+        actor=user,
+        action="create",
+        subject_type="office",
+        subject_id=office.id,
+        purpose="kontoradministrasjon",
+    )
+    return OfficeOut.model_validate(office)
 
 
 @router.get(
