@@ -116,13 +116,19 @@ _OPEN_SPEC: dict[str, tuple[type, float | int, bool]] = {
 }
 _CAND_SPEC: dict[str, tuple[type, float | int, bool]] = {
     "alive": (np.bool_, False, False),
-    "codes": (np.int64, sc.PAD_CODE, True),
-    "kinds": (np.int64, 0, True),
+    "codes": (np.int32, sc.PAD_CODE, True),
+    "codes3": (np.int32, sc.PAD_CODE, True),
+    "codes2": (np.int32, sc.PAD_CODE, True),
+    "codes1": (np.int32, sc.PAD_CODE, True),
+    "kinds": (np.int32, 0, True),
     "confs": (np.float64, 0.0, True),
-    "exp_codes": (np.int64, sc.PAD_CODE, True),
+    "exp_codes": (np.int32, sc.PAD_CODE, True),
+    "exp3": (np.int32, sc.PAD_CODE, True),
+    "exp2": (np.int32, sc.PAD_CODE, True),
+    "exp1": (np.int32, sc.PAD_CODE, True),
     "exp_years": (np.float64, 0.0, True),
-    "munis": (np.int64, -2, True),
-    "counties": (np.int64, -2, True),
+    "munis": (np.int32, -2, True),
+    "counties": (np.int32, -2, True),
     "n_munis": (np.int64, 0, False),
     "lat": (np.float64, _NAN, False),
     "lon": (np.float64, _NAN, False),
@@ -136,8 +142,8 @@ _CAND_SPEC: dict[str, tuple[type, float | int, bool]] = {
     "earliest": (np.float64, _NAN, False),
     "lic": (np.int64, 0, False),
     "nor": (np.int64, 0, False),
-    "certs": (np.int64, -1, True),
-    "items": (np.int64, -1, True),
+    "certs": (np.int32, -1, True),
+    "items": (np.int32, -1, True),
 }
 
 
@@ -290,9 +296,15 @@ class Matcher:
         return {
             "alive": True,
             "codes": [c for c, _, _ in f.codes],
+            "codes3": [c // 10 for c, _, _ in f.codes],
+            "codes2": [c // 100 for c, _, _ in f.codes],
+            "codes1": [c // 1000 for c, _, _ in f.codes],
             "kinds": [k for _, k, _ in f.codes],
             "confs": [w for _, _, w in f.codes],
             "exp_codes": [c for c, _ in f.exp],
+            "exp3": [c // 10 for c, _ in f.exp],
+            "exp2": [c // 100 for c, _ in f.exp],
+            "exp1": [c // 1000 for c, _ in f.exp],
             "exp_years": [y for _, y in f.exp],
             "munis": [self._place(m) for m in f.munis],
             "counties": [self._place("fylke:" + c) for c in f.counties],
@@ -463,9 +475,9 @@ class Matcher:
         if o.code >= 0:
             codes = col["codes"][:n]
             lvl = (
-                (codes // 1000 == o.code // 1000).astype(np.int64)
-                + (codes // 100 == o.code // 100)
-                + (codes // 10 == o.code // 10)
+                (col["codes1"][:n] == o.code // 1000).astype(np.int64)
+                + (col["codes2"][:n] == o.code // 100)
+                + (col["codes3"][:n] == o.code // 10)
                 + (codes == o.code)
             )
             sims = _SIM[col["kinds"][:n], lvl] * col["confs"][:n]
@@ -475,9 +487,9 @@ class Matcher:
             values["occupation"] = best * o.conf
             ecodes = col["exp_codes"][:n]
             elvl = (
-                (ecodes // 1000 == o.code // 1000).astype(np.int64)
-                + (ecodes // 100 == o.code // 100)
-                + (ecodes // 10 == o.code // 10)
+                (col["exp1"][:n] == o.code // 1000).astype(np.int64)
+                + (col["exp2"][:n] == o.code // 100)
+                + (col["exp3"][:n] == o.code // 10)
                 + (ecodes == o.code)
             )
             contrib = col["exp_years"][:n] * _EXPF[elvl]
