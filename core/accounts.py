@@ -179,6 +179,32 @@ def _register_failure(session: Session, keys: list[str], now: dt.datetime, setti
     return worst
 
 
+def check_not_locked(session: Session, *, key: str) -> None:
+    """For further steps of a login (the second factor) under the same throttle as the password."""
+    if _is_locked(session, [key], utcnow()):
+        raise AuthenticationFailed(LOGIN_FAILED_MESSAGE)
+
+
+def register_failure(
+    session: Session,
+    *,
+    key: str,
+    settings: Settings | None = None,
+    ip: str | None = None,
+    email: str | None = None,
+) -> int:
+    failures = _register_failure(session, [key], utcnow(), settings or get_settings())
+    audit.security_event(
+        session,
+        event_name="login_failed",
+        email=email,
+        ip=ip,
+        path="/login/totp",
+        detail=f"tofaktor, forsøk {failures}",
+    )
+    return failures
+
+
 def _clear_failures(session: Session, email: str) -> None:
     row = session.get(LoginThrottle, f"email:{normalise_email(email)}")
     if row is not None:

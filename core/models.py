@@ -86,6 +86,7 @@ class User(TimestampMixin, Base):
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     office: Mapped[Office | None] = relationship(lazy="joined")
 

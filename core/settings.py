@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     environment: str = "production"
+    require_admin_mfa: bool = True
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     grunnbelop: int = 130160
     inntektsgrense_ufore: int = 52080

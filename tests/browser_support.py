@@ -19,11 +19,21 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.factories import totp_codes
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 DEMO_PASSWORD = "Demo-Arbeidsbro-2026"
+DEMO_ADMIN_TOTP = "ARBEIDSBRODEMOADMINTOTPNOKKEL234"
 
 
 def free_port() -> int:
@@ -32,11 +42,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cli(*args: str, env: dict[str, str], stdin: str | None = None, check: bool = True,
-        timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str], stdin: str | None = None, check: bool = True, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """Runs the real `arbeidsbro` command as an operator would."""
     result = subprocess.run(
-        [sys.executable, "-m", "web.cli", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True,
+        [sys.executable, "-m", "web.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
         timeout=timeout,
     )
     if check and result.returncode != 0:
@@ -74,8 +90,14 @@ class ScratchDatabase:
 
 def server_env(db_url: str, var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARBEIDSBRO_", "DATABASE_URL"))}
-    env.update({"DATABASE_URL": db_url, "ARBEIDSBRO_VAR_DIR": str(var_dir), "ARBEIDSBRO_SECRET_KEY": "live-test-key",
-                "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "DATABASE_URL": db_url,
+            "ARBEIDSBRO_VAR_DIR": str(var_dir),
+            "ARBEIDSBRO_SECRET_KEY": "live-test-key",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -90,9 +112,21 @@ class ServerProcess:
     def start(self, timeout: float = 60) -> None:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--no-scheduler"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "web.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-scheduler",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -122,8 +156,12 @@ class ServerProcess:
 
 def reference_args() -> list[str]:
     shared = ROOT.parent / "shared" / "data"
-    files = [("--styrk", shared / "klass/styrk08.json"), ("--municipalities", shared / "klass/kommuner2014.json"),
-             ("--postal-codes", shared / "nav/postal_codes_no.tsv"), ("--geo", shared / "geonames/zipcodes.no.csv")]
+    files = [
+        ("--styrk", shared / "klass/styrk08.json"),
+        ("--municipalities", shared / "klass/kommuner2014.json"),
+        ("--postal-codes", shared / "nav/postal_codes_no.tsv"),
+        ("--geo", shared / "geonames/zipcodes.no.csv"),
+    ]
     if all(p.is_file() for _, p in files):
         return [a for flag, p in files for a in (flag, str(p))]
     return []
@@ -173,6 +211,14 @@ def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/login/totp") or "/login" not in url)
+    if "/login/totp" in page.url:  # the demo admin's second factor, as an authenticator app computes it
+        for code in totp_codes(DEMO_ADMIN_TOTP):
+            page.get_by_label("Engangskode").fill(code)
+            page.get_by_role("button", name="Bekreft").click()
+            page.wait_for_load_state()
+            if "/login" not in page.url:
+                break
     page.wait_for_url(lambda url: "/login" not in url)
 
 

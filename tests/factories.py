@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import re
 
+import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -21,20 +22,40 @@ PASSWORD = "korrekt-hest-batteri-stift"
 _seq = itertools.count(1)
 
 
-def make_office(db: Session, number: str | None = None, name: str | None = None,
-                municipalities: tuple[str, ...] = ("3407",)) -> Office:
+def make_office(
+    db: Session,
+    number: str | None = None,
+    name: str | None = None,
+    municipalities: tuple[str, ...] = ("3407",),
+) -> Office:
     n = next(_seq)
-    return accounts.create_office(db, number=number or f"{9000 + n % 999:04d}", name=name or f"NAV Test {n}",
-                                  municipalities=municipalities)
+    return accounts.create_office(
+        db,
+        number=number or f"{9000 + n % 999:04d}",
+        name=name or f"NAV Test {n}",
+        municipalities=municipalities,
+    )
 
 
-def make_user(db: Session, role: str = "jobbspesialist", office: Office | None = None,
-              employer: Employer | None = None, email: str | None = None, password: str = PASSWORD) -> User:
+def make_user(
+    db: Session,
+    role: str = "jobbspesialist",
+    office: Office | None = None,
+    employer: Employer | None = None,
+    email: str | None = None,
+    password: str = PASSWORD,
+) -> User:
     n = next(_seq)
     if role in ("markedskontakt", "jobbspesialist") and office is None:
         office = make_office(db)
-    user = accounts.create_user(db, email=email or f"{role}{n}@test.no", name=f"Test {role} {n}", role=role,
-                                password=password, office=office)
+    user = accounts.create_user(
+        db,
+        email=email or f"{role}{n}@test.no",
+        name=f"Test {role} {n}",
+        role=role,
+        password=password,
+        office=office,
+    )
     if employer is not None:
         employers_service.bind_user(db, user=user, employer=employer)
     db.flush()
@@ -50,17 +71,27 @@ def valid_orgnr(seed: int | None = None) -> str:
         base += 1
 
 
-def make_employer(db: Session, name: str | None = None, municipality_code: str = "3407",
-                  actor: User | None = None) -> Employer:
+def make_employer(
+    db: Session, name: str | None = None, municipality_code: str = "3407", actor: User | None = None
+) -> Employer:
     n = next(_seq)
-    return employers_service.create_employer(db, actor=actor, orgnr=valid_orgnr(n), name=name or f"Testbedrift {n} AS",
-                                             municipality_code=municipality_code)
+    return employers_service.create_employer(
+        db,
+        actor=actor,
+        orgnr=valid_orgnr(n),
+        name=name or f"Testbedrift {n} AS",
+        municipality_code=municipality_code,
+    )
 
 
 def make_candidate(db: Session, office: Office, actor: User | None = None, **kw: object) -> Candidate:
     n = next(_seq)
-    data = {"first_name": f"Kari{n}", "last_name": "Nordmann", "birth_date": dt.date(1990, 5, 17),
-            "municipality_code": "3407"}
+    data = {
+        "first_name": f"Kari{n}",
+        "last_name": "Nordmann",
+        "birth_date": dt.date(1990, 5, 17),
+        "municipality_code": "3407",
+    }
     data.update(kw)
     return candidates_service.create_candidate(db, actor=actor, office=office, **data)  # type: ignore[arg-type]
 
@@ -75,10 +106,36 @@ def csrf_from(client: TestClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+SECRET_RE = re.compile(r'<code class="token">([A-Z2-7 ]+)</code>')
+
+
+def totp_codes(secret: str) -> list[str]:
+    """This step's code and the next: a code is accepted once, so a second login in the same 30 s takes the next."""
+    totp = pyotp.TOTP(secret.replace(" ", ""))
+    step = totp.timecode(dt.datetime.now())
+    return [totp.generate_otp(step), totp.generate_otp(step + 1)]
+
+
 def login(client: TestClient, user: User, password: str = PASSWORD) -> None:
+    """Logs in through the real form, answering the second factor like an authenticator app would."""
     token = csrf_from(client)
-    r = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token, "next": "/"})
+    r = client.post(
+        "/login", data={"email": user.email, "password": password, "csrf_token": token, "next": "/"}
+    )
     assert r.status_code == 303, r.text
+    if r.headers["location"] != "/login/totp":
+        return
+    page = client.get("/login/totp")
+    enrol = SECRET_RE.search(page.text)
+    secret = enrol.group(1) if enrol else user.totp_secret
+    assert secret, "second factor asked for, but no secret known"
+    for code in totp_codes(secret):
+        r = client.post("/login/totp", data={"code": code, "csrf_token": csrf_from(client, "/login/totp")})
+        if r.status_code == 303:
+            if enrol:
+                user.totp_secret = secret.replace(" ", "")
+            return
+    raise AssertionError(f"second factor refused: {r.text[:500]}")
 
 
 def post_form(client: TestClient, path: str, data: dict, page: str = "/") -> object:

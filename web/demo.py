@@ -17,6 +17,8 @@ from employers.models import Employer
 
 # Public on purpose: these are the demo logins printed by `make run`. Never used outside demo data.
 DEMO_PASSWORD = "Demo-Arbeidsbro-2026"
+# Admins must use a second factor; the demo admin's TOTP key is public too (add it to an authenticator app).
+DEMO_ADMIN_TOTP = "ARBEIDSBRODEMOADMINTOTPNOKKEL234"
 
 OFFICES = (
     ("0502", "NAV Gjøvik", ["3407"]),
@@ -58,6 +60,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
         )
         for email, name, role, office in STAFF
     ]
+    users[0].totp_secret = DEMO_ADMIN_TOTP
     employers = employers_demo.generate(session, rng=rng, offices=offices, users=users, size=size)
     employer_user = accounts.create_user(
         session, email=EMPLOYER_USER[0], name=EMPLOYER_USER[1], role="arbeidsgiver", password=DEMO_PASSWORD
@@ -78,6 +81,7 @@ def existing_summary(session: Session, *, seed: int = 42) -> dict[str, Any]:
         "offices": session.scalar(select(func.count()).select_from(Office)) or 0,
         "users": [
             {"email": u.email, "role": u.role, "password": DEMO_PASSWORD}
+            | ({"totp_secret": DEMO_ADMIN_TOTP} if u.role == "admin" else {})
             for u in users
             if u.email in demo_emails
         ],
@@ -95,4 +99,7 @@ def format_summary(result: dict[str, Any]) -> str:
     if result["users"]:
         lines.append(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
         lines.extend(f"  {u['role']:<15} {u['email']}" for u in result["users"])
+        lines.append(
+            f"Admin krever tofaktor: legg TOTP-nøkkelen {DEMO_ADMIN_TOTP} inn i en autentiseringsapp."
+        )
     return "\n".join(lines)

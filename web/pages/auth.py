@@ -7,14 +7,18 @@ from urllib.parse import urlparse
 
 from fastapi import Form, Request
 from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from core import accounts
+from core import accounts, audit, mfa
 from core.errors import AuthenticationFailed, ValidationFailed
+from core.models import User
 from web.deps import SESSION_COOKIE, OptionalPageUser, PageUser, SessionDep, client_ip
 from web.pages import page_router
 from web.templating import redirect, render
 
 router = page_router()
+MFA_COOKIE = "ab_mfa"
+MFA_MAX_AGE = 300
 
 
 def _safe_next(target: str | None) -> str:
@@ -56,6 +60,28 @@ def login(
             {"next": _safe_next(next), "email": email, "error": exc.message},
             status_code=401,
         )
+    if mfa.required_for(user, require_admin=settings.require_admin_mfa):
+        # Password is right; the session starts only after the second factor.
+        pending = {"uid": user.id, "next": _safe_next(next)}
+        if user.totp_secret is None:
+            pending["enrol"] = mfa.new_secret()
+        response = redirect(request, "/login/totp")
+        response.set_cookie(
+            MFA_COOKIE,
+            _mfa_signer(request).dumps(pending),
+            max_age=MFA_MAX_AGE,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/login",
+        )
+        return response
+    return _start_session(request, session, user, _safe_next(next))
+
+
+def _start_session(request: Request, session: SessionDep, user: User, target: str) -> Response:
+    """A fresh random session id at every login; any id the browser brought is ended first (no fixation)."""
+    settings = request.app.state.settings
     accounts.end_session(session, request.cookies.get(SESSION_COOKIE))
     token = accounts.start_session(
         session,
@@ -64,7 +90,7 @@ def login(
         user_agent=request.headers.get("user-agent"),
         settings=settings,
     )
-    response = redirect(request, _safe_next(next), f"Velkommen, {user.name}.", "success")
+    response = redirect(request, target, f"Velkommen, {user.name}.", "success")
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -73,7 +99,73 @@ def login(
         secure=request.url.scheme == "https",
         path="/",
     )
+    response.delete_cookie(MFA_COOKIE, path="/login")
     return response
+
+
+def _mfa_signer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.secret_key, salt="mfa-pending")
+
+
+def _pending(request: Request) -> dict | None:
+    raw = request.cookies.get(MFA_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = _mfa_signer(request).loads(raw, max_age=MFA_MAX_AGE)
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("uid"), int) else None
+
+
+def _totp_context(pending: dict, user: User, error: str | None = None) -> dict:
+    secret = pending.get("enrol")
+    return {
+        "enrol": bool(secret),
+        "secret": mfa.grouped(secret) if secret else None,
+        "uri": mfa.provisioning_uri(secret, user.email) if secret else None,
+        "errors": {"code": error} if error else {},
+    }
+
+
+@router.get("/login/totp")
+def totp_form(request: Request, session: SessionDep) -> Response:
+    pending = _pending(request)
+    user = session.get(User, pending["uid"]) if pending else None
+    if pending is None or user is None:
+        return redirect(request, "/login", "Innloggingen tok for lang tid. Prøv igjen.", "warning")
+    return render(request, "auth/totp.html", _totp_context(pending, user))
+
+
+@router.post("/login/totp")
+def totp_verify(
+    request: Request, session: SessionDep, code: Annotated[str, Form(max_length=20)] = ""
+) -> Response:
+    pending = _pending(request)
+    user = session.get(User, pending["uid"]) if pending else None
+    if pending is None or user is None or not user.is_active:
+        return redirect(request, "/login", "Innloggingen tok for lang tid. Prøv igjen.", "warning")
+    settings = request.app.state.settings
+    try:
+        accounts.check_not_locked(session, key=f"totp:{user.id}")
+        mfa.verify(session, user=user, code=code, secret=pending.get("enrol"))
+    except (ValidationFailed, AuthenticationFailed) as exc:
+        session.rollback()
+        accounts.register_failure(
+            session, key=f"totp:{user.id}", settings=settings, ip=client_ip(request), email=user.email
+        )
+        session.commit()
+        return render(request, "auth/totp.html", _totp_context(pending, user, exc.message), status_code=401)
+    if pending.get("enrol"):
+        audit.record(
+            session,
+            actor=user,
+            action="update",
+            subject_type="user",
+            subject_id=user.id,
+            purpose="tofaktor satt opp",
+        )
+    return _start_session(request, session, user, pending.get("next") or "/")
 
 
 @router.post("/logout")
@@ -87,7 +179,9 @@ def logout(request: Request, session: SessionDep) -> Response:
 @router.get("/konto")
 def account(request: Request, session: SessionDep, user: PageUser) -> Response:
     tokens = accounts.list_tokens(session, user=user)
-    return render(request, "auth/account.html", {"tokens": tokens, "errors": {}})
+    return render(
+        request, "auth/account.html", {"tokens": tokens, "errors": {}, "has_totp": bool(user.totp_secret)}
+    )
 
 
 @router.post("/konto/passord")
@@ -133,3 +227,49 @@ def create_token(
 def revoke_token(request: Request, session: SessionDep, user: PageUser, token_id: int) -> Response:
     accounts.revoke_token(session, actor=user, token_id=token_id)
     return redirect(request, "/konto", "API-nøkkelen er trukket tilbake.", "success")
+
+
+@router.post("/konto/tofaktor")
+def totp_setup(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    code: Annotated[str, Form(max_length=20)] = "",
+    pending: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Offered to all staff: first post shows a new key, the second confirms it with a code from the app."""
+    signer = URLSafeTimedSerializer(request.app.state.secret_key, salt="mfa-setup")
+    secret = None
+    if pending:
+        try:
+            secret = signer.loads(pending, max_age=MFA_MAX_AGE)
+        except BadSignature:
+            secret = None
+    errors: dict[str, str] = {}
+    if secret and code:
+        try:
+            mfa.verify(session, user=session.get(User, user.id), code=code, secret=secret)
+        except ValidationFailed as exc:
+            errors["code"] = exc.message
+        else:
+            audit.record(
+                session,
+                actor=session.get(User, user.id),
+                action="update",
+                subject_type="user",
+                subject_id=user.id,
+                purpose="tofaktor satt opp",
+            )
+            return redirect(request, "/konto", "Tofaktor er slått på.", "success")
+    secret = secret or mfa.new_secret()
+    tokens = accounts.list_tokens(session, user=user)
+    ctx = {
+        "tokens": tokens,
+        "errors": errors,
+        "totp_setup": {
+            "secret": mfa.grouped(secret),
+            "uri": mfa.provisioning_uri(secret, user.email),
+            "pending": signer.dumps(secret),
+        },
+    }
+    return render(request, "auth/account.html", ctx, status_code=422 if errors else 200)
