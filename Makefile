@@ -39,10 +39,12 @@ test: install $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/arbeidsbro match bench --openings ../shared/bench/dev/openings.jsonl \
 		--candidates ../shared/bench/dev/candidates.jsonl --qrels ../shared/bench/dev/qrels.jsonl \
 		--out var/bench-dev-ranks.jsonl
 	$(BIN)/python benchmarks/bench_matching.py
+	$(BIN)/python benchmarks/load.py --duration 120 --users 50
 
 lint: install
 	$(BIN)/ruff check .

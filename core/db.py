@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,10 +33,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        # SQLite allows one writer. A deferred BEGIN that reads first and writes later fails at once with
+        # "database is locked" when another writer committed in between (WAL snapshot), so every transaction
+        # takes the write lock up front (BEGIN IMMEDIATE, as Rails 8 does). Threads of this process queue on a
+        # lock instead of polling SQLite's busy handler, which keeps latency even under load.
+        writer = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.info["holds_writer"] = writer.acquire(timeout=60)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn)
+                raise
 
+        def _release(conn: Any) -> None:
+            if conn.info.pop("holds_writer", False):
+                writer.release()
+
+        event.listen(engine, "commit", _release)
+        event.listen(engine, "rollback", _release)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     environment: str = "production"
     require_admin_mfa: bool = True
+    # Worker threads for sync routes; must exceed max_requests_in_flight (see web.app.lifespan).
+    threadpool_size: int = 100
+    max_requests_in_flight: int = 80
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     grunnbelop: int = 130160
     inntektsgrense_ufore: int = 52080

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -142,14 +146,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RoleRequired)
     async def _role(request: Request, exc: RoleRequired) -> Response:
-        _log_refusal(request, "role_refused")
+        await run_in_threadpool(_log_refusal, request, "role_refused")
         if _is_api(request):
             return JSONResponse({"detail": "Rollen din har ikke tilgang til dette."}, status_code=403)
         return _error_page(request, 403, ERROR_TITLES[403], "Rollen din har ikke tilgang til denne siden.")
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-        _log_refusal(request, "csrf_failed")
+        await run_in_threadpool(_log_refusal, request, "csrf_failed")
         return _error_page(
             request,
             403,
@@ -220,6 +224,18 @@ def _log_refusal(request: Request, event_name: str) -> None:
         session.commit()
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Process start-up and shut-down.
+
+    Sync routes run in a thread pool, and one request's transaction may begin in one pool thread and commit
+    in another. On SQLite every transaction takes the single writer lock, so if all pool threads waited for
+    that lock, the holder could not get a thread to commit: the pool must be larger than the number of
+    requests in flight (`serve` caps those with uvicorn's limit_concurrency)."""
+    to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threadpool_size
+    yield
+
+
 def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
@@ -234,6 +250,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory

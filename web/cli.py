@@ -273,6 +273,8 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
         log_level="info",
+        limit_concurrency=get_settings().max_requests_in_flight,
+        backlog=2048,
     )
 
 
