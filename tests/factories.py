@@ -17,6 +17,7 @@ from core.models import Office, User
 from employers import orgnr as orgnr_rules
 from employers import service as employers_service
 from employers.models import Employer
+from followup import service as followup_service
 
 PASSWORD = "korrekt-hest-batteri-stift"
 _seq = itertools.count(1)
@@ -147,3 +148,28 @@ def api_headers(db: Session, user: User) -> dict[str, str]:
     token = accounts.issue_token(db, user=user, name="test")
     db.flush()
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_followup_record(
+    db: Session,
+    office: Office,
+    specialist: User,
+    candidate: Candidate | None = None,
+    *,
+    service: str = "ips",
+    start_date: dt.date = dt.date(2026, 1, 5),
+    today: dt.date | None = None,
+    **kw: object,
+):  # type: ignore[no-untyped-def]
+    """A follow-up record ("jobbspor") enrolled through the real service by the job specialist."""
+    candidate = candidate or make_candidate(db, office, actor=specialist)
+    return followup_service.enrol(
+        db,
+        actor=specialist,
+        candidate_id=candidate.id,
+        service=service,
+        referral_date=kw.pop("referral_date", start_date),  # type: ignore[arg-type]
+        start_date=start_date,
+        today=today or start_date,
+        **kw,  # type: ignore[arg-type]
+    )

@@ -4,6 +4,7 @@ Every command exits non-zero with one line naming the problem on bad input; `--j
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -25,6 +26,7 @@ from core.db import get_engine, session_scope
 from core.errors import DomainError
 from core.settings import get_settings
 from employers import service as employers_service
+from followup import service as followup_service
 
 app = typer.Typer(
     add_completion=False,
@@ -42,6 +44,8 @@ app.add_typer(reference_app, name="reference")
 app.add_typer(office_app, name="office")
 app.add_typer(user_app, name="user")
 app.add_typer(match_app, name="match")
+followup_app = typer.Typer(no_args_is_help=True, help="Oppfølging (jobbspor, IPS).")
+app.add_typer(followup_app, name="followup")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Skriv maskinlesbar JSON på stdout.")]
 
@@ -343,6 +347,50 @@ def _styrk_names_from_db() -> dict[str, str] | None:
     except SQLAlchemyError:
         return None
     return names or None
+
+
+# --- followup -------------------------------------------------------------------------------------------
+
+
+def _cli_date(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{flag}: ugyldig dato {value!r}; bruk ÅÅÅÅ-MM-DD.") from None
+
+
+@followup_app.command("report")
+def followup_report(
+    office: Annotated[str, typer.Option(help="Enhetsnummer (fire sifre).")],
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Fra dato (ÅÅÅÅ-MM-DD); standard ett år før --to.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Til dato (ÅÅÅÅ-MM-DD); standard i dag.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Oppfølgingstallene fra rapportsiden for ett NAV-kontor."""
+    d_from, d_to = _cli_date(date_from, "--from"), _cli_date(date_to, "--to")
+    if d_from and d_to and d_from > d_to:
+        raise CliError("--from kan ikke være etter --to.")
+    if not (office.isdigit() and len(office) == 4):
+        raise CliError(f"--office: enhetsnummeret må være fire sifre, fikk {office!r}.")
+    with db_session() as session:
+        data = followup_service.report_figures(session, office, d_from, d_to)
+
+    def text() -> str:
+        lines = [f"{k}: {v}" for k, v in data.items() if not isinstance(v, dict)]
+        lines += [
+            f"{k}: " + ", ".join(f"{kk}={vv}" for kk, vv in v.items())
+            for k, v in data.items()
+            if isinstance(v, dict)
+        ]
+        return "\n".join(lines)
+
+    emit(data, as_json, text)
 
 
 # --- entry point ----------------------------------------------------------------------------------------

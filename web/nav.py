@@ -18,6 +18,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Oversikt", "/", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")),
     NavItem("Arbeidsgivere", "/arbeidsgivere", ("admin", "markedskontakt", "jobbspesialist")),
     NavItem("Kandidater", "/kandidater", ("admin", "markedskontakt", "jobbspesialist")),
+    NavItem("Oppfølging", "/oppfolging", ("admin", "jobbspesialist")),
+    NavItem("Rapporter", "/oppfolging/rapporter", ("admin", "jobbspesialist")),
+    NavItem("Oppfølgingskontakter", "/oppfolging/kontakter", ("arbeidsgiver",)),
     NavItem("Brukere", "/admin/brukere", ("admin",)),
     NavItem("NAV-kontorer", "/admin/kontorer", ("admin",)),
     NavItem("Revisjonslogg", "/admin/revisjonslogg", ("admin",)),
@@ -25,12 +28,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def nav_for(user: User | None, current_path: str) -> list[dict]:
+    """The user's menu; only the longest matching entry is marked as the current page."""
     if user is None:
         return []
-    items = []
-    for item in NAV_ITEMS:
-        if user.role not in item.roles:
-            continue
-        active = current_path == item.href if item.href == "/" else current_path.startswith(item.href)
-        items.append({"label": item.label, "href": item.href, "active": active})
-    return items
+    items = [item for item in NAV_ITEMS if user.role in item.roles]
+
+    def matches(href: str) -> bool:
+        return current_path == href if href == "/" else current_path == href or current_path.startswith(href + "/")
+
+    current = max((i.href for i in items if matches(i.href)), key=len, default=None)
+    return [{"label": i.label, "href": i.href, "active": i.href == current} for i in items]

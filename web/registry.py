@@ -9,8 +9,16 @@ import core.audit
 import core.models
 import core.reference
 import employers.models
+import followup.models
 
-MODEL_MODULES = (core.models, core.audit, core.reference, employers.models, candidates.models)
+MODEL_MODULES = (
+    core.models,
+    core.audit,
+    core.reference,
+    employers.models,
+    candidates.models,
+    followup.models,
+)
 
 
 def metadata() -> MetaData:

@@ -12,10 +12,10 @@ def api_router_for(**kwargs: object) -> APIRouter:
 
 
 def _build() -> APIRouter:
-    from web.api import candidates, core_api, employers
+    from web.api import candidates, core_api, employers, followup
 
     root = APIRouter(responses={401: {"description": "Mangler gyldig API-nøkkel"}})
-    for module in (core_api, candidates, employers):
+    for module in (core_api, candidates, employers, followup):
         root.include_router(module.router)
     return root
 

@@ -12,6 +12,6 @@ def page_router(**kwargs: object) -> APIRouter:
 
 
 def page_routers() -> list[APIRouter]:
-    from web.pages import admin, auth, candidates, dashboard, employers
+    from web.pages import admin, auth, candidates, dashboard, employers, followup
 
-    return [auth.router, dashboard.router, admin.router, candidates.router, employers.router]
+    return [auth.router, dashboard.router, admin.router, candidates.router, employers.router, followup.router]

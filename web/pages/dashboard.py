@@ -10,6 +10,7 @@ from candidates import service as candidates_service
 from core.db import count
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
+from followup import service as followup_service
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
 from web.templating import render
@@ -23,6 +24,8 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
     if user.role in ("markedskontakt", "jobbspesialist", "admin"):
         context["candidate_count"] = count(session, candidates_service.readable_candidates(user))
         context["employer_count"] = count(session, employers_service.readable_employers(session, user))
+    if user.role == "jobbspesialist":
+        context["overdue"] = followup_service.dashboard_overdue(session, actor=user)
     if user.role == "arbeidsgiver":
         context["employers"] = employers_service.employers_of(session, user)
     if user.role == "admin":

@@ -1,0 +1,99 @@
+"""Server-rendered SVG charts: no JavaScript, presentation attributes only (the CSP forbids inline styles),
+a <title> and <desc> for screen readers; the page shows the same numbers in a table under each chart."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from html import escape
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 48
+BAR = "#0067c5"
+GRID = "#c6c2bf"
+INK = "#23262a"
+_ids = itertools.count(1)
+
+
+def _frame(title: str, desc: str, body: list[str]) -> str:
+    n = next(_ids)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'class="chart" aria-labelledby="chart-t{n} chart-d{n}">'
+        f'<title id="chart-t{n}">{escape(title)}</title><desc id="chart-d{n}">{escape(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _axis(max_value: float, as_share: bool) -> tuple[list[str], float]:
+    top = 1.0 if as_share else max(1.0, float(max_value))
+    if not as_share:
+        step = max(1, round(top / 4))
+        top = step * 4 if step * 4 >= top else step * 5
+    body = []
+    plot_h = HEIGHT - TOP - BOTTOM
+    for i in range(5):
+        value = top * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        label = f"{round(value * 100)} %" if as_share else f"{value:g}"
+        body.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        body.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{label}</text>'
+        )
+    return body, top
+
+
+def bar_chart(
+    title: str, desc: str, labels: Sequence[str], values: Sequence[float], *, as_share: bool = False
+) -> str:
+    body, top = _axis(max(values, default=0), as_share)
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    n = max(1, len(values))
+    slot = plot_w / n
+    bar_w = max(4.0, slot * 0.7)
+    every = max(1, round(n / 12))
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        h = plot_h * (value / top) if top else 0
+        x = LEFT + slot * i + (slot - bar_w) / 2
+        y = TOP + plot_h - h
+        shown = f"{round(value * 100)} %" if as_share else f"{value:g}"
+        body.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{BAR}">'
+            f"<title>{escape(label)}: {shown}</title></rect>"
+        )
+        if i % every == 0:
+            body.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
+                f'fill="{INK}">{escape(label)}</text>'
+            )
+    return _frame(title, desc, body)
+
+
+def line_chart(
+    title: str, desc: str, labels: Sequence[str], values: Sequence[float], *, as_share: bool = True
+) -> str:
+    body, top = _axis(max(values, default=0), as_share)
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    n = len(values)
+    points = []
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = LEFT + (plot_w * (i + 0.5) / n if n else 0)
+        y = TOP + plot_h - plot_h * (value / top if top else 0)
+        points.append((x, y))
+        shown = f"{round(value * 100)} %" if as_share else f"{value:g}"
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{BAR}"><title>{escape(label)}: {shown}</title></circle>'
+        )
+        body.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" fill="{INK}">'
+            f"{escape(label)}</text>"
+        )
+    if len(points) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2"/>')
+    return _frame(title, desc, body)

@@ -1,0 +1,888 @@
+"""Follow-up records ("jobbspor"): access, enrolment, status, phases, passive periods, profile, contacts.
+
+Access is in the query: a record is readable when its candidate is readable (`candidates.service`), i.e. by the
+staff of the candidate's office and admins. Employer users see no record; they see only the contacts they took
+part in (`contacts_for_employer_user`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session, selectinload
+
+from candidates import service as candidates_service
+from core import audit
+from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
+from core.models import User
+from core.settings import Settings, get_settings
+from employers import service as employers_service
+from followup import service_plan as plan
+from followup.dates import add_months
+from followup.models import (
+    CONTACT_MODES,
+    CONTACT_WITH,
+    COUNSELLING_OCCASIONS,
+    END_CAUSES,
+    END_DETAILS,
+    GOALS,
+    MEASURE_KINDS,
+    OTHER_KINDS,
+    PHASES,
+    SERVICES,
+    STATUS_CHAINS,
+    STATUSES,
+    BenefitsCounselling,
+    DisclosurePlan,
+    FollowupContact,
+    FollowupProfile,
+    FollowupRecord,
+    MeasurePeriod,
+    OutreachAttempt,
+    PassivePeriod,
+    PhaseEntry,
+    Placement,
+    PlanItem,
+)
+
+WRITER_ROLES = ("admin", "markedskontakt", "jobbspesialist")
+SUBJECT = "followup_record"
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+# --- access -----------------------------------------------------------------------------------------------
+
+
+def _readable_candidate_ids(actor: User) -> Any:
+    sub = candidates_service.readable_candidates(actor).subquery()
+    return select(sub.c.id)
+
+
+def readable_records(actor: User) -> Select[tuple[FollowupRecord]]:
+    """Every record read starts here (staff of the candidate's office, admins; employer users none)."""
+    stmt = select(FollowupRecord)
+    if actor.role == "admin":
+        return stmt
+    if actor.role in ("markedskontakt", "jobbspesialist"):
+        return stmt.where(FollowupRecord.candidate_id.in_(_readable_candidate_ids(actor)))
+    return stmt.where(false())
+
+
+def _check_writer(actor: User) -> None:
+    if actor.role not in WRITER_ROLES:
+        raise Forbidden("Bare NAV-ansatte kan føre oppfølging.")
+
+
+def check_open(record: FollowupRecord) -> None:
+    if record.is_ended:
+        raise Conflict("Jobbsporet er avsluttet og kan ikke endres.")
+
+
+def get_record(
+    session: Session, *, actor: User, record_id: int, purpose: str, audit_read: bool = True
+) -> FollowupRecord:
+    """One record with its phases, placements (and changes), plan and passive periods; the read is logged."""
+    record = session.scalar(
+        readable_records(actor)
+        .where(FollowupRecord.id == record_id)
+        .options(
+            selectinload(FollowupRecord.phases),
+            selectinload(FollowupRecord.placements).selectinload(Placement.changes),
+            selectinload(FollowupRecord.plan_items),
+            selectinload(FollowupRecord.passive_periods),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if record is None:
+        raise AccessDenied(subject_type=SUBJECT, subject_id=record_id, actor_id=actor.id, purpose=purpose)
+    if audit_read:
+        audit.record(
+            session,
+            actor=actor,
+            action="read",
+            subject_type=SUBJECT,
+            subject_id=record.id,
+            purpose=purpose,
+            detail=f"candidate {record.candidate_id}",
+        )
+    return record
+
+
+def for_update(
+    session: Session, *, actor: User, record_id: int, purpose: str = "oppfølging: endring"
+) -> FollowupRecord:
+    _check_writer(actor)
+    record = get_record(session, actor=actor, record_id=record_id, purpose=purpose, audit_read=False)
+    check_open(record)
+    return record
+
+
+def list_records(
+    session: Session,
+    *,
+    actor: User,
+    specialist_id: int | None = None,
+    include_ended: bool = False,
+    candidate_id: int | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> Sequence[FollowupRecord]:
+    stmt = readable_records(actor)
+    if specialist_id is not None:
+        stmt = stmt.where(FollowupRecord.specialist_id == specialist_id)
+    if candidate_id is not None:
+        stmt = stmt.where(FollowupRecord.candidate_id == candidate_id)
+    if not include_ended:
+        stmt = stmt.where(FollowupRecord.status != "avsluttet")
+    stmt = stmt.options(selectinload(FollowupRecord.placements).selectinload(Placement.changes))
+    return session.scalars(
+        stmt.order_by(FollowupRecord.start_date.desc(), FollowupRecord.id.desc()).limit(limit).offset(offset)
+    ).all()
+
+
+@dataclass(frozen=True)
+class CandidateRef:
+    id: int
+    name: str
+    birth_date: dt.date | None
+
+
+def candidate_refs(session: Session, *, actor: User, ids: Sequence[int]) -> dict[int, CandidateRef]:
+    """Names for a list page, through the candidates domain's own access rule (no per-row audit: a list)."""
+    if not ids:
+        return {}
+    stmt = candidates_service.readable_candidates(actor)
+    entity = stmt.column_descriptions[0]["entity"]
+    rows = session.scalars(stmt.where(entity.id.in_(list(ids)))).all()
+    return {c.id: CandidateRef(c.id, c.full_name, c.birth_date) for c in rows}
+
+
+def specialists_of_office(session: Session, office_id: int | None) -> Sequence[User]:
+    stmt = select(User).where(User.role == "jobbspesialist", User.is_active.is_(True))
+    if office_id is not None:
+        stmt = stmt.where(User.office_id == office_id)
+    return session.scalars(stmt.order_by(User.name)).all()
+
+
+# --- enrolment, status, end ---------------------------------------------------------------------------------
+
+
+def _require(value: Any, field: str, message: str) -> None:
+    if value in (None, ""):
+        raise ValidationFailed(message, field=field)
+
+
+def enrol(
+    session: Session,
+    *,
+    actor: User,
+    candidate_id: int,
+    service: str,
+    referral_date: dt.date | None,
+    start_date: dt.date | None,
+    goal: str = "arbeid",
+    specialist_id: int | None = None,
+    out_of_work_at_intake: bool = True,
+    target_refugee: bool = False,
+    target_ufore: bool = False,
+    today: dt.date | None = None,
+) -> FollowupRecord:
+    """Starts a jobbspor for a candidate of the actor's office; at most one open record per service."""
+    _check_writer(actor)
+    today = today or _today()
+    if service not in SERVICES:
+        raise ValidationFailed("Velg en tjeneste.", field="service")
+    if goal not in GOALS:
+        raise ValidationFailed("Velg et mål.", field="goal")
+    _require(referral_date, "referral_date", "Henvisningsdato må fylles ut (ÅÅÅÅ-MM-DD).")
+    _require(start_date, "start_date", "Startdato må fylles ut (ÅÅÅÅ-MM-DD).")
+    assert referral_date is not None and start_date is not None
+    if start_date < referral_date:
+        raise ValidationFailed("Startdatoen kan ikke være før henvisningsdatoen.", field="start_date")
+    if start_date > today + dt.timedelta(days=366):
+        raise ValidationFailed("Startdatoen er mer enn ett år fram i tid.", field="start_date")
+    candidate = candidates_service.get_candidate(
+        session, actor=actor, candidate_id=candidate_id, purpose="oppfølging: innskriving i jobbspor"
+    )
+    if specialist_id is None and actor.role == "jobbspesialist":
+        specialist_id = actor.id
+    if specialist_id is not None:
+        specialist = session.get(User, specialist_id)
+        if (
+            specialist is None
+            or specialist.role != "jobbspesialist"
+            or specialist.office_id != candidate.office_id
+        ):
+            raise ValidationFailed(
+                "Velg en jobbspesialist ved kandidatens NAV-kontor.", field="specialist_id"
+            )
+    if service == "ips_ung":
+        age = candidate.age(start_date)
+        if age is not None and not (16 <= age <= 30):
+            raise ValidationFailed("IPS ung er for personer mellom 16 og 30 år.", field="service")
+    if session.scalar(
+        select(FollowupRecord.id).where(
+            FollowupRecord.candidate_id == candidate.id,
+            FollowupRecord.service == service,
+            FollowupRecord.status != "avsluttet",
+        )
+    ):
+        raise Conflict("Kandidaten har allerede et åpent jobbspor i denne tjenesten.", field="service")
+    record = FollowupRecord(
+        candidate_id=candidate.id,
+        office_id=candidate.office_id,
+        specialist_id=specialist_id,
+        service=service,
+        goal=goal,
+        status="henvist",
+        referral_date=referral_date,
+        start_date=start_date,
+        out_of_work_at_intake=out_of_work_at_intake,
+        age_at_start=candidate.age(start_date),
+        target_refugee=target_refugee,
+        target_ufore=target_ufore,
+    )
+    session.add(record)
+    session.flush()
+    session.add(PhaseEntry(record_id=record.id, phase=1, entered_on=start_date, note="Innskrevet"))
+    plan.generate_record_plan(session, record, today)
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        subject_type=SUBJECT,
+        subject_id=record.id,
+        purpose="innskriving",
+    )
+    return load(session, record.id)
+
+
+def load(session: Session, record_id: int) -> FollowupRecord:
+    """The record with its collections freshly loaded (services and jobs; no access check, no audit)."""
+    record = session.scalar(
+        select(FollowupRecord)
+        .where(FollowupRecord.id == record_id)
+        .options(
+            selectinload(FollowupRecord.phases),
+            selectinload(FollowupRecord.placements).selectinload(Placement.changes),
+            selectinload(FollowupRecord.plan_items),
+            selectinload(FollowupRecord.passive_periods),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if record is None:
+        raise NotFound("Fant ikke jobbsporet.")
+    return record
+
+
+def allowed_statuses(record: FollowupRecord) -> list[str]:
+    return [s for s in STATUS_CHAINS.get(record.service, ()) if s != "avsluttet"]
+
+
+def active_placements(record: FollowupRecord, day: dt.date | None = None) -> list[Placement]:
+    day = day or _today()
+    return [p for p in record.placements if p.start_date <= day and (p.end_date is None or p.end_date >= day)]
+
+
+def set_status(
+    session: Session, *, actor: User, record: FollowupRecord, status: str, today: dt.date | None = None
+) -> None:
+    _check_writer(actor)
+    check_open(record)
+    today = today or _today()
+    if status == "avsluttet":
+        raise ValidationFailed("Bruk «Avslutt jobbsporet» for å avslutte, med årsak.", field="status")
+    if status not in allowed_statuses(record):
+        raise ValidationFailed(
+            f"Statusen {STATUSES.get(status, status)!r} finnes ikke for denne tjenesten.", field="status"
+        )
+    current = [p for p in record.placements if p.end_date is None or p.end_date >= today]
+    if status == "i_jobb" and not any(p.is_job for p in current):
+        raise ValidationFailed(
+            "«I jobb» krever en registrert jobb. Registrer arbeidsforholdet først.", field="status"
+        )
+    if status == "i_utdanning" and not any(p.type in ("utdanning", "laerling") for p in current):
+        raise ValidationFailed(
+            "«I utdanning» krever en registrert utdanning eller læreplass.", field="status"
+        )
+    record.status = status
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type=SUBJECT,
+        subject_id=record.id,
+        purpose=f"status: {status}",
+    )
+    session.flush()
+
+
+def end_record(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    end_date: dt.date | None,
+    cause: str,
+    detail: str | None = None,
+    note: str = "",
+) -> None:
+    """Ends a record by decision (never for missed appointments); afterwards it is read-only."""
+    _check_writer(actor)
+    check_open(record)
+    _require(end_date, "end_date", "Sluttdato må fylles ut.")
+    assert end_date is not None
+    if end_date < record.start_date:
+        raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
+    if cause not in END_CAUSES:
+        raise ValidationFailed("Velg en sluttårsak.", field="cause")
+    if detail and detail not in END_DETAILS:
+        raise ValidationFailed("Ukjent utdyping av sluttårsaken.", field="detail")
+    record.status = "avsluttet"
+    record.end_date = end_date
+    record.end_cause = cause
+    record.end_detail = detail or None
+    record.end_note = note or None
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type=SUBJECT,
+        subject_id=record.id,
+        purpose=f"avsluttet: {cause}",
+    )
+    session.flush()
+
+
+# --- phases ---------------------------------------------------------------------------------------------------
+
+
+def enter_phase(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    phase: int,
+    entered_on: dt.date | None,
+    note: str = "",
+) -> PhaseEntry:
+    _check_writer(actor)
+    check_open(record)
+    if phase not in PHASES:
+        raise ValidationFailed("Velg en fase fra 1 til 5.", field="phase")
+    _require(entered_on, "entered_on", "Datoen må fylles ut.")
+    assert entered_on is not None
+    if entered_on < record.start_date:
+        raise ValidationFailed("Fasen kan ikke starte før jobbsporet.", field="entered_on")
+    entry = PhaseEntry(record_id=record.id, phase=phase, entered_on=entered_on, note=note[:500])
+    session.add(entry)
+    record.phases.append(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    phase: int
+    label: str
+    entered_on: dt.date
+    left_on: dt.date | None
+    days: int
+
+
+def phase_timeline(record: FollowupRecord, today: dt.date | None = None) -> list[PhaseSpan]:
+    """Each phase entry with the time spent in it: until the next entry, or until today / the record's end."""
+    today = today or _today()
+    entries = sorted(record.phases, key=lambda e: (e.entered_on, e.id or 0))
+    spans = []
+    for i, e in enumerate(entries):
+        left = entries[i + 1].entered_on if i + 1 < len(entries) else record.end_date
+        until = left or today
+        spans.append(
+            PhaseSpan(
+                e.phase,
+                PHASES.get(e.phase, str(e.phase)),
+                e.entered_on,
+                left,
+                max(0, (until - e.entered_on).days),
+            )
+        )
+    return spans
+
+
+def days_per_phase(record: FollowupRecord, today: dt.date | None = None) -> dict[int, int]:
+    out = dict.fromkeys(PHASES, 0)
+    for span in phase_timeline(record, today):
+        out[span.phase] += span.days
+    return out
+
+
+# --- passive periods and outreach -------------------------------------------------------------------------------
+
+
+def add_passive_period(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    from_date: dt.date | None,
+    to_date: dt.date | None,
+    reason: str,
+) -> PassivePeriod:
+    _check_writer(actor)
+    check_open(record)
+    _require(from_date, "from_date", "Fra-dato må fylles ut.")
+    assert from_date is not None
+    if to_date is not None and to_date < from_date:
+        raise ValidationFailed("Til-datoen kan ikke være før fra-datoen.", field="to_date")
+    if not reason.strip():
+        raise ValidationFailed("Skriv hvorfor oppfølgingen settes på pause.", field="reason")
+    period = PassivePeriod(
+        record_id=record.id, from_date=from_date, to_date=to_date, reason=reason.strip()[:500]
+    )
+    session.add(period)
+    record.passive_periods.append(period)
+    session.flush()
+    return period
+
+
+def end_passive_period(
+    session: Session, *, actor: User, record: FollowupRecord, period_id: int, to_date: dt.date
+) -> None:
+    _check_writer(actor)
+    check_open(record)
+    period = next((p for p in record.passive_periods if p.id == period_id), None)
+    if period is None:
+        raise NotFound("Fant ikke den passive perioden.")
+    if to_date < period.from_date:
+        raise ValidationFailed("Til-datoen kan ikke være før fra-datoen.", field="to_date")
+    period.to_date = to_date
+    session.flush()
+
+
+def log_outreach(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    date: dt.date | None,
+    mode: str,
+    reached: bool,
+    note: str = "",
+) -> OutreachAttempt:
+    _check_writer(actor)
+    check_open(record)
+    _require(date, "date", "Datoen må fylles ut.")
+    if mode not in CONTACT_MODES:
+        raise ValidationFailed("Velg hvordan dere forsøkte å nå personen.", field="mode")
+    attempt = OutreachAttempt(
+        record_id=record.id, user_id=actor.id, date=date, mode=mode, reached=reached, note=note
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def outreach_attempts(session: Session, record: FollowupRecord) -> Sequence[OutreachAttempt]:
+    return session.scalars(
+        select(OutreachAttempt)
+        .where(OutreachAttempt.record_id == record.id)
+        .order_by(OutreachAttempt.date.desc())
+    ).all()
+
+
+# --- profile and disclosure plan -----------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "preferences",
+    "health",
+    "warning_signs",
+    "coping",
+    "network",
+    "transport",
+    "preferred_hours",
+    "treatment_team",
+    "nav_veileder",
+)
+RESTRICTED_FIELDS = ("health", "warning_signs", "coping", "treatment_team")
+
+
+def may_read_restricted(actor: User, record: FollowupRecord) -> bool:
+    """Health as it affects work: only the record's own job specialist (and admins)."""
+    return actor.role == "admin" or (actor.id == record.specialist_id)
+
+
+def get_profile(session: Session, *, actor: User, record: FollowupRecord) -> dict[str, Any]:
+    profile = session.scalar(select(FollowupProfile).where(FollowupProfile.record_id == record.id))
+    data: dict[str, Any] = dict.fromkeys(PROFILE_FIELDS, "")
+    data["ufore_grad"] = None
+    if profile is not None:
+        data.update({f: getattr(profile, f) for f in PROFILE_FIELDS})
+        data["ufore_grad"] = profile.ufore_grad
+    data["restricted"] = not may_read_restricted(actor, record)
+    if data["restricted"]:
+        for f in RESTRICTED_FIELDS:
+            data[f] = None
+    elif profile is not None and any(getattr(profile, f) for f in RESTRICTED_FIELDS):
+        audit.record(
+            session,
+            actor=actor,
+            action="read",
+            subject_type="followup_health",
+            subject_id=record.id,
+            purpose="oppfølging: helse slik det påvirker arbeid",
+        )
+    return data
+
+
+def save_profile(
+    session: Session, *, actor: User, record: FollowupRecord, data: dict[str, Any]
+) -> FollowupProfile:
+    _check_writer(actor)
+    check_open(record)
+    profile = session.scalar(select(FollowupProfile).where(FollowupProfile.record_id == record.id))
+    if profile is None:
+        profile = FollowupProfile(record_id=record.id)
+        session.add(profile)
+    restricted_ok = may_read_restricted(actor, record)
+    for f in PROFILE_FIELDS:
+        if f in data and data[f] is not None and (restricted_ok or f not in RESTRICTED_FIELDS):
+            setattr(profile, f, str(data[f])[:5000])
+    grad = data.get("ufore_grad")
+    if grad not in (None, ""):
+        try:
+            grad_i = int(grad)
+        except (TypeError, ValueError):
+            raise ValidationFailed("Uføregraden må være et tall fra 0 til 100.", field="ufore_grad") from None
+        if not 0 <= grad_i <= 100:
+            raise ValidationFailed("Uføregraden må være et tall fra 0 til 100.", field="ufore_grad")
+        profile.ufore_grad = grad_i
+        record.target_ufore = 0 < grad_i < 100 or record.target_ufore
+    elif "ufore_grad" in data:
+        profile.ufore_grad = None
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type=SUBJECT,
+        subject_id=record.id,
+        purpose="oppfølgingsprofil",
+    )
+    session.flush()
+    return profile
+
+
+def get_disclosure(session: Session, record: FollowupRecord) -> DisclosurePlan | None:
+    return session.scalar(select(DisclosurePlan).where(DisclosurePlan.record_id == record.id))
+
+
+def save_disclosure(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    may_tell: str,
+    may_not_tell: str,
+    consent_date: dt.date | None,
+) -> DisclosurePlan:
+    _check_writer(actor)
+    check_open(record)
+    _require(consent_date, "consent_date", "Samtykkedato må fylles ut: planen gjelder bare med samtykke.")
+    plan_row = get_disclosure(session, record)
+    if plan_row is None:
+        plan_row = DisclosurePlan(record_id=record.id)
+        session.add(plan_row)
+    plan_row.may_tell = may_tell.strip()[:5000]
+    plan_row.may_not_tell = may_not_tell.strip()[:5000]
+    plan_row.consent_date = consent_date
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type=SUBJECT,
+        subject_id=record.id,
+        purpose="plan for åpenhet",
+    )
+    session.flush()
+    return plan_row
+
+
+# --- contacts -------------------------------------------------------------------------------------------------
+
+
+def log_contact(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    date: dt.date | None,
+    with_whom: str,
+    mode: str,
+    duration_minutes: int | None = None,
+    content: str = "",
+    other_kind: str | None = None,
+    employer_id: int | None = None,
+    employer_user_id: int | None = None,
+    placement_id: int | None = None,
+    participants: str = "",
+    today: dt.date | None = None,
+) -> FollowupContact:
+    """Logs a contact; an employer contact also counts as job development, and contacts fulfil plan items."""
+    _check_writer(actor)
+    check_open(record)
+    today = today or _today()
+    _require(date, "date", "Datoen må fylles ut (ÅÅÅÅ-MM-DD).")
+    assert date is not None
+    if date > today:
+        raise ValidationFailed("En kontakt kan ikke føres fram i tid.", field="date")
+    if date < record.start_date - dt.timedelta(days=30):
+        raise ValidationFailed("Datoen er lenge før jobbsporet startet.", field="date")
+    if with_whom not in CONTACT_WITH:
+        raise ValidationFailed("Velg hvem kontakten var med.", field="with_whom")
+    if mode not in CONTACT_MODES:
+        raise ValidationFailed("Velg kontaktform.", field="mode")
+    if with_whom == "andre" and other_kind and other_kind not in OTHER_KINDS:
+        raise ValidationFailed("Ukjent type kontakt.", field="other_kind")
+    if duration_minutes is not None and not (0 <= duration_minutes <= 24 * 60):
+        raise ValidationFailed("Varigheten må være mellom 0 og 1440 minutter.", field="duration_minutes")
+    if employer_id is not None:
+        if (
+            session.scalar(employers_service.readable_employers(session, actor).filter_by(id=employer_id))
+            is None
+        ):
+            raise ValidationFailed("Fant ikke arbeidsgiveren.", field="employer_id")
+    elif with_whom == "arbeidsgiver":
+        raise ValidationFailed("Velg arbeidsgiveren kontakten var med.", field="employer_id")
+    if employer_user_id is not None:
+        participant = session.get(User, employer_user_id)
+        if participant is None or participant.role != "arbeidsgiver":
+            raise ValidationFailed("Deltakeren må være en arbeidsgiverbruker.", field="employer_user_id")
+        if employer_id is not None and employer_id not in employers_service.employer_ids_for(
+            session, participant
+        ):
+            raise ValidationFailed(
+                "Deltakeren hører ikke til denne arbeidsgiveren.", field="employer_user_id"
+            )
+    if placement_id is not None and placement_id not in {p.id for p in record.placements}:
+        raise ValidationFailed("Fant ikke arbeidsforholdet på dette jobbsporet.", field="placement_id")
+    contact = FollowupContact(
+        record_id=record.id,
+        user_id=actor.id,
+        date=date,
+        with_whom=with_whom,
+        other_kind=other_kind if with_whom == "andre" else None,
+        mode=mode,
+        duration_minutes=duration_minutes or 0,
+        content=content.strip()[:10000],
+        employer_id=employer_id,
+        employer_user_id=employer_user_id,
+        placement_id=placement_id,
+        participants=participants.strip()[:500],
+    )
+    session.add(contact)
+    session.flush()
+    plan.satisfy_with_contact(session, record, contact)
+    current = phase_timeline(record, today)
+    if with_whom == "arbeidsgiver" and current and current[-1].phase == 3 and date >= current[-1].entered_on:
+        enter_phase(
+            session, actor=actor, record=record, phase=4, entered_on=date, note="Første arbeidsgiverkontakt"
+        )
+    return contact
+
+
+def list_contacts(session: Session, record: FollowupRecord, limit: int = 500) -> Sequence[FollowupContact]:
+    return session.scalars(
+        select(FollowupContact)
+        .where(FollowupContact.record_id == record.id)
+        .order_by(FollowupContact.date.desc(), FollowupContact.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def readable_contacts(actor: User) -> Select[tuple[FollowupContact]]:
+    """Staff: contacts of readable records; employer users: only the contacts they took part in."""
+    stmt = select(FollowupContact)
+    if actor.role == "arbeidsgiver":
+        return stmt.where(FollowupContact.employer_user_id == actor.id)
+    sub = readable_records(actor).with_only_columns(FollowupRecord.id).subquery()
+    return stmt.where(FollowupContact.record_id.in_(select(sub.c.id)))
+
+
+def contacts_for_employer_user(
+    session: Session, *, actor: User, limit: int = 200
+) -> Sequence[FollowupContact]:
+    if actor.role != "arbeidsgiver":
+        return []
+    return session.scalars(readable_contacts(actor).order_by(FollowupContact.date.desc()).limit(limit)).all()
+
+
+# --- benefits counselling and uføretrygd -------------------------------------------------------------------------
+
+
+def log_counselling(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    date: dt.date | None,
+    occasion: str,
+    benefits: str = "",
+    earnings_to_date: int | None = None,
+    expected_annual_earnings: int | None = None,
+    placement_id: int | None = None,
+    note: str = "",
+) -> BenefitsCounselling:
+    _check_writer(actor)
+    check_open(record)
+    _require(date, "date", "Datoen må fylles ut.")
+    assert date is not None
+    if occasion not in COUNSELLING_OCCASIONS:
+        raise ValidationFailed("Velg anledning.", field="occasion")
+    for name, value in (
+        ("earnings_to_date", earnings_to_date),
+        ("expected_annual_earnings", expected_annual_earnings),
+    ):
+        if value is not None and not (0 <= value <= 10_000_000):
+            raise ValidationFailed("Beløpet må være mellom 0 og 10 000 000 kroner.", field=name)
+    row = BenefitsCounselling(
+        record_id=record.id,
+        user_id=actor.id,
+        placement_id=placement_id,
+        date=date,
+        occasion=occasion,
+        benefits=benefits.strip()[:300],
+        earnings_year=date.year,
+        earnings_to_date=earnings_to_date,
+        expected_annual_earnings=expected_annual_earnings,
+        note=note.strip()[:5000],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_counselling(session: Session, record: FollowupRecord) -> Sequence[BenefitsCounselling]:
+    return session.scalars(
+        select(BenefitsCounselling)
+        .where(BenefitsCounselling.record_id == record.id)
+        .order_by(BenefitsCounselling.date.desc(), BenefitsCounselling.id.desc())
+    ).all()
+
+
+def counselling_missing(session: Session, record: FollowupRecord) -> list[str]:
+    """Job starts and changes in hours without benefits counselling on or before the day."""
+    rows = list_counselling(session, record)
+    missing = []
+    for p in record.placements:
+        if not any(r.date <= p.start_date and r.date >= p.start_date - dt.timedelta(days=60) for r in rows):
+            missing.append(f"Jobbstart {p.start_date.isoformat()} ({p.title or p.type_label})")
+        for c in p.changes:
+            if not any(c.changed_on - dt.timedelta(days=60) <= r.date <= c.changed_on for r in rows):
+                missing.append(f"Endring {c.changed_on.isoformat()} til {c.percent} %")
+    return missing
+
+
+def ufore_income_status(
+    session: Session, *, record: FollowupRecord, year: int, settings: Settings | None = None
+) -> dict[str, Any]:
+    """The year's earnings (latest counselling that year) against the uføretrygd income limit from settings."""
+    settings = settings or get_settings()
+    row = session.scalar(
+        select(BenefitsCounselling)
+        .where(BenefitsCounselling.record_id == record.id, BenefitsCounselling.earnings_year == year)
+        .order_by(BenefitsCounselling.date.desc(), BenefitsCounselling.id.desc())
+    )
+    earnings = None
+    expected = None
+    if row is not None:
+        earnings = row.earnings_to_date
+        expected = row.expected_annual_earnings
+    limit = settings.inntektsgrense_ufore
+    basis = expected if expected is not None else earnings
+    return {
+        "year": year,
+        "grunnbelop": settings.grunnbelop,
+        "limit": limit,
+        "earnings_to_date": earnings,
+        "expected_annual_earnings": expected,
+        "share_of_limit": round(basis / limit, 3) if basis is not None and limit else None,
+        "over_limit": basis is not None and basis > limit,
+        "remaining": (limit - basis) if basis is not None else None,
+    }
+
+
+# --- linked NAV measures ---------------------------------------------------------------------------------------
+
+MEASURE_LIMIT_MONTHS = {
+    "midlertidig_lonnstilskudd": (12, 24),  # (normal, with nedsatt arbeidsevne)
+    "varig_lonnstilskudd": (None, None),
+    "mentor": (6, 6),
+    "arbeidstrening": (12, 18),  # 12 months + 6 months extension
+}
+
+
+def add_measure(
+    session: Session,
+    *,
+    actor: User,
+    record: FollowupRecord,
+    kind: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    reduced_work_capacity: bool = False,
+    placement_id: int | None = None,
+    note: str = "",
+) -> MeasurePeriod:
+    _check_writer(actor)
+    check_open(record)
+    if kind not in MEASURE_KINDS:
+        raise ValidationFailed("Velg tiltak.", field="kind")
+    _require(start_date, "start_date", "Startdato må fylles ut.")
+    _require(end_date, "end_date", "Sluttdato må fylles ut.")
+    assert start_date is not None and end_date is not None
+    if end_date < start_date:
+        raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
+    normal, extended = MEASURE_LIMIT_MONTHS[kind]
+    limit = extended if (reduced_work_capacity or kind == "arbeidstrening") else normal
+    if limit is not None and end_date > add_months(start_date, limit):
+        raise ValidationFailed(f"{MEASURE_KINDS[kind]} kan vare høyst {limit} måneder.", field="end_date")
+    measure = MeasurePeriod(
+        record_id=record.id,
+        placement_id=placement_id,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        reduced_work_capacity=reduced_work_capacity,
+        note=note[:500],
+    )
+    session.add(measure)
+    session.flush()
+    plan.generate_measure_plan(session, record, measure)
+    return measure
+
+
+def list_measures(session: Session, record: FollowupRecord) -> Sequence[MeasurePeriod]:
+    return session.scalars(
+        select(MeasurePeriod).where(MeasurePeriod.record_id == record.id).order_by(MeasurePeriod.start_date)
+    ).all()
+
+
+def complete_plan_item(
+    session: Session, *, actor: User, record: FollowupRecord, item_id: int, done_on: dt.date
+) -> None:
+    """Marks a duty done by hand (a progress report sent, a measure reviewed)."""
+    _check_writer(actor)
+    check_open(record)
+    item = session.scalar(select(PlanItem).where(PlanItem.id == item_id, PlanItem.record_id == record.id))
+    if item is None:
+        raise NotFound("Fant ikke punktet i planen.")
+    if done_on > _today():
+        raise ValidationFailed("Datoen kan ikke være fram i tid.", field="done_on")
+    item.done_on = done_on
+    session.flush()
