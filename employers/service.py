@@ -1,62 +1,142 @@
-"""Employer use cases. Access is decided here so pages, API, CLI and jobs obey the same rules."""
+"""Employer use cases: the registry (this module), the contact log (`service_contacts`), praksisplasser
+(`service_praksis`) and openings (`service_openings`). Access is decided here, as query filters, so pages, API,
+CLI and jobs obey the same rules. Other domains import this module; it re-exports the others' functions."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, insert, select
+from rapidfuzz import fuzz
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.errors import Conflict, NotFound, ValidationFailed
-from core.models import User
+from core import audit
+from core import reference as reference_service
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.models import Base, User
 from employers import orgnr as orgnr_rules
-from employers.models import EMPLOYER_STATUSES, Employer, employer_users
+from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
+    STAFF_ROLES,
+    employer_ids_for,
+    get_employer,
+    is_staff,
+    readable_employers,
+    require_staff,
+)
+from employers.cleaning import Cleaner
+from employers.models import (
+    EMPLOYER_STATUSES,
+    SECTORS,
+    SIZES,
+    ContactPerson,
+    Employer,
+    EmployerContact,
+    employer_users,
+)
+
+# The other use cases live in their own modules; re-exported so callers need only `employers.service`.
+from employers.service_contacts import *  # noqa: F403
+from employers.service_openings import *  # noqa: F403
+from employers.service_praksis import *  # noqa: F403
+
+DUPLICATE_THRESHOLD = 85
+_NACE_RE = re.compile(r"^\d{2}(\.\d{1,3})?$")
+_LEGAL_FORMS = {"as", "asa", "sa", "ans", "da", "ba", "enk", "nuf", "ks", "iks", "kf", "sf", "hf"}
+_NOISE = {"avd", "avdeling", "avdelingen", "og", "&"}
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 
 
-def employer_ids_for(session: Session, user: User) -> list[int]:
-    """The organisations an arbeidsgiver user acts for."""
-    return list(
-        session.scalars(select(employer_users.c.employer_id).where(employer_users.c.user_id == user.id))
-    )
+def employers_of(session: Session, user: User) -> Sequence[Employer]:
+    return session.scalars(readable_employers(session, user).order_by(Employer.name)).all()
 
 
-def readable_employers(session: Session, actor: User) -> Select[tuple[Employer]]:
-    """Staff see the whole registry (employers are not personal data); employer users only their own."""
-    stmt = select(Employer)
-    if actor.role == "arbeidsgiver":
-        stmt = stmt.where(Employer.id.in_(employer_ids_for(session, actor)))
-    return stmt
+# --- registry -----------------------------------------------------------------------------------------
 
 
-def create_employer(
-    session: Session,
-    *,
-    actor: User | None,
-    orgnr: str,
-    name: str,
-    municipality_code: str | None = None,
-    status: str = "prospekt",
-) -> Employer:
-    number = orgnr_rules.normalise(orgnr)
-    if (msg := orgnr_rules.orgnr_error(number)) is not None:
-        raise ValidationFailed(msg, field="orgnr")
-    if not (name or "").strip():
-        raise ValidationFailed("Navn må fylles ut.", field="name")
-    if status not in EMPLOYER_STATUSES:
-        raise ValidationFailed(f"Ukjent status {status!r}.", field="status")
-    if session.scalar(select(Employer.id).where(Employer.orgnr == number)):
+def _clean_employer(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    c = Cleaner(data, only_present=partial)
+    if not partial or c.has("orgnr"):
+        number = orgnr_rules.normalise(str(data.get("orgnr") or ""))
+        if (msg := orgnr_rules.orgnr_error(number)) is not None:
+            c.error("orgnr", msg)
+        else:
+            c.out["orgnr"] = number
+    c.text("name", "Navn", required=True)
+    c.text("nace_code", "Næringskode", max_len=10)
+    c.choice("sector", "Sektor", SECTORS, default="privat")
+    c.text("address", "Adresse")
+    c.text("postal_code", "Postnummer", max_len=4)
+    c.choice("size", "Størrelse", SIZES)
+    c.text("website", "Nettsted")
+    c.choice("status", "Status", EMPLOYER_STATUSES, default="prospekt")
+    c.integer("responsible_user_id", "Ansvarlig markedskontakt", minimum=1)
+    c.text("notes", "Notater", max_len=20000)
+    c.text("municipality_code", "Kommunenummer", max_len=4)
+    out = c.out
+    if out.get("nace_code") and not _NACE_RE.match(out["nace_code"]):
+        c.error("nace_code", "Næringskoden skrives som SN2007-kode, for eksempel 56.101 eller 47.")
+    if out.get("website"):
+        site = out["website"]
+        if not re.match(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", site, re.IGNORECASE):
+            c.error("website", "Nettstedet må være en adresse som https://eksempel.no.")
+        elif not site.startswith(("http://", "https://")):
+            out["website"] = "https://" + site
+    if out.get("postal_code"):
+        try:
+            pc = reference_service.municipality_for_postal_code(session, out["postal_code"])
+            out["municipality_code"] = pc.municipality_code
+        except ValidationFailed as exc:
+            c.error("postal_code", exc.message)
+    elif out.get("municipality_code") and not (
+        out["municipality_code"].isdigit() and len(out["municipality_code"]) == 4
+    ):
+        c.error("municipality_code", "Kommunenummer må være fire sifre.")
+    if out.get("responsible_user_id"):
+        owner = session.get(User, out["responsible_user_id"])
+        if owner is None or owner.role not in STAFF_ROLES:
+            c.error("responsible_user_id", "Ansvarlig må være en NAV-ansatt.")
+    return c.check()
+
+
+def create_employer(session: Session, *, actor: User | None, **fields: Any) -> Employer:
+    """Refuses an orgnr that fails the mod-11 check or is already registered; similar names are only warned of
+    (see `similar_employers`), since two shops of one chain may well be separate organisations."""
+    require_staff(actor)
+    data = _clean_employer(session, fields, partial=False)
+    if session.scalar(select(Employer.id).where(Employer.orgnr == data["orgnr"])):
         raise Conflict(
-            f"Arbeidsgiveren med organisasjonsnummer {number} er allerede registrert.", field="orgnr"
+            f"Arbeidsgiveren med organisasjonsnummer {data['orgnr']} er allerede registrert.", field="orgnr"
         )
-    employer = Employer(
-        orgnr=number,
-        name=name.strip(),
-        municipality_code=municipality_code,
-        status=status,
-        responsible_user_id=actor.id if actor and actor.is_staff else None,
-    )
+    if data.get("responsible_user_id") is None and actor is not None and actor.role != "admin":
+        data["responsible_user_id"] = actor.id
+    employer = Employer(**data)
     session.add(employer)
     session.flush()
+    audit.record(session, actor=actor, action="create", subject_type="employer", subject_id=employer.id)
+    return employer
+
+
+def update_employer(session: Session, *, actor: User | None, employer_id: int, **fields: Any) -> Employer:
+    require_staff(actor)
+    employer = get_employer(session, actor=actor, employer_id=employer_id)
+    data = _clean_employer(session, fields, partial=True)
+    if "orgnr" in data and data["orgnr"] != employer.orgnr:
+        taken = session.scalar(select(Employer.id).where(Employer.orgnr == data["orgnr"]))
+        if taken:
+            raise Conflict(
+                f"Organisasjonsnummer {data['orgnr']} er allerede registrert på en annen arbeidsgiver.",
+                field="orgnr",
+            )
+    for key, value in data.items():
+        if key == "sector" and value is None:
+            continue
+        setattr(employer, key, value)
+    session.flush()
+    audit.record(session, actor=actor, action="update", subject_type="employer", subject_id=employer.id)
     return employer
 
 
@@ -70,6 +150,10 @@ def get_by_orgnr(session: Session, orgnr: str) -> Employer:
     return employer
 
 
+def find_by_orgnr(session: Session, orgnr: str) -> Employer | None:
+    return session.scalar(select(Employer).where(Employer.orgnr == orgnr_rules.normalise(orgnr)))
+
+
 def bind_user(session: Session, *, user: User, employer: Employer) -> None:
     if user.role != "arbeidsgiver":
         raise ValidationFailed("Bare arbeidsgiverbrukere kan knyttes til en arbeidsgiver.", field="employer")
@@ -77,5 +161,221 @@ def bind_user(session: Session, *, user: User, employer: Employer) -> None:
         session.execute(insert(employer_users).values(employer_id=employer.id, user_id=user.id))
 
 
-def employers_of(session: Session, user: User) -> Sequence[Employer]:
-    return session.scalars(readable_employers(session, user).order_by(Employer.name)).all()
+def users_of(session: Session, employer_id: int) -> Sequence[User]:
+    return session.scalars(
+        select(User)
+        .join(employer_users, employer_users.c.user_id == User.id)
+        .where(employer_users.c.employer_id == employer_id)
+        .order_by(User.name)
+    ).all()
+
+
+EMPLOYER_SORTS = {
+    "navn": (Employer.name,),
+    "nyeste": (Employer.created_at.desc(), Employer.id.desc()),
+    "status": (Employer.status, Employer.name),
+    "kontakt": ("last_contact",),
+}
+
+
+@dataclass(frozen=True)
+class EmployerRow:
+    employer: Employer
+    last_contact: Any
+
+
+def list_employers(
+    session: Session,
+    *,
+    actor: User,
+    q: str = "",
+    status: str = "",
+    municipality_code: str = "",
+    mine: bool = False,
+    sort: str = "navn",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[EmployerRow], int]:
+    """Search (name or orgnr), filter and sort; returns one page of rows with their last contact date."""
+    last = (
+        select(EmployerContact.employer_id, func.max(EmployerContact.date).label("last_contact"))
+        .group_by(EmployerContact.employer_id)
+        .subquery()
+    )
+    stmt = readable_employers(session, actor)
+    if q.strip():
+        term = q.strip()
+        digits = term.replace(" ", "")
+        stmt = stmt.where(
+            or_(Employer.name.ilike(f"%{term}%"), Employer.orgnr == digits)
+            if digits.isdigit()
+            else Employer.name.ilike(f"%{term}%")
+        )
+    if status:
+        stmt = stmt.where(Employer.status == status)
+    if municipality_code:
+        stmt = stmt.where(Employer.municipality_code == municipality_code)
+    if mine:
+        stmt = stmt.where(Employer.responsible_user_id == actor.id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.outerjoin(last, last.c.employer_id == Employer.id).add_columns(last.c.last_contact)
+    if sort == "kontakt":
+        stmt = stmt.order_by(last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name)
+    else:
+        stmt = stmt.order_by(*EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["navn"]))  # type: ignore[arg-type]
+    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    return [EmployerRow(r[0], r[1]) for r in rows], total
+
+
+# --- duplicates and merging ---------------------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """Case, æøå, punctuation, legal forms (AS, ASA, SA, ANS, DA …) and "avd." do not make a different employer."""
+    text = unicodedata.normalize("NFC", (name or "").lower()).translate(_FOLD)
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"\b(avd|avdeling|avdelingen)\b.*$", " ", text)  # a department is the same employer
+    words = [w for w in text.split() if w not in _LEGAL_FORMS and w not in _NOISE]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class SimilarEmployer:
+    employer: Employer
+    score: float
+
+
+def similar_employers(
+    session: Session,
+    *,
+    name: str,
+    municipality_code: str | None,
+    exclude_id: int | None = None,
+    threshold: float = DUPLICATE_THRESHOLD,
+) -> list[SimilarEmployer]:
+    """Employers in the same municipality whose normalised names are close (rapidfuzz token sort ratio)."""
+    if not municipality_code:
+        return []
+    target = normalise_name(name)
+    if not target:
+        return []
+    stmt = select(Employer).where(Employer.municipality_code == municipality_code)
+    if exclude_id is not None:
+        stmt = stmt.where(Employer.id != exclude_id)
+    found = []
+    for other in session.scalars(stmt):
+        other_name = normalise_name(other.name)
+        score = max(fuzz.token_sort_ratio(target, other_name), fuzz.ratio(target, other_name))
+        if score >= threshold:
+            found.append(SimilarEmployer(other, round(score, 1)))
+    return sorted(found, key=lambda s: -s.score)
+
+
+def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge_id: int) -> Employer:
+    """Moves everything that points at `merge_id` (contacts, log, openings, praksisplasser, users, and other
+    domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record."""
+    if actor is not None and actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
+        raise Forbidden("Bare NAV-ansatte kan slå sammen arbeidsgivere.")
+    if keep_id == merge_id:
+        raise ValidationFailed("Velg to forskjellige arbeidsgivere.", field="merge_id")
+    keep = get_employer(session, actor=actor, employer_id=keep_id)
+    other = get_employer(session, actor=actor, employer_id=merge_id)
+    # employer_users has a composite key: drop the links the kept record already has before moving the rest
+    session.execute(
+        delete(employer_users).where(
+            employer_users.c.employer_id == other.id,
+            employer_users.c.user_id.in_(
+                select(employer_users.c.user_id).where(employer_users.c.employer_id == keep.id)
+            ),
+        )
+    )
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "employers" and fk.column.name == "id":
+                session.execute(update(table).where(fk.parent == other.id).values({fk.parent.name: keep.id}))
+    for attr in ("nace_code", "address", "postal_code", "size", "website", "responsible_user_id"):
+        if getattr(keep, attr) in (None, "") and getattr(other, attr) not in (None, ""):
+            setattr(keep, attr, getattr(other, attr))
+    if other.notes:
+        keep.notes = "\n\n".join(
+            n for n in (keep.notes, f"Fra {other.name} ({other.orgnr}): {other.notes}") if n
+        )
+    detail = f"slått sammen med {other.name} (org.nr. {other.orgnr}, id {other.id})"
+    session.flush()
+    session.expire(keep)
+    session.delete(other)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="employer",
+        subject_id=keep.id,
+        purpose="sammenslåing",
+        detail=detail,
+    )
+    return keep
+
+
+# --- contact persons ----------------------------------------------------------------------------------
+
+
+def _clean_person(data: dict[str, Any], partial: bool) -> dict[str, Any]:
+    c = Cleaner(data, only_present=partial)
+    c.text("name", "Navn", required=True, max_len=200)
+    c.text("role", "Rolle", max_len=200)
+    c.text("phone", "Telefon", max_len=40)
+    c.text("email", "E-post", max_len=254)
+    if c.out.get("email") and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", c.out["email"]):
+        c.error("email", "Ugyldig e-postadresse.")
+    if c.out.get("phone") and not re.match(r"^[+\d][\d ]{4,}$", c.out["phone"]):
+        c.error("phone", "Telefonnummeret kan bare ha sifre, mellomrom og + først.")
+    return c.check()
+
+
+def add_contact_person(
+    session: Session, *, actor: User | None, employer_id: int, **fields: Any
+) -> ContactPerson:
+    require_staff(actor)
+    employer = get_employer(session, actor=actor, employer_id=employer_id)
+    person = ContactPerson(employer_id=employer.id, **_clean_person(fields, partial=False))
+    session.add(person)
+    session.flush()
+    return person
+
+
+def get_contact_person(session: Session, *, actor: User, person_id: int) -> ContactPerson:
+    person = session.get(ContactPerson, person_id)
+    if person is None:
+        raise NotFound("Fant ikke kontaktpersonen.")
+    get_employer(session, actor=actor, employer_id=person.employer_id)
+    return person
+
+
+def update_contact_person(session: Session, *, actor: User, person_id: int, **fields: Any) -> ContactPerson:
+    require_staff(actor)
+    person = get_contact_person(session, actor=actor, person_id=person_id)
+    for key, value in _clean_person(fields, partial=True).items():
+        setattr(person, key, value)
+    session.flush()
+    return person
+
+
+def delete_contact_person(session: Session, *, actor: User, person_id: int) -> None:
+    require_staff(actor)
+    session.delete(get_contact_person(session, actor=actor, person_id=person_id))
+    session.flush()
+
+
+def contact_persons(session: Session, *, actor: User, employer_id: int) -> Sequence[ContactPerson]:
+    get_employer(session, actor=actor, employer_id=employer_id)
+    return session.scalars(
+        select(ContactPerson).where(ContactPerson.employer_id == employer_id).order_by(ContactPerson.name)
+    ).all()
+
+
+def staff_users(session: Session) -> Sequence[User]:
+    """Who can own an employer or a next step."""
+    return session.scalars(
+        select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True)).order_by(User.name)
+    ).all()

@@ -79,7 +79,7 @@ def make_employer(
     return employers_service.create_employer(
         db,
         actor=actor,
-        orgnr=valid_orgnr(n),
+        orgnr=valid_orgnr(n * 7919),  # spread out: neighbouring bases can complete to the same number
         name=name or f"Testbedrift {n} AS",
         municipality_code=municipality_code,
     )
@@ -173,3 +173,26 @@ def make_followup_record(
         today=today or start_date,
         **kw,  # type: ignore[arg-type]
     )
+
+
+# --- employers ------------------------------------------------------------------------------------------
+
+
+def load_builtin_reference(db: Session) -> None:
+    """The STYRK-08 and postal-code subset the product ships (core/refdata), through the real import."""
+    from core import reference
+
+    if reference.is_empty(db):
+        reference.import_reference(db, reference.default_files(None))
+
+
+def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):  # type: ignore[no-untyped-def]
+    data: dict[str, object] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
+    data.update(kw)
+    return employers_service.create_opening(db, actor=actor, employer_id=employer.id, **data)
+
+
+def make_praksisplass(db: Session, employer: Employer, actor: User | None = None, **kw: object):  # type: ignore[no-untyped-def]
+    data: dict[str, object] = {"title": "Praksis på lager", "places": 2}
+    data.update(kw)
+    return employers_service.create_praksisplass(db, actor=actor, employer_id=employer.id, **data)

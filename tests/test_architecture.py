@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "matching", "employers", "candidates", "followup", "jobs", "web")
-DOMAINS = ("employers", "candidates", "followup")
+PACKAGES = ("core", "matching", "employers", "candidates", "followup", "recruitment", "jobs", "web")
+DOMAINS = ("employers", "candidates", "followup", "recruitment")
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "alembic", "jinja2", "apscheduler")
 
 

@@ -25,6 +25,7 @@ from core import reference as reference_service
 from core.db import get_engine, session_scope
 from core.errors import DomainError
 from core.settings import get_settings
+from employers import importers as employers_importers
 from employers import service as employers_service
 from followup import service as followup_service
 
@@ -46,6 +47,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(match_app, name="match")
 followup_app = typer.Typer(no_args_is_help=True, help="Oppfølging (jobbspor, IPS).")
 app.add_typer(followup_app, name="followup")
+openings_app = typer.Typer(no_args_is_help=True, help="Stillinger (direktemeldte stillinger).")
+app.add_typer(openings_app, name="openings")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Skriv maskinlesbar JSON på stdout.")]
 
@@ -347,6 +350,40 @@ def _styrk_names_from_db() -> dict[str, str] | None:
     except SQLAlchemyError:
         return None
     return names or None
+
+
+# --- openings -------------------------------------------------------------------------------------------
+
+
+@openings_app.command("import")
+def openings_import(
+    file: Annotated[Path, typer.Argument(help="JSON-fil: ett dokument eller en liste av dokumenter.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="pam-ad (NAVs annonseformat) eller jobposting (schema.org).")
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Importer stillinger. Samme dokument importert på nytt oppdaterer stillingen, det lager ingen kopi."""
+    if fmt not in employers_importers.FORMATS:
+        raise CliError(f"--format: må være {' eller '.join(employers_importers.FORMATS)}, fikk {fmt!r}.")
+    if not file.is_file():
+        raise CliError(f"FILE: finner ikke filen {file}")
+    documents = employers_importers.load_documents(file.read_text(encoding="utf-8"))
+    with db_session() as session:
+        result = employers_importers.import_documents(session, documents, fmt=fmt).as_dict()
+
+    def text() -> str:
+        lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
+        lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
+        return "\n".join(lines)
+
+    emit(result, as_json, text)
+    if result["errors"]:
+        first = result["errors"][0]
+        raise CliError(
+            f"{len(result['errors'])} dokument(er) ble avvist; dokument {first['index']}, "
+            f"{first['field']}: {first['message']}"
+        )
 
 
 # --- followup -------------------------------------------------------------------------------------------

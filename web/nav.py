@@ -17,6 +17,10 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Oversikt", "/", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")),
     NavItem("Arbeidsgivere", "/arbeidsgivere", ("admin", "markedskontakt", "jobbspesialist")),
+    NavItem("Stillinger", "/stillinger", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")),
+    NavItem(
+        "Praksisplasser", "/praksisplasser", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")
+    ),
     NavItem("Kandidater", "/kandidater", ("admin", "markedskontakt", "jobbspesialist")),
     NavItem("Oppfølging", "/oppfolging", ("admin", "jobbspesialist")),
     NavItem("Rapporter", "/oppfolging/rapporter", ("admin", "jobbspesialist")),
@@ -34,7 +38,11 @@ def nav_for(user: User | None, current_path: str) -> list[dict]:
     items = [item for item in NAV_ITEMS if user.role in item.roles]
 
     def matches(href: str) -> bool:
-        return current_path == href if href == "/" else current_path == href or current_path.startswith(href + "/")
+        return (
+            current_path == href
+            if href == "/"
+            else current_path == href or current_path.startswith(href + "/")
+        )
 
     current = max((i.href for i in items if matches(i.href)), key=len, default=None)
     return [{"label": i.label, "href": i.href, "active": i.href == current} for i in items]

@@ -10,6 +10,7 @@ import core.models
 import core.reference
 import employers.models
 import followup.models
+import recruitment.models
 
 MODEL_MODULES = (
     core.models,
@@ -18,6 +19,7 @@ MODEL_MODULES = (
     employers.models,
     candidates.models,
     followup.models,
+    recruitment.models,
 )
 
 

@@ -1,20 +1,669 @@
-"""Employer pages (the foundation's list; the employers issue grows them)."""
+"""Employer pages: the registry, contact log and next steps, praksisplasser, openings (/stillinger) with their
+lifecycle and approval, and the employer user's own view. Routes parse, call a service, render."""
 
 from __future__ import annotations
 
-from fastapi import Request
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from employers import service as employers_service
-from web.deps import SessionDep, StaffUser
+from core import reference as reference_service
+from core.errors import DomainError, NotFound, ValidationFailed
+from core.models import User
+from employers import importers
+from employers import models as m
+from employers import service as es
+from employers.styrk import name_of as styrk_name
+from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
 from web.pages import page_router
-from web.templating import render
+from web.templating import redirect, render
 
-router = page_router(prefix="/arbeidsgivere")
+router = page_router()
+MULTI = {"working_time", "inclusion", "target_groups", "measures", "adaptations"}
+PAGE_SIZE = 50
 
 
-@router.get("")
-def employer_list(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    return render(
-        request, "employers/list.html", {"employers": employers_service.employers_of(session, user)}
+async def form_data(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        values = [v[:20000] for v in form.getlist(key) if isinstance(v, str)]
+        data[key] = values if key in MULTI else (values[-1] if values else "")
+    return data
+
+
+FormData = Annotated[dict[str, Any], Depends(form_data)]
+
+
+def _errors(exc: DomainError) -> dict[str, str]:
+    if isinstance(exc, ValidationFailed):
+        return {e["field"] or "form": e["message"] for e in exc.errors}
+    return {exc.field or "form": exc.message}
+
+
+def _opts(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+COMMON = {
+    "status_labels": m.EMPLOYER_STATUS_LABELS,
+    "sector_labels": m.SECTOR_LABELS,
+    "size_labels": m.SIZE_LABELS,
+    "contact_types": m.CONTACT_TYPES,
+    "opening_status_labels": m.OPENING_STATUS_LABELS,
+    "praksis_status_labels": m.PRAKSISPLASS_STATUS_LABELS,
+    "inclusion_labels": m.INCLUSION_LABELS,
+    "target_group_labels": m.TARGET_GROUP_LABELS,
+    "measure_labels": m.MEASURE_LABELS,
+    "working_times": m.WORKING_TIMES,
+    "engagement_types": m.ENGAGEMENT_TYPES,
+    "norwegian_levels": m.NORWEGIAN_LEVELS,
+    "requirement_labels": m.REQUIREMENT_LABELS,
+    "transitions": es.TRANSITIONS,
+}
+
+
+def _ctx(**kw: Any) -> dict[str, Any]:
+    return {**COMMON, **kw}
+
+
+# --- registry -----------------------------------------------------------------------------------------
+
+
+@router.get("/arbeidsgivere")
+def employer_list(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    q: str = "",
+    status: str = "",
+    kommune: str = "",
+    mine: str = "",
+    sort: str = "navn",
+    side: int = 1,
+) -> Response:
+    side = max(side, 1)
+    rows, total = es.list_employers(
+        session,
+        actor=user,
+        q=q,
+        status=status,
+        municipality_code=kommune,
+        mine=bool(mine),
+        sort=sort,
+        limit=PAGE_SIZE,
+        offset=(side - 1) * PAGE_SIZE,
     )
+    return render(
+        request,
+        "employers/list.html",
+        _ctx(
+            rows=rows,
+            total=total,
+            filters={"q": q, "status": status, "kommune": kommune, "mine": mine, "sort": sort},
+            side=side,
+            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            employers=[r.employer for r in rows],
+        ),
+    )
+
+
+def _employer_form(
+    request: Request, session: SessionDep, *, form: dict, errors: dict, employer: Any = None
+) -> Response:
+    staff = [(str(u.id), u.name) for u in es.staff_users(session)]
+    return render(
+        request,
+        "employers/employer_form.html",
+        _ctx(form=form, errors=errors, employer=employer, staff_options=staff),
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/arbeidsgivere/ny")
+def new_employer(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    return _employer_form(request, session, form={"status": "prospekt", "sector": "privat"}, errors={})
+
+
+@router.post("/arbeidsgivere/ny")
+def create_employer(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
+    try:
+        employer = es.create_employer(session, actor=user, **form)
+    except DomainError as exc:
+        return _employer_form(request, session, form=form, errors=_errors(exc))
+    similar = es.similar_employers(
+        session, name=employer.name, municipality_code=employer.municipality_code, exclude_id=employer.id
+    )
+    message = f"{employer.name} er registrert."
+    if similar:
+        message += " Obs: det finnes en arbeidsgiver med lignende navn i samme kommune."
+    return redirect(request, f"/arbeidsgivere/{employer.id}", message, "warning" if similar else "success")
+
+
+@router.get("/arbeidsgivere/neste-steg")
+def next_steps_page(
+    request: Request, session: SessionDep, user: StaffUser, dager: int = 60, alle: str = ""
+) -> Response:
+    today = dt.date.today()
+    owner = None if alle else user.id
+    return render(
+        request,
+        "employers/next_steps.html",
+        _ctx(
+            **contact_panels(session, user, today=today, owner_id=owner, days=dager),
+            days=dager,
+            alle=alle,
+            today=today,
+        ),
+    )
+
+
+def contact_panels(
+    session: SessionDep, user: User, *, today: dt.date, owner_id: int | None, days: int = 60
+) -> dict[str, Any]:
+    """The market contact's lists; the dashboard may call this too."""
+    return {
+        "due_this_week": es.next_steps_due_this_week(session, actor=user, today=today, owner_id=owner_id),
+        "overdue": es.overdue_next_steps(session, actor=user, today=today, owner_id=owner_id),
+        "silent": es.not_contacted_since(
+            session, actor=user, days=days, today=today, mine=owner_id is not None, limit=50
+        ),
+    }
+
+
+def _detail(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    employer_id: int,
+    *,
+    errors: dict | None = None,
+    form: dict | None = None,
+    status_code: int = 200,
+) -> Response:
+    employer = es.get_employer(session, actor=user, employer_id=employer_id, full=user.role != "arbeidsgiver")
+    staff = user.role != "arbeidsgiver"
+    openings, _ = es.list_openings(session, actor=user, employer_id=employer.id, limit=200)
+    ctx = _ctx(
+        employer=employer,
+        staff=staff,
+        persons=es.contact_persons(session, actor=user, employer_id=employer.id),
+        log=employer.contacts if staff else [],
+        places=es.list_praksisplasser(session, actor=user, employer_id=employer.id),
+        openings=openings,
+        similar=es.similar_employers(
+            session, name=employer.name, municipality_code=employer.municipality_code, exclude_id=employer.id
+        )
+        if staff
+        else [],
+        municipality=reference_service.municipality_name(session, employer.municipality_code),
+        staff_options=[(str(u.id), u.name) for u in es.staff_users(session)] if staff else [],
+        responsible=session.get(User, employer.responsible_user_id) if employer.responsible_user_id else None,
+        errors=errors or {},
+        form=form or {},
+        today=dt.date.today(),
+    )
+    return render(request, "employers/detail.html", ctx, status_code=status_code)
+
+
+@router.get("/arbeidsgivere/{employer_id}")
+def employer_detail(request: Request, session: SessionDep, user: PageUser, employer_id: int) -> Response:
+    return _detail(request, session, user, employer_id)
+
+
+@router.get("/arbeidsgivere/{employer_id}/rediger")
+def edit_employer(request: Request, session: SessionDep, user: StaffUser, employer_id: int) -> Response:
+    e = es.get_employer(session, actor=user, employer_id=employer_id)
+    form = {
+        k: ("" if getattr(e, k) is None else str(getattr(e, k)))
+        for k in (
+            "orgnr",
+            "name",
+            "nace_code",
+            "sector",
+            "address",
+            "postal_code",
+            "size",
+            "website",
+            "status",
+            "responsible_user_id",
+            "notes",
+            "municipality_code",
+        )
+    }
+    return _employer_form(request, session, form=form, errors={}, employer=e)
+
+
+@router.post("/arbeidsgivere/{employer_id}/rediger")
+def save_employer(
+    request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
+) -> Response:
+    e = es.get_employer(session, actor=user, employer_id=employer_id)
+    try:
+        es.update_employer(session, actor=user, employer_id=employer_id, **form)
+    except DomainError as exc:
+        return _employer_form(request, session, form=form, errors=_errors(exc), employer=e)
+    return redirect(request, f"/arbeidsgivere/{employer_id}", "Endringene er lagret.", "success")
+
+
+@router.post("/arbeidsgivere/{employer_id}/sammenslaing")
+def merge(
+    request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
+) -> Response:
+    try:
+        kept = es.merge_employers(
+            session, actor=user, keep_id=employer_id, merge_id=_int(form.get("merge_id")) or 0
+        )
+    except NotFound:
+        return redirect(request, f"/arbeidsgivere/{employer_id}", "Fant ikke arbeidsgiveren.", "error")
+    except DomainError as exc:
+        return redirect(request, f"/arbeidsgivere/{employer_id}", exc.message, "error")
+    return redirect(request, f"/arbeidsgivere/{kept.id}", "Arbeidsgiverne er slått sammen.", "success")
+
+
+def _act(
+    request: Request, session: SessionDep, user: User, employer_id: int, form: dict, anchor: str, action
+) -> Response:  # type: ignore[no-untyped-def]
+    try:
+        message = action()
+    except ValidationFailed as exc:
+        return _detail(request, session, user, employer_id, errors=_errors(exc), form=form, status_code=422)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return _detail(
+            request, session, user, employer_id, errors=_errors(exc), form=form, status_code=exc.status_code
+        )
+    return redirect(request, f"/arbeidsgivere/{employer_id}#{anchor}", message, "success")
+
+
+@router.post("/arbeidsgivere/{employer_id}/kontaktpersoner")
+def add_person(
+    request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
+) -> Response:
+    data = {k.removeprefix("cp_"): v for k, v in form.items() if k.startswith("cp_")}
+
+    def action() -> str:
+        try:
+            es.add_contact_person(session, actor=user, employer_id=employer_id, **data)
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                exc.message,
+                errors=[{"field": f"cp_{e['field']}", "message": e["message"]} for e in exc.errors],
+            ) from exc
+        return "Kontaktpersonen er lagt til."
+
+    return _act(request, session, user, employer_id, form, "kontaktpersoner", action)
+
+
+@router.post("/arbeidsgivere/{employer_id}/kontakter")
+def log_contact(
+    request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
+) -> Response:
+    def action() -> str:
+        es.log_contact(session, actor=user, employer_id=employer_id, **form)
+        return "Kontakten er ført i loggen."
+
+    return _act(request, session, user, employer_id, form, "kontaktlogg", action)
+
+
+@router.post("/arbeidsgivere/kontakter/{contact_id}/utfort")
+def complete_step(
+    request: Request, session: SessionDep, user: StaffUser, contact_id: int, form: FormData
+) -> Response:
+    contact = es.complete_next_step(
+        session, actor=user, contact_id=contact_id, done=form.get("done", "1") == "1"
+    )
+    back = form.get("tilbake") or f"/arbeidsgivere/{contact.employer_id}#kontaktlogg"
+    if not str(back).startswith("/") or str(back).startswith("//"):
+        back = "/"
+    return redirect(request, back, "Neste steg er markert som utført.", "success")
+
+
+@router.post("/arbeidsgivere/{employer_id}/praksisplasser")
+def add_place(
+    request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
+) -> Response:
+    data = {k.removeprefix("pp_"): v for k, v in form.items() if k.startswith("pp_")}
+
+    def action() -> str:
+        try:
+            es.create_praksisplass(session, actor=user, employer_id=employer_id, **data)
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                exc.message,
+                errors=[{"field": f"pp_{e['field']}", "message": e["message"]} for e in exc.errors],
+            ) from exc
+        return "Praksisplassen er registrert."
+
+    return _act(request, session, user, employer_id, form, "praksisplasser", action)
+
+
+@router.post("/praksisplasser/{praksisplass_id}/deltakere")
+def add_occupant(
+    request: Request, session: SessionDep, user: StaffUser, praksisplass_id: int, form: FormData
+) -> Response:
+    place = es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
+
+    def action() -> str:
+        es.add_occupant(
+            session,
+            actor=user,
+            praksisplass_id=praksisplass_id,
+            start_date=form.get("start_date"),
+            candidate_ref=form.get("candidate_ref") or None,
+            note=form.get("note", ""),
+        )
+        return "Deltakeren er registrert på praksisplassen."
+
+    return _act(request, session, user, place.employer_id, form, f"praksis-{place.id}", action)
+
+
+@router.post("/praksisplasser/deltakere/{occupant_id}/avslutt")
+def end_occupant(
+    request: Request, session: SessionDep, user: StaffUser, occupant_id: int, form: FormData
+) -> Response:
+    occ = es.end_occupant(
+        session, actor=user, occupant_id=occupant_id, end_date=form.get("end_date") or dt.date.today()
+    )
+    place = es.get_praksisplass(session, actor=user, praksisplass_id=occ.praksisplass_id)
+    return redirect(
+        request,
+        f"/arbeidsgivere/{place.employer_id}#praksis-{place.id}",
+        "Deltakelsen er avsluttet.",
+        "success",
+    )
+
+
+@router.get("/praksisplasser")
+def praksisplasser(request: Request, session: SessionDep, user: PageUser, status: str = "aktiv") -> Response:
+    places = es.list_praksisplasser(session, actor=user, status=status)
+    return render(request, "employers/praksisplasser.html", _ctx(places=places, status=status))
+
+
+# --- openings -----------------------------------------------------------------------------------------
+
+
+@router.get("/stillinger")
+def openings_list(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    q: str = "",
+    status: str = "",
+    kommune: str = "",
+    redusert: str = "",
+    sort: str = "nyeste",
+    side: int = 1,
+) -> Response:
+    side = max(side, 1)
+    rows, total = es.list_openings(
+        session,
+        actor=user,
+        q=q,
+        status=status,
+        municipality_code=kommune,
+        reduced=bool(redusert),
+        sort=sort,
+        limit=PAGE_SIZE,
+        offset=(side - 1) * PAGE_SIZE,
+    )
+    queue = len(es.approval_queue(session, actor=user)) if user.role != "arbeidsgiver" else 0
+    return render(
+        request,
+        "employers/openings_list.html",
+        _ctx(
+            openings=rows,
+            total=total,
+            side=side,
+            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            filters={"q": q, "status": status, "kommune": kommune, "redusert": redusert, "sort": sort},
+            queue_count=queue,
+            own_employers=es.employers_of(session, user) if user.role == "arbeidsgiver" else [],
+        ),
+    )
+
+
+@router.get("/stillinger/godkjenning")
+def approval_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    return render(request, "employers/approval.html", _ctx(openings=es.approval_queue(session, actor=user)))
+
+
+def _opening_to_form(o: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        k: ("" if getattr(o, k) is None else getattr(o, k))
+        for k in (
+            "title",
+            "styrk_code",
+            "description",
+            "positions",
+            "percent_min",
+            "percent_max",
+            "hours_per_week",
+            "engagement_type",
+            "start_date",
+            "application_deadline",
+            "address",
+            "postal_code",
+        )
+    }
+    for k in ("working_time", "inclusion", "target_groups", "measures"):
+        form[k] = list(getattr(o, k))
+    for k in ("start_by_agreement", "open_to_reduced_capacity"):
+        form[k] = "1" if getattr(o, k) else ""
+    for level in ("must", "should"):
+        part = o.requirements.get(level) or {}
+        for kind in m.REQUIREMENT_KINDS:
+            form[f"{level}_{kind}"] = ", ".join(part.get(kind) or [])
+        form[f"{level}_norwegian_level"] = part.get("norwegian_level") or ""
+    form["employer_id"] = str(o.employer_id)
+    return form
+
+
+def _opening_form(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    *,
+    form: dict,
+    errors: dict,
+    opening: Any = None,
+    suggestions: list | None = None,
+) -> Response:
+    employers = es.employers_of(session, user)
+    return render(
+        request,
+        "employers/opening_form.html",
+        _ctx(
+            form=form,
+            errors=errors,
+            opening=opening,
+            employer_options=[(str(e.id), f"{e.name} ({e.orgnr})") for e in employers][:2000],
+            suggestions=suggestions or [],
+            styrk_label=styrk_name(session, form.get("styrk_code") or None),
+        ),
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/stillinger/ny")
+def new_opening(
+    request: Request, session: SessionDep, user: PageUser, arbeidsgiver: int | None = None
+) -> Response:
+    form: dict[str, Any] = {
+        "employer_id": str(arbeidsgiver or ""),
+        "positions": "1",
+        "engagement_type": "fast",
+    }
+    if arbeidsgiver:
+        es.get_employer(session, actor=user, employer_id=arbeidsgiver)
+    elif user.role == "arbeidsgiver":
+        own = es.employers_of(session, user)
+        form["employer_id"] = str(own[0].id) if own else ""
+    return _opening_form(request, session, user, form=form, errors={})
+
+
+@router.post("/stillinger/ny")
+def create_opening(request: Request, session: SessionDep, user: PageUser, form: FormData) -> Response:
+    if form.get("action") == "suggest":
+        return _opening_form(
+            request,
+            session,
+            user,
+            form=form,
+            errors={},
+            suggestions=es.suggest_styrk(session, form.get("title", "")),
+        )
+    data = {k: v for k, v in form.items() if k not in ("action", "employer_id")}
+    employer_id = _int(form.get("employer_id"))
+    if employer_id is None:
+        return _opening_form(request, session, user, form=form, errors={"employer_id": "Velg arbeidsgiver."})
+    try:
+        opening = es.create_opening(session, actor=user, employer_id=employer_id, **data)
+    except NotFound:
+        return _opening_form(
+            request, session, user, form=form, errors={"employer_id": "Fant ikke arbeidsgiveren."}
+        )
+    except DomainError as exc:
+        return _opening_form(
+            request,
+            session,
+            user,
+            form=form,
+            errors=_errors(exc),
+            suggestions=es.suggest_styrk(session, form.get("title", ""))
+            if not form.get("styrk_code")
+            else [],
+        )
+    message = (
+        "Stillingen er sendt til NAV for godkjenning."
+        if opening.awaiting_approval
+        else "Stillingen er lagret som utkast."
+    )
+    return redirect(request, f"/stillinger/{opening.id}", message, "success")
+
+
+def _jsonld(session: SessionDep, opening: Any) -> str:
+    return json.dumps(importers.to_jobposting(session, opening), ensure_ascii=False).replace("</", "<\\/")
+
+
+@router.get("/stillinger/{opening_id}")
+def opening_detail(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
+    opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+    return render(
+        request,
+        "employers/opening_detail.html",
+        _ctx(
+            opening=opening,
+            jsonld=_jsonld(session, opening) if opening.status == "publisert" else None,
+            styrk_label=styrk_name(session, opening.styrk_code),
+            municipality=reference_service.municipality_name(session, opening.municipality_code),
+            staff=user.role != "arbeidsgiver",
+            allowed=[
+                s
+                for s in es.TRANSITIONS[opening.status]
+                if user.role != "arbeidsgiver" or s in ("besatt", "stengt")
+            ],
+            errors={},
+            today=dt.date.today(),
+        ),
+    )
+
+
+@router.get("/offentlig/stillinger/{opening_id}")
+def public_opening(
+    request: Request, session: SessionDep, user: OptionalPageUser, opening_id: int
+) -> Response:
+    """A published opening for anyone, with its JobPosting JSON-LD (openings carry no personal data)."""
+    opening = es.public_opening(session, opening_id=opening_id)
+    return render(
+        request,
+        "employers/opening_public.html",
+        _ctx(
+            opening=opening,
+            jsonld=_jsonld(session, opening),
+            styrk_label=styrk_name(session, opening.styrk_code),
+            municipality=reference_service.municipality_name(session, opening.municipality_code),
+        ),
+    )
+
+
+@router.get("/stillinger/{opening_id}/rediger")
+def edit_opening(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
+    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    return _opening_form(request, session, user, form=_opening_to_form(opening), errors={}, opening=opening)
+
+
+@router.post("/stillinger/{opening_id}/rediger")
+def save_opening(
+    request: Request, session: SessionDep, user: PageUser, opening_id: int, form: FormData
+) -> Response:
+    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    if form.get("action") == "suggest":
+        return _opening_form(
+            request,
+            session,
+            user,
+            form=form,
+            errors={},
+            opening=opening,
+            suggestions=es.suggest_styrk(session, form.get("title", "")),
+        )
+    data = {k: v for k, v in form.items() if k not in ("action", "employer_id")}
+    for k in MULTI - {"adaptations"}:
+        data.setdefault(k, [])
+    for k in ("start_by_agreement", "open_to_reduced_capacity"):
+        data.setdefault(k, "")
+    try:
+        es.update_opening(session, actor=user, opening_id=opening_id, **data)
+    except DomainError as exc:
+        return _opening_form(request, session, user, form=form, errors=_errors(exc), opening=opening)
+    return redirect(request, f"/stillinger/{opening_id}", "Endringene er lagret.", "success")
+
+
+@router.post("/stillinger/{opening_id}/status")
+def change_status(
+    request: Request, session: SessionDep, user: PageUser, opening_id: int, form: FormData
+) -> Response:
+    try:
+        es.transition_opening(
+            session,
+            actor=user,
+            opening_id=opening_id,
+            to_status=form.get("status", ""),
+            application_deadline=form.get("application_deadline") or None,
+            note=form.get("note", "")[:500],
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
+    label = m.OPENING_STATUS_LABELS.get(form.get("status", ""), "")
+    return redirect(
+        request, f"/stillinger/{opening_id}", f"Stillingen har nå status {label.lower()}.", "success"
+    )
+
+
+@router.post("/stillinger/{opening_id}/godkjenn")
+def approve(
+    request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: FormData
+) -> Response:
+    try:
+        es.approve_opening(session, actor=user, opening_id=opening_id)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
+    return redirect(request, "/stillinger/godkjenning", "Stillingen er godkjent og publisert.", "success")

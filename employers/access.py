@@ -1,0 +1,59 @@
+"""Who may see and change employers: staff the whole registry, arbeidsgiver users their own organisations."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from core.errors import Forbidden, NotFound
+from core.models import User
+from employers.models import Employer, employer_users
+
+STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
+
+
+# --- access -------------------------------------------------------------------------------------------
+
+
+def is_staff(actor: User | None) -> bool:
+    return actor is not None and actor.role in STAFF_ROLES
+
+
+def require_staff(actor: User | None) -> None:
+    """`None` is the system itself (CLI, import, demo data, scheduled jobs)."""
+    if actor is not None and actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte kan gjøre dette.")
+
+
+def employer_ids_for(session: Session, user: User) -> list[int]:
+    """The organisations an arbeidsgiver user acts for."""
+    return list(
+        session.scalars(select(employer_users.c.employer_id).where(employer_users.c.user_id == user.id))
+    )
+
+
+def readable_employers(session: Session, actor: User) -> Select[tuple[Employer]]:
+    """Staff see the whole registry (employers are not personal data); employer users only their own."""
+    stmt = select(Employer)
+    if actor.role == "arbeidsgiver":
+        stmt = stmt.where(
+            Employer.id.in_(select(employer_users.c.employer_id).where(employer_users.c.user_id == actor.id))
+        )
+    elif actor.role not in STAFF_ROLES:
+        stmt = stmt.where(False)
+    return stmt
+
+
+def get_employer(session: Session, *, actor: User | None, employer_id: int, full: bool = False) -> Employer:
+    """404 for an employer the actor may not see (no existence leak); `full` loads what the detail page shows."""
+    stmt = select(Employer) if actor is None else readable_employers(session, actor)
+    stmt = stmt.where(Employer.id == employer_id)
+    if full:
+        stmt = stmt.options(
+            selectinload(Employer.contact_persons),
+            selectinload(Employer.contacts),
+        )
+    employer = session.scalar(stmt)
+    if employer is None:
+        raise NotFound("Fant ikke arbeidsgiveren.")
+    return employer

@@ -1,0 +1,224 @@
+"""The contact log: every contact with an employer, and the agreed next steps the market contact works from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, contains_eager
+
+from core.errors import NotFound
+from core.models import User
+from employers.access import STAFF_ROLES, get_employer, readable_employers, require_staff
+from employers.cleaning import Cleaner
+from employers.models import CONTACT_TYPES, Employer, EmployerContact
+
+__all__ = [
+    "EmployerSinceContact",
+    "complete_next_step",
+    "contact_log",
+    "delete_contact",
+    "get_contact",
+    "log_contact",
+    "next_steps",
+    "next_steps_due_this_week",
+    "not_contacted_since",
+    "overdue_next_steps",
+    "update_contact",
+    "week_bounds",
+]
+
+
+def _clean_contact(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    c = Cleaner(data, only_present=partial)
+    c.date("date", "Dato", required=True)
+    c.choice("type", "Kontakttype", CONTACT_TYPES, required=True)
+    c.text("participants", "Deltakere", max_len=2000, keep_empty=True)
+    c.text("summary", "Sammendrag", required=True, max_len=20000)
+    c.text("next_step", "Neste steg", max_len=2000)
+    c.date("next_step_due", "Frist for neste steg")
+    c.integer("next_step_owner_id", "Ansvarlig for neste steg", minimum=1)
+    c.flag("next_step_done")
+    out = c.out
+    if not partial or "next_step" in data or "next_step_due" in data:
+        if (
+            out.get("next_step")
+            and not out.get("next_step_due")
+            and "next_step_due" not in {e["field"] for e in c.errors}
+        ):
+            c.error("next_step_due", "Sett en frist for neste steg.")
+        if out.get("next_step_due") and not out.get("next_step"):
+            c.error("next_step", "Beskriv neste steg når du setter en frist.")
+    if out.get("next_step_owner_id"):
+        owner = session.get(User, out["next_step_owner_id"])
+        if owner is None or owner.role not in STAFF_ROLES:
+            c.error("next_step_owner_id", "Ansvarlig for neste steg må være en NAV-ansatt.")
+    return c.check()
+
+
+def log_contact(session: Session, *, actor: User | None, employer_id: int, **fields: Any) -> EmployerContact:
+    require_staff(actor)
+    employer = get_employer(session, actor=actor, employer_id=employer_id)
+    data = _clean_contact(session, fields, partial=False)
+    if data.get("next_step") and not data.get("next_step_owner_id") and actor is not None:
+        data["next_step_owner_id"] = actor.id
+    contact = EmployerContact(employer_id=employer.id, created_by_id=actor.id if actor else None, **data)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def get_contact(session: Session, *, actor: User, contact_id: int) -> EmployerContact:
+    require_staff(actor)
+    contact = session.get(EmployerContact, contact_id)
+    if contact is None:
+        raise NotFound("Fant ikke kontakten.")
+    get_employer(session, actor=actor, employer_id=contact.employer_id)
+    return contact
+
+
+def update_contact(session: Session, *, actor: User, contact_id: int, **fields: Any) -> EmployerContact:
+    contact = get_contact(session, actor=actor, contact_id=contact_id)
+    merged = {
+        "next_step": contact.next_step,
+        "next_step_due": contact.next_step_due,
+        **fields,
+    }
+    data = _clean_contact(session, merged, partial=True)
+    for key, value in data.items():
+        setattr(contact, key, value)
+    session.flush()
+    return contact
+
+
+def complete_next_step(
+    session: Session, *, actor: User, contact_id: int, done: bool = True
+) -> EmployerContact:
+    contact = get_contact(session, actor=actor, contact_id=contact_id)
+    contact.next_step_done = done
+    session.flush()
+    return contact
+
+
+def delete_contact(session: Session, *, actor: User, contact_id: int) -> None:
+    session.delete(get_contact(session, actor=actor, contact_id=contact_id))
+    session.flush()
+
+
+def contact_log(
+    session: Session, *, actor: User, employer_id: int, contact_type: str = "", limit: int = 200
+) -> Sequence[EmployerContact]:
+    require_staff(actor)
+    get_employer(session, actor=actor, employer_id=employer_id)
+    stmt = select(EmployerContact).where(EmployerContact.employer_id == employer_id)
+    if contact_type:
+        stmt = stmt.where(EmployerContact.type == contact_type)
+    return session.scalars(
+        stmt.order_by(EmployerContact.date.desc(), EmployerContact.id.desc()).limit(limit)
+    ).all()
+
+
+def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def _open_steps(session: Session, actor: User) -> Select[tuple[EmployerContact]]:
+    return (
+        select(EmployerContact)
+        .join(EmployerContact.employer)
+        .options(contains_eager(EmployerContact.employer))
+        .where(
+            EmployerContact.employer_id.in_(
+                readable_employers(session, actor).with_only_columns(Employer.id)
+            ),
+            EmployerContact.next_step.is_not(None),
+            EmployerContact.next_step_due.is_not(None),
+            EmployerContact.next_step_done.is_(False),
+        )
+    )
+
+
+def next_steps(
+    session: Session,
+    *,
+    actor: User,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    owner_id: int | None = None,
+    employer_id: int | None = None,
+    sort: str = "frist",
+    limit: int = 200,
+) -> Sequence[EmployerContact]:
+    """Open next steps (not done), filtered by due date, owner and employer; sorted by due date or employer."""
+    require_staff(actor)
+    stmt = _open_steps(session, actor)
+    if due_from is not None:
+        stmt = stmt.where(EmployerContact.next_step_due >= due_from)
+    if due_to is not None:
+        stmt = stmt.where(EmployerContact.next_step_due <= due_to)
+    if owner_id is not None:
+        stmt = stmt.where(EmployerContact.next_step_owner_id == owner_id)
+    if employer_id is not None:
+        stmt = stmt.where(EmployerContact.employer_id == employer_id)
+    order = (
+        (Employer.name, EmployerContact.next_step_due)
+        if sort == "arbeidsgiver"
+        else (EmployerContact.next_step_due, Employer.name)
+    )
+    return session.scalars(stmt.order_by(*order, EmployerContact.id).limit(limit)).unique().all()
+
+
+def next_steps_due_this_week(
+    session: Session, *, actor: User, today: dt.date, owner_id: int | None = None
+) -> Sequence[EmployerContact]:
+    """Due from today to Sunday (what is already late is in `overdue_next_steps`)."""
+    _monday, sunday = week_bounds(today)
+    return next_steps(session, actor=actor, due_from=today, due_to=sunday, owner_id=owner_id)
+
+
+def overdue_next_steps(
+    session: Session, *, actor: User, today: dt.date, owner_id: int | None = None
+) -> Sequence[EmployerContact]:
+    return next_steps(session, actor=actor, due_to=today - dt.timedelta(days=1), owner_id=owner_id)
+
+
+@dataclass(frozen=True)
+class EmployerSinceContact:
+    employer: Employer
+    last_contact: dt.date | None
+
+
+def not_contacted_since(
+    session: Session,
+    *,
+    actor: User,
+    days: int,
+    today: dt.date,
+    mine: bool = False,
+    status: str = "",
+    limit: int = 200,
+) -> list[EmployerSinceContact]:
+    """Employers with no contact in the last `days` days (or never), the longest-silent first."""
+    require_staff(actor)
+    last = (
+        select(EmployerContact.employer_id, func.max(EmployerContact.date).label("last_contact"))
+        .group_by(EmployerContact.employer_id)
+        .subquery()
+    )
+    cutoff = today - dt.timedelta(days=days)
+    stmt = (
+        readable_employers(session, actor)
+        .outerjoin(last, last.c.employer_id == Employer.id)
+        .add_columns(last.c.last_contact)
+        .where((last.c.last_contact.is_(None)) | (last.c.last_contact < cutoff))
+    )
+    if mine:
+        stmt = stmt.where(Employer.responsible_user_id == actor.id)
+    if status:
+        stmt = stmt.where(Employer.status == status)
+    stmt = stmt.order_by(last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name)
+    return [EmployerSinceContact(r[0], r[1]) for r in session.execute(stmt.limit(limit)).all()]

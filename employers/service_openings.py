@@ -1,0 +1,461 @@
+"""Openings (direktemeldte stillinger): validation, the lifecycle utkast → publisert → besatt/stengt/utløpt with who
+and when, employer self-service with approval by NAV, and the expiry the scheduler runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from core import audit
+from core import reference as reference_service
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.models import User, utcnow
+from employers import styrk
+from employers.access import STAFF_ROLES, get_employer, readable_employers
+from employers.cleaning import Cleaner, as_list
+from employers.models import (
+    ENGAGEMENT_TYPES,
+    INCLUSION_OPTIONS,
+    MEASURES,
+    NORWEGIAN_LEVELS,
+    OPENING_STATUS_LABELS,
+    REQUIREMENT_KINDS,
+    TARGET_GROUPS,
+    WORKING_TIMES,
+    Employer,
+    Opening,
+    OpeningStatusChange,
+)
+
+__all__ = [
+    "DRIVING_LICENCES",
+    "TRANSITIONS",
+    "approval_queue",
+    "approve_opening",
+    "clean_opening",
+    "create_opening",
+    "expire_openings",
+    "get_opening",
+    "list_openings",
+    "public_opening",
+    "readable_openings",
+    "suggest_styrk",
+    "transition_opening",
+    "update_opening",
+]
+
+DRIVING_LICENCES = (
+    "AM",
+    "A1",
+    "A2",
+    "A",
+    "B",
+    "BE",
+    "C1",
+    "C1E",
+    "C",
+    "CE",
+    "D1",
+    "D1E",
+    "D",
+    "DE",
+    "T",
+    "S",
+)
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "utkast": ("publisert", "stengt"),
+    "publisert": ("besatt", "stengt", "utløpt"),
+    "utløpt": ("publisert", "stengt"),
+    "stengt": ("publisert",),
+    "besatt": (),
+}
+EMPLOYER_USER_TRANSITIONS = ("besatt", "stengt")
+EDITABLE = (
+    "title",
+    "styrk_code",
+    "description",
+    "positions",
+    "percent_min",
+    "percent_max",
+    "hours_per_week",
+    "working_time",
+    "engagement_type",
+    "start_date",
+    "start_by_agreement",
+    "application_deadline",
+    "address",
+    "postal_code",
+    "municipality_code",
+    "requirements",
+    "inclusion",
+    "target_groups",
+    "measures",
+    "open_to_reduced_capacity",
+)
+
+
+def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[styrk.StyrkSuggestion]:
+    return styrk.suggest(session, title, limit=limit)
+
+
+# --- access -------------------------------------------------------------------------------------------
+
+
+def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:
+    """Staff see every opening; an employer user those of their own organisations; `None` is the system."""
+    stmt = select(Opening)
+    if actor is not None and actor.role not in STAFF_ROLES:
+        stmt = stmt.where(
+            Opening.employer_id.in_(readable_employers(session, actor).with_only_columns(Employer.id))
+        )
+    return stmt
+
+
+def get_opening(session: Session, *, actor: User | None, opening_id: int, full: bool = False) -> Opening:
+    stmt = (
+        readable_openings(session, actor)
+        .where(Opening.id == opening_id)
+        .options(selectinload(Opening.employer))
+    )
+    if full:
+        stmt = stmt.options(selectinload(Opening.status_changes))
+    opening = session.scalar(stmt)
+    if opening is None:
+        raise NotFound("Fant ikke stillingen.")
+    return opening
+
+
+def public_opening(session: Session, *, opening_id: int) -> Opening:
+    """A published opening, for anyone (openings carry no personal data)."""
+    opening = session.scalar(
+        select(Opening)
+        .where(Opening.id == opening_id, Opening.status == "publisert")
+        .options(selectinload(Opening.employer))
+    )
+    if opening is None:
+        raise NotFound("Fant ikke stillingen.")
+    return opening
+
+
+# --- validation ---------------------------------------------------------------------------------------
+
+
+def _clean_requirements(raw: Any, data: dict[str, Any], c: Cleaner) -> dict[str, Any]:
+    """{"must": {...}, "should": {...}}, each with driving_licences, certificates, skills, experience (lists)
+    and norwegian_level (A1–C2). Accepts the nested object or flat form fields `must_skills`, `should_…`."""
+    result: dict[str, Any] = {}
+    for level in ("must", "should"):
+        part = raw.get(level) if isinstance(raw, dict) else None
+        if part is not None and not isinstance(part, dict):
+            c.error(f"requirements.{level}", "Kravene må være et objekt med lister.")
+            part = {}
+        source = (
+            part
+            if part is not None
+            else {k: data.get(f"{level}_{k}") for k in (*REQUIREMENT_KINDS, "norwegian_level")}
+        )
+        cleaned: dict[str, Any] = {}
+        for kind in REQUIREMENT_KINDS:
+            values = as_list(source.get(kind))
+            if kind == "driving_licences":
+                values = [v.upper() for v in values]
+                bad = [v for v in values if v not in DRIVING_LICENCES]
+                if bad:
+                    c.error(
+                        f"{level}_{kind}",
+                        f"Ukjent førerkortklasse: {', '.join(bad)}; gyldige er {', '.join(DRIVING_LICENCES)}.",
+                    )
+            if values:
+                cleaned[kind] = values
+        norwegian = str(source.get("norwegian_level") or "").strip().upper()
+        if norwegian:
+            if norwegian not in NORWEGIAN_LEVELS:
+                c.error(f"{level}_norwegian_level", "Norsknivå må være A1, A2, B1, B2, C1 eller C2.")
+            else:
+                cleaned["norwegian_level"] = norwegian
+        result[level] = cleaned
+    return result
+
+
+def clean_opening(
+    session: Session, data: dict[str, Any], *, partial: bool, current: Opening | None = None
+) -> dict[str, Any]:
+    """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes."""
+    c = Cleaner(data, only_present=partial)
+    c.text("title", "Stillingstittel", required=True)
+    c.text("styrk_code", "STYRK-08-kode", max_len=10)
+    c.text("description", "Beskrivelse", max_len=50000, keep_empty=True)
+    c.integer("positions", "Antall stillinger", minimum=1, maximum=1000, default=1)
+    c.integer("percent_min", "Stillingsprosent fra", minimum=1, maximum=100)
+    c.integer("percent_max", "Stillingsprosent til", minimum=1, maximum=100)
+    c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75)
+    c.choices("working_time", "Arbeidstid", WORKING_TIMES)
+    c.choice("engagement_type", "Ansettelsesform", ENGAGEMENT_TYPES, default="fast")
+    c.date("start_date", "Startdato")
+    c.flag("start_by_agreement")
+    c.date("application_deadline", "Søknadsfrist")
+    c.text("address", "Adresse")
+    c.text("postal_code", "Postnummer", max_len=4)
+    c.text("municipality_code", "Kommunenummer", max_len=4)
+    c.choices("inclusion", "Inkluderingsmulighet", INCLUSION_OPTIONS)
+    c.choices("target_groups", "Prioritert målgruppe", TARGET_GROUPS)
+    c.choices("measures", "Tiltak", MEASURES)
+    c.flag("open_to_reduced_capacity")
+    out = c.out
+    if not partial or "requirements" in data or any(k.startswith(("must_", "should_")) for k in data):
+        out["requirements"] = _clean_requirements(data.get("requirements"), data, c)
+    code = out.get("styrk_code")
+    if code:
+        code = code.split(".")[0]
+        out["styrk_code"] = code
+        if not (code.isdigit() and len(code) == 4):
+            c.error("styrk_code", "STYRK-08-koden må være fire sifre.")
+        elif (
+            not reference_service.is_empty(session) and session.get(reference_service.StyrkCode, code) is None
+        ):
+            c.error("styrk_code", f"Ukjent STYRK-08-kode {code}.")
+    # percent range: one value given means a fixed percent; none given means full time
+    low = out.get("percent_min", current.percent_min if current and partial else None)
+    high = out.get("percent_max", current.percent_max if current and partial else None)
+    failed = {e["field"] for e in c.errors}
+    if not {"percent_min", "percent_max"} & failed:
+        if low is None and high is None:
+            low = high = 100
+        elif low is None:
+            low = high
+        elif high is None:
+            high = low
+        if low > high:
+            c.error("percent_min", "Stillingsprosent fra kan ikke være høyere enn stillingsprosent til.")
+        if "percent_min" in out or "percent_max" in out or not partial:
+            out["percent_min"], out["percent_max"] = low, high
+    if out.get("postal_code"):
+        try:
+            out["municipality_code"] = reference_service.municipality_for_postal_code(
+                session, out["postal_code"]
+            ).municipality_code
+        except ValidationFailed as exc:
+            c.error("postal_code", exc.message)
+    elif out.get("municipality_code") and not (
+        out["municipality_code"].isdigit() and len(out["municipality_code"]) == 4
+    ):
+        c.error("municipality_code", "Kommunenummer må være fire sifre.")
+    if out.get("start_by_agreement"):
+        out["start_date"] = None if not partial or "start_date" in out else out.get("start_date")
+    result = c.check()
+    return {k: v for k, v in result.items() if k in EDITABLE}
+
+
+# --- create, update, list -----------------------------------------------------------------------------
+
+
+def _record_change(
+    session: Session, opening: Opening, actor: User | None, to_status: str, note: str = ""
+) -> None:
+    change = OpeningStatusChange(
+        opening_id=opening.id,
+        from_status=opening.status,
+        to_status=to_status,
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_name=actor.name if actor else "system",
+        note=note,
+    )
+    session.add(change)
+    opening.status = to_status
+
+
+def create_opening(
+    session: Session,
+    *,
+    actor: User | None,
+    employer_id: int,
+    source: str | None = None,
+    external_id: str | None = None,
+    **fields: Any,
+) -> Opening:
+    """Staff and the system create drafts; an employer user's new opening waits for a market contact's approval."""
+    employer = get_employer(session, actor=actor, employer_id=employer_id)
+    data = clean_opening(session, fields, partial=False)
+    if not data.get("municipality_code"):
+        data["municipality_code"] = employer.municipality_code
+    self_service = actor is not None and actor.role == "arbeidsgiver"
+    opening = Opening(
+        employer_id=employer.id,
+        status="utkast",
+        awaiting_approval=self_service,
+        created_by_id=actor.id if actor else None,
+        source=source,
+        external_id=external_id,
+        **data,
+    )
+    session.add(opening)
+    session.flush()
+    session.add(
+        OpeningStatusChange(
+            opening_id=opening.id,
+            from_status=None,
+            to_status="utkast",
+            at=utcnow(),
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "system",
+            note="sendt til godkjenning" if self_service else "",
+        )
+    )
+    session.flush()
+    return opening
+
+
+def update_opening(session: Session, *, actor: User | None, opening_id: int, **fields: Any) -> Opening:
+    opening = get_opening(session, actor=actor, opening_id=opening_id)
+    if actor is not None and actor.role == "arbeidsgiver" and opening.status not in ("utkast", "publisert"):
+        raise Forbidden("Stillingen er avsluttet og kan ikke endres.")
+    data = clean_opening(session, fields, partial=True, current=opening)
+    for key, value in data.items():
+        setattr(opening, key, value)
+    session.flush()
+    return opening
+
+
+OPENING_SORTS = {
+    "nyeste": (Opening.created_at.desc(), Opening.id.desc()),
+    "frist": (Opening.application_deadline.is_(None), Opening.application_deadline, Opening.id),
+    "tittel": (Opening.title, Opening.id),
+}
+
+
+def list_openings(
+    session: Session,
+    *,
+    actor: User,
+    q: str = "",
+    status: str = "",
+    employer_id: int | None = None,
+    municipality_code: str = "",
+    reduced: bool = False,
+    awaiting_approval: bool | None = None,
+    sort: str = "nyeste",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[Opening], int]:
+    stmt = readable_openings(session, actor)
+    if q.strip():
+        stmt = stmt.where(Opening.title.ilike(f"%{q.strip()}%"))
+    if status:
+        stmt = stmt.where(Opening.status == status)
+    if employer_id is not None:
+        stmt = stmt.where(Opening.employer_id == employer_id)
+    if municipality_code:
+        stmt = stmt.where(Opening.municipality_code == municipality_code)
+    if reduced:
+        stmt = stmt.where(or_(Opening.percent_min < 100, Opening.open_to_reduced_capacity.is_(True)))
+    if awaiting_approval is not None:
+        stmt = stmt.where(Opening.awaiting_approval.is_(awaiting_approval))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.options(selectinload(Opening.employer)).order_by(
+        *OPENING_SORTS.get(sort, OPENING_SORTS["nyeste"])
+    )
+    return session.scalars(stmt.limit(limit).offset(offset)).all(), total
+
+
+def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    return session.scalars(
+        readable_openings(session, actor)
+        .where(Opening.awaiting_approval.is_(True), Opening.status == "utkast")
+        .options(selectinload(Opening.employer))
+        .order_by(Opening.created_at, Opening.id)
+    ).all()
+
+
+# --- lifecycle ----------------------------------------------------------------------------------------
+
+
+def transition_opening(
+    session: Session,
+    *,
+    actor: User | None,
+    opening_id: int,
+    to_status: str,
+    today: dt.date | None = None,
+    note: str = "",
+    application_deadline: dt.date | str | None = None,
+) -> Opening:
+    """Moves an opening along its lifecycle. Publishing needs a deadline that has not passed; an expired (or
+    closed) opening is published again only with a new deadline in the future. Employer users may mark their
+    openings filled or closed, but publishing is NAV's (approval)."""
+    opening = get_opening(session, actor=actor, opening_id=opening_id)
+    today = today or dt.date.today()
+    if to_status not in OPENING_STATUS_LABELS:
+        raise ValidationFailed(f"Ukjent status {to_status!r}.", field="status")
+    if to_status not in TRANSITIONS[opening.status]:
+        raise ValidationFailed(
+            f"En stilling med status {OPENING_STATUS_LABELS[opening.status].lower()} kan ikke bli "
+            f"{OPENING_STATUS_LABELS[to_status].lower()}.",
+            field="status",
+        )
+    if actor is not None and actor.role == "arbeidsgiver" and to_status not in EMPLOYER_USER_TRANSITIONS:
+        raise Forbidden("Stillingen publiseres når NAV har godkjent den.")
+    if application_deadline not in (None, ""):
+        c = Cleaner({"application_deadline": application_deadline})
+        c.date("application_deadline", "Søknadsfrist")
+        opening.application_deadline = c.check()["application_deadline"]
+    if to_status == "publisert":
+        deadline = opening.application_deadline
+        if opening.status in ("utløpt", "stengt") and (deadline is None or deadline <= today):
+            raise ValidationFailed(
+                "Stillingen kan bare publiseres igjen med en ny søknadsfrist fram i tid.",
+                field="application_deadline",
+            )
+        if deadline is not None and deadline < today:
+            raise ValidationFailed("Søknadsfristen har gått: sett en ny frist.", field="application_deadline")
+        if opening.awaiting_approval:
+            opening.awaiting_approval = False
+            opening.approved_by_id = actor.id if actor else None
+            opening.approved_at = utcnow()
+            note = note or "godkjent"
+        opening.published_at = utcnow()
+    _record_change(session, opening, actor, to_status, note)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="opening",
+        subject_id=opening.id,
+        purpose=f"status {to_status}",
+    )
+    return opening
+
+
+def approve_opening(
+    session: Session, *, actor: User, opening_id: int, today: dt.date | None = None
+) -> Opening:
+    """A market contact approves an employer's self-service opening: it is published."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    opening = get_opening(session, actor=actor, opening_id=opening_id)
+    if not opening.awaiting_approval:
+        raise ValidationFailed("Stillingen venter ikke på godkjenning.", field="status")
+    return transition_opening(
+        session, actor=actor, opening_id=opening_id, to_status="publisert", today=today, note="godkjent"
+    )
+
+
+def expire_openings(session: Session, now: dt.datetime) -> list[Opening]:
+    """Published openings whose deadline has passed become `utløpt` (the scheduler calls this; idempotent)."""
+    today = now.date()
+    expired = list(
+        session.scalars(
+            select(Opening).where(Opening.status == "publisert", Opening.application_deadline < today)
+        )
+    )
+    for opening in expired:
+        _record_change(session, opening, None, "utløpt", "søknadsfristen gikk ut")
+    session.flush()
+    return expired

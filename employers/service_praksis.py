@@ -1,0 +1,178 @@
+"""Praksisplasser: work-training places an employer offers, with their occupancy (free / taken / total)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from core import reference as reference_service
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.models import User
+from employers.access import get_employer, readable_employers, require_staff
+from employers.cleaning import Cleaner
+from employers.models import (
+    INCLUSION_OPTIONS,
+    PRAKSISPLASS_STATUSES,
+    Employer,
+    Praksisplass,
+    PraksisplassOccupant,
+)
+
+__all__ = [
+    "add_occupant",
+    "create_praksisplass",
+    "end_occupant",
+    "get_praksisplass",
+    "list_praksisplasser",
+    "readable_praksisplasser",
+    "update_praksisplass",
+]
+
+
+def readable_praksisplasser(session: Session, actor: User) -> Select[tuple[Praksisplass]]:
+    return select(Praksisplass).where(
+        Praksisplass.employer_id.in_(readable_employers(session, actor).with_only_columns(Employer.id))
+    )
+
+
+def _check_styrk(session: Session, c: Cleaner, field: str = "styrk_code") -> None:
+    code = c.out.get(field)
+    if not code:
+        return
+    code = code.split(".")[0]
+    c.out[field] = code
+    if not (code.isdigit() and len(code) == 4):
+        c.error(field, "STYRK-08-koden må være fire sifre.")
+    elif not reference_service.is_empty(session) and session.get(reference_service.StyrkCode, code) is None:
+        c.error(field, f"Ukjent STYRK-08-kode {code}.")
+
+
+def _clean(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    c = Cleaner(data, only_present=partial)
+    c.text("title", "Tittel", required=True)
+    c.text("styrk_code", "STYRK-08-kode", max_len=10)
+    c.text("tasks", "Arbeidsoppgaver", max_len=20000, keep_empty=True)
+    c.integer("places", "Antall plasser", minimum=1, maximum=100, default=1)
+    c.date("period_start", "Periode fra")
+    c.date("period_end", "Periode til")
+    c.text("supervisor", "Veileder", max_len=200)
+    c.choices("adaptations", "Tilrettelegging", INCLUSION_OPTIONS)
+    c.text("adaptations_note", "Om tilretteleggingen", max_len=5000, keep_empty=True)
+    c.choice("status", "Status", PRAKSISPLASS_STATUSES, default="aktiv")
+    _check_styrk(session, c)
+    start, end = c.out.get("period_start"), c.out.get("period_end")
+    if start and end and end < start:
+        c.error("period_end", "Perioden kan ikke slutte før den begynner.")
+    out = c.check()
+    if partial and out.get("status") is None:
+        out.pop("status", None)
+    return out
+
+
+def _load(session: Session, actor: User | None, praksisplass_id: int) -> Praksisplass:
+    stmt = select(Praksisplass) if actor is None else readable_praksisplasser(session, actor)
+    place = session.scalar(
+        stmt.where(Praksisplass.id == praksisplass_id).options(
+            selectinload(Praksisplass.occupants), selectinload(Praksisplass.employer)
+        )
+    )
+    if place is None:
+        raise NotFound("Fant ikke praksisplassen.")
+    return place
+
+
+def get_praksisplass(session: Session, *, actor: User | None, praksisplass_id: int) -> Praksisplass:
+    return _load(session, actor, praksisplass_id)
+
+
+def create_praksisplass(
+    session: Session, *, actor: User | None, employer_id: int, **fields: Any
+) -> Praksisplass:
+    require_staff(actor)
+    employer = get_employer(session, actor=actor, employer_id=employer_id)
+    place = Praksisplass(employer_id=employer.id, **_clean(session, fields, partial=False))
+    session.add(place)
+    session.flush()
+    return _load(session, actor, place.id)
+
+
+def update_praksisplass(
+    session: Session, *, actor: User, praksisplass_id: int, **fields: Any
+) -> Praksisplass:
+    require_staff(actor)
+    place = _load(session, actor, praksisplass_id)
+    data = _clean(session, fields, partial=True)
+    if "places" in data and data["places"] is not None and data["places"] < place.taken:
+        raise ValidationFailed(
+            f"Det er {place.taken} personer på plassen nå; antall plasser kan ikke være lavere.",
+            field="places",
+        )
+    for key, value in data.items():
+        setattr(place, key, value)
+    session.flush()
+    return place
+
+
+def list_praksisplasser(
+    session: Session, *, actor: User, employer_id: int | None = None, status: str = ""
+) -> Sequence[Praksisplass]:
+    stmt = readable_praksisplasser(session, actor).options(
+        selectinload(Praksisplass.occupants), selectinload(Praksisplass.employer)
+    )
+    if employer_id is not None:
+        stmt = stmt.where(Praksisplass.employer_id == employer_id)
+    if status:
+        stmt = stmt.where(Praksisplass.status == status)
+    return session.scalars(stmt.order_by(Praksisplass.title, Praksisplass.id)).all()
+
+
+def add_occupant(
+    session: Session,
+    *,
+    actor: User | None,
+    praksisplass_id: int,
+    start_date: dt.date | str | None,
+    candidate_ref: int | str | None = None,
+    note: str = "",
+) -> PraksisplassOccupant:
+    """Someone starts on the place; refused when no place is free."""
+    require_staff(actor)
+    place = _load(session, actor, praksisplass_id)
+    c = Cleaner({"start_date": start_date, "candidate_ref": candidate_ref, "note": note})
+    c.date("start_date", "Startdato", required=True)
+    c.integer("candidate_ref", "Kandidat", minimum=1)
+    c.text("note", "Merknad", max_len=300, keep_empty=True)
+    data = c.check()
+    if not data.get("candidate_ref") and not data.get("note"):
+        raise ValidationFailed("Oppgi kandidaten eller en merknad om hvem som er på plassen.", field="note")
+    if place.status != "aktiv":
+        raise ValidationFailed("Praksisplassen er ikke aktiv.", field="status")
+    if place.free <= 0:
+        raise Conflict("Alle plassene er opptatt.", field="places")
+    occupant = PraksisplassOccupant(praksisplass_id=place.id, **data)
+    session.add(occupant)
+    place.occupants.append(occupant)
+    session.flush()
+    return occupant
+
+
+def end_occupant(
+    session: Session, *, actor: User | None, occupant_id: int, end_date: dt.date | str | None
+) -> PraksisplassOccupant:
+    require_staff(actor)
+    occupant = session.get(PraksisplassOccupant, occupant_id)
+    if occupant is None:
+        raise NotFound("Fant ikke personen på praksisplassen.")
+    _load(session, actor, occupant.praksisplass_id)
+    c = Cleaner({"end_date": end_date})
+    c.date("end_date", "Sluttdato", required=True)
+    data = c.check()
+    if data["end_date"] < occupant.start_date:
+        raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
+    occupant.end_date = data["end_date"]
+    session.flush()
+    return occupant

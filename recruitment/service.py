@@ -1,0 +1,290 @@
+"""Candidate lists: who may build them, status and outcome changes with history, employer answers, and the
+labelled outcomes that the weight learning reads. Candidate reads go through candidates.service (audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from candidates import service as candidates_service
+from core import audit
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.models import User, utcnow
+from employers import service as employers_service
+from matching import learn
+from recruitment.models import (
+    EMPLOYER_ANSWERS,
+    ENTRY_STATUSES,
+    OUTCOMES,
+    CandidateList,
+    CandidateListEntry,
+    EntryEvent,
+    MatchOutcome,
+    WeightModelVersion,
+)
+
+STAFF = ("admin", "markedskontakt", "jobbspesialist")
+POSITIVE = {"TIL_INTERVJU", "AKTUELL", "FATT_JOBBEN", "interessant", "intervju", "ansatt"}
+NEGATIVE = {"UAKTUELL", "UINTERESSERT", "ikke aktuell"}
+
+
+def _require_staff(actor: User) -> None:
+    if actor.role not in STAFF:
+        raise Forbidden("Bare ansatte i NAV kan bygge kandidatlister.")
+
+
+def _event(
+    session: Session,
+    entry: CandidateListEntry,
+    actor: User | None,
+    kind: str,
+    old: str | None,
+    new: str | None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        EntryEvent(
+            entry_id=entry.id,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "system",
+            kind=kind,
+            old_value=old,
+            new_value=new,
+            note=note,
+        )
+    )
+
+
+def list_for_opening(session: Session, *, actor: User, opening_id: int) -> CandidateList:
+    """The opening's list, created on first use. Entries the actor may not read are left out by the caller."""
+    _require_staff(actor)
+    employers_service.get_opening(session, actor=actor, opening_id=opening_id)
+    clist = session.scalar(select(CandidateList).where(CandidateList.opening_id == opening_id))
+    if clist is None:
+        clist = CandidateList(
+            opening_id=opening_id, created_by_id=actor.id, weights_version=active_version(session)
+        )
+        session.add(clist)
+        session.flush()
+    return clist
+
+
+def entries(session: Session, *, actor: User, opening_id: int) -> Sequence[CandidateListEntry]:
+    """Only entries for candidates of the actor's office (admin: all): the list itself is shared by offices."""
+    clist = list_for_opening(session, actor=actor, opening_id=opening_id)
+    readable = candidates_service.readable_candidates(actor).subquery()
+    stmt = select(CandidateListEntry).where(
+        CandidateListEntry.list_id == clist.id, CandidateListEntry.candidate_id.in_(select(readable.c.id))
+    )
+    return session.scalars(
+        stmt.order_by(CandidateListEntry.score.desc().nulls_last(), CandidateListEntry.id)
+    ).all()
+
+
+def add_candidate(
+    session: Session,
+    *,
+    actor: User,
+    opening_id: int,
+    candidate_id: int,
+    score: float | None = None,
+    components: dict[str, float] | None = None,
+) -> CandidateListEntry:
+    clist = list_for_opening(session, actor=actor, opening_id=opening_id)
+    candidates_service.get_candidate(
+        session, actor=actor, candidate_id=candidate_id, purpose=f"kandidatliste for stilling {opening_id}"
+    )
+    existing = session.scalar(
+        select(CandidateListEntry).where(
+            CandidateListEntry.list_id == clist.id, CandidateListEntry.candidate_id == candidate_id
+        )
+    )
+    if existing is not None:
+        raise ValidationFailed("Kandidaten står allerede på listen.", field="candidate_id")
+    entry = CandidateListEntry(
+        list_id=clist.id,
+        candidate_id=candidate_id,
+        added_by_id=actor.id,
+        score=score,
+        components=dict(components or {}),
+    )
+    session.add(entry)
+    session.flush()
+    _event(session, entry, actor, "added", None, "VURDERES")
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="candidate",
+        subject_id=candidate_id,
+        purpose=f"lagt på kandidatliste for stilling {opening_id}",
+    )
+    return entry
+
+
+def _entry(session: Session, actor: User, entry_id: int) -> CandidateListEntry:
+    entry = session.get(
+        CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
+    )
+    if entry is None:
+        raise NotFound("Fant ikke oppføringen på kandidatlisten.")
+    if actor.role in STAFF:
+        candidates_service.get_candidate(
+            session, actor=actor, candidate_id=entry.candidate_id, purpose="kandidatliste: endring"
+        )
+    return entry
+
+
+def set_status(
+    session: Session, *, actor: User, entry_id: int, status: str, reason: str | None = None
+) -> None:
+    _require_staff(actor)
+    if status not in ENTRY_STATUSES:
+        raise ValidationFailed(
+            f"Ukjent status {status!r}; gyldige er {', '.join(ENTRY_STATUSES)}.", field="status"
+        )
+    if status == "UAKTUELL" and not (reason or "").strip():
+        raise ValidationFailed("Oppgi hvorfor kandidaten er uaktuell.", field="reason")
+    entry = _entry(session, actor, entry_id)
+    if entry.status != status:
+        _event(session, entry, actor, "status", entry.status, status, reason)
+        entry.status = status
+        entry.status_reason = (reason or "").strip() or None
+        _label(session, entry, "status", status)
+
+
+def set_outcome(session: Session, *, actor: User, entry_id: int, outcome: str) -> None:
+    _require_staff(actor)
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(
+            f"Ukjent utfall {outcome!r}; gyldige er {', '.join(OUTCOMES)}.", field="outcome"
+        )
+    entry = _entry(session, actor, entry_id)
+    if entry.outcome != outcome:
+        _event(session, entry, actor, "outcome", entry.outcome, outcome)
+        entry.outcome = outcome
+        _label(session, entry, "outcome", outcome)
+
+
+def record_employer_answer(
+    session: Session, *, actor: User, entry_id: int, answer: str, reason: str | None = None
+) -> None:
+    """The employer answers only on entries shared with them, for an opening of their own organisation."""
+    if answer not in EMPLOYER_ANSWERS:
+        raise ValidationFailed(
+            f"Ukjent svar {answer!r}; gyldige er {', '.join(EMPLOYER_ANSWERS)}.", field="answer"
+        )
+    if answer == "ikke aktuell" and not (reason or "").strip():
+        raise ValidationFailed("Oppgi gjerne kort hvorfor kandidaten ikke er aktuell.", field="reason")
+    entry = session.get(
+        CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
+    )
+    if entry is None or entry.shared_at is None:
+        raise NotFound("Fant ikke kandidaten.")
+    opening = employers_service.get_opening(session, actor=actor, opening_id=entry.candidate_list.opening_id)
+    if actor.role == "arbeidsgiver" and opening.employer_id not in employers_service.employer_ids_for(
+        session, actor
+    ):
+        raise NotFound("Fant ikke kandidaten.")
+    _event(session, entry, actor, "answer", entry.employer_answer, answer, reason)
+    entry.employer_answer = answer
+    entry.employer_answer_reason = (reason or "").strip() or None
+    entry.employer_answered_at = utcnow()
+    _label(session, entry, "employer_answer", answer)
+
+
+def history(session: Session, *, actor: User, entry_id: int) -> Sequence[EntryEvent]:
+    _entry(session, actor, entry_id)
+    return session.scalars(
+        select(EntryEvent).where(EntryEvent.entry_id == entry_id).order_by(EntryEvent.id)
+    ).all()
+
+
+# --- learning from outcomes ----------------------------------------------------------------------------
+
+
+def _label(session: Session, entry: CandidateListEntry, source: str, value: str) -> None:
+    """One label per entry and source; a later change of mind replaces it."""
+    label = 1 if value in POSITIVE else 0 if value in NEGATIVE else None
+    row = session.scalar(
+        select(MatchOutcome).where(MatchOutcome.entry_id == entry.id, MatchOutcome.source == source)
+    )
+    if label is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        session.add(
+            MatchOutcome(entry_id=entry.id, source=source, label=label, components=dict(entry.components))
+        )
+    else:
+        row.label, row.components, row.at = label, dict(entry.components), utcnow()
+
+
+def labelled_pairs(session: Session) -> list[learn.LabelledPair]:
+    rows = session.execute(
+        select(MatchOutcome, CandidateListEntry.list_id)
+        .join(CandidateListEntry, CandidateListEntry.id == MatchOutcome.entry_id, isouter=True)
+        .order_by(MatchOutcome.id)
+    ).all()
+    return [
+        learn.LabelledPair(components=o.components, label=o.label, group=str(list_id or ""))
+        for o, list_id in rows
+        if o.components
+    ]
+
+
+def active_version(session: Session) -> str:
+    return (
+        session.scalar(select(WeightModelVersion.version).where(WeightModelVersion.active.is_(True)))
+        or "default"
+    )
+
+
+def active_weights(session: Session) -> tuple[str, dict[str, float] | None]:
+    row = session.scalar(select(WeightModelVersion).where(WeightModelVersion.active.is_(True)))
+    return (row.version, dict(row.weights)) if row else ("default", None)
+
+
+def train_weights(session: Session, *, today: dt.date | None = None, holdout_share: float = 0.25) -> dict:
+    """Fits weights on older outcomes, evaluates on the newest ones; activates only if it beats the defaults.
+    Every trained model is kept, versioned, whether or not it replaced the active one."""
+    pairs = labelled_pairs(session)
+    if len(pairs) < 40:
+        return {
+            "trained": False,
+            "reason": f"for få utfall ({len(pairs)})",
+            "active": active_version(session),
+        }
+    cut = int(len(pairs) * (1 - holdout_share))
+    train, heldout = pairs[:cut], pairs[cut:]
+    version = f"{(today or dt.date.today()).isoformat()}-{uuid.uuid4().hex[:6]}"
+    model = learn.train(train, version)
+    current = learn.WeightModel.defaults()
+    _, weights = active_weights(session)
+    if weights:
+        current = learn.WeightModel(active_version(session), weights, "", 0, {})
+    replace = learn.should_replace(current, model, heldout)
+    metrics = {
+        "heldout_new": learn.evaluate(model.weights, heldout),
+        "heldout_current": learn.evaluate(current.weights, heldout),
+    }
+    if replace:
+        session.execute(update(WeightModelVersion).values(active=False))
+    session.add(
+        WeightModelVersion(
+            version=version, weights=model.weights, metrics=metrics, n_samples=model.n_samples, active=replace
+        )
+    )
+    session.flush()
+    return {
+        "trained": True,
+        "version": version,
+        "activated": replace,
+        "metrics": metrics,
+        "active": version if replace else current.version,
+    }

@@ -1,0 +1,227 @@
+"""Employer pages: forms that keep typed input and name the field, detail with duplicate warning and merge,
+contact log and next steps, praksisplasser, openings with lifecycle, approval and JSON-LD, employer-user limits."""
+
+import datetime as dt
+import json
+import re
+
+from employers import service
+from employers.models import Employer, Opening
+from tests.factories import (
+    csrf_from,
+    load_builtin_reference,
+    login,
+    make_employer,
+    make_opening,
+    make_praksisplass,
+    make_user,
+    valid_orgnr,
+)
+
+
+def _post(client, path, data, page):
+    return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
+
+
+def test_register_employer_form_keeps_input_and_names_the_field(client, db):
+    load_builtin_reference(db)
+    contact = make_user(db, "markedskontakt")
+    login(client, contact)
+    r = _post(
+        client,
+        "/arbeidsgivere/ny",
+        {"orgnr": "123456789", "name": "Skrevet Inn AS", "postal_code": "2815"},
+        "/arbeidsgivere/ny",
+    )
+    assert r.status_code == 422
+    assert "kontrollsifferet" in r.text and 'value="Skrevet Inn AS"' in r.text
+    assert 'aria-invalid="true"' in r.text and 'href="#f-orgnr"' in r.text
+    number = valid_orgnr(820001)
+    r = _post(
+        client,
+        "/arbeidsgivere/ny",
+        {"orgnr": number, "name": "Skrevet Inn AS", "postal_code": "2815", "status": "aktiv"},
+        "/arbeidsgivere/ny",
+    )
+    assert r.status_code == 303
+    detail = client.get(r.headers["location"])
+    assert detail.status_code == 200 and "Skrevet Inn AS" in detail.text and "Gjøvik" in detail.text
+    listing = client.get("/arbeidsgivere?q=skrevet")
+    assert "Skrevet Inn AS" in listing.text
+
+
+def test_duplicate_warning_links_and_merge(client, db):
+    contact = make_user(db, "markedskontakt")
+    a = make_employer(db, name="Hunndalen Bil AS")
+    b = make_employer(db, name="HUNNDALEN BIL avd. Biri")
+    bid = b.id
+    login(client, contact)
+    page = client.get(f"/arbeidsgivere/{a.id}")
+    assert "Mulig duplikat" in page.text and f'href="/arbeidsgivere/{b.id}"' in page.text
+    r = _post(
+        client, f"/arbeidsgivere/{a.id}/sammenslaing", {"merge_id": str(b.id)}, f"/arbeidsgivere/{a.id}"
+    )
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.get(Employer, bid) is None
+    assert "Mulig duplikat" not in client.get(f"/arbeidsgivere/{a.id}").text
+
+
+def test_contact_log_next_step_and_praksisplass(client, db):
+    contact = make_user(db, "markedskontakt")
+    employer = make_employer(db, actor=contact)
+    login(client, contact)
+    page = f"/arbeidsgivere/{employer.id}"
+    r = _post(
+        client,
+        f"{page}/kontakter",
+        {"date": "2026-03-02", "type": "møte", "summary": "", "next_step": "Sende avtale"},
+        page,
+    )
+    assert r.status_code == 422 and "Sende avtale" in r.text and "Sammendrag må fylles ut" in r.text
+    today = dt.date.today()
+    r = _post(
+        client,
+        f"{page}/kontakter",
+        {
+            "date": today.isoformat(),
+            "type": "møte",
+            "summary": "Møte med daglig leder",
+            "next_step": "Sende avtale",
+            "next_step_due": today.isoformat(),
+        },
+        page,
+    )
+    assert r.status_code == 303
+    steps = client.get("/arbeidsgivere/neste-steg")
+    assert "Sende avtale" in steps.text
+    r = _post(
+        client,
+        f"{page}/praksisplasser",
+        {"pp_title": "Praksis i kantina", "pp_places": "2", "pp_adaptations": "FYSISK"},
+        page,
+    )
+    assert r.status_code == 303
+    detail = client.get(page)
+    assert "Praksis i kantina" in detail.text and "Ledig: 2" in detail.text
+    r = _post(client, f"{page}/praksisplasser", {"pp_title": "", "pp_places": "0"}, page)
+    assert r.status_code == 422 and "f-pp_title" in r.text
+
+
+def test_opening_form_styrk_suggestion_lifecycle_and_jsonld(client, db):
+    load_builtin_reference(db)
+    contact = make_user(db, "markedskontakt")
+    employer = make_employer(db)
+    login(client, contact)
+    form = {
+        "employer_id": str(employer.id),
+        "title": "Renholder",
+        "percent_min": "40",
+        "working_time": ["dagtid", "kveld"],
+    }
+    r = _post(client, "/stillinger/ny", {**form, "action": "suggest"}, "/stillinger/ny")
+    assert r.status_code == 200 and 'value="9112"' in r.text and "Renholdere i virksomheter" in r.text
+    r = _post(client, "/stillinger/ny", {**form, "percent_max": "20", "action": "save"}, "/stillinger/ny")
+    assert r.status_code == 422 and 'value="Renholder"' in r.text and 'href="#f-percent_min"' in r.text
+    deadline = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    r = _post(
+        client,
+        "/stillinger/ny",
+        {**form, "styrk_code": "9112", "application_deadline": deadline, "action": "save"},
+        "/stillinger/ny",
+    )
+    assert r.status_code == 303
+    url = r.headers["location"]
+    opening_id = int(url.rsplit("/", 1)[1])
+    assert "application/ld+json" not in client.get(url).text  # a draft is not public
+    r = _post(client, f"{url}/status", {"status": "publisert"}, url)
+    assert r.status_code == 303
+    page = client.get(url)
+    assert "Publisert" in page.text
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S).group(1)
+    )
+    assert data["@type"] == "JobPosting" and data["title"] == "Renholder"
+    public = client.get(f"/offentlig/stillinger/{opening_id}")
+    assert public.status_code == 200 and "application/ld+json" in public.text
+    r = _post(
+        client,
+        f"{url}/rediger",
+        {"title": "Renholder kveld", "percent_min": "40", "percent_max": "60"},
+        f"{url}/rediger",
+    )
+    assert r.status_code == 303
+    assert "Renholder kveld" in client.get("/stillinger?redusert=1").text
+
+
+def test_expired_opening_needs_new_deadline_on_the_page(client, db):
+    contact = make_user(db, "markedskontakt")
+    opening = make_opening(db, make_employer(db), application_deadline=dt.date.today() + dt.timedelta(days=1))
+    service.transition_opening(db, actor=None, opening_id=opening.id, to_status="publisert")
+    service.expire_openings(db, dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
+    login(client, contact)
+    url = f"/stillinger/{opening.id}"
+    assert "Ny søknadsfrist" in client.get(url).text
+    r = _post(client, f"{url}/status", {"status": "publisert"}, url)
+    assert r.status_code == 303 and "Utløpt" in client.get(url).text
+    r = _post(
+        client,
+        f"{url}/status",
+        {"status": "publisert", "application_deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat()},
+        url,
+    )
+    db.expire_all()
+    assert db.get(Opening, opening.id).status == "publisert"
+
+
+def test_employer_user_own_view_self_service_and_approval(client, db):
+    own, other = make_employer(db, name="Egen Bedrift AS"), make_employer(db, name="Annen Bedrift AS")
+    boss = make_user(db, "arbeidsgiver", employer=own)
+    theirs = make_opening(db, other, title="Hemmelig stilling")
+    place = make_praksisplass(db, other)
+    login(client, boss)
+    assert client.get("/arbeidsgivere").status_code == 403
+    assert client.get(f"/arbeidsgivere/{other.id}").status_code == 404
+    assert client.get(f"/stillinger/{theirs.id}").status_code == 404
+    assert client.get(f"/stillinger/{theirs.id}/rediger").status_code == 404
+    assert "Hemmelig stilling" not in client.get("/stillinger").text
+    assert (
+        place.title not in client.get("/praksisplasser").text
+        or "Annen Bedrift" not in client.get("/praksisplasser").text
+    )
+    assert client.get(f"/arbeidsgivere/{own.id}").status_code == 200
+    r = _post(
+        client,
+        f"/arbeidsgivere/{own.id}/kontakter",
+        {"date": "2026-03-01", "type": "møte", "summary": "x"},
+        "/stillinger",
+    )
+    assert r.status_code == 403
+    r = _post(
+        client, "/stillinger/ny", {"employer_id": str(other.id), "title": "Inntrenger"}, "/stillinger/ny"
+    )
+    assert r.status_code == 422 and db.query(Opening).filter_by(title="Inntrenger").count() == 0
+    r = _post(
+        client,
+        "/stillinger/ny",
+        {"employer_id": str(own.id), "title": "Kokk", "percent_min": "50", "action": "save"},
+        "/stillinger/ny",
+    )
+    assert r.status_code == 303
+    url = r.headers["location"]
+    assert "venter på godkjenning" in client.get(url).text
+    r = _post(client, f"{url}/status", {"status": "publisert"}, url)
+    assert r.status_code == 303
+    db.expire_all()
+    opening_id = int(url.rsplit("/", 1)[1])
+    assert db.get(Opening, opening_id).status == "utkast"
+
+    client.cookies.clear()
+    contact = make_user(db, "markedskontakt")
+    login(client, contact)
+    queue = client.get("/stillinger/godkjenning")
+    assert "Kokk" in queue.text
+    r = _post(client, f"/stillinger/{opening_id}/godkjenn", {}, "/stillinger/godkjenning")
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.get(Opening, opening_id).status == "publisert"
