@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -24,10 +26,22 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
     if user.role in ("markedskontakt", "jobbspesialist", "admin"):
         context["candidate_count"] = count(session, candidates_service.readable_candidates(user))
         context["employer_count"] = count(session, employers_service.readable_employers(session, user))
+    if user.role == "markedskontakt":
+        today = dt.date.today()
+        context["due_this_week"] = employers_service.next_steps_due_this_week(
+            session, actor=user, today=today, owner_id=user.id
+        )
+        context["overdue_steps"] = employers_service.overdue_next_steps(
+            session, actor=user, today=today, owner_id=user.id
+        )
+        context["approval_queue"] = employers_service.approval_queue(session, actor=user)
     if user.role == "jobbspesialist":
         context["overdue"] = followup_service.dashboard_overdue(session, actor=user)
     if user.role == "arbeidsgiver":
         context["employers"] = employers_service.employers_of(session, user)
+        context["openings"], context["opening_count"] = employers_service.list_openings(
+            session, actor=user, limit=5
+        )
     if user.role == "admin":
         context["user_count"] = count(session, select(User))
     return render(request, f"dashboard/{user.role}.html", context)
