@@ -30,6 +30,7 @@ from employers.models import (
     Opening,
     OpeningStatusChange,
 )
+from matching.feasibility import LICENCE_CLASSES
 
 __all__ = [
     "DRIVING_LICENCES",
@@ -48,24 +49,7 @@ __all__ = [
     "update_opening",
 ]
 
-DRIVING_LICENCES = (
-    "AM",
-    "A1",
-    "A2",
-    "A",
-    "B",
-    "BE",
-    "C1",
-    "C1E",
-    "C",
-    "CE",
-    "D1",
-    "D1E",
-    "D",
-    "DE",
-    "T",
-    "S",
-)
+DRIVING_LICENCES = LICENCE_CLASSES  # one list of classes for the whole product (matching owns it)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "utkast": ("publisert", "stengt"),
     "publisert": ("besatt", "stengt", "utløpt"),
