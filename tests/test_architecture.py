@@ -40,7 +40,11 @@ def violations() -> list[str]:
                     found.append(f"{rel}: domain imports {name}")
                 elif package in DOMAINS and top in DOMAINS and top != package:
                     parts = name.split(".")
-                    if len(parts) > 1 and parts[1] not in ("service", "demo") and not parts[1].startswith("service"):
+                    if (
+                        len(parts) > 1
+                        and parts[1] not in ("service", "demo")
+                        and not parts[1].startswith("service")
+                    ):
                         found.append(f"{rel}: reaches into {name} (use {top}.service)")
                 elif package == "jobs" and top == "web":
                     found.append(f"{rel}: jobs imports {name}")

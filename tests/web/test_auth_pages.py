@@ -48,7 +48,9 @@ def test_session_cookie_flags_and_rotation(client, db):
         "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token, "next": "/"}
     )
     assert r.status_code == 303
-    set_cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("ab_session="))
+    set_cookie = next(
+        v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("ab_session=")
+    )
     assert "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie.replace("Lax", "lax")
     assert "Secure" not in set_cookie  # plain http in tests; https adds it
     new_id = re.match(r"ab_session=([^;]+)", set_cookie).group(1)
@@ -62,7 +64,9 @@ def test_secure_cookie_over_https(app, db):
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as c:
         token = csrf_from(c)
         r = c.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
-        cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("ab_session="))
+        cookie = next(
+            v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("ab_session=")
+        )
         assert "Secure" in cookie
         assert r.headers["strict-transport-security"].startswith("max-age=")
 
