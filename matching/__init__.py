@@ -6,6 +6,7 @@ No database, no web: the domains adapt their rows to :class:`CandidateProfile` a
 from matching.engine import Matcher, RankedItem
 from matching.model import CandidateProfile, Experience, Language, Opening, Requirements
 from matching.scoring import DEFAULT_WEIGHTS, Component, Geo
+from matching.text import TextModel
 from matching.titles import TitleMapper
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "Opening",
     "RankedItem",
     "Requirements",
+    "TextModel",
     "TitleMapper",
 ]

@@ -9,6 +9,8 @@ definitions in :mod:`matching.scoring` — the same code the per-pair reference 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -16,7 +18,8 @@ import numpy as np
 
 from matching import scoring as sc
 from matching.feasibility import KM_PER_RAD, LICENCE_BIT
-from matching.model import CandidateProfile, Opening
+from matching.model import NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Opening
+from matching.text import TextIndex, TextModel, TextVector, candidate_text, opening_text
 from matching.titles import TitleMapper
 
 _POP = np.array(sc.POPCOUNT, dtype=np.int64)
@@ -46,7 +49,8 @@ class _Store:
         self.n = 0
         self.cols: dict[str, np.ndarray] = {}
         for name, (dtype, fill, two_d) in self.spec.items():
-            self.cols[name] = np.full((0, 1) if two_d else (0,), fill, dtype=dtype)
+            # 2-D columns column-major: a query walks one slot (column) at a time over contiguous memory
+            self.cols[name] = np.full((0, 1) if two_d else (0,), fill, dtype=dtype, order="F")
 
     def grow(self, need: int) -> None:
         if need <= self.cap:
@@ -55,7 +59,7 @@ class _Store:
         for name, (dtype, fill, two_d) in self.spec.items():
             old = self.cols[name]
             shape = (new_cap, old.shape[1]) if two_d else (new_cap,)
-            arr = np.full(shape, fill, dtype=dtype)
+            arr = np.full(shape, fill, dtype=dtype, order="F")
             arr[: self.cap] = old[: self.cap]
             self.cols[name] = arr
         self.cap = new_cap
@@ -67,7 +71,7 @@ class _Store:
             if two_d:
                 seq = list(v)  # type: ignore[call-overload]
                 if len(seq) > col.shape[1]:
-                    wider = np.full((col.shape[0], len(seq)), fill, dtype=dtype)
+                    wider = np.full((col.shape[0], len(seq)), fill, dtype=dtype, order="F")
                     wider[:, : col.shape[1]] = col
                     self.cols[name] = col = wider
                 col[i, :] = fill
@@ -144,6 +148,18 @@ _CAND_SPEC: dict[str, tuple[type, float | int, bool]] = {
     "nor": (np.int64, 0, False),
     "certs": (np.int32, -1, True),
     "items": (np.int32, -1, True),
+    # derived once per row so a query does not recompute them for every candidate
+    "item_bloom": (np.int64, 0, False),
+    "cert_bloom": (np.int64, 0, False),
+    "hi": (np.float64, 100.0, False),
+    "lo": (np.float64, 0.0, False),
+    "rlat": (np.float64, _NAN, False),
+    "coslat": (np.float64, _NAN, False),
+    "rlon": (np.float64, _NAN, False),
+    "limit": (np.float64, sc.DEFAULT_COMMUTE_KM, False),
+    "reach": (np.float64, sc.DEFAULT_COMMUTE_KM, False),
+    "has_limit": (np.bool_, False, False),
+    "no_place": (np.bool_, True, False),
 }
 
 
@@ -159,7 +175,10 @@ class Matcher:
         weights: Mapping[str, float] | None = None,
         today: dt.date | None = None,
         mapper: TitleMapper | None = None,
+        text_model: TextModel | None = None,
     ):
+        """``text_model``: a (fitted or unfitted) :class:`~matching.text.TextModel` for the optional "text"
+        component; one is fitted on the openings automatically when the "text" weight is above 0."""
         self.encoder = sc.Encoder(mapper or TitleMapper(styrk_names), geo)
         self.geo = geo
         self.weights = sc.normalise_weights(weights)
@@ -178,6 +197,14 @@ class Matcher:
         self._c_feat: list[sc.CandFeatures | None] = []
         self._c_obj: list[CandidateProfile | None] = []
         self._c_free: list[int] = []
+        self._o_text = TextIndex()
+        self._c_text = TextIndex()
+        if text_model is not None or self.weights["text"] > 0:
+            openings = list(openings)
+            model = text_model or TextModel()
+            if not model.fitted:
+                model.fit(opening_text(o) for o in openings)
+            self.encoder.text_model = model
         self.add_openings(openings)
         if candidates is not None:
             self.add_candidates(candidates)
@@ -187,6 +214,18 @@ class Matcher:
         """Swap in learned weights (see :mod:`matching.learn`); the index does not depend on them."""
         self.weights = sc.normalise_weights(weights)
         self.weights_version = version
+        if self.weights["text"] > 0 and self.encoder.text_model is None:
+            self.fit_text()
+
+    def fit_text(self, texts: Iterable[str] | None = None, model: TextModel | None = None) -> None:
+        """(Re)fit the TF-IDF model (default: on the indexed openings' text) and re-encode every row."""
+        model = model or TextModel()
+        if not model.fitted:
+            live = [o for o in self._o_obj if o is not None]
+            model.fit(texts if texts is not None else (opening_text(o) for o in live))
+        self.encoder.text_model = model
+        self.add_openings([o for o in self._o_obj if o is not None])
+        self.add_candidates([c for c in self._c_obj if c is not None])
 
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -198,12 +237,18 @@ class Matcher:
 
     # ---- openings: add / update / remove ------------------------------------------------------------------
     def add_openings(self, openings: Iterable[Opening]) -> None:
-        for o in openings:
-            self.add_opening(o)
+        model = self.encoder.text_model
+        if model is None:
+            for o in openings:
+                self.add_opening(o)
+            return
+        batch = list(openings)  # one vectoriser call for the whole batch
+        for o, text in zip(batch, model.vectors([opening_text(o) for o in batch]), strict=True):
+            self.add_opening(o, _text=text)
 
-    def add_opening(self, o: Opening) -> None:
+    def add_opening(self, o: Opening, *, _text: TextVector | None = None) -> None:
         """Insert or replace (same id) one opening; O(1) amortised, so re-ranking right after an edit is cheap."""
-        f = self.encoder.opening(o)
+        f = self.encoder.opening(o, _text)
         slot = self._o_slot.get(o.id)
         if slot is None:
             slot = self._o_free.pop() if self._o_free else len(self._o_ids)
@@ -216,6 +261,8 @@ class Matcher:
         self._o_ids[slot] = o.id
         self._o_feat[slot] = f
         self._o_obj[slot] = o
+        if f.text or self.encoder.text_model is not None:
+            self._o_text.set(slot, f.text)
         lic = f.lic_mask | (_UNKNOWN_LICENCE_BIT if any(r not in LICENCE_BIT for r in f.lic_req) else 0)
         code = f.code
         self._o.set_row(
@@ -259,14 +306,22 @@ class Matcher:
         self._o_feat[slot] = None
         self._o_obj[slot] = None
         self._o_free.append(slot)
+        if slot < len(self._o_text.rows):
+            self._o_text.set(slot, ())
 
     # ---- candidates: add / update / remove ----------------------------------------------------------------
     def add_candidates(self, candidates: Iterable[CandidateProfile]) -> None:
-        for c in candidates:
-            self.add_candidate(c)
+        model = self.encoder.text_model
+        if model is None:
+            for c in candidates:
+                self.add_candidate(c)
+            return
+        batch = list(candidates)
+        for c, text in zip(batch, model.vectors([candidate_text(c) for c in batch]), strict=True):
+            self.add_candidate(c, _text=text)
 
-    def add_candidate(self, c: CandidateProfile) -> None:
-        f = self.encoder.candidate(c)
+    def add_candidate(self, c: CandidateProfile, *, _text: TextVector | None = None) -> None:
+        f = self.encoder.candidate(c, _text)
         slot = self._c_slot.get(c.id)
         if slot is None:
             slot = self._c_free.pop() if self._c_free else len(self._c_ids)
@@ -279,6 +334,8 @@ class Matcher:
         self._c_ids[slot] = c.id
         self._c_feat[slot] = f
         self._c_obj[slot] = c
+        if f.text or self.encoder.text_model is not None:
+            self._c_text.set(slot, f.text)
         self._c.set_row(slot, self._cand_row(f))
         self._c.n = len(self._c_ids)
 
@@ -291,9 +348,26 @@ class Matcher:
         self._c_feat[slot] = None
         self._c_obj[slot] = None
         self._c_free.append(slot)
+        if slot < len(self._c_text.rows):
+            self._c_text.set(slot, ())
 
     def _cand_row(self, f: sc.CandFeatures) -> dict[str, object]:
+        hi = min(f.wmax, f.capacity)
+        mc = f.max_commute
+        limit = mc if mc is not None and mc > 0 else sc.DEFAULT_COMMUTE_KM
+        rad = (math.radians(f.coords[0]), math.radians(f.coords[1])) if f.coords else (_NAN, _NAN)
         return {
+            "item_bloom": _bloom(f.items),
+            "cert_bloom": _bloom(f.certs),
+            "hi": hi,
+            "lo": min(f.wmin, hi),
+            "rlat": rad[0],
+            "coslat": math.cos(rad[0]),
+            "rlon": rad[1],
+            "limit": limit,
+            "reach": max(limit, mc) if mc is not None else limit,
+            "has_limit": mc is not None,
+            "no_place": not f.munis and f.coords is None,
             "alive": True,
             "codes": [c for c, _, _ in f.codes],
             "codes3": [c // 10 for c, _, _ in f.codes],
@@ -439,9 +513,12 @@ class Matcher:
                     np.isnan(start) | (late <= 0), 1.0, np.maximum(0.0, 1.0 - late / sc.START_LATE_ZERO_DAYS)
                 )
 
+        if f.text:
+            values["text"] = self._o_text.scores(f.text, n)
         score = zeros.copy()
         for k in sc.COMPONENTS:
-            score = score + w[k] * values[k]
+            if k in values:  # an absent component is 0 everywhere (no text model): adding 0 changes nothing
+                score = score + w[k] * values[k]
 
         # feasibility
         today = float(self._today().toordinal())
@@ -465,6 +542,13 @@ class Matcher:
 
     # ---- vectorised scoring: one opening against all candidates -------------------------------------------
     def score_candidates(self, opening: Opening | sc.OpenFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, feasible) for every candidate slot (dead slots: score -inf, infeasible).
+
+        Same values as the scalar definitions; the work is cut by looking only where a term can be non-zero:
+        occupation and experience only for candidates sharing the opening's STYRK group (rows found by one
+        contiguous comparison per code slot), distances only for candidates whose latitude alone does not already
+        put them beyond every commute limit, padded id columns only where a per-row bloom mask says "maybe".
+        """
         o = opening if isinstance(opening, sc.OpenFeatures) else self.encoder.opening(opening)
         col = self._c.cols
         n = self._c.n
@@ -472,92 +556,86 @@ class Matcher:
         zeros = np.zeros(n)
         values: dict[str, np.ndarray] = {}
 
+        best = zeros.copy()
+        years = zeros.copy()
         if o.code >= 0:
-            codes = col["codes"][:n]
-            lvl = (
-                (col["codes1"][:n] == o.code // 1000).astype(np.int64)
-                + (col["codes2"][:n] == o.code // 100)
-                + (col["codes3"][:n] == o.code // 10)
-                + (codes == o.code)
-            )
-            sims = _SIM[col["kinds"][:n], lvl] * col["confs"][:n]
-            best = zeros.copy()
-            for k in range(sims.shape[1]):
-                best = np.maximum(best, sims[:, k])
-            values["occupation"] = best * o.conf
-            ecodes = col["exp_codes"][:n]
-            elvl = (
-                (col["exp1"][:n] == o.code // 1000).astype(np.int64)
-                + (col["exp2"][:n] == o.code // 100)
-                + (col["exp3"][:n] == o.code // 10)
-                + (ecodes == o.code)
-            )
-            contrib = col["exp_years"][:n] * _EXPF[elvl]
-            years = zeros.copy()
-            for k in range(contrib.shape[1]):
-                years = years + contrib[:, k]
-            values["experience"] = np.minimum(1.0, years / sc.EXP_FULL_YEARS)
-        else:
-            values["occupation"] = zeros.copy()
-            values["experience"] = zeros.copy()
+            ocodes = {lv: _level_code(o.code, lv) for lv in (1, 2, 3, 4)}
+            kinds, confs = col["kinds"], col["confs"]
+            for k in range(col["codes"].shape[1]):
+                idx = _rows_at_level(col, _CODE_COLS, k, n, ocodes, _OCC_MIN_LEVEL)
+                if len(idx):
+                    lvl = _levels(col, _CODE_COLS, k, idx, ocodes)
+                    best[idx] = np.maximum(best[idx], _SIM[kinds[idx, k], lvl] * confs[idx, k])
+            for k in range(col["exp_codes"].shape[1]):
+                idx = _rows_at_level(col, _EXP_COLS, k, n, ocodes, _EXP_MIN_LEVEL)
+                if len(idx):
+                    lvl = _levels(col, _EXP_COLS, k, idx, ocodes)
+                    years[idx] = years[idx] + col["exp_years"][idx, k] * _EXPF[lvl]
+        values["occupation"] = best * o.conf
+        np.divide(years, sc.EXP_FULL_YEARS, out=years)
+        values["experience"] = np.minimum(years, 1.0, out=years)
 
-        citems = col["items"][:n]
         got = zeros.copy()
         total = 0.0
         for item, wt in o.items:
             total = total + wt
-            got = got + np.where((citems == item).any(axis=1), wt, 0.0)
+            has = self._has_id(col["items"], col["item_bloom"], n, item)
+            got = got + np.where(has, wt, 0.0)
         values["skills"] = got / total if total > 0 else np.ones(n)
 
-        munis = col["munis"][:n]
-        cap, wmin, wmax = col["cap"][:n], col["wmin"][:n], col["wmax"][:n]
-        lat, lon = col["lat"][:n], col["lon"][:n]
         in_mun = np.zeros(n, dtype=bool)
-        dist = None
+        far = None
+        near_idx = near_dist = None
         if o.muni is None:
             values["place"] = np.full(n, sc.PLACE_UNKNOWN)
         else:
             m = self._places.get(o.muni, -3)
             cty = self._places.get("fylke:" + (o.county or ""), -3)
-            in_mun = (munis == m).any(axis=1)
+            in_mun = _any_eq(col["munis"], n, m)
             place = np.where(
                 in_mun,
                 sc.PLACE_MUNICIPALITY,
-                np.where((col["counties"][:n] == cty).any(axis=1), sc.PLACE_COUNTY, 0.0),
+                np.where(_any_eq(col["counties"], n, cty), sc.PLACE_COUNTY, 0.0),
             )
             if o.coords is not None:
-                dist = _haversine(lat, lon, o.coords[0], o.coords[1])
-                mc = col["max_commute"][:n]
-                limit = np.where(np.isnan(mc) | (mc <= 0), sc.DEFAULT_COMMUTE_KM, mc)
+                # great-circle distance >= R·|Δlat|: rows already beyond their reach by latitude alone get no
+                # commute credit and break a commute limit, exactly as the full formula would say
+                p2 = np.radians(o.coords[0])
+                lower = np.abs(col["rlat"][:n] - p2) * KM_PER_RAD
+                far = lower > col["reach"][:n] + _REACH_MARGIN_KM
+                near_idx = np.flatnonzero(~far)
+                near_dist = _haversine_pre(
+                    col["rlat"][near_idx],
+                    col["coslat"][near_idx],
+                    col["rlon"][near_idx],
+                    p2,
+                    np.cos(p2),
+                    np.radians(o.coords[1]),
+                )
+                limit = col["limit"][near_idx]
                 with np.errstate(invalid="ignore"):
-                    commute = sc.PLACE_COMMUTE_MAX * np.maximum(0.0, 1.0 - dist / limit)
-                place = np.where(np.isnan(dist), place, np.maximum(place, commute))
-            unknown = (col["n_munis"][:n] == 0) & np.isnan(lat)
-            values["place"] = np.where(unknown, sc.PLACE_UNKNOWN, place)
+                    commute = sc.PLACE_COMMUTE_MAX * np.maximum(0.0, 1.0 - near_dist / limit)
+                sub = place[near_idx]
+                place[near_idx] = np.where(np.isnan(near_dist), sub, np.maximum(sub, commute))
+            values["place"] = np.where(col["no_place"][:n], sc.PLACE_UNKNOWN, place)
 
         flex = sc.flexible_time(o)
-        hi = np.minimum(wmax, cap)
-        lo = np.minimum(wmin, hi)
-        gap_up = o.pmin - hi
+        gap_up = o.pmin - col["hi"][:n]
         if flex:
             gap_up = gap_up * 0.5
-        gap = np.maximum(np.maximum(gap_up, lo - o.pmax), 0.0)
+        gap = np.maximum(np.maximum(gap_up, col["lo"][:n] - o.pmax), 0.0)
         values["percent"] = np.maximum(0.0, 1.0 - gap / sc.PERCENT_GAP_ZERO)
 
-        needs = col["needs"][:n]
-        offered = o.adapt | np.where(o.pmin <= cap, sc.ARBEIDSTID, 0)
-        values["adaptations"] = np.where(needs == 0, 1.0, _POP[needs & offered] / np.maximum(_POP[needs], 1))
+        cap = col["cap"][:n]
+        within = o.pmin <= cap
+        values["adaptations"] = _adaptation_table(o.adapt)[col["needs"][:n] + _NEED_SPAN * within]
 
-        chours = col["hours"][:n]
-        if o.hours:
-            hv = np.where(chours == 0, 1.0, _POP[(chours & o.hours) & 0xFF] / _POP[o.hours & 0xFF])
-        else:
-            hv = np.ones(n)
         if o.engagement >= 0:
             engs = col["engs"][:n]
             ok = (engs == 0) | (((engs >> min(o.engagement, 62)) & 1) == 1)
-            hv = np.where(ok, hv, hv * 0.5)
-        values["hours"] = hv
+            values["hours"] = _hours_table(o.hours)[col["hours"][:n] + _HOURS_SPAN * ~ok]
+        else:
+            values["hours"] = _hours_table(o.hours)[col["hours"][:n]]
 
         cnor = col["nor"][:n]
         if o.norwegian == 0:
@@ -579,30 +657,45 @@ class Matcher:
                     np.maximum(0.0, 1.0 - late / sc.START_LATE_ZERO_DAYS),
                 )
 
-        score = zeros.copy()
+        if o.text:
+            values["text"] = self._c_text.scores(o.text, n)
+        score = zeros  # in place, same operations and order as the scalar sum: score + weight × value
+        term = np.empty(n)
         for k in sc.COMPONENTS:
-            score = score + w[k] * values[k]
+            if k not in values:
+                continue
+            np.multiply(values[k], w[k], out=term)
+            score += term
 
         today = self._today().toordinal()
         bad = np.zeros(n, dtype=bool)
         if not o.is_open or (o.deadline is not None and o.deadline < today):
             bad[:] = True
         if not flex:
-            bad |= o.pmin > cap
+            bad |= ~within
         req = o.lic_mask | (_UNKNOWN_LICENCE_BIT if any(r not in LICENCE_BIT for r in o.lic_req) else 0)
         if req:
             bad |= (req & ~col["lic"][:n]) != 0
-        if o.cert_req:
-            ccerts = col["certs"][:n]
-            for cid in o.cert_req:
-                bad |= ~(ccerts == cid).any(axis=1)
-        if dist is not None:
-            mc = col["max_commute"][:n]
+        for cid in o.cert_req:
+            bad |= ~self._has_id(col["certs"], col["cert_bloom"], n, cid)
+        if far is not None:
+            limited = col["has_limit"][:n] & ~in_mun
+            bad |= limited & far
+            assert near_idx is not None and near_dist is not None
             with np.errstate(invalid="ignore"):
-                bad |= ~np.isnan(mc) & ~in_mun & (dist > mc)
+                bad[near_idx] |= limited[near_idx] & (near_dist > col["max_commute"][near_idx])
         alive = col["alive"][:n]
         score = np.where(alive, score, -np.inf)
         return score, ~bad & alive
+
+    def _has_id(self, ids: np.ndarray, bloom: np.ndarray, n: int, item: int) -> np.ndarray:
+        """Rows whose padded id column holds ``item``: bloom bit first, the padded ids only where it is ambiguous."""
+        maybe = (bloom[:n] & (1 << (item % _BLOOM_BITS))) != 0
+        if len(self.encoder.vocab) <= item % _BLOOM_BITS + _BLOOM_BITS:
+            return maybe  # no other id shares this bit: the bit is exact
+        idx = np.flatnonzero(maybe)
+        maybe[idx] = (ids[idx] == item).any(axis=1)
+        return maybe
 
     # ---- ranking ------------------------------------------------------------------------------------------
     def rank_openings(
@@ -673,6 +766,105 @@ class Matcher:
     @property
     def n_candidates(self) -> int:
         return len(self._c_slot)
+
+
+# ---- helpers of the candidate-side query --------------------------------------------------------------------
+_BLOOM_BITS = 63  # bits 0..62 of an int64
+_REACH_MARGIN_KM = 1.0  # far beyond float error of the latitude bound
+_NEED_SPAN = 1 << len(NEED_CATEGORIES)
+_HOURS_SPAN = 1 << len(WORKING_HOURS)
+# (level → column) for wanted/experience codes: level L = the first L STYRK digits agree
+_CODE_COLS = {1: "codes1", 2: "codes2", 3: "codes3", 4: "codes"}
+_EXP_COLS = {1: "exp1", 2: "exp2", 3: "exp3", 4: "exp_codes"}
+
+
+def _min_level(rows: Iterable[Iterable[float]]) -> int:
+    """Lowest STYRK agreement level with a non-zero value; rows below it contribute exactly 0."""
+    return min(next((lv for lv, v in enumerate(row) if v != 0.0), 5) for row in rows)
+
+
+_OCC_MIN_LEVEL = _min_level(sc.OCC_SIM)
+_EXP_MIN_LEVEL = _min_level([sc.EXP_FACTOR])
+
+
+def _level_code(code: int, level: int) -> int:
+    return code // 10 ** (4 - level)
+
+
+def _rows_at_level(
+    col: Mapping[str, np.ndarray],
+    names: Mapping[int, str],
+    k: int,
+    n: int,
+    ocodes: Mapping[int, int],
+    lv: int,
+) -> np.ndarray:
+    """Rows whose code in slot k agrees with the opening's on at least ``lv`` levels (codes are hierarchical)."""
+    if lv <= 0:
+        return np.arange(n)
+    if lv > 4:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(col[names[lv]][:n, k] == ocodes[lv])
+
+
+def _levels(
+    col: Mapping[str, np.ndarray],
+    names: Mapping[int, str],
+    k: int,
+    idx: np.ndarray,
+    ocodes: Mapping[int, int],
+) -> np.ndarray:
+    lvl = (col[names[1]][idx, k] == ocodes[1]).astype(np.int64)
+    for lv in (2, 3, 4):
+        lvl += col[names[lv]][idx, k] == ocodes[lv]
+    return lvl
+
+
+def _any_eq(ids: np.ndarray, n: int, value: int) -> np.ndarray:
+    out = ids[:n, 0] == value
+    for k in range(1, ids.shape[1]):
+        out |= ids[:n, k] == value
+    return out
+
+
+def _bloom(ids: Iterable[int]) -> int:
+    mask = 0
+    for i in ids:
+        mask |= 1 << (i % _BLOOM_BITS)
+    return mask
+
+
+def _haversine_pre(p1: np.ndarray, cos1: np.ndarray, rlon1: np.ndarray, p2: float, cos2: float, rlon2: float):
+    """:func:`_haversine` with the radians and cosines of one side computed at index time (same operations)."""
+    dlat = p2 - p1
+    dlon = rlon2 - rlon1
+    a = np.sin(dlat / 2) ** 2 + cos1 * cos2 * np.sin(dlon / 2) ** 2
+    return 2 * KM_PER_RAD * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+@functools.lru_cache(maxsize=64)
+def _adaptation_table(adapt: int) -> np.ndarray:
+    """Adaptations value for every needs mask, first without, then with the part-time ARBEIDSTID credit."""
+    needs = np.arange(_NEED_SPAN, dtype=np.int64)
+    out = []
+    for offered in (adapt, adapt | sc.ARBEIDSTID):
+        out.append(np.where(needs == 0, 1.0, _POP[needs & offered] / np.maximum(_POP[needs], 1)))
+    table = np.concatenate(out)
+    table.flags.writeable = False
+    return table
+
+
+@functools.lru_cache(maxsize=256)
+def _hours_table(ohours: int) -> np.ndarray:
+    """Hours value for every candidate hours mask, then the same halved (engagement type not wanted)."""
+    chours = np.arange(_HOURS_SPAN, dtype=np.int64)
+    if ohours:
+        hv = np.where(chours == 0, 1.0, _POP[(chours & ohours) & 0xFF] / _POP[ohours & 0xFF])
+    else:
+        hv = np.ones(_HOURS_SPAN)
+    table = np.concatenate([hv, hv * 0.5])
+    table.flags.writeable = False
+    return table
 
 
 def _ordered_sum(values: Iterable[float]) -> float:

@@ -16,6 +16,8 @@ from rapidfuzz import fuzz, process
 
 from matching import feasibility as fz
 from matching.model import CEFR, NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Opening
+from matching.text import TextModel, TextVector, candidate_text, opening_text
+from matching.text import dot as text_dot
 from matching.titles import CONF_EXACT, TitleMapper, normalise_term
 
 # ---- weights and labels -------------------------------------------------------------------------------------
@@ -29,6 +31,7 @@ COMPONENTS: tuple[str, ...] = (
     "hours",
     "language",
     "start",
+    "text",
 )
 LABELS: dict[str, str] = {
     "occupation": "Yrke",
@@ -40,6 +43,7 @@ LABELS: dict[str, str] = {
     "hours": "Arbeidstid og ansettelsesform",
     "language": "Norskkunnskaper",
     "start": "Oppstart",
+    "text": "Tekstlikhet CV og annonse",
 }
 # Occupation first, place second, adaptations third: what NAV's job specialists look at, in that order.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -52,6 +56,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "hours": 0.03,
     "language": 0.03,
     "start": 0.02,
+    # TF-IDF cosine of CV and ad text (matching/text.py): available, off by default — it did not raise nDCG@10 on
+    # the dev set, and the structured fields already carry what the text says
+    "text": 0.0,
 }
 
 # occupation similarity by how many leading STYRK digits agree: [kind][level 0..4]; kind 0 wanted, 1 experience
@@ -138,6 +145,7 @@ class Vocab:
         self.cutoff = cutoff
         self.ids: dict[str, int] = {}
         self.keys: list[str] = []
+        self._fuzzy: list[str] = []  # keys open to fuzzy merging (not the exact ones, e.g. licence classes)
         self._cache: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -148,14 +156,14 @@ class Vocab:
             return self._cache[text]
         key = normalise_term(text)
         found = self.ids.get(key)
-        if found is None and self.keys:
-            hit = process.extractOne(key, self.keys, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+        if found is None and self._fuzzy:
+            hit = process.extractOne(key, self._fuzzy, scorer=fuzz.ratio, score_cutoff=self.cutoff)
             if hit:
                 found = self.ids[hit[0]]
             elif len(key) >= 6:
                 # "truckførerbevis" vs "truckførerbevis t1 t4": one's words contained in the other's
                 words = set(key.split())
-                for k in self.keys:
+                for k in self._fuzzy:
                     kw = set(k.split())
                     if len(k) >= 6 and (words <= kw or kw <= words):
                         found = self.ids[k]
@@ -163,9 +171,26 @@ class Vocab:
         if found is None:
             found = len(self.keys)
             self.keys.append(key)
+            self._fuzzy.append(key)
             self.ids[key] = found
         self._cache[text] = found
         return found
+
+    def exact_id(self, key: str) -> int:
+        """Id of a key that must never merge with a near spelling ("førerkort B" is not "førerkort BE")."""
+        key = "\x00" + key
+        found = self.ids.get(key)
+        if found is None:
+            found = len(self.keys)
+            self.keys.append(key)
+            self.ids[key] = found
+        return found
+
+
+def licence_item(vocab: Vocab, licence_class: str) -> int:
+    """Skills-score item for a driving-licence class; classes stay distinct (implication is done by the holder's
+    closure, so a C1, C, D1, D or E-variant holder also holds the "B" item, a CE holder the "C" item, etc.)."""
+    return vocab.exact_id("førerkort:" + licence_class.strip().upper().replace(" ", ""))
 
 
 # ---- encoded features ---------------------------------------------------------------------------------------
@@ -189,6 +214,7 @@ class CandFeatures:
     certs: frozenset[int]
     items: frozenset[int]
     norwegian: int
+    text: tuple[tuple[int, float], ...] = ()  # TF-IDF vector (term, weight) when a text model is set
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +239,7 @@ class OpenFeatures:
     cert_names: tuple[str, ...]
     items: tuple[tuple[int, float], ...]  # (vocab id, weight): must skills 2, should skills/certs/licences 1
     norwegian: int
+    text: tuple[tuple[int, float], ...] = ()
 
 
 _HOURS_IN_TEXT = re.compile(r"arbeidstid:\s*([^.]*)", re.IGNORECASE)
@@ -225,6 +252,7 @@ class Encoder:
         self.mapper = mapper or TitleMapper()
         self.geo = geo
         self.vocab = Vocab()
+        self.text_model: TextModel | None = None  # set by the Matcher when the text component is used
         self.engagement_ids: dict[str, int] = {}
 
     def _eng(self, name: str) -> int:
@@ -244,7 +272,9 @@ class Encoder:
             c = (int(m[0]), 0.8 * m[1]) if m else None
         return c or (NO_CODE, 0.0)
 
-    def candidate(self, c: CandidateProfile) -> CandFeatures:
+    def candidate(self, c: CandidateProfile, text: TextVector | None = None) -> CandFeatures:
+        if text is None:
+            text = self.text_model.vector(candidate_text(c)) if self.text_model else ()
         codes: dict[tuple[int, int], float] = {}
         for t in c.wanted_occupations:
             m = self._code(t)
@@ -262,9 +292,7 @@ class Encoder:
                 codes[(m[0], 1)] = max(codes.get((m[0], 1), 0.0), m[1])
         lic = fz.licence_closure(c.driving_licences)
         certs = frozenset(self.vocab.id(x) for x in c.certificates)
-        items = (
-            set(certs) | {self.vocab.id(x) for x in c.skills} | {self.vocab.id("førerkort " + x) for x in lic}
-        )
+        items = set(certs) | {self.vocab.id(x) for x in c.skills} | {licence_item(self.vocab, x) for x in lic}
         munis = tuple(dict.fromkeys(c.municipalities))
         coords = None
         if self.geo:
@@ -291,9 +319,12 @@ class Encoder:
             certs=certs,
             items=frozenset(items),
             norwegian=c.norwegian_level,
+            text=text,
         )
 
-    def opening(self, o: Opening) -> OpenFeatures:
+    def opening(self, o: Opening, text: TextVector | None = None) -> OpenFeatures:
+        if text is None:
+            text = self.text_model.vector(opening_text(o)) if self.text_model else ()
         code, conf = self.opening_code(o)
         hours = o.working_hours
         if not hours and o.description:  # structured field wins; text only fills a gap
@@ -305,8 +336,8 @@ class Encoder:
             items[self.vocab.id(s)] = 2.0
         for s in (*o.should.skills, *o.should.certificates):
             items.setdefault(self.vocab.id(s), 1.0)
-        for lic in o.should.driving_licences:
-            items.setdefault(self.vocab.id("førerkort " + lic), 1.0)
+        for lic in o.should.driving_licences:  # "should" licences count with implication, as feasibility does
+            items.setdefault(licence_item(self.vocab, lic), 1.0)
 
         coords = self.geo.coords(o.postal_code, o.municipality) if self.geo else None
         return OpenFeatures(
@@ -330,6 +361,7 @@ class Encoder:
             cert_names=tuple(o.must.certificates),
             items=tuple(sorted(items.items())),
             norwegian=CEFR.get(o.must.norwegian or "", 0),
+            text=text,
         )
 
 
@@ -447,6 +479,11 @@ def start_value(c: CandFeatures, o: OpenFeatures) -> float:
     return 1.0 if late <= 0 else max(0.0, 1.0 - late / START_LATE_ZERO_DAYS)
 
 
+def text_value(c: CandFeatures, o: OpenFeatures) -> float:
+    """TF-IDF cosine of CV and ad text (0 when no text model is set)."""
+    return text_dot(o.text, c.text)
+
+
 VALUE_FUNCS = {
     "occupation": occupation_value,
     "experience": experience_value,
@@ -457,6 +494,7 @@ VALUE_FUNCS = {
     "hours": hours_value,
     "language": language_value,
     "start": start_value,
+    "text": text_value,
 }
 
 

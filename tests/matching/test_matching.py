@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -271,3 +272,104 @@ def test_synth_is_seeded() -> None:
     a = [o.title for o in Synth(9).openings(50)]
     b = [o.title for o in Synth(9).openings(50)]
     assert a == b
+
+
+# ---- candidate side, licences in the skills score, text component ------------------------------------------
+def _rare(k: int) -> str:
+    return hashlib.sha1(str(k).encode()).hexdigest()[:12]
+
+
+def _with_rare_items(s: Synth, n: int) -> list[CandidateProfile]:
+    """Synthetic candidates plus many distinct skills, so the vocabulary outgrows the 63-bit bloom masks."""
+    out = []
+    for i, c in enumerate(s.candidates(n)):
+        extra = tuple(_rare(i % 90 + j) for j in range(i % 3))
+        out.append(
+            CandidateProfile(
+                **{f: getattr(c, f) for f in c.__slots__ if f not in ("skills", "max_commute_km")},
+                skills=(*c.skills, *extra),
+                max_commute_km=(0.0, None, 15.0, 80.0)[i % 4],
+            )
+        )
+    return out
+
+
+def test_candidate_side_scores_equal_scalar_definitions() -> None:
+    from matching import scoring as sc
+
+    s = Synth(17)
+    openings = list(s.openings(150))
+    cands = _with_rare_items(s, 600)
+    cands.append(person("nowhere", municipalities=(), postal_code=None))
+    geo = synthetic_geo()
+    m = Matcher([], cands, geo=geo, today=dt.date(2025, 1, 20))
+    extra_skill = opening("rare", should=Requirements(skills=(_rare(70), _rare(3))))
+    assert len(m.encoder.vocab) > 63
+    for o in [*openings[:60], extra_skill]:
+        scores, feasible = m.score_candidates(o)
+        of = m.encoder.opening(o)
+        for c in cands:
+            j = m._c_slot[c.id]
+            cf = m._c_feat[j]
+            assert scores[j] == pytest.approx(sc.score(cf, of, m.weights), abs=1e-12)
+            assert bool(feasible[j]) == (not sc.infeasibility(cf, of, m.today))
+
+
+def test_should_licence_counts_with_implication() -> None:
+    def skills(held: tuple[str, ...], should: tuple[str, ...]) -> float:
+        o = opening(should=Requirements(driving_licences=should))
+        r = Matcher([o], today=TODAY).explain(person(driving_licences=held), o)
+        return next(x.value for x in r.components if x.key == "skills")
+
+    for held in (("B",), ("C1",), ("C",), ("D1",), ("D",), ("CE",), ("DE",), ("C1E",)):
+        assert skills(held, ("B",)) == 1.0, held
+    assert skills(("CE",), ("C",)) == 1.0
+    assert skills(("DE",), ("D", "BE")) == 1.0
+    assert skills(("B",), ("BE",)) == 0.0
+    assert skills(("C1",), ("C",)) == 0.0
+    assert skills(("B",), ("C",)) == 0.0
+    assert skills((), ("B",)) == 0.0
+    assert skills(("C1E",), ("C",)) == 0.0
+    c1 = person("c1", driving_licences=("C1",))
+    b_only = person("b", driving_licences=("B",))
+    m = Matcher([], [c1, b_only], today=TODAY)
+    res = m.rank_candidates(opening(should=Requirements(driving_licences=("C1",))))
+    assert [r.id for r in res] == ["c1", "b"]
+
+
+def test_text_component_off_by_default_and_explained_when_on() -> None:
+    from matching import scoring as sc
+
+    assert DEFAULT_WEIGHTS["text"] == 0.0 and "text" in COMPONENTS
+    ops = [
+        opening("o1", title="Medarbeider", styrk08=None, description="Kassearbeid og varepåfylling i butikk"),
+        opening("o2", title="Medarbeider", styrk08=None, description="Sveising av stålkonstruksjoner"),
+    ]
+    c = person(wanted_occupations=(), skills=("sveising", "stålkonstruksjoner"))
+    off = Matcher(ops, today=TODAY).rank_openings(c)
+    assert all(next(x for x in r.components if x.key == "text").value == 0.0 for r in off)
+    weights = dict(DEFAULT_WEIGHTS, text=0.1)
+    m = Matcher(ops, [c], weights=weights, today=TODAY)
+    res = m.rank_openings(c)
+    assert res[0].id == "o2"
+    text = {r.id: next(x for x in r.components if x.key == "text") for r in res}
+    assert text["o2"].value > text["o1"].value >= 0.0 and text["o2"].weight > 0
+    assert sum(x.contribution for x in res[0].components) == pytest.approx(res[0].score, abs=1e-12)
+    # vectorised (both directions, after edits) equals the scalar definition
+    m.add_opening(opening("o3", title="Sveiser", styrk08=None, description="Sveising, MIG/MAG"))
+    m.remove_opening("o1")
+    m.add_candidate(person("c2", skills=("kassearbeid",)))
+    scores, _ = m.score_openings(c)
+    cf = m.encoder.candidate(c)
+    for oid, slot in m._o_slot.items():
+        assert scores[slot] == pytest.approx(sc.score(cf, m._o_feat[slot], m.weights), abs=1e-12), oid
+    for o in m._o_obj:
+        if o is None:
+            continue
+        cs, _ = m.score_candidates(o)
+        of = m.encoder.opening(o)
+        for cid, slot in m._c_slot.items():
+            assert cs[slot] == pytest.approx(sc.score(m._c_feat[slot], of, m.weights), abs=1e-12), cid
+    plain = Matcher(ops, today=TODAY)
+    plain.set_weights(weights, version="text-on")
+    assert plain.rank_openings(c)[0].id == "o2"
