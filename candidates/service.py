@@ -1,51 +1,226 @@
-"""Candidate use cases. Every read by a person is audit-logged; access is decided in the query."""
+"""Candidate use cases: the record, access, search, derived facts (age, under 30, work capacity) and the adapter to
+the matching format. The CV, jobbprofil and restricted situation are in `service_profile`, consent, the employer
+view, export and erasure in `service_privacy`; both are re-exported here so other domains need only this module.
+
+Every read by a person is audit-logged with its purpose; access is decided in the query (`readable_candidates`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from candidates.models import CANDIDATE_STATUSES, Candidate
-from core import audit
-from core.errors import AccessDenied, Forbidden, ValidationFailed
+from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
+    FULL_LOAD,
+    STAFF_ROLES,
+    get_candidate,
+    load_for_change,
+    readable_candidates,
+    record_change,
+)
+from candidates.derived import (  # noqa: F401
+    Capacity,
+    capacity_of,
+    needs_for_matching,
+    thirty_years_before,
+    uforegrad_of,
+)
+from candidates.models import CANDIDATE_STATUSES, Candidate, Programme, Situation
+
+# The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
+from candidates.service_privacy import *  # noqa: F403
+from candidates.service_profile import *  # noqa: F403
+from candidates.validation import Cleaner
+from core import reference as reference_service
+from core.errors import Forbidden, ValidationFailed
+from core.locking import check_version
 from core.models import Office, User
 
-
-def readable_candidates(actor: User) -> Select[tuple[Candidate]]:
-    """Every candidate read starts here: staff see their own office's candidates, employers none by this path."""
-    stmt = select(Candidate)
-    if actor.role == "admin":
-        return stmt
-    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
-        return stmt.where(Candidate.office_id == actor.office_id)
-    return stmt.where(false())
+RETENTION_DAYS = 2 * 365  # after the follow-up ends (status "avsluttet") unless set by hand
 
 
-def get_candidate(session: Session, *, actor: User, candidate_id: int, purpose: str) -> Candidate:
-    candidate = session.scalar(readable_candidates(actor).where(Candidate.id == candidate_id))
-    if candidate is None:
-        raise AccessDenied(
-            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
-        )
-    audit.record(
-        session,
-        actor=actor,
-        action="read",
-        subject_type="candidate",
-        subject_id=candidate.id,
-        purpose=purpose,
+def to_matching_profile(candidate: Candidate, today: dt.date | None = None) -> dict[str, Any]:
+    """The candidate in the matching benchmark format (../shared/bench/FORMAT.md candidates.jsonl), as a plain
+    dict (`matching.CandidateProfile.from_bench_dict` reads it). Needs the full load (`FULL_LOAD`)."""
+    today = today or dt.date.today()
+    profile = candidate.job_profile
+    situation = candidate.situation
+    capacity = capacity_of(candidate, today)
+    wanted = [*(profile.wanted_titles if profile else []), *(profile.wanted_styrk if profile else [])]
+    municipalities = list(profile.municipalities) if profile and profile.municipalities else []
+    if not municipalities and candidate.municipality_code:
+        municipalities = [candidate.municipality_code]
+    wmin = profile.percent_min if profile and profile.percent_min is not None else 0
+    wmax = profile.percent_max if profile and profile.percent_max is not None else capacity.percent
+    return {
+        "id": str(candidate.id),
+        "titles": [w.title for w in candidate.work_experiences],
+        "experience": [
+            {"title": w.title, "years": w.years, "styrk08": w.styrk_code} for w in candidate.work_experiences
+        ],
+        "education": [{"title": " ".join(x for x in (e.field, e.level) if x)} for e in candidate.educations],
+        "certificates": [c.name for c in candidate.certificates],
+        "driving_licences": list(candidate.driving_licences or []),
+        "languages": [{"language": lang.language, "level": lang.level} for lang in candidate.languages],
+        "skills": list(candidate.skills or []),
+        "wanted_occupations": wanted,
+        "municipalities": municipalities,
+        "postal_code": (profile.postal_code if profile and profile.postal_code else candidate.postal_code),
+        "max_commute_km": profile.max_commute_km if profile else None,
+        "capacity_percent": capacity.percent,
+        "wanted_percent_min": min(wmin, capacity.percent),
+        "wanted_percent_max": min(wmax, capacity.percent),
+        "hours_per_week": situation.preferred_hours_per_week if situation else None,
+        "working_hours": list(profile.working_time) if profile else [],
+        "engagement_types": list(profile.engagement_types) if profile else [],
+        "earliest_start": (
+            profile.earliest_start.isoformat() if profile and profile.earliest_start else None
+        ),
+        "needs": needs_for_matching(candidate),
+        "text": candidate.summary or "",
+    }
+
+
+MATCHING_LOAD = FULL_LOAD[2:-1]  # the profile only: not office, responsible user or consents
+
+
+def matching_profiles(
+    session: Session, *, ids: Sequence[int] | None = None, today: dt.date | None = None, chunk: int = 2000
+) -> list[dict[str, Any]]:
+    """For the matching pool (a system read, no actor, not a person's look-up): active candidates in the bench
+    format, loaded in chunks so 20 000 candidates do not become one giant IN list."""
+    today = today or dt.date.today()
+    stmt = select(Candidate.id).where(Candidate.status == "aktiv").order_by(Candidate.id)
+    if ids is not None:
+        stmt = stmt.where(Candidate.id.in_(list(ids)))
+    all_ids = list(session.scalars(stmt))
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(all_ids), chunk):
+        part = all_ids[start : start + chunk]
+        rows = session.scalars(
+            select(Candidate).where(Candidate.id.in_(part)).options(*MATCHING_LOAD).order_by(Candidate.id)
+        ).all()
+        out.extend(to_matching_profile(c, today) for c in rows)
+    return out
+
+
+# --- search ---------------------------------------------------------------------------------------------
+
+
+def _reduced_capacity_clause(today: dt.date) -> Any:
+    override = select(Situation.id).where(
+        Situation.candidate_id == Candidate.id, Situation.capacity_override_percent.is_not(None)
     )
-    return candidate
+    override_below = select(Situation.id).where(
+        Situation.candidate_id == Candidate.id, Situation.capacity_override_percent < 100
+    )
+    ufore = select(Programme.id).where(
+        Programme.candidate_id == Candidate.id,
+        Programme.kind == "UFORETRYGD",
+        Programme.uforegrad > 0,
+        or_(Programme.start_date.is_(None), Programme.start_date <= today),
+        or_(Programme.end_date.is_(None), Programme.end_date >= today),
+    )
+    return or_(exists(override_below), and_(~exists(override), exists(ufore)))
+
+
+def search_statement(
+    actor: User | None,
+    *,
+    q: str = "",
+    status: str = "",
+    under_30: bool = False,
+    reduced_capacity: bool = False,
+    innsatsgruppe: str = "",
+    today: dt.date | None = None,
+) -> Select[tuple[Candidate]]:
+    today = today or dt.date.today()
+    stmt = readable_candidates(actor)
+    words = (q or "").strip().split()
+    for word in words[:5]:
+        like = f"%{word.lower()}%"
+        stmt = stmt.where(
+            or_(func.lower(Candidate.first_name).like(like), func.lower(Candidate.last_name).like(like))
+        )
+    if status:
+        stmt = stmt.where(Candidate.status == status)
+    if under_30:
+        stmt = stmt.where(Candidate.birth_date > thirty_years_before(today))
+    if reduced_capacity:
+        stmt = stmt.where(_reduced_capacity_clause(today))
+    if innsatsgruppe:
+        stmt = stmt.where(
+            exists(
+                select(Situation.id).where(
+                    Situation.candidate_id == Candidate.id, Situation.innsatsgruppe == innsatsgruppe
+                )
+            )
+        )
+    return stmt
 
 
 def list_candidates(
-    session: Session, *, actor: User, limit: int = 100, offset: int = 0
+    session: Session, *, actor: User, limit: int = 100, offset: int = 0, **filters: Any
 ) -> Sequence[Candidate]:
-    stmt = readable_candidates(actor).order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
-    return session.scalars(stmt.limit(limit).offset(offset)).all()
+    """A list (names only, no per-row audit); filters: q, status, under_30, reduced_capacity, innsatsgruppe."""
+    stmt = search_statement(actor, **filters).order_by(
+        Candidate.last_name, Candidate.first_name, Candidate.id
+    )
+    return session.scalars(
+        stmt.options(selectinload(Candidate.situation), selectinload(Candidate.programmes))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def count_candidates(session: Session, *, actor: User, **filters: Any) -> int:
+    sub = search_statement(actor, **filters).subquery()
+    return session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+# --- the record -----------------------------------------------------------------------------------------
+
+
+def _clean_record(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    c = Cleaner(data, partial=partial)
+    c.text("first_name", "Fornavn", required=True, max_len=100)
+    c.text("last_name", "Etternavn", required=True, max_len=100)
+    c.date("birth_date", "Fødselsdato")
+    c.email("email")
+    c.phone("phone")
+    c.optional_text("address", "Adresse", max_len=200)
+    c.code4("postal_code", "Postnummer")
+    c.code4("municipality_code", "Kommunenummer")
+    c.choice("status", "Status", CANDIDATE_STATUSES, default="aktiv")
+    c.date("retention_date", "Slettedato")
+    c.text("summary", "Sammendrag", max_len=5000)
+    c.integer("responsible_user_id", "Ansvarlig", minimum=1)
+    out = c.done()
+    birth = out.get("birth_date")
+    if birth is not None and not (dt.date(1900, 1, 1) <= birth <= dt.date.today()):
+        raise ValidationFailed("Fødselsdatoen er ikke gyldig.", field="birth_date")
+    if out.get("postal_code"):
+        # postal code → municipality through the reference register (when one is loaded)
+        pc = reference_service.postal_code(session, out["postal_code"])
+        if pc is not None:
+            out["municipality_code"] = pc.municipality_code
+        elif session.scalar(select(reference_service.PostalCode.code).limit(1)) is not None:
+            raise ValidationFailed(f"Ukjent postnummer {out['postal_code']}.", field="postal_code")
+    return out
+
+
+def _check_responsible(session: Session, user_id: int | None, office_id: int) -> None:
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or user.role not in STAFF_ROLES or (user.role != "admin" and user.office_id != office_id):
+        raise ValidationFailed(
+            "Ansvarlig må være en veileder eller jobbspesialist ved kandidatens kontor.",
+            field="responsible_user_id",
+        )
 
 
 def create_candidate(
@@ -58,32 +233,71 @@ def create_candidate(
     birth_date: dt.date | None = None,
     municipality_code: str | None = None,
     status: str = "aktiv",
+    **fields: Any,
 ) -> Candidate:
+    if actor is not None and actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte kan registrere kandidater.")
     if actor is not None and actor.role != "admin" and actor.office_id != office.id:
         raise Forbidden("Du kan bare registrere kandidater ved ditt eget NAV-kontor.")
-    if not (first_name or "").strip():
-        raise ValidationFailed("Fornavn må fylles ut.", field="first_name")
-    if not (last_name or "").strip():
-        raise ValidationFailed("Etternavn må fylles ut.", field="last_name")
-    if status not in CANDIDATE_STATUSES:
-        raise ValidationFailed(f"Ukjent status {status!r}.", field="status")
-    candidate = Candidate(
-        office_id=office.id,
-        responsible_user_id=actor.id if actor and actor.is_staff else None,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        birth_date=birth_date,
-        municipality_code=municipality_code,
-        status=status,
-    )
+    data = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "birth_date": birth_date,
+        "municipality_code": municipality_code,
+        "status": status,
+        **fields,
+    }
+    out = _clean_record(session, data, partial=False)
+    if out.get("responsible_user_id") is None:
+        out["responsible_user_id"] = actor.id if actor and actor.is_staff else None
+    _check_responsible(session, out["responsible_user_id"], office.id)
+    candidate = Candidate(office_id=office.id, **out)
+    if candidate.status == "avsluttet" and candidate.retention_date is None:
+        candidate.retention_date = dt.date.today() + dt.timedelta(days=RETENTION_DAYS)
     session.add(candidate)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        subject_type="candidate",
-        subject_id=candidate.id,
-        purpose="registrering",
-    )
+    record_change(session, actor=actor, candidate=candidate, what="registrering", action="create")
     return candidate
+
+
+def update_candidate(session: Session, *, actor: User | None, candidate_id: int, **fields: Any) -> Candidate:
+    """Partial update. Ending the follow-up (status "avsluttet") sets the retention date unless one is given;
+    `version` (from the form) refuses a save based on a stale read (core.locking)."""
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre kandidat")
+    check_version(
+        session, candidate, fields.pop("version", None), subject_type="candidate", label="Kandidaten"
+    )
+    out = _clean_record(session, fields, partial=True)
+    if "responsible_user_id" in out:
+        _check_responsible(session, out["responsible_user_id"], candidate.office_id)
+    ending = out.get("status") == "avsluttet" and candidate.status != "avsluttet"
+    for key, value in out.items():
+        setattr(candidate, key, value)
+    if ending and "retention_date" not in fields and candidate.retention_date is None:
+        candidate.retention_date = dt.date.today() + dt.timedelta(days=RETENTION_DAYS)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret personalia")
+    return candidate
+
+
+def staff_of_office(session: Session, office_id: int) -> Sequence[User]:
+    return session.scalars(
+        select(User)
+        .where(User.office_id == office_id, User.role.in_(("markedskontakt", "jobbspesialist")))
+        .where(User.is_active.is_(True))
+        .order_by(User.name)
+    ).all()
+
+
+def responsible_users(session: Session, candidate_ids: Sequence[int]) -> dict[int, int | None]:
+    """System read for the scheduler (no actor, no record contents): candidate id → responsible user id."""
+    out: dict[int, int | None] = {}
+    ids = list(candidate_ids)
+    for start in range(0, len(ids), 2000):
+        part = ids[start : start + 2000]
+        out.update(
+            session.execute(
+                select(Candidate.id, Candidate.responsible_user_id).where(Candidate.id.in_(part))
+            ).tuples()
+        )
+    return out

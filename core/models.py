@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, MetaData, String, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +50,18 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class VersionedMixin:
+    """Optimistic locking for records two people edit: SQLAlchemy adds `WHERE version = n` to every UPDATE and
+    bumps it, so a save based on a stale read fails instead of overwriting; forms carry the version they were
+    opened with (see `core.locking.check_version`)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 ROLES = ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")

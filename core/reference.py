@@ -206,7 +206,7 @@ def styrk_names(session: Session, level: int | None = 4) -> dict[str, str]:
     stmt = select(StyrkCode.code, StyrkCode.name)
     if level is not None:
         stmt = stmt.where(StyrkCode.level == level)
-    return dict(session.execute(stmt).tuples().all())
+    return {code: name for code, name in session.execute(stmt)}
 
 
 def postal_code(session: Session, code: str) -> PostalCode | None:

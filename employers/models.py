@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import Base, TimestampMixin, utcnow
+from core.models import Base, TimestampMixin, VersionedMixin, utcnow
 
 EMPLOYER_STATUSES = ("prospekt", "aktiv", "samarbeidspartner")
 EMPLOYER_STATUS_LABELS = {"prospekt": "Prospekt", "aktiv": "Aktiv", "samarbeidspartner": "Samarbeidspartner"}
@@ -93,7 +93,7 @@ employer_users = Table(
 )
 
 
-class Employer(TimestampMixin, Base):
+class Employer(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "employers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,7 +213,7 @@ class PraksisplassOccupant(Base):
     praksisplass: Mapped[Praksisplass] = relationship(back_populates="occupants", lazy="raise")
 
 
-class Opening(TimestampMixin, Base):
+class Opening(VersionedMixin, TimestampMixin, Base):
     """A direktemeldt stilling. `source`/`external_id` identify an imported ad, so a re-import updates it."""
 
     __tablename__ = "openings"

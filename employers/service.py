@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core import reference as reference_service
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.locking import check_version
 from core.models import Base, User
 from employers import orgnr as orgnr_rules
 from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
@@ -121,8 +122,12 @@ def create_employer(session: Session, *, actor: User | None, **fields: Any) -> E
 
 
 def update_employer(session: Session, *, actor: User | None, employer_id: int, **fields: Any) -> Employer:
+    """Partial update; `version` (from the form) refuses a save based on a stale read (core.locking)."""
     require_staff(actor)
     employer = get_employer(session, actor=actor, employer_id=employer_id)
+    check_version(
+        session, employer, fields.pop("version", None), subject_type="employer", label="Arbeidsgiveren"
+    )
     data = _clean_employer(session, fields, partial=True)
     if "orgnr" in data and data["orgnr"] != employer.orgnr:
         taken = session.scalar(select(Employer.id).where(Employer.orgnr == data["orgnr"]))

@@ -14,18 +14,20 @@ from core.errors import NotFound
 from core.models import User
 from employers.access import STAFF_ROLES, get_employer, readable_employers, require_staff
 from employers.cleaning import Cleaner
-from employers.models import CONTACT_TYPES, Employer, EmployerContact
+from employers.models import CONTACT_TYPES, Employer, EmployerContact, Opening, employer_users
 
 __all__ = [
     "EmployerSinceContact",
     "complete_next_step",
     "contact_log",
     "delete_contact",
+    "due_next_steps_by_owner",
     "get_contact",
     "log_contact",
     "next_steps",
     "next_steps_due_this_week",
     "not_contacted_since",
+    "opening_recipients",
     "overdue_next_steps",
     "update_contact",
     "week_bounds",
@@ -222,3 +224,75 @@ def not_contacted_since(
         stmt = stmt.where(Employer.status == status)
     stmt = stmt.order_by(last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name)
     return [EmployerSinceContact(r[0], r[1]) for r in session.execute(stmt.limit(limit)).all()]
+
+
+def due_next_steps_by_owner(
+    session: Session, *, today: dt.date
+) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """System read for the scheduler (no actor): open next steps due today or overdue, per owner
+    (the step's owner, else the employer's market contact): {user_id: {"overdue": [...], "due_today": [...]}}."""
+    rows = session.execute(
+        select(EmployerContact, Employer.name, Employer.responsible_user_id)
+        .join(Employer, Employer.id == EmployerContact.employer_id)
+        .where(
+            EmployerContact.next_step.is_not(None),
+            EmployerContact.next_step_due.is_not(None),
+            EmployerContact.next_step_done.is_(False),
+            EmployerContact.next_step_due <= today,
+        )
+        .order_by(EmployerContact.next_step_due, EmployerContact.id)
+    ).all()
+    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for contact, employer_name, market_contact_id in rows:
+        owner = contact.next_step_owner_id or market_contact_id
+        if owner is None:
+            continue
+        assert contact.next_step_due is not None
+        bucket = "due_today" if contact.next_step_due == today else "overdue"
+        out.setdefault(owner, {"overdue": [], "due_today": []})[bucket].append(
+            {
+                "contact_id": contact.id,
+                "employer_id": contact.employer_id,
+                "employer_name": employer_name,
+                "next_step": contact.next_step,
+                "due_date": contact.next_step_due.isoformat(),
+                "days_overdue": (today - contact.next_step_due).days,
+            }
+        )
+    return out
+
+
+def opening_recipients(session: Session, opening_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """System read for the scheduler: per opening its title, employer, the employer's market contact and the
+    employer's own users (who are told when the opening expires)."""
+    ids = list(opening_ids)
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 2000):
+        part = ids[start : start + 2000]
+        rows = session.execute(
+            select(Opening.id, Opening.title, Employer.id, Employer.name, Employer.responsible_user_id)
+            .join(Employer, Employer.id == Opening.employer_id)
+            .where(Opening.id.in_(part))
+        ).all()
+        for oid, title, eid, ename, market_contact in rows:
+            out[oid] = {
+                "title": title,
+                "employer_id": eid,
+                "employer_name": ename,
+                "market_contact_id": market_contact,
+                "employer_user_ids": [],
+            }
+        employer_ids = {v["employer_id"] for v in out.values()}
+        if employer_ids:
+            users = session.execute(
+                select(employer_users.c.employer_id, employer_users.c.user_id)
+                .join(User, User.id == employer_users.c.user_id)
+                .where(employer_users.c.employer_id.in_(employer_ids), User.is_active.is_(True))
+            ).all()
+            by_employer: dict[int, list[int]] = {}
+            for eid, uid in users:
+                by_employer.setdefault(eid, []).append(uid)
+            for oid in part:
+                if oid in out:
+                    out[oid]["employer_user_ids"] = sorted(by_employer.get(out[oid]["employer_id"], []))
+    return out

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from core import audit
 from core import reference as reference_service
 from core.errors import Forbidden, NotFound, ValidationFailed
+from core.locking import check_version
 from core.models import User, utcnow
 from employers import styrk
 from employers.access import STAFF_ROLES, get_employer, readable_employers
@@ -42,6 +43,7 @@ __all__ = [
     "expire_openings",
     "get_opening",
     "list_openings",
+    "matchable_openings",
     "public_opening",
     "readable_openings",
     "suggest_styrk",
@@ -87,6 +89,14 @@ def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[styrk.St
 
 
 # --- access -------------------------------------------------------------------------------------------
+
+
+def matchable_openings(session: Session, *, ids: Sequence[int] | None = None) -> Sequence[Opening]:
+    """For the matching pool (a system read, no actor): published openings with their employer loaded."""
+    stmt = select(Opening).where(Opening.status == "publisert").options(selectinload(Opening.employer))
+    if ids is not None:
+        stmt = stmt.where(Opening.id.in_(list(ids)))
+    return session.scalars(stmt.order_by(Opening.id)).all()
 
 
 def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:
@@ -295,13 +305,16 @@ def create_opening(
 
 
 def update_opening(session: Session, *, actor: User | None, opening_id: int, **fields: Any) -> Opening:
+    """Partial update; `version` (from the form) refuses a save based on a stale read (core.locking)."""
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if actor is not None and actor.role == "arbeidsgiver" and opening.status not in ("utkast", "publisert"):
         raise Forbidden("Stillingen er avsluttet og kan ikke endres.")
+    check_version(session, opening, fields.pop("version", None), subject_type="opening", label="Stillingen")
     data = clean_opening(session, fields, partial=True, current=opening)
     for key, value in data.items():
         setattr(opening, key, value)
     session.flush()
+    audit.record(session, actor=actor, action="update", subject_type="opening", subject_id=opening.id)
     return opening
 
 

@@ -24,6 +24,7 @@ from employers.models import (
 
 __all__ = [
     "add_occupant",
+    "anonymise_occupant_refs",
     "create_praksisplass",
     "end_occupant",
     "get_praksisplass",
@@ -139,9 +140,21 @@ def add_occupant(
     candidate_ref: int | str | None = None,
     note: str = "",
 ) -> PraksisplassOccupant:
-    """Someone starts on the place; refused when no place is free."""
+    """Someone starts on the place; refused when no place is free.
+
+    Two people taking the last place at once: the row is locked before the free places are counted
+    (PostgreSQL `SELECT … FOR UPDATE`; SQLite ignores that, but every transaction there is `BEGIN IMMEDIATE`,
+    which serialises the whole read-count-insert), and the occupants are re-read after the lock is held."""
     require_staff(actor)
-    place = _load(session, actor, praksisplass_id)
+    _load(session, actor, praksisplass_id)  # the access check
+    session.execute(select(Praksisplass.id).where(Praksisplass.id == praksisplass_id).with_for_update())
+    place = session.scalar(
+        select(Praksisplass)
+        .where(Praksisplass.id == praksisplass_id)
+        .options(selectinload(Praksisplass.occupants))
+        .execution_options(populate_existing=True)
+    )
+    assert place is not None
     c = Cleaner({"start_date": start_date, "candidate_ref": candidate_ref, "note": note})
     c.date("start_date", "Startdato", required=True)
     c.integer("candidate_ref", "Kandidat", minimum=1)
@@ -176,3 +189,16 @@ def end_occupant(
     occupant.end_date = data["end_date"]
     session.flush()
     return occupant
+
+
+def anonymise_occupant_refs(session: Session, *, candidate_id: int) -> int:
+    """When a candidate is erased: the occupancy rows that name them lose the reference and the free-text note
+    (which may hold the name), so nothing points at the person; the place's occupancy (dates) stays correct."""
+    rows = session.scalars(
+        select(PraksisplassOccupant).where(PraksisplassOccupant.candidate_ref == candidate_id)
+    ).all()
+    for row in rows:
+        row.candidate_ref = None
+        row.note = "Deltaker (opplysningene er slettet)"
+    session.flush()
+    return len(rows)

@@ -1,8 +1,7 @@
 """Follow-up tables: the "jobbspor" per person and service, phases, placements, contacts, plan and fidelity.
 
-Other domains are referenced by foreign key only (candidates, employers, users, offices). A placement's opening
-and praksisplass are plain nullable integers for now: the employers domain adds those tables in parallel, and the
-foreign keys are added by a later migration once both exist."""
+Other domains are referenced by foreign key only (candidates, employers, openings, praksisplasser, users,
+offices); a placement keeps its history when the opening or praksisplass is deleted (SET NULL)."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import Base, TimestampMixin
+from core.models import Base, TimestampMixin, VersionedMixin
 
 # --- code lists (stored keys → bokmål labels) -------------------------------------------------------------
 
@@ -129,7 +128,7 @@ PLAN_KINDS = {
 }
 
 
-class FollowupRecord(TimestampMixin, Base):
+class FollowupRecord(VersionedMixin, TimestampMixin, Base):
     """A "jobbspor": one person in one service, from referral to the end decided by the team."""
 
     __tablename__ = "followup_records"
@@ -259,9 +258,10 @@ class Placement(TimestampMixin, Base):
     employer_id: Mapped[int | None] = mapped_column(
         ForeignKey("employers.id", ondelete="SET NULL"), index=True
     )
-    # No foreign keys yet: employers' openings/praksisplasser tables are being added in parallel.
-    opening_id: Mapped[int | None] = mapped_column(Integer)
-    praksisplass_id: Mapped[int | None] = mapped_column(Integer)
+    opening_id: Mapped[int | None] = mapped_column(ForeignKey("openings.id", ondelete="SET NULL"), index=True)
+    praksisplass_id: Mapped[int | None] = mapped_column(
+        ForeignKey("praksisplasser.id", ondelete="SET NULL"), index=True
+    )
     specialist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200), default="")

@@ -51,6 +51,24 @@ def _check_terms(percent: Any, hours: Any) -> tuple[int, float]:
     return percent_i, hours_f
 
 
+def _check_source(
+    session: Session, employer_id: int | None, opening_id: int | None, praksisplass_id: int | None
+) -> None:
+    """The opening or praksisplass a job came from must exist and belong to the same employer."""
+    for field, value, load in (
+        ("opening_id", opening_id, employers_service.get_opening),
+        ("praksisplass_id", praksisplass_id, employers_service.get_praksisplass),
+    ):
+        if value is None:
+            continue
+        try:
+            row = load(session, actor=None, **{field: value})
+        except NotFound as exc:
+            raise ValidationFailed("Fant ikke stillingen eller praksisplassen.", field=field) from exc
+        if employer_id is not None and row.employer_id != employer_id:
+            raise ValidationFailed("Den hører til en annen arbeidsgiver.", field=field)
+
+
 def start_placement(
     session: Session,
     *,
@@ -92,6 +110,7 @@ def start_placement(
             is None
         ):
             raise ValidationFailed("Fant ikke arbeidsgiveren.", field="employer_id")
+    _check_source(session, employer_id, opening_id, praksisplass_id)
     placement = Placement(
         record_id=record.id,
         candidate_id=record.candidate_id,

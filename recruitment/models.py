@@ -109,3 +109,19 @@ class WeightModelVersion(Base):
     n_samples: Mapped[int] = mapped_column(Integer, default=0)
     trained_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TopMatch(Base):
+    """The nightly re-match's stored top candidates per published opening (feasible pairs only), so the next
+    run can tell which strong matches are new and notify about those alone."""
+
+    __tablename__ = "recruitment_top_matches"
+
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

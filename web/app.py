@@ -12,10 +12,13 @@ from urllib.parse import quote
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -173,6 +176,40 @@ def install_error_handlers(app: FastAPI) -> None:
         title = ERROR_TITLES.get(exc.status_code, "Feil")
         return _error_page(request, exc.status_code, title, exc.message)
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        """A number too large for the database (SQLite: OverflowError; PostgreSQL: DataError). An id in the
+        path that large cannot exist: 404 as for any unknown id; anything else is bad input, named."""
+        if isinstance(exc, DataError) and not _too_large(request.path_params.values()):
+            if not _is_api(request):
+                return _error_page(request, 422, ERROR_TITLES[422], "En verdi er for stor eller for lang.")
+            return JSONResponse(
+                {"detail": [{"field": "", "message": "En verdi er for stor eller for lang for databasen."}]},
+                status_code=422,
+            )
+        fields = [k for k, v in request.path_params.items() if _too_large([v])]
+        if fields:
+            if _is_api(request):
+                return JSONResponse({"detail": "Ikke funnet"}, status_code=404)
+            return _error_page(
+                request, 404, ERROR_TITLES[404], "Siden finnes ikke, eller du har ikke tilgang til den."
+            )
+        names = [k for k, v in request.query_params.items() if _too_large([v])] or [""]
+        message = "Tallet er for stort."
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": [{"field": n, "message": message} for n in names]}, status_code=422
+            )
+        return _error_page(request, 422, ERROR_TITLES[422], message)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        message = "Posten ble endret av noen andre i samme øyeblikk. Ingenting er lagret: last siden på nytt."
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=409)
+        return _error_page(request, 409, ERROR_TITLES.get(409, "Konflikt"), message)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
@@ -207,6 +244,17 @@ def install_error_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": "Intern feil. Feilen er logget."}, status_code=500)
         return _error_page(request, 500, ERROR_TITLES[500], "Det oppstod en uventet feil. Feilen er logget.")
+
+
+def _too_large(values: Any) -> bool:
+    """True for any value that is an integer outside PostgreSQL's `integer` (our ids' column type)."""
+    for value in values:
+        try:
+            if abs(int(str(value))) > 2**31 - 1:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _log_refusal(request: Request, event_name: str) -> None:
@@ -276,4 +324,37 @@ def create_app(
     for router in page_routers():
         app.include_router(router)
     app.include_router(api_router, prefix="/api/v1")
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document with our 422 shape: {"detail": [{"field", "message"}]} (see install_error_handlers)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ValidationError"] = {
+            "title": "ValidationError",
+            "type": "object",
+            "properties": {
+                "field": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": "feltet det gjelder",
+                },
+                "message": {"type": "string", "description": "hva som er galt, på bokmål"},
+                "type": {"type": "string"},
+            },
+            "required": ["field", "message"],
+        }
+        schemas["HTTPValidationError"] = {
+            "title": "HTTPValidationError",
+            "type": "object",
+            "properties": {
+                "detail": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}}
+            },
+            "required": ["detail"],
+        }
+        app.openapi_schema = schema
+    return app.openapi_schema

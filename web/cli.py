@@ -19,6 +19,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
+from candidates import importers as candidates_importers
+from candidates import service as candidates_service
 from core import accounts, migrate
 from core import backup as backup_service
 from core import reference as reference_service
@@ -384,6 +386,61 @@ def openings_import(
             f"{len(result['errors'])} dokument(er) ble avvist; dokument {first['index']}, "
             f"{first['field']}: {first['message']}"
         )
+
+
+# --- candidates -----------------------------------------------------------------------------------------
+
+candidates_app = typer.Typer(no_args_is_help=True, help="Kandidater (import av CV-er, sletting).")
+app.add_typer(candidates_app, name="candidates")
+
+
+@candidates_app.command("import")
+def candidates_import(
+    file: Annotated[Path, typer.Argument(help="JSON-fil: ett dokument eller en liste av dokumenter.")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonresume (JSON Resume 1.0).")],
+    office: Annotated[str, typer.Option(help="Enhetsnummeret (fire sifre) kandidatene registreres ved.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Importer kandidater med CV. Et ugyldig dokument avvises helt (feltsti og grunn), ingenting av det lagres;
+    samme e-post ved samme kontor oppdaterer kandidaten i stedet for å lage en kopi."""
+    if fmt not in candidates_importers.FORMATS:
+        raise CliError(f"--format: må være {' eller '.join(candidates_importers.FORMATS)}, fikk {fmt!r}.")
+    if not (office.isdigit() and len(office) == 4):
+        raise CliError(f"--office: enhetsnummeret må være fire sifre, fikk {office!r}.")
+    if not file.is_file():
+        raise CliError(f"FILE: finner ikke filen {file}")
+    documents = candidates_importers.load_documents(file.read_text(encoding="utf-8"))
+    with db_session() as session:
+        office_obj = accounts.get_office_by_number(session, office)
+        result = candidates_importers.import_documents(session, documents, office=office_obj).as_dict()
+
+    def text() -> str:
+        lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
+        lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
+        return "\n".join(lines)
+
+    emit(result, as_json, text)
+    if result["errors"]:
+        first = result["errors"][0]
+        refused = len({e["index"] for e in result["errors"]})
+        raise CliError(
+            f"{refused} dokument(er) ble avvist; dokument {first['index']}, {first['field']}: {first['message']}"
+        )
+
+
+@candidates_app.command("erase-expired")
+def candidates_erase_expired(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Vis hvem som ville blitt slettet.")] = False,
+    today: Annotated[str | None, typer.Option(help="Dato å regne fra (ÅÅÅÅ-MM-DD); standard i dag.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Slett kandidater der oppbevaringstiden (slettedatoen) er passert; bare revisjonsloggen blir igjen."""
+    day = _cli_date(today, "--today") or dt.date.today()
+    with db_session() as session:
+        ids = candidates_service.erase_expired(session, today=day, dry_run=dry_run)
+    data = {"dry_run": dry_run, "count": len(ids), "candidate_ids": ids}
+    verb = "Ville slettet" if dry_run else "Slettet"
+    emit(data, as_json, f"{verb} {len(ids)} kandidat(er) med passert slettedato.")
 
 
 # --- followup -------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
         session, email=EMPLOYER_USER[0], name=EMPLOYER_USER[1], role="arbeidsgiver", password=DEMO_PASSWORD
     )
     employers_demo.bind_demo_employer_user(session, user=employer_user, employers=employers)
-    candidates_demo.generate(session, rng=rng, offices=offices, users=users, size=size)
+    candidates_demo.generate(session, rng=rng, offices=offices, users=users, size=size, employers=employers)
     followup_demo.generate(session, rng=rng, offices=offices, users=users, employers=employers, size=size)
     session.flush()
     return existing_summary(session, seed=seed)

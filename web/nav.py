@@ -25,6 +25,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Oppfølging", "/oppfolging", ("admin", "jobbspesialist")),
     NavItem("Rapporter", "/oppfolging/rapporter", ("admin", "jobbspesialist")),
     NavItem("Oppfølgingskontakter", "/oppfolging/kontakter", ("arbeidsgiver",)),
+    NavItem("Delte kandidater", "/delte-kandidater", ("arbeidsgiver",)),
     NavItem("Brukere", "/admin/brukere", ("admin",)),
     NavItem("NAV-kontorer", "/admin/kontorer", ("admin",)),
     NavItem("Revisjonslogg", "/admin/revisjonslogg", ("admin",)),

@@ -7,9 +7,11 @@ from sqlalchemy import MetaData
 import candidates.models
 import core.audit
 import core.models
+import core.notifications
 import core.reference
 import employers.models
 import followup.models
+import jobs.models
 import recruitment.models
 
 MODEL_MODULES = (
@@ -20,6 +22,8 @@ MODEL_MODULES = (
     candidates.models,
     followup.models,
     recruitment.models,
+    core.notifications,
+    jobs.models,
 )
 
 

@@ -10,7 +10,7 @@ from core.errors import Conflict, ValidationFailed
 from followup import service
 from followup.dates import add_months
 from followup.models import PlanItem
-from tests.factories import make_employer, make_followup_record, make_office, make_user
+from tests.factories import make_employer, make_followup_record, make_office, make_opening, make_user
 
 D = dt.date
 
@@ -287,6 +287,7 @@ def test_measure_limits(db, team):
 def test_start_placement_from_candidate_list_entry(db, team):
     office, spec = team
     employer = make_employer(db)
+    opening = make_opening(db, employer)
     record = make_followup_record(db, office, spec, start_date=D(2026, 1, 5))
     p = service.start_placement_from(
         db,
@@ -296,13 +297,30 @@ def test_start_placement_from_candidate_list_entry(db, team):
             "outcome": "FATT_JOBBEN",
             "candidate_id": record.candidate_id,
             "employer_id": employer.id,
-            "opening_id": 77,
+            "opening_id": opening.id,
             "title": "Butikkmedarbeider",
             "percent": 30,
             "start_date": "2026-03-01",
         },
     )
-    assert (p.opening_id, p.percent, p.title, p.record_id) == (77, 30, "Butikkmedarbeider", record.id)
+    assert (p.opening_id, p.percent, p.title, p.record_id) == (opening.id, 30, "Butikkmedarbeider", record.id)
+    other = make_opening(db, make_employer(db))
+    for wrong, message in ((other.id, "annen arbeidsgiver"), (2_000_000_000, "Fant ikke")):
+        with pytest.raises(ValidationFailed, match=message) as exc:
+            service.start_placement_from(
+                db,
+                actor=spec,
+                today=D(2026, 3, 1),
+                data={
+                    "outcome": "FATT_JOBBEN",
+                    "candidate_id": record.candidate_id,
+                    "employer_id": employer.id,
+                    "opening_id": wrong,
+                    "percent": 30,
+                    "start_date": "2026-03-01",
+                },
+            )
+        assert exc.value.field == "opening_id"
     with pytest.raises(ValidationFailed):
         service.start_placement_from(
             db, actor=spec, data={"outcome": "AVSLAG", "candidate_id": record.candidate_id}

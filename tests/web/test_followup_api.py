@@ -11,6 +11,7 @@ from tests.factories import (
     make_employer,
     make_followup_record,
     make_office,
+    make_opening,
     make_user,
 )
 
@@ -71,7 +72,7 @@ def test_api_flow_and_rules(client, db):
             "start_date": TODAY.isoformat(),
             "percent": 30,
             "employer_id": employer.id,
-            "opening_id": 5,
+            "opening_id": make_opening(db, employer).id,
         },
     )
     assert r.status_code == 201, r.text

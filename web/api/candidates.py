@@ -1,18 +1,58 @@
-"""Candidate API (foundation: read; the candidates issue adds the rest)."""
+"""Candidate API: the record, CV, jobbprofil, the restricted situation (§14a, programmes, capacity, needs),
+consent, right of access (export) and erasure, under the same rules as the pages (the services decide).
+
+Staff roles only: an `arbeidsgiver` token gets 403 on every /candidates endpoint (and 404 for a candidate of
+another office, like any staff user outside the office). Employers have their own, consent-bound endpoints under
+/shared-candidates, whose response models hold only the fields an employer may see. Input models are loose on
+purpose: the services clean the values and answer 422 [{field, message}] in bokmål."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import Query
+from fastapi import Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import service as cs
+from candidates.models import Candidate
+from core import accounts
+from core.errors import ValidationFailed
+from core.models import User
 from web.api import api_router_for
 from web.api.schemas import ORMModel
-from web.deps import ApiStaffUser, SessionDep
+from web.deps import ApiStaffUser, ApiUser, SessionDep
 
-router = api_router_for(prefix="/candidates", tags=["kandidater"])
+router = api_router_for(tags=["kandidater"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Rollen har ikke tilgang (arbeidsgiverbrukere når ingen kandidatendepunkter)"},
+    404: {"description": "Ikke funnet (eller kandidaten hører til et annet kontor)"},
+    422: {"description": "Ugyldige opplysninger: {detail: [{field, message}]}"},
+}
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+Section = Literal["arbeid", "utdanning", "sertifikat", "sprak"]
+ProgrammeKind = Literal[
+    "IPS",
+    "SUPPORTED_EMPLOYMENT",
+    "KVP",
+    "JOBBSJANSEN",
+    "INTRODUKSJONSPROGRAM",
+    "AAP",
+    "UFORETRYGD",
+    "SOSIALHJELP",
+]
+Text = str | None
+Number = int | float | str | None
+TextList = list[str] | str | None
+
+
+def _date_field(description: str) -> Any:
+    return Field(None, description=description, json_schema_extra={"format": "date"})
+
+
+# --- output models --------------------------------------------------------------------------------------
 
 
 class CandidateOut(ORMModel):
@@ -25,24 +65,750 @@ class CandidateOut(ORMModel):
     status: str
 
 
-@router.get("", response_model=list[CandidateOut], summary="Kandidater ved eget kontor")
+class OfficeRef(ORMModel):
+    number: str
+    name: str
+
+
+class WorkExperienceOut(ORMModel):
+    id: int
+    title: str
+    employer: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    description: str
+    styrk_code: str | None
+
+
+class EducationOut(ORMModel):
+    id: int
+    level: str
+    field: str
+    institution: str
+    start_year: int | None
+    end_year: int | None
+
+
+class CertificateOut(ORMModel):
+    id: int
+    name: str
+    kind: str
+    issuer: str
+    date: dt.date | None
+
+
+class LanguageOut(ORMModel):
+    id: int
+    language: str
+    level: str | None
+
+
+class CvOut(BaseModel):
+    work_experiences: list[WorkExperienceOut]
+    educations: list[EducationOut]
+    certificates: list[CertificateOut]
+    languages: list[LanguageOut]
+
+
+class CvEntryOut(BaseModel):
+    """One CV line; which fields are set depends on the section."""
+
+    id: int
+    section: Section
+    title: str | None = None
+    employer: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    description: str | None = None
+    styrk_code: str | None = None
+    level: str | None = None
+    field: str | None = None
+    institution: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    name: str | None = None
+    kind: str | None = None
+    issuer: str | None = None
+    date: dt.date | None = None
+    language: str | None = None
+
+
+class JobProfileOut(ORMModel):
+    wanted_styrk: list[str]
+    wanted_titles: list[str]
+    municipalities: list[str]
+    postal_code: str | None
+    max_commute_minutes: int | None
+    max_commute_km: int | None
+    percent_min: int | None
+    percent_max: int | None
+    working_time: list[str]
+    engagement_types: list[str]
+    earliest_start: dt.date | None
+
+
+class SituationOut(ORMModel):
+    """RESTRICTED (never shown to an employer): §14a, preferred hours and tilretteleggingsbehov."""
+
+    innsatsgruppe: str | None
+    hovedmal: str | None
+    decision_date: dt.date | None
+    capacity_override_percent: int | None
+    capacity_override_reason: str | None
+    preferred_hours_per_week: float | None
+    needs_arbeidstid: list[str]
+    needs_fysisk: list[str]
+    needs_arbeidshverdagen: list[str]
+    needs_norsk: list[str]
+    needs_note: str
+
+
+class ProgrammeOut(ORMModel):
+    kind: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    uforegrad: int | None
+    aktivitetsplikt: bool | None
+    note: str
+
+
+class CapacityOut(BaseModel):
+    percent: int = Field(description="Det meste personen kan jobbe, i prosent.")
+    source: Literal["standard", "uføregrad", "overstyrt"] = Field(
+        description="standard (100), uføregrad (100 − uføregrad) eller overstyrt (satt for hånd med begrunnelse)."
+    )
+    reason: str | None = None
+    uforegrad: int | None = None
+    preferred_hours_per_week: float | None = None
+
+
+class ConsentOut(ORMModel):
+    id: int
+    employer_id: int
+    opening_id: int | None
+    named: bool
+    given_on: dt.date
+    recorded_by_name: str
+    note: str
+    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    withdrawn_by_name: str | None
+    active: bool
+
+
+class CandidateDetailOut(BaseModel):
+    """The whole record for staff of the candidate's office (reading it is audit-logged with its purpose)."""
+
+    id: int
+    version: int
+    office_id: int
+    office: OfficeRef
+    responsible_user_id: int | None
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    age: int | None
+    under_30: bool
+    municipality_code: str | None
+    postal_code: str | None
+    address: str | None
+    email: str | None
+    phone: str | None
+    status: str
+    retention_date: dt.date | None
+    summary: str
+    skills: list[str]
+    driving_licences: list[str]
+    cv: CvOut
+    job_profile: JobProfileOut | None
+    situation: SituationOut | None
+    programmes: list[ProgrammeOut]
+    capacity: CapacityOut
+    needs_as_inclusion: list[str] = Field(
+        description="Behovene som arbeidsgiverens inkluderingsmuligheter (det matchingen sammenligner)."
+    )
+    consents: list[ConsentOut]
+
+
+class SharedConsentOut(BaseModel):
+    given_on: dt.date
+    opening_id: int | None
+    employer_id: int
+
+
+class WantedPercentOut(BaseModel):
+    min: int | None
+    max: int | None
+
+
+class WorkShownOut(BaseModel):
+    title: str
+    employer: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    description: str
+
+
+class EducationShownOut(BaseModel):
+    level: str
+    field: str
+    institution: str
+    start_year: int | None
+    end_year: int | None
+
+
+class SharedCandidateOut(BaseModel):
+    """What an employer may see: the anonymous summary, plus the named profile under consent. The model is the
+    allow-list: no health, benefit, innsatsgruppe, capacity or needs field exists here."""
+
+    id: int
+    named: bool
+    occupations: list[str]
+    education: list[str]
+    certificates: list[str]
+    driving_licences: list[str]
+    languages: list[str]
+    skills: list[str]
+    wanted_occupations: list[str]
+    wanted_percent: WantedPercentOut | None
+    working_time: list[str]
+    region: list[str]
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    summary: str | None = None
+    work_experience: list[WorkShownOut] | None = None
+    education_details: list[EducationShownOut] | None = None
+    earliest_start: dt.date | None = None
+    engagement_types: list[str] | None = None
+    consent: SharedConsentOut | None = None
+
+
+# --- input models ---------------------------------------------------------------------------------------
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CandidatePatch(_In):
+    first_name: Text = None
+    last_name: Text = None
+    birth_date: Text = _date_field("Fødselsdato (ÅÅÅÅ-MM-DD).")
+    email: Text = None
+    phone: Text = None
+    address: Text = None
+    postal_code: Text = Field(None, description="Fire sifre; kommunen settes fra postnummeret.")
+    municipality_code: Text = None
+    status: Literal["aktiv", "i jobb", "avsluttet"] | None = None
+    retention_date: Text = _date_field("Slettedato (settes ellers når oppfølgingen avsluttes).")
+    summary: Text = None
+    responsible_user_id: int | None = None
+    version: int | None = Field(None, description="Versjonen du leste; en eldre versjon gir 409.")
+
+
+class CandidateIn(CandidatePatch):
+    first_name: str  # type: ignore[assignment]
+    last_name: str  # type: ignore[assignment]
+    office: str | None = Field(
+        None, description="Enhetsnummeret (fire sifre); standard er ditt eget kontor. Admin må oppgi det."
+    )
+
+
+CV_FIELDS: dict[str, tuple[str, ...]] = {
+    "arbeid": ("title", "employer", "start_date", "end_date", "description", "styrk_code"),
+    "utdanning": ("level", "field", "institution", "start_year", "end_year"),
+    "sertifikat": ("name", "kind", "issuer", "date"),
+    "sprak": ("language", "level"),
+}
+
+
+class CvEntryIn(_In):
+    """Fields per section — arbeid: title, employer, start_date, end_date, description, styrk_code (foreslås fra
+    tittelen når den mangler); utdanning: level (grunnskole, videregående, fagbrev, høyere utdanning), field,
+    institution, start_year, end_year; sertifikat: name, kind (sertifikat, kurs, fagbrev), issuer, date;
+    sprak: language, level (CEFR A1–C2). A field of another section is refused."""
+
+    title: Text = None
+    employer: Text = None
+    start_date: Text = _date_field("Fra (arbeid).")
+    end_date: Text = _date_field("Til (arbeid); tom for pågående.")
+    description: Text = None
+    styrk_code: Text = None
+    level: Text = None
+    field: Text = None
+    institution: Text = None
+    start_year: Number = None
+    end_year: Number = None
+    name: Text = None
+    kind: Text = None
+    issuer: Text = None
+    date: Text = _date_field("Dato (sertifikat).")
+    language: Text = None
+
+
+class SkillsIn(_In):
+    skills: TextList = None
+    driving_licences: TextList = Field(None, description="Klasser: B, BE, C1, C1E, C, CE, D1, D1E, D, DE …")
+    summary: Text = None
+
+
+class JobProfileIn(_In):
+    wanted_styrk: TextList = Field(None, description="STYRK-08-koder (fire sifre).")
+    wanted_titles: TextList = None
+    municipalities: TextList = Field(None, description="Kommunenummer (fire sifre).")
+    postal_code: Text = None
+    max_commute_minutes: Number = None
+    max_commute_km: Number = None
+    percent_min: Number = None
+    percent_max: Number = None
+    working_time: TextList = Field(None, description="dagtid, kveld, natt, helg, skift")
+    engagement_types: TextList = Field(None, description="fast, vikariat, engasjement, sesong, lærling")
+    earliest_start: Text = _date_field("Tidligste oppstart.")
+
+
+class SituationIn(_In):
+    innsatsgruppe: Text = Field(
+        None,
+        description="STANDARD_INNSATS, SITUASJONSBESTEMT_INNSATS, SPESIELT_TILPASSET_INNSATS, "
+        "GRADERT_VARIG_TILPASSET_INNSATS eller VARIG_TILPASSET_INNSATS",
+    )
+    hovedmal: Text = Field(None, description="SKAFFE_ARBEID eller BEHOLDE_ARBEID")
+    decision_date: Text = _date_field("Vedtaksdato.")
+
+
+class CapacityIn(_In):
+    override_percent: Number = Field(
+        None, description="Arbeidsevne satt for hånd (0–100); tom = utledet fra uføregraden."
+    )
+    reason: Text = Field(None, description="Begrunnelse; påkrevd når arbeidsevnen settes for hånd.")
+    preferred_hours_per_week: Number = None
+
+
+class NeedsIn(_In):
+    needs_arbeidstid: TextList = Field(
+        None, description="IKKE_HELE_DAGER, BORTE_FASTE_DAGER_ELLER_TIDER, FLEKSIBEL, GRADVIS_ØKNING"
+    )
+    needs_fysisk: TextList = Field(
+        None, description="ARBEIDSSTILLING, ERGONOMI, TUNGE_LØFT, UNIVERSELL_UTFORMING"
+    )
+    needs_arbeidshverdagen: TextList = Field(
+        None, description="OPPLÆRING, OPPGAVER, TETT_OPPFØLGING, STILLE_OG_ROLIG_MILJØ, PERSONLIG_BISTAND"
+    )
+    needs_norsk: TextList = Field(None, description="SNAKKE, SKRIVE, LESE")
+    needs_note: Text = None
+
+
+class ProgrammeIn(_In):
+    start_date: Text = _date_field("Fra.")
+    end_date: Text = _date_field("Til.")
+    uforegrad: Number = Field(None, description="Påkrevd for UFORETRYGD (1–100).")
+    aktivitetsplikt: bool | None = Field(
+        None, description="Bare for SOSIALHJELP; standard er ja for kandidater under 30."
+    )
+    note: Text = None
+
+
+class ConsentIn(_In):
+    employer_id: int | None = Field(None, description="Arbeidsgiveren samtykket gjelder.")
+    opening_id: int | None = Field(None, description="Eller én av arbeidsgiverens stillinger.")
+    given_on: Text = _date_field("Dato for samtykket; standard i dag.")
+    named: bool = Field(True, description="false: bare en anonym presentasjon (kort sammendrag).")
+    note: str = ""
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def _set(body: BaseModel) -> dict[str, Any]:
+    return body.model_dump(exclude_unset=True)
+
+
+def _detail(candidate: Candidate) -> CandidateDetailOut:
+    capacity = cs.capacity_of(candidate)
+    situation = candidate.situation
+    return CandidateDetailOut(
+        id=candidate.id,
+        version=candidate.version,
+        office_id=candidate.office_id,
+        office=OfficeRef.model_validate(candidate.office),
+        responsible_user_id=candidate.responsible_user_id,
+        first_name=candidate.first_name,
+        last_name=candidate.last_name,
+        birth_date=candidate.birth_date,
+        age=candidate.age(),
+        under_30=candidate.under_30(),
+        municipality_code=candidate.municipality_code,
+        postal_code=candidate.postal_code,
+        address=candidate.address,
+        email=candidate.email,
+        phone=candidate.phone,
+        status=candidate.status,
+        retention_date=candidate.retention_date,
+        summary=candidate.summary or "",
+        skills=list(candidate.skills or []),
+        driving_licences=list(candidate.driving_licences or []),
+        cv=CvOut(
+            work_experiences=[WorkExperienceOut.model_validate(x) for x in candidate.work_experiences],
+            educations=[EducationOut.model_validate(x) for x in candidate.educations],
+            certificates=[CertificateOut.model_validate(x) for x in candidate.certificates],
+            languages=[LanguageOut.model_validate(x) for x in candidate.languages],
+        ),
+        job_profile=JobProfileOut.model_validate(candidate.job_profile) if candidate.job_profile else None,
+        situation=SituationOut.model_validate(situation) if situation else None,
+        programmes=[ProgrammeOut.model_validate(p) for p in candidate.programmes],
+        capacity=CapacityOut(
+            percent=capacity.percent,
+            source=capacity.source,  # type: ignore[arg-type]
+            reason=capacity.reason,
+            uforegrad=capacity.uforegrad,
+            preferred_hours_per_week=situation.preferred_hours_per_week if situation else None,
+        ),
+        needs_as_inclusion=cs.needs_for_matching(candidate),
+        consents=[ConsentOut.model_validate(c) for c in candidate.consents],
+    )
+
+
+def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetailOut:
+    """The record after a change, for the answer (the change itself is audit-logged by the service)."""
+    session.expire_all()
+    return _detail(
+        cs.load_for_change(
+            session, actor=user, candidate_id=candidate_id, purpose="svar etter endring", full=True
+        )
+    )
+
+
+def _cv_entry(section: str, entry: Any) -> CvEntryOut:
+    values = {name: getattr(entry, name) for name in CV_FIELDS[section]}
+    return CvEntryOut(id=entry.id, section=section, **values)  # type: ignore[arg-type]
+
+
+def _cv_data(section: str, body: CvEntryIn) -> dict[str, Any]:
+    data = _set(body)
+    errors = [
+        {"field": name, "message": f"Feltet {name} hører ikke til CV-delen {section}."}
+        for name in data
+        if name not in CV_FIELDS[section]
+    ]
+    if errors:
+        raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
+    return data
+
+
+# --- the record -----------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/candidates", response_model=list[CandidateOut], summary="Kandidater ved eget kontor", responses=ERRORS
+)
 def list_candidates(
     session: SessionDep,
     user: ApiStaffUser,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    response: Response,
+    q: Annotated[str, Query(max_length=200, description="Navn (fornavn/etternavn).")] = "",
+    status: Literal["", "aktiv", "i jobb", "avsluttet"] = "",
+    under_30: bool = False,
+    reduced_capacity: Annotated[bool, Query(description="Arbeidsevne under 100 %.")] = False,
+    innsatsgruppe: Literal[
+        "",
+        "STANDARD_INNSATS",
+        "SITUASJONSBESTEMT_INNSATS",
+        "SPESIELT_TILPASSET_INNSATS",
+        "GRADERT_VARIG_TILPASSET_INNSATS",
+        "VARIG_TILPASSET_INNSATS",
+    ] = "",
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[CandidateOut]:
-    rows = candidates_service.list_candidates(session, actor=user, limit=limit, offset=offset)
+    filters: dict[str, Any] = {
+        "q": q,
+        "status": status,
+        "under_30": under_30,
+        "reduced_capacity": reduced_capacity,
+        "innsatsgruppe": innsatsgruppe,
+    }
+    rows = cs.list_candidates(session, actor=user, limit=limit, offset=offset, **filters)
+    response.headers["X-Total-Count"] = str(cs.count_candidates(session, actor=user, **filters))
     return [CandidateOut.model_validate(c) for c in rows]
 
 
-@router.get("/{candidate_id}", response_model=CandidateOut, responses={404: {"description": "Ikke funnet"}})
+@router.post(
+    "/candidates", response_model=CandidateDetailOut, status_code=201, responses=ERRORS, summary="Ny kandidat"
+)
+def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
+    data = _set(body)
+    data.pop("version", None)
+    number = data.pop("office", None)
+    if number:
+        office = accounts.get_office_by_number(session, number)
+    elif user.office is not None:
+        office = user.office
+    else:
+        raise ValidationFailed("Oppgi kontoret (enhetsnummer).", field="office")
+    candidate = cs.create_candidate(session, actor=user, office=office, **data)
+    return _reloaded(session, user, candidate.id)
+
+
+@router.get(
+    "/candidates/{candidate_id}",
+    response_model=CandidateDetailOut,
+    responses=ERRORS,
+    summary="Hele kandidatposten (lesingen logges med formålet)",
+)
 def get_candidate(
     session: SessionDep,
     user: ApiStaffUser,
     candidate_id: int,
-    purpose: Annotated[str, Query(max_length=200)] = "oppslag via API",
-) -> CandidateOut:
-    return CandidateOut.model_validate(
-        candidates_service.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose)
+    purpose: Annotated[str, Query(min_length=1, max_length=200, description="Formålet med oppslaget.")] = (
+        "oppslag via API"
+    ),
+) -> CandidateDetailOut:
+    return _detail(
+        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True)
     )
+
+
+@router.patch("/candidates/{candidate_id}", response_model=CandidateDetailOut, responses=ERRORS)
+def update_candidate(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
+) -> CandidateDetailOut:
+    cs.update_candidate(session, actor=user, candidate_id=candidate_id, **_set(body))
+    return _reloaded(session, user, candidate_id)
+
+
+@router.delete(
+    "/candidates/{candidate_id}",
+    status_code=204,
+    responses=ERRORS,
+    summary="Slett kandidaten og alle personopplysninger (bare en revisjonsrad blir igjen)",
+)
+def erase_candidate(
+    session: SessionDep,
+    user: ApiStaffUser,
+    candidate_id: int,
+    confirm: Annotated[bool, Query(description="Må være true.")] = False,
+    reason: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/candidates/{candidate_id}/export",
+    response_model=dict[str, Any],
+    responses=ERRORS,
+    summary="Innsyn: alt som er lagret om kandidaten (format arbeidsbro-innsyn/1)",
+)
+def export_candidate(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> dict[str, Any]:
+    return cs.export_candidate(session, actor=user, candidate_id=candidate_id)
+
+
+# --- CV -------------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/candidates/{candidate_id}/cv/{section}", response_model=CvEntryOut, status_code=201, responses=ERRORS
+)
+def add_cv_entry(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, body: CvEntryIn
+) -> CvEntryOut:
+    entry = cs.add_cv_entry(
+        session, actor=user, candidate_id=candidate_id, kind=section, data=_cv_data(section, body)
+    )
+    return _cv_entry(section, entry)
+
+
+@router.patch(
+    "/candidates/{candidate_id}/cv/{section}/{entry_id}", response_model=CvEntryOut, responses=ERRORS
+)
+def update_cv_entry(
+    session: SessionDep,
+    user: ApiStaffUser,
+    candidate_id: int,
+    section: Section,
+    entry_id: int,
+    body: CvEntryIn,
+) -> CvEntryOut:
+    entry = cs.update_cv_entry(
+        session,
+        actor=user,
+        candidate_id=candidate_id,
+        kind=section,
+        entry_id=entry_id,
+        data=_cv_data(section, body),
+    )
+    return _cv_entry(section, entry)
+
+
+@router.delete("/candidates/{candidate_id}/cv/{section}/{entry_id}", status_code=204, responses=ERRORS)
+def delete_cv_entry(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, entry_id: int
+) -> Response:
+    cs.delete_cv_entry(session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/candidates/{candidate_id}/skills",
+    response_model=CandidateDetailOut,
+    responses=ERRORS,
+    summary="Ferdigheter, førerkort og sammendrag (felt som ikke sendes, står)",
+)
+def set_skills(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SkillsIn
+) -> CandidateDetailOut:
+    cs.set_skills_and_licences(session, actor=user, candidate_id=candidate_id, data=_set(body))
+    return _reloaded(session, user, candidate_id)
+
+
+# --- jobbprofil -----------------------------------------------------------------------------------------
+
+
+@router.put(
+    "/candidates/{candidate_id}/jobbprofil",
+    response_model=JobProfileOut,
+    responses=ERRORS,
+    summary="Erstatt jobbprofilen (felt som ikke sendes, tømmes)",
+)
+def put_job_profile(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JobProfileIn
+) -> JobProfileOut:
+    data = body.model_dump()
+    profile = cs.set_job_profile(session, actor=user, candidate_id=candidate_id, data=data, partial=False)
+    return JobProfileOut.model_validate(profile)
+
+
+@router.patch(
+    "/candidates/{candidate_id}/jobbprofil",
+    response_model=JobProfileOut,
+    responses=ERRORS,
+    summary="Endre deler av jobbprofilen",
+)
+def patch_job_profile(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JobProfileIn
+) -> JobProfileOut:
+    profile = cs.set_job_profile(
+        session, actor=user, candidate_id=candidate_id, data=_set(body), partial=True
+    )
+    return JobProfileOut.model_validate(profile)
+
+
+# --- restricted situation -------------------------------------------------------------------------------
+
+
+@router.put(
+    "/candidates/{candidate_id}/situation",
+    response_model=SituationOut,
+    responses=ERRORS,
+    summary="§14a: innsatsgruppe, hovedmål og vedtaksdato (felt som ikke sendes, står)",
+)
+def set_situation(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SituationIn
+) -> SituationOut:
+    situation = cs.set_situation(session, actor=user, candidate_id=candidate_id, data=_set(body))
+    return SituationOut.model_validate(situation)
+
+
+@router.put(
+    "/candidates/{candidate_id}/capacity",
+    response_model=CapacityOut,
+    responses=ERRORS,
+    summary="Arbeidsevne: overstyring med begrunnelse, eller tom for 100 − uføregrad",
+)
+def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CapacityIn) -> CapacityOut:
+    cs.set_capacity(
+        session,
+        actor=user,
+        candidate_id=candidate_id,
+        override_percent=body.override_percent,
+        reason=body.reason,
+        preferred_hours_per_week=body.preferred_hours_per_week,
+    )
+    return _reloaded(session, user, candidate_id).capacity
+
+
+@router.put(
+    "/candidates/{candidate_id}/needs",
+    response_model=SituationOut,
+    responses=ERRORS,
+    summary="Tilretteleggingsbehov i NAVs fire kategorier (erstatter alle)",
+)
+def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: NeedsIn) -> SituationOut:
+    situation = cs.set_needs(session, actor=user, candidate_id=candidate_id, data=body.model_dump())
+    return SituationOut.model_validate(situation)
+
+
+@router.put(
+    "/candidates/{candidate_id}/programmes/{programme}",
+    response_model=ProgrammeOut,
+    responses=ERRORS,
+    summary="Registrer eller endre et program eller en ytelse",
+)
+def set_programme(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, programme: ProgrammeKind, body: ProgrammeIn
+) -> ProgrammeOut:
+    row = cs.set_programme(session, actor=user, candidate_id=candidate_id, kind=programme, data=_set(body))
+    return ProgrammeOut.model_validate(row)
+
+
+@router.delete("/candidates/{candidate_id}/programmes/{programme}", status_code=204, responses=ERRORS)
+def remove_programme(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, programme: ProgrammeKind
+) -> Response:
+    cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
+    return Response(status_code=204)
+
+
+# --- consent --------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/candidates/{candidate_id}/consents",
+    response_model=ConsentOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Registrer samtykke til deling med en arbeidsgiver (eller en av dens stillinger)",
+)
+def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: ConsentIn) -> ConsentOut:
+    consent = cs.give_consent(session, actor=user, candidate_id=candidate_id, **body.model_dump())
+    return ConsentOut.model_validate(consent)
+
+
+@router.post(
+    "/candidates/{candidate_id}/consents/{consent_id}/withdraw",
+    response_model=ConsentOut,
+    responses=ERRORS,
+    summary="Trekk samtykket: arbeidsgiveren mister tilgangen straks",
+)
+def withdraw_consent(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, consent_id: int
+) -> ConsentOut:
+    consent = cs.withdraw_consent(session, actor=user, candidate_id=candidate_id, consent_id=consent_id)
+    return ConsentOut.model_validate(consent)
+
+
+# --- the employer's view --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/shared-candidates",
+    response_model=list[SharedCandidateOut],
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+    summary="Kandidater delt med arbeidsgiverbrukerens virksomheter (krever samtykke)",
+)
+def shared_candidates(session: SessionDep, user: ApiUser) -> list[SharedCandidateOut]:
+    return [SharedCandidateOut.model_validate(x) for x in cs.shared_with_employer(session, actor=user)]
+
+
+@router.get(
+    "/shared-candidates/{candidate_id}",
+    response_model=SharedCandidateOut,
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+    summary="Én delt kandidat: anonymt sammendrag, eller profilen med navn etter samtykke",
+)
+def shared_candidate(session: SessionDep, user: ApiUser, candidate_id: int) -> SharedCandidateOut:
+    return SharedCandidateOut.model_validate(cs.employer_view(session, actor=user, candidate_id=candidate_id))

@@ -1,27 +1,1105 @@
-"""Candidate pages (the foundation's read-only list and record; the candidates issue grows them)."""
+"""Candidate pages: the office's list, registration, and the candidate record in tabs (personalia, CV with upload,
+jobbprofil, the RESTRICTED situation, consent, innsyn and erasure); and the employer user's shared candidates.
+
+Thin routes: parse the form, call candidates.service, render. Every form posts and redirects back with a flash;
+bad input rolls the request back and renders the form again with the message beside the field and the typed
+input kept, so nothing already saved is lost and nothing half-saved is kept."""
 
 from __future__ import annotations
 
-from fastapi import Request
+import datetime as dt
+import json
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
-from candidates import service as candidates_service
-from web.deps import SessionDep, StaffUser
+from candidates import cv_text
+from candidates import service as cs
+from candidates.models import (
+    CANDIDATE_STATUSES,
+    CEFR_LEVELS,
+    CERTIFICATE_KINDS,
+    DRIVING_LICENCES,
+    EDUCATION_LEVELS,
+    ENGAGEMENT_TYPES,
+    HOVEDMAL,
+    INNSATSGRUPPER,
+    NEED_CATEGORIES,
+    NEED_CATEGORY_LABELS,
+    NEED_TO_INCLUSION,
+    PROGRAMMES,
+    STATUS_LABELS,
+    WORKING_TIMES,
+    Candidate,
+)
+from core import accounts
+from core import reference as reference_service
+from core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from core.locking import StaleEdit
+from core.models import User
+from employers import service as es
+from web.conflicts import stale_context
+from web.deps import SessionDep, StaffUser, require_roles
+from web.forms import field_errors, form_type
 from web.pages import page_router
-from web.templating import render
+from web.templating import redirect, render
 
-router = page_router(prefix="/kandidater")
+router = page_router()
+EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
+PAGE_SIZE = 50
+MULTI = {
+    "working_time",
+    "engagement_types",
+    "driving_licences",
+    "lic",
+    *(f"needs_{c}" for c in NEED_CATEGORIES),
+}
+TABS = (
+    ("", "Personalia"),
+    ("/cv", "CV"),
+    ("/jobbprofil", "Jobbprofil"),
+    ("/situasjon", "Situasjon og arbeidsevne"),
+    ("/samtykke", "Samtykke"),
+    ("/innsyn", "Innsyn"),
+    ("/slett", "Slett kandidat"),
+)
+PURPOSES = {
+    "": "oppfølging: kandidatkort (personalia)",
+    "/cv": "oppfølging: CV",
+    "/jobbprofil": "oppfølging: jobbprofil",
+    "/situasjon": "oppfølging: situasjon og arbeidsevne (begrenset)",
+    "/samtykke": "oppfølging: samtykke til deling",
+    "/slett": "sletting: bekreftelse",
+}
+CV_LABELS = {
+    "arbeid": "arbeidserfaring",
+    "utdanning": "utdanning",
+    "sertifikat": "sertifikat eller kurs",
+    "sprak": "språk",
+}
+COMMON = {
+    "status_labels": STATUS_LABELS,
+    "education_levels": EDUCATION_LEVELS,
+    "certificate_kinds": CERTIFICATE_KINDS,
+    "cefr_options": [(level, level) for level in CEFR_LEVELS],
+    "licence_options": [(code, code) for code in DRIVING_LICENCES],
+    "working_times": WORKING_TIMES,
+    "engagement_types": ENGAGEMENT_TYPES,
+    "innsatsgrupper": INNSATSGRUPPER,
+    "innsatsgruppe_options": [(code, f"{label} ({code})") for code, label in INNSATSGRUPPER.items()],
+    "hovedmal": HOVEDMAL,
+    "programmes": PROGRAMMES,
+    "need_categories": NEED_CATEGORIES,
+    "need_category_labels": NEED_CATEGORY_LABELS,
+    "need_to_inclusion": NEED_TO_INCLUSION,
+    "cv_labels": CV_LABELS,
+    "tabs": TABS,
+}
 
 
-@router.get("")
-def candidate_list(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    candidates = candidates_service.list_candidates(session, actor=user, limit=200)
-    return render(request, "candidates/list.html", {"candidates": candidates})
+FormData = form_type(MULTI)
 
 
-@router.get("/{candidate_id}")
-def candidate_detail(request: Request, session: SessionDep, candidate_id: int, user: StaffUser) -> Response:
-    candidate = candidates_service.get_candidate(
-        session, actor=user, candidate_id=candidate_id, purpose="oppfølging: åpnet kandidatkortet"
+_errors = field_errors
+
+
+def _prefixed(form: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k.removeprefix(prefix): v for k, v in form.items() if k.startswith(prefix)}
+
+
+def _s(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _ctx(**kw: Any) -> dict[str, Any]:
+    return {**COMMON, **kw}
+
+
+def _tab_page(
+    request: Request,
+    session: Session,
+    user: User,
+    candidate_id: int,
+    tab: str,
+    template: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    """Every tab of the record: the candidate with the full load, audit-logged with the tab's purpose."""
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose=PURPOSES.get(tab, "oppfølging"), full=True
     )
-    return render(request, "candidates/detail.html", {"candidate": candidate})
+    builder = TAB_CONTEXT.get(tab)
+    ctx = _ctx(candidate=candidate, tab=tab, capacity=cs.capacity_of(candidate), **extra)
+    if builder is not None:
+        for key, value in builder(session, user, candidate, extra).items():
+            if key == "form" and "form" in ctx:  # typed input over the saved values
+                ctx["form"] = {**value, **ctx["form"]}
+            else:
+                ctx.setdefault(key, value)
+    ctx.setdefault("errors", {})
+    return render(request, template, ctx, status_code=status_code)
+
+
+def _fail(
+    request: Request,
+    session: Session,
+    user: User,
+    candidate_id: int,
+    tab: str,
+    template: str,
+    exc: DomainError,
+    form: dict[str, Any],
+    prefix: str = "",
+    **extra: Any,
+) -> Response:
+    """Bad input: undo whatever the failed call touched, then show the tab again with the typed input."""
+    if isinstance(exc, AccessDenied):
+        raise exc
+    session.rollback()
+    return _tab_page(
+        request,
+        session,
+        user,
+        candidate_id,
+        tab,
+        template,
+        status_code=422 if isinstance(exc, ValidationFailed) else exc.status_code,
+        errors=_errors(exc, prefix),
+        form=form,
+        **extra,
+    )
+
+
+# --- list and registration ---------------------------------------------------------------------------------
+
+
+@router.get("/kandidater")
+def candidate_list(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    q: str = "",
+    status: str = "",
+    under30: str = "",
+    redusert: str = "",
+    innsatsgruppe: str = "",
+    side: int = 1,
+) -> Response:
+    side = max(1, min(side, 100_000))
+    filters: dict[str, Any] = {
+        "q": q[:200],
+        "status": status if status in CANDIDATE_STATUSES else "",
+        "under_30": bool(under30),
+        "reduced_capacity": bool(redusert),
+        "innsatsgruppe": innsatsgruppe if innsatsgruppe in INNSATSGRUPPER else "",
+    }
+    total = cs.count_candidates(session, actor=user, **filters)
+    candidates = cs.list_candidates(
+        session, actor=user, limit=PAGE_SIZE, offset=(side - 1) * PAGE_SIZE, **filters
+    )
+    query = {
+        "q": filters["q"],
+        "status": filters["status"],
+        "under30": "1" if under30 else "",
+        "redusert": "1" if redusert else "",
+        "innsatsgruppe": filters["innsatsgruppe"],
+    }
+    return render(
+        request,
+        "candidates/list.html",
+        _ctx(
+            candidates=candidates,
+            capacities={c.id: cs.capacity_of(c) for c in candidates},
+            municipalities={
+                code: reference_service.municipality_name(session, code) or code
+                for code in {c.municipality_code for c in candidates if c.municipality_code}
+            },
+            total=total,
+            filters=query,
+            query=urlencode({k: v for k, v in query.items() if v}),
+            side=side,
+            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        ),
+    )
+
+
+def _new_form(
+    request: Request, session: Session, user: User, form: dict[str, Any], errors: dict[str, str]
+) -> Response:
+    offices = accounts.list_offices(session) if user.role == "admin" else []
+    staff = cs.staff_of_office(session, user.office_id) if user.office_id else []
+    return render(
+        request,
+        "candidates/new.html",
+        _ctx(
+            form=form,
+            errors=errors,
+            office_options=[(str(o.id), f"{o.name} ({o.number})") for o in offices],
+            staff_options=[(str(u.id), u.name) for u in staff],
+        ),
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/kandidater/ny")
+def new_candidate(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    return _new_form(request, session, user, {"status": "aktiv", "responsible_user_id": str(user.id)}, {})
+
+
+RECORD_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "email",
+    "phone",
+    "address",
+    "postal_code",
+    "municipality_code",
+    "status",
+    "retention_date",
+    "summary",
+    "responsible_user_id",
+)
+
+RECORD_LABELS = {
+    "first_name": "Fornavn",
+    "last_name": "Etternavn",
+    "birth_date": "Fødselsdato",
+    "email": "E-post",
+    "phone": "Telefon",
+    "address": "Adresse",
+    "postal_code": "Postnummer",
+    "municipality_code": "Kommunenummer",
+    "status": "Status",
+    "retention_date": "Slettedato",
+    "summary": "Sammendrag",
+    "responsible_user_id": "Ansvarlig",
+}
+
+
+@router.post("/kandidater/ny")
+def create_candidate(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
+    data = {k: form.get(k, "") for k in RECORD_FIELDS if k in form}
+    try:
+        if user.role == "admin":
+            office_id = form.get("office_id") or ""
+            office = next((o for o in accounts.list_offices(session) if str(o.id) == office_id), None)
+            if office is None:
+                raise ValidationFailed("Velg NAV-kontoret kandidaten hører til.", field="office_id")
+        else:
+            office = user.office
+            if office is None:
+                raise ValidationFailed("Du er ikke knyttet til et NAV-kontor.", field="form")
+        candidate = cs.create_candidate(
+            session,
+            actor=user,
+            office=office,
+            first_name=data.pop("first_name", ""),
+            last_name=data.pop("last_name", ""),
+            **data,
+        )
+    except AccessDenied:
+        raise
+    except DomainError as exc:
+        session.rollback()
+        return _new_form(request, session, user, form, _errors(exc))
+    return redirect(
+        request, f"/kandidater/{candidate.id}", f"{candidate.full_name} er registrert.", "success"
+    )
+
+
+# --- personalia --------------------------------------------------------------------------------------------
+
+
+def _personalia_ctx(
+    session: Session, user: User, candidate: Candidate, extra: dict[str, Any]
+) -> dict[str, Any]:
+    form = {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
+    form["version"] = str(candidate.version)
+    return {
+        "form": form,
+        "staff_options": [(str(u.id), u.name) for u in cs.staff_of_office(session, candidate.office_id)],
+        "municipality": reference_service.municipality_name(session, candidate.municipality_code),
+    }
+
+
+@router.get("/kandidater/{candidate_id}")
+def candidate_detail(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    return _tab_page(request, session, user, candidate_id, "", "candidates/detail.html")
+
+
+@router.post("/kandidater/{candidate_id}")
+def save_personalia(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data = {k: form.get(k, "") for k in (*RECORD_FIELDS, "version") if k in form}
+    try:
+        cs.update_candidate(session, actor=user, candidate_id=candidate_id, **data)
+    except StaleEdit as exc:
+        candidate = cs.get_candidate(
+            session, actor=user, candidate_id=candidate_id, purpose=PURPOSES.get("", "")
+        )
+        current = {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
+        conflict = stale_context(exc, current=current, submitted=form, labels=RECORD_LABELS)
+        return _tab_page(
+            request,
+            session,
+            user,
+            candidate_id,
+            "",
+            "candidates/detail.html",
+            status_code=409,
+            form=form,
+            conflict=conflict,
+        )
+    except DomainError as exc:
+        return _fail(request, session, user, candidate_id, "", "candidates/detail.html", exc, form)
+    return redirect(request, f"/kandidater/{candidate_id}", "Personalia er lagret.", "success")
+
+
+# --- CV ------------------------------------------------------------------------------------------------------
+
+
+def _cv_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "styrk": reference_service.styrk_names(session),
+        "form": {},
+        "skills_form": {
+            "skills": ", ".join(candidate.skills or []),
+            "driving_licences": list(candidate.driving_licences or []),
+            "summary": candidate.summary or "",
+        },
+    }
+
+
+@router.get("/kandidater/{candidate_id}/cv")
+def cv_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    return _tab_page(request, session, user, candidate_id, "/cv", "candidates/cv.html")
+
+
+@router.post("/kandidater/{candidate_id}/cv/ferdigheter")
+def save_skills(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data = {
+        "skills": form.get("skills", ""),
+        "driving_licences": form.get("driving_licences") or [],
+        "summary": form.get("summary", ""),
+    }
+    try:
+        cs.set_skills_and_licences(session, actor=user, candidate_id=candidate_id, data=data)
+    except DomainError as exc:
+        return _fail(
+            request, session, user, candidate_id, "/cv", "candidates/cv.html", exc, {}, skills_form=data
+        )
+    return redirect(
+        request,
+        f"/kandidater/{candidate_id}/cv#ferdigheter",
+        "Ferdigheter og førerkort er lagret.",
+        "success",
+    )
+
+
+# --- CV upload: propose, then the user accepts --------------------------------------------------------------
+
+
+async def upload_data(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return {"filename": "", "data": b""}
+    data = await upload.read(cv_text.MAX_BYTES + 1)
+    return {"filename": upload.filename or "", "data": data}
+
+
+Upload = Annotated[dict[str, Any], Depends(upload_data)]
+
+
+def _upload_page(
+    request: Request,
+    session: Session,
+    user: User,
+    candidate_id: int,
+    *,
+    proposals: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    filename: str = "",
+) -> Response:
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose="oppfølging: CV fra fil", full=True
+    )
+    return render(
+        request,
+        "candidates/cv_upload.html",
+        _ctx(
+            candidate=candidate,
+            tab="/cv",
+            proposals=proposals,
+            errors=errors or {},
+            filename=filename,
+            max_mb=cv_text.MAX_BYTES // (1024 * 1024),
+        ),
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/kandidater/{candidate_id}/cv/last-opp")
+def upload_form(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    return _upload_page(request, session, user, candidate_id)
+
+
+def _proposal_rows(proposals: cv_text.Proposals, candidate: Candidate) -> dict[str, Any]:
+    """The proposals as form rows; what the CV already has is proposed unticked."""
+    have_lang = {lang.language.lower() for lang in candidate.languages}
+    have_cert = {c.name.lower() for c in candidate.certificates}
+    have_work = {(w.title.lower(), _s(w.start_date)) for w in candidate.work_experiences}
+    return {
+        "work": [
+            {
+                "take": (w.title.lower(), w.start_date) not in have_work,
+                "title": w.title,
+                "employer": w.employer,
+                "start_date": w.start_date,
+                "end_date": w.end_date,
+                "styrk_code": w.styrk_code,
+                "styrk_name": w.styrk_name,
+                "line": w.line,
+            }
+            for w in proposals.work
+        ],
+        "languages": [
+            {
+                "take": lang.language.lower() not in have_lang,
+                "language": lang.language,
+                "level": lang.level,
+                "written": lang.written,
+            }
+            for lang in proposals.languages
+        ],
+        "certificates": [
+            {"take": c.name.lower() not in have_cert, "name": c.name, "kind": c.kind}
+            for c in proposals.certificates
+        ],
+        "licences": [
+            {"code": code, "take": code not in (candidate.driving_licences or [])}
+            for code in proposals.driving_licences
+        ],
+    }
+
+
+@router.post("/kandidater/{candidate_id}/cv/last-opp")
+def upload_cv(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, upload: Upload
+) -> Response:
+    """Reads the file and shows the proposals; nothing is saved here."""
+    candidate = cs.load_for_change(
+        session, actor=user, candidate_id=candidate_id, purpose="CV fra fil", full=True
+    )
+    try:
+        if not upload["data"]:
+            raise ValidationFailed("Velg en fil å laste opp.", field="file")
+        if len(upload["data"]) > cv_text.MAX_BYTES:
+            raise ValidationFailed("Filen er større enn 5 MB.", field="file")
+        text = cv_text.extract_text(upload["data"], upload["filename"])
+    except ValidationFailed as exc:
+        return _upload_page(request, session, user, candidate_id, errors=_errors(exc))
+
+    def suggest(title: str) -> tuple[str, str] | None:
+        best = cs.suggest_styrk(session, title, limit=1)
+        return (best[0].code, best[0].name) if best else None
+
+    proposals = cv_text.propose(text, suggest=suggest)
+    return _upload_page(
+        request,
+        session,
+        user,
+        candidate_id,
+        proposals=_proposal_rows(proposals, candidate),
+        filename=upload["filename"],
+    )
+
+
+def _rows_from_form(form: dict[str, Any], prefix: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    try:
+        count = min(int(form.get(f"{prefix}_count") or 0), 200)
+    except ValueError:
+        count = 0
+    return [
+        {
+            "take": bool(form.get(f"{prefix}-{i}-take")),
+            **{f: form.get(f"{prefix}-{i}-{f}", "") for f in fields},
+        }
+        for i in range(count)
+    ]
+
+
+@router.post("/kandidater/{candidate_id}/cv/last-opp/lagre")
+def accept_proposals(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    """Saves what the user ticked, as corrected; one bad row keeps all rows on the form and saves nothing."""
+    cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="CV fra fil")
+    rows = {
+        "work": _rows_from_form(
+            form, "w", ("title", "employer", "start_date", "end_date", "styrk_code", "styrk_name", "line")
+        ),
+        "languages": _rows_from_form(form, "lang", ("language", "level", "written")),
+        "certificates": _rows_from_form(form, "cert", ("name", "kind")),
+    }
+    offered = [x for x in (form.get("lic_offered") or "").split(",") if x]
+    chosen = form.get("lic") or []
+    rows["licences"] = [{"code": code, "take": code in chosen} for code in offered]
+    errors: dict[str, str] = {}
+    saved = 0
+    for prefix, kind, key in (
+        ("w", "arbeid", "work"),
+        ("lang", "sprak", "languages"),
+        ("cert", "sertifikat", "certificates"),
+    ):
+        for i, row in enumerate(rows[key]):
+            if not row["take"]:
+                continue
+            data = {k: v for k, v in row.items() if k not in ("take", "styrk_name", "line", "written")}
+            if kind == "arbeid":
+                data["description"] = ""
+            try:
+                cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
+                saved += 1
+            except AccessDenied:
+                raise
+            except DomainError as exc:
+                errors.update(_errors(exc, f"{prefix}-{i}-"))
+    if chosen and not errors:
+        candidate = cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="endre CV")
+        licences = list(candidate.driving_licences or [])
+        licences += [c for c in chosen if c not in licences]
+        try:
+            cs.set_skills_and_licences(
+                session, actor=user, candidate_id=candidate_id, data={"driving_licences": licences}
+            )
+            saved += 1
+        except DomainError as exc:
+            errors.update(_errors(exc, "lic-"))
+    if errors:
+        session.rollback()
+        return _upload_page(request, session, user, candidate_id, proposals=rows, errors=errors)
+    if not saved:
+        return redirect(request, f"/kandidater/{candidate_id}/cv", "Ingenting ble lagt til fra filen.")
+    return redirect(
+        request, f"/kandidater/{candidate_id}/cv", "Forslagene du valgte er lagt til i CV-en.", "success"
+    )
+
+
+def _cv_data(kind: str, data: dict[str, Any], session: Session) -> dict[str, Any]:
+    """A work experience left without a STYRK code gets the best suggestion for its title."""
+    if kind == "arbeid" and not (data.get("styrk_code") or "").strip() and (data.get("title") or "").strip():
+        best = cs.suggest_styrk(session, data["title"], limit=1)
+        data = {**data, "styrk_code": best[0].code if best else ""}
+    return data
+
+
+@router.post("/kandidater/{candidate_id}/cv/{section}")
+def add_cv(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, section: str, form: FormData
+) -> Response:
+    kind = section
+    if kind not in CV_LABELS:
+        raise NotFound("Ukjent CV-del.")
+    data = _cv_data(kind, _prefixed(form, f"{kind}__"), session)
+    try:
+        cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
+    except DomainError as exc:
+        return _fail(
+            request,
+            session,
+            user,
+            candidate_id,
+            "/cv",
+            "candidates/cv.html",
+            exc,
+            form,
+            prefix=f"{kind}__",
+            open_kind=kind,
+        )
+    return redirect(request, f"/kandidater/{candidate_id}/cv#{kind}", f"La til {CV_LABELS[kind]}.", "success")
+
+
+def _find_entry(candidate: Candidate, kind: str, entry_id: int) -> Any:
+    rows = {
+        "arbeid": candidate.work_experiences,
+        "utdanning": candidate.educations,
+        "sertifikat": candidate.certificates,
+        "sprak": candidate.languages,
+    }.get(kind)
+    entry = next((e for e in rows or [] if e.id == entry_id), None)
+    if entry is None:
+        raise NotFound("Fant ikke CV-linjen.")
+    return entry
+
+
+ENTRY_FIELDS = {
+    "arbeid": ("title", "employer", "start_date", "end_date", "styrk_code", "description"),
+    "utdanning": ("level", "field", "institution", "start_year", "end_year"),
+    "sertifikat": ("name", "kind", "issuer", "date"),
+    "sprak": ("language", "level"),
+}
+
+
+def _entry_page(
+    request: Request,
+    session: Session,
+    user: User,
+    candidate_id: int,
+    kind: str,
+    entry_id: int,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    if kind not in CV_LABELS:
+        raise NotFound("Ukjent CV-del.")
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose="oppfølging: endre CV", full=True
+    )
+    entry = _find_entry(candidate, kind, entry_id)
+    values = form if form is not None else {k: _s(getattr(entry, k)) for k in ENTRY_FIELDS[kind]}
+    suggestions = (
+        cs.suggest_styrk(session, values.get("title") or entry.title, limit=3) if kind == "arbeid" else []
+    )
+    return render(
+        request,
+        "candidates/cv_entry.html",
+        _ctx(
+            candidate=candidate,
+            tab="/cv",
+            kind=kind,
+            entry=entry,
+            form=values,
+            errors=errors or {},
+            suggestions=suggestions,
+        ),
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/kandidater/{candidate_id}/cv/{section}/{entry_id:int}")
+def edit_cv(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, section: str, entry_id: int
+) -> Response:
+    kind = section
+    return _entry_page(request, session, user, candidate_id, kind, entry_id)
+
+
+@router.post("/kandidater/{candidate_id}/cv/{section}/{entry_id:int}")
+def save_cv(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    candidate_id: int,
+    section: str,
+    entry_id: int,
+    form: FormData,
+) -> Response:
+    kind = section
+    if kind not in CV_LABELS:
+        raise NotFound("Ukjent CV-del.")
+    data = _cv_data(kind, {k: form.get(k, "") for k in ENTRY_FIELDS[kind] if k in form}, session)
+    try:
+        cs.update_cv_entry(
+            session, actor=user, candidate_id=candidate_id, kind=kind, entry_id=entry_id, data=data
+        )
+    except AccessDenied:
+        raise
+    except NotFound:
+        raise
+    except DomainError as exc:
+        session.rollback()
+        return _entry_page(
+            request, session, user, candidate_id, kind, entry_id, form=form, errors=_errors(exc)
+        )
+    return redirect(request, f"/kandidater/{candidate_id}/cv#{kind}", f"Endret {CV_LABELS[kind]}.", "success")
+
+
+@router.post("/kandidater/{candidate_id}/cv/{section}/{entry_id:int}/slett")
+def delete_cv(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, section: str, entry_id: int
+) -> Response:
+    kind = section
+    cs.delete_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, entry_id=entry_id)
+    return redirect(
+        request, f"/kandidater/{candidate_id}/cv#{kind}", f"Slettet {CV_LABELS.get(kind, kind)}.", "success"
+    )
+
+
+# --- jobbprofil ----------------------------------------------------------------------------------------------
+
+PROFILE_TEXT = ("wanted_styrk", "wanted_titles", "municipalities")
+PROFILE_FIELDS = (
+    "postal_code",
+    "max_commute_minutes",
+    "max_commute_km",
+    "percent_min",
+    "percent_max",
+    "earliest_start",
+)
+
+
+def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    p = candidate.job_profile
+    form: dict[str, Any] = {k: ", ".join(getattr(p, k) or []) if p else "" for k in PROFILE_TEXT}
+    form.update({k: _s(getattr(p, k)) if p else "" for k in PROFILE_FIELDS})
+    form["working_time"] = list(p.working_time or []) if p else []
+    form["engagement_types"] = list(p.engagement_types or []) if p else []
+    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
+    return {"form": form, "styrk": styrk}
+
+
+@router.get("/kandidater/{candidate_id}/jobbprofil")
+def profile_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    return _tab_page(request, session, user, candidate_id, "/jobbprofil", "candidates/jobbprofil.html")
+
+
+@router.post("/kandidater/{candidate_id}/jobbprofil")
+def save_profile(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data = {k: form.get(k, "") for k in (*PROFILE_TEXT, *PROFILE_FIELDS)}
+    data["working_time"] = form.get("working_time") or []
+    data["engagement_types"] = form.get("engagement_types") or []
+    try:
+        cs.set_job_profile(session, actor=user, candidate_id=candidate_id, data=data)
+    except DomainError as exc:
+        return _fail(
+            request, session, user, candidate_id, "/jobbprofil", "candidates/jobbprofil.html", exc, data
+        )
+    return redirect(request, f"/kandidater/{candidate_id}/jobbprofil", "Jobbprofilen er lagret.", "success")
+
+
+# --- RESTRICTED: situation, programmes, capacity, needs ------------------------------------------------------
+
+
+def _situation_ctx(
+    session: Session, user: User, candidate: Candidate, extra: dict[str, Any]
+) -> dict[str, Any]:
+    s = candidate.situation
+    grade = cs.uforegrad_of(candidate.programmes)
+    form: dict[str, Any] = {
+        "innsatsgruppe": _s(s.innsatsgruppe) if s else "",
+        "hovedmal": _s(s.hovedmal) if s else "",
+        "decision_date": _s(s.decision_date) if s else "",
+        "capacity_override_percent": _s(s.capacity_override_percent) if s else "",
+        "capacity_override_reason": _s(s.capacity_override_reason) if s else "",
+        "preferred_hours_per_week": _s(s.preferred_hours_per_week) if s else "",
+        "needs_note": s.needs_note if s else "",
+        "p_kind": "",
+    }
+    for category in NEED_CATEGORIES:
+        form[f"needs_{category}"] = s.needs(category) if s else []
+    edit = next((p for p in candidate.programmes if p.kind == extra.get("edit_programme")), None)
+    program_form = (
+        {
+            "p_kind": edit.kind,
+            "p_start_date": _s(edit.start_date),
+            "p_end_date": _s(edit.end_date),
+            "p_uforegrad": _s(edit.uforegrad),
+            "p_aktivitetsplikt": ""
+            if edit.aktivitetsplikt is None
+            else "ja"
+            if edit.aktivitetsplikt
+            else "nei",
+            "p_note": edit.note,
+        }
+        if edit is not None
+        else {}
+    )
+    return {
+        "form": form,
+        "program_form": program_form,
+        "derived_capacity": max(0, 100 - grade) if grade is not None else 100,
+        "uforegrad": grade,
+        "today": dt.date.today(),
+    }
+
+
+@router.get("/kandidater/{candidate_id}/situasjon")
+def situation_page(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, program: str = ""
+) -> Response:
+    return _tab_page(
+        request,
+        session,
+        user,
+        candidate_id,
+        "/situasjon",
+        "candidates/situasjon.html",
+        edit_programme=program,
+    )
+
+
+def _situation_fail(
+    request: Request,
+    session: Session,
+    user: User,
+    candidate_id: int,
+    exc: DomainError,
+    form: dict[str, Any],
+    prefix: str = "",
+    **extra: Any,
+) -> Response:
+    return _fail(
+        request,
+        session,
+        user,
+        candidate_id,
+        "/situasjon",
+        "candidates/situasjon.html",
+        exc,
+        form,
+        prefix=prefix,
+        **extra,
+    )
+
+
+@router.post("/kandidater/{candidate_id}/situasjon/vedtak")
+def save_decision(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data = {k: form.get(k, "") for k in ("innsatsgruppe", "hovedmal", "decision_date")}
+    try:
+        cs.set_situation(session, actor=user, candidate_id=candidate_id, data=data, partial=False)
+    except DomainError as exc:
+        return _situation_fail(request, session, user, candidate_id, exc, data)
+    return redirect(
+        request,
+        f"/kandidater/{candidate_id}/situasjon#vedtak",
+        "Innsatsgruppe og hovedmål er lagret.",
+        "success",
+    )
+
+
+@router.post("/kandidater/{candidate_id}/situasjon/program")
+def save_programme(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data = _prefixed(form, "p_")
+    kind = data.pop("kind", "")
+    try:
+        if kind not in PROGRAMMES:
+            raise ValidationFailed("Velg program eller ytelse.", field="kind")
+        cs.set_programme(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
+    except DomainError as exc:
+        return _situation_fail(request, session, user, candidate_id, exc, {}, prefix="p_", program_form=form)
+    return redirect(
+        request,
+        f"/kandidater/{candidate_id}/situasjon#program",
+        f"{PROGRAMMES[kind]} er registrert.",
+        "success",
+    )
+
+
+@router.post("/kandidater/{candidate_id}/situasjon/program/{programme}/fjern")
+def remove_programme(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, programme: str
+) -> Response:
+    cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
+    return redirect(
+        request,
+        f"/kandidater/{candidate_id}/situasjon#program",
+        f"{PROGRAMMES.get(programme, programme)} er fjernet.",
+        "success",
+    )
+
+
+@router.post("/kandidater/{candidate_id}/situasjon/arbeidsevne")
+def save_capacity(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data = {
+        k: form.get(k, "")
+        for k in ("capacity_override_percent", "capacity_override_reason", "preferred_hours_per_week")
+    }
+    try:
+        cs.set_capacity(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            override_percent=data["capacity_override_percent"],
+            reason=data["capacity_override_reason"],
+            preferred_hours_per_week=data["preferred_hours_per_week"],
+        )
+    except DomainError as exc:
+        return _situation_fail(request, session, user, candidate_id, exc, data)
+    return redirect(
+        request, f"/kandidater/{candidate_id}/situasjon#arbeidsevne", "Arbeidsevnen er lagret.", "success"
+    )
+
+
+@router.post("/kandidater/{candidate_id}/situasjon/behov")
+def save_needs(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    data: dict[str, Any] = {f"needs_{c}": form.get(f"needs_{c}") or [] for c in NEED_CATEGORIES}
+    data["needs_note"] = form.get("needs_note", "")
+    try:
+        cs.set_needs(session, actor=user, candidate_id=candidate_id, data=data)
+    except DomainError as exc:
+        return _situation_fail(request, session, user, candidate_id, exc, data)
+    return redirect(
+        request,
+        f"/kandidater/{candidate_id}/situasjon#behov",
+        "Tilretteleggingsbehovene er lagret.",
+        "success",
+    )
+
+
+# --- consent -------------------------------------------------------------------------------------------------
+
+
+def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    rows, _ = es.list_employers(session, actor=user, limit=1000)
+    names = {r.employer.id: r.employer.name for r in rows}
+    for consent in candidate.consents:
+        if consent.employer_id not in names:
+            try:
+                names[consent.employer_id] = es.get_employer(
+                    session, actor=None, employer_id=consent.employer_id
+                ).name
+            except NotFound:
+                names[consent.employer_id] = f"Arbeidsgiver {consent.employer_id}"
+    openings, _ = es.list_openings(session, actor=user, limit=500)
+    return {
+        "employer_names": names,
+        "employer_options": [(str(r.employer.id), f"{r.employer.name} ({r.employer.orgnr})") for r in rows],
+        "opening_options": [
+            (str(o.id), f"{o.title} – {o.employer.name}") for o in openings if o.status not in ("stengt",)
+        ],
+        "opening_titles": {o.id: o.title for o in openings},
+        "form": {"given_on": dt.date.today().isoformat(), "named": "1"},
+    }
+
+
+@router.get("/kandidater/{candidate_id}/samtykke")
+def consent_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    return _tab_page(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html")
+
+
+@router.post("/kandidater/{candidate_id}/samtykke")
+def give_consent(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    try:
+        consent = cs.give_consent(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            employer_id=form.get("employer_id") or None,
+            opening_id=form.get("opening_id") or None,
+            given_on=form.get("given_on") or None,
+            named=form.get("named") == "1",
+            note=form.get("note", ""),
+        )
+    except DomainError as exc:
+        return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
+    kind = "navngitt profil" if consent.named else "anonym presentasjon"
+    return redirect(
+        request, f"/kandidater/{candidate_id}/samtykke", f"Samtykket er registrert ({kind}).", "success"
+    )
+
+
+@router.post("/kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk")
+def withdraw_consent(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, consent_id: int
+) -> Response:
+    cs.withdraw_consent(session, actor=user, candidate_id=candidate_id, consent_id=consent_id)
+    return redirect(
+        request,
+        f"/kandidater/{candidate_id}/samtykke",
+        "Samtykket er trukket. Arbeidsgiveren har ikke lenger tilgang.",
+        "success",
+    )
+
+
+# --- innsyn and erasure --------------------------------------------------------------------------------------
+
+
+@router.get("/kandidater/{candidate_id}/innsyn")
+def access_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    data = cs.export_candidate(session, actor=user, candidate_id=candidate_id)
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose="innsyn: lesbar side", full=True
+    )
+    return render(
+        request,
+        "candidates/innsyn.html",
+        _ctx(candidate=candidate, tab="/innsyn", export=data, capacity=cs.capacity_of(candidate)),
+    )
+
+
+@router.get("/kandidater/{candidate_id}/innsyn.json")
+def access_json(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    data = cs.export_candidate(session, actor=user, candidate_id=candidate_id)
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="innsyn-kandidat-{candidate_id}.json"'},
+    )
+
+
+@router.get("/kandidater/{candidate_id}/slett")
+def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    return _tab_page(request, session, user, candidate_id, "/slett", "candidates/slett.html", form={})
+
+
+@router.post("/kandidater/{candidate_id}/slett")
+def erase(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    try:
+        cs.erase_candidate(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            confirm=form.get("confirm") == "1",
+            reason=form.get("reason", ""),
+        )
+    except DomainError as exc:
+        return _fail(request, session, user, candidate_id, "/slett", "candidates/slett.html", exc, form)
+    return redirect(request, "/kandidater", "Kandidaten og alle personopplysningene er slettet.", "success")
+
+
+TAB_CONTEXT = {
+    "": _personalia_ctx,
+    "/cv": _cv_ctx,
+    "/jobbprofil": _profile_ctx,
+    "/situasjon": _situation_ctx,
+    "/samtykke": _consent_ctx,
+}
+
+
+# --- the employer user's shared candidates -------------------------------------------------------------------
+
+
+@router.get("/delte-kandidater")
+def shared_list(request: Request, session: SessionDep, user: EmployerUser) -> Response:
+    return render(
+        request, "candidates/shared_list.html", {"candidates": cs.shared_with_employer(session, actor=user)}
+    )
+
+
+@router.get("/delte-kandidater/{candidate_id}")
+def shared_detail(request: Request, session: SessionDep, user: EmployerUser, candidate_id: int) -> Response:
+    view = cs.employer_view(session, actor=user, candidate_id=candidate_id)
+    return render(request, "candidates/shared_detail.html", {"c": view})

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from core import reference as reference_service
 from core.errors import DomainError, NotFound, ValidationFailed
+from core.locking import StaleEdit
 from core.models import User
 from employers import importers
 from employers import models as m
 from employers import service as es
 from employers.styrk import name_of as styrk_name
+from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
+from web.forms import field_errors, form_type
 from web.pages import page_router
 from web.templating import redirect, render
 
@@ -26,24 +29,10 @@ MULTI = {"working_time", "inclusion", "target_groups", "measures", "adaptations"
 PAGE_SIZE = 50
 
 
-async def form_data(request: Request) -> dict[str, Any]:
-    form = await request.form()
-    data: dict[str, Any] = {}
-    for key in form:
-        if key == "csrf_token":
-            continue
-        values = [v[:20000] for v in form.getlist(key) if isinstance(v, str)]
-        data[key] = values if key in MULTI else (values[-1] if values else "")
-    return data
+FormData = form_type(MULTI)
 
 
-FormData = Annotated[dict[str, Any], Depends(form_data)]
-
-
-def _errors(exc: DomainError) -> dict[str, str]:
-    if isinstance(exc, ValidationFailed):
-        return {e["field"] or "form": e["message"] for e in exc.errors}
-    return {exc.field or "form": exc.message}
+_errors = field_errors
 
 
 def _opts(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -121,15 +110,45 @@ def employer_list(
 
 
 def _employer_form(
-    request: Request, session: SessionDep, *, form: dict, errors: dict, employer: Any = None
+    request: Request,
+    session: SessionDep,
+    *,
+    form: dict,
+    errors: dict,
+    employer: Any = None,
+    conflict: dict | None = None,
 ) -> Response:
     staff = [(str(u.id), u.name) for u in es.staff_users(session)]
     return render(
         request,
         "employers/employer_form.html",
-        _ctx(form=form, errors=errors, employer=employer, staff_options=staff),
-        status_code=422 if errors else 200,
+        _ctx(form=form, errors=errors, employer=employer, staff_options=staff, conflict=conflict),
+        status_code=409 if conflict else 422 if errors else 200,
     )
+
+
+EMPLOYER_FIELDS = {
+    "orgnr": "Organisasjonsnummer",
+    "name": "Navn",
+    "nace_code": "Næringskode",
+    "sector": "Sektor",
+    "address": "Adresse",
+    "postal_code": "Postnummer",
+    "size": "Størrelse",
+    "website": "Nettsted",
+    "status": "Status",
+    "responsible_user_id": "Ansvarlig markedskontakt",
+    "notes": "Notater",
+}
+
+
+def _employer_to_form(e: Any) -> dict[str, Any]:
+    form = {
+        k: ("" if getattr(e, k) is None else str(getattr(e, k)))
+        for k in (*EMPLOYER_FIELDS, "municipality_code")
+    }
+    form["version"] = str(e.version)
+    return form
 
 
 @router.get("/arbeidsgivere/ny")
@@ -226,24 +245,7 @@ def employer_detail(request: Request, session: SessionDep, user: PageUser, emplo
 @router.get("/arbeidsgivere/{employer_id}/rediger")
 def edit_employer(request: Request, session: SessionDep, user: StaffUser, employer_id: int) -> Response:
     e = es.get_employer(session, actor=user, employer_id=employer_id)
-    form = {
-        k: ("" if getattr(e, k) is None else str(getattr(e, k)))
-        for k in (
-            "orgnr",
-            "name",
-            "nace_code",
-            "sector",
-            "address",
-            "postal_code",
-            "size",
-            "website",
-            "status",
-            "responsible_user_id",
-            "notes",
-            "municipality_code",
-        )
-    }
-    return _employer_form(request, session, form=form, errors={}, employer=e)
+    return _employer_form(request, session, form=_employer_to_form(e), errors={}, employer=e)
 
 
 @router.post("/arbeidsgivere/{employer_id}/rediger")
@@ -253,6 +255,9 @@ def save_employer(
     e = es.get_employer(session, actor=user, employer_id=employer_id)
     try:
         es.update_employer(session, actor=user, employer_id=employer_id, **form)
+    except StaleEdit as exc:
+        conflict = stale_context(exc, current=_employer_to_form(e), submitted=form, labels=EMPLOYER_FIELDS)
+        return _employer_form(request, session, form=form, errors={}, employer=e, conflict=conflict)
     except DomainError as exc:
         return _employer_form(request, session, form=form, errors=_errors(exc), employer=e)
     return redirect(request, f"/arbeidsgivere/{employer_id}", "Endringene er lagret.", "success")
@@ -469,7 +474,26 @@ def _opening_to_form(o: Any) -> dict[str, Any]:
             form[f"{level}_{kind}"] = ", ".join(part.get(kind) or [])
         form[f"{level}_norwegian_level"] = part.get("norwegian_level") or ""
     form["employer_id"] = str(o.employer_id)
+    form["version"] = str(o.version)
     return form
+
+
+OPENING_FIELDS = {
+    "title": "Tittel",
+    "styrk_code": "Yrkeskode (STYRK-08)",
+    "description": "Beskrivelse",
+    "positions": "Antall stillinger",
+    "percent_min": "Stillingsprosent fra",
+    "percent_max": "Stillingsprosent til",
+    "hours_per_week": "Timer per uke",
+    "engagement_type": "Ansettelsesform",
+    "start_date": "Oppstart",
+    "application_deadline": "Søknadsfrist",
+    "address": "Adresse",
+    "postal_code": "Postnummer",
+    "working_time": "Arbeidstid",
+    "inclusion": "Tilretteleggingsmuligheter",
+}
 
 
 def _opening_form(
@@ -481,6 +505,7 @@ def _opening_form(
     errors: dict,
     opening: Any = None,
     suggestions: list | None = None,
+    conflict: dict | None = None,
 ) -> Response:
     employers = es.employers_of(session, user)
     return render(
@@ -493,8 +518,9 @@ def _opening_form(
             employer_options=[(str(e.id), f"{e.name} ({e.orgnr})") for e in employers][:2000],
             suggestions=suggestions or [],
             styrk_label=styrk_name(session, form.get("styrk_code") or None),
+            conflict=conflict,
         ),
-        status_code=422 if errors else 200,
+        status_code=409 if conflict else 422 if errors else 200,
     )
 
 
@@ -556,7 +582,10 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
 
 
 def _jsonld(session: SessionDep, opening: Any) -> str:
-    return json.dumps(importers.to_jobposting(session, opening), ensure_ascii=False).replace("</", "<\\/")
+    """JSON for a <script> block: <, > and & as \\u escapes (as Django's json_script), so no text in an ad can
+    close the block or open a comment."""
+    text = json.dumps(importers.to_jobposting(session, opening), ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 @router.get("/stillinger/{opening_id}")
@@ -628,6 +657,11 @@ def save_opening(
         data.setdefault(k, "")
     try:
         es.update_opening(session, actor=user, opening_id=opening_id, **data)
+    except StaleEdit as exc:
+        conflict = stale_context(
+            exc, current=_opening_to_form(opening), submitted=form, labels=OPENING_FIELDS
+        )
+        return _opening_form(request, session, user, form=form, errors={}, opening=opening, conflict=conflict)
     except DomainError as exc:
         return _opening_form(request, session, user, form=form, errors=_errors(exc), opening=opening)
     return redirect(request, f"/stillinger/{opening_id}", "Endringene er lagret.", "success")

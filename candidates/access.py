@@ -1,0 +1,96 @@
+"""Who may read and change a candidate. Every candidate read starts from `readable_candidates(actor)`, so a
+forgotten check cannot leak another office's records; a refused read raises AccessDenied (404, audit "nektet")."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session, selectinload
+
+from candidates.models import Candidate
+from core import audit
+from core.errors import AccessDenied, Forbidden
+from core.models import User
+
+STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
+
+
+def readable_candidates(actor: User | None) -> Select[tuple[Candidate]]:
+    """Every candidate read starts here: staff see their own office's candidates, employers none by this path.
+    `None` is the system itself (CLI import, demo data, scheduled jobs)."""
+    stmt = select(Candidate)
+    if actor is None or actor.role == "admin":
+        return stmt
+    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
+        return stmt.where(Candidate.office_id == actor.office_id)
+    return stmt.where(false())
+
+
+FULL_LOAD = (
+    selectinload(Candidate.office),
+    selectinload(Candidate.responsible),
+    selectinload(Candidate.work_experiences),
+    selectinload(Candidate.educations),
+    selectinload(Candidate.certificates),
+    selectinload(Candidate.languages),
+    selectinload(Candidate.job_profile),
+    selectinload(Candidate.situation),
+    selectinload(Candidate.programmes),
+    selectinload(Candidate.consents),
+)
+
+
+def get_candidate(
+    session: Session, *, actor: User, candidate_id: int, purpose: str, full: bool = False
+) -> Candidate:
+    """One candidate for a person, audit-logged with the purpose; refused (404, "nektet") outside the office."""
+    stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
+    if full:
+        stmt = stmt.options(*FULL_LOAD)
+    candidate = session.scalar(stmt)
+    if candidate is None:
+        raise AccessDenied(
+            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
+        )
+    audit.record(
+        session,
+        actor=actor,
+        action="read",
+        subject_type="candidate",
+        subject_id=candidate.id,
+        purpose=purpose,
+    )
+    return candidate
+
+
+def load_for_change(
+    session: Session, *, actor: User | None, candidate_id: int, purpose: str, full: bool = False
+) -> Candidate:
+    """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller."""
+    if actor is not None and actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte kan endre kandidater.")
+    stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
+    if full:
+        stmt = stmt.options(*FULL_LOAD)
+    candidate = session.scalar(stmt)
+    if candidate is None:
+        raise AccessDenied(
+            subject_type="candidate",
+            subject_id=candidate_id,
+            actor_id=actor.id if actor else None,
+            purpose=purpose,
+        )
+    return candidate
+
+
+def record_change(
+    session: Session, *, actor: User | None, candidate: Candidate, what: str, action: str = "update"
+) -> None:
+    """Audit detail names the section changed, never the values (the log must not hold the personal data)."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        subject_type="candidate",
+        subject_id=candidate.id,
+        purpose=what,
+    )

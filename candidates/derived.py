@@ -1,0 +1,56 @@
+"""Facts derived from the record, never stored twice: under 30 from the birth date, work capacity from the
+uføregrad (or an override with its reason), and the needs as the employer's inkluderingsmuligheter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from candidates.models import NEED_CATEGORIES, NEED_TO_INCLUSION, Candidate, Programme
+
+
+def thirty_years_before(today: dt.date) -> dt.date:
+    try:
+        return today.replace(year=today.year - 30)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 30, day=28)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    percent: int
+    source: str  # "standard", "uføregrad", "overstyrt"
+    reason: str | None = None
+    uforegrad: int | None = None
+
+
+def uforegrad_of(programmes: Sequence[Programme], today: dt.date | None = None) -> int | None:
+    today = today or dt.date.today()
+    for p in programmes:
+        if p.kind == "UFORETRYGD" and p.active(today) and p.uforegrad:
+            return p.uforegrad
+    return None
+
+
+def capacity_of(candidate: Candidate, today: dt.date | None = None) -> Capacity:
+    """The most the person can work: an override (with its reason) wins; else 100 − uføregrad; else 100.
+    Needs `situation` and `programmes` loaded."""
+    grade = uforegrad_of(candidate.programmes, today)
+    situation = candidate.situation
+    if situation is not None and situation.capacity_override_percent is not None:
+        return Capacity(
+            situation.capacity_override_percent, "overstyrt", situation.capacity_override_reason, grade
+        )
+    if grade is not None:
+        return Capacity(max(0, 100 - grade), "uføregrad", None, grade)
+    return Capacity(100, "standard")
+
+
+def needs_for_matching(candidate: Candidate) -> list[str]:
+    """The tilretteleggingsbehov as the employer's inkluderingsmuligheter (ARBEIDSTID, FYSISK, ARBEIDSMILJØ,
+    GRUNNLEGGENDE): one code per category with at least one need. Needs `situation` loaded."""
+    situation = candidate.situation
+    if situation is None:
+        return []
+    return [NEED_TO_INCLUSION[c] for c in NEED_CATEGORIES if situation.needs(c)]

@@ -1,0 +1,513 @@
+"""Privacy by design: consent to share with an employer, what an employer may see (`employer_view`), right of
+access (`export_candidate`), erasure (`erase_candidate`, `erase_expired`).
+
+An employer sees a candidate only while a consent for one of its organisations (or one of their openings) is
+active. A consent is either an anonymous presentation (`named=False`: the short summary only) or consent to share
+the named profile. The summary never holds name, contact details, birth date, health, benefits, innsatsgruppe,
+capacity or needs; the named profile adds name, contact details and the CV, still without any of the restricted
+fields. Withdrawal cuts access at once: the next request is refused (404) and audit-logged as "nektet"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from candidates.access import FULL_LOAD, load_for_change, readable_candidates, record_change
+from candidates.derived import capacity_of, needs_for_matching
+from candidates.models import (
+    EDUCATION_LEVELS,
+    ENGAGEMENT_TYPES,
+    WORKING_TIMES,
+    Candidate,
+    Consent,
+)
+from candidates.validation import Cleaner
+from core import audit
+from core import reference as reference_service
+from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
+from core.models import User, utcnow
+from employers import service as employers_service
+
+__all__ = [
+    "EMPLOYER_SUMMARY_FIELDS",
+    "RESTRICTED_FIELDS",
+    "active_consents_for",
+    "employer_view",
+    "erase_candidate",
+    "erase_expired",
+    "export_candidate",
+    "give_consent",
+    "shared_with_employer",
+    "withdraw_consent",
+]
+
+EMPLOYER_SUMMARY_FIELDS = (
+    "id",
+    "named",
+    "occupations",
+    "education",
+    "certificates",
+    "driving_licences",
+    "languages",
+    "skills",
+    "wanted_occupations",
+    "wanted_percent",
+    "working_time",
+    "region",
+)
+EMPLOYER_NAMED_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "summary",
+    "work_experience",
+    "education_details",
+    "earliest_start",
+    "engagement_types",
+    "consent",
+)
+# What an employer never sees, in any response (tests check every key against this).
+RESTRICTED_FIELDS = (
+    "birth_date",
+    "age",
+    "address",
+    "innsatsgruppe",
+    "hovedmal",
+    "decision_date",
+    "situation",
+    "programmes",
+    "uforegrad",
+    "aktivitetsplikt",
+    "capacity",
+    "capacity_percent",
+    "capacity_override_percent",
+    "capacity_override_reason",
+    "preferred_hours_per_week",
+    "needs",
+    "needs_arbeidstid",
+    "needs_fysisk",
+    "needs_arbeidshverdagen",
+    "needs_norsk",
+    "needs_note",
+)
+
+
+# --- consent --------------------------------------------------------------------------------------------
+
+
+def give_consent(
+    session: Session,
+    *,
+    actor: User | None,
+    candidate_id: int,
+    employer_id: Any = None,
+    opening_id: Any = None,
+    given_on: Any = None,
+    named: bool = True,
+    note: str = "",
+) -> Consent:
+    """Record the candidate's consent to share with one employer, or with one of its openings (scope)."""
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="registrere samtykke"
+    )
+    c = Cleaner(
+        {"employer_id": employer_id, "opening_id": opening_id, "given_on": given_on or dt.date.today()}
+    )
+    c.integer("employer_id", "Arbeidsgiver", minimum=1)
+    c.integer("opening_id", "Stilling", minimum=1)
+    c.date("given_on", "Dato for samtykket", required=True)
+    out = c.done()
+    if out["given_on"] > dt.date.today():
+        raise ValidationFailed("Samtykket kan ikke være gitt fram i tid.", field="given_on")
+    if out["opening_id"] is not None:
+        try:
+            opening = employers_service.get_opening(session, actor=None, opening_id=out["opening_id"])
+        except NotFound as exc:
+            raise ValidationFailed("Fant ikke stillingen.", field="opening_id") from exc
+        if out["employer_id"] is not None and out["employer_id"] != opening.employer_id:
+            raise ValidationFailed("Stillingen hører til en annen arbeidsgiver.", field="opening_id")
+        out["employer_id"] = opening.employer_id
+    if out["employer_id"] is None:
+        raise ValidationFailed("Velg arbeidsgiveren samtykket gjelder.", field="employer_id")
+    try:
+        employers_service.get_employer(session, actor=None, employer_id=out["employer_id"])
+    except NotFound as exc:
+        raise ValidationFailed("Fant ikke arbeidsgiveren.", field="employer_id") from exc
+    consent = Consent(
+        candidate_id=candidate.id,
+        employer_id=out["employer_id"],
+        opening_id=out["opening_id"],
+        named=bool(named),
+        given_on=out["given_on"],
+        recorded_by_id=actor.id if actor else None,
+        recorded_by_name=actor.name if actor else "system",
+        note=(note or "").strip()[:2000],
+    )
+    session.add(consent)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="share",
+        subject_type="candidate",
+        subject_id=candidate.id,
+        purpose=f"samtykke til deling med arbeidsgiver {consent.employer_id}",
+    )
+    return consent
+
+
+def withdraw_consent(session: Session, *, actor: User | None, candidate_id: int, consent_id: int) -> Consent:
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="trekke samtykke")
+    consent = session.scalar(
+        select(Consent).where(Consent.id == consent_id, Consent.candidate_id == candidate.id)
+    )
+    if consent is None:
+        raise NotFound("Fant ikke samtykket.")
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = utcnow()
+        consent.withdrawn_by_name = actor.name if actor else "system"
+        session.flush()
+        record_change(
+            session, actor=actor, candidate=candidate, what=f"samtykke trukket ({consent.employer_id})"
+        )
+    return consent
+
+
+def _active_consent_clause(employer_ids: Sequence[int]) -> Any:
+    return exists(
+        select(Consent.id).where(
+            Consent.candidate_id == Candidate.id,
+            Consent.employer_id.in_(employer_ids),
+            Consent.withdrawn_at.is_(None),
+        )
+    )
+
+
+def active_consents_for(session: Session, *, candidate_id: int, employer_ids: Sequence[int]) -> list[Consent]:
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(
+                Consent.candidate_id == candidate_id,
+                Consent.employer_id.in_(employer_ids),
+                Consent.withdrawn_at.is_(None),
+            )
+            .order_by(Consent.named.desc(), Consent.given_on.desc(), Consent.id.desc())
+        )
+    )
+
+
+# --- the employer's view --------------------------------------------------------------------------------
+
+
+def _region(session: Session, candidate: Candidate) -> list[str]:
+    profile = candidate.job_profile
+    codes = list(profile.municipalities) if profile and profile.municipalities else []
+    if not codes and candidate.municipality_code:
+        codes = [candidate.municipality_code]
+    return [reference_service.municipality_name(session, code) or code for code in codes]
+
+
+def _summary(session: Session, candidate: Candidate, named: bool) -> dict[str, Any]:
+    profile = candidate.job_profile
+    styrk = reference_service.styrk_names(session) if profile and profile.wanted_styrk else {}
+    return {
+        "id": candidate.id,
+        "named": named,
+        "occupations": sorted({w.title for w in candidate.work_experiences}),
+        "education": [
+            " – ".join(x for x in (EDUCATION_LEVELS.get(e.level, e.level), e.field) if x)
+            for e in candidate.educations
+        ],
+        "certificates": [c.name for c in candidate.certificates],
+        "driving_licences": list(candidate.driving_licences or []),
+        "languages": [
+            f"{lang.language} ({lang.level})" if lang.level else lang.language for lang in candidate.languages
+        ],
+        "skills": list(candidate.skills or []),
+        "wanted_occupations": [
+            *(profile.wanted_titles if profile else []),
+            *(styrk.get(code, code) for code in (profile.wanted_styrk if profile else [])),
+        ],
+        "wanted_percent": (
+            {"min": profile.percent_min, "max": profile.percent_max}
+            if profile and (profile.percent_min is not None or profile.percent_max is not None)
+            else None
+        ),
+        "working_time": [WORKING_TIMES.get(w, w) for w in (profile.working_time if profile else [])],
+        "region": _region(session, candidate),
+    }
+
+
+def _named(candidate: Candidate, consent: Consent) -> dict[str, Any]:
+    profile = candidate.job_profile
+    return {
+        "first_name": candidate.first_name,
+        "last_name": candidate.last_name,
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "summary": candidate.summary or "",
+        "work_experience": [
+            {
+                "title": w.title,
+                "employer": w.employer,
+                "start_date": w.start_date.isoformat() if w.start_date else None,
+                "end_date": w.end_date.isoformat() if w.end_date else None,
+                "description": w.description,
+            }
+            for w in candidate.work_experiences
+        ],
+        "education_details": [
+            {
+                "level": EDUCATION_LEVELS.get(e.level, e.level),
+                "field": e.field,
+                "institution": e.institution,
+                "start_year": e.start_year,
+                "end_year": e.end_year,
+            }
+            for e in candidate.educations
+        ],
+        "earliest_start": (
+            profile.earliest_start.isoformat() if profile and profile.earliest_start else None
+        ),
+        "engagement_types": [
+            ENGAGEMENT_TYPES.get(e, e) for e in (profile.engagement_types if profile else [])
+        ],
+        "consent": {
+            "given_on": consent.given_on.isoformat(),
+            "opening_id": consent.opening_id,
+            "employer_id": consent.employer_id,
+        },
+    }
+
+
+def _employer_ids(session: Session, actor: User) -> list[int]:
+    if actor.role != "arbeidsgiver":
+        raise Forbidden("Denne visningen er for arbeidsgivere.")
+    return employers_service.employer_ids_for(session, actor)
+
+
+def _employer_load() -> tuple[Any, ...]:
+    return (
+        selectinload(Candidate.work_experiences),
+        selectinload(Candidate.educations),
+        selectinload(Candidate.certificates),
+        selectinload(Candidate.languages),
+        selectinload(Candidate.job_profile),
+    )
+
+
+def employer_view(session: Session, *, actor: User, candidate_id: int) -> dict[str, Any]:
+    """What an arbeidsgiver user may see of one candidate: the short anonymous summary under an anonymous
+    presentation, plus the named profile under consent to share it. No active consent → AccessDenied (404)."""
+    employer_ids = _employer_ids(session, actor)
+    consents = active_consents_for(session, candidate_id=candidate_id, employer_ids=employer_ids)
+    candidate = (
+        session.scalar(
+            select(Candidate)
+            .where(Candidate.id == candidate_id)
+            .options(*_employer_load())
+            .execution_options(populate_existing=True)
+        )
+        if consents
+        else None
+    )
+    if candidate is None:
+        raise AccessDenied(
+            subject_type="candidate",
+            subject_id=candidate_id,
+            actor_id=actor.id,
+            purpose="arbeidsgiver: delt kandidat",
+        )
+    consent = consents[0]
+    view = _summary(session, candidate, consent.named)
+    if consent.named:
+        view.update(_named(candidate, consent))
+    audit.record(
+        session,
+        actor=actor,
+        action="read",
+        subject_type="candidate",
+        subject_id=candidate.id,
+        purpose="arbeidsgiver: delt kandidat (samtykke)"
+        if consent.named
+        else "arbeidsgiver: anonym presentasjon",
+    )
+    return view
+
+
+def shared_with_employer(session: Session, *, actor: User) -> list[dict[str, Any]]:
+    """The candidates shared with the employer user's organisations: the summary, plus the name under a named
+    consent. A list, not a read of one record (opening one is `employer_view`, which is audit-logged). The
+    consents are queried, not taken from a relationship a long session may hold stale."""
+    employer_ids = _employer_ids(session, actor)
+    if not employer_ids:
+        return []
+    named_by_candidate: dict[int, bool] = {}
+    for candidate_id, named in session.execute(
+        select(Consent.candidate_id, Consent.named).where(
+            Consent.employer_id.in_(employer_ids), Consent.withdrawn_at.is_(None)
+        )
+    ):
+        named_by_candidate[candidate_id] = named_by_candidate.get(candidate_id, False) or bool(named)
+    if not named_by_candidate:
+        return []
+    rows = session.scalars(
+        select(Candidate)
+        .where(Candidate.id.in_(list(named_by_candidate)))
+        .options(*_employer_load())
+        .execution_options(populate_existing=True)
+        .order_by(Candidate.id)
+    ).all()
+    result = []
+    for candidate in rows:
+        named = named_by_candidate[candidate.id]
+        item = _summary(session, candidate, named)
+        if named:
+            item["first_name"], item["last_name"] = candidate.first_name, candidate.last_name
+        result.append(item)
+    return result
+
+
+# --- right of access ------------------------------------------------------------------------------------
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    out = {}
+    for attr in obj.__mapper__.column_attrs:
+        value = getattr(obj, attr.key)
+        out[attr.key] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+    return out
+
+
+def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dict[str, Any]:
+    """Everything stored about the candidate (every column of every table, the derived facts, and who has read
+    or changed the record according to the audit log). Audit action "export"."""
+    if actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
+        raise Forbidden("Bare NAV-ansatte kan ta ut innsyn.")
+    candidate = session.scalar(
+        readable_candidates(actor)
+        .where(Candidate.id == candidate_id)
+        .options(*FULL_LOAD)
+        .execution_options(populate_existing=True)
+    )
+    if candidate is None:
+        raise AccessDenied(
+            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose="innsyn (eksport)"
+        )
+    capacity = capacity_of(candidate)
+    log = session.scalars(
+        select(audit.AuditEntry)
+        .where(audit.AuditEntry.subject_type == "candidate", audit.AuditEntry.subject_id == str(candidate.id))
+        .order_by(audit.AuditEntry.at, audit.AuditEntry.id)
+    ).all()
+    data = {
+        "format": "arbeidsbro-innsyn/1",
+        "exported_at": utcnow().isoformat(),
+        "candidate": _columns(candidate),
+        "office": {"number": candidate.office.number, "name": candidate.office.name},
+        "responsible": (
+            {"name": candidate.responsible.name, "email": candidate.responsible.email}
+            if candidate.responsible
+            else None
+        ),
+        "derived": {
+            "age": candidate.age(),
+            "under_30": candidate.under_30(),
+            "capacity_percent": capacity.percent,
+            "capacity_source": capacity.source,
+            "needs_as_inclusion": needs_for_matching(candidate),
+        },
+        "work_experiences": [_columns(x) for x in candidate.work_experiences],
+        "educations": [_columns(x) for x in candidate.educations],
+        "certificates": [_columns(x) for x in candidate.certificates],
+        "languages": [_columns(x) for x in candidate.languages],
+        "job_profile": _columns(candidate.job_profile) if candidate.job_profile else None,
+        "situation": _columns(candidate.situation) if candidate.situation else None,
+        "programmes": [_columns(x) for x in candidate.programmes],
+        "consents": [_columns(x) for x in candidate.consents],
+        "access_log": [
+            {
+                "at": e.at.isoformat(),
+                "role": e.role,
+                "office": e.office,
+                "action": e.action,
+                "purpose": e.purpose,
+                "outcome": e.outcome,
+            }
+            for e in log
+        ],
+    }
+    audit.record(
+        session,
+        actor=actor,
+        action="export",
+        subject_type="candidate",
+        subject_id=candidate.id,
+        purpose="innsyn: alt som er lagret om kandidaten",
+    )
+    return data
+
+
+# --- erasure --------------------------------------------------------------------------------------------
+
+
+def _erase(session: Session, candidate: Candidate, *, actor: User | None, purpose: str) -> None:
+    candidate_id = candidate.id
+    session.expunge(candidate)
+    # One DELETE: the CV, jobbprofil, situation, programmes, consents and the other domains' rows about the
+    # person (follow-up records, candidate-list entries) go with it through ON DELETE CASCADE.
+    session.execute(
+        delete(Candidate).where(Candidate.id == candidate_id).execution_options(synchronize_session=False)
+    )
+    # Rows of other domains that refer to the person by plain integer, not by foreign key.
+    employers_service.anonymise_occupant_refs(session, candidate_id=candidate_id)
+    # The tombstone: the audit rows stay (ids only), plus this one.
+    audit.record(
+        session,
+        actor=actor,
+        action="delete",
+        subject_type="candidate",
+        subject_id=candidate_id,
+        purpose=purpose,
+    )
+    session.flush()
+
+
+def erase_candidate(
+    session: Session, *, actor: User, candidate_id: int, confirm: bool = False, reason: str = ""
+) -> None:
+    """Delete the candidate and all personal data, leaving only the audit log's ids and a "delete" entry."""
+    # access first: an unconfirmed request for another office's candidate is 404, not 422 (no existence leak)
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="sletting")
+    if not confirm:
+        raise ValidationFailed("Bekreft at alle opplysninger om kandidaten skal slettes.", field="confirm")
+    _erase(
+        session,
+        candidate,
+        actor=actor,
+        purpose=("sletting: " + reason.strip())[:200] if reason else "sletting",
+    )
+
+
+def erase_expired(session: Session, *, today: dt.date, dry_run: bool = False) -> list[int]:
+    """For the scheduler: every candidate whose retention date has passed is erased (ids returned, ascending)."""
+    ids = list(
+        session.scalars(
+            select(Candidate.id)
+            .where(Candidate.retention_date.is_not(None), Candidate.retention_date < today)
+            .order_by(Candidate.id)
+        )
+    )
+    if dry_run:
+        return ids
+    for candidate_id in ids:
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is not None:
+            _erase(session, candidate, actor=None, purpose="sletting: oppbevaringstiden er ute")
+    return ids

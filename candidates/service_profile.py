@@ -1,0 +1,394 @@
+"""The CV (work experience with a suggested STYRK-08 code, education, certificates and courses, languages with
+CEFR level, driving licences, skills), the jobbprofil and the RESTRICTED situation (§14a innsatsgruppe and
+hovedmål, programmes and benefits, work capacity, tilretteleggingsbehov). Gaps in a CV are allowed: nothing here
+asks periods to follow each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from candidates.access import load_for_change, record_change
+from candidates.models import (
+    CEFR_LEVELS,
+    CERTIFICATE_KINDS,
+    DRIVING_LICENCES,
+    EDUCATION_LEVELS,
+    ENGAGEMENT_TYPES,
+    HOVEDMAL,
+    INNSATSGRUPPER,
+    NEED_CATEGORIES,
+    PROGRAMMES,
+    WORKING_TIMES,
+    Candidate,
+    Certificate,
+    Education,
+    JobProfile,
+    LanguageSkill,
+    Programme,
+    Situation,
+    WorkExperience,
+)
+from candidates.validation import Cleaner
+from core import reference as reference_service
+from core.errors import NotFound, ValidationFailed
+from core.models import User
+from employers import service as employers_service
+
+__all__ = [
+    "CV_KINDS",
+    "StyrkSuggestion",
+    "add_cv_entry",
+    "clean_cv_entry",
+    "delete_cv_entry",
+    "remove_programme",
+    "set_capacity",
+    "set_job_profile",
+    "set_needs",
+    "set_programme",
+    "set_situation",
+    "set_skills_and_licences",
+    "suggest_styrk",
+    "update_cv_entry",
+]
+
+
+@dataclass(frozen=True)
+class StyrkSuggestion:
+    code: str
+    name: str
+    score: float
+
+
+def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[StyrkSuggestion]:
+    """STYRK-08 unit groups for a job title (rapidfuzz over the STYRK names, the synonym lists and the matching
+    team's matching/data/title_synonyms.csv when present) — the same suggester employers use for openings."""
+    return [
+        StyrkSuggestion(s.code, s.name, s.score)
+        for s in employers_service.suggest_styrk(session, title, limit=limit)
+    ]
+
+
+# --- CV entries -----------------------------------------------------------------------------------------
+
+
+def _clean_work(c: Cleaner, session: Session) -> None:
+    c.text("title", "Stillingstittel", required=True, max_len=200)
+    c.text("employer", "Arbeidsgiver", max_len=200)
+    c.date("start_date", "Fra")
+    c.date("end_date", "Til")
+    c.text("description", "Beskrivelse", max_len=5000)
+    c.optional_text("styrk_code", "Yrkeskode (STYRK-08)", max_len=4)
+    code = c.out.get("styrk_code")
+    if code and not (code.isdigit() and len(code) == 4):
+        c.error("styrk_code", "Yrkeskoden (STYRK-08) må være fire sifre.")
+
+
+def _clean_education(c: Cleaner, session: Session) -> None:
+    c.choice("level", "Nivå", EDUCATION_LEVELS, required=True)
+    c.text("field", "Fagfelt", max_len=200)
+    c.text("institution", "Skole/lærested", max_len=200)
+    c.integer("start_year", "Fra år", minimum=1940, maximum=2100)
+    c.integer("end_year", "Til år", minimum=1940, maximum=2100)
+
+
+def _clean_certificate(c: Cleaner, session: Session) -> None:
+    c.text("name", "Navn", required=True, max_len=200)
+    c.choice("kind", "Type", CERTIFICATE_KINDS, default="sertifikat")
+    c.text("issuer", "Utsteder", max_len=200)
+    c.date("date", "Dato")
+
+
+def _clean_language(c: Cleaner, session: Session) -> None:
+    c.text("language", "Språk", required=True, max_len=100)
+    c.choice("level", "Nivå (CEFR)", CEFR_LEVELS)
+
+
+CV_KINDS: dict[str, tuple[type, Any]] = {
+    "arbeid": (WorkExperience, _clean_work),
+    "utdanning": (Education, _clean_education),
+    "sertifikat": (Certificate, _clean_certificate),
+    "sprak": (LanguageSkill, _clean_language),
+}
+
+
+def clean_cv_entry(
+    session: Session, kind: str, data: dict[str, Any], *, partial: bool = False
+) -> dict[str, Any]:
+    if kind not in CV_KINDS:
+        raise NotFound("Ukjent CV-del.")
+    c = Cleaner(data, partial=partial)
+    CV_KINDS[kind][1](c, session)
+    out = c.done()
+    start, end = out.get("start_date") or out.get("start_year"), out.get("end_date") or out.get("end_year")
+    if start is not None and end is not None and end < start:
+        field = "end_date" if "end_date" in out else "end_year"
+        raise ValidationFailed("Til kan ikke være før fra.", field=field)
+    if kind == "arbeid" and "styrk_code" in out and out.get("styrk_code") is None and not partial:
+        best = suggest_styrk(session, out["title"], limit=1)
+        out["styrk_code"] = best[0].code if best else None
+    return out
+
+
+def add_cv_entry(
+    session: Session, *, actor: User | None, candidate_id: int, kind: str, data: dict[str, Any]
+) -> Any:
+    """A CV line. A work experience without a STYRK code gets the best suggestion for its title."""
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre CV")
+    out = clean_cv_entry(session, kind, data)
+    model = CV_KINDS[kind][0]
+    entry = model(candidate_id=candidate.id, **out)
+    session.add(entry)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what=f"CV: la til {kind}")
+    return entry
+
+
+def _entry(session: Session, candidate: Candidate, kind: str, entry_id: int) -> Any:
+    if kind not in CV_KINDS:
+        raise NotFound("Ukjent CV-del.")
+    model = CV_KINDS[kind][0]
+    entry = session.scalar(select(model).where(model.id == entry_id, model.candidate_id == candidate.id))
+    if entry is None:
+        raise NotFound("Fant ikke CV-linjen.")
+    return entry
+
+
+def update_cv_entry(
+    session: Session, *, actor: User | None, candidate_id: int, kind: str, entry_id: int, data: dict[str, Any]
+) -> Any:
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre CV")
+    entry = _entry(session, candidate, kind, entry_id)
+    out = clean_cv_entry(session, kind, data, partial=True)
+    for key, value in out.items():
+        setattr(entry, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what=f"CV: endret {kind}")
+    return entry
+
+
+def delete_cv_entry(
+    session: Session, *, actor: User | None, candidate_id: int, kind: str, entry_id: int
+) -> None:
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre CV")
+    session.delete(_entry(session, candidate, kind, entry_id))
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what=f"CV: slettet {kind}")
+
+
+def set_skills_and_licences(
+    session: Session, *, actor: User | None, candidate_id: int, data: dict[str, Any]
+) -> Candidate:
+    """Skills (free words) and driving licence classes (B, BE, C1, C1E, C, CE, D1, D1E, D, DE …), partial."""
+    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre CV")
+    c = Cleaner(data, partial=True)
+    c.multi("skills", "Ferdigheter")
+    c.multi("driving_licences", "Førerkort", DRIVING_LICENCES, upper=True)
+    c.text("summary", "Sammendrag", max_len=5000)
+    for key, value in c.done().items():
+        setattr(candidate, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="CV: ferdigheter og førerkort")
+    return candidate
+
+
+# --- jobbprofil -----------------------------------------------------------------------------------------
+
+
+def set_job_profile(
+    session: Session, *, actor: User | None, candidate_id: int, data: dict[str, Any], partial: bool = False
+) -> JobProfile:
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="endre jobbprofil", full=True
+    )
+    c = Cleaner(data, partial=partial)
+    c.multi("wanted_styrk", "Ønskede yrker (STYRK-08)")
+    c.multi("wanted_titles", "Ønskede yrker (fritekst)")
+    c.multi("municipalities", "Kommuner")
+    c.code4("postal_code", "Postnummer")
+    c.integer("max_commute_minutes", "Lengste reisetid (minutter)", minimum=0, maximum=300)
+    c.integer("max_commute_km", "Lengste reisevei (km)", minimum=0, maximum=500)
+    c.integer("percent_min", "Stillingsprosent fra", minimum=0, maximum=100)
+    c.integer("percent_max", "Stillingsprosent til", minimum=1, maximum=100)
+    c.multi("working_time", "Arbeidstid", WORKING_TIMES)
+    c.multi("engagement_types", "Ansettelsesform", ENGAGEMENT_TYPES)
+    c.date("earliest_start", "Tidligste oppstart")
+    out = c.done()
+    for code in out.get("wanted_styrk") or []:
+        if not (code.isdigit() and len(code) == 4):
+            raise ValidationFailed(
+                f"Yrkeskoden {code!r} må være fire sifre (STYRK-08).", field="wanted_styrk"
+            )
+    for code in out.get("municipalities") or []:
+        if not (code.isdigit() and len(code) == 4):
+            raise ValidationFailed(f"Kommunenummeret {code!r} må være fire sifre.", field="municipalities")
+    if (
+        out.get("postal_code")
+        and reference_service.postal_code(session, out["postal_code"]) is None
+        and session.scalar(select(reference_service.PostalCode.code).limit(1)) is not None
+    ):
+        raise ValidationFailed(f"Ukjent postnummer {out['postal_code']}.", field="postal_code")
+    current = candidate.job_profile
+    pmin = out.get("percent_min", current.percent_min if current else None)
+    pmax = out.get("percent_max", current.percent_max if current else None)
+    if pmin is not None and pmax is not None and pmin > pmax:  # checked before anything is written
+        raise ValidationFailed("Stillingsprosent fra kan ikke være høyere enn til.", field="percent_min")
+    profile = current
+    if profile is None:
+        profile = JobProfile(candidate_id=candidate.id)
+        session.add(profile)
+        candidate.job_profile = profile
+    for key, value in out.items():
+        setattr(profile, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret jobbprofil")
+    return profile
+
+
+# --- restricted situation -------------------------------------------------------------------------------
+
+
+def _situation(session: Session, candidate: Candidate) -> Situation:
+    if candidate.situation is None:
+        situation = Situation(candidate_id=candidate.id)
+        session.add(situation)
+        candidate.situation = situation
+    return candidate.situation  # type: ignore[return-value]
+
+
+def set_situation(
+    session: Session, *, actor: User | None, candidate_id: int, data: dict[str, Any], partial: bool = True
+) -> Situation:
+    """§14a: innsatsgruppe (five codes), hovedmål and the decision date."""
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="endre situasjon (§14a)", full=True
+    )
+    c = Cleaner(data, partial=partial)
+    c.choice("innsatsgruppe", "Innsatsgruppe", INNSATSGRUPPER)
+    c.choice("hovedmal", "Hovedmål", HOVEDMAL)
+    c.date("decision_date", "Vedtaksdato")
+    out = c.done()
+    if out.get("decision_date") and out["decision_date"] > dt.date.today():
+        raise ValidationFailed("Vedtaksdatoen kan ikke være fram i tid.", field="decision_date")
+    situation = _situation(session, candidate)
+    for key, value in out.items():
+        setattr(situation, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret situasjon (§14a)")
+    return situation
+
+
+def set_capacity(
+    session: Session,
+    *,
+    actor: User | None,
+    candidate_id: int,
+    override_percent: Any = None,
+    reason: Any = None,
+    preferred_hours_per_week: Any = None,
+) -> Situation:
+    """Work capacity: by default 100 − uføregrad (derived, not stored); an override needs a reason. An empty
+    override goes back to the derived value."""
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="endre arbeidsevne", full=True
+    )
+    c = Cleaner(
+        {
+            "capacity_override_percent": override_percent,
+            "capacity_override_reason": reason,
+            "preferred_hours_per_week": preferred_hours_per_week,
+        }
+    )
+    c.integer("capacity_override_percent", "Arbeidsevne i prosent", minimum=0, maximum=100)
+    c.optional_text("capacity_override_reason", "Begrunnelse", max_len=2000)
+    c.number("preferred_hours_per_week", "Ønsket antall timer per uke", minimum=0, maximum=60)
+    out = c.done()
+    if out["capacity_override_percent"] is not None and not out["capacity_override_reason"]:
+        raise ValidationFailed(
+            "Skriv en begrunnelse når arbeidsevnen settes for hånd.", field="capacity_override_reason"
+        )
+    if out["capacity_override_percent"] is None:
+        out["capacity_override_reason"] = None
+    situation = _situation(session, candidate)
+    for key, value in out.items():
+        setattr(situation, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret arbeidsevne")
+    return situation
+
+
+def set_needs(
+    session: Session, *, actor: User | None, candidate_id: int, data: dict[str, Any], partial: bool = False
+) -> Situation:
+    """Tilretteleggingsbehov in NAV's four categories (Finn kandidat's sub-items) and a free note."""
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="endre tilretteleggingsbehov", full=True
+    )
+    c = Cleaner(data, partial=partial)
+    for category, items in NEED_CATEGORIES.items():
+        c.multi(f"needs_{category}", category.capitalize(), items, upper=True)
+    c.text("needs_note", "Merknad", max_len=5000)
+    out = c.done()
+    situation = _situation(session, candidate)
+    for key, value in out.items():
+        setattr(situation, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret tilretteleggingsbehov")
+    return situation
+
+
+def set_programme(
+    session: Session, *, actor: User | None, candidate_id: int, kind: str, data: dict[str, Any]
+) -> Programme:
+    """Register or change one programme/benefit (one row per kind). Uføretrygd needs an uføregrad (1–100);
+    økonomisk sosialhjelp records aktivitetsplikt (the duty applies to those under 30)."""
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="endre program og ytelser", full=True
+    )
+    c = Cleaner({**data, "kind": kind})
+    c.choice("kind", "Program/ytelse", PROGRAMMES, required=True)
+    c.date("start_date", "Fra")
+    c.date("end_date", "Til")
+    c.integer("uforegrad", "Uføregrad", minimum=1, maximum=100)
+    c.text("note", "Merknad", max_len=2000)
+    raw_duty = data.get("aktivitetsplikt")
+    out = c.done()
+    if out.get("start_date") and out.get("end_date") and out["end_date"] < out["start_date"]:
+        raise ValidationFailed("Til kan ikke være før fra.", field="end_date")
+    if kind == "UFORETRYGD" and out.get("uforegrad") is None:
+        raise ValidationFailed("Uføretrygd må ha en uføregrad (1–100).", field="uforegrad")
+    if kind != "UFORETRYGD":
+        out["uforegrad"] = None
+    if kind == "SOSIALHJELP":
+        if raw_duty in (None, ""):
+            out["aktivitetsplikt"] = candidate.under_30()
+        else:
+            out["aktivitetsplikt"] = raw_duty in (True, "1", "true", "on", "ja")
+    else:
+        out["aktivitetsplikt"] = None
+    programme = next((p for p in candidate.programmes if p.kind == kind), None)
+    if programme is None:
+        programme = Programme(candidate_id=candidate.id, kind=kind)
+        session.add(programme)
+        candidate.programmes.append(programme)
+    for key, value in out.items():
+        setattr(programme, key, value)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret program og ytelser")
+    return programme
+
+
+def remove_programme(session: Session, *, actor: User | None, candidate_id: int, kind: str) -> None:
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="endre program og ytelser", full=True
+    )
+    programme = next((p for p in candidate.programmes if p.kind == kind), None)
+    if programme is None:
+        raise NotFound("Kandidaten har ikke dette programmet.")
+    candidate.programmes.remove(programme)
+    session.flush()
+    record_change(session, actor=actor, candidate=candidate, what="endret program og ytelser")

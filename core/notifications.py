@@ -1,0 +1,261 @@
+"""In-app notifications (an inbox per user, the unread count in the page header) and their e-mail copies.
+
+Scheduled jobs create notifications; a `dedupe_key` makes a job that runs twice (a retry, a restart, a second
+process after a lease hand-over) leave one notification, not two. E-mail goes out through SMTP only when
+`ARBEIDSBRO_SMTP_URL` is set (`smtp://user:pass@host:port?from=addr`, `smtp+starttls://…` or `smtps://…`);
+the messages carry titles and counts, never health or benefit details."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.errors import NotFound, ValidationFailed
+from core.models import Base, User, utcnow
+
+log = logging.getLogger("arbeidsbro.notifications")
+
+KINDS = {
+    "oppfolging": "Oppfølging",
+    "neste_steg": "Neste steg hos arbeidsgiver",
+    "stilling_utlopt": "Stilling utløpt",
+    "nye_treff": "Nye sterke treff",
+    "system": "System",
+}
+EMAIL_MAX_AGE = dt.timedelta(days=1)  # a backlog older than this is not mailed when SMTP is switched on later
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "dedupe_key", name="uq_notifications_user_dedupe"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(String(500))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[dt.datetime | None]
+    send_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    emailed_at: Mapped[dt.datetime | None]
+    email_error: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+def notify(
+    session: Session,
+    *,
+    user_id: int,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str | None = None,
+    dedupe_key: str | None = None,
+    send_email: bool = True,
+) -> Notification | None:
+    """Adds one notification; None when the same `dedupe_key` was already given to this user (idempotent)."""
+    if kind not in KINDS:
+        raise ValidationFailed(f"Ukjent varseltype {kind!r}.", field="kind")
+    if dedupe_key is not None:
+        existing = session.scalar(
+            select(Notification.id).where(
+                Notification.user_id == user_id, Notification.dedupe_key == dedupe_key
+            )
+        )
+        if existing is not None:
+            return None
+    row = Notification(
+        user_id=user_id,
+        kind=kind,
+        title=title[:300],
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
+        send_email=send_email,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:  # the same key written by a concurrent run in between
+        return None
+    return row
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def list_for(
+    session: Session, *, actor: User, unread_only: bool = False, limit: int = 100, offset: int = 0
+) -> Sequence[Notification]:
+    """The actor's own inbox, newest first; nobody reads another person's notifications."""
+    stmt = select(Notification).where(Notification.user_id == actor.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return session.scalars(
+        stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit).offset(offset)
+    ).all()
+
+
+def count_for(session: Session, *, actor: User, unread_only: bool = False) -> int:
+    stmt = select(func.count()).select_from(Notification).where(Notification.user_id == actor.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return session.scalar(stmt) or 0
+
+
+def mark_read(session: Session, *, actor: User, notification_id: int) -> Notification:
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("Fant ikke varselet.")
+    if row.read_at is None:
+        row.read_at = utcnow()
+        session.flush()
+    return row
+
+
+def mark_all_read(session: Session, *, actor: User) -> int:
+    result = session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- e-mail ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    mode: str  # plain, starttls, ssl
+    username: str | None
+    password: str | None
+    sender: str
+
+
+def parse_smtp_url(url: str) -> SmtpConfig:
+    """`smtp://[user:pass@]host[:port][?from=addr]`; `smtp+starttls://` upgrades with STARTTLS, `smtps://` is TLS."""
+    parts = urlsplit(url)
+    modes = {"smtp": "plain", "smtp+starttls": "starttls", "smtps": "ssl"}
+    if parts.scheme not in modes or not parts.hostname:
+        raise ValidationFailed(
+            "ARBEIDSBRO_SMTP_URL må se slik ut: smtp://bruker:passord@vert:port?from=avsender@example.no",
+            field="ARBEIDSBRO_SMTP_URL",
+        )
+    mode = modes[parts.scheme]
+    query = parse_qs(parts.query)
+    return SmtpConfig(
+        host=parts.hostname,
+        port=parts.port or (465 if mode == "ssl" else 587 if mode == "starttls" else 25),
+        mode=mode,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        sender=query.get("from", ["arbeidsbro@localhost"])[0],
+    )
+
+
+def _message(sender: str, to: str, row: Notification) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = f"Arbeidsbro: {row.title}"
+    lines = [row.title, ""]
+    if row.body:
+        lines += [row.body, ""]
+    lines.append("Logg inn i Arbeidsbro og åpne Varsler for å se mer.")
+    msg.set_content("\n".join(lines))
+    return msg
+
+
+def _connect(config: SmtpConfig, timeout: float) -> smtplib.SMTP:
+    if config.mode == "ssl":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=timeout)
+        if config.mode == "starttls":
+            client.starttls(context=ssl.create_default_context())
+    if config.username:
+        client.login(config.username, config.password or "")
+    return client
+
+
+def deliver_email(
+    session: Session, *, smtp_url: str | None, now: dt.datetime | None = None, limit: int = 500
+) -> int:
+    """Sends the not yet mailed notifications of active users (one SMTP connection) and returns how many went.
+
+    Without an SMTP URL nothing is sent and nothing is marked. A refused recipient is recorded on the row and
+    not retried; a lost connection leaves the rest for the next call."""
+    if not smtp_url:
+        return 0
+    config = parse_smtp_url(smtp_url)
+    now = now or utcnow()
+    rows = session.execute(
+        select(Notification, User.email)
+        .join(User, User.id == Notification.user_id)
+        .where(
+            Notification.send_email.is_(True),
+            Notification.emailed_at.is_(None),
+            Notification.email_error.is_(None),
+            Notification.created_at >= now - EMAIL_MAX_AGE,
+            User.is_active.is_(True),
+        )
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return 0
+    sent = 0
+    try:
+        client = _connect(config, timeout=20)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("SMTP: får ikke kontakt med %s:%s: %s", config.host, config.port, exc)
+        return 0
+    try:
+        for row, email in rows:
+            try:
+                client.send_message(_message(config.sender, email, row))
+            except smtplib.SMTPRecipientsRefused as exc:
+                row.email_error = f"mottaker avvist: {exc}"[:500]
+                continue
+            except (OSError, smtplib.SMTPException) as exc:
+                log.warning("SMTP: sending stoppet: %s", exc)
+                break
+            row.emailed_at = utcnow()
+            sent += 1
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
+    session.flush()
+    return sent

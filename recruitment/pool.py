@@ -1,0 +1,73 @@
+"""The matching pool built from the database: published openings and active candidates as the engine's
+dataclasses, coordinates from the postal-code register, the active (possibly learned) weights. Both the pages
+(live ranking) and the nightly re-match start here, so they rank with the same data and the same model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from candidates import service as candidates_service
+from core import reference as reference_service
+from employers import service as employers_service
+from matching import CandidateProfile, Matcher, Opening
+from matching.scoring import Geo
+from recruitment.adapters import candidate_profile, opening_profile
+from recruitment.service import active_weights
+
+
+def geo_from_reference(session: Session) -> Geo:
+    """Postal code → coordinates and municipality centroids/counties from the loaded reference register."""
+    postal: dict[str, tuple[float, float]] = {}
+    sums: dict[str, list[float]] = {}
+    rows = session.execute(
+        select(
+            reference_service.PostalCode.code,
+            reference_service.PostalCode.municipality_code,
+            reference_service.PostalCode.latitude,
+            reference_service.PostalCode.longitude,
+        ).where(reference_service.PostalCode.latitude.is_not(None))
+    )
+    for code, muni, lat, lon in rows:
+        postal[code] = (lat, lon)
+        acc = sums.setdefault(muni, [0.0, 0.0, 0.0])
+        acc[0] += lat
+        acc[1] += lon
+        acc[2] += 1
+    centroids = {m: (a[0] / a[2], a[1] / a[2]) for m, a in sums.items() if a[2]}
+    county = dict(
+        session.execute(
+            select(reference_service.Municipality.code, reference_service.Municipality.county_code)
+        ).all()
+    )
+    return Geo(postal=postal, municipality_centroid=centroids, municipality_county=county)
+
+
+def opening_profiles(session: Session, *, ids: Sequence[int] | None = None) -> list[Opening]:
+    return [
+        opening_profile(o, o.employer.name) for o in employers_service.matchable_openings(session, ids=ids)
+    ]
+
+
+def candidate_profiles(
+    session: Session, *, ids: Sequence[int] | None = None, today: dt.date | None = None
+) -> list[CandidateProfile]:
+    return [candidate_profile(d) for d in candidates_service.matching_profiles(session, ids=ids, today=today)]
+
+
+def build_matcher(session: Session, *, today: dt.date | None = None, with_candidates: bool = True) -> Matcher:
+    """An index of every published opening (and active candidate) ranked with the active weights."""
+    version, weights = active_weights(session)
+    matcher = Matcher(
+        opening_profiles(session),
+        candidate_profiles(session, today=today) if with_candidates else None,
+        styrk_names=reference_service.styrk_names(session),
+        geo=geo_from_reference(session),
+        weights=weights,
+        today=today,
+    )
+    matcher.weights_version = version
+    return matcher

@@ -1,0 +1,161 @@
+"""The nightly re-match: every published opening ranked against every active candidate, the top matches stored,
+and the *new* strong ones (not stored at the previous run) reported per responsible staff member.
+
+Two steps so the scheduler can keep the write transaction short: `rank_top_matches` only reads (it may run on
+a read-only connection for minutes on national-scale data), `store_top_matches` writes the difference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from candidates import service as candidates_service
+from core import reference as reference_service
+from core.models import utcnow
+from employers import service as employers_service
+from matching import Matcher
+from recruitment import pool
+from recruitment.models import TopMatch
+from recruitment.service import active_weights
+
+TOP_K = 20  # stored per opening
+STRONG_SCORE = 0.8  # a stored match at or above this score is "strong" and worth a notification
+
+
+@dataclass(frozen=True)
+class Match:
+    opening_id: int
+    candidate_id: int
+    rank: int
+    score: float
+
+
+@dataclass
+class RankResult:
+    matches: list[Match]
+    openings: int
+    candidates: int
+    weights_version: str
+
+
+@dataclass
+class StoreResult:
+    stored: int = 0
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+    new_strong: list[Match] = field(default_factory=list)
+    # staff user id → the new strong matches that concern them (their candidate, or their employer's opening)
+    by_user: dict[int, list[Match]] = field(default_factory=dict)
+
+
+def rank_top_matches(
+    session: Session, *, today: dt.date, k: int = TOP_K, opening_ids: Sequence[int] | None = None
+) -> RankResult:
+    """Ranks the active candidates for each published opening (vectorised engine, feasible only). Reads only."""
+    version, weights = active_weights(session)
+    openings = pool.opening_profiles(session, ids=opening_ids)
+    candidates = pool.candidate_profiles(session, today=today)
+    matcher = Matcher(
+        openings,
+        candidates,
+        styrk_names=reference_service.styrk_names(session),
+        geo=pool.geo_from_reference(session),
+        weights=weights,
+        today=today,
+    )
+    matches: list[Match] = []
+    if candidates:
+        for opening in openings:
+            for rank, item in enumerate(matcher.rank_candidates(opening, k), start=1):
+                if item.feasible:
+                    matches.append(Match(int(opening.id), int(item.id), rank, round(item.score, 4)))
+    return RankResult(matches, len(openings), len(candidates), version)
+
+
+def store_top_matches(
+    session: Session,
+    matches: Iterable[Match],
+    *,
+    now: dt.datetime | None = None,
+    strong_score: float = STRONG_SCORE,
+    opening_ids: Sequence[int] | None = None,
+) -> StoreResult:
+    """Replaces the stored top matches with `matches` (writing only the difference) and returns the strong
+    matches that were not stored before, grouped per responsible staff member. Running it twice with the same
+    matches changes nothing and reports nothing new.
+
+    `opening_ids` limits the replacement to those openings (a partial re-match); otherwise every stored pair
+    missing from `matches` is removed (its opening closed or its candidate left)."""
+    now = now or utcnow()
+    stmt = select(TopMatch.opening_id, TopMatch.candidate_id, TopMatch.rank, TopMatch.score)
+    if opening_ids is not None:
+        stmt = stmt.where(TopMatch.opening_id.in_(list(opening_ids)))
+    previous = {(o, c): (r, s) for o, c, r, s in session.execute(stmt).tuples()}
+    current = {(m.opening_id, m.candidate_id): m for m in matches}
+    result = StoreResult(stored=len(current))
+
+    gone = [{"o": o, "c": c} for (o, c) in previous.keys() - current.keys()]
+    if gone:
+        session.execute(
+            delete(TopMatch).where(
+                TopMatch.opening_id == bindparam("o"), TopMatch.candidate_id == bindparam("c")
+            ),
+            gone,
+        )
+    new = [m for key, m in current.items() if key not in previous]
+    if new:
+        session.execute(
+            insert(TopMatch),
+            [
+                {
+                    "opening_id": m.opening_id,
+                    "candidate_id": m.candidate_id,
+                    "rank": m.rank,
+                    "score": m.score,
+                    "first_seen_at": now,
+                    "updated_at": now,
+                }
+                for m in new
+            ],
+        )
+    changed = [
+        {"opening_id": o, "candidate_id": c, "rank": m.rank, "score": m.score, "updated_at": now}
+        for (o, c), m in current.items()
+        if (o, c) in previous and previous[(o, c)] != (m.rank, m.score)
+    ]
+    if changed:
+        session.execute(update(TopMatch), changed)
+    session.flush()
+    result.removed, result.inserted, result.updated = len(gone), len(new), len(changed)
+    result.new_strong = sorted(
+        (m for m in new if m.score >= strong_score), key=lambda m: (-m.score, m.opening_id, m.candidate_id)
+    )
+    result.by_user = recipients(session, result.new_strong)
+    return result
+
+
+def recipients(session: Session, matches: Sequence[Match]) -> dict[int, list[Match]]:
+    """Who hears of each match: the candidate's responsible job specialist and the opening's market contact
+    (the employer's responsible user)."""
+    if not matches:
+        return {}
+    responsible = candidates_service.responsible_users(session, sorted({m.candidate_id for m in matches}))
+    openings = employers_service.opening_recipients(session, sorted({m.opening_id for m in matches}))
+    out: dict[int, list[Match]] = {}
+    for m in matches:
+        users = {responsible.get(m.candidate_id), openings.get(m.opening_id, {}).get("market_contact_id")}
+        for user_id in users - {None}:
+            assert user_id is not None
+            out.setdefault(user_id, []).append(m)
+    return out
+
+
+def opening_titles(session: Session, opening_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Opening id → (title, employer name), for the notification text."""
+    info = employers_service.opening_recipients(session, opening_ids)
+    return {oid: (v["title"], v["employer_name"]) for oid, v in info.items()}

@@ -1,0 +1,117 @@
+"""Derived facts: work capacity from the uføregrad or an override with its reason, and "under 30" from the birth
+date (in Python and in the search query, which must agree at the 30th birthday and around 29 February)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from candidates import service
+from core.errors import ValidationFailed
+from tests.factories import make_candidate, make_office, make_user
+
+D = dt.date
+
+
+@pytest.fixture
+def team(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    return office, make_user(db, "jobbspesialist", office=office)
+
+
+def _full(db, actor, candidate_id):  # type: ignore[no-untyped-def]
+    db.expire_all()
+    return service.load_for_change(db, actor=actor, candidate_id=candidate_id, purpose="test", full=True)
+
+
+def test_capacity_from_uforegrad_and_override_with_reason(db, team):  # type: ignore[no-untyped-def]
+    office, js = team
+    cid = make_candidate(db, office, actor=js).id
+    assert service.capacity_of(_full(db, js, cid)) == service.Capacity(100, "standard")
+
+    service.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data={"uforegrad": "60"})
+    cap = service.capacity_of(_full(db, js, cid))
+    assert (cap.percent, cap.source, cap.uforegrad) == (40, "uføregrad", 60)
+
+    with pytest.raises(ValidationFailed) as exc:
+        service.set_capacity(db, actor=js, candidate_id=cid, override_percent=30, reason="  ")
+    assert exc.value.field == "capacity_override_reason"
+    assert service.capacity_of(_full(db, js, cid)).percent == 40  # nothing written
+
+    service.set_capacity(db, actor=js, candidate_id=cid, override_percent="30", reason="Avklart med lege")
+    cap = service.capacity_of(_full(db, js, cid))
+    assert (cap.percent, cap.source, cap.reason, cap.uforegrad) == (30, "overstyrt", "Avklart med lege", 60)
+
+    service.set_capacity(db, actor=js, candidate_id=cid, override_percent="", reason="gammel")
+    candidate = _full(db, js, cid)
+    assert candidate.situation.capacity_override_reason is None  # the reason goes with the override
+    assert service.capacity_of(candidate).percent == 40
+
+    with pytest.raises(ValidationFailed) as exc:
+        service.set_capacity(db, actor=js, candidate_id=cid, override_percent=140, reason="x")
+    assert exc.value.field == "capacity_override_percent"
+    with pytest.raises(ValidationFailed) as exc:
+        service.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data={"uforegrad": ""})
+    assert exc.value.field == "uforegrad"
+
+
+def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):  # type: ignore[no-untyped-def]
+    office, js = team
+    cid = make_candidate(db, office, actor=js).id
+    service.set_programme(
+        db,
+        actor=js,
+        candidate_id=cid,
+        kind="UFORETRYGD",
+        data={"uforegrad": 50, "start_date": "2020-01-01", "end_date": "2025-12-31"},
+    )
+    candidate = _full(db, js, cid)
+    assert service.capacity_of(candidate, D(2025, 12, 31)).percent == 50
+    assert service.capacity_of(candidate, D(2026, 1, 1)) == service.Capacity(100, "standard")
+    # the search filter agrees
+    found = service.list_candidates(db, actor=js, reduced_capacity=True, today=D(2025, 6, 1))
+    assert [c.id for c in found] == [cid]
+    assert service.list_candidates(db, actor=js, reduced_capacity=True, today=D(2026, 6, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("birth", "today", "under"),
+    [
+        (D(1996, 6, 15), D(2026, 6, 14), True),  # the day before the 30th birthday
+        (D(1996, 6, 15), D(2026, 6, 15), False),  # the 30th birthday
+        (D(1996, 2, 29), D(2026, 2, 28), True),  # born 29 February: 30 on 1 March in a common year
+        (D(1996, 2, 29), D(2026, 3, 1), False),
+        (D(1994, 2, 28), D(2024, 2, 28), False),  # today is in a leap year
+        (D(1994, 3, 1), D(2024, 2, 29), True),
+        (D(1994, 2, 28), D(2024, 2, 29), False),
+        (D(1964, 2, 29), D(2024, 2, 29), False),
+        (D(2008, 1, 1), D(2026, 1, 1), True),
+    ],
+)
+def test_under_30_boundaries(db, team, birth, today, under):  # type: ignore[no-untyped-def]
+    office, js = team
+    candidate = make_candidate(db, office, actor=js, birth_date=birth)
+    assert candidate.under_30(today) is under
+    found = service.list_candidates(db, actor=js, under_30=True, today=today)
+    assert (candidate.id in [c.id for c in found]) is under
+    assert service.count_candidates(db, actor=js, under_30=True, today=today) == int(under)
+
+
+def test_age_is_derived_not_stored(db, team):  # type: ignore[no-untyped-def]
+    office, js = team
+    candidate = make_candidate(db, office, actor=js, birth_date=D(2000, 12, 31))
+    assert candidate.age(D(2026, 12, 30)) == 25 and candidate.age(D(2026, 12, 31)) == 26
+    assert "age" not in service.Candidate.__table__.columns
+    assert "under_30" not in service.Candidate.__table__.columns
+
+
+def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):  # type: ignore[no-untyped-def]
+    office, js = team
+    young = make_candidate(
+        db, office, actor=js, birth_date=dt.date.today().replace(year=dt.date.today().year - 22)
+    )
+    old = make_candidate(db, office, actor=js, birth_date=D(1970, 1, 1))
+    p_young = service.set_programme(db, actor=js, candidate_id=young.id, kind="SOSIALHJELP", data={})
+    p_old = service.set_programme(db, actor=js, candidate_id=old.id, kind="SOSIALHJELP", data={})
+    assert p_young.aktivitetsplikt is True and p_old.aktivitetsplikt is False

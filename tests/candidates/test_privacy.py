@@ -1,0 +1,413 @@
+"""Consent and the employer's view, right of access (export) and erasure, checked against the database itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+
+from candidates import models as cm
+from candidates import service
+from candidates.service_privacy import RESTRICTED_FIELDS
+from core.audit import AuditEntry
+from core.errors import AccessDenied, Forbidden, ValidationFailed
+from core.models import Base
+from employers import service as employers_service
+from employers.models import PraksisplassOccupant
+from followup import service as followup_service
+from recruitment import service as recruitment_service
+from tests.factories import (
+    make_candidate,
+    make_employer,
+    make_followup_record,
+    make_office,
+    make_opening,
+    make_praksisplass,
+    make_user,
+)
+
+MARKER = "Hemmeligmarkør"
+CANDIDATE_MODELS = (
+    cm.Candidate,
+    cm.WorkExperience,
+    cm.Education,
+    cm.Certificate,
+    cm.LanguageSkill,
+    cm.JobProfile,
+    cm.Situation,
+    cm.Programme,
+    cm.Consent,
+)
+
+
+@pytest.fixture
+def team(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    js = make_user(db, "jobbspesialist", office=office)
+    mk = make_user(db, "markedskontakt", office=office)
+    employer, other = make_employer(db), make_employer(db)
+    emp = make_user(db, "arbeidsgiver", employer=employer)
+    emp_other = make_user(db, "arbeidsgiver", employer=other)
+    return {"office": office, "js": js, "mk": mk, "employer": employer, "emp": emp, "emp_other": emp_other}
+
+
+def full_candidate(db: Session, team: dict[str, Any]) -> cm.Candidate:
+    """A candidate with a row in every candidate table and the marker in every free-text restricted field."""
+    js = team["js"]
+    c = make_candidate(
+        db,
+        team["office"],
+        actor=js,
+        first_name="Amina",
+        last_name="Haugland",
+        email="amina@example.no",
+        phone="+47 40000000",
+        address=f"{MARKER}veien 1",
+        birth_date=dt.date(1999, 4, 1),
+        summary="Erfaren på lager.",
+    )
+    for kind, data in (
+        ("arbeid", {"title": "Lagermedarbeider", "employer": "Coop", "styrk_code": "4321"}),
+        ("utdanning", {"level": "videregående", "field": "Salg og service"}),
+        ("sertifikat", {"name": "Truckførerbevis", "kind": "sertifikat"}),
+        ("sprak", {"language": "Norsk", "level": "B1"}),
+    ):
+        service.add_cv_entry(db, actor=js, candidate_id=c.id, kind=kind, data=data)
+    service.set_skills_and_licences(
+        db, actor=js, candidate_id=c.id, data={"skills": "Plukk", "driving_licences": "B"}
+    )
+    service.set_job_profile(
+        db,
+        actor=js,
+        candidate_id=c.id,
+        data={"wanted_titles": ["Lager"], "percent_min": 40, "percent_max": 60},
+    )
+    service.set_situation(
+        db,
+        actor=js,
+        candidate_id=c.id,
+        data={
+            "innsatsgruppe": "SPESIELT_TILPASSET_INNSATS",
+            "hovedmal": "SKAFFE_ARBEID",
+            "decision_date": "2025-01-10",
+        },
+    )
+    service.set_capacity(
+        db,
+        actor=js,
+        candidate_id=c.id,
+        override_percent=40,
+        reason=f"{MARKER} helse",
+        preferred_hours_per_week=15,
+    )
+    service.set_needs(
+        db,
+        actor=js,
+        candidate_id=c.id,
+        data={
+            "needs_arbeidstid": ["GRADVIS_ØKNING"],
+            "needs_fysisk": ["TUNGE_LØFT"],
+            "needs_note": f"{MARKER} rygg",
+        },
+    )
+    service.set_programme(
+        db, actor=js, candidate_id=c.id, kind="UFORETRYGD", data={"uforegrad": 60, "note": MARKER}
+    )
+    service.set_programme(db, actor=js, candidate_id=c.id, kind="SOSIALHJELP", data={"note": MARKER})
+    return c
+
+
+def keys_of(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys_of(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys_of(v)}
+    return set()
+
+
+def test_consent_opens_the_named_profile_and_withdrawal_closes_it(db, team):  # type: ignore[no-untyped-def]
+    c = full_candidate(db, team)
+    emp = team["emp"]
+    with pytest.raises(AccessDenied):
+        service.employer_view(db, actor=emp, candidate_id=c.id)
+    assert service.shared_with_employer(db, actor=emp) == []
+
+    anon = service.give_consent(
+        db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id, named=False
+    )
+    view = service.employer_view(db, actor=emp, candidate_id=c.id)
+    assert view["named"] is False and "first_name" not in view and "Amina" not in json.dumps(view)
+    assert view["occupations"] == ["Lagermedarbeider"] and view["wanted_percent"] == {"min": 40, "max": 60}
+
+    named = service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    view = service.employer_view(db, actor=emp, candidate_id=c.id)
+    assert view["named"] is True
+    assert (view["first_name"], view["last_name"], view["email"]) == ("Amina", "Haugland", "amina@example.no")
+    assert view["work_experience"][0]["employer"] == "Coop"
+    assert view["consent"]["employer_id"] == team["employer"].id
+    assert [x["id"] for x in service.shared_with_employer(db, actor=emp)] == [c.id]
+    # another employer sees nothing; staff have no employer view
+    with pytest.raises(AccessDenied):
+        service.employer_view(db, actor=team["emp_other"], candidate_id=c.id)
+    assert service.shared_with_employer(db, actor=team["emp_other"]) == []
+    with pytest.raises(Forbidden):
+        service.employer_view(db, actor=team["js"], candidate_id=c.id)
+
+    service.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=named.id)
+    assert (
+        service.employer_view(db, actor=emp, candidate_id=c.id)["named"] is False
+    )  # the anonymous one stays
+    service.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=anon.id)
+    with pytest.raises(AccessDenied):
+        service.employer_view(db, actor=emp, candidate_id=c.id)
+    assert service.shared_with_employer(db, actor=emp) == []
+
+
+def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
+    c = full_candidate(db, team)
+    opening = make_opening(db, team["employer"], actor=team["mk"])
+    consent = service.give_consent(db, actor=team["js"], candidate_id=c.id, opening_id=opening.id)
+    assert consent.employer_id == team["employer"].id and consent.opening_id == opening.id
+    assert (
+        service.employer_view(db, actor=team["emp"], candidate_id=c.id)["consent"]["opening_id"] == opening.id
+    )
+    other = make_employer(db)
+    with pytest.raises(ValidationFailed) as exc:
+        service.give_consent(
+            db, actor=team["js"], candidate_id=c.id, employer_id=other.id, opening_id=opening.id
+        )
+    assert exc.value.field == "opening_id"
+    with pytest.raises(ValidationFailed) as exc:
+        service.give_consent(
+            db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id, given_on="2999-01-01"
+        )
+    assert exc.value.field == "given_on"
+
+
+def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-untyped-def]
+    c = full_candidate(db, team)
+    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    outputs = [
+        service.employer_view(db, actor=team["emp"], candidate_id=c.id),
+        service.shared_with_employer(db, actor=team["emp"]),
+    ]
+    for out in outputs:
+        dumped = json.dumps(out, ensure_ascii=False, default=str)
+        assert not keys_of(out) & set(RESTRICTED_FIELDS), keys_of(out) & set(RESTRICTED_FIELDS)
+        assert MARKER not in dumped
+        for code in (
+            "SPESIELT_TILPASSET_INNSATS",
+            "SKAFFE_ARBEID",
+            "UFORETRYGD",
+            "SOSIALHJELP",
+            "TUNGE_LØFT",
+            "GRADVIS_ØKNING",
+            "1999-04-01",
+            "2025-01-10",
+        ):
+            assert code not in dumped, code
+    # the markers really are in the database (so the check above can fail)
+    exported = json.dumps(
+        service.export_candidate(db, actor=team["js"], candidate_id=c.id), ensure_ascii=False
+    )
+    assert exported.count(MARKER) >= 5 and "SPESIELT_TILPASSET_INNSATS" in exported
+
+
+def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: ignore[no-untyped-def]
+    c = full_candidate(db, team)
+    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    data = service.export_candidate(db, actor=team["js"], candidate_id=c.id)
+    sections = {
+        cm.Candidate: [data["candidate"]],
+        cm.WorkExperience: data["work_experiences"],
+        cm.Education: data["educations"],
+        cm.Certificate: data["certificates"],
+        cm.LanguageSkill: data["languages"],
+        cm.JobProfile: [data["job_profile"]],
+        cm.Situation: [data["situation"]],
+        cm.Programme: data["programmes"],
+        cm.Consent: data["consents"],
+    }
+    # every model of candidates/models.py is covered (a new table must be added to the export)
+    mapped = {m.class_ for m in Base.registry.mappers if m.class_.__module__ == "candidates.models"}
+    assert mapped == set(sections)
+    for model, rows in sections.items():
+        assert rows and rows[0] is not None, model.__name__
+        columns = set(model.__table__.columns.keys())
+        for row in rows:
+            assert columns <= set(row), (model.__name__, columns - set(row))
+            stored = (
+                db.execute(select(model.__table__).where(model.__table__.c.id == row["id"])).mappings().one()
+            )
+            for key in columns:
+                value = stored[key]
+                expected = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+                assert row[key] == expected, (model.__name__, key)
+    assert data["derived"]["capacity_percent"] == 40 and data["derived"]["capacity_source"] == "overstyrt"
+    assert data["derived"]["under_30"] is c.under_30()
+    assert any(e["action"] == "update" for e in data["access_log"])
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "export", AuditEntry.subject_id == str(c.id))
+        )
+        == 1
+    )
+    with pytest.raises(AccessDenied):
+        service.export_candidate(db, actor=make_user(db, "jobbspesialist"), candidate_id=c.id)
+    with pytest.raises(Forbidden):
+        service.export_candidate(db, actor=team["emp"], candidate_id=c.id)
+
+
+def _referencing_rows(db: Session, candidate_id: int) -> dict[str, set[int]]:
+    """Every row that hangs off the candidate through foreign keys (any depth), by table, plus the rows of other
+    domains that refer to it by plain integer (praksisplass occupants)."""
+    found: dict[str, set[int]] = {"candidates": {candidate_id}}
+    frontier = dict(found)
+    tables: list[Table] = list(Base.metadata.sorted_tables)
+    while frontier:
+        nxt: dict[str, set[int]] = {}
+        for table in tables:
+            for fk in table.foreign_keys:
+                target = fk.column.table.name
+                if target not in frontier or fk.ondelete != "CASCADE":
+                    continue
+                if "id" not in table.c:
+                    continue  # no id of its own (an association table): the pointer check after erasure covers it
+                ids = set(db.scalars(select(table.c.id).where(fk.parent.in_(frontier[target]))))
+                new = ids - found.get(table.name, set())
+                if new:
+                    found.setdefault(table.name, set()).update(new)
+                    nxt.setdefault(table.name, set()).update(new)
+        frontier = nxt
+    occupants = set(
+        db.scalars(select(PraksisplassOccupant.id).where(PraksisplassOccupant.candidate_ref == candidate_id))
+    )
+    if occupants:
+        found["praksisplass_occupants"] = occupants
+    return found
+
+
+def _person_everywhere(db: Session, team: dict[str, Any]) -> cm.Candidate:
+    c = full_candidate(db, team)
+    js, mk = team["js"], team["mk"]
+    service.give_consent(db, actor=js, candidate_id=c.id, employer_id=team["employer"].id)
+    record = make_followup_record(db, team["office"], js, c, start_date=dt.date(2026, 1, 5))
+    followup_service.start_placement(
+        db,
+        actor=js,
+        record=record,
+        type="ordinaer",
+        start_date=dt.date(2026, 2, 2),
+        percent=40,
+        employer_id=team["employer"].id,
+        today=dt.date(2026, 2, 2),
+    )
+    opening = make_opening(db, team["employer"], actor=mk)
+    employers_service.transition_opening(db, actor=mk, opening_id=opening.id, to_status="publisert")
+    entry = recruitment_service.add_candidate(
+        db, actor=js, opening_id=opening.id, candidate_id=c.id, score=0.7
+    )
+    recruitment_service.set_status(db, actor=js, entry_id=entry.id, status="KONTAKTET")
+    place = make_praksisplass(db, team["employer"], actor=mk)
+    employers_service.add_occupant(
+        db, actor=mk, praksisplass_id=place.id, start_date="2026-03-01", candidate_ref=c.id, note="Amina H."
+    )
+    db.flush()
+    return c
+
+
+def test_erasure_leaves_only_the_audit_tombstone(db, team):  # type: ignore[no-untyped-def]
+    c = _person_everywhere(db, team)
+    cid = c.id
+    before = _referencing_rows(db, cid)
+    # the world really reaches into every domain (so the checks below can fail)
+    expected = {m.__tablename__ for m in CANDIDATE_MODELS} | {
+        "followup_records",
+        "followup_placements",
+        "candidate_list_entries",
+        "candidate_list_events",
+        "praksisplass_occupants",
+    }
+    assert expected <= set(before), expected - set(before)
+    service.erase_candidate(db, actor=team["js"], candidate_id=cid, confirm=True, reason="krav fra personen")
+    db.expire_all()
+    occupant_ids = before.pop("praksisplass_occupants")
+    for occupant in db.scalars(select(PraksisplassOccupant).where(PraksisplassOccupant.id.in_(occupant_ids))):
+        # the employer's occupancy history stays, with nothing left that points at or names the person
+        assert occupant.candidate_ref is None and "Amina" not in occupant.note
+    for table_name, ids in before.items():
+        table = Base.metadata.tables[table_name]
+        left = db.scalar(select(func.count()).select_from(table).where(table.c.id.in_(ids)))
+        assert left == 0, f"{left} row(s) left in {table_name}"
+    # no foreign key anywhere still points at an erased row (SET NULL references are cut)
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name in before:
+                n = db.scalar(
+                    select(func.count()).select_from(table).where(fk.parent.in_(before[fk.column.table.name]))
+                )
+                assert n == 0, f"{table.name}.{fk.parent.name} still points at an erased row"
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(PraksisplassOccupant)
+            .where(PraksisplassOccupant.candidate_ref == cid)
+        )
+        == 0
+    )
+    # the tombstone: audit rows with ids only, the last one the deletion; no personal data in any of them
+    entries = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == "candidate", AuditEntry.subject_id == str(cid))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert entries and entries[-1].action == "delete"
+    dump = json.dumps(
+        [
+            {a.key: str(getattr(e, a.key)) for a in AuditEntry.__mapper__.column_attrs}
+            for e in db.scalars(select(AuditEntry))
+        ],
+        ensure_ascii=False,
+    )
+    for personal in ("Amina", "Haugland", "amina@example.no", MARKER, "Lagermedarbeider"):
+        assert personal not in dump, personal
+
+
+def test_erasure_needs_confirmation_and_access(db, team):  # type: ignore[no-untyped-def]
+    c = make_candidate(db, team["office"], actor=team["js"])
+    with pytest.raises(AccessDenied):
+        service.erase_candidate(db, actor=make_user(db, "jobbspesialist"), candidate_id=c.id, confirm=False)
+    with pytest.raises(ValidationFailed) as exc:
+        service.erase_candidate(db, actor=team["js"], candidate_id=c.id)
+    assert exc.value.field == "confirm"
+    with pytest.raises(Forbidden):
+        service.erase_candidate(db, actor=team["emp"], candidate_id=c.id, confirm=True)
+    assert db.get(cm.Candidate, c.id) is not None
+
+
+def test_erase_expired_with_dry_run(db, team):  # type: ignore[no-untyped-def]
+    js = team["js"]
+    expired = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 1))
+    today_ = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 2))
+    kept = make_candidate(db, team["office"], actor=js)
+    ended = service.update_candidate(db, actor=js, candidate_id=kept.id, status="avsluttet")
+    assert ended.retention_date == dt.date.today() + dt.timedelta(days=service.RETENTION_DAYS)
+    ids = [expired.id, today_.id, kept.id]
+
+    assert service.erase_expired(db, today=dt.date(2026, 3, 2), dry_run=True) == [expired.id]
+    assert db.scalar(select(func.count()).select_from(cm.Candidate).where(cm.Candidate.id.in_(ids))) == 3
+    assert service.erase_expired(db, today=dt.date(2026, 3, 2)) == [expired.id]
+    db.expire_all()
+    remaining = set(db.scalars(select(cm.Candidate.id).where(cm.Candidate.id.in_(ids))))
+    assert remaining == {today_.id, kept.id}
+    tomb = db.scalar(
+        select(AuditEntry).where(AuditEntry.subject_id == str(expired.id), AuditEntry.action == "delete")
+    )
+    assert tomb is not None and tomb.actor_email is None
+    assert service.erase_expired(db, today=dt.date(2026, 3, 2)) == []

@@ -1,0 +1,133 @@
+"""Field-level check: a marker in every restricted field (health, capacity reason, uføregrad note, benefits,
+innsatsgruppe, needs, follow-up health and warning signs) of every candidate, candidates shared with the employer
+both named and anonymously; then every page and every GET endpoint an employer user can reach is fetched:
+the marker never appears, and no JSON key of a restricted field is ever sent."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import JSON, String, Text, UniqueConstraint, cast, literal, select, update
+
+from candidates import service as candidates_service
+from candidates.models import Candidate, Programme, Situation
+from core.models import User
+from employers import service as employers_service
+from followup.models import FollowupProfile
+from tests.crawl import crawl
+from tests.factories import api_headers, login
+from web import demo
+from web.routes import iter_routes
+
+MARKER = "RESTRIKTMARKOR"
+RESTRICTED_TABLES = {
+    Situation.__table__: None,  # every column
+    Programme.__table__: None,
+    FollowupProfile.__table__: ("health", "warning_signs", "coping", "treatment_team"),
+}
+# the candidate's address is restricted too, but "address" is also the employer's own (public) address: the
+# marker check covers the candidate's, the key check the fields that only ever mean health, benefits or needs
+RESTRICTED_KEYS = (set(candidates_service.RESTRICTED_FIELDS) - {"address"}) | {
+    "health",
+    "warning_signs",
+    "coping",
+    "treatment_team",
+    "ufore_grad",
+    "uforegrad",
+}
+
+
+def _seed_markers(db) -> None:  # type: ignore[no-untyped-def]
+    for table, only in RESTRICTED_TABLES.items():
+        values = {}
+        for col in table.columns:
+            if col.primary_key or col.foreign_keys or (only and col.name not in only):
+                continue
+            if isinstance(col.type, JSON):
+                values[col.name] = [MARKER]
+            elif isinstance(col.type, Text | String) and (col.type.length or 99) >= len(MARKER):
+                # a column in a unique constraint (programme kind) gets the row id too: a candidate may have several
+                unique = any(
+                    col.name in c.columns for c in table.constraints if isinstance(c, UniqueConstraint)
+                )
+                values[col.name] = literal(MARKER).concat(cast(table.c.id, String)) if unique else MARKER
+        db.execute(update(table).values(values))
+    db.flush()
+
+
+@pytest.fixture
+def shared_world(db):  # type: ignore[no-untyped-def]
+    demo.load(db, size="small")
+    employer_user = db.scalar(select(User).where(User.email == demo.EMPLOYER_USER[0]))
+    employer_id = employers_service.employer_ids_for(db, employer_user)[0]
+    candidates = db.scalars(select(Candidate).order_by(Candidate.id).limit(4)).all()
+    for i, c in enumerate(candidates):
+        # every candidate gets a situation and a programme row to carry the marker
+        candidates_service.set_situation(
+            db, actor=None, candidate_id=c.id, data={"innsatsgruppe": "SITUASJONSBESTEMT_INNSATS"}
+        )
+        candidates_service.set_programme(db, actor=None, candidate_id=c.id, kind="AAP", data={"note": "x"})
+        candidates_service.give_consent(
+            db, actor=None, candidate_id=c.id, employer_id=employer_id, named=i % 2 == 0
+        )
+    _seed_markers(db)
+    db.expire_all()
+    return employer_user, employer_id, [c.id for c in candidates]
+
+
+def _restricted_keys(value: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        found |= RESTRICTED_KEYS & set(value)
+        for v in value.values():
+            found |= _restricted_keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            found |= _restricted_keys(v)
+    return found
+
+
+def test_employer_pages_never_show_restricted_fields(client, db, shared_world):
+    employer_user, _, candidate_ids = shared_world
+    login(client, employer_user, password=demo.DEMO_PASSWORD)
+    start = ["/", *(f"/delte-kandidater/{cid}" for cid in candidate_ids)]
+    pages = crawl(client, start=start, limit=300)
+    assert len(pages) >= 5
+    shown = [p for p in pages if p.startswith("/delte-kandidater/")]
+    # the demo data shares a few candidates of its own with this employer too
+    assert {f"/delte-kandidater/{cid}" for cid in candidate_ids} <= set(shown), (
+        "every shared candidate's page was reached (else this proves nothing)"
+    )
+    leaks = [path for path, html in pages.items() if MARKER in html]
+    assert not leaks, f"restricted marker on {leaks[:10]}"
+
+
+def test_employer_api_never_sends_restricted_fields(client, db, shared_world):
+    employer_user, employer_id, candidate_ids = shared_world
+    headers = api_headers(db, employer_user)
+    openings = [o.id for o in employers_service.list_openings(db, actor=employer_user)[0]]
+    ids = {
+        "candidate_id": candidate_ids,
+        "employer_id": [employer_id],
+        "opening_id": openings[:3],
+    }
+    fetched = 0
+    for route in iter_routes(client.app):
+        path = getattr(route, "path", "")
+        if not path.startswith("/api/v1") or "GET" not in getattr(route, "methods", ()):
+            continue
+        params = re.findall(r"\{(\w+)\}", path)
+        choices = [ids.get(p, [1]) for p in params]
+        urls = [path]
+        for name, values in zip(params, choices, strict=True):
+            urls = [u.replace("{" + name + "}", str(v)) for u in urls for v in values]
+        for url in urls:
+            r = client.get(url, headers=headers)
+            fetched += 1
+            assert r.status_code < 500, url
+            assert MARKER not in r.text, f"restricted marker in {url}"
+            if r.headers.get("content-type", "").startswith("application/json") and r.status_code == 200:
+                assert not _restricted_keys(json.loads(r.text)), f"restricted key in {url}"
+    assert fetched >= 10

@@ -1,0 +1,41 @@
+"""Posted forms for the page routers: the form as a dict (lists for checkbox groups, the last value otherwise) and
+a domain error as the {field: message} map the form macros show beside each field."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from core.errors import DomainError, ValidationFailed
+
+MAX_FIELD = 20000
+
+
+def form_reader(multi: Collection[str] = ()) -> Callable[[Request], Awaitable[dict[str, Any]]]:
+    """A dependency reading the form; `multi` names the fields that are lists (checkbox groups)."""
+    multi = frozenset(multi)
+
+    async def read(request: Request) -> dict[str, Any]:
+        form = await request.form()
+        data: dict[str, Any] = {}
+        for key in form:
+            if key == "csrf_token":
+                continue
+            values = [v[:MAX_FIELD] for v in form.getlist(key) if isinstance(v, str)]
+            data[key] = values if key in multi else (values[-1] if values else "")
+        return data
+
+    return read
+
+
+def form_type(multi: Collection[str] = ()) -> Any:
+    """`FormData = form_type({...})`, for use as a route parameter annotation."""
+    return Annotated[dict[str, Any], Depends(form_reader(multi))]
+
+
+def field_errors(exc: DomainError, prefix: str = "") -> dict[str, str]:
+    if isinstance(exc, ValidationFailed):
+        return {prefix + (e["field"] or "form"): e["message"] for e in exc.errors}
+    return {prefix + (exc.field or "form"): exc.message}
