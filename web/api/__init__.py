@@ -12,10 +12,10 @@ def api_router_for(**kwargs: object) -> APIRouter:
 
 
 def _build() -> APIRouter:
-    from web.api import candidates, core_api, employers, followup
+    from web.api import candidates, core_api, employers, followup, matching
 
     root = APIRouter(responses={401: {"description": "Mangler gyldig API-nøkkel"}})
-    for module in (core_api, candidates, employers, followup):
+    for module in (core_api, candidates, employers, followup, matching):
         root.include_router(module.router)
     return root
 

@@ -12,6 +12,15 @@ def page_router(**kwargs: object) -> APIRouter:
 
 
 def page_routers() -> list[APIRouter]:
-    from web.pages import admin, auth, candidates, dashboard, employers, followup
+    from web.pages import admin, auth, candidates, dashboard, employers, followup, matching, notifications
 
-    return [auth.router, dashboard.router, admin.router, candidates.router, employers.router, followup.router]
+    return [
+        auth.router,
+        dashboard.router,
+        admin.router,
+        notifications.router,
+        candidates.router,
+        matching.router,
+        employers.router,
+        followup.router,
+    ]
