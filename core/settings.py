@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     data: Path | None = None
     var_dir: Path = PROJECT_ROOT / "var"
     smtp_url: str | None = None
+    # `serve` starts the scheduler in each server process (one of them holds the lease); --no-scheduler sets 0.
+    scheduler: bool = True
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     login_max_failures: int = 5

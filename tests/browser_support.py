@@ -102,8 +102,9 @@ def server_env(db_url: str, var_dir: Path) -> dict[str, str]:
 
 
 class ServerProcess:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, *, scheduler: bool = False) -> None:
         self.env = env
+        self.scheduler = scheduler
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -121,7 +122,7 @@ class ServerProcess:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
-                "--no-scheduler",
+                *([] if self.scheduler else ["--no-scheduler"]),
             ],
             cwd=ROOT,
             env=self.env,

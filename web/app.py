@@ -281,12 +281,26 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     that lock, the holder could not get a thread to commit: the pool must be larger than the number of
     requests in flight (`serve` caps those with uvicorn's limit_concurrency)."""
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threadpool_size
-    yield
+    service = None
+    if app.state.start_scheduler:
+        from jobs.scheduler import SchedulerService
+
+        service = SchedulerService(engine=app.state.engine, settings=app.state.settings)
+        service.start()
+    try:
+        yield
+    finally:
+        if service is not None:
+            service.stop()
 
 
 def create_app(
-    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+    settings: Settings | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    *,
+    start_scheduler: bool = False,
 ) -> FastAPI:
+    """`start_scheduler`: run the scheduled jobs' service in this process while it serves (web.asgi)."""
     settings = settings or get_settings()
     if session_factory is None:
         engine = make_engine(settings.resolved_database_url())
@@ -302,6 +316,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    app.state.engine = session_factory.kw["bind"]
+    app.state.start_scheduler = start_scheduler
     app.state.secret_key = settings.resolved_secret_key()
 
     app.add_middleware(SecurityHeadersMiddleware)

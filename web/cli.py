@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from candidates import importers as candidates_importers
@@ -51,6 +51,8 @@ followup_app = typer.Typer(no_args_is_help=True, help="Oppfølging (jobbspor, IP
 app.add_typer(followup_app, name="followup")
 openings_app = typer.Typer(no_args_is_help=True, help="Stillinger (direktemeldte stillinger).")
 app.add_typer(openings_app, name="openings")
+jobs_app = typer.Typer(no_args_is_help=True, help="Planlagte jobber.")
+app.add_typer(jobs_app, name="jobs")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Skriv maskinlesbar JSON på stdout.")]
 
@@ -273,6 +275,10 @@ def serve(
     engine = get_engine()
     if migrate.current_revision(engine) != migrate.head_revision():
         raise CliError("Databasen er ikke oppdatert. Kjør først: arbeidsbro db upgrade")
+    # The worker processes read this from the environment (web.asgi); each starts a scheduler service, and the
+    # database lease lets exactly one of them run the jobs.
+    os.environ["ARBEIDSBRO_SCHEDULER"] = "0" if no_scheduler else "1"
+    get_settings.cache_clear()  # read above already; web.asgi must see the flag
     typer.echo(f"Arbeidsbro kjører på http://{host}:{port}  (Ctrl+C for å stoppe)")
     uvicorn.run(
         "web.asgi:app",
@@ -285,6 +291,74 @@ def serve(
         limit_concurrency=get_settings().max_requests_in_flight,
         backlog=2048,
     )
+
+
+@app.command("scheduler")
+def scheduler_cmd() -> None:
+    """Kjør bare de planlagte jobbene (uten webserver), til Ctrl+C. Flere prosesser kan kjøre samtidig: bare
+    den som har leiekontrakten i databasen kjører jobbene, og en annen tar over om den stopper."""
+    import signal
+
+    from jobs.scheduler import SchedulerService
+
+    engine = get_engine()
+    if migrate.current_revision(engine) != migrate.head_revision():
+        raise CliError("Databasen er ikke oppdatert. Kjør først: arbeidsbro db upgrade")
+    service = SchedulerService(engine=engine, settings=get_settings())
+    signal.signal(signal.SIGTERM, lambda *_: service.stop())
+    typer.echo(f"Planleggeren kjører ({service.holder}); Ctrl+C for å stoppe.")
+    service.start()
+    try:
+        service.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
+
+
+# --- jobs -----------------------------------------------------------------------------------------------
+
+
+@jobs_app.command("list")
+def jobs_list(as_json: JsonFlag = False) -> None:
+    """De planlagte jobbene med neste og siste kjøring."""
+    from jobs import overview
+
+    with db_session() as session:
+        data = [s.as_dict() for s in overview.job_statuses(session)]
+
+    def text() -> str:
+        lines = []
+        for job in data:
+            last = f"{job['last_run'][:16]} {job['last_status']}" if job["last_run"] else "aldri kjørt"
+            nxt = job["next_run"][:16] if job["next_run"] else "-"
+            lines.append(f"{job['name']:<20} neste {nxt:<16}  sist {last}  ({job['schedule']})")
+        return "\n".join(lines)
+
+    emit(data, as_json, text)
+
+
+@jobs_app.command("run")
+def jobs_run(
+    name: Annotated[str, typer.Argument(help="Jobbens navn (se `jobs list`).")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Bare vis hva som ville skjedd (retention).")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Kjør én jobb nå i denne prosessen; kjøringen registreres som de planlagte."""
+    from jobs import overview
+
+    overview.get_spec(name)
+    with db_session():
+        pass  # checks that the database is set up before the run writes to it
+    factory = sessionmaker(bind=get_engine(), expire_on_commit=False)
+    outcome = overview.run_now(factory, get_settings(), name, dry_run=dry_run)
+    data = outcome.as_dict()
+    emit(data, as_json, lambda: f"{name}: {outcome.status} {json.dumps(outcome.counts, ensure_ascii=False)}")
+    if outcome.status != "ok":
+        first = (outcome.error or "").splitlines()[0] if outcome.error else "ukjent feil"
+        raise CliError(f"jobben {name} feilet: {first}", code=1)
 
 
 # --- backup and restore ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from core import accounts, audit
+from core import accounts, audit, notifications
 from core.errors import AccessDenied
 from core.models import User
 from core.security import constant_time_equals, new_token
@@ -103,6 +103,8 @@ def _page_user(request: Request, session: Session) -> User | None:
 def optional_page_user(request: Request, session: SessionDep) -> User | None:
     user = _page_user(request, session)
     _remember(request, user)
+    if user is not None:  # the header's unread count, on every page
+        request.state.unread_count = notifications.unread_count(session, user.id)
     return user
 
 

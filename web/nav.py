@@ -29,6 +29,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Brukere", "/admin/brukere", ("admin",)),
     NavItem("NAV-kontorer", "/admin/kontorer", ("admin",)),
     NavItem("Revisjonslogg", "/admin/revisjonslogg", ("admin",)),
+    NavItem("Jobber", "/admin/jobber", ("admin",)),
 )
 
 

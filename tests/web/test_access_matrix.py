@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from candidates import service as candidates_service
-from core import accounts
+from core import accounts, notifications
 from employers import service as employers_service
 from followup import service as followup_service
 from tests.factories import (
@@ -43,6 +43,7 @@ RULES: dict[str, set[str]] = {
     "admin": {"admin"},
     "emps": {"emp_own", "emp_other"},
     "emp": {"emp_own"},  # shared with emp_own by the candidate's consent
+    "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
 
@@ -67,6 +68,11 @@ GET /admin/kontorer admin
 POST /admin/kontorer admin
 GET /admin/revisjonslogg admin
 GET /admin/sikkerhetslogg admin
+GET /admin/jobber admin
+POST /admin/jobber/{job}/kjor admin
+GET /varsler user
+POST /varsler/lest user
+POST /varsler/{notification_id}/lest self
 GET /kandidater staff
 GET /kandidater/{candidate_id} office
 GET /kandidater/ny staff
@@ -289,6 +295,8 @@ def world(db):  # type: ignore[no-untyped-def]
         employer_id=own.id,
         title="Lagermedarbeider",
     )
+    notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
+    assert notification is not None
     token_user = make_user(db, "markedskontakt", office=office_a)
     accounts.issue_token(db, user=token_user, name="matrise")
     db.flush()
@@ -313,6 +321,8 @@ def world(db):  # type: ignore[no-untyped-def]
         "user_id": token_user.id,
         "token_id": token_id,
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
+        "notification_id": notification.id,
+        "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
     return users, ids
 
