@@ -295,9 +295,8 @@ def responsible_users(session: Session, candidate_ids: Sequence[int]) -> dict[in
     ids = list(candidate_ids)
     for start in range(0, len(ids), 2000):
         part = ids[start : start + 2000]
-        out.update(
-            session.execute(
-                select(Candidate.id, Candidate.responsible_user_id).where(Candidate.id.in_(part))
-            ).tuples()
-        )
+        rows = session.execute(
+            select(Candidate.id, Candidate.responsible_user_id).where(Candidate.id.in_(part))
+        ).all()
+        out.update((cid, uid) for cid, uid in rows)  # a Result has .keys(): dict.update would misread it
     return out
