@@ -280,6 +280,18 @@ def update_candidate(session: Session, *, actor: User | None, candidate_id: int,
     return candidate
 
 
+def follow_up_ended(session: Session, *, candidate_id: int, ended_on: dt.date) -> dt.date | None:
+    """The follow-up's last record ended: the retention clock starts (unless a date was set by hand), so the
+    nightly retention job erases the candidate when it has run out. Returns the retention date."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        return None
+    if candidate.retention_date is None:
+        candidate.retention_date = ended_on + dt.timedelta(days=RETENTION_DAYS)
+        session.flush()
+    return candidate.retention_date
+
+
 def staff_of_office(session: Session, office_id: int) -> Sequence[User]:
     return session.scalars(
         select(User)

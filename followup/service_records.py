@@ -349,6 +349,15 @@ def end_record(
     record.end_cause = cause
     record.end_detail = detail or None
     record.end_note = note or None
+    still_open = session.scalar(
+        select(FollowupRecord.id).where(
+            FollowupRecord.candidate_id == record.candidate_id,
+            FollowupRecord.id != record.id,
+            FollowupRecord.status != "avsluttet",
+        )
+    )
+    if still_open is None:  # the person's follow-up has ended: the retention date is set from here
+        candidates_service.follow_up_ended(session, candidate_id=record.candidate_id, ended_on=end_date)
     audit.record(
         session,
         actor=actor,

@@ -10,7 +10,14 @@ from core.errors import Conflict, ValidationFailed
 from followup import service
 from followup.dates import add_months
 from followup.models import PlanItem
-from tests.factories import make_employer, make_followup_record, make_office, make_opening, make_user
+from tests.factories import (
+    make_candidate,
+    make_employer,
+    make_followup_record,
+    make_office,
+    make_opening,
+    make_user,
+)
 
 D = dt.date
 
@@ -341,3 +348,17 @@ def test_uføre_income_against_settings(db, team, settings):
     status = service.ufore_income_status(db, record=record, year=2026, settings=settings)
     assert status["limit"] == settings.inntektsgrense_ufore and status["grunnbelop"] == settings.grunnbelop
     assert status["over_limit"] is (settings.inntektsgrense_ufore < 60000)
+
+
+def test_ending_the_last_record_starts_the_retention_clock(db, team):
+    office, spec = team
+    candidate = make_candidate(db, office, actor=spec)
+    first = make_followup_record(db, office, spec, candidate=candidate, start_date=D(2026, 1, 5))
+    second = make_followup_record(
+        db, office, spec, candidate=candidate, service="kvp", start_date=D(2026, 2, 1)
+    )
+    assert candidate.retention_date is None
+    service.end_record(db, actor=spec, record=first, end_date=D(2026, 5, 1), cause="annet", detail="sykdom")
+    assert candidate.retention_date is None, "another record is still open"
+    service.end_record(db, actor=spec, record=second, end_date=D(2026, 6, 1), cause="annet", detail="sykdom")
+    assert candidate.retention_date == D(2026, 6, 1) + dt.timedelta(days=2 * 365)
