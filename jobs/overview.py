@@ -45,8 +45,8 @@ class JobStatus:
 
 def _stored_next_runs(session: Session) -> dict[str, dt.datetime | None]:
     """Next run times from APScheduler's job store (the scheduler's own view, missed runs included)."""
-    bind = session.get_bind()
-    if not inspect(bind).has_table(JOBSTORE_TABLE):
+    # the session's own connection: on SQLite a second one would wait for the writer lock this one holds
+    if not inspect(session.connection()).has_table(JOBSTORE_TABLE):
         return {}
     rows = session.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")).all()
     return {job_id: dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None for job_id, ts in rows}
