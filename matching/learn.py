@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from matching.scoring import COMPONENTS, normalise_weights
 
@@ -70,6 +68,8 @@ def train(pairs: Sequence[LabelledPair], version: str, c: float = 1.0) -> Weight
     x, y = _matrix(pairs)
     if len(set(y.tolist())) < 2:
         raise ValueError("trenger både positive og negative utfall for å lære vekter")
+    from sklearn.linear_model import LogisticRegression  # heavy import: only when training
+
     model = LogisticRegression(C=c, max_iter=1000)
     model.fit(x, y)
     coef = np.clip(model.coef_[0], 0.0, None)
@@ -96,6 +96,8 @@ def evaluate(weights: Mapping[str, float], pairs: Sequence[LabelledPair], k: int
     s = _scores(weights, x)
     out: dict[str, float] = {"n": float(len(pairs))}
     if len(set(y.tolist())) == 2:
+        from sklearn.metrics import roc_auc_score
+
         out["auc"] = float(roc_auc_score(y, s))
     groups: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):

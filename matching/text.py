@@ -9,12 +9,15 @@ The vectoriser is fitted on the indexed openings' text; rows added later are tra
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.model import CandidateProfile, Opening
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 TextVector = tuple[tuple[int, float], ...]  # (term index, weight), indices ascending
 
@@ -34,6 +37,10 @@ class TextModel:
     """A fitted :class:`~sklearn.feature_extraction.text.TfidfVectorizer` turning texts into sparse vectors."""
 
     def __init__(self, vectorizer: TfidfVectorizer | None = None):
+        from sklearn.feature_extraction.text import (
+            TfidfVectorizer,
+        )  # ~1 s to import: only when a text model is built
+
         self.vectorizer = vectorizer or TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1, dtype=np.float64
         )
