@@ -7,9 +7,10 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from hmac import compare_digest
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
 from core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
@@ -219,13 +220,22 @@ def authenticate(
     ip: str | None = None,
     settings: Settings | None = None,
     slow_down: bool = True,
+    password_ok: bool | None = None,
+    password_checked_hash: str | None = None,
 ) -> User:
-    """The same message whether the user is unknown, the password wrong or the account locked."""
+    """The same message whether the user is unknown, the password wrong or the account locked.
+
+    `password_ok`/`password_checked_hash`: the result of `check_password`, done before this transaction began
+    (Argon2 takes ~50 ms; on SQLite no one else may write meanwhile). With `slow_down=False` the failure's
+    `delay` says how long the caller should wait before answering — after committing, not while holding locks."""
     settings = settings or get_settings()
     now = utcnow()
     keys = _throttle_keys(email, ip)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    password_ok = verify_password(user.password_hash if user else None, password)
+    if password_ok is None:
+        password_ok = verify_password(user.password_hash if user else None, password)
+    elif user is not None and not compare_digest(password_checked_hash or "", user.password_hash or ""):
+        password_ok = verify_password(user.password_hash, password)  # the hash changed since it was checked
     if _is_locked(session, keys, now) or not password_ok or user is None or not user.is_active:
         failures = _register_failure(session, keys, now, settings)
         audit.security_event(
@@ -236,14 +246,26 @@ def authenticate(
             path="/login",
             detail=f"forsøk {failures}",
         )
-        if slow_down and failures > 2:
-            time.sleep(min(0.25 * (failures - 2), 2.0))
-        raise AuthenticationFailed(LOGIN_FAILED_MESSAGE)
+        delay = min(0.25 * (failures - 2), 2.0) if failures > 2 else 0.0
+        if slow_down and delay:
+            time.sleep(delay)
+        failed = AuthenticationFailed(LOGIN_FAILED_MESSAGE)
+        failed.delay = 0.0 if slow_down else delay  # the caller sleeps after its commit
+        raise failed
     _clear_failures(session, email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     return user
+
+
+def check_password(factory: sessionmaker[Session], *, email: str, password: str) -> tuple[bool, str | None]:
+    """Verifies the password outside any transaction: the hash is read in a short session of its own, then
+    Argon2 runs with no lock held. Returns (ok, the hash that was checked); unknown users cost the same time."""
+    with factory() as session:
+        stored = session.scalar(select(User.password_hash).where(User.email == normalise_email(email)))
+        session.rollback()
+    return verify_password(stored, password), stored
 
 
 # --- sessions ------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class Conflict(DomainError):
 
 class AuthenticationFailed(DomainError):
     status_code = 401
+    delay: float = 0.0  # seconds the caller waits before answering (login throttling)
 
 
 class AccessDenied(NotFound):

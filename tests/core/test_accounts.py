@@ -132,3 +132,31 @@ def test_change_password_ends_other_sessions(db):
     db.flush()
     assert accounts.resolve_session(db, keep) is not None
     assert accounts.resolve_session(db, other) is None
+
+
+def test_a_password_checked_against_an_older_hash_is_checked_again(db):
+    user = make_user(db, "jobbspesialist")
+    old_hash = user.password_hash
+    accounts.change_password(
+        db, user=user, current=PASSWORD, new="et-helt-nytt-passord-42", keep_session_id=None
+    )
+    with pytest.raises(AuthenticationFailed):  # the old password was right for the hash read before
+        accounts.authenticate(
+            db,
+            email=user.email,
+            password=PASSWORD,
+            slow_down=False,
+            password_ok=True,
+            password_checked_hash=old_hash,
+        )
+    assert (
+        accounts.authenticate(
+            db,
+            email=user.email,
+            password="et-helt-nytt-passord-42",
+            slow_down=False,
+            password_ok=False,
+            password_checked_hash=old_hash,
+        ).id
+        == user.id
+    )

@@ -155,3 +155,23 @@ def test_api_key_created_on_account_page_works_and_can_be_revoked(client, db):
 def test_error_pages_are_norwegian_and_without_traces(client, db):
     r = client.get("/finnes-ikke")
     assert r.status_code == 404 and "Fant ikke siden" in r.text and "Traceback" not in r.text
+
+
+def test_repeated_failures_slow_down_then_lock_out(client, db):
+    """Throttling happens in the page: the answer is delayed after the third failure (the delay is spent after
+    the failure is committed, with no database lock held), and the fifth locks the account for a while."""
+    import time
+
+    user = make_user(db, "jobbspesialist")
+    token = csrf_from(client)
+    elapsed = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        r = client.post(
+            "/login", data={"email": user.email, "password": "feil-passord-123", "csrf_token": token}
+        )
+        elapsed.append(time.perf_counter() - t0)
+        assert r.status_code == 401
+    assert elapsed[3] >= 0.45, elapsed  # fourth failure: 0.5 s delay
+    r = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 401, "locked out even with the right password"

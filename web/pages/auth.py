@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -47,13 +48,27 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     settings = request.app.state.settings
+    # Argon2 before the request's transaction begins: on SQLite that transaction holds the only writer lock.
+    password_ok, checked_hash = accounts.check_password(
+        request.app.state.session_factory, email=email, password=password
+    )
     try:
         user = accounts.authenticate(
-            session, email=email, password=password, ip=client_ip(request), settings=settings
+            session,
+            email=email,
+            password=password,
+            ip=client_ip(request),
+            settings=settings,
+            slow_down=False,
+            password_ok=password_ok,
+            password_checked_hash=checked_hash,
         )
     except AuthenticationFailed as exc:
-        # The failure counter must be kept although the request "fails": commit it here.
+        # The failure counter must be kept although the request "fails": commit it here, then slow the
+        # answer down (repeated failures) without holding any lock.
         session.commit()
+        if exc.delay:
+            time.sleep(exc.delay)
         return render(
             request,
             "auth/login.html",
