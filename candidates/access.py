@@ -25,6 +25,11 @@ def readable_candidates(actor: User | None) -> Select[tuple[Candidate]]:
     return stmt.where(false())
 
 
+def readable_ids(session: Session, actor: User | None) -> list[int]:
+    """Ids only (no record is read): which candidates the actor may open, to filter a ranked list."""
+    return list(session.scalars(readable_candidates(actor).with_only_columns(Candidate.id)))
+
+
 FULL_LOAD = (
     selectinload(Candidate.office),
     selectinload(Candidate.responsible),

@@ -19,6 +19,7 @@ from candidates.access import (  # noqa: F401  (re-exported: other domains use c
     get_candidate,
     load_for_change,
     readable_candidates,
+    readable_ids,
     record_change,
 )
 from candidates.derived import (  # noqa: F401
@@ -88,12 +89,19 @@ MATCHING_LOAD = FULL_LOAD[2:-1]  # the profile only: not office, responsible use
 
 
 def matching_profiles(
-    session: Session, *, ids: Sequence[int] | None = None, today: dt.date | None = None, chunk: int = 2000
+    session: Session,
+    *,
+    ids: Sequence[int] | None = None,
+    today: dt.date | None = None,
+    chunk: int = 2000,
+    active_only: bool = True,
 ) -> list[dict[str, Any]]:
     """For the matching pool (a system read, no actor, not a person's look-up): active candidates in the bench
     format, loaded in chunks so 20 000 candidates do not become one giant IN list."""
     today = today or dt.date.today()
-    stmt = select(Candidate.id).where(Candidate.status == "aktiv").order_by(Candidate.id)
+    stmt = select(Candidate.id).order_by(Candidate.id)
+    if active_only:
+        stmt = stmt.where(Candidate.status == "aktiv")
     if ids is not None:
         stmt = stmt.where(Candidate.id.in_(list(ids)))
     all_ids = list(session.scalars(stmt))

@@ -42,6 +42,7 @@ __all__ = [
     "export_candidate",
     "give_consent",
     "shared_with_employer",
+    "staff_summaries",
     "withdraw_consent",
 ]
 
@@ -372,6 +373,17 @@ def shared_with_employer(session: Session, *, actor: User) -> list[dict[str, Any
             item["first_name"], item["last_name"] = candidate.first_name, candidate.last_name
         result.append(item)
     return result
+
+
+def staff_summaries(session: Session, candidate_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The anonymous summary (no name, health, benefits or needs) of ranked candidates, for a ranked list that
+    staff open one by one (each open is an audit-logged read). Not a read of a record, so not logged here."""
+    if not candidate_ids:
+        return {}
+    rows = session.scalars(
+        select(Candidate).where(Candidate.id.in_(list(candidate_ids))).options(*_employer_load())
+    ).all()
+    return {c.id: _summary(session, c, named=False) for c in rows}
 
 
 # --- right of access ------------------------------------------------------------------------------------

@@ -14,12 +14,14 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from core.db import session_scope
 from core.errors import NotFound, ValidationFailed
 from core.models import Base, User, utcnow
 
@@ -181,14 +183,14 @@ def parse_smtp_url(url: str) -> SmtpConfig:
     )
 
 
-def _message(sender: str, to: str, row: Notification) -> EmailMessage:
+def _message(sender: str, to: str, title: str, body: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
-    msg["Subject"] = f"Arbeidsbro: {row.title}"
-    lines = [row.title, ""]
-    if row.body:
-        lines += [row.body, ""]
+    msg["Subject"] = f"Arbeidsbro: {title}"
+    lines = [title, ""]
+    if body:
+        lines += [body, ""]
     lines.append("Logg inn i Arbeidsbro og åpne Varsler for å se mer.")
     msg.set_content("\n".join(lines))
     return msg
@@ -208,54 +210,96 @@ def _connect(config: SmtpConfig, timeout: float) -> smtplib.SMTP:
     return client
 
 
+def _pending(now: dt.datetime) -> Any:
+    return (
+        Notification.send_email.is_(True),
+        Notification.emailed_at.is_(None),
+        Notification.email_error.is_(None),
+        Notification.created_at >= now - EMAIL_MAX_AGE,
+    )
+
+
 def deliver_email(
-    session: Session, *, smtp_url: str | None, now: dt.datetime | None = None, limit: int = 500
+    factory: sessionmaker[Session], *, smtp_url: str | None, now: dt.datetime | None = None, limit: int = 500
 ) -> int:
     """Sends the not yet mailed notifications of active users (one SMTP connection) and returns how many went.
 
-    Without an SMTP URL nothing is sent and nothing is marked. A refused recipient is recorded on the row and
-    not retried; a lost connection leaves the rest for the next call."""
+    Without an SMTP URL nothing is sent and nothing is marked. No transaction is open while the mail server
+    talks (on SQLite that would hold the single write lock): the rows are first claimed in a short transaction
+    (`emailed_at` set where it was still empty, so two deliveries at once never send one row twice), then sent,
+    then the outcome written. A refused recipient is recorded on the row and not retried; a lost connection
+    gives the unsent rows back for the next call."""
     if not smtp_url:
         return 0
     config = parse_smtp_url(smtp_url)
     now = now or utcnow()
-    rows = session.execute(
-        select(Notification, User.email)
-        .join(User, User.id == Notification.user_id)
-        .where(
-            Notification.send_email.is_(True),
-            Notification.emailed_at.is_(None),
-            Notification.email_error.is_(None),
-            Notification.created_at >= now - EMAIL_MAX_AGE,
-            User.is_active.is_(True),
+    with session_scope(factory) as session:
+        ids = list(
+            session.scalars(
+                select(Notification.id)
+                .join(User, User.id == Notification.user_id)
+                .where(*_pending(now), User.is_active.is_(True))
+                .order_by(Notification.id)
+                .limit(limit)
+            )
         )
-        .order_by(Notification.id)
-        .limit(limit)
-    ).all()
-    if not rows:
+    if not ids:
         return 0
-    sent = 0
     try:
         client = _connect(config, timeout=20)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP: får ikke kontakt med %s:%s: %s", config.host, config.port, exc)
         return 0
+    sent: list[int] = []
+    refused: dict[int, str] = {}
+    unsent: list[int] = []
     try:
-        for row, email in rows:
+        with session_scope(factory) as session:
+            claimed = set(
+                session.scalars(
+                    update(Notification)
+                    .where(Notification.id.in_(ids), *_pending(now))
+                    .values(emailed_at=utcnow())
+                    .returning(Notification.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            rows = session.execute(
+                select(Notification.id, Notification.title, Notification.body, User.email)
+                .join(User, User.id == Notification.user_id)
+                .where(Notification.id.in_(claimed))
+                .order_by(Notification.id)
+            ).all()
+        for i, (row_id, title, body, email) in enumerate(rows):
             try:
-                client.send_message(_message(config.sender, email, row))
+                client.send_message(_message(config.sender, email, title, body))
             except smtplib.SMTPRecipientsRefused as exc:
-                row.email_error = f"mottaker avvist: {exc}"[:500]
+                refused[row_id] = f"mottaker avvist: {exc}"[:500]
                 continue
             except (OSError, smtplib.SMTPException) as exc:
                 log.warning("SMTP: sending stoppet: %s", exc)
+                unsent = [r[0] for r in rows[i:]]
                 break
-            row.emailed_at = utcnow()
-            sent += 1
+            sent.append(row_id)
     finally:
         try:
             client.quit()
         except (OSError, smtplib.SMTPException):
             client.close()
-    session.flush()
-    return sent
+        if refused or unsent:
+            with session_scope(factory) as session:
+                for row_id, error in refused.items():
+                    session.execute(
+                        update(Notification)
+                        .where(Notification.id == row_id)
+                        .values(emailed_at=None, email_error=error)
+                        .execution_options(synchronize_session=False)
+                    )
+                if unsent:
+                    session.execute(
+                        update(Notification)
+                        .where(Notification.id.in_(unsent))
+                        .values(emailed_at=None)
+                        .execution_options(synchronize_session=False)
+                    )
+    return len(sent)

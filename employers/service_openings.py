@@ -44,6 +44,9 @@ __all__ = [
     "get_opening",
     "list_openings",
     "matchable_openings",
+    "opening_change_mark",
+    "openings_changed_since",
+    "openings_with_employer_names",
     "public_opening",
     "readable_openings",
     "suggest_styrk",
@@ -97,6 +100,30 @@ def matchable_openings(session: Session, *, ids: Sequence[int] | None = None) ->
     if ids is not None:
         stmt = stmt.where(Opening.id.in_(list(ids)))
     return session.scalars(stmt.order_by(Opening.id)).all()
+
+
+def opening_change_mark(session: Session) -> dt.datetime | None:
+    """The last change to any opening (for caches of the matching index)."""
+    return session.execute(select(func.max(Opening.updated_at))).scalar()
+
+
+def openings_changed_since(session: Session, mark: dt.datetime | None, limit: int) -> list[int]:
+    stmt = select(Opening.id)
+    if mark is not None:
+        stmt = stmt.where(Opening.updated_at >= mark)
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def openings_with_employer_names(session: Session, ids: Sequence[int]) -> dict[int, tuple[Opening, str]]:
+    """System read for display next to ranked results: opening id → (opening, employer name)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Opening, Employer.name)
+        .join(Employer, Employer.id == Opening.employer_id)
+        .where(Opening.id.in_(list(ids)))
+    ).all()
+    return {o.id: (o, name) for o, name in rows}
 
 
 def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:

@@ -173,15 +173,16 @@ def _deliver_email(factory: sessionmaker[Session], settings: Settings) -> int:
     if not settings.smtp_url:
         return 0
     try:
-        with session_scope(factory) as session:
-            return notifications.deliver_email(session, smtp_url=settings.smtp_url)
+        return notifications.deliver_email(factory, smtp_url=settings.smtp_url)
     except Exception as exc:
         log.warning("e-post ble ikke sendt: %s", exc)
         return 0
 
 
-def abandon_stale_runs(factory: sessionmaker[Session], *, holder: str) -> int:
-    """Runs left `running` by a scheduler that died (its lease expired, ours now) are marked failed."""
+def abandon_stale_runs(factory: sessionmaker[Session], *, holder: str) -> list[tuple[str, int]]:
+    """Runs left `running` by a scheduler that died (its lease expired, ours now) are marked failed; returns
+    their (name, attempt), so the new holder can retry them (the dead one had already moved the job's next
+    run time on, so neither a missed-run check nor coalescing brings such a run back)."""
     with session_scope(factory) as session:
         rows = session.scalars(
             select(JobRun).where(
@@ -194,4 +195,4 @@ def abandon_stale_runs(factory: sessionmaker[Session], *, holder: str) -> int:
             row.status = "failed"
             row.finished_at = utcnow()
             row.error = "Avbrutt: prosessen som kjørte jobben stoppet før den var ferdig."
-        return len(rows)
+        return [(row.name, row.attempt) for row in rows]

@@ -41,16 +41,29 @@ JOBSTORE_TABLE = "apscheduler_jobs"
 LEASE_NAME = "scheduler"
 RETRY_SUFFIX = ":retry"
 
-_active: SchedulerService | None = None
+# The services started in this process. Normally one; a job is dispatched to the one holding the lease (a
+# process-wide "last started" would hand a leader's run to a follower, which skips it).
+_services: list[SchedulerService] = []
+_services_lock = threading.Lock()
 
 
 def scheduled_run(name: str, attempt: int = 1) -> None:
     """What the job store points at (a text reference, so stored jobs survive restarts and code changes)."""
-    service = _active
-    if service is None:
+    with _services_lock:
+        services = list(_services)
+    if not services:
         log.warning("jobb %s: ingen aktiv planlegger i denne prosessen", name)
         return
-    service.run_scheduled(name, attempt)
+    leaders = [s for s in services if s.is_leader and name in s.specs]
+    (leaders or services)[0].run_scheduled(name, attempt)
+
+
+class _SharedEngineJobStore(SQLAlchemyJobStore):
+    """APScheduler's SQLAlchemy job store disposes its engine on shutdown; ours is the application's engine
+    (its pool serves the web requests), so a scheduler stopping on a lost lease must leave it alone."""
+
+    def shutdown(self) -> None:
+        pass
 
 
 class SchedulerService:
@@ -92,15 +105,15 @@ class SchedulerService:
     # --- life cycle --------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        global _active
-        _active = self
+        with _services_lock:
+            if self not in _services:
+                _services.append(self)
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="arbeidsbro-lease", daemon=True)
         self._thread.start()
 
     def stop(self, *, release: bool = True) -> None:
         """Stops running jobs here; with `release` the lease is freed at once for another process."""
-        global _active
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
@@ -111,8 +124,9 @@ class SchedulerService:
                 lease.release(self.factory, name=self.lease_name, holder=self.holder)
             except Exception:
                 log.exception("planleggeren: kunne ikke frigi leiekontrakten")
-        if _active is self:
-            _active = None
+        with _services_lock:
+            if self in _services:
+                _services.remove(self)
 
     def wait(self) -> None:
         """Blocks until `stop` (for `arbeidsbro scheduler`)."""
@@ -159,9 +173,9 @@ class SchedulerService:
     # --- APScheduler -------------------------------------------------------------------------------------
 
     def _start_scheduler(self) -> None:
-        abandon_stale_runs(self.factory, holder=self.holder)
+        abandoned = abandon_stale_runs(self.factory, holder=self.holder)
         scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=JOBSTORE_TABLE)},
+            jobstores={"default": _SharedEngineJobStore(engine=self.engine, tablename=JOBSTORE_TABLE)},
             executors={"default": ThreadPoolExecutor(self.max_workers)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=TZ,
@@ -170,6 +184,10 @@ class SchedulerService:
         scheduler.start(paused=True)
         try:
             self._sync_jobs(scheduler)
+            for name, attempt in abandoned:
+                spec = self.specs.get(name)
+                if spec is not None and attempt < spec.max_attempts:
+                    self._schedule_retry(spec, attempt + 1, scheduler=scheduler)
         except Exception:
             scheduler.shutdown(wait=False)
             raise
@@ -242,9 +260,11 @@ class SchedulerService:
         """Exponential back-off: base, 2×base, 4×base … for the 2nd, 3rd, 4th attempt, capped."""
         return min(self.retry_base * 2 ** max(attempt - 2, 0), self.retry_max)
 
-    def _schedule_retry(self, spec: JobSpec, attempt: int) -> None:
+    def _schedule_retry(
+        self, spec: JobSpec, attempt: int, *, scheduler: BackgroundScheduler | None = None
+    ) -> None:
         with self._lock:
-            scheduler = self._scheduler
+            scheduler = scheduler or self._scheduler
             if scheduler is None:
                 return
             delay = self.retry_delay(attempt)

@@ -7,6 +7,7 @@ per subject, so a retry or a second process leaves one notification, not two."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ from candidates import service as candidates_service
 from core import notifications
 from employers import service as employers_service
 from followup import service as followup_service
-from jobs.runner import JobContext
+from jobs.runner import TZ, JobContext
 from recruitment import rematch
 
 MAX_LINES = 15
@@ -88,7 +89,9 @@ def opening_expiry(ctx: JobContext) -> dict[str, Any]:
     """Hourly: published openings past their deadline become `utløpt`; the employer's users and the market
     contact are told."""
     with ctx.session() as session:
-        expired = employers_service.expire_openings(session, ctx.now)
+        # the deadline is a Norwegian calendar day: at 00.30 Oslo time yesterday's deadline has passed, although
+        # it is still yesterday in UTC
+        expired = employers_service.expire_openings(session, ctx.now.astimezone(TZ))
         info = employers_service.opening_recipients(session, [o.id for o in expired])
         created = 0
         for opening in expired:
@@ -108,10 +111,17 @@ def opening_expiry(ctx: JobContext) -> dict[str, Any]:
                         f"{meta['employer_name']} er satt til utløpt."
                     ),
                     link=f"/stillinger/{opening.id}",
-                    dedupe_key=f"utlopt:{opening.id}",
+                    # per deadline: an opening published again with a new deadline is reported when that expires
+                    dedupe_key=f"utlopt:{opening.id}:{deadline.isoformat() if deadline else ''}",
                 )
                 created += row is not None
     return {"expired": len(expired), "notifications": created}
+
+
+def _matches_key(today: dt.date, matches: list[rematch.Match]) -> str:
+    """The same new matches reported twice on one day (overlapping runs) are one notification."""
+    pairs = ",".join(f"{o}-{c}" for o, c in sorted({(m.opening_id, m.candidate_id) for m in matches}))
+    return f"nye-treff:{today.isoformat()}:" + hashlib.sha256(pairs.encode()).hexdigest()[:32]
 
 
 def nightly_rematch(ctx: JobContext) -> dict[str, Any]:
@@ -147,6 +157,7 @@ def nightly_rematch(ctx: JobContext) -> dict[str, Any]:
                 title=f"{len(matches)} nye sterke treff mellom stillinger og kandidater",
                 body=_lines(items),
                 link=link,
+                dedupe_key=_matches_key(ctx.today, matches),
             )
             created += row is not None
     return {

@@ -707,6 +707,13 @@ class Matcher:
         picked = _select(scores, feasible, self._o_ids, k, include_infeasible)
         return [self._item_for_opening(f, i, scores[i], bool(feasible[i])) for i in picked]
 
+    def rank_infeasible_openings(self, candidate: CandidateProfile, k: int = 10) -> list[RankedItem]:
+        """The best-scoring openings the person cannot take, each with its reasons ("hvorfor ikke")."""
+        f = self.encoder.candidate(candidate)
+        scores, feasible = self.score_openings(f)
+        picked = _select(np.where(feasible, -np.inf, scores), np.ones_like(feasible), self._o_ids, k, False)
+        return [self._item_for_opening(f, i, scores[i], False) for i in picked]
+
     def rank_candidates(
         self, opening: Opening, k: int = 50, include_infeasible: bool = False
     ) -> list[RankedItem]:

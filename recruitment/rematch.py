@@ -95,16 +95,16 @@ def store_top_matches(
     stmt = select(TopMatch.opening_id, TopMatch.candidate_id, TopMatch.rank, TopMatch.score)
     if opening_ids is not None:
         stmt = stmt.where(TopMatch.opening_id.in_(list(opening_ids)))
-    previous = {(o, c): (r, s) for o, c, r, s in session.execute(stmt).tuples()}
+    previous = {(o, c): (r, s) for o, c, r, s in session.execute(stmt)}
     current = {(m.opening_id, m.candidate_id): m for m in matches}
     result = StoreResult(stored=len(current))
 
     gone = [{"o": o, "c": c} for (o, c) in previous.keys() - current.keys()]
     if gone:
-        session.execute(
-            delete(TopMatch).where(
-                TopMatch.opening_id == bindparam("o"), TopMatch.candidate_id == bindparam("c")
-            ),
+        # Core-level executemany: SQLAlchemy has no ORM bulk DELETE with a list of parameter sets
+        table = TopMatch.__table__
+        session.connection().execute(
+            delete(table).where(table.c.opening_id == bindparam("o"), table.c.candidate_id == bindparam("c")),
             gone,
         )
     new = [m for key, m in current.items() if key not in previous]

@@ -126,6 +126,13 @@ def add_candidate(
     return entry
 
 
+def opening_id_of(session: Session, entry: CandidateListEntry) -> int:
+    """The entry's opening (its list is not loaded with the entry everywhere, so ask for the column)."""
+    opening_id = session.scalar(select(CandidateList.opening_id).where(CandidateList.id == entry.list_id))
+    assert opening_id is not None
+    return opening_id
+
+
 def _entry(session: Session, actor: User, entry_id: int) -> CandidateListEntry:
     entry = session.get(
         CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
@@ -143,13 +150,13 @@ def set_status(
     session: Session, *, actor: User, entry_id: int, status: str, reason: str | None = None
 ) -> None:
     _require_staff(actor)
+    entry = _entry(session, actor, entry_id)  # access first: a stranger learns nothing from the validation
     if status not in ENTRY_STATUSES:
         raise ValidationFailed(
             f"Ukjent status {status!r}; gyldige er {', '.join(ENTRY_STATUSES)}.", field="status"
         )
     if status == "UAKTUELL" and not (reason or "").strip():
         raise ValidationFailed("Oppgi hvorfor kandidaten er uaktuell.", field="reason")
-    entry = _entry(session, actor, entry_id)
     if entry.status != status:
         _event(session, entry, actor, "status", entry.status, status, reason)
         entry.status = status
@@ -159,11 +166,11 @@ def set_status(
 
 def set_outcome(session: Session, *, actor: User, entry_id: int, outcome: str) -> None:
     _require_staff(actor)
+    entry = _entry(session, actor, entry_id)
     if outcome not in OUTCOMES:
         raise ValidationFailed(
             f"Ukjent utfall {outcome!r}; gyldige er {', '.join(OUTCOMES)}.", field="outcome"
         )
-    entry = _entry(session, actor, entry_id)
     if entry.outcome != outcome:
         _event(session, entry, actor, "outcome", entry.outcome, outcome)
         entry.outcome = outcome
@@ -173,28 +180,91 @@ def set_outcome(session: Session, *, actor: User, entry_id: int, outcome: str) -
 def record_employer_answer(
     session: Session, *, actor: User, entry_id: int, answer: str, reason: str | None = None
 ) -> None:
-    """The employer answers only on entries shared with them, for an opening of their own organisation."""
+    """The employer answers only on entries shared with them, for an opening of their own organisation; staff of
+    the candidate's office may record an answer given by phone."""
+    entry = session.get(
+        CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
+    )
+    if entry is None or entry.shared_at is None:
+        raise NotFound("Fant ikke kandidaten.")
+    if actor.role in STAFF:
+        _entry(session, actor, entry_id)
+    opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id_of(session, entry))
+    if actor.role == "arbeidsgiver" and opening.employer_id not in employers_service.employer_ids_for(
+        session, actor
+    ):
+        raise NotFound("Fant ikke kandidaten.")
     if answer not in EMPLOYER_ANSWERS:
         raise ValidationFailed(
             f"Ukjent svar {answer!r}; gyldige er {', '.join(EMPLOYER_ANSWERS)}.", field="answer"
         )
     if answer == "ikke aktuell" and not (reason or "").strip():
         raise ValidationFailed("Oppgi gjerne kort hvorfor kandidaten ikke er aktuell.", field="reason")
-    entry = session.get(
-        CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
-    )
-    if entry is None or entry.shared_at is None:
-        raise NotFound("Fant ikke kandidaten.")
-    opening = employers_service.get_opening(session, actor=actor, opening_id=entry.candidate_list.opening_id)
-    if actor.role == "arbeidsgiver" and opening.employer_id not in employers_service.employer_ids_for(
-        session, actor
-    ):
-        raise NotFound("Fant ikke kandidaten.")
     _event(session, entry, actor, "answer", entry.employer_answer, answer, reason)
     entry.employer_answer = answer
     entry.employer_answer_reason = (reason or "").strip() or None
     entry.employer_answered_at = utcnow()
     _label(session, entry, "employer_answer", answer)
+
+
+def share_with_employer(session: Session, *, actor: User, entry_id: int) -> CandidateListEntry:
+    """Presents the candidate to the opening's employer. Only under the candidate's active consent for that
+    employer (and, when the consent names an opening, for this one); the employer then sees what the consent
+    allows (candidates.service.employer_view) and can answer. The outcome becomes PRESENTERT."""
+    _require_staff(actor)
+    entry = _entry(session, actor, entry_id)
+    opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id_of(session, entry))
+    consents = [
+        c
+        for c in candidates_service.active_consents_for(
+            session, candidate_id=entry.candidate_id, employer_ids=[opening.employer_id]
+        )
+        if c.opening_id is None or c.opening_id == opening.id
+    ]
+    if not consents:
+        raise ValidationFailed(
+            "Kandidaten har ikke samtykket til deling med denne arbeidsgiveren. Registrer samtykket på "
+            "kandidatkortet først.",
+            field="consent",
+        )
+    if entry.shared_at is None:
+        entry.shared_at = utcnow()
+        _event(session, entry, actor, "shared", None, f"arbeidsgiver {opening.employer_id}")
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            subject_type="candidate",
+            subject_id=entry.candidate_id,
+            purpose=f"delt med arbeidsgiver for stilling {opening.id}",
+        )
+    if entry.outcome == "IKKE_PRESENTERT":
+        _event(session, entry, actor, "outcome", entry.outcome, "PRESENTERT")
+        entry.outcome = "PRESENTERT"
+    session.flush()
+    return entry
+
+
+def shared_entries_for_employer(
+    session: Session, *, actor: User, candidate_id: int
+) -> list[tuple[CandidateListEntry, int, str]]:
+    """The entries of this candidate shared with the employer user's organisations: (entry, opening id,
+    opening title), so the employer can answer per opening."""
+    employer_ids = employers_service.employer_ids_for(session, actor)
+    if not employer_ids:
+        return []
+    rows = session.execute(
+        select(CandidateListEntry, CandidateList.opening_id)
+        .join(CandidateList, CandidateList.id == CandidateListEntry.list_id)
+        .where(CandidateListEntry.candidate_id == candidate_id, CandidateListEntry.shared_at.is_not(None))
+        .order_by(CandidateListEntry.id)
+    ).all()
+    openings = employers_service.openings_with_employer_names(session, [oid for _, oid in rows])
+    return [
+        (e, oid, openings[oid][0].title)
+        for e, oid in rows
+        if oid in openings and openings[oid][0].employer_id in employer_ids
+    ]
 
 
 def history(session: Session, *, actor: User, entry_id: int) -> Sequence[EntryEvent]:

@@ -5,6 +5,7 @@ import random
 import pytest
 from sqlalchemy import select
 
+from candidates import service as candidates_service
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
 from employers import service as employers_service
 from matching import DEFAULT_WEIGHTS
@@ -71,13 +72,20 @@ def test_employers_cannot_build_lists_and_answer_only_shared_entries(db, setting
     employer_user = make_user(db, "arbeidsgiver", employer=employer)
     with pytest.raises(Forbidden):
         service.list_for_opening(db, actor=employer_user, opening_id=opening.id)
-    entry = service.add_candidate(
-        db, actor=staff, opening_id=opening.id, candidate_id=make_candidate(db, office).id
-    )
-    with pytest.raises(NotFound):  # not shared with the employer
-        service.record_employer_answer(db, actor=employer_user, entry_id=entry.id, answer="intervju")
+    candidate = make_candidate(db, office)
+    entry = service.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=candidate.id)
+    with pytest.raises(NotFound):  # not shared with the employer: refused before the answer is even read
+        service.record_employer_answer(db, actor=employer_user, entry_id=entry.id, answer="kanskje")
+    with pytest.raises(ValidationFailed) as no_consent:
+        service.share_with_employer(db, actor=staff, entry_id=entry.id)
+    assert no_consent.value.field == "consent"
+    candidates_service.give_consent(db, actor=None, candidate_id=candidate.id, employer_id=employer.id)
+    service.share_with_employer(db, actor=staff, entry_id=entry.id)
     with pytest.raises(ValidationFailed):
         service.record_employer_answer(db, actor=employer_user, entry_id=entry.id, answer="kanskje")
+    service.record_employer_answer(db, actor=employer_user, entry_id=entry.id, answer="intervju")
+    kinds = [e.kind for e in service.history(db, actor=staff, entry_id=entry.id)]
+    assert kinds == ["added", "shared", "outcome", "answer"]
 
 
 def test_learned_weights_replace_defaults_only_when_better_on_held_out_outcomes(db, setting):

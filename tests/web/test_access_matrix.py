@@ -18,6 +18,7 @@ from candidates import service as candidates_service
 from core import accounts, notifications
 from employers import service as employers_service
 from followup import service as followup_service
+from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
     login,
@@ -42,7 +43,13 @@ RULES: dict[str, set[str]] = {
     "office": {"admin", "mk_a", "js_a"},  # the resource belongs to office A
     "admin": {"admin"},
     "emps": {"emp_own", "emp_other"},
-    "emp": {"emp_own"},  # shared with emp_own by the candidate's consent
+    "emp": {"emp_own"},
+    "office+emp": {
+        "admin",
+        "mk_a",
+        "js_a",
+        "emp_own",
+    },  # office A's entry, shared with emp_own  # shared with emp_own by the candidate's consent
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
@@ -71,6 +78,21 @@ GET /admin/sikkerhetslogg admin
 GET /admin/jobber admin
 POST /admin/jobber/{job}/kjor admin
 GET /varsler user
+GET /kandidater/{candidate_id}/jobbforslag office
+GET /stillinger/{opening_id}/kandidater staff
+POST /stillinger/{opening_id}/kandidater staff
+POST /kandidatliste/{list_entry_id}/status office
+POST /kandidatliste/{list_entry_id}/utfall office
+POST /kandidatliste/{list_entry_id}/del office
+GET /kandidatliste/{list_entry_id}/oppfolging office
+POST /delte-kandidater/{candidate_id}/svar emp
+GET /api/v1/candidates/{candidate_id}/matches office
+GET /api/v1/openings/{opening_id}/matches staff
+GET /api/v1/openings/{opening_id}/candidate-list staff
+POST /api/v1/openings/{opening_id}/candidate-list office
+PATCH /api/v1/candidate-list-entries/{list_entry_id} office
+POST /api/v1/candidate-list-entries/{list_entry_id}/share office
+POST /api/v1/candidate-list-entries/{list_entry_id}/answer office+emp
 POST /varsler/lest user
 POST /varsler/{notification_id}/lest self
 GET /kandidater staff
@@ -295,6 +317,8 @@ def world(db):  # type: ignore[no-untyped-def]
         employer_id=own.id,
         title="Lagermedarbeider",
     )
+    entry = recruitment_service.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=candidate.id)
+    recruitment_service.share_with_employer(db, actor=mk, entry_id=entry.id)
     notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
     assert notification is not None
     token_user = make_user(db, "markedskontakt", office=office_a)
@@ -322,6 +346,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "token_id": token_id,
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
         "notification_id": notification.id,
+        "list_entry_id": entry.id,
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
     return users, ids

@@ -1,7 +1,221 @@
-"""Matching API: ranked openings for a candidate, ranked candidates and the candidate list for an opening."""
+"""Matching API: ranked openings for a candidate (with "hvorfor ikke"), ranked candidates for an opening, and the
+opening's candidate list (status, outcome, sharing with the employer, the employer's answer). Same rules as the
+pages: staff of the candidate's office; an employer only answers on candidates shared with their organisation."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from core.errors import ValidationFailed
+from recruitment import ranking
+from recruitment import service as rs
+from recruitment.models import CandidateListEntry
 from web.api import api_router_for
+from web.api.schemas import ORMModel
+from web.deps import ApiStaffUser, ApiUser, SessionDep
 
 router = api_router_for(tags=["matching"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Rollen har ikke tilgang"},
+    404: {"description": "Ikke funnet (eller utenfor eget kontor)"},
+    422: {"description": "Ugyldige opplysninger: {detail: [{field, message}]}"},
+}
+
+
+class ComponentOut(BaseModel):
+    key: str
+    label: str
+    value: float
+    weight: float
+    contribution: float
+
+
+class OpeningMatchOut(BaseModel):
+    opening_id: int
+    title: str
+    employer_name: str
+    percent: str
+    municipality: str
+    score: float
+    feasible: bool
+    components: list[ComponentOut]
+    reasons: list[str]
+
+
+class CandidateMatchesOut(BaseModel):
+    candidate_id: int
+    weights_version: str
+    openings_total: int
+    matches: list[OpeningMatchOut]
+    why_not: list[OpeningMatchOut]
+
+
+class CandidateMatchOut(BaseModel):
+    candidate_id: int
+    score: float
+    components: list[ComponentOut]
+    summary: dict[str, Any]
+
+
+class OpeningMatchesOut(BaseModel):
+    opening_id: int
+    weights_version: str
+    candidates_total: int
+    matches: list[CandidateMatchOut]
+
+
+class EntryOut(ORMModel):
+    id: int
+    candidate_id: int
+    status: str
+    status_reason: str | None
+    outcome: str
+    score: float | None
+    shared_at: dt.datetime | None
+    employer_answer: str | None
+    employer_answer_reason: str | None
+
+
+class EntryIn(BaseModel):
+    candidate_id: int = Field(ge=1, le=2_147_483_647)
+    score: float | None = Field(None, ge=0, le=1)
+
+
+class EntryPatch(BaseModel):
+    status: str | None = None
+    reason: str | None = Field(None, max_length=500)
+    outcome: str | None = None
+
+
+class AnswerIn(BaseModel):
+    answer: str
+    reason: str | None = Field(None, max_length=500)
+
+
+def _opening_match(s: ranking.OpeningSuggestion) -> OpeningMatchOut:
+    return OpeningMatchOut(
+        opening_id=s.opening_id,
+        title=s.title,
+        employer_name=s.employer_name,
+        percent=s.percent,
+        municipality=s.municipality,
+        score=round(s.item.score, 4),
+        feasible=s.item.feasible,
+        components=_comps(s.item),
+        reasons=list(s.item.reasons),
+    )
+
+
+def _comps(item: Any) -> list[ComponentOut]:
+    return [
+        ComponentOut(key=c.key, label=c.label, value=c.value, weight=c.weight, contribution=c.contribution)
+        for c in item.components
+    ]
+
+
+@router.get(
+    "/candidates/{candidate_id}/matches",
+    response_model=CandidateMatchesOut,
+    responses=ERRORS,
+    summary="Jobbforslag: stillinger rangert for kandidaten, med forklaring og «hvorfor ikke»",
+)
+def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> CandidateMatchesOut:
+    r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id)
+    return CandidateMatchesOut(
+        candidate_id=candidate_id,
+        weights_version=r.weights_version,
+        openings_total=r.openings_total,
+        matches=[_opening_match(s) for s in r.feasible],
+        why_not=[_opening_match(s) for s in r.infeasible],
+    )
+
+
+@router.get(
+    "/openings/{opening_id}/matches",
+    response_model=OpeningMatchesOut,
+    responses=ERRORS,
+    summary="Kandidater ved eget kontor rangert for stillingen (anonymt sammendrag)",
+)
+def opening_matches(session: SessionDep, user: ApiStaffUser, opening_id: int) -> OpeningMatchesOut:
+    r = ranking.candidates_for_opening(session, actor=user, opening_id=opening_id)
+    return OpeningMatchesOut(
+        opening_id=opening_id,
+        weights_version=r.weights_version,
+        candidates_total=r.candidates_total,
+        matches=[
+            CandidateMatchOut(
+                candidate_id=m.candidate_id,
+                score=round(m.item.score, 4),
+                components=_comps(m.item),
+                summary=m.summary,
+            )
+            for m in r.matches
+        ],
+    )
+
+
+@router.get(
+    "/openings/{opening_id}/candidate-list",
+    response_model=list[EntryOut],
+    responses=ERRORS,
+    summary="Kandidatlisten for stillingen (kandidater ved eget kontor)",
+)
+def candidate_list(session: SessionDep, user: ApiStaffUser, opening_id: int) -> list[CandidateListEntry]:
+    return list(rs.entries(session, actor=user, opening_id=opening_id))
+
+
+@router.post(
+    "/openings/{opening_id}/candidate-list",
+    response_model=EntryOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Legg en kandidat på kandidatlisten",
+)
+def add_entry(session: SessionDep, user: ApiStaffUser, opening_id: int, body: EntryIn) -> CandidateListEntry:
+    return rs.add_candidate(
+        session, actor=user, opening_id=opening_id, candidate_id=body.candidate_id, score=body.score
+    )
+
+
+@router.patch(
+    "/candidate-list-entries/{list_entry_id}",
+    response_model=EntryOut,
+    responses=ERRORS,
+    summary="Endre status (UAKTUELL krever begrunnelse) og/eller utfall",
+)
+def patch_entry(
+    session: SessionDep, user: ApiStaffUser, list_entry_id: int, body: EntryPatch
+) -> CandidateListEntry:
+    rs._entry(session, user, list_entry_id)  # access before validation
+    if body.status is None and body.outcome is None:
+        raise ValidationFailed("Oppgi status eller utfall.", field="status")
+    if body.status is not None:
+        rs.set_status(session, actor=user, entry_id=list_entry_id, status=body.status, reason=body.reason)
+    if body.outcome is not None:
+        rs.set_outcome(session, actor=user, entry_id=list_entry_id, outcome=body.outcome)
+    return rs._entry(session, user, list_entry_id)
+
+
+@router.post(
+    "/candidate-list-entries/{list_entry_id}/share",
+    response_model=EntryOut,
+    responses=ERRORS,
+    summary="Del kandidaten med arbeidsgiveren (krever kandidatens samtykke)",
+)
+def share_entry(session: SessionDep, user: ApiStaffUser, list_entry_id: int) -> CandidateListEntry:
+    return rs.share_with_employer(session, actor=user, entry_id=list_entry_id)
+
+
+@router.post(
+    "/candidate-list-entries/{list_entry_id}/answer",
+    status_code=204,
+    responses=ERRORS,
+    summary="Arbeidsgiverens svar på en delt kandidat (interessant, intervju, ansatt, ikke aktuell)",
+)
+def answer_entry(session: SessionDep, user: ApiUser, list_entry_id: int, body: AnswerIn) -> None:
+    rs.record_employer_answer(
+        session, actor=user, entry_id=list_entry_id, answer=body.answer, reason=body.reason
+    )

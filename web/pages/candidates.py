@@ -1102,4 +1102,12 @@ def shared_list(request: Request, session: SessionDep, user: EmployerUser) -> Re
 @router.get("/delte-kandidater/{candidate_id}")
 def shared_detail(request: Request, session: SessionDep, user: EmployerUser, candidate_id: int) -> Response:
     view = cs.employer_view(session, actor=user, candidate_id=candidate_id)
-    return render(request, "candidates/shared_detail.html", {"c": view})
+    from recruitment import service as rs
+    from recruitment.models import EMPLOYER_ANSWERS
+
+    entries = rs.shared_entries_for_employer(session, actor=user, candidate_id=candidate_id)
+    return render(
+        request,
+        "candidates/shared_detail.html",
+        {"c": view, "entries": entries, "answers": EMPLOYER_ANSWERS},
+    )

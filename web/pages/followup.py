@@ -482,7 +482,10 @@ def _render_record(
 
 @router.get("/{record_id:int}")
 def record_page(request: Request, session: SessionDep, user: StaffUser, record_id: int) -> Response:
-    return _render_record(request, session, user, record_id)
+    """Query parameters `p_…` prefill the job-start form (from a candidate list entry: employer, title,
+    opening)."""
+    prefill = {k: v[:300] for k, v in request.query_params.items() if k.startswith("p_")}
+    return _render_record(request, session, user, record_id, form=prefill)
 
 
 def _act(
@@ -585,6 +588,7 @@ def start_placement(
             percent=_f(form, "p_", "percent"),
             hours_per_week=_f(form, "p_", "hours_per_week") or None,
             employer_id=parse_int(_f(form, "p_", "employer_id"), "employer_id"),
+            opening_id=parse_int(_f(form, "p_", "opening_id"), "opening_id"),
             title=_f(form, "p_", "title"),
             wage_type=_f(form, "p_", "wage_type", "timelonn"),
             contact_person=_f(form, "p_", "contact_person"),

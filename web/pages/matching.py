@@ -1,7 +1,241 @@
-"""Matching pages: ranked openings for a candidate, ranked candidates and the candidate list for an opening."""
+"""Matching pages: ranked openings for a candidate ("jobbforslag"), ranked candidates and the candidate list for
+an opening, and the employer's answer on a candidate shared with them."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from candidates import service as cs
+from candidates.models import STATUS_LABELS, Candidate
+from core.errors import DomainError, NotFound
+from core.models import User
+from employers import service as es
+from followup import service as fs
+from followup.models import FollowupRecord
+from recruitment import ranking
+from recruitment import service as rs
+from recruitment.models import EMPLOYER_ANSWERS, ENTRY_STATUSES, OUTCOMES
+from web.deps import SessionDep, StaffUser, require_roles
+from web.forms import form_type
 from web.pages import page_router
+from web.pages.candidates import TABS
+from web.templating import redirect, render
 
 router = page_router()
+EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
+FormData = form_type()
+EVENT_LABELS = {
+    "added": "Lagt på listen",
+    "status": "Status",
+    "outcome": "Utfall",
+    "shared": "Delt med arbeidsgiver",
+    "answer": "Svar fra arbeidsgiver",
+}
+
+
+def _label(kind: str, value: str | None) -> str:
+    if value is None:
+        return ""
+    return {**ENTRY_STATUSES, **OUTCOMES, **EMPLOYER_ANSWERS}.get(value, value)
+
+
+@router.get("/kandidater/{candidate_id}/jobbforslag")
+def job_suggestions(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose="jobbforslag", full=True
+    )
+    result = ranking.openings_for_candidate(
+        session, actor=user, candidate_id=candidate_id, candidate=candidate
+    )
+    return render(
+        request,
+        "matching/jobbforslag.html",
+        {
+            "candidate": candidate,
+            "tabs": TABS,
+            "tab": "/jobbforslag",
+            "status_labels": STATUS_LABELS,
+            "result": result,
+            "capacity": cs.capacity_of(candidate),
+        },
+    )
+
+
+def _opening_context(session: Session, user: User, opening_id: int) -> dict[str, Any]:
+    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    matches = ranking.candidates_for_opening(session, actor=user, opening_id=opening_id)
+    entries = rs.entries(session, actor=user, opening_id=opening_id)
+    on_list = {e.candidate_id for e in entries}
+    names = {
+        c.id: c.full_name
+        for c in session.scalars(
+            cs.readable_candidates(user).where(Candidate.id.in_([e.candidate_id for e in entries]))
+        )
+    }
+    histories = {e.id: rs.history(session, actor=user, entry_id=e.id) for e in entries}
+    return {
+        "opening": opening,
+        "matches": matches,
+        "entries": entries,
+        "on_list": on_list,
+        "names": names,
+        "histories": histories,
+        "statuses": ENTRY_STATUSES,
+        "outcomes": OUTCOMES,
+        "answers": EMPLOYER_ANSWERS,
+        "event_labels": EVENT_LABELS,
+        "label": _label,
+        "errors": {},
+    }
+
+
+@router.get("/stillinger/{opening_id}/kandidater")
+def opening_candidates(request: Request, session: SessionDep, user: StaffUser, opening_id: int) -> Response:
+    return render(request, "matching/opening_candidates.html", _opening_context(session, user, opening_id))
+
+
+def _back(request: Request, session: Session, user: User, opening_id: int, exc: DomainError) -> Response:
+    """A refused change: the page again with the message beside the list (422), nothing else lost."""
+    ctx = _opening_context(session, user, opening_id)
+    ctx["errors"] = {exc.field or "form": exc.message}
+    return render(request, "matching/opening_candidates.html", ctx, status_code=422)
+
+
+@router.post("/stillinger/{opening_id}/kandidater")
+def add_to_list(
+    request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: FormData
+) -> Response:
+    raw = str(form.get("candidate_id", "")).strip()
+    back = str(form.get("tilbake", ""))
+    try:
+        if not raw.isdigit():
+            raise DomainError("Velg en kandidat.", field="candidate_id")
+        score = form.get("score")
+        rs.add_candidate(
+            session,
+            actor=user,
+            opening_id=opening_id,
+            candidate_id=int(raw),
+            score=float(score) if score else None,
+        )
+    except DomainError as exc:
+        if back.startswith("/kandidater/"):
+            return redirect(request, back, exc.message, "error")
+        return _back(request, session, user, opening_id, exc)
+    target = back if back.startswith("/kandidater/") else f"/stillinger/{opening_id}/kandidater"
+    return redirect(request, target, "Kandidaten er lagt på kandidatlisten.", "success")
+
+
+def _entry_opening(session: Session, user: User, list_entry_id: int) -> int:
+    entry = rs._entry(session, user, list_entry_id)
+    return rs.opening_id_of(session, entry)
+
+
+@router.post("/kandidatliste/{list_entry_id}/status")
+def change_status(
+    request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
+) -> Response:
+    opening_id = _entry_opening(session, user, list_entry_id)
+    try:
+        rs.set_status(
+            session,
+            actor=user,
+            entry_id=list_entry_id,
+            status=str(form.get("status", "")),
+            reason=form.get("reason"),
+        )
+    except DomainError as exc:
+        return _back(request, session, user, opening_id, exc)
+    return redirect(
+        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", "Status er endret."
+    )
+
+
+@router.post("/kandidatliste/{list_entry_id}/utfall")
+def change_outcome(
+    request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
+) -> Response:
+    opening_id = _entry_opening(session, user, list_entry_id)
+    try:
+        rs.set_outcome(session, actor=user, entry_id=list_entry_id, outcome=str(form.get("outcome", "")))
+    except DomainError as exc:
+        return _back(request, session, user, opening_id, exc)
+    return redirect(
+        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", "Utfallet er endret."
+    )
+
+
+@router.post("/kandidatliste/{list_entry_id}/del")
+def share(request: Request, session: SessionDep, user: StaffUser, list_entry_id: int) -> Response:
+    opening_id = _entry_opening(session, user, list_entry_id)
+    try:
+        rs.share_with_employer(session, actor=user, entry_id=list_entry_id)
+    except DomainError as exc:
+        return _back(request, session, user, opening_id, exc)
+    return redirect(
+        request,
+        f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
+        "Kandidaten er delt med arbeidsgiveren.",
+    )
+
+
+@router.post("/delte-kandidater/{candidate_id}/svar")
+def employer_answer(
+    request: Request, session: SessionDep, user: EmployerUser, candidate_id: int, form: FormData
+) -> Response:
+    raw = str(form.get("entry_id", ""))
+    ours = {
+        e.id for e, _, _ in rs.shared_entries_for_employer(session, actor=user, candidate_id=candidate_id)
+    }
+    if not ours:
+        raise NotFound("Fant ikke kandidaten.")
+    try:
+        if not raw.isdigit():
+            raise DomainError("Velg stillingen svaret gjelder.", field="entry_id")
+        if int(raw) not in ours:
+            raise DomainError("Kandidaten er ikke delt med dere for den stillingen.", field="entry_id")
+        rs.record_employer_answer(
+            session,
+            actor=user,
+            entry_id=int(raw),
+            answer=str(form.get("answer", "")),
+            reason=form.get("reason"),
+        )
+    except DomainError as exc:
+        return redirect(request, f"/delte-kandidater/{candidate_id}", f"{exc.message}", "error")
+    return redirect(request, f"/delte-kandidater/{candidate_id}", "Takk, svaret er sendt til NAV.", "success")
+
+
+@router.get("/kandidatliste/{list_entry_id}/oppfolging")
+def start_followup(request: Request, session: SessionDep, user: StaffUser, list_entry_id: int) -> Response:
+    """From a list entry to the job start: the candidate's open follow-up record with the job-start form
+    prefilled (employer, title, the opening's lowest percent), or the caseload page to enrol them first."""
+    entry = rs._entry(session, user, list_entry_id)
+    opening = es.get_opening(session, actor=user, opening_id=rs.opening_id_of(session, entry))
+    record_id = session.scalar(
+        fs.readable_records(user)
+        .where(FollowupRecord.candidate_id == entry.candidate_id, FollowupRecord.status != "avsluttet")
+        .with_only_columns(FollowupRecord.id)
+        .order_by(FollowupRecord.id.desc())
+    )
+    if record_id is None:
+        return redirect(
+            request,
+            f"/oppfolging?candidate_id={entry.candidate_id}",
+            "Kandidaten har ikke et åpent jobbspor. Skriv kandidaten inn først, og registrer så jobbstarten.",
+            "info",
+        )
+    query = urlencode(
+        {
+            "p_employer_id": opening.employer_id,
+            "p_title": opening.title,
+            "p_opening_id": opening.id,
+            "p_percent": opening.percent_min,
+        }
+    )
+    return redirect(request, f"/oppfolging/{record_id}?{query}#arbeidsforhold")

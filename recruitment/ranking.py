@@ -1,0 +1,279 @@
+"""Live ranking for the pages and the API: openings for one candidate, candidates for one opening.
+
+The index of published openings (and of active candidates) is built once per process and rebuilt when the data
+changed: a cheap fingerprint query (row counts, last change, the audit log's last change to a candidate, the active
+weights) is compared on every call, so an edit anywhere — in this process or another — re-ranks at once. The
+person being ranked is always read fresh from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from candidates import service as candidates_service
+from core import audit
+from core import reference as reference_service
+from core.models import User
+from employers import service as employers_service
+from matching import Matcher, RankedItem
+from recruitment import pool
+from recruitment.adapters import candidate_profile, opening_profile
+from recruitment.service import active_weights
+
+SUGGESTIONS = 20
+WHY_NOT = 10
+
+
+@dataclass
+class OpeningSuggestion:
+    item: RankedItem
+    opening_id: int
+    title: str
+    employer_name: str
+    percent: str
+    municipality: str
+
+    @property
+    def score_percent(self) -> int:
+        return round(self.item.score * 100)
+
+
+@dataclass
+class CandidateSuggestions:
+    candidate_id: int
+    feasible: list[OpeningSuggestion]
+    infeasible: list[OpeningSuggestion]
+    weights_version: str
+    openings_total: int
+    active: bool = True
+
+
+@dataclass
+class CandidateMatch:
+    item: RankedItem
+    candidate_id: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score_percent(self) -> int:
+        return round(self.item.score * 100)
+
+
+@dataclass
+class OpeningMatches:
+    opening_id: int
+    matches: list[CandidateMatch]
+    weights_version: str
+    candidates_total: int
+
+
+@dataclass
+class _Entry:
+    matcher: Matcher
+    version: str
+    today: dt.date
+    mark: Any  # openings: their last updated_at; candidates: the last audited change's id
+
+
+class _Cache:
+    """One matcher per kind and database. A change is applied to the index row by row (the engine's cheap
+    single-row edits); only a new day, new weights or a flood of changes rebuild it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: dict[tuple[str, str], _Entry] = {}
+
+
+_cache = _Cache()
+REBUILD_AFTER = 2000  # changed rows: beyond this a rebuild is cheaper than row edits
+
+
+def _db_key(session: Session) -> str:
+    bind = session.get_bind()
+    return str(getattr(bind, "url", id(bind)))
+
+
+def _openings_mark(session: Session) -> Any:
+    return employers_service.opening_change_mark(session)
+
+
+def _candidates_mark(session: Session) -> Any:
+    """Candidates' sections live in several tables; every change to any of them is audit-logged (never a read),
+    so the last such audit id moves with each change, in any process."""
+    return session.execute(
+        select(func.max(audit.AuditEntry.id)).where(
+            audit.AuditEntry.subject_type == "candidate", audit.AuditEntry.action != "read"
+        )
+    ).scalar()
+
+
+def _build(session: Session, kind: str, today: dt.date, version: str, weights: Any) -> _Entry:
+    mark = _openings_mark(session) if kind == "openings" else _candidates_mark(session)
+    matcher = Matcher(
+        pool.opening_profiles(session) if kind == "openings" else [],
+        pool.candidate_profiles(session, today=today) if kind == "candidates" else None,
+        styrk_names=reference_service.styrk_names(session),
+        geo=pool.geo_from_reference(session),
+        weights=weights,
+        today=today,
+    )
+    matcher.weights_version = version
+    return _Entry(matcher, version, today, mark)
+
+
+def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool:
+    """Applies the changes since the entry's mark; False when a rebuild is due instead."""
+    if kind == "openings":
+        mark = _openings_mark(session)
+        if mark == entry.mark:
+            return True
+        changed = employers_service.openings_changed_since(session, entry.mark, REBUILD_AFTER + 1)
+        if len(changed) > REBUILD_AFTER:
+            return False
+        for oid in changed:
+            if str(oid) in entry.matcher._o_slot:
+                entry.matcher.remove_opening(str(oid))
+        entry.matcher.add_openings(pool.opening_profiles(session, ids=changed))
+    else:
+        mark = _candidates_mark(session)
+        if mark == entry.mark:
+            return True
+        stmt = select(audit.AuditEntry.subject_id).where(
+            audit.AuditEntry.subject_type == "candidate", audit.AuditEntry.action != "read"
+        )
+        if entry.mark is not None:
+            stmt = stmt.where(audit.AuditEntry.id > entry.mark)
+        subjects = set(session.scalars(stmt.distinct().limit(REBUILD_AFTER + 1)))
+        if len(subjects) > REBUILD_AFTER:
+            return False
+        changed = sorted(int(x) for x in subjects if x and str(x).isdigit())
+        for cid in changed:
+            if str(cid) in entry.matcher._c_slot:
+                entry.matcher.remove_candidate(str(cid))
+        entry.matcher.add_candidates(pool.candidate_profiles(session, ids=changed, today=today))
+    entry.mark = mark
+    return True
+
+
+def _ranked(session: Session, kind: str, today: dt.date, fn: Any) -> Any:
+    """Runs `fn(matcher)` on an up-to-date index, under the lock (edits and queries never overlap)."""
+    version, weights = active_weights(session)
+    if not isinstance(session.get_bind(), Engine):
+        # bound to one connection (a test's rolled-back transaction): row ids and timestamps come back after a
+        # rollback, so no mark can tell two states apart — build afresh
+        return fn(_build(session, kind, today, version, weights).matcher)
+    key = (kind, _db_key(session))
+    with _cache.lock:
+        entry = _cache.entries.get(key)
+        fresh = entry is not None and entry.version == version and entry.today == today
+        if not (fresh and entry is not None and _refresh(session, kind, entry, today)):
+            entry = _build(session, kind, today, version, weights)
+            _cache.entries[key] = entry
+        return fn(entry.matcher)
+
+
+def _percent(lo: int | None, hi: int | None) -> str:
+    if lo is None and hi is None:
+        return ""
+    if lo == hi or hi is None:
+        return f"{lo} %"
+    if lo is None:
+        return f"inntil {hi} %"
+    return f"{lo}–{hi} %"
+
+
+def _suggestions(session: Session, items: list[RankedItem]) -> list[OpeningSuggestion]:
+    rows = employers_service.openings_with_employer_names(session, [int(i.id) for i in items])
+    out = []
+    for item in items:
+        found = rows.get(int(item.id))
+        if found is None:
+            continue
+        opening, employer_name = found
+        muni = opening.municipality_code or ""
+        out.append(
+            OpeningSuggestion(
+                item=item,
+                opening_id=opening.id,
+                title=opening.title,
+                employer_name=employer_name,
+                percent=_percent(opening.percent_min, opening.percent_max),
+                municipality=reference_service.municipality_name(session, muni) or muni,
+            )
+        )
+    return out
+
+
+def openings_for_candidate(
+    session: Session,
+    *,
+    actor: User,
+    candidate_id: int,
+    today: dt.date | None = None,
+    candidate: Any = None,
+) -> CandidateSuggestions:
+    """The person's best feasible openings with explanations, and the best ones they cannot take with the
+    reasons why not. The read of the candidate is audit-logged (purpose: jobbforslag) unless the caller already
+    made that read and passes the `candidate`."""
+    today = today or dt.date.today()
+    if candidate is None or candidate.id != candidate_id:
+        candidate = candidates_service.get_candidate(
+            session, actor=actor, candidate_id=candidate_id, purpose="jobbforslag"
+        )
+    profiles = candidates_service.matching_profiles(
+        session, ids=[candidate_id], today=today, active_only=False
+    )
+    profile = candidate_profile(profiles[0])
+    version, total, feasible, infeasible = _ranked(
+        session,
+        "openings",
+        today,
+        lambda m: (
+            str(getattr(m, "weights_version", "default")),
+            m.n_openings,
+            m.rank_openings(profile, SUGGESTIONS),
+            m.rank_infeasible_openings(profile, WHY_NOT),
+        ),
+    )
+    return CandidateSuggestions(
+        candidate_id,
+        _suggestions(session, feasible),
+        _suggestions(session, infeasible),
+        version,
+        total,
+        active=candidate.status == "aktiv",
+    )
+
+
+def candidates_for_opening(
+    session: Session, *, actor: User, opening_id: int, k: int = 30, today: dt.date | None = None
+) -> OpeningMatches:
+    """Feasible candidates for an opening, best first, only those the actor may read (their office; admin
+    all), each as the anonymous summary. Opening a candidate is a separate, audit-logged read."""
+    today = today or dt.date.today()
+    opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id)
+    profile = opening_profile(opening, opening.employer.name)
+    readable = set(candidates_service.readable_ids(session, actor))
+    # ask for more than k: the index holds every office's candidates, the actor sees their own
+    version, ranked = _ranked(
+        session,
+        "candidates",
+        today,
+        lambda m: (
+            str(getattr(m, "weights_version", "default")),
+            m.rank_candidates(profile, k=max(k * 4, 200)),
+        ),
+    )
+    items = [i for i in ranked if i.feasible and int(i.id) in readable][:k]
+    summaries = candidates_service.staff_summaries(session, [int(i.id) for i in items])
+    return OpeningMatches(
+        opening.id,
+        [CandidateMatch(i, int(i.id), summaries.get(int(i.id), {})) for i in items],
+        version,
+        len(readable),
+    )

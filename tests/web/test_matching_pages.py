@@ -1,0 +1,251 @@
+"""Matching in the portal and the API: jobbforslag with explanations and "hvorfor ikke", ranked candidates for an
+opening, the candidate list (status with history, sharing only under consent, the employer's answer), and the job
+start from a list entry. The 60 % uføretrygd person must get the 40 % ARBEIDSTID job first, never the 100 % one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from candidates import service as candidates_service
+from employers import service as employers_service
+from followup import service as followup_service
+from tests.factories import (
+    api_headers,
+    login,
+    make_candidate,
+    make_employer,
+    make_office,
+    make_user,
+    post_form,
+)
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    js = make_user(db, "jobbspesialist", office=office)
+    other_js = make_user(db, "jobbspesialist", office=make_office(db))
+    employer = make_employer(db, municipality_code="3407", actor=js)
+    emp_user = make_user(db, "arbeidsgiver", employer=employer)
+
+    def opening(title: str, lo: int, hi: int, **kw: object):  # type: ignore[no-untyped-def]
+        o = employers_service.create_opening(
+            db,
+            actor=js,
+            employer_id=employer.id,
+            title=title,
+            percent_min=lo,
+            percent_max=hi,
+            municipality_code="3407",
+            **kw,
+        )
+        employers_service.transition_opening(db, actor=js, opening_id=o.id, to_status="publisert")
+        return o
+
+    full = opening("Butikkmedarbeider heltid", 100, 100)
+    part = opening("Butikkmedarbeider deltid", 40, 40, working_time=["dagtid"], inclusion=["ARBEIDSTID"])
+    person = make_candidate(db, office, actor=js)
+    candidates_service.set_programme(
+        db, actor=js, candidate_id=person.id, kind="UFORETRYGD", data={"uforegrad": "60"}
+    )
+    candidates_service.set_needs(
+        db, actor=js, candidate_id=person.id, data={"needs_arbeidstid": ["IKKE_HELE_DAGER"]}
+    )
+    candidates_service.set_job_profile(
+        db,
+        actor=js,
+        candidate_id=person.id,
+        data={"wanted_titles": ["butikkmedarbeider"], "municipalities": ["3407"], "working_time": ["dagtid"]},
+    )
+    db.flush()
+    return {
+        "js": js,
+        "other_js": other_js,
+        "employer": employer,
+        "emp_user": emp_user,
+        "full": full,
+        "part": part,
+        "person": person,
+    }
+
+
+def _order(html: str, ids: list[int], prefix: str) -> list[int]:
+    found = [int(m) for m in re.findall(rf'id="{prefix}-(\d+)"', html)]
+    return [i for i in found if i in ids]
+
+
+def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world):  # type: ignore[no-untyped-def]
+    login(client, world["js"])
+    page = client.get(f"/kandidater/{world['person'].id}/jobbforslag")
+    assert page.status_code == 200
+    ids = [world["part"].id, world["full"].id]
+    assert _order(page.text, ids, "forslag") == [world["part"].id], "the 100 % job is never proposed"
+    assert _order(page.text, ids, "hvorfor-ikke") == [world["full"].id]
+    why_not = page.text.split("Hvorfor ikke?")[1]
+    assert "krever minst 100 %, men personen kan jobbe inntil 40 %" in why_not
+    assert "vektmodell <strong>default</strong>" in page.text
+    assert "<meter" in page.text and "Stillingsprosent og timer" in page.text
+    # the other office's specialist gets 404 and the refusal is logged
+    login(anon_client, world["other_js"])
+    assert anon_client.get(f"/kandidater/{world['person'].id}/jobbforslag").status_code == 404
+
+
+def test_an_edit_re_ranks_at_once(client, db, world):  # type: ignore[no-untyped-def]
+    login(client, world["js"])
+    before = client.get(f"/kandidater/{world['person'].id}/jobbforslag").text
+    assert _order(before, [world["full"].id], "forslag") == []
+    # the uføretrygd ends: full capacity, the full-time job becomes possible
+    candidates_service.set_capacity(
+        db,
+        actor=world["js"],
+        candidate_id=world["person"].id,
+        override_percent="100",
+        reason="Uføretrygden er stanset",
+    )
+    db.flush()
+    after = client.get(f"/kandidater/{world['person'].id}/jobbforslag").text
+    assert world["full"].id in _order(after, [world["part"].id, world["full"].id], "forslag")
+
+
+def test_candidate_list_status_history_share_and_answer(client, anon_client, db, world):  # type: ignore[no-untyped-def]
+    js, person, part = world["js"], world["person"], world["part"]
+    login(client, js)
+    page = client.get(f"/stillinger/{part.id}/kandidater")
+    assert page.status_code == 200 and f'id="forslag-{person.id}"' in page.text
+    assert person.last_name not in page.text.split("<h2>Forslag</h2>")[1], "ranked suggestions are anonymous"
+    r = post_form(
+        client,
+        f"/stillinger/{part.id}/kandidater",
+        {"candidate_id": person.id},
+        page=f"/stillinger/{part.id}/kandidater",
+    )
+    assert r.status_code == 303
+    entry_id = int(
+        re.search(r'id="oppforing-(\d+)"', client.get(f"/stillinger/{part.id}/kandidater").text).group(1)
+    )
+
+    refused = post_form(
+        client,
+        f"/kandidatliste/{entry_id}/status",
+        {"status": "UAKTUELL", "reason": ""},
+        page=f"/stillinger/{part.id}/kandidater",
+    )
+    assert refused.status_code == 422 and "uaktuell" in refused.text.lower()
+    post_form(
+        client,
+        f"/kandidatliste/{entry_id}/status",
+        {"status": "TIL_INTERVJU"},
+        page=f"/stillinger/{part.id}/kandidater",
+    )
+    no_consent = post_form(
+        client, f"/kandidatliste/{entry_id}/del", {}, page=f"/stillinger/{part.id}/kandidater"
+    )
+    assert no_consent.status_code == 422 and "samtykket" in no_consent.text
+
+    candidates_service.give_consent(
+        db, actor=js, candidate_id=person.id, employer_id=world["employer"].id, named=True
+    )
+    db.flush()
+    assert (
+        post_form(
+            client, f"/kandidatliste/{entry_id}/del", {}, page=f"/stillinger/{part.id}/kandidater"
+        ).status_code
+        == 303
+    )
+    listing = client.get(f"/stillinger/{part.id}/kandidater").text
+    for text in ("Lagt på listen", "Til intervju", "Delt med arbeidsgiver", "Presentert"):
+        assert text in listing, text
+
+    login(anon_client, world["emp_user"])
+    shared = anon_client.get(f"/delte-kandidater/{person.id}")
+    assert shared.status_code == 200 and "Svar til NAV" in shared.text
+    r = post_form(
+        anon_client,
+        f"/delte-kandidater/{person.id}/svar",
+        {"entry_id": entry_id, "answer": "intervju"},
+        page=f"/delte-kandidater/{person.id}",
+    )
+    assert r.status_code == 303
+    assert "Ønsker intervju" in client.get(f"/stillinger/{part.id}/kandidater").text
+
+    # withdrawn consent: the employer loses the candidate at once, and cannot answer any more
+    consent = candidates_service.active_consents_for(
+        db, candidate_id=person.id, employer_ids=[world["employer"].id]
+    )[0]
+    candidates_service.withdraw_consent(db, actor=js, candidate_id=person.id, consent_id=consent.id)
+    db.flush()
+    assert anon_client.get(f"/delte-kandidater/{person.id}").status_code == 404
+
+
+def test_job_start_from_a_list_entry(client, db, world):  # type: ignore[no-untyped-def]
+    js, person, part = world["js"], world["person"], world["part"]
+    login(client, js)
+    post_form(
+        client,
+        f"/stillinger/{part.id}/kandidater",
+        {"candidate_id": person.id},
+        page=f"/stillinger/{part.id}/kandidater",
+    )
+    entry_id = int(
+        re.search(r'id="oppforing-(\d+)"', client.get(f"/stillinger/{part.id}/kandidater").text).group(1)
+    )
+    first = client.get(f"/kandidatliste/{entry_id}/oppfolging")
+    assert first.status_code == 303 and first.headers["location"].startswith("/oppfolging?")
+    record = followup_service.enrol(
+        db,
+        actor=js,
+        candidate_id=person.id,
+        service="ips",
+        referral_date=dt.date.today(),
+        start_date=dt.date.today(),
+    )
+    db.flush()
+    go = client.get(f"/kandidatliste/{entry_id}/oppfolging")
+    assert go.headers["location"].startswith(f"/oppfolging/{record.id}?")
+    form = client.get(go.headers["location"]).text
+    assert f'name="p_opening_id" value="{part.id}"' in form and 'value="40"' in form
+
+
+def test_matching_api(client, db, world):  # type: ignore[no-untyped-def]
+    js, person, part = world["js"], world["person"], world["part"]
+    h = api_headers(db, js)
+    r = client.get(f"/api/v1/candidates/{person.id}/matches", headers=h)
+    assert r.status_code == 200
+    body = r.json()
+    assert [m["opening_id"] for m in body["matches"]][:1] == [part.id]
+    assert all(m["feasible"] for m in body["matches"])
+    assert body["why_not"][0]["opening_id"] == world["full"].id and body["why_not"][0]["reasons"]
+    top = body["matches"][0]
+    assert abs(sum(c["contribution"] for c in top["components"]) - top["score"]) < 1e-3
+    ranked = client.get(f"/api/v1/openings/{part.id}/matches", headers=h).json()
+    assert (
+        ranked["matches"][0]["candidate_id"] == person.id
+        and "first_name" not in ranked["matches"][0]["summary"]
+    )
+    entry = client.post(
+        f"/api/v1/openings/{part.id}/candidate-list", json={"candidate_id": person.id}, headers=h
+    )
+    assert entry.status_code == 201
+    eid = entry.json()["id"]
+    bad = client.patch(f"/api/v1/candidate-list-entries/{eid}", json={"status": "UAKTUELL"}, headers=h)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "reason"
+    ok = client.patch(
+        f"/api/v1/candidate-list-entries/{eid}",
+        json={"status": "AKTUELL", "outcome": "PRESENTERT"},
+        headers=h,
+    )
+    assert ok.json()["status"] == "AKTUELL" and ok.json()["outcome"] == "PRESENTERT"
+    assert client.post(f"/api/v1/candidate-list-entries/{eid}/share", headers=h).status_code == 422
+    other = api_headers(db, world["other_js"])
+    assert client.get(f"/api/v1/candidates/{person.id}/matches", headers=other).status_code == 404
+    emp = api_headers(db, world["emp_user"])
+    assert client.get(f"/api/v1/candidates/{person.id}/matches", headers=emp).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/candidate-list-entries/{eid}/answer", json={"answer": "intervju"}, headers=emp
+        ).status_code
+        == 404
+    )
