@@ -107,7 +107,17 @@ def test_job_specialist_builds_a_candidate_profile(live_server, browser_page):
     assert LAST not in page.content()
 
 
-PAGES = ("", "/cv", "/cv/last-opp", "/jobbprofil", "/situasjon", "/samtykke", "/innsyn", "/slett")
+PAGES = (
+    "",
+    "/cv",
+    "/cv/last-opp",
+    "/jobbprofil",
+    "/situasjon",
+    "/samtykke",
+    "/innsyn",
+    "/slett",
+    "/jobbforslag",
+)
 
 
 def test_candidate_pages_have_no_serious_accessibility_violations(live_server, _browser):
@@ -133,6 +143,11 @@ def test_candidate_pages_have_no_serious_accessibility_violations(live_server, _
         for suffix in PAGES:
             page.goto(live_server + href + suffix)
             check(href + suffix)
+        page.goto(live_server + "/stillinger?status=publisert")
+        opening = page.locator("table a[href^='/stillinger/']").first.get_attribute("href")
+        page.goto(live_server + opening + "/kandidater")
+        assert page.locator("ol.suggestions li").count() >= 1
+        check(opening + "/kandidater")
         page.goto(live_server + "/kandidater/ny")
         page.get_by_role("button", name="Registrer kandidat").click()  # empty: errors beside the fields
         assert page.locator(".error-text").count() >= 1

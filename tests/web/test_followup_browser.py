@@ -1,5 +1,5 @@
-"""A job specialist in a real browser: enrols a candidate, logs an employer contact, starts a 30 % placement,
-logs a follow-up, sees the one overdue duty, and finds the new job start in the report."""
+"""A job specialist in a real browser: enrols a candidate, logs an employer contact, starts a 30 % placement from
+an opening's candidate list, logs a follow-up, sees the one overdue duty, and finds the new job start in the report."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def test_job_specialist_follow_up_flow(live_server, browser_page):
     assert page.get_by_role("heading", level=1).inner_text() == "Oppfølging"
     # enrol a candidate who is not yet in follow-up, started 40 days ago (so the first employer contact is overdue)
     options = page.locator("#f-candidate_id option").all()
-    page.locator("#f-candidate_id").select_option(options[-1].get_attribute("value"))
+    candidate_id = options[-1].get_attribute("value")
+    page.locator("#f-candidate_id").select_option(candidate_id)
     page.locator("#f-service").select_option("ips")
     start = (today - dt.timedelta(days=40)).isoformat()
     page.locator("#f-referral_date").fill(start)
@@ -50,9 +51,25 @@ def test_job_specialist_follow_up_flow(live_server, browser_page):
     page.get_by_role("button", name="Før kontakt").click()
     assert "Kontakten" in page.get_by_role("status").inner_text()
 
-    # a 30 % job start
-    page.locator("#f-p_employer_id").select_option(index=1)
-    page.locator("#f-p_title").fill("Lagermedarbeider")
+    # a 30 % job start from an opening's candidate list: put the person on the list, then "Registrer jobbstart"
+    page.goto(f"{live_server}/stillinger?status=publisert")
+    page.locator("table a[href^='/stillinger/']").first.click()
+    opening_title = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name="Kandidater og kandidatliste").click()
+    page.locator("#f-candidate_id").fill(candidate_id)
+    page.get_by_role("button", name="Legg på listen", exact=True).click()
+    assert "lagt på kandidatlisten" in page.get_by_role("status").inner_text()
+    row = page.locator("table.candidate-list tbody tr").filter(
+        has=page.locator(f"a[href='/kandidater/{candidate_id}']")
+    )
+    row.get_by_label("Status").select_option("TIL_INTERVJU")
+    row.get_by_role("button", name="Lagre status").click()
+    row = page.locator("table.candidate-list tbody tr").filter(
+        has=page.locator(f"a[href='/kandidater/{candidate_id}']")
+    )
+    row.get_by_role("link", name=re.compile("Registrer jobbstart")).click()
+    assert page.url.split("?")[0].split("#")[0] == record_url
+    assert page.locator("#f-p_title").input_value() == opening_title
     page.locator("#f-p_percent").fill("30")
     page.get_by_role("button", name="Registrer jobbstart").click()
     assert "30 %" in page.get_by_role("status").inner_text()
