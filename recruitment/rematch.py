@@ -23,7 +23,10 @@ from recruitment.models import TopMatch
 from recruitment.service import active_weights
 
 TOP_K = 20  # stored per opening
-STRONG_SCORE = 0.8  # a stored match at or above this score is "strong" and worth a notification
+STRONG_SCORE = 0.85  # a stored match at or above this score, and among the opening's best STRONG_RANK, is
+STRONG_RANK = (
+    5  # "strong" and worth a notification (on the large demo 0.8 alone let 77 % of the top 20 through)
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ def store_top_matches(
     session.flush()
     result.removed, result.inserted, result.updated = len(gone), len(new), len(changed)
     result.new_strong = sorted(
-        (m for m in new if m.score >= strong_score), key=lambda m: (-m.score, m.opening_id, m.candidate_id)
+        (m for m in new if m.score >= strong_score and m.rank <= STRONG_RANK),
+        key=lambda m: (-m.score, m.opening_id, m.candidate_id),
     )
     result.by_user = recipients(session, result.new_strong)
     return result
