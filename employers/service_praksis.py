@@ -29,6 +29,7 @@ __all__ = [
     "end_occupant",
     "get_praksisplass",
     "list_praksisplasser",
+    "matchable_praksisplasser",
     "readable_praksisplasser",
     "update_praksisplass",
 ]
@@ -129,6 +130,17 @@ def list_praksisplasser(
     if status:
         stmt = stmt.where(Praksisplass.status == status)
     return session.scalars(stmt.order_by(Praksisplass.title, Praksisplass.id)).all()
+
+
+def matchable_praksisplasser(session: Session) -> list[Praksisplass]:
+    """For jobbforslag (a system read, no actor): active work-practice slots with a free place, employer loaded."""
+    rows = session.scalars(
+        select(Praksisplass)
+        .where(Praksisplass.status == "aktiv")
+        .options(selectinload(Praksisplass.occupants), selectinload(Praksisplass.employer))
+        .order_by(Praksisplass.id)
+    ).all()
+    return [p for p in rows if p.free > 0]
 
 
 def add_occupant(

@@ -51,3 +51,30 @@ def opening_profile(opening: Any, employer_name: str = "") -> Opening:
 def candidate_profile(data: Mapping[str, Any]) -> CandidateProfile:
     """A candidate in the bench format (candidates.service builds that dict) as the engine's profile."""
     return CandidateProfile.from_bench_dict(data)
+
+
+def praksis_profile(place: Any) -> Opening:
+    """A praksisplass as the engine's Opening: hours are agreed person by person (any percent, open to reduced
+    capacity), the place is the employer's address, the period's end is the deadline."""
+    employer = place.employer
+    return Opening(
+        id=f"p{place.id}",
+        title=place.title,
+        description=place.tasks or "",
+        styrk08=place.styrk_code,
+        employer=employer.name,
+        municipality=employer.municipality_code,
+        postal_code=employer.postal_code,
+        percent_min=0.0,
+        percent_max=100.0,
+        hours_per_week=None,
+        working_hours=(),
+        engagement=None,
+        start=place.period_start,
+        deadline=place.period_end,
+        status="open",
+        must=_requirements(None),
+        should=_requirements(None),
+        adaptations=tuple(place.adaptations or ()),
+        open_to_reduced_capacity=True,
+    )

@@ -22,7 +22,7 @@ from core.models import User
 from employers import service as employers_service
 from matching import Matcher, RankedItem
 from recruitment import pool
-from recruitment.adapters import candidate_profile, opening_profile
+from recruitment.adapters import candidate_profile, opening_profile, praksis_profile
 from recruitment.service import active_weights
 
 SUGGESTIONS = 20
@@ -44,6 +44,20 @@ class OpeningSuggestion:
 
 
 @dataclass
+class PraksisSuggestion:
+    item: RankedItem
+    praksisplass_id: int
+    title: str
+    employer_name: str
+    free: int
+    municipality: str
+
+    @property
+    def score_percent(self) -> int:
+        return round(self.item.score * 100)
+
+
+@dataclass
 class CandidateSuggestions:
     candidate_id: int
     feasible: list[OpeningSuggestion]
@@ -51,6 +65,7 @@ class CandidateSuggestions:
     weights_version: str
     openings_total: int
     active: bool = True
+    praksis: list[PraksisSuggestion] = field(default_factory=list)
 
 
 @dataclass
@@ -247,7 +262,39 @@ def openings_for_candidate(
         version,
         total,
         active=candidate.status == "aktiv",
+        praksis=_praksis(session, profile, today),
     )
+
+
+def _praksis(session: Session, profile: Any, today: dt.date, k: int = 10) -> list[PraksisSuggestion]:
+    """Work-practice slots with a free place, ranked by the same engine (few, so indexed per call)."""
+    places = {p.id: p for p in employers_service.matchable_praksisplasser(session)}
+    if not places:
+        return []
+    _, weights = active_weights(session)
+    matcher = Matcher(
+        [praksis_profile(p) for p in places.values()],
+        None,
+        styrk_names=reference_service.styrk_names(session),
+        geo=pool.geo_from_reference(session),
+        weights=weights,
+        today=today,
+    )
+    out = []
+    for item in matcher.rank_openings(profile, k):
+        place = places[int(item.id.removeprefix("p"))]
+        muni = place.employer.municipality_code or ""
+        out.append(
+            PraksisSuggestion(
+                item,
+                place.id,
+                place.title,
+                place.employer.name,
+                place.free,
+                reference_service.municipality_name(session, muni) or muni,
+            )
+        )
+    return out
 
 
 def candidates_for_opening(

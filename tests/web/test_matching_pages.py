@@ -249,3 +249,27 @@ def test_matching_api(client, db, world):  # type: ignore[no-untyped-def]
         ).status_code
         == 404
     )
+
+
+def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):  # type: ignore[no-untyped-def]
+    js = world["js"]
+    free = employers_service.create_praksisplass(
+        db,
+        actor=js,
+        employer_id=world["employer"].id,
+        title="Praksis i butikk",
+        places=1,
+        adaptations=["ARBEIDSTID"],
+    )
+    full = employers_service.create_praksisplass(
+        db, actor=js, employer_id=world["employer"].id, title="Praksis på lager", places=1
+    )
+    employers_service.add_occupant(
+        db, actor=js, praksisplass_id=full.id, start_date="2026-11-02", note="Deltaker"
+    )
+    db.flush()
+    login(client, js)
+    page = client.get(f"/kandidater/{world['person'].id}/jobbforslag").text
+    assert f'id="praksis-{free.id}"' in page and f'id="praksis-{full.id}"' not in page
+    body = client.get(f"/api/v1/candidates/{world['person'].id}/matches", headers=api_headers(db, js)).json()
+    assert [p["praksisplass_id"] for p in body["praksisplasser"]] == [free.id]

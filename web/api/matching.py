@@ -45,12 +45,23 @@ class OpeningMatchOut(BaseModel):
     reasons: list[str]
 
 
+class PraksisMatchOut(BaseModel):
+    praksisplass_id: int
+    title: str
+    employer_name: str
+    free_places: int
+    municipality: str
+    score: float
+    components: list[ComponentOut]
+
+
 class CandidateMatchesOut(BaseModel):
     candidate_id: int
     weights_version: str
     openings_total: int
     matches: list[OpeningMatchOut]
     why_not: list[OpeningMatchOut]
+    praksisplasser: list[PraksisMatchOut]
 
 
 class CandidateMatchOut(BaseModel):
@@ -130,6 +141,18 @@ def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int
         openings_total=r.openings_total,
         matches=[_opening_match(s) for s in r.feasible],
         why_not=[_opening_match(s) for s in r.infeasible],
+        praksisplasser=[
+            PraksisMatchOut(
+                praksisplass_id=p.praksisplass_id,
+                title=p.title,
+                employer_name=p.employer_name,
+                free_places=p.free,
+                municipality=p.municipality,
+                score=round(p.item.score, 4),
+                components=_comps(p.item),
+            )
+            for p in r.praksis
+        ],
     )
 
 
