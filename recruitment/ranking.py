@@ -185,7 +185,9 @@ def _ranked(session: Session, kind: str, today: dt.date, fn: Any) -> Any:
     key = (kind, _db_key(session))
     with _cache.lock:
         entry = _cache.entries.get(key)
-        fresh = entry is not None and entry.version == version and entry.today == today
+        if entry is not None and entry.today != today:  # a new day: deadlines are checked against it
+            entry.matcher.today = entry.today = today
+        fresh = entry is not None and entry.version == version
         if not (fresh and entry is not None and _refresh(session, kind, entry, today)):
             entry = _build(session, kind, today, version, weights)
             _cache.entries[key] = entry
@@ -324,3 +326,16 @@ def candidates_for_opening(
         version,
         len(readable),
     )
+
+
+def warm(factory: Any, *, today: dt.date | None = None) -> None:
+    """Builds both indexes ahead of the first page that needs them (national scale: seconds, not on a
+    person's click). Called in a background thread at server start; give it a read-only session factory (on
+    SQLite a read holds no writer lock, so requests go on meanwhile)."""
+    today = today or dt.date.today()
+    with factory() as session:
+        if not isinstance(session.get_bind(), Engine):
+            return
+        for kind in ("openings", "candidates"):
+            _ranked(session, kind, today, lambda m: None)
+        session.rollback()

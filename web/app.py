@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -272,6 +273,16 @@ def _log_refusal(request: Request, event_name: str) -> None:
         session.commit()
 
 
+def _warm_ranking(app: FastAPI) -> None:
+    try:
+        from jobs.runner import read_factory_for
+        from recruitment import ranking
+
+        ranking.warm(read_factory_for(app.state.engine))
+    except Exception:  # only a head start: the first page builds the index itself
+        log.exception("rangering: kunne ikke bygge indeksen ved oppstart")
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Process start-up and shut-down.
@@ -282,6 +293,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     requests in flight (`serve` caps those with uvicorn's limit_concurrency)."""
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threadpool_size
     service = None
+    if isinstance(app.state.engine, Engine):  # a server process, not a test harness on one connection
+        threading.Thread(target=_warm_ranking, args=(app,), name="rangering-oppvarming", daemon=True).start()
     if app.state.start_scheduler:
         from jobs.scheduler import SchedulerService
 
