@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "var" / "load-results.json"))
     args = parser.parse_args()
     runs = []
+    (ROOT / "var").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if args.only in (None, "sqlite"):

@@ -4,7 +4,7 @@ forgotten check cannot leak another office's records; a refused read raises Acce
 from __future__ import annotations
 
 from sqlalchemy import Select, false, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from candidates.models import Candidate
 from core import audit
@@ -30,15 +30,16 @@ def readable_ids(session: Session, actor: User | None) -> list[int]:
     return list(session.scalars(readable_candidates(actor).with_only_columns(Candidate.id)))
 
 
+# One-to-one relations ride along in the candidate's own query (joins); the lists come in one query each.
 FULL_LOAD = (
-    selectinload(Candidate.office),
-    selectinload(Candidate.responsible),
+    joinedload(Candidate.office),
+    joinedload(Candidate.responsible),
+    joinedload(Candidate.job_profile),
+    joinedload(Candidate.situation),
     selectinload(Candidate.work_experiences),
     selectinload(Candidate.educations),
     selectinload(Candidate.certificates),
     selectinload(Candidate.languages),
-    selectinload(Candidate.job_profile),
-    selectinload(Candidate.situation),
     selectinload(Candidate.programmes),
     selectinload(Candidate.consents),
 )

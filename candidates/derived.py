@@ -36,12 +36,18 @@ def uforegrad_of(programmes: Sequence[Programme], today: dt.date | None = None) 
 def capacity_of(candidate: Candidate, today: dt.date | None = None) -> Capacity:
     """The most the person can work: an override (with its reason) wins; else 100 − uføregrad; else 100.
     Needs `situation` and `programmes` loaded."""
-    grade = uforegrad_of(candidate.programmes, today)
     situation = candidate.situation
-    if situation is not None and situation.capacity_override_percent is not None:
-        return Capacity(
-            situation.capacity_override_percent, "overstyrt", situation.capacity_override_reason, grade
-        )
+    return capacity_from(
+        situation.capacity_override_percent if situation is not None else None,
+        situation.capacity_override_reason if situation is not None else None,
+        uforegrad_of(candidate.programmes, today),
+    )
+
+
+def capacity_from(override: int | None, reason: str | None, grade: int | None) -> Capacity:
+    """The rule itself, for callers that read the three values without loading the record (lists)."""
+    if override is not None:
+        return Capacity(override, "overstyrt", reason, grade)
     if grade is not None:
         return Capacity(max(0, 100 - grade), "uføregrad", None, grade)
     return Capacity(100, "standard")

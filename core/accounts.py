@@ -306,16 +306,21 @@ def resolve_session(
     if not token:
         return None
     settings = settings or get_settings()
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    # the session and its user in one query: this runs on every page request
+    found = session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash(token))
+    ).first()
     now = utcnow()
-    if row is None or row.ended_at is not None:
+    if found is None or found[0].ended_at is not None:
         return None
+    row, user = found
     idle_limit = row.last_seen_at + dt.timedelta(minutes=settings.session_idle_minutes)
     if now >= row.expires_at or now >= idle_limit:
         row.ended_at = now
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         row.ended_at = now
         return None
     if (now - row.last_seen_at).total_seconds() > 30:
@@ -357,11 +362,15 @@ def issue_token(session: Session, *, user: User, name: str = "") -> str:
 def resolve_token(session: Session, token: str | None) -> User | None:
     if not token:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
-    if row is None or row.revoked_at is not None:
+    found = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash(token))
+    ).first()
+    if found is None or found[0].revoked_at is not None:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    row, user = found
+    if not user.is_active:
         return None
     now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:

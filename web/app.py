@@ -347,12 +347,12 @@ def create_app(
             return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    from web.api import api_router
+    from web.api import PREFIX, api_router
     from web.pages import page_routers
 
     for router in page_routers():
         app.include_router(router)
-    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(api_router, prefix=PREFIX)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -20,6 +20,8 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 FLASH_COOKIE = "ab_flash"
 
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+# Templates ship with the code: checking every file's mtime on each render cost a stat per template per request.
+templates.env.auto_reload = False
 
 
 def _date(value: dt.date | dt.datetime | None, fmt: str = "%d.%m.%Y") -> str:

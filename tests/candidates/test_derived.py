@@ -75,6 +75,32 @@ def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):  # type: ignore[
     assert service.list_candidates(db, actor=js, reduced_capacity=True, today=D(2026, 6, 1)) == []
 
 
+def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-untyped-def]
+    """The list reads capacity with plain queries; it must give what the full record gives, case by case."""
+    office, js = team
+    plain = make_candidate(db, office, actor=js).id
+    graded = make_candidate(db, office, actor=js).id
+    service.set_programme(db, actor=js, candidate_id=graded, kind="UFORETRYGD", data={"uforegrad": "60"})
+    ended = make_candidate(db, office, actor=js).id
+    service.set_programme(
+        db,
+        actor=js,
+        candidate_id=ended,
+        kind="UFORETRYGD",
+        data={"uforegrad": 50, "start_date": "2020-01-01", "end_date": "2025-12-31"},
+    )
+    overridden = make_candidate(db, office, actor=js).id
+    service.set_programme(db, actor=js, candidate_id=overridden, kind="UFORETRYGD", data={"uforegrad": "30"})
+    service.set_capacity(
+        db, actor=js, candidate_id=overridden, override_percent="20", reason="Avklart med lege"
+    )
+    ids = [plain, graded, ended, overridden]
+    for today in (D(2025, 6, 1), D(2026, 6, 1)):
+        listed = service.capacities(db, ids, today)
+        assert listed == {cid: service.capacity_of(_full(db, js, cid), today) for cid in ids}
+    assert [service.capacities(db, ids, D(2026, 6, 1))[c].percent for c in ids] == [100, 40, 100, 20]
+
+
 @pytest.mark.parametrize(
     ("birth", "today", "under"),
     [

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from web.deps import verify_csrf
+from web.routing import DispatchRouter
 
 
 def page_router(**kwargs: object) -> APIRouter:
-    return APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False, **kwargs)  # type: ignore[arg-type]
+    return DispatchRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False, **kwargs)  # type: ignore[arg-type]
 
 
 def page_routers() -> list[APIRouter]:

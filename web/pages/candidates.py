@@ -221,11 +221,10 @@ def candidate_list(
         "candidates/list.html",
         _ctx(
             candidates=candidates,
-            capacities={c.id: cs.capacity_of(c) for c in candidates},
-            municipalities={
-                code: reference_service.municipality_name(session, code) or code
-                for code in {c.municipality_code for c in candidates if c.municipality_code}
-            },
+            capacities=cs.capacities(session, [c.id for c in candidates]),
+            municipalities=reference_service.municipality_names(
+                session, (c.municipality_code for c in candidates)
+            ),
             total=total,
             filters=query,
             query=urlencode({k: v for k, v in query.items() if v}),
