@@ -3,6 +3,9 @@ forgotten check cannot leak another office's records; a refused read raises Acce
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -45,12 +48,30 @@ FULL_LOAD = (
 )
 
 
+# What the record's front page shows: the person, office, responsible and work capacity (no CV, no consents).
+SUMMARY_LOAD = (
+    joinedload(Candidate.office),
+    joinedload(Candidate.responsible),
+    joinedload(Candidate.situation),
+    selectinload(Candidate.programmes),
+)
+
+
 def get_candidate(
-    session: Session, *, actor: User, candidate_id: int, purpose: str, full: bool = False
+    session: Session,
+    *,
+    actor: User,
+    candidate_id: int,
+    purpose: str,
+    full: bool = False,
+    load: Sequence[Any] | None = None,
 ) -> Candidate:
-    """One candidate for a person, audit-logged with the purpose; refused (404, "nektet") outside the office."""
+    """One candidate for a person, audit-logged with the purpose; refused (404, "nektet") outside the office.
+    `full` loads every relation; `load` names the loader options a page needs instead."""
     stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
-    if full:
+    if load is not None:
+        stmt = stmt.options(*load)
+    elif full:
         stmt = stmt.options(*FULL_LOAD)
     candidate = session.scalar(stmt)
     if candidate is None:

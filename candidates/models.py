@@ -157,15 +157,18 @@ class Candidate(VersionedMixin, TimestampMixin, Base):
 
     def age(self, today: dt.date | None = None) -> int | None:
         """Derived from the birth date, never stored twice."""
-        if self.birth_date is None:
-            return None
-        today = today or dt.date.today()
-        b = self.birth_date
-        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        return age_on(self.birth_date, today)
 
     def under_30(self, today: dt.date | None = None) -> bool:
         age = self.age(today)
         return age is not None and age < 30
+
+
+def age_on(birth: dt.date | None, today: dt.date | None = None) -> int | None:
+    if birth is None:
+        return None
+    today = today or dt.date.today()
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 class WorkExperience(Base):

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Row, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
     FULL_LOAD,
     STAFF_ROLES,
+    SUMMARY_LOAD,
     get_candidate,
     load_for_change,
     readable_candidates,
@@ -30,7 +32,7 @@ from candidates.derived import (  # noqa: F401
     thirty_years_before,
     uforegrad_of,
 )
-from candidates.models import CANDIDATE_STATUSES, Candidate, Programme, Situation
+from candidates.models import CANDIDATE_STATUSES, Candidate, Programme, Situation, age_on
 
 # The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
 from candidates.service_privacy import *  # noqa: F403
@@ -40,6 +42,7 @@ from core import reference as reference_service
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User
+from core.reference import Municipality
 
 RETENTION_DAYS = 2 * 365  # after the follow-up ends (status "avsluttet") unless set by hand
 
@@ -189,39 +192,95 @@ def list_candidates(
     return session.scalars(stmt.options(load_only(*LIST_COLUMNS)).limit(limit).offset(offset)).all()
 
 
-def capacities(
-    session: Session, candidate_ids: Sequence[int], today: dt.date | None = None
-) -> dict[int, Capacity]:
-    """Work capacity for a list's rows in two plain queries (no ORM rows: a list has many)."""
+@dataclass(frozen=True)
+class CandidateRow:
+    """One line of the candidate list: what the list shows, read as plain columns (no ORM row per candidate)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    municipality_code: str | None
+    municipality_name: str | None
+    status: str
+    capacity: Capacity
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age(self, today: dt.date | None = None) -> int | None:
+        return age_on(self.birth_date, today)
+
+    def under_30(self, today: dt.date | None = None) -> bool:
+        age = self.age(today)
+        return age is not None and age < 30
+
+
+def list_page(
+    session: Session,
+    *,
+    actor: User,
+    limit: int = 50,
+    offset: int = 0,
+    today: dt.date | None = None,
+    **filters: Any,
+) -> tuple[list[CandidateRow], int]:
+    """The list page in one query: the rows with work capacity and municipality name, and the total (a window
+    count). The list is the most requested page; one query instead of four halves its cost."""
     today = today or dt.date.today()
-    ids = list(candidate_ids)
-    if not ids:
-        return {}
-    overrides = {
-        cid: (pct, reason)
-        for cid, pct, reason in session.execute(
-            select(
-                Situation.candidate_id,
-                Situation.capacity_override_percent,
-                Situation.capacity_override_reason,
-            ).where(Situation.candidate_id.in_(ids), Situation.capacity_override_percent.is_not(None))
-        )
-    }
-    grades: dict[int, int] = {}
-    for cid, grade in session.execute(
-        select(Programme.candidate_id, Programme.uforegrad)
+    override = (
+        select(Situation.capacity_override_percent)
+        .where(Situation.candidate_id == Candidate.id)
+        .scalar_subquery()
+    )
+    reason = (
+        select(Situation.capacity_override_reason)
+        .where(Situation.candidate_id == Candidate.id)
+        .scalar_subquery()
+    )
+    grade = (
+        select(Programme.uforegrad)
         .where(
-            Programme.candidate_id.in_(ids),
+            Programme.candidate_id == Candidate.id,
             Programme.kind == "UFORETRYGD",
-            Programme.uforegrad.is_not(None),
             Programme.uforegrad > 0,
             or_(Programme.start_date.is_(None), Programme.start_date <= today),
             or_(Programme.end_date.is_(None), Programme.end_date >= today),
         )
-        .order_by(Programme.candidate_id, Programme.id)
-    ):
-        grades.setdefault(cid, grade)
-    return {cid: capacity_from(*overrides.get(cid, (None, None)), grades.get(cid)) for cid in ids}
+        .order_by(Programme.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = (
+        search_statement(actor, today=today, **filters)
+        .with_only_columns(
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.birth_date,
+            Candidate.municipality_code,
+            Municipality.name,
+            Candidate.status,
+            override,
+            reason,
+            grade,
+            func.count().over(),
+        )
+        .outerjoin(Municipality, Municipality.code == Candidate.municipality_code)
+        .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = session.execute(stmt).all()
+    if not rows:
+        total = count_candidates(session, actor=actor, today=today, **filters) if offset else 0
+        return [], total
+    out = [
+        CandidateRow(cid, first, last, birth, muni, muni_name, status, capacity_from(pct, why, g))
+        for cid, first, last, birth, muni, muni_name, status, pct, why, g, _ in rows
+    ]
+    return out, rows[0][-1]
 
 
 LIST_COLUMNS = (
@@ -352,9 +411,10 @@ def follow_up_ended(session: Session, *, candidate_id: int, ended_on: dt.date) -
     return candidate.retention_date
 
 
-def staff_of_office(session: Session, office_id: int) -> Sequence[User]:
-    return session.scalars(
-        select(User)
+def staff_of_office(session: Session, office_id: int) -> Sequence[Row[tuple[int, str]]]:
+    """(id, name) rows for the «Ansvarlig» choice: plain rows, as the record page asks on every view."""
+    return session.execute(
+        select(User.id, User.name)
         .where(User.office_id == office_id, User.role.in_(("markedskontakt", "jobbspesialist")))
         .where(User.is_active.is_(True))
         .order_by(User.name)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from hmac import compare_digest
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
@@ -299,6 +299,21 @@ def start_session(
     return token
 
 
+# Built once: these run on every request, and a statement object reused keeps its cache key (SQLAlchemy would
+# otherwise build the statement and compute the key anew each time). The session or token and its user (with the
+# office, joined by the relationship) come in one query.
+_SESSION_QUERY = (
+    select(UserSession, User)
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+_TOKEN_QUERY = (
+    select(ApiToken, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(
     session: Session, token: str | None, settings: Settings | None = None
 ) -> SessionInfo | None:
@@ -306,12 +321,7 @@ def resolve_session(
     if not token:
         return None
     settings = settings or get_settings()
-    # the session and its user in one query: this runs on every page request
-    found = session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == token_hash(token))
-    ).first()
+    found = session.execute(_SESSION_QUERY, {"token_hash": token_hash(token)}).first()
     now = utcnow()
     if found is None or found[0].ended_at is not None:
         return None
@@ -362,11 +372,7 @@ def issue_token(session: Session, *, user: User, name: str = "") -> str:
 def resolve_token(session: Session, token: str | None) -> User | None:
     if not token:
         return None
-    found = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_hash(token))
-    ).first()
+    found = session.execute(_TOKEN_QUERY, {"token_hash": token_hash(token)}).first()
     if found is None or found[0].revoked_at is not None:
         return None
     row, user = found

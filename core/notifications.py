@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -99,15 +99,16 @@ def notify(
     return row
 
 
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(session: Session, user_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    """On every page (the header's badge): one prepared statement."""
+    return session.scalar(_UNREAD, {"user_id": user_id}) or 0
 
 
 def list_for(

@@ -220,17 +220,6 @@ def municipality_name(session: Session, code: str | None) -> str | None:
     return m.name if m else None
 
 
-def municipality_names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
-    """Names for many codes in one query (lists would otherwise ask once per row)."""
-    wanted = {c for c in codes if c}
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(Municipality.code, Municipality.name).where(Municipality.code.in_(sorted(wanted)))
-    )
-    return {code: name for code, name in rows}
-
-
 def municipality_for_postal_code(session: Session, code: str, *, field: str = "postal_code") -> PostalCode:
     """Postal code → municipality, with a message that names the field when the code is unknown."""
     code = (code or "").strip()

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Worker threads for sync routes; must exceed max_requests_in_flight (see web.app.lifespan).
     threadpool_size: int = 100
     max_requests_in_flight: int = 80
+    # On SQLite, requests running at once (the rest wait in the event loop; web.app.ActiveRequestLimit); 0: no cap.
+    sqlite_active_requests: int = 4
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     grunnbelop: int = 130160
     inntektsgrense_ufore: int = 52080

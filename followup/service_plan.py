@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from followup.dates import add_months
 from followup.models import (
+    PLAN_KINDS,
     FollowupContact,
     FollowupRecord,
     MeasurePeriod,
@@ -354,15 +355,25 @@ def in_passive_period(day: dt.date, periods: Iterable[PassivePeriod]) -> bool:
 
 
 def item_state(item: PlanItem, today: dt.date, periods: Iterable[PassivePeriod] = ()) -> str:
-    if item.done_on is not None:
+    return state_of(item.done_on, item.due_date, item.warn_date, today, periods)
+
+
+def state_of(
+    done_on: dt.date | None,
+    due: dt.date,
+    warn: dt.date,
+    today: dt.date,
+    periods: Iterable[PassivePeriod] = (),
+) -> str:
+    if done_on is not None:
         return "utfort"
-    if in_passive_period(item.due_date, periods):
+    if in_passive_period(due, periods):
         return "pausert"
-    if today > item.due_date:
+    if today > due:
         return "forfalt"
-    if today == item.due_date:
+    if today == due:
         return "i_dag"
-    if today >= item.warn_date:
+    if today >= warn:
         return "varslet"
     return "apen"
 
@@ -402,33 +413,47 @@ def open_items(
         .with_only_columns(FollowupRecord.id)
         .subquery()
     )
+    # plain rows, not ORM objects: the dashboard asks this on every view, over a whole caseload
     rows = session.execute(
-        select(PlanItem, FollowupRecord)
+        select(
+            PlanItem.id,
+            PlanItem.kind,
+            PlanItem.note,
+            PlanItem.due_date,
+            PlanItem.warn_date,
+            FollowupRecord.id,
+            FollowupRecord.candidate_id,
+            FollowupRecord.specialist_id,
+        )
         .join(FollowupRecord, FollowupRecord.id == PlanItem.record_id)
         .where(
             PlanItem.record_id.in_(select(sub.c.id)),
             PlanItem.done_on.is_(None),
             PlanItem.warn_date <= today + dt.timedelta(days=horizon_days),
         )
-        .options(selectinload(FollowupRecord.passive_periods))
         .order_by(PlanItem.due_date, PlanItem.id)
     ).all()
+    periods: dict[int, list[PassivePeriod]] = {}
+    record_ids = sorted({r[5] for r in rows})
+    if record_ids:
+        for period in session.scalars(select(PassivePeriod).where(PassivePeriod.record_id.in_(record_ids))):
+            periods.setdefault(period.record_id, []).append(period)
     out = []
-    for item, record in rows:
-        state = item_state(item, today, record.passive_periods)
+    for item_id, kind, note, due, warn, record_id, candidate_id, specialist_id in rows:
+        state = state_of(None, due, warn, today, periods.get(record_id, ()))
         if state in ("pausert", "utfort"):
             continue
         out.append(
             DueItem(
-                item_id=item.id,
-                record_id=record.id,
-                candidate_id=record.candidate_id,
-                specialist_id=record.specialist_id,
-                kind=item.kind,
-                label=item.kind_label + (f" ({item.note})" if item.note else ""),
-                due_date=item.due_date,
+                item_id=item_id,
+                record_id=record_id,
+                candidate_id=candidate_id,
+                specialist_id=specialist_id,
+                kind=kind,
+                label=PLAN_KINDS.get(kind, kind) + (f" ({note})" if note else ""),
+                due_date=due,
                 state=state,
-                days_overdue=max(0, (today - item.due_date).days),
+                days_overdue=max(0, (today - due).days),
             )
         )
     return out

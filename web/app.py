@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -25,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import audit
-from core.db import make_engine
+from core.db import is_sqlite, make_engine
 from core.errors import DomainError, ValidationFailed
 from core.models import User
 from core.settings import Settings, get_settings
@@ -56,6 +57,28 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+
+
+class ActiveRequestLimit:
+    """On SQLite at most `limit` requests run at once; the others wait their turn in the event loop.
+
+    SQLite lets one transaction write at a time and Python runs one thread at a time, so fifty requests in fifty
+    pool threads do not go faster than a few: they only fight over the GIL and the writer lock, which under load
+    cost more CPU than the requests themselves. Waiting here costs nothing and keeps the order of arrival."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.limit)
+        async with self._semaphore:
+            await self.app(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:
@@ -334,6 +357,8 @@ def create_app(
     app.state.secret_key = settings.resolved_secret_key()
 
     app.add_middleware(SecurityHeadersMiddleware)
+    if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
+        app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
 

@@ -132,7 +132,7 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 
 def require_roles(*roles: str):  # type: ignore[no-untyped-def]
-    def check_page(user: PageUser) -> User:
+    async def check_page(user: PageUser) -> User:  # no I/O: async, so no thread-pool hop
         if user.role not in roles:
             raise RoleRequired()
         return user
@@ -141,7 +141,7 @@ def require_roles(*roles: str):  # type: ignore[no-untyped-def]
 
 
 def require_api_roles(*roles: str):  # type: ignore[no-untyped-def]
-    def check_api(user: ApiUser) -> User:
+    async def check_api(user: ApiUser) -> User:
         if user.role not in roles:
             raise RoleRequired()
         return user

@@ -96,9 +96,28 @@ def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-unt
     )
     ids = [plain, graded, ended, overridden]
     for today in (D(2025, 6, 1), D(2026, 6, 1)):
-        listed = service.capacities(db, ids, today)
+        rows, total = service.list_page(db, actor=js, today=today)
+        assert total == 4
+        listed = {r.id: r.capacity for r in rows}
         assert listed == {cid: service.capacity_of(_full(db, js, cid), today) for cid in ids}
-    assert [service.capacities(db, ids, D(2026, 6, 1))[c].percent for c in ids] == [100, 40, 100, 20]
+    rows, _ = service.list_page(db, actor=js, today=D(2026, 6, 1))
+    assert [{r.id: r for r in rows}[c].capacity.percent for c in ids] == [100, 40, 100, 20]
+
+
+def test_list_page_totals_and_pages(db, team):  # type: ignore[no-untyped-def]
+    office, js = team
+    for i in range(5):
+        make_candidate(db, office, actor=js, last_name=f"Etternavn{i}")
+    rows, total = service.list_page(db, actor=js, limit=2, offset=2)
+    assert (len(rows), total) == (2, 5)
+    assert [r.last_name for r in rows] == ["Etternavn2", "Etternavn3"]
+    assert service.list_page(db, actor=js, limit=2, offset=10) == (
+        [],
+        5,
+    )  # past the end: the total still right
+    assert service.list_page(db, actor=js, q="etternavn4")[1] == 1
+    other = make_user(db, "jobbspesialist", office=make_office(db))
+    assert service.list_page(db, actor=other) == ([], 0)  # another office's list is empty
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,12 @@ def _tab_page(
 ) -> Response:
     """Every tab of the record: the candidate with the full load, audit-logged with the tab's purpose."""
     candidate = cs.get_candidate(
-        session, actor=user, candidate_id=candidate_id, purpose=PURPOSES.get(tab, "oppfølging"), full=True
+        session,
+        actor=user,
+        candidate_id=candidate_id,
+        purpose=PURPOSES.get(tab, "oppfølging"),
+        full=True,
+        load=cs.SUMMARY_LOAD if tab == "" else None,
     )
     builder = TAB_CONTEXT.get(tab)
     ctx = _ctx(candidate=candidate, tab=tab, capacity=cs.capacity_of(candidate), **extra)
@@ -205,8 +210,7 @@ def candidate_list(
         "reduced_capacity": bool(redusert),
         "innsatsgruppe": innsatsgruppe if innsatsgruppe in INNSATSGRUPPER else "",
     }
-    total = cs.count_candidates(session, actor=user, **filters)
-    candidates = cs.list_candidates(
+    candidates, total = cs.list_page(
         session, actor=user, limit=PAGE_SIZE, offset=(side - 1) * PAGE_SIZE, **filters
     )
     query = {
@@ -221,10 +225,6 @@ def candidate_list(
         "candidates/list.html",
         _ctx(
             candidates=candidates,
-            capacities=cs.capacities(session, [c.id for c in candidates]),
-            municipalities=reference_service.municipality_names(
-                session, (c.municipality_code for c in candidates)
-            ),
             total=total,
             filters=query,
             query=urlencode({k: v for k, v in query.items() if v}),
