@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit
 from core import reference as reference_service
@@ -140,7 +140,7 @@ def get_opening(session: Session, *, actor: User | None, opening_id: int, full: 
     stmt = (
         readable_openings(session, actor)
         .where(Opening.id == opening_id)
-        .options(selectinload(Opening.employer))
+        .options(joinedload(Opening.employer))
     )
     if full:
         stmt = stmt.options(selectinload(Opening.status_changes))
@@ -155,7 +155,7 @@ def public_opening(session: Session, *, opening_id: int) -> Opening:
     opening = session.scalar(
         select(Opening)
         .where(Opening.id == opening_id, Opening.status == "publisert")
-        .options(selectinload(Opening.employer))
+        .options(joinedload(Opening.employer))
     )
     if opening is None:
         raise NotFound("Fant ikke stillingen.")

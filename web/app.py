@@ -355,9 +355,10 @@ def create_app(
     app.state.engine = session_factory.kw["bind"]
     app.state.start_scheduler = start_scheduler
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.commit_inline = is_sqlite(str(app.state.engine.engine.url))  # see web.deps.get_db
 
     app.add_middleware(SecurityHeadersMiddleware)
-    if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
+    if app.state.commit_inline and settings.sqlite_active_requests > 0:
         app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

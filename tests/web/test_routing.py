@@ -99,3 +99,31 @@ def test_every_route_of_the_app_is_reached(app) -> None:  # type: ignore[no-unty
             assert reached == [route.name], (method, path, reached)
             seen += 1
     assert seen > 150
+
+
+def test_active_request_limit_caps_concurrency_and_serves_everyone() -> None:
+    """On SQLite the server lets only a few requests run at once; the rest wait (none is refused or lost)."""
+    import asyncio
+
+    from web.app import ActiveRequestLimit
+
+    running = 0
+    peak = 0
+    done: list[int] = []
+
+    async def inner(scope, receive, send):  # type: ignore[no-untyped-def]
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        done.append(scope["n"])
+
+    limited = ActiveRequestLimit(inner, limit=2)
+
+    async def main() -> None:
+        await asyncio.gather(*(limited({"type": "http", "n": n}, None, None) for n in range(7)))
+
+    asyncio.run(main())
+    assert peak == 2
+    assert done == list(range(7))  # in order of arrival
