@@ -7,7 +7,7 @@ Children go with the candidate (`ON DELETE CASCADE`), so erasure is one DELETE o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -98,7 +98,32 @@ def _fk(target: str) -> Any:
     return ForeignKey(target, ondelete="CASCADE")
 
 
-class Candidate(VersionedMixin, TimestampMixin, Base):
+class PersonFacts:
+    """Name, age and "under 30", derived from the stored name and birth date (never stored twice); shared by the
+    record and the list's plain rows."""
+
+    if TYPE_CHECKING:  # provided by the class that uses it (mapped columns or dataclass fields)
+        first_name: str
+        last_name: str
+        birth_date: dt.date | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age(self, today: dt.date | None = None) -> int | None:
+        birth = self.birth_date
+        if birth is None:
+            return None
+        today = today or dt.date.today()
+        return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+    def under_30(self, today: dt.date | None = None) -> bool:
+        age = self.age(today)
+        return age is not None and age < 30
+
+
+class Candidate(PersonFacts, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "candidates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,25 +175,6 @@ class Candidate(VersionedMixin, TimestampMixin, Base):
         passive_deletes=True,
         order_by="(Consent.given_on.desc(), Consent.id.desc())",
     )
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def age(self, today: dt.date | None = None) -> int | None:
-        """Derived from the birth date, never stored twice."""
-        return age_on(self.birth_date, today)
-
-    def under_30(self, today: dt.date | None = None) -> bool:
-        age = self.age(today)
-        return age is not None and age < 30
-
-
-def age_on(birth: dt.date | None, today: dt.date | None = None) -> int | None:
-    if birth is None:
-        return None
-    today = today or dt.date.today()
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 class WorkExperience(Base):

@@ -32,7 +32,7 @@ from candidates.derived import (  # noqa: F401
     thirty_years_before,
     uforegrad_of,
 )
-from candidates.models import CANDIDATE_STATUSES, Candidate, Programme, Situation, age_on
+from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Programme, Situation
 
 # The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
 from candidates.service_privacy import *  # noqa: F403
@@ -193,7 +193,7 @@ def list_candidates(
 
 
 @dataclass(frozen=True)
-class CandidateRow:
+class CandidateRow(PersonFacts):
     """One line of the candidate list: what the list shows, read as plain columns (no ORM row per candidate)."""
 
     id: int
@@ -204,17 +204,6 @@ class CandidateRow:
     municipality_name: str | None
     status: str
     capacity: Capacity
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def age(self, today: dt.date | None = None) -> int | None:
-        return age_on(self.birth_date, today)
-
-    def under_30(self, today: dt.date | None = None) -> bool:
-        age = self.age(today)
-        return age is not None and age < 30
 
 
 def list_page(
