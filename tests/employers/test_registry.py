@@ -181,3 +181,8 @@ def test_list_employers_search_filter_sort(db):
     assert [r.employer.id for r in rows] == [b.id]
     rows, _ = service.list_employers(db, actor=contact, q="søkbar", sort="kontakt")
     assert [r.employer.id for r in rows] == [a.id, b.id] and rows[1].last_contact.isoformat() == "2026-01-01"
+    # the total is the whole match, not the page: on a later page and past the last one too
+    rows, total = service.list_employers(db, actor=contact, q="søkbar", limit=1, offset=1)
+    assert [r.employer.id for r in rows] == [b.id] and total == 2
+    assert service.list_employers(db, actor=contact, q="søkbar", limit=1, offset=5) == ([], 2)
+    assert service.list_employers(db, actor=contact, q="finnes-ikke") == ([], 0)

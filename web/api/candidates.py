@@ -529,8 +529,8 @@ def list_candidates(
         "reduced_capacity": reduced_capacity,
         "innsatsgruppe": innsatsgruppe,
     }
-    rows = cs.list_candidates(session, actor=user, limit=limit, offset=offset, **filters)
-    response.headers["X-Total-Count"] = str(cs.count_candidates(session, actor=user, **filters))
+    rows, total = cs.list_page(session, actor=user, limit=limit, offset=offset, **filters)
+    response.headers["X-Total-Count"] = str(total)
     return [CandidateOut.model_validate(c) for c in rows]
 
 
