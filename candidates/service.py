@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, exists, func, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
@@ -402,14 +402,18 @@ def follow_up_ended(session: Session, *, candidate_id: int, ended_on: dt.date) -
     return candidate.retention_date
 
 
+# Built once: the record page asks on every view, and a reused statement keeps its cache key.
+_STAFF_OF_OFFICE = (
+    select(User.id, User.name)
+    .where(User.office_id == bindparam("office_id"), User.role.in_(("markedskontakt", "jobbspesialist")))
+    .where(User.is_active.is_(True))
+    .order_by(User.name)
+)
+
+
 def staff_of_office(session: Session, office_id: int) -> Sequence[Row[tuple[int, str]]]:
     """(id, name) rows for the «Ansvarlig» choice: plain rows, as the record page asks on every view."""
-    return session.execute(
-        select(User.id, User.name)
-        .where(User.office_id == office_id, User.role.in_(("markedskontakt", "jobbspesialist")))
-        .where(User.is_active.is_(True))
-        .order_by(User.name)
-    ).all()
+    return session.execute(_STAFF_OF_OFFICE, {"office_id": office_id}).all()
 
 
 def responsible_users(session: Session, candidate_ids: Sequence[int]) -> dict[int, int | None]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +18,18 @@ from core.settings import Settings, get_settings
 def is_sqlite(url_or_engine: str | Engine) -> bool:
     url = str(url_or_engine.url) if isinstance(url_or_engine, Engine) else url_or_engine
     return url.startswith("sqlite")
+
+
+# A request that runs on the event loop (web.routing.LoopRoute) takes the SQLite writer lock before it starts, and
+# only if it is free: the loop must never wait for it, since a thread holding it may need the loop to finish. Its
+# transactions then find the lock theirs already and must not take it again.
+WRITER_HELD: ContextVar[bool] = ContextVar("writer_held", default=False)
+_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+
+
+def writer_lock(engine: Engine) -> threading.Lock | None:
+    """The process's SQLite writer lock of an engine made by make_engine (None on PostgreSQL)."""
+    return _WRITERS.get(engine)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -38,10 +52,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # takes the write lock up front (BEGIN IMMEDIATE, as Rails 8 does). Threads of this process queue on a
         # lock instead of polling SQLite's busy handler, which keeps latency even under load.
         writer = threading.Lock()
+        _WRITERS[engine] = writer
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.info["holds_writer"] = writer.acquire(timeout=60)
+            # Held for the request by web.routing.LoopRoute: it releases the lock when the request is done.
+            conn.info["holds_writer"] = False if WRITER_HELD.get() else writer.acquire(timeout=60)
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     max_requests_in_flight: int = 80
     # On SQLite, requests running at once (the rest wait in the event loop; web.app.ActiveRequestLimit); 0: no cap.
     sqlite_active_requests: int = 4
+    # On SQLite, short reads marked `quick` run on the event loop instead of the thread pool (web.routing.LoopRoute).
+    sqlite_on_loop: bool = True
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     grunnbelop: int = 130160
     inntektsgrense_ufore: int = 52080

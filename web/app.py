@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import audit
-from core.db import is_sqlite, make_engine
+from core.db import is_sqlite, make_engine, writer_lock
 from core.errors import DomainError, ValidationFailed
 from core.models import User
 from core.settings import Settings, get_settings
@@ -355,10 +355,11 @@ def create_app(
     app.state.engine = session_factory.kw["bind"]
     app.state.start_scheduler = start_scheduler
     app.state.secret_key = settings.resolved_secret_key()
-    app.state.commit_inline = is_sqlite(str(app.state.engine.engine.url))  # see web.deps.get_db
+    # Quick routes run on the event loop when they can take this lock at once (web.routing.LoopRoute).
+    app.state.loop_writer = writer_lock(app.state.engine) if settings.sqlite_on_loop else None
 
     app.add_middleware(SecurityHeadersMiddleware)
-    if app.state.commit_inline and settings.sqlite_active_requests > 0:
+    if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
         app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

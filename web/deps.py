@@ -11,9 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from core import accounts, audit, notifications
+from core.db import WRITER_HELD
 from core.errors import AccessDenied
 from core.models import User
 from core.security import constant_time_equals, new_token
+from web.routing import quick
 
 SESSION_COOKIE = "ab_session"
 CSRF_COOKIE = "ab_csrf"
@@ -71,23 +73,34 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def _record_refusal(request: Request, session: Session, denied: AccessDenied) -> None:
+    session.rollback()
+    audit.record_denied(session, denied, ip=client_ip(request), path=request.url.path)
+    session.commit()
+
+
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent (scope='function').
 
-    Async, so opening the session (no I/O yet) costs no trip through the thread pool. On SQLite the commit runs
-    right here too: it is a short append to the WAL, cheaper than the two thread hops it would take. Elsewhere the
-    commit is a network round trip and goes to the pool. Errors are rare: their rollback runs here."""
+    Async, so opening the session (no I/O yet) costs no trip through the thread pool. A request that runs on the
+    event loop (web.routing.LoopRoute, SQLite) commits right here too: a short append to the WAL, cheaper than the
+    thread hops. Every other commit goes to the pool: on PostgreSQL it is a network round trip, and on SQLite it
+    may have to begin the transaction and wait for the writer lock, which the loop must never do. Errors are
+    rare: their rollback runs here."""
     session: Session = request.app.state.session_factory()
     try:
         yield session
-        if request.app.state.commit_inline:
+        if WRITER_HELD.get():
             session.commit()
         else:
             await run_in_threadpool(session.commit)
     except AccessDenied as exc:
-        session.rollback()
-        audit.record_denied(session, exc, ip=client_ip(request), path=request.url.path)
-        session.commit()
+        # Writing the refusal takes the writer lock: on the loop only if this request holds it already (the loop
+        # must never wait for it; web.routing.LoopRoute).
+        if WRITER_HELD.get():
+            _record_refusal(request, session, exc)
+        else:
+            await run_in_threadpool(_record_refusal, request, session, exc)
         raise
     except BaseException:
         session.rollback()
@@ -108,7 +121,7 @@ def _page_user(request: Request, session: Session) -> User | None:
     return info.user
 
 
-def optional_page_user(request: Request, session: SessionDep) -> User | None:
+def _optional_page_user(request: Request, session: Session) -> User | None:
     user = _page_user(request, session)
     _remember(request, user)
     if user is not None:  # the header's unread count, on every page
@@ -116,13 +129,20 @@ def optional_page_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
+@quick
+def optional_page_user(request: Request, session: SessionDep) -> User | None:
+    return _optional_page_user(request, session)
+
+
+@quick
 def page_user(request: Request, session: SessionDep) -> User:
-    user = optional_page_user(request, session)
+    user = _optional_page_user(request, session)
     if user is None:
         raise LoginRequired()
     return user
 
 
+@quick
 def api_user(request: Request, session: SessionDep) -> User:
     """The API takes bearer tokens only: no cookie, so no CSRF exposure."""
     header = request.headers.get("authorization", "")

@@ -23,6 +23,7 @@ from core.models import User
 from web.api import api_router_for
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
+from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -503,6 +504,7 @@ def _cv_data(section: str, body: CvEntryIn) -> dict[str, Any]:
 @router.get(
     "/candidates", response_model=list[CandidateOut], summary="Kandidater ved eget kontor", responses=ERRORS
 )
+@quick
 def list_candidates(
     session: SessionDep,
     user: ApiStaffUser,

@@ -46,6 +46,7 @@ from web.conflicts import stale_context
 from web.deps import SessionDep, StaffUser, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.routing import quick
 from web.templating import redirect, render
 
 router = page_router()
@@ -191,6 +192,7 @@ def _fail(
 
 
 @router.get("/kandidater")
+@quick
 def candidate_list(
     request: Request,
     session: SessionDep,
@@ -335,6 +337,7 @@ def _personalia_ctx(
 
 
 @router.get("/kandidater/{candidate_id}")
+@quick
 def candidate_detail(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
     return _tab_page(request, session, user, candidate_id, "", "candidates/detail.html")
 
