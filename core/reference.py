@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import Float, Integer, String, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, Engine, Float, Integer, String, bindparam, event, func, select
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from core.errors import ValidationFailed
 from core.models import Base
@@ -202,6 +205,121 @@ def is_empty(session: Session) -> bool:
     return not session.scalar(select(func.count()).select_from(StyrkCode))
 
 
+# --- cached lookups ------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+CACHE_TTL_SECONDS = 60.0
+"""How stale a cached name may be when `arbeidsbro reference import` ran in another process."""
+
+
+class LookupCache:
+    """Process-wide cache of single reference lookups (code → name/place), for pages that show them on every
+    request.
+
+    The reference tables change only when an operator runs the import. An import in this process (any ORM write
+    to the three tables) clears the cache at once, and again when that transaction commits or rolls back, so
+    neither the old names nor uncommitted new ones outlive it. An import in another process cannot tell us, so
+    the whole cache is dropped `ttl` seconds after it was started: a name is never more than `ttl` old. We chose
+    a time-to-live over a version check because the tables carry no change mark, and any check would cost a
+    query per lookup, which is what the cache saves; a minute of old names after an import is harmless.
+    A lookup that started before an invalidation does not store its (possibly old) result."""
+
+    def __init__(self, ttl: float = CACHE_TTL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._values: dict[tuple[str, str], Any] = {}
+        self._generation = 0
+        self._expires = clock() + ttl
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._values = {}
+            self._expires = self.clock() + self.ttl
+
+    def get(self, kind: str, key: str, load: Callable[[], T]) -> T:
+        """The cached value of (kind, key), or `load()` (which reads the database) stored for later."""
+        if self.clock() >= self._expires:
+            self.invalidate()
+        try:
+            return self._values[(kind, key)]
+        except KeyError:
+            pass
+        generation = self._generation
+        value = load()
+        with self._lock:
+            if generation == self._generation:
+                self._values[(kind, key)] = value
+        return value
+
+
+_cache = LookupCache()
+_DIRTY = "arbeidsbro.reference_written"
+
+
+def invalidate_cache() -> None:
+    """Forget every cached lookup (after an import; tests may call it too)."""
+    _cache.invalidate()
+
+
+def _written(_mapper: Mapper[Any], connection: Connection, _target: Any) -> None:
+    # Mark the connection so its commit or rollback clears the cache again (see LookupCache).
+    connection.info[_DIRTY] = True
+    _cache.invalidate()
+
+
+def _transaction_ended(connection: Connection) -> None:
+    if connection.info.pop(_DIRTY, False):
+        _cache.invalidate()
+
+
+def _savepoint_rolled_back(connection: Connection, _name: str, _context: Any) -> None:
+    # The enclosing transaction may hold other writes: keep the mark for its end.
+    if connection.info.get(_DIRTY):
+        _cache.invalidate()
+
+
+for _model in (StyrkCode, Municipality, PostalCode):
+    for _name in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _name, _written)
+event.listen(Engine, "commit", _transaction_ended)
+event.listen(Engine, "rollback", _transaction_ended)
+event.listen(Engine, "rollback_savepoint", _savepoint_rolled_back)
+
+
+@dataclass(frozen=True)
+class PostalPlace:
+    """A postal code as read from the register (a snapshot, shared between requests: not an ORM row)."""
+
+    code: str
+    place: str
+    municipality_code: str
+    category: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+_STYRK_NAME = select(StyrkCode.name).where(StyrkCode.code == bindparam("code"))
+_MUNICIPALITY_NAME = select(Municipality.name).where(Municipality.code == bindparam("code"))
+_POSTAL_CODE = select(
+    PostalCode.code,
+    PostalCode.place,
+    PostalCode.municipality_code,
+    PostalCode.category,
+    PostalCode.latitude,
+    PostalCode.longitude,
+).where(PostalCode.code == bindparam("code"))
+
+
+def styrk_name(session: Session, code: str | None) -> str:
+    """The STYRK-08 name of a code, "" for none or an unknown code (cached, see LookupCache)."""
+    if not code:
+        return ""
+    return _cache.get("styrk", code, lambda: session.scalar(_STYRK_NAME, {"code": code}) or "")
+
+
 def styrk_names(session: Session, level: int | None = 4) -> dict[str, str]:
     stmt = select(StyrkCode.code, StyrkCode.name)
     if level is not None:
@@ -209,15 +327,21 @@ def styrk_names(session: Session, level: int | None = 4) -> dict[str, str]:
     return {code: name for code, name in session.execute(stmt)}
 
 
-def postal_code(session: Session, code: str) -> PostalCode | None:
-    return session.get(PostalCode, code)
+def postal_code(session: Session, code: str) -> PostalPlace | None:
+    """The register's entry for a postal code, None when unknown (cached, see LookupCache)."""
+
+    def load() -> PostalPlace | None:
+        row = session.execute(_POSTAL_CODE, {"code": code}).first()
+        return PostalPlace(*row) if row else None
+
+    return _cache.get("postal", code, load)
 
 
 def municipality_name(session: Session, code: str | None) -> str | None:
+    """A municipality's name, None for none or an unknown code (cached, see LookupCache)."""
     if not code:
         return None
-    m = session.get(Municipality, code)
-    return m.name if m else None
+    return _cache.get("municipality", code, lambda: session.scalar(_MUNICIPALITY_NAME, {"code": code}))
 
 
 def municipality_for_postal_code(session: Session, code: str, *, field: str = "postal_code") -> PostalCode:

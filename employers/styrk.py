@@ -129,7 +129,5 @@ def suggest(session: Session, title: str, *, limit: int = 3, min_score: float = 
 
 
 def name_of(session: Session, code: str | None) -> str:
-    if not code:
-        return ""
-    row = session.get(reference_service.StyrkCode, code)
-    return row.name if row else ""
+    """The name shown beside a code; cached in core.reference, as pages show it on every request."""
+    return reference_service.styrk_name(session, code)

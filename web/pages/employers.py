@@ -22,6 +22,7 @@ from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.routing import quick
 from web.templating import redirect, render
 
 router = page_router()
@@ -588,7 +589,16 @@ def _jsonld(session: SessionDep, opening: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+STATUS_BUTTONS = {
+    "publisert": "Publiser",
+    "besatt": "Marker som besatt",
+    "stengt": "Steng",
+    "utløpt": "Marker som utløpt",
+}
+
+
 @router.get("/stillinger/{opening_id}")
+@quick
 def opening_detail(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
     opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
     return render(
@@ -605,6 +615,7 @@ def opening_detail(request: Request, session: SessionDep, user: PageUser, openin
                 for s in es.TRANSITIONS[opening.status]
                 if user.role != "arbeidsgiver" or s in ("besatt", "stengt")
             ],
+            status_buttons=STATUS_BUTTONS,
             errors={},
             today=dt.date.today(),
         ),
