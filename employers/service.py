@@ -8,10 +8,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -20,7 +21,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import Base, User
 from employers import orgnr as orgnr_rules
-from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
+from employers.access import (  # re-exported: other domains use employers.service
     STAFF_ROLES,
     employer_ids_for,
     get_employer,
@@ -36,6 +37,7 @@ from employers.models import (
     ContactPerson,
     Employer,
     EmployerContact,
+    Opening,
     employer_users,
 )
 
@@ -53,6 +55,15 @@ _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "
 
 def employers_of(session: Session, user: User) -> Sequence[Employer]:
     return session.scalars(readable_employers(session, user).order_by(Employer.name)).all()
+
+
+def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
+    """What `approval_queue` lists, as a statement: the dashboard only counts it (in one query with its others)."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    return readable_openings(session, actor).where(  # noqa: F405  (service_openings)
+        Opening.awaiting_approval.is_(True), Opening.status == "utkast"
+    )
 
 
 # --- registry -----------------------------------------------------------------------------------------
@@ -189,6 +200,47 @@ class EmployerRow:
     last_contact: Any
 
 
+def _search(
+    stmt: Select[Any], *, term: bool, orgnr: bool, status: bool, municipality: bool, mine: bool
+) -> Select[Any]:
+    """The list's search and filters, as bound parameters (`pattern`, `orgnr`, `status`, `municipality`,
+    `owner_id` from `_search_params`): one statement then serves every search of its shape."""
+    if term:
+        name = Employer.name.ilike(bindparam("pattern"))
+        stmt = stmt.where(or_(name, Employer.orgnr == bindparam("orgnr")) if orgnr else name)
+    if status:
+        stmt = stmt.where(Employer.status == bindparam("status"))
+    if municipality:
+        stmt = stmt.where(Employer.municipality_code == bindparam("municipality"))
+    if mine:
+        stmt = stmt.where(Employer.responsible_user_id == bindparam("owner_id"))
+    return stmt
+
+
+def _search_params(
+    actor: User, q: str, status: str, municipality_code: str, mine: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Search name or orgnr: (the shape for `_search`, the values it binds)."""
+    term = q.strip()
+    digits = term.replace(" ", "")
+    orgnr = bool(term) and digits.isdigit()
+    shape = {
+        "term": bool(term),
+        "orgnr": orgnr,
+        "status": bool(status),
+        "municipality": bool(municipality_code),
+        "mine": mine,
+    }
+    values = {
+        "pattern": f"%{term}%",
+        "orgnr": digits,
+        "status": status,
+        "municipality": municipality_code,
+        "owner_id": actor.id,
+    }
+    return shape, values
+
+
 def list_employers(
     session: Session,
     *,
@@ -207,21 +259,8 @@ def list_employers(
         .group_by(EmployerContact.employer_id)
         .subquery()
     )
-    stmt = readable_employers(session, actor)
-    if q.strip():
-        term = q.strip()
-        digits = term.replace(" ", "")
-        stmt = stmt.where(
-            or_(Employer.name.ilike(f"%{term}%"), Employer.orgnr == digits)
-            if digits.isdigit()
-            else Employer.name.ilike(f"%{term}%")
-        )
-    if status:
-        stmt = stmt.where(Employer.status == status)
-    if municipality_code:
-        stmt = stmt.where(Employer.municipality_code == municipality_code)
-    if mine:
-        stmt = stmt.where(Employer.responsible_user_id == actor.id)
+    shape, values = _search_params(actor, q, status, municipality_code, mine)
+    stmt = _search(readable_employers(session, actor), **shape)
     filtered = stmt
     # the total rides along as a window count: one query for the page instead of two
     stmt = stmt.outerjoin(last, last.c.employer_id == Employer.id).add_columns(
@@ -231,12 +270,62 @@ def list_employers(
         stmt = stmt.order_by(last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name)
     else:
         stmt = stmt.order_by(*EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["navn"]))  # type: ignore[arg-type]
-    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    rows = session.execute(stmt.limit(limit).offset(offset), values).all()
     if rows:
         total = rows[0][2]
     else:  # past the last page (or nothing at all): ask for the count itself
-        total = (session.scalar(select(func.count()).select_from(filtered.subquery())) or 0) if offset else 0
+        count_stmt = select(func.count()).select_from(filtered.subquery())
+        total = (session.scalar(count_stmt, values) or 0) if offset else 0
     return [EmployerRow(r[0], r[1]) for r in rows], total
+
+
+def _employer_page(base: Select[Any], columns: tuple[str, ...], sort: str, **shape: bool) -> Select[Any]:
+    """`list_employers`' page as plain columns, without its total and last contact (joined only to sort by it);
+    bound: the `_search` values, `limit`, `offset`."""
+    stmt = _search(base.with_only_columns(*(getattr(Employer, c) for c in columns)), **shape)
+    if sort == "kontakt":
+        last = (
+            select(EmployerContact.employer_id, func.max(EmployerContact.date).label("last_contact"))
+            .group_by(EmployerContact.employer_id)
+            .subquery()
+        )
+        stmt = stmt.outerjoin(last, last.c.employer_id == Employer.id).order_by(
+            last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name
+        )
+    else:
+        stmt = stmt.order_by(*EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["navn"]))  # type: ignore[arg-type]
+    return stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@lru_cache(maxsize=256)
+def _staff_employer_page(columns: tuple[str, ...], sort: str, **shape: bool) -> Select[Any]:
+    """Staff read the whole registry (readable_employers), so their pages are built once per shape and reused."""
+    return _employer_page(select(Employer), columns, sort, **shape)
+
+
+def list_employer_columns(
+    session: Session,
+    *,
+    actor: User,
+    columns: Sequence[str],
+    q: str = "",
+    status: str = "",
+    municipality_code: str = "",
+    mine: bool = False,
+    sort: str = "navn",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The rows `list_employers` would return, in its order, as dicts of the named `Employer` columns: for the
+    JSON list, which shows only these (no ORM rows, no total, no last contact)."""
+    shape, values = _search_params(actor, q, status, municipality_code, mine)
+    sort = sort if sort in EMPLOYER_SORTS else "navn"
+    if is_staff(actor):
+        stmt = _staff_employer_page(tuple(columns), sort, **shape)
+    else:
+        stmt = _employer_page(readable_employers(session, actor), tuple(columns), sort, **shape)
+    rows = session.execute(stmt, {**values, "limit": limit, "offset": offset}).all()
+    return [dict(zip(columns, r, strict=True)) for r in rows]
 
 
 # --- duplicates and merging ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Date, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from core.errors import NotFound
@@ -18,6 +18,8 @@ from employers.models import CONTACT_TYPES, Employer, EmployerContact, Opening, 
 
 __all__ = [
     "EmployerSinceContact",
+    "NextStepLine",
+    "NextStepsPanel",
     "complete_next_step",
     "contact_log",
     "delete_contact",
@@ -26,6 +28,7 @@ __all__ = [
     "log_contact",
     "next_steps",
     "next_steps_due_this_week",
+    "next_steps_panels",
     "not_contacted_since",
     "opening_recipients",
     "overdue_next_steps",
@@ -128,6 +131,9 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
+NEXT_STEPS_LIMIT = 200  # the longest list `next_steps` gives (and so the largest count a panel of it shows)
+
+
 def _open_steps(session: Session, actor: User) -> Select[tuple[EmployerContact]]:
     return (
         select(EmployerContact)
@@ -153,7 +159,7 @@ def next_steps(
     owner_id: int | None = None,
     employer_id: int | None = None,
     sort: str = "frist",
-    limit: int = 200,
+    limit: int = NEXT_STEPS_LIMIT,
 ) -> Sequence[EmployerContact]:
     """Open next steps (not done), filtered by due date, owner and employer; sorted by due date or employer."""
     require_staff(actor)
@@ -186,6 +192,80 @@ def overdue_next_steps(
     session: Session, *, actor: User, today: dt.date, owner_id: int | None = None
 ) -> Sequence[EmployerContact]:
     return next_steps(session, actor=actor, due_to=today - dt.timedelta(days=1), owner_id=owner_id)
+
+
+@dataclass(frozen=True)
+class NextStepLine:
+    employer_id: int
+    employer_name: str
+    next_step: str
+    next_step_due: dt.date
+
+
+@dataclass(frozen=True)
+class NextStepsPanel:
+    count: int
+    items: list[NextStepLine]
+
+
+# Both panels in one query, built once: the open steps of one owner due by Sunday, split at today into «overdue»
+# and «week», each with its size and its first rows in `next_steps` order. Staff read the whole registry
+# (readable_employers), and only staff get here, so no employer filter is needed.
+_TODAY = bindparam("today", type_=Date)
+_BUCKET = case((EmployerContact.next_step_due < _TODAY, "overdue"), else_="week")
+_PANEL_ROWS = (
+    select(
+        _BUCKET.label("bucket"),
+        EmployerContact.employer_id,
+        Employer.name,
+        EmployerContact.next_step,
+        EmployerContact.next_step_due,
+        func.count().over(partition_by=_BUCKET).label("total"),
+        func.row_number()
+        .over(
+            partition_by=_BUCKET,
+            order_by=(EmployerContact.next_step_due, Employer.name, EmployerContact.id),
+        )
+        .label("position"),
+    )
+    .join(Employer, Employer.id == EmployerContact.employer_id)
+    .where(
+        EmployerContact.next_step.is_not(None),
+        EmployerContact.next_step_due.is_not(None),
+        EmployerContact.next_step_done.is_(False),
+        EmployerContact.next_step_due <= bindparam("sunday", type_=Date),
+        EmployerContact.next_step_owner_id == bindparam("owner_id"),
+    )
+    .subquery()
+)
+_PANELS = (
+    select(
+        _PANEL_ROWS.c.bucket,
+        _PANEL_ROWS.c.employer_id,
+        _PANEL_ROWS.c.name,
+        _PANEL_ROWS.c.next_step,
+        _PANEL_ROWS.c.next_step_due,
+        _PANEL_ROWS.c.total,
+    )
+    .where(_PANEL_ROWS.c.position <= bindparam("limit"))
+    .order_by(_PANEL_ROWS.c.bucket, _PANEL_ROWS.c.position)
+)
+
+
+def next_steps_panels(
+    session: Session, *, actor: User, today: dt.date, owner_id: int, limit: int = 5
+) -> dict[str, NextStepsPanel]:
+    """The dashboard's «Neste steg denne uken» (`next_steps_due_this_week`) and «Forfalte neste steg»
+    (`overdue_next_steps`) for one owner: the count of each list and its first `limit` steps. One query of plain
+    rows, since the panels show only these; a count is capped as the list is (NEXT_STEPS_LIMIT)."""
+    require_staff(actor)
+    _monday, sunday = week_bounds(today)
+    params = {"today": today, "sunday": sunday, "owner_id": owner_id, "limit": limit}
+    found: dict[str, tuple[int, list[NextStepLine]]] = {}
+    for bucket, employer_id, name, step, due, total in session.execute(_PANELS, params):
+        _count, items = found.setdefault(bucket, (min(total, NEXT_STEPS_LIMIT), []))
+        items.append(NextStepLine(employer_id, name, step, due))
+    return {bucket: NextStepsPanel(*found.get(bucket, (0, []))) for bucket in ("week", "overdue")}
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Date, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from candidates import service as candidates_service
 from core.models import User
-from followup.models import FollowupRecord
+from followup.models import FollowupRecord, PassivePeriod, PlanItem
 from followup.service_fidelity import (
     EMPLOYMENT_BENCHMARKS,
     FIDELITY_ITEMS,
@@ -44,6 +46,7 @@ from followup.service_plan import (
     DueItem,
     due_reminders,
     extend_rolling,
+    item_label,
     item_state,
     open_items,
 )
@@ -181,30 +184,89 @@ def caseload_items(session: Session, *, actor: User, today: dt.date, horizon_day
     return open_items(session, stmt, today, horizon_days=horizon_days)
 
 
+# The access rules the overdue query is built from (readable_records, readable_candidates) depend only on the
+# user's id, role and office: built once per such key, the statement keeps its SQLAlchemy cache key, where
+# building it on every dashboard view cost more than running it.
+_OVERDUE: dict[tuple[int, str, int | None], Select[Any]] = {}
+_OVERDUE_KEPT = 1024
+
+
+def _overdue_statement(actor: User) -> Select[Any]:
+    key = (actor.id, actor.role, actor.office_id)
+    stmt = _OVERDUE.get(key)
+    if stmt is None:
+        if len(_OVERDUE) >= _OVERDUE_KEPT:
+            _OVERDUE.clear()
+        stmt = _OVERDUE[key] = _build_overdue_statement(actor)
+    return stmt
+
+
+def _build_overdue_statement(actor: User) -> Select[Any]:
+    """The overdue items of the actor's caseload, as `caseload_items` chooses them (bound: `today`, `limit`)."""
+    records = readable_records(actor).where(FollowupRecord.status != "avsluttet")
+    if actor.role == "jobbspesialist":
+        records = records.where(FollowupRecord.specialist_id == actor.id)
+    candidates = candidates_service.readable_candidates(actor)
+    person = candidates.selected_columns
+    names = candidates.with_only_columns(person.id, person.first_name, person.last_name).subquery()
+    paused = (
+        select(PassivePeriod.id)
+        .where(
+            PassivePeriod.record_id == PlanItem.record_id,
+            PassivePeriod.from_date <= PlanItem.due_date,
+            or_(PassivePeriod.to_date.is_(None), PlanItem.due_date <= PassivePeriod.to_date),
+        )
+        .exists()
+    )
+    today = bindparam("today", type_=Date)
+    return (
+        select(
+            PlanItem.kind,
+            PlanItem.note,
+            PlanItem.due_date,
+            PlanItem.record_id,
+            FollowupRecord.candidate_id,
+            names.c.id,
+            names.c.first_name,
+            names.c.last_name,
+            func.count().over(),
+        )
+        .join(FollowupRecord, FollowupRecord.id == PlanItem.record_id)
+        .outerjoin(names, names.c.id == FollowupRecord.candidate_id)
+        .where(
+            PlanItem.record_id.in_(records.with_only_columns(FollowupRecord.id)),
+            PlanItem.done_on.is_(None),
+            PlanItem.warn_date <= today,
+            PlanItem.due_date < today,
+            ~paused,
+        )
+        .order_by(PlanItem.due_date, PlanItem.id)
+        .limit(bindparam("limit"))
+    )
+
+
 def dashboard_overdue(
     session: Session, *, actor: User, today: dt.date | None = None, limit: int = 5
 ) -> dict[str, Any]:
     """For the job specialist's dashboard panel «Forfalte oppfølgingskontakter»: the count and the first few
-    overdue items with the person's name and a link to the record."""
+    overdue items with the person's name and a link to the record.
+
+    Shown on every dashboard view, so it is one query that reads only the panel's rows: `caseload_items` with
+    state «forfalt» (open, past due, not inside a passive period — `service_plan.state_of`) written as filters,
+    the total as a window count, and the names through the candidates domain's own access rule."""
     today = today or dt.date.today()
-    overdue = [
-        d for d in caseload_items(session, actor=actor, today=today, horizon_days=0) if d.state == "forfalt"
-    ]
-    overdue.sort(key=lambda d: (d.due_date, d.item_id))
-    names = candidate_refs(session, actor=actor, ids=[d.candidate_id for d in overdue[:limit]])
+    rows = session.execute(_overdue_statement(actor), {"today": today, "limit": max(limit, 1)}).all()
     return {
-        "count": len(overdue),
+        "count": rows[0][-1] if rows else 0,
         "items": [
             {
-                "name": names[d.candidate_id].name
-                if d.candidate_id in names
-                else f"Kandidat {d.candidate_id}",
-                "label": d.label,
-                "due_date": d.due_date,
-                "days_overdue": d.days_overdue,
-                "href": f"/oppfolging/{d.record_id}",
+                "name": f"{first} {last}" if readable is not None else f"Kandidat {candidate_id}",
+                "label": item_label(kind, note),
+                "due_date": due,
+                "days_overdue": max(0, (today - due).days),
+                "href": f"/oppfolging/{record_id}",
             }
-            for d in overdue[:limit]
+            for kind, note, due, record_id, candidate_id, readable, first, last, _total in rows[:limit]
         ],
         "href": "/oppfolging",
     }

@@ -378,6 +378,11 @@ def state_of(
     return "apen"
 
 
+def item_label(kind: str, note: str) -> str:
+    """How an item is named in lists: its kind in words, and the note that tells two of a kind apart."""
+    return PLAN_KINDS.get(kind, kind) + (f" ({note})" if note else "")
+
+
 @dataclass(frozen=True)
 class DueItem:
     item_id: int
@@ -450,7 +455,7 @@ def open_items(
                 candidate_id=candidate_id,
                 specialist_id=specialist_id,
                 kind=kind,
-                label=PLAN_KINDS.get(kind, kind) + (f" ({note})" if note else ""),
+                label=item_label(kind, note),
                 due_date=due,
                 state=state,
                 days_overdue=max(0, (today - due).days),

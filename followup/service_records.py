@@ -60,8 +60,9 @@ def _today() -> dt.date:
 
 
 def _readable_candidate_ids(actor: User) -> Any:
-    sub = candidates_service.readable_candidates(actor).subquery()
-    return select(sub.c.id)
+    # only the id column: a subquery of the whole row would build a proxy of every candidate column on each call
+    stmt = candidates_service.readable_candidates(actor)
+    return stmt.with_only_columns(stmt.selected_columns.id)
 
 
 def readable_records(actor: User) -> Select[tuple[FollowupRecord]]:

@@ -3,38 +3,73 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
-from core.db import count
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
 from followup import service as followup_service
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
+from web.routing import quick
 from web.templating import render
 
 router = page_router()
 
+# The panels' counts in one query per view, composed from the domains' own access statements. Those depend only on
+# the user's id, role and office, so the query is built once per such key and reused: a reused statement keeps its
+# SQLAlchemy cache key, where building it anew on every view costs more than running it.
+_COUNTS: dict[tuple[int, str, int | None], Select[Any]] = {}
+_COUNTS_KEPT = 1024
+
+
+def _count_of(stmt: Select[Any]) -> ScalarSelect[int]:
+    """The rows a select would return (as `core.db.count`), reading only their ids."""
+    ids = stmt.with_only_columns(stmt.selected_columns.id).order_by(None).subquery()
+    return select(func.count()).select_from(ids).scalar_subquery()
+
+
+def _counts_query(session: Session, user: User) -> Select[Any]:
+    """Candidates and employers the user may read, and the role's own: openings awaiting approval
+    (markedskontakt), users (admin)."""
+    key = (user.id, user.role, user.office_id)
+    stmt = _COUNTS.get(key)
+    if stmt is None:
+        counts = [
+            _count_of(candidates_service.readable_candidates(user)),
+            _count_of(employers_service.readable_employers(session, user)),
+        ]
+        if user.role == "markedskontakt":
+            counts.append(_count_of(employers_service.awaiting_approval(session, actor=user)))
+        if user.role == "admin":
+            counts.append(_count_of(select(User)))
+        if len(_COUNTS) >= _COUNTS_KEPT:
+            _COUNTS.clear()
+        stmt = _COUNTS[key] = select(*counts)
+    return stmt
+
 
 @router.get("/")
+@quick
 def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response:
     context: dict = {"role_label": ROLE_LABELS[user.role]}
     if user.role in ("markedskontakt", "jobbspesialist", "admin"):
-        context["candidate_count"] = count(session, candidates_service.readable_candidates(user))
-        context["employer_count"] = count(session, employers_service.readable_employers(session, user))
+        counts = session.execute(_counts_query(session, user)).one()
+        context["candidate_count"], context["employer_count"] = counts[0], counts[1]
+        if user.role == "markedskontakt":
+            context["approval_count"] = counts[2]
+        if user.role == "admin":
+            context["user_count"] = counts[2]
     if user.role == "markedskontakt":
-        today = dt.date.today()
-        context["due_this_week"] = employers_service.next_steps_due_this_week(
-            session, actor=user, today=today, owner_id=user.id
+        panels = employers_service.next_steps_panels(
+            session, actor=user, today=dt.date.today(), owner_id=user.id
         )
-        context["overdue_steps"] = employers_service.overdue_next_steps(
-            session, actor=user, today=today, owner_id=user.id
-        )
-        context["approval_queue"] = employers_service.approval_queue(session, actor=user)
+        context["due_this_week"], context["overdue_steps"] = panels["week"], panels["overdue"]
     if user.role == "jobbspesialist":
         context["overdue"] = followup_service.dashboard_overdue(session, actor=user)
     if user.role == "arbeidsgiver":
@@ -42,6 +77,4 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["openings"], context["opening_count"] = employers_service.list_openings(
             session, actor=user, limit=5
         )
-    if user.role == "admin":
-        context["user_count"] = count(session, select(User))
     return render(request, f"dashboard/{user.role}.html", context)
