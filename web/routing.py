@@ -86,11 +86,23 @@ class LoopRoute(APIRoute):
             if lock is None or not lock.acquire(blocking=False):
                 return await handler(request)
             token = WRITER_HELD.set(True)
-            try:
-                return await handler(request)
-            finally:
+
+            def release() -> None:
                 WRITER_HELD.reset(token)
                 lock.release()
+
+            # The request's session commits when FastAPI closes the endpoint's dependencies, after this handler
+            # has returned: the lock is let go only after that (the stack runs its exits last-in, first-out, and
+            # get_db entered it after this). Let go earlier, the commit would wait for the pool while another
+            # request on the loop waited for this transaction: a deadlock.
+            stack = request.scope.get("fastapi_function_astack")
+            if stack is None:
+                try:
+                    return await handler(request)
+                finally:
+                    release()
+            stack.callback(release)
+            return await handler(request)
 
         return on_loop
 

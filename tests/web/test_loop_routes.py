@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import sessionmaker
 
 from core import migrate
-from core.db import is_sqlite, make_engine, writer_lock
+from core.db import WRITER_HELD, is_sqlite, make_engine, writer_lock
 from core.settings import Settings
 from tests.factories import login, make_candidate, make_office, make_user
 from web.deps import SessionDep
@@ -63,6 +63,28 @@ def setup(database_url: str, settings: Settings, tmp_path) -> Iterator[tuple[Tes
             yield c, engine, seen
     finally:
         engine.dispose()
+
+
+def test_quick_requests_commit_on_the_loop_before_letting_the_lock_go(setup) -> None:  # type: ignore[no-untyped-def]
+    """The commit comes after the handler (FastAPI closes the dependencies then): it must still run on the loop
+    with the lock held, or it would wait for the pool while the next quick request waits for it on the loop."""
+    client, engine, _seen = setup
+    lock = writer_lock(engine)
+    commits: list[tuple[bool, bool, bool]] = []
+
+    def on_commit(_conn: object) -> None:
+        commits.append((_on_loop(), WRITER_HELD.get(), lock is not None and lock.locked()))
+
+    event.listen(engine, "commit", on_commit)
+    try:
+        for path in ("/kandidater", "/"):
+            commits.clear()
+            assert client.get(path).status_code == 200
+            assert commits == [(True, True, True)], (path, commits)
+    finally:
+        event.remove(engine, "commit", on_commit)
+    assert lock is not None and not lock.locked()  # and let go afterwards
+    assert not WRITER_HELD.get()
 
 
 def test_quick_pages_run_on_the_loop_on_sqlite(setup) -> None:  # type: ignore[no-untyped-def]
