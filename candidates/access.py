@@ -17,14 +17,30 @@ from core.models import User
 STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
 
 
+def access_key(actor: User | None) -> tuple[str, int | None]:
+    """The rule itself: what of the actor decides which candidates they read. `readable_candidates` is built from
+    this key alone, so a statement built from it may be kept and reused for every actor with the same key."""
+    if actor is None or actor.role == "admin":
+        return ("alle", None)
+    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
+        return ("kontor", actor.office_id)
+    return ("ingen", None)
+
+
 def readable_candidates(actor: User | None) -> Select[tuple[Candidate]]:
     """Every candidate read starts here: staff see their own office's candidates, employers none by this path.
     `None` is the system itself (CLI import, demo data, scheduled jobs)."""
+    return readable_for(access_key(actor))
+
+
+def readable_for(key: tuple[str, int | None]) -> Select[tuple[Candidate]]:
+    """`readable_candidates` by its access key (see access_key)."""
+    scope, office_id = key
     stmt = select(Candidate)
-    if actor is None or actor.role == "admin":
+    if scope == "alle":
         return stmt
-    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
-        return stmt.where(Candidate.office_id == actor.office_id)
+    if scope == "kontor":
+        return stmt.where(Candidate.office_id == office_id)
     return stmt.where(false())
 
 

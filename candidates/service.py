@@ -7,20 +7,23 @@ Every read by a person is audit-logged with its purpose; access is decided in th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
     FULL_LOAD,
     STAFF_ROLES,
     SUMMARY_LOAD,
+    access_key,
     get_candidate,
     load_for_change,
     readable_candidates,
+    readable_for,
     readable_ids,
     record_change,
 )
@@ -149,8 +152,28 @@ def search_statement(
     innsatsgruppe: str = "",
     today: dt.date | None = None,
 ) -> Select[tuple[Candidate]]:
-    today = today or dt.date.today()
-    stmt = readable_candidates(actor)
+    return _search(
+        access_key(actor),
+        q=q,
+        status=status,
+        under_30=under_30,
+        reduced_capacity=reduced_capacity,
+        innsatsgruppe=innsatsgruppe,
+        today=today or dt.date.today(),
+    )
+
+
+def _search(
+    key: tuple[str, int | None],
+    *,
+    q: str,
+    status: str,
+    under_30: bool,
+    reduced_capacity: bool,
+    innsatsgruppe: str,
+    today: dt.date,
+) -> Select[tuple[Candidate]]:
+    stmt = readable_for(key)
     words = (q or "").strip().split()
     for word in words[:5]:
         like = f"%{word.lower()}%"
@@ -207,6 +230,67 @@ class CandidateRow(PersonFacts):
     capacity: Capacity
 
 
+# The list's derived columns, for the rows of one page (built once; `today` is bound).
+_TODAY = bindparam("today", type_=Date)
+_OVERRIDE = (
+    select(Situation.capacity_override_percent)
+    .where(Situation.candidate_id == Candidate.id)
+    .scalar_subquery()
+)
+_REASON = (
+    select(Situation.capacity_override_reason).where(Situation.candidate_id == Candidate.id).scalar_subquery()
+)
+_GRADE = (
+    select(Programme.uforegrad)
+    .where(
+        Programme.candidate_id == Candidate.id,
+        Programme.kind == "UFORETRYGD",
+        Programme.uforegrad > 0,
+        or_(Programme.start_date.is_(None), Programme.start_date <= _TODAY),
+        or_(Programme.end_date.is_(None), Programme.end_date >= _TODAY),
+    )
+    .order_by(Programme.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_ORDER = (Candidate.last_name, Candidate.first_name, Candidate.id)
+
+
+@functools.lru_cache(maxsize=512)
+def _list_statement(
+    key: tuple[str, int | None], limit: int, offset: int, today: dt.date, **filters: Any
+) -> Select[Any]:
+    """Kept per access key, filters and page: building the statement cost more than running it (a reused one also
+    keeps its SQLAlchemy cache key). Safe to share, as the access key is all readable_candidates decides by."""
+    page = (
+        _search(key, today=today, **filters)
+        .with_only_columns(Candidate.id, func.count().over().label("total"))
+        .order_by(*_ORDER)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    return (
+        select(
+            Candidate.id,
+            Candidate.office_id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.birth_date,
+            Candidate.municipality_code,
+            Municipality.name,
+            Candidate.status,
+            _OVERRIDE,
+            _REASON,
+            _GRADE,
+            page.c.total,
+        )
+        .join(page, page.c.id == Candidate.id)
+        .outerjoin(Municipality, Municipality.code == Candidate.municipality_code)
+        .order_by(*_ORDER)
+    )
+
+
 def list_page(
     session: Session,
     *,
@@ -217,53 +301,25 @@ def list_page(
     **filters: Any,
 ) -> tuple[list[CandidateRow], int]:
     """The list (page and API) in one query: the rows with work capacity and municipality name, and the total (a
-    window count). Lists are the most requested reads; one query instead of four halves their cost."""
+    window count). Lists are the most requested reads; one query instead of four halves their cost.
+
+    The page is chosen first (ids and the total only) and the derived columns are read for its rows alone: with
+    them beside the window count, the database worked them out for every candidate of the office."""
     today = today or dt.date.today()
-    override = (
-        select(Situation.capacity_override_percent)
-        .where(Situation.candidate_id == Candidate.id)
-        .scalar_subquery()
+    if unknown := set(filters) - {"q", "status", "under_30", "reduced_capacity", "innsatsgruppe"}:
+        raise TypeError(f"unknown filters {sorted(unknown)}")
+    stmt = _list_statement(
+        access_key(actor),
+        limit,
+        offset,
+        today,
+        q=str(filters.get("q") or ""),
+        status=str(filters.get("status") or ""),
+        under_30=bool(filters.get("under_30")),
+        reduced_capacity=bool(filters.get("reduced_capacity")),
+        innsatsgruppe=str(filters.get("innsatsgruppe") or ""),
     )
-    reason = (
-        select(Situation.capacity_override_reason)
-        .where(Situation.candidate_id == Candidate.id)
-        .scalar_subquery()
-    )
-    grade = (
-        select(Programme.uforegrad)
-        .where(
-            Programme.candidate_id == Candidate.id,
-            Programme.kind == "UFORETRYGD",
-            Programme.uforegrad > 0,
-            or_(Programme.start_date.is_(None), Programme.start_date <= today),
-            or_(Programme.end_date.is_(None), Programme.end_date >= today),
-        )
-        .order_by(Programme.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    stmt = (
-        search_statement(actor, today=today, **filters)
-        .with_only_columns(
-            Candidate.id,
-            Candidate.office_id,
-            Candidate.first_name,
-            Candidate.last_name,
-            Candidate.birth_date,
-            Candidate.municipality_code,
-            Municipality.name,
-            Candidate.status,
-            override,
-            reason,
-            grade,
-            func.count().over(),
-        )
-        .outerjoin(Municipality, Municipality.code == Candidate.municipality_code)
-        .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = session.execute(stmt).all()
+    rows = session.execute(stmt, {"today": today}).all()
     if not rows:
         total = count_candidates(session, actor=actor, today=today, **filters) if offset else 0
         return [], total

@@ -160,3 +160,21 @@ def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):  # type: ig
     p_young = service.set_programme(db, actor=js, candidate_id=young.id, kind="SOSIALHJELP", data={})
     p_old = service.set_programme(db, actor=js, candidate_id=old.id, kind="SOSIALHJELP", data={})
     assert p_young.aktivitetsplikt is True and p_old.aktivitetsplikt is False
+
+
+def test_kept_list_statements_are_never_shared_across_offices(db):  # type: ignore[no-untyped-def]
+    """list_page keeps its statements per access key: alternate offices (and the same filters) must still each see
+    only their own; an admin sees both; an employer user none."""
+    offices = [make_office(db), make_office(db)]
+    staff = [make_user(db, "jobbspesialist", office=o) for o in offices]
+    for i, office in enumerate(offices):
+        make_candidate(db, office, actor=staff[i], last_name=f"Kontor{i}")
+    for _ in range(2):
+        for i, user in enumerate(staff):
+            rows, total = service.list_page(db, actor=user, q="kontor")
+            assert [r.last_name for r in rows] == [f"Kontor{i}"] and total == 1
+    admin = make_user(db, "admin")
+    assert {r.last_name for r in service.list_page(db, actor=admin, q="kontor")[0]} == {"Kontor0", "Kontor1"}
+    assert service.list_page(db, actor=make_user(db, "arbeidsgiver"), q="kontor") == ([], 0)
+    with pytest.raises(TypeError):
+        service.list_page(db, actor=staff[0], navn="x")
