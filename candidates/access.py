@@ -3,10 +3,11 @@ forgotten check cannot leak another office's records; a refused read raises Acce
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, bindparam, false, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from candidates.models import Candidate
@@ -73,6 +74,17 @@ SUMMARY_LOAD = (
 )
 
 
+_LOAD_NAMES = {id(FULL_LOAD): "full", id(SUMMARY_LOAD): "summary"}
+
+
+@functools.lru_cache(maxsize=256)
+def _one_candidate(key: tuple[str, int | None], load: str) -> Select[tuple[Candidate]]:
+    """One candidate by id (bound), kept per access key and load: with its loader options the statement cost more
+    to build and key than to run; the access key is all readable_candidates decides by."""
+    options = {"full": FULL_LOAD, "summary": SUMMARY_LOAD}.get(load, ())
+    return readable_for(key).where(Candidate.id == bindparam("candidate_id")).options(*options)
+
+
 def get_candidate(
     session: Session,
     *,
@@ -84,12 +96,15 @@ def get_candidate(
 ) -> Candidate:
     """One candidate for a person, audit-logged with the purpose; refused (404, "nektet") outside the office.
     `full` loads every relation; `load` names the loader options a page needs instead."""
-    stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
-    if load is not None:
-        stmt = stmt.options(*load)
-    elif full:
-        stmt = stmt.options(*FULL_LOAD)
-    candidate = session.scalar(stmt)
+    if load is None:
+        load = FULL_LOAD if full else ()
+    if load is FULL_LOAD or load is SUMMARY_LOAD or load == ():
+        stmt = _one_candidate(access_key(actor), _LOAD_NAMES[id(load)] if load else "")
+        candidate = session.scalar(stmt, {"candidate_id": candidate_id})
+    else:
+        candidate = session.scalar(
+            readable_candidates(actor).where(Candidate.id == candidate_id).options(*load)
+        )
     if candidate is None:
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose

@@ -178,3 +178,18 @@ def test_kept_list_statements_are_never_shared_across_offices(db):  # type: igno
     assert service.list_page(db, actor=make_user(db, "arbeidsgiver"), q="kontor") == ([], 0)
     with pytest.raises(TypeError):
         service.list_page(db, actor=staff[0], navn="x")
+
+
+def test_kept_record_statements_are_never_shared_across_offices(db):  # type: ignore[no-untyped-def]
+    from core.errors import AccessDenied
+
+    offices = [make_office(db), make_office(db)]
+    staff = [make_user(db, "jobbspesialist", office=o) for o in offices]
+    ids = [make_candidate(db, o, actor=staff[i]).id for i, o in enumerate(offices)]
+    for load in (service.SUMMARY_LOAD, None):
+        for _ in range(2):
+            for i, user in enumerate(staff):
+                got = service.get_candidate(db, actor=user, candidate_id=ids[i], purpose="test", load=load)
+                assert got.id == ids[i]
+                with pytest.raises(AccessDenied):
+                    service.get_candidate(db, actor=user, candidate_id=ids[1 - i], purpose="test", load=load)
