@@ -37,7 +37,6 @@ from employers.models import (
     ContactPerson,
     Employer,
     EmployerContact,
-    Opening,
     employer_users,
 )
 
@@ -55,15 +54,6 @@ _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "
 
 def employers_of(session: Session, user: User) -> Sequence[Employer]:
     return session.scalars(readable_employers(session, user).order_by(Employer.name)).all()
-
-
-def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
-    """What `approval_queue` lists, as a statement: the dashboard only counts it (in one query with its others)."""
-    if actor.role not in STAFF_ROLES:
-        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
-    return readable_openings(session, actor).where(  # noqa: F405  (service_openings)
-        Opening.awaiting_approval.is_(True), Opening.status == "utkast"
-    )
 
 
 # --- registry -----------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ __all__ = [
     "TRANSITIONS",
     "approval_queue",
     "approve_opening",
+    "awaiting_approval",
     "clean_opening",
     "create_opening",
     "expire_openings",
@@ -397,12 +398,19 @@ def list_openings(
     return session.scalars(stmt.limit(limit).offset(offset)).all(), total
 
 
-def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
+def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
+    """The openings waiting for approval, as a statement: `approval_queue` lists it, the dashboard counts it (in
+    one query with its other counts)."""
     if actor.role not in STAFF_ROLES:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    return readable_openings(session, actor).where(
+        Opening.awaiting_approval.is_(True), Opening.status == "utkast"
+    )
+
+
+def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
     return session.scalars(
-        readable_openings(session, actor)
-        .where(Opening.awaiting_approval.is_(True), Opening.status == "utkast")
+        awaiting_approval(session, actor=actor)
         .options(selectinload(Opening.employer))
         .order_by(Opening.created_at, Opening.id)
     ).all()
