@@ -231,6 +231,22 @@ def _search_params(
     return shape, values
 
 
+# Each employer's last contact date: shown in the list, and its order «kontakt».
+_LAST_CONTACT = (
+    select(EmployerContact.employer_id, func.max(EmployerContact.date).label("last_contact"))
+    .group_by(EmployerContact.employer_id)
+    .subquery()
+)
+
+
+def _ordering(sort: str) -> tuple[Any, ...]:
+    """The list's order by its name in EMPLOYER_SORTS («navn» for an unknown one); «kontakt» needs _LAST_CONTACT
+    joined: never contacted first, then the longest since."""
+    if sort == "kontakt":
+        return (_LAST_CONTACT.c.last_contact.is_(None).desc(), _LAST_CONTACT.c.last_contact, Employer.name)
+    return EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["navn"])
+
+
 def list_employers(
     session: Session,
     *,
@@ -244,22 +260,15 @@ def list_employers(
     offset: int = 0,
 ) -> tuple[list[EmployerRow], int]:
     """Search (name or orgnr), filter and sort; returns one page of rows with their last contact date."""
-    last = (
-        select(EmployerContact.employer_id, func.max(EmployerContact.date).label("last_contact"))
-        .group_by(EmployerContact.employer_id)
-        .subquery()
-    )
     shape, values = _search_params(actor, q, status, municipality_code, mine)
     stmt = _search(readable_employers(session, actor), **shape)
     filtered = stmt
     # the total rides along as a window count: one query for the page instead of two
-    stmt = stmt.outerjoin(last, last.c.employer_id == Employer.id).add_columns(
-        last.c.last_contact, func.count().over()
+    stmt = (
+        stmt.outerjoin(_LAST_CONTACT, _LAST_CONTACT.c.employer_id == Employer.id)
+        .add_columns(_LAST_CONTACT.c.last_contact, func.count().over())
+        .order_by(*_ordering(sort))
     )
-    if sort == "kontakt":
-        stmt = stmt.order_by(last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name)
-    else:
-        stmt = stmt.order_by(*EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["navn"]))  # type: ignore[arg-type]
     rows = session.execute(stmt.limit(limit).offset(offset), values).all()
     if rows:
         total = rows[0][2]
@@ -274,17 +283,8 @@ def _employer_page(base: Select[Any], columns: tuple[str, ...], sort: str, **sha
     bound: the `_search` values, `limit`, `offset`."""
     stmt = _search(base.with_only_columns(*(getattr(Employer, c) for c in columns)), **shape)
     if sort == "kontakt":
-        last = (
-            select(EmployerContact.employer_id, func.max(EmployerContact.date).label("last_contact"))
-            .group_by(EmployerContact.employer_id)
-            .subquery()
-        )
-        stmt = stmt.outerjoin(last, last.c.employer_id == Employer.id).order_by(
-            last.c.last_contact.is_(None).desc(), last.c.last_contact, Employer.name
-        )
-    else:
-        stmt = stmt.order_by(*EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["navn"]))  # type: ignore[arg-type]
-    return stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+        stmt = stmt.outerjoin(_LAST_CONTACT, _LAST_CONTACT.c.employer_id == Employer.id)
+    return stmt.order_by(*_ordering(sort)).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 @lru_cache(maxsize=256)
