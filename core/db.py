@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 
 def is_sqlite(url_or_engine: str | Engine) -> bool:
@@ -115,6 +117,24 @@ def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Sess
         raise
     finally:
         session.close()
+
+
+class KeptStatements:
+    """Statements kept per key and reused: on SQLite, building a statement and its cache key costs more than
+    running it. The key must hold everything the statement depends on. At most `size` are kept; when full, the
+    store starts over (a statement is cheap to build again, just not on every request)."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._kept: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        found = self._kept.get(key)
+        if found is None:
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            found = self._kept[key] = build()
+        return found
 
 
 def count(session: Session, stmt: Any) -> int:

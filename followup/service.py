@@ -13,6 +13,7 @@ from sqlalchemy import Date, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
+from core.db import KeptStatements
 from core.models import User
 from followup.models import FollowupRecord, PassivePeriod, PlanItem
 from followup.service_fidelity import (
@@ -187,18 +188,11 @@ def caseload_items(session: Session, *, actor: User, today: dt.date, horizon_day
 # The access rules the overdue query is built from (readable_records, readable_candidates) depend only on the
 # user's id, role and office: built once per such key, the statement keeps its SQLAlchemy cache key, where
 # building it on every dashboard view cost more than running it.
-_OVERDUE: dict[tuple[int, str, int | None], Select[Any]] = {}
-_OVERDUE_KEPT = 1024
+_OVERDUE = KeptStatements()
 
 
 def _overdue_statement(actor: User) -> Select[Any]:
-    key = (actor.id, actor.role, actor.office_id)
-    stmt = _OVERDUE.get(key)
-    if stmt is None:
-        if len(_OVERDUE) >= _OVERDUE_KEPT:
-            _OVERDUE.clear()
-        stmt = _OVERDUE[key] = _build_overdue_statement(actor)
-    return stmt
+    return _OVERDUE.get((actor.id, actor.role, actor.office_id), lambda: _build_overdue_statement(actor))
 
 
 def _build_overdue_statement(actor: User) -> Select[Any]:

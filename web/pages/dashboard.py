@@ -11,6 +11,7 @@ from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
+from core.db import KeptStatements
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
 from followup import service as followup_service
@@ -24,8 +25,7 @@ router = page_router()
 # The panels' counts in one query per view, composed from the domains' own access statements. Those depend only on
 # the user's id, role and office, so the query is built once per such key and reused: a reused statement keeps its
 # SQLAlchemy cache key, where building it anew on every view costs more than running it.
-_COUNTS: dict[tuple[int, str, int | None], Select[Any]] = {}
-_COUNTS_KEPT = 1024
+_COUNTS = KeptStatements()
 
 
 def _count_of(stmt: Select[Any]) -> ScalarSelect[int]:
@@ -37,9 +37,8 @@ def _count_of(stmt: Select[Any]) -> ScalarSelect[int]:
 def _counts_query(session: Session, user: User) -> Select[Any]:
     """Candidates and employers the user may read, and the role's own: openings awaiting approval
     (markedskontakt), users (admin)."""
-    key = (user.id, user.role, user.office_id)
-    stmt = _COUNTS.get(key)
-    if stmt is None:
+
+    def build() -> Select[Any]:
         counts = [
             _count_of(candidates_service.readable_candidates(user)),
             _count_of(employers_service.readable_employers(session, user)),
@@ -48,10 +47,9 @@ def _counts_query(session: Session, user: User) -> Select[Any]:
             counts.append(_count_of(employers_service.awaiting_approval(session, actor=user)))
         if user.role == "admin":
             counts.append(_count_of(select(User)))
-        if len(_COUNTS) >= _COUNTS_KEPT:
-            _COUNTS.clear()
-        stmt = _COUNTS[key] = select(*counts)
-    return stmt
+        return select(*counts)
+
+    return _COUNTS.get((user.id, user.role, user.office_id), build)
 
 
 @router.get("/")
