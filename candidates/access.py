@@ -74,15 +74,15 @@ SUMMARY_LOAD = (
 )
 
 
-_LOAD_NAMES = {id(FULL_LOAD): "full", id(SUMMARY_LOAD): "summary"}
+# The loads get_candidate keeps statements for, by name (the statement cache is keyed by the name).
+_KEPT_LOADS: dict[str, tuple[Any, ...]] = {"": (), "full": FULL_LOAD, "summary": SUMMARY_LOAD}
 
 
 @functools.lru_cache(maxsize=256)
 def _one_candidate(key: tuple[str, int | None], load: str) -> Select[tuple[Candidate]]:
     """One candidate by id (bound), kept per access key and load: with its loader options the statement cost more
     to build and key than to run; the access key is all readable_candidates decides by."""
-    options = {"full": FULL_LOAD, "summary": SUMMARY_LOAD}.get(load, ())
-    return readable_for(key).where(Candidate.id == bindparam("candidate_id")).options(*options)
+    return readable_for(key).where(Candidate.id == bindparam("candidate_id")).options(*_KEPT_LOADS[load])
 
 
 def get_candidate(
@@ -98,8 +98,9 @@ def get_candidate(
     `full` loads every relation; `load` names the loader options a page needs instead."""
     if load is None:
         load = FULL_LOAD if full else ()
-    if load is FULL_LOAD or load is SUMMARY_LOAD or load == ():
-        stmt = _one_candidate(access_key(actor), _LOAD_NAMES[id(load)] if load else "")
+    name = "" if not load else next((n for n, kept in _KEPT_LOADS.items() if kept is load), None)
+    if name is not None:
+        stmt = _one_candidate(access_key(actor), name)
         candidate = session.scalar(stmt, {"candidate_id": candidate_id})
     else:
         candidate = session.scalar(

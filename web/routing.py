@@ -82,8 +82,14 @@ class LoopRoute(APIRoute):
             return handler
 
         async def on_loop(request: Request) -> Response:
+            # The request's session commits when FastAPI closes the endpoint's dependencies (this stack), after
+            # this handler has returned: the lock is let go only after that (the stack runs its exits last-in,
+            # first-out, and get_db entered it after this). Let go earlier, the commit would wait for the pool
+            # while another request on the loop waited for this transaction: a deadlock. Without the stack
+            # (another FastAPI), the request takes the pool's way.
+            stack = request.scope.get("fastapi_function_astack")
             lock = getattr(request.app.state, "loop_writer", None)
-            if lock is None or not lock.acquire(blocking=False):
+            if stack is None or lock is None or not lock.acquire(blocking=False):
                 return await handler(request)
             token = WRITER_HELD.set(True)
 
@@ -91,16 +97,6 @@ class LoopRoute(APIRoute):
                 WRITER_HELD.reset(token)
                 lock.release()
 
-            # The request's session commits when FastAPI closes the endpoint's dependencies, after this handler
-            # has returned: the lock is let go only after that (the stack runs its exits last-in, first-out, and
-            # get_db entered it after this). Let go earlier, the commit would wait for the pool while another
-            # request on the loop waited for this transaction: a deadlock.
-            stack = request.scope.get("fastapi_function_astack")
-            if stack is None:
-                try:
-                    return await handler(request)
-                finally:
-                    release()
             stack.callback(release)
             return await handler(request)
 
