@@ -36,6 +36,15 @@ def load_styrk_names(path: str | Path) -> dict[str, str]:
     return {str(x["code"]): str(x["name"]) for x in items if len(str(x.get("code", ""))) == 4}
 
 
+def read_title_tsv(path: str | Path) -> list[tuple[str, str]]:
+    """A TSV ``tittel<TAB>styrk08`` with that header → (title, 4-digit code) pairs; other rows are skipped."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t"))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["tittel", "styrk08"]:
+        raise ValueError("første linje må være tittel<TAB>styrk08")
+    return [(r[0].strip(), r[1].strip()) for r in rows[1:] if len(r) >= 2 and r[0].strip() and r[1].strip()]
+
+
 def load_geo(path: str | Path) -> Geo:
     """GeoNames postal-code CSV (country_code, zipcode, …, community_code, latitude, longitude) → :class:`Geo`."""
     postal: dict[str, tuple[float, float]] = {}

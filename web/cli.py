@@ -419,6 +419,41 @@ def match_bench(
     emit(result, as_json, lambda: "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 
+@match_app.command("titles-eval")
+def match_titles_eval(
+    file: Annotated[Path, typer.Argument(help="TSV med overskrift tittel<TAB>styrk08.")],
+    folds: Annotated[
+        int | None,
+        typer.Option(min=2, max=20, help="k-fold kryssvalidering over det medfølgende ordforrådet i stedet."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Mål tittel → STYRK-08: treff på yrkeskode, 3- og 2-sifret gruppe, ingen kode, sikre feil, mot en
+    n-gram-nabo-grunnlinje i samme kjøring."""
+    if not file.is_file():
+        raise CliError(f"FILE: finner ikke filen {file}")
+    from matching import titles
+    from matching.bench import read_title_tsv
+
+    builtin = reference_service.BUILTIN_DIR
+    names = _styrk_all_levels(builtin / "klass" / "styrk08.json")
+    vocabulary = read_title_tsv(builtin / "nav" / "yrkesbetegnelser_styrk08.tsv")
+    if folds:
+        result = titles.cross_validate(vocabulary, names, folds=folds)
+    else:
+        try:
+            rows = read_title_tsv(file)
+        except ValueError as exc:
+            raise CliError(f"FILE: {exc}") from exc
+        result = titles.evaluate_file(rows, vocabulary, names)
+    emit(result, as_json, lambda: "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
+def _styrk_all_levels(path: Path) -> dict[str, str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(x["code"]): str(x["name"]) for x in data.get("classificationItems", [])}
+
+
 def _styrk_names_from_db() -> dict[str, str] | None:
     try:
         with session_scope() as session:
