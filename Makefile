@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/arbeidsbro match bench --openings ../shared/bench/dev/openings.jsonl \
 		--candidates ../shared/bench/dev/candidates.jsonl --qrels ../shared/bench/dev/qrels.jsonl \
 		--out var/bench-dev-ranks.jsonl
+	$(BIN)/arbeidsbro match titles-eval core/refdata/nav/yrkesbetegnelser_styrk08.tsv --folds 5
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/load.py --duration 120 --users 50
 

