@@ -35,8 +35,8 @@ from typing import Any
 
 # confidences: how much a mapped code is trusted in the occupation score
 CONF_EXACT = 1.0
-UNIT_MIN = 0.40  # calibrated confidence needed to name a unit group; below it the answer backs off to a group
-GROUP_MIN = 0.55  # … to name a minor or sub-major group; below it, no code
+UNIT_MIN = 0.25  # calibrated confidence needed to name a unit group; below it the answer backs off to a group
+GROUP_MIN = 0.50  # … to name a minor or sub-major group; below it, no code
 SUGGEST_MIN = 0.05  # top-3 suggestions below this are left out
 FOLDS = 5
 
