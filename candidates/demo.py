@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from candidates.models import (
@@ -590,6 +590,15 @@ def generate(
     return count
 
 
+PRESENTATIONS = (
+    "Stabil og pliktoppfyllende, med erfaring fra lager og varetelling. Har truckførerbevis og trives i team.",
+    "Serviceinnstilt og blid, liker kundekontakt. Ønsker fast jobb og kan starte på kort varsel.",
+    "Praktisk anlagt med erfaring fra renhold og vaktmesteroppgaver. Møter presis og jobber selvstendig.",
+    "Har jobbet på kjøkken og i kantine, kjenner HACCP-rutiner. Ønsker dagtid og kan jobbe helg.",
+    "Nøyaktig og strukturert, vant med kassesystemer og varemottak. Snakker norsk, engelsk og arabisk.",
+)
+
+
 def _consents(
     session: Session,
     rng: random.Random,
@@ -623,3 +632,11 @@ def _consents(
         )
     if rows:
         session.execute(insert(Consent), rows)
+    # the text written for employers, for those who consented to the demo employer (some are shared from its
+    # candidate lists by recruitment.demo); clean of health, benefit and programme words
+    for n, cid in enumerate(chosen[:10]):
+        session.execute(
+            update(Candidate)
+            .where(Candidate.id == cid)
+            .values(presentation=PRESENTATIONS[n % len(PRESENTATIONS)])
+        )

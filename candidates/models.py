@@ -140,6 +140,8 @@ class Candidate(PersonFacts, VersionedMixin, TimestampMixin, Base):
     postal_code: Mapped[str | None] = mapped_column(String(4))
     retention_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The only free text an employer ever sees: written for the purpose, checked by candidates.sensitive_text.
+    presentation: Mapped[str] = mapped_column(Text, default="", server_default="")
     skills: Mapped[list[str]] = mapped_column(default=list)
     driving_licences: Mapped[list[str]] = mapped_column(default=list)
 

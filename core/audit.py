@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core.errors import AccessDenied
 from core.models import Base, User, utcnow
 
-ACTIONS = ("read", "create", "update", "delete", "export", "share")
+ACTIONS = ("read", "create", "update", "delete", "export", "share", "unshare")
 
 
 class AuditEntry(Base):
@@ -236,6 +236,7 @@ CEF_ACTIONS = {
     "delete": "audit:delete",
     "export": "audit:access",
     "share": "audit:access",
+    "unshare": "audit:update",
 }
 
 

@@ -49,7 +49,7 @@ RULES: dict[str, set[str]] = {
         "mk_a",
         "js_a",
         "emp_own",
-    },  # office A's entry, shared with emp_own  # shared with emp_own by the candidate's consent
+    },  # office A's entry, shared with emp_own from the candidate list under the candidate's consent
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
@@ -84,6 +84,9 @@ POST /stillinger/{opening_id}/kandidater staff
 POST /kandidatliste/{list_entry_id}/status office
 POST /kandidatliste/{list_entry_id}/utfall office
 POST /kandidatliste/{list_entry_id}/del office
+POST /kandidatliste/{list_entry_id}/trekk-deling office
+POST /stillinger/{opening_id}/kandidater/del staff
+POST /kandidater/{candidate_id}/presentasjon office
 GET /kandidatliste/{list_entry_id}/oppfolging office
 POST /delte-kandidater/{candidate_id}/svar emp
 GET /api/v1/candidates/{candidate_id}/matches office
@@ -92,6 +95,9 @@ GET /api/v1/openings/{opening_id}/candidate-list staff
 POST /api/v1/openings/{opening_id}/candidate-list office
 PATCH /api/v1/candidate-list-entries/{list_entry_id} office
 POST /api/v1/candidate-list-entries/{list_entry_id}/share office
+POST /api/v1/candidate-list-entries/{list_entry_id}/unshare office
+POST /api/v1/openings/{opening_id}/candidate-list/share staff
+PUT /api/v1/candidates/{candidate_id}/presentation office
 POST /api/v1/candidate-list-entries/{list_entry_id}/answer office+emp
 POST /varsler/lest user
 POST /varsler/{notification_id}/lest self

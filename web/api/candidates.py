@@ -20,6 +20,7 @@ from candidates.models import Candidate
 from core import accounts
 from core.errors import ValidationFailed
 from core.models import User
+from recruitment import service as rs
 from web.api import api_router_for
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
@@ -243,11 +244,19 @@ class WantedPercentOut(BaseModel):
 
 
 class WorkShownOut(BaseModel):
+    """A CV entry as the employer sees it: no description (written for colleagues, not checked for employers)."""
+
     title: str
     employer: str
     start_date: dt.date | None
     end_date: dt.date | None
-    description: str
+
+
+class SharedForOut(BaseModel):
+    entry_id: int
+    opening_id: int
+    opening_title: str
+    shared_at: dt.datetime
 
 
 class EducationShownOut(BaseModel):
@@ -259,11 +268,14 @@ class EducationShownOut(BaseModel):
 
 
 class SharedCandidateOut(BaseModel):
-    """What an employer may see: the anonymous summary, plus the named profile under consent. The model is the
-    allow-list: no health, benefit, innsatsgruppe, capacity or needs field exists here."""
+    """What an employer may see: the anonymous summary and the presentation written for employers, plus the named
+    profile under consent. The model is the allow-list: no health, benefit, innsatsgruppe, capacity or needs field
+    and no internal free text (summary, notes, CV descriptions) exists here."""
 
     id: int
     named: bool
+    presentation: str = ""
+    shared_for: list[SharedForOut] = []
     occupations: list[str]
     education: list[str]
     certificates: list[str]
@@ -278,7 +290,6 @@ class SharedCandidateOut(BaseModel):
     last_name: str | None = None
     email: str | None = None
     phone: str | None = None
-    summary: str | None = None
     work_experience: list[WorkShownOut] | None = None
     education_details: list[EducationShownOut] | None = None
     earliest_start: dt.date | None = None
@@ -409,6 +420,26 @@ class ProgrammeIn(_In):
         None, description="Bare for SOSIALHJELP; standard er ja for kandidater under 30."
     )
     note: Text = None
+
+
+class PresentationIn(_In):
+    text: str | None = Field(None, description="Presentasjonen til arbeidsgiver (høyst 3000 tegn).")
+
+
+class MarkOut(BaseModel):
+    word: str
+    term: str
+    category: str
+    label: str
+    start: int
+    end: int
+
+
+class PresentationOut(BaseModel):
+    """The saved text and the sensitive-text check's marks (sharing waits until they are gone or overridden)."""
+
+    text: str
+    marks: list[MarkOut]
 
 
 class ConsentIn(_In):
@@ -791,6 +822,22 @@ def withdraw_consent(
     return ConsentOut.model_validate(consent)
 
 
+@router.put(
+    "/candidates/{candidate_id}/presentation",
+    response_model=PresentationOut,
+    responses=ERRORS,
+    summary="Sett presentasjonen til arbeidsgiver (den eneste friteksten en arbeidsgiver ser), med tekstsjekkens merker",
+)
+def set_presentation(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: PresentationIn
+) -> PresentationOut:
+    candidate = cs.set_presentation(session, actor=user, candidate_id=candidate_id, text=body.text)
+    return PresentationOut(
+        text=candidate.presentation,
+        marks=[MarkOut.model_validate(m.as_dict()) for m in cs.presentation_marks(candidate)],
+    )
+
+
 # --- the employer's view --------------------------------------------------------------------------------
 
 
@@ -799,10 +846,10 @@ def withdraw_consent(
     response_model=list[SharedCandidateOut],
     response_model_exclude_unset=True,
     responses=ERRORS,
-    summary="Kandidater delt med arbeidsgiverbrukerens virksomheter (krever samtykke)",
+    summary="Kandidater delt med arbeidsgiverbrukerens virksomheter fra en kandidatliste (og fortsatt samtykket)",
 )
 def shared_candidates(session: SessionDep, user: ApiUser) -> list[SharedCandidateOut]:
-    return [SharedCandidateOut.model_validate(x) for x in cs.shared_with_employer(session, actor=user)]
+    return [SharedCandidateOut.model_validate(x) for x in rs.shared_candidates(session, actor=user)]
 
 
 @router.get(
@@ -813,4 +860,6 @@ def shared_candidates(session: SessionDep, user: ApiUser) -> list[SharedCandidat
     summary="Én delt kandidat: anonymt sammendrag, eller profilen med navn etter samtykke",
 )
 def shared_candidate(session: SessionDep, user: ApiUser, candidate_id: int) -> SharedCandidateOut:
-    return SharedCandidateOut.model_validate(cs.employer_view(session, actor=user, candidate_id=candidate_id))
+    return SharedCandidateOut.model_validate(
+        rs.shared_candidate(session, actor=user, candidate_id=candidate_id)
+    )

@@ -86,6 +86,8 @@ class EntryOut(ORMModel):
     outcome: str
     score: float | None
     shared_at: dt.datetime | None
+    shared_by_name: str | None
+    share_override_reason: str | None
     employer_answer: str | None
     employer_answer_reason: str | None
 
@@ -99,6 +101,31 @@ class EntryPatch(BaseModel):
     status: str | None = None
     reason: str | None = Field(None, max_length=500)
     outcome: str | None = None
+
+
+class ShareIn(BaseModel):
+    override_reason: str | None = Field(
+        None,
+        max_length=500,
+        description="Begrunnelse for å dele selv om tekstsjekken har merket ord (logges); ellers utelatt.",
+    )
+
+
+class BulkShareIn(ShareIn):
+    entry_ids: list[int] = Field(
+        min_length=1, max_length=500, description="Oppføringene på listen som deles."
+    )
+
+
+class RefusalOut(BaseModel):
+    entry_id: int
+    field: str | None
+    message: str
+
+
+class BulkShareOut(BaseModel):
+    shared: list[int]
+    refused: list[RefusalOut]
 
 
 class AnswerIn(BaseModel):
@@ -226,10 +253,43 @@ def patch_entry(
     "/candidate-list-entries/{list_entry_id}/share",
     response_model=EntryOut,
     responses=ERRORS,
-    summary="Del kandidaten med arbeidsgiveren (krever kandidatens samtykke)",
+    summary="Del kandidaten med arbeidsgiveren (krever samtykke og en tekst uten merkede ord, eller en begrunnelse)",
 )
-def share_entry(session: SessionDep, user: ApiStaffUser, list_entry_id: int) -> CandidateListEntry:
-    return rs.share_with_employer(session, actor=user, entry_id=list_entry_id)
+def share_entry(
+    session: SessionDep, user: ApiStaffUser, list_entry_id: int, body: ShareIn | None = None
+) -> CandidateListEntry:
+    return rs.share_with_employer(
+        session, actor=user, entry_id=list_entry_id, override_reason=body.override_reason if body else None
+    )
+
+
+@router.post(
+    "/candidate-list-entries/{list_entry_id}/unshare",
+    response_model=EntryOut,
+    responses=ERRORS,
+    summary="Trekk delingen: arbeidsgiveren mister tilgangen straks",
+)
+def unshare_entry(session: SessionDep, user: ApiStaffUser, list_entry_id: int) -> CandidateListEntry:
+    return rs.unshare_with_employer(session, actor=user, entry_id=list_entry_id)
+
+
+@router.post(
+    "/openings/{opening_id}/candidate-list/share",
+    response_model=BulkShareOut,
+    responses=ERRORS,
+    summary="Del valgte oppføringer på stillingens kandidatliste (hver deles eller avvises for seg)",
+)
+def share_entries(
+    session: SessionDep, user: ApiStaffUser, opening_id: int, body: BulkShareIn
+) -> BulkShareOut:
+    shared, refused = rs.share_entries(
+        session,
+        actor=user,
+        opening_id=opening_id,
+        entry_ids=body.entry_ids,
+        override_reason=body.override_reason,
+    )
+    return BulkShareOut(shared=shared, refused=[RefusalOut.model_validate(r) for r in refused])
 
 
 @router.post(

@@ -970,6 +970,8 @@ def save_needs(
 
 
 def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    """The consents, the presentation for employers with its marks, and the form; the opening choice lists only
+    the chosen employer's openings (none until an employer is chosen)."""
     rows, _ = es.list_employers(session, actor=user, limit=1000)
     names = {r.employer.id: r.employer.name for r in rows}
     for consent in candidate.consents:
@@ -980,27 +982,49 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
                 ).name
             except NotFound:
                 names[consent.employer_id] = f"Arbeidsgiver {consent.employer_id}"
-    openings, _ = es.list_openings(session, actor=user, limit=500)
+    chosen = str((extra.get("form") or {}).get("employer_id") or "").strip()
+    openings = (
+        es.list_openings(session, actor=user, employer_id=int(chosen), limit=500)[0]
+        if chosen.isdigit()
+        else []
+    )
+    consent_openings = es.openings_with_employer_names(
+        session, [c.opening_id for c in candidate.consents if c.opening_id]
+    )
+    presentation = str((extra.get("form") or {}).get("presentation", candidate.presentation) or "")
+    marks = cs.sensitive_text.check(presentation)
     return {
         "employer_names": names,
         "employer_options": [(str(r.employer.id), f"{r.employer.name} ({r.employer.orgnr})") for r in rows],
-        "opening_options": [
-            (str(o.id), f"{o.title} – {o.employer.name}") for o in openings if o.status not in ("stengt",)
-        ],
-        "opening_titles": {o.id: o.title for o in openings},
-        "form": {"given_on": dt.date.today().isoformat(), "named": "1"},
+        "opening_options": [(str(o.id), o.title) for o in openings if o.status not in ("stengt",)],
+        "chosen_employer": chosen,
+        "opening_titles": {oid: o.title for oid, (o, _) in consent_openings.items()},
+        "marks": marks,
+        "marked_segments": cs.sensitive_text.segments(presentation, marks),
+        "form": {
+            "given_on": dt.date.today().isoformat(),
+            "named": "1",
+            "presentation": candidate.presentation,
+        },
     }
 
 
 @router.get("/kandidater/{candidate_id}/samtykke")
-def consent_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
-    return _tab_page(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html")
+def consent_page(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, employer_id: str = ""
+) -> Response:
+    form = {"employer_id": employer_id} if employer_id.strip().isdigit() else {}
+    return _tab_page(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=form)
 
 
 @router.post("/kandidater/{candidate_id}/samtykke")
 def give_consent(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
+    if form.get("steg") == "velg-arbeidsgiver":  # without JavaScript: show the chosen employer's openings
+        return _tab_page(
+            request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=dict(form)
+        )
     try:
         consent = cs.give_consent(
             session,
@@ -1016,7 +1040,34 @@ def give_consent(
         return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
     kind = "navngitt profil" if consent.named else "anonym presentasjon"
     return redirect(
-        request, f"/kandidater/{candidate_id}/samtykke", f"Samtykket er registrert ({kind}).", "success"
+        request,
+        f"/kandidater/{candidate_id}/samtykke",
+        f"Samtykket er registrert ({kind}). Arbeidsgiveren ser ingenting før kandidaten deles fra en kandidatliste.",
+        "success",
+    )
+
+
+@router.post("/kandidater/{candidate_id}/presentasjon")
+def set_presentation(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    try:
+        candidate = cs.set_presentation(
+            session, actor=user, candidate_id=candidate_id, text=form.get("presentation", "")
+        )
+    except DomainError as exc:
+        return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
+    marks = cs.presentation_marks(candidate)
+    if marks:
+        return redirect(
+            request,
+            f"/kandidater/{candidate_id}/samtykke#presentasjon",
+            "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
+            f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
+            "warning",
+        )
+    return redirect(
+        request, f"/kandidater/{candidate_id}/samtykke#presentasjon", "Presentasjonen er lagret.", "success"
     )
 
 
@@ -1096,17 +1147,19 @@ TAB_CONTEXT = {
 
 @router.get("/delte-kandidater")
 def shared_list(request: Request, session: SessionDep, user: EmployerUser) -> Response:
+    from recruitment import service as rs
+
     return render(
-        request, "candidates/shared_list.html", {"candidates": cs.shared_with_employer(session, actor=user)}
+        request, "candidates/shared_list.html", {"candidates": rs.shared_candidates(session, actor=user)}
     )
 
 
 @router.get("/delte-kandidater/{candidate_id}")
 def shared_detail(request: Request, session: SessionDep, user: EmployerUser, candidate_id: int) -> Response:
-    view = cs.employer_view(session, actor=user, candidate_id=candidate_id)
     from recruitment import service as rs
     from recruitment.models import EMPLOYER_ANSWERS
 
+    view = rs.shared_candidate(session, actor=user, candidate_id=candidate_id)
     entries = rs.shared_entries_for_employer(session, actor=user, candidate_id=candidate_id)
     return render(
         request,

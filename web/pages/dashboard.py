@@ -15,6 +15,7 @@ from core.db import KeptStatements
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
 from followup import service as followup_service
+from recruitment import service as recruitment_service
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
 from web.routing import quick
@@ -75,4 +76,6 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["openings"], context["opening_count"] = employers_service.list_openings(
             session, actor=user, limit=5
         )
+        # the same rule as the "Delte kandidater" list: shared from a candidate list and still consented
+        context["shared_count"] = recruitment_service.shared_candidate_count(session, actor=user)
     return render(request, f"dashboard/{user.role}.html", context)

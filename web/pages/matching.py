@@ -29,12 +29,20 @@ from web.templating import redirect, render
 router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
 FormData = form_type()
+BulkForm = form_type({"entry_id"})
 EVENT_LABELS = {
     "added": "Lagt på listen",
     "status": "Status",
     "outcome": "Utfall",
     "shared": "Delt med arbeidsgiver",
+    "unshared": "Deling trukket",
+    "override": "Sensitiv tekst overstyrt",
     "answer": "Svar fra arbeidsgiver",
+}
+SHARE_STATES = {
+    "delt": "Delt",
+    "uten samtykke": "Delt, men samtykket er trukket: arbeidsgiveren ser ikke kandidaten",
+    "ikke delt": "Ikke delt",
 }
 
 
@@ -79,6 +87,8 @@ def _opening_context(session: Session, user: User, opening_id: int) -> dict[str,
     }
     histories = {e.id: rs.history(session, actor=user, entry_id=e.id) for e in entries}
     return {
+        "share_states": rs.share_states(session, entries, opening_id),
+        "share_state_labels": SHARE_STATES,
         "opening": opening,
         "matches": matches,
         "entries": entries,
@@ -171,16 +181,77 @@ def change_outcome(
 
 
 @router.post("/kandidatliste/{list_entry_id}/del")
-def share(request: Request, session: SessionDep, user: StaffUser, list_entry_id: int) -> Response:
+def share(
+    request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
+) -> Response:
     opening_id = _entry_opening(session, user, list_entry_id)
     try:
-        rs.share_with_employer(session, actor=user, entry_id=list_entry_id)
+        rs.share_with_employer(
+            session,
+            actor=user,
+            entry_id=list_entry_id,
+            override_reason=str(form.get("override_reason", "")) or None,
+        )
     except DomainError as exc:
-        return _back(request, session, user, opening_id, exc)
+        return _back_to_list(request, opening_id, list_entry_id, exc)
     return redirect(
         request,
         f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
         "Kandidaten er delt med arbeidsgiveren.",
+        "success",
+    )
+
+
+def _back_to_list(request: Request, opening_id: int, list_entry_id: int, exc: DomainError) -> Response:
+    """A refused share: back to the list (a GET, so a refresh does not post again) with the message."""
+    return redirect(
+        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", exc.message, "error"
+    )
+
+
+@router.post("/kandidatliste/{list_entry_id}/trekk-deling")
+def unshare(request: Request, session: SessionDep, user: StaffUser, list_entry_id: int) -> Response:
+    opening_id = _entry_opening(session, user, list_entry_id)
+    rs.unshare_with_employer(session, actor=user, entry_id=list_entry_id)
+    return redirect(
+        request,
+        f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
+        "Delingen er trukket. Arbeidsgiveren ser ikke lenger kandidaten for denne stillingen.",
+        "success",
+    )
+
+
+@router.post("/stillinger/{opening_id}/kandidater/del")
+def share_chosen(
+    request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: BulkForm
+) -> Response:
+    """Bulk share of the chosen entries of one list; each is shared or refused on its own terms."""
+    ids = [int(v) for v in form.get("entry_id", []) if str(v).isdigit()]
+    try:
+        shared, refused = rs.share_entries(
+            session,
+            actor=user,
+            opening_id=opening_id,
+            entry_ids=ids,
+            override_reason=str(form.get("override_reason", "")) or None,
+        )
+    except DomainError as exc:
+        return redirect(request, f"/stillinger/{opening_id}/kandidater#kandidatliste", exc.message, "error")
+    if refused:
+        names = ", ".join(f"oppføring {r['entry_id']}: {r['message']}" for r in refused)
+        return redirect(
+            request,
+            f"/stillinger/{opening_id}/kandidater#kandidatliste",
+            f"{len(shared)} delt, {len(refused)} ikke delt ({names})",
+            "error" if not shared else "warning",
+        )
+    return redirect(
+        request,
+        f"/stillinger/{opening_id}/kandidater#kandidatliste",
+        f"{len(shared)} kandidater er delt med arbeidsgiveren."
+        if len(shared) != 1
+        else "1 kandidat er delt.",
+        "success",
     )
 
 
