@@ -164,7 +164,9 @@ def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, t
     opening = make_opening(db, team["employer"], actor=team["mk"], title="Lagermedarbeider")
     entry = _share(db, team, c, opening)
     view = _shared_view(db, emp, c.id)
-    assert view["named"] is False and "first_name" not in view and "Amina" not in json.dumps(view, default=str)
+    assert (
+        view["named"] is False and "first_name" not in view and "Amina" not in json.dumps(view, default=str)
+    )
     assert view["occupations"] == ["Lagermedarbeider"] and view["wanted_percent"] == {"min": 40, "max": 60}
     assert [(s["opening_id"], s["entry_id"]) for s in view["shared_for"]] == [(opening.id, entry.id)]
 
@@ -222,7 +224,9 @@ def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
     consent = service.give_consent(db, actor=team["js"], candidate_id=c.id, opening_id=opening.id)
     assert consent.employer_id == team["employer"].id and consent.opening_id == opening.id
     # the consent names one opening: sharing for another of the employer's openings is refused
-    entry = recruitment_service.add_candidate(db, actor=team["mk"], opening_id=elsewhere.id, candidate_id=c.id)
+    entry = recruitment_service.add_candidate(
+        db, actor=team["mk"], opening_id=elsewhere.id, candidate_id=c.id
+    )
     with pytest.raises(ValidationFailed) as refused:
         recruitment_service.share_with_employer(db, actor=team["mk"], entry_id=entry.id)
     assert refused.value.field == "consent"

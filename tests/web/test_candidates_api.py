@@ -210,7 +210,9 @@ def test_consent_shared_view_and_withdrawal(client, world, db):  # type: ignore[
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "override_reason"
     assert "Uføretrygdet" in r.text
     assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 404
-    r = client.put(f"{API}/{cid}/presentation", headers=h, json={"text": "Blid og presis, liker lagerarbeid."})
+    r = client.put(
+        f"{API}/{cid}/presentation", headers=h, json={"text": "Blid og presis, liker lagerarbeid."}
+    )
     assert r.json()["marks"] == []
     r = client.post(f"/api/v1/candidate-list-entries/{entry_id}/share", headers=h)
     assert r.status_code == 200 and r.json()["shared_at"], r.text
