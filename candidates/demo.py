@@ -632,9 +632,10 @@ def _consents(
         )
     if rows:
         session.execute(insert(Consent), rows)
-    # the text written for employers, for those who consented to the demo employer (some are shared from its
+    # the text written for employers, for everyone who consented to the demo employer (some are shared from its
     # candidate lists by recruitment.demo); clean of health, benefit and programme words
-    for n, cid in enumerate(chosen[:10]):
+    demo_employer = dict.fromkeys(r["candidate_id"] for r in rows if r["employer_id"] == employers[0].id)
+    for n, cid in enumerate(demo_employer):
         session.execute(
             update(Candidate)
             .where(Candidate.id == cid)
