@@ -2,8 +2,9 @@
 consent, right of access (export) and erasure, under the same rules as the pages (the services decide).
 
 Staff roles only: an `arbeidsgiver` token gets 403 on every /candidates endpoint (and 404 for a candidate of
-another office, like any staff user outside the office). Employers have their own, consent-bound endpoints under
-/shared-candidates, whose response models hold only the fields an employer may see. Input models are loose on
+another office, like any staff user outside the office). Employers have their own endpoints under
+/shared-candidates (candidates shared from a candidate list and still consented), whose response models hold only
+the fields an employer may see. Input models are loose on
 purpose: the services clean the values and answer 422 [{field, message}] in bokmål."""
 
 from __future__ import annotations
