@@ -325,3 +325,29 @@ def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def
     assert {"cv", "job_profile", "situation", "programmes", "capacity", "consents"} <= set(detail)
     shared = set(schemas["SharedCandidateOut"]["properties"])
     assert not shared & set(RESTRICTED_FIELDS)
+
+
+def test_bulk_share_of_chosen_entries(client, world, db):  # type: ignore[no-untyped-def]
+    h, emp, cid = world["js_a"], world["emp"], world["candidate"].id
+    opening = make_opening(db, world["employer"])
+    unconsented = make_candidate(db, world["office_a"])
+    db.flush()
+    client.post(f"{API}/{cid}/consents", headers=h, json={"employer_id": world["employer"].id})
+    ids = [
+        client.post(
+            f"/api/v1/openings/{opening.id}/candidate-list", headers=h, json={"candidate_id": c}
+        ).json()["id"]
+        for c in (cid, unconsented.id)
+    ]
+    r = client.post(f"/api/v1/openings/{opening.id}/candidate-list/share", headers=h, json={"entry_ids": []})
+    assert r.status_code == 422
+    r = client.post(f"/api/v1/openings/{opening.id}/candidate-list/share", headers=h, json={"entry_ids": ids})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["shared"] == [ids[0]] and [(x["entry_id"], x["field"]) for x in body["refused"]] == [
+        (ids[1], "consent")
+    ]
+    assert [x["id"] for x in client.get("/api/v1/shared-candidates", headers=emp).json()] == [cid]
+    assert client.post(
+        f"/api/v1/openings/{opening.id}/candidate-list/share", headers=emp, json={"entry_ids": ids}
+    ).status_code in (403, 404)

@@ -681,3 +681,34 @@ def test_nav_has_shared_candidates_for_employers_only(client, anon_client, db):
     assert 'href="/delte-kandidater"' in anon_client.get("/").text
     assert 'href="/delte-kandidater"' not in client.get("/").text
     assert anon_client.get("/kandidater").status_code == 403
+
+
+def test_share_chosen_entries_from_the_list_page(client, anon_client, db):
+    specialist, employer, employer_user, _, c = _employer_world(db)
+    second = make_candidate(db, _office_of(db, c), actor=specialist, first_name="Olav")
+    opening = make_opening(db, employer, title="Baker")
+    cs.give_consent(db, actor=specialist, candidate_id=c.id, employer_id=employer.id, named=True)
+    db.flush()
+    login(client, specialist)
+    listing = f"/stillinger/{opening.id}/kandidater"
+    for person in (c, second):
+        _post(client, listing, {"candidate_id": str(person.id)}, listing)
+    page = client.get(listing).text
+    entry_ids = re.findall(r'name="entry_id" value="(\d+)" form="del-valgte"', page)
+    assert len(entry_ids) == 2 and "Del valgte med arbeidsgiver" in page
+    r = client.post(
+        f"/stillinger/{opening.id}/kandidater/del",
+        data={"entry_id": entry_ids, "csrf_token": csrf_from(client, listing)},
+    )
+    assert r.status_code == 303
+    after = client.get(r.headers["location"]).text
+    assert "1 delt, 1 ikke delt" in after and "samtykket" in after
+    login(anon_client, employer_user)
+    shared = anon_client.get("/delte-kandidater").text
+    assert "Ingrid Bakke" in shared and "Olav" not in shared
+
+
+def _office_of(db, c):  # type: ignore[no-untyped-def]
+    from core.models import Office
+
+    return db.get(Office, c.office_id)
