@@ -7,114 +7,32 @@ heuristic reading of a free-form CV is never right often enough to be saved unse
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from candidates import cv_files
 from candidates.models import CEFR_LEVELS, DRIVING_LICENCES
 from core.errors import ValidationFailed
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_TEXT_CHARS = 200_000
+MAX_BYTES = cv_files.MAX_BYTES
+MAX_TEXT_CHARS = cv_files.MAX_TEXT_CHARS
 
-# --- reading ----------------------------------------------------------------------------------------------
+# --- reading (candidates.cv_files: limits before parsing, parsing in a worker process) ---------------------
 
-
-def sniff(data: bytes, filename: str = "") -> str:
-    """The kind of file by its content ("pdf", "docx" or "text"); the extension alone is never trusted, so a
-    renamed image or an old .doc is refused with a message the user understands."""
-    if not data:
-        raise ValidationFailed("Filen er tom.", field="file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed("Filen er større enn 5 MB.", field="file")
-    ext = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if data.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif data.startswith(b"PK\x03\x04") and _is_docx(data):
-        kind = "docx"
-    elif _looks_like_text(data):
-        kind = "text"
-    else:
-        raise ValidationFailed(
-            "Filtypen støttes ikke: last opp en PDF, et Word-dokument (DOCX) eller ren tekst.", field="file"
-        )
-    claimed = {"pdf": "pdf", "docx": "docx", "txt": "text", "text": "text"}.get(ext)
-    if ext in ("pdf", "docx") and claimed != kind:
-        raise ValidationFailed(
-            f"Filen heter .{ext}, men innholdet er ikke en {ext.upper()}-fil. "
-            "Last opp en PDF, et Word-dokument (DOCX) eller ren tekst.",
-            field="file",
-        )
-    return kind
-
-
-def _is_docx(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "word/document.xml" in zf.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
-def _looks_like_text(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
-        return False
-    try:
-        text = sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # a multi-byte character cut by the sample
-            text = sample[: exc.start].decode("utf-8", "ignore")
-        else:
-            text = sample.decode("cp1252", "replace")
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    return bool(text) and printable / len(text) > 0.95
-
-
-def read_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
-
-
-def read_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ValidationFailed("PDF-filen er passordbeskyttet og kan ikke leses.", field="file")
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:50])
-    except ValidationFailed:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ValidationFailed("Kunne ikke lese PDF-filen.", field="file") from exc
-
-
-def read_docx(data: bytes) -> str:
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (ValueError, KeyError, zipfile.BadZipFile, OSError) as exc:
-        raise ValidationFailed("Kunne ikke lese Word-dokumentet.", field="file") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("  ".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
+sniff = cv_files.sniff
+read_text = cv_files.read_text
+read_pdf = cv_files.read_pdf
+read_docx = cv_files.read_docx
 
 
 def extract_text(data: bytes, filename: str = "") -> str:
-    """The CV's text, whatever the format; refuses files that are not PDF, DOCX or text, or have no text."""
+    """The CV's text, whatever the format; refuses files that are not PDF, DOCX or text, that would expand past
+    what a CV needs, that the worker process cannot read within its limits, or that have no text."""
     kind = sniff(data, filename)
-    text = {"pdf": read_pdf, "docx": read_docx, "text": read_text}[kind](data)
-    text = unicodedata.normalize("NFC", text)[:MAX_TEXT_CHARS]
+    cv_files.check_expansion(data, kind)
+    text = unicodedata.normalize("NFC", cv_files.read_isolated(data, kind))
     if not text.strip():
         raise ValidationFailed(
             "Fant ingen tekst i filen (er det et skannet bilde?). Skriv inn CV-en for hånd.", field="file"
