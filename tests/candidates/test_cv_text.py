@@ -91,7 +91,7 @@ def make_docx(lines: list[str]) -> bytes:
 
 def _check_proposals(p: cv_text.Proposals) -> None:
     titles = [(w.title, w.employer, w.start_date, w.end_date) for w in p.work]
-    assert ("Lagermedarbeider", "Coop Innlandet", "2019-01-01", "") in titles
+    assert ("Lagermedarbeider", "Coop Innlandet", "", "") in titles  # "2019" alone is not a date
     assert ("Butikkmedarbeider", "Rema 1000", "2015-03-01", "2018-12-01") in titles
     assert not any("Videregående" in t for t, *_ in titles)  # education is not work experience
     assert {"B", "BE"} <= set(p.driving_licences)
@@ -186,8 +186,34 @@ def test_proposals_on_free_text():
     }  # "Norsk Hydro" is an employer, not a language
     names = {c.name for c in p.certificates}
     assert {"Hygienekurs", "Førstehjelpskurs", "Svennebrev som tømrer"} <= names
-    assert [(w.title, w.employer, w.start_date) for w in p.work] == [("Renholder", "ISS", "2021-01-01")]
+    assert [(w.title, w.employer, w.start_date) for w in p.work] == [("Renholder", "ISS", "")]
     assert cv_text.propose("").empty
+
+
+def test_titles_stay_whole_employers_alone_and_unreadable_dates_empty():
+    """Issue 15: a title cut at its parenthesis, a job description in the employer field, every date 01.01/31.12."""
+    text = "\n".join(
+        [
+            "Arbeidserfaring",
+            "2019 - 2021 Renholder (deltid), ISS Facility Services",
+            "03.2015 - 12.2018: Lagermedarbeider hos Coop Innlandet, ansvar for varemottak og plukk",
+            "Butikkmedarbeider (sommer 2014, 50 %) - Rema 1000 Hamar",
+            "mars 2012 - juni 2013",
+            "Kokk | Ansvar for kald mat og bestilling",
+            "15.08.2010 - 31.05.2011 Assistent hos Hamar kommune. Arbeidet med barn og unge",
+            "(2008 - 2009) Avisbud",
+            "2006 - 2007 Pakker - jobbet med pakking av varer på nattskift i et stort lager",
+        ]
+    )
+    work = [(w.title, w.employer, w.start_date, w.end_date) for w in cv_text.propose(text).work]
+    assert work == [
+        ("Renholder (deltid)", "ISS Facility Services", "", ""),
+        ("Lagermedarbeider", "Coop Innlandet", "2015-03-01", "2018-12-01"),
+        ("Kokk", "", "2012-03-01", "2013-06-01"),
+        ("Assistent", "Hamar kommune", "2010-08-15", "2011-05-31"),
+        ("Avisbud", "", "", ""),
+        ("Pakker", "", "", ""),
+    ]
 
 
 # --- limits on what a file expands to, and the worker process ----------------------------------------------
