@@ -5,9 +5,12 @@ employers.cleaning, followup) and the web layer's JSON and form readers call the
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from core.errors import ValidationFailed
 
 INVALID_TEXT = "{label} inneholder tegn som ikke er gyldig tekst (ugyldig Unicode). Skriv teksten på nytt."
 MAX_DEPTH = 32  # JSON nesting a document of ours never needs more than a fraction of
@@ -25,30 +28,35 @@ def invalid_text(value: str) -> bool:
     return False
 
 
-def find_invalid_text(value: Any, path: str = "") -> str | None:
-    """The path ("work.0.position", as the 422 answers name fields) of the first key or string in a JSON-like
-    value that is not valid text, or None. Raises RecursionError only for nesting far past MAX_DEPTH; callers
-    check `too_deep` first."""
+def _join(path: str, key: object, brackets: bool) -> str:
+    if brackets and isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def find_invalid_text(value: Any, path: str = "", *, brackets: bool = False) -> str | None:
+    """The path of the first key or string in a JSON-like value that is not valid text, or None. Paths are named
+    as the 422 answers name fields ("work.0.position"), or with `brackets` as the importers do ("work[0].position").
+    Callers check `too_deep` first (this one recurses)."""
     if isinstance(value, str):
         return path if invalid_text(value) else None
     if isinstance(value, Mapping):
         for key, item in value.items():
-            sub = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and invalid_text(key):
                 return path or "(nøkkel)"
-            found = find_invalid_text(item, sub)
+            found = find_invalid_text(item, _join(path, key, brackets), brackets=brackets)
             if found is not None:
                 return found
         return None
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            found = find_invalid_text(item, f"{path}.{i}" if path else str(i))
+            found = find_invalid_text(item, _join(path, i, brackets), brackets=brackets)
             if found is not None:
                 return found
     return None
 
 
-def too_deep(value: Any, limit: int = MAX_DEPTH) -> str | None:
+def too_deep(value: Any, limit: int = MAX_DEPTH, *, brackets: bool = False) -> str | None:
     """The path where a JSON-like value nests deeper than `limit` levels, or None; iterative, so a document
     nested a hundred thousand levels costs no recursion."""
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
@@ -57,12 +65,36 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> str | None:
         if not isinstance(item, Mapping | list | tuple):
             continue
         if depth >= limit:
-            return path or "(dokumentet)"
+            return path or "$"
         children = item.items() if isinstance(item, Mapping) else enumerate(item)
         for key, child in children:
             if isinstance(child, Mapping | list | tuple):
-                stack.append((child, f"{path}.{key}" if path else str(key), depth + 1))
+                stack.append((child, _join(path, key, brackets), depth + 1))
     return None
+
+
+def check_document(document: Any) -> None:
+    """An imported JSON document's shape before any field is read: nesting within MAX_DEPTH and every text valid
+    Unicode; a ValidationFailed naming the path otherwise."""
+    deep = too_deep(document, brackets=True)
+    if deep is not None:
+        raise ValidationFailed(f"{deep}: dokumentet er nestet dypere enn {MAX_DEPTH} nivåer.", field=deep)
+    bad = find_invalid_text(document, brackets=True)
+    if bad is not None:
+        raise ValidationFailed(INVALID_TEXT.format(label=bad), field=bad)
+
+
+def load_json(text: str, *, field: str = "$") -> Any:
+    """A JSON file's content, or a ValidationFailed with a one-line reason (not valid JSON; nested so deep that
+    the parser gives up, which was a RecursionError and "Uventet feil")."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"Filen er ikke gyldig JSON: {exc}", field=field) from exc
+    except RecursionError as exc:
+        raise ValidationFailed(
+            f"Filen er nestet for dypt til å leses (langt over {MAX_DEPTH} nivåer).", field=field
+        ) from exc
 
 
 def json_depth(text: str | bytes) -> int:
