@@ -177,6 +177,14 @@ DEADLINE = DateBounds(
     too_early="{label} kan ikke være mer enn ett år tilbake i tid (tidligst {earliest}).",
     too_late="{label} kan ikke være mer enn to år fram i tid (senest {latest}).",
 )
+# A date in an imported ad (pam-ad, JobPosting): the source's record, so an archive's old ads keep their dates;
+# only the absurd (1899, 9999) is refused.
+IMPORTED_AD_DATE = DateBounds(
+    earliest=lambda t: _years_before(t, 30),
+    latest=lambda t: _years_before(t, -5),
+    too_early="{label} kan ikke være før {earliest}.",
+    too_late="{label} kan ikke være mer enn fem år fram i tid (senest {latest}).",
+)
 # A programme, benefit or follow-up that a person has or had: within a working life, not decades ahead.
 PROGRAMME_DATE = DateBounds(
     earliest=lambda t: _years_before(t, 50),

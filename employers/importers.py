@@ -531,11 +531,12 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
             employer_id=employer.id,
             source=source,
             external_id=parsed.external_id if source else None,
+            imported=True,
             **parsed.opening,
         )
         created = True
     else:
-        data = service.clean_opening(session, parsed.opening, partial=False)
+        data = service.clean_opening(session, parsed.opening, partial=False, imported=True)
         for key, value in data.items():
             if getattr(existing, key) != value:
                 setattr(existing, key, value)
