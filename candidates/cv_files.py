@@ -19,10 +19,12 @@ import logging
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 from core.errors import ValidationFailed
 
 log = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 MAX_BYTES = 5 * 1024 * 1024  # the upload itself
 MAX_TEXT_CHARS = 200_000  # the text of a CV; more than this is not a CV
@@ -285,6 +287,7 @@ def read_isolated(data: bytes, kind: str) -> str:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "candidates.cv_files", kind],
+            cwd=PROJECT_ROOT,  # importable with or without an installed package
             input=data,
             capture_output=True,
             timeout=WALL_SECONDS,
