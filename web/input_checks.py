@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,6 +34,21 @@ def json_problem(body: bytes) -> dict[str, str] | None:
     return {"field": field, "message": INVALID_TEXT.format(label=f"Feltet «{field}»" if field else "Teksten")}
 
 
+def query_problem(query: bytes) -> dict[str, str] | None:
+    """{"field", "message"} for an API query parameter holding a NUL (which PostgreSQL refuses), or None.
+    Invalid UTF-8 in a query is already decoded with replacement characters, so only NUL gets through."""
+    if b"%00" not in query and b"\x00" not in query:
+        return None
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in key or "\x00" in value:
+            field = key if "\x00" not in key else ""
+            return {
+                "field": field,
+                "message": INVALID_TEXT.format(label=f"Parameteren «{field}»" if field else "Adressen"),
+            }
+    return None
+
+
 def _is_form(scope: Scope) -> bool:
     for key, value in scope.get("headers", []):
         if key == b"content-type":
@@ -48,6 +64,11 @@ class JsonBodyCheck:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith("/api/"):
+            problem = query_problem(scope.get("query_string", b""))
+            if problem is not None:
+                await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
+                return
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS or _is_form(scope):
             await self.app(scope, receive, send)
             return

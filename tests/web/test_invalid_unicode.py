@@ -76,6 +76,17 @@ def test_page_forms_refuse_invalid_text_naming_the_field(client, db):
     assert db.scalar(select(func.count()).select_from(Candidate)) == before
 
 
+def test_api_query_parameters_with_nul_are_named(client, db):
+    h = api_headers(db, make_user(db, "markedskontakt"))
+    for path, field in (("/api/v1/employers?q=R%00r", "q"), ("/api/v1/candidates?status=aktiv&q=%00", "q")):
+        r = client.get(path, headers=h)
+        assert r.status_code == 422, r.text
+        assert (
+            r.json()["detail"][0]["field"] == field and "ugyldig Unicode" in r.json()["detail"][0]["message"]
+        )
+    assert client.get("/api/v1/employers?q=R%C3%B8r", headers=h).status_code == 200
+
+
 def test_the_helpers():
     assert invalid_text("\udcff") and invalid_text("a\x00b") and not invalid_text("Rør 😀")
     assert find_invalid_text({"a": [1, {"b": "ok"}, {"c": "\ud800"}]}) == "a.2.c"
