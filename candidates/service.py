@@ -42,7 +42,7 @@ from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
 from candidates.validation import Cleaner
 from core import reference as reference_service
-from core.cleaning import BIRTH_DATE
+from core.cleaning import BIRTH_DATE, RETENTION_DATE
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User
@@ -364,7 +364,12 @@ def _clean_record(
     c.code4("postal_code", "Postnummer")
     c.code4("municipality_code", "Kommunenummer")
     c.choice("status", "Status", CANDIDATE_STATUSES, default="aktiv")
-    c.date("retention_date", "Slettedato")
+    c.date(
+        "retention_date",
+        "Slettedato",
+        bounds=RETENTION_DATE,
+        unchanged=current.retention_date if current else None,
+    )
     c.text("summary", "Sammendrag", max_len=5000)
     c.integer("responsible_user_id", "Ansvarlig", minimum=1)
     out = c.done()

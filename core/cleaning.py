@@ -185,6 +185,14 @@ IMPORTED_AD_DATE = DateBounds(
     too_early="{label} kan ikke være før {earliest}.",
     too_late="{label} kan ikke være mer enn fem år fram i tid (senest {latest}).",
 )
+# When a person's data is erased (slettedato): near the present; a typo like 1800 would erase at the next run, and
+# 9999 would keep the data for ever.
+RETENTION_DATE = DateBounds(
+    earliest=lambda t: _years_before(t, 1),
+    latest=lambda t: _years_before(t, -12),
+    too_early="{label} kan ikke være mer enn ett år tilbake i tid (tidligst {earliest}).",
+    too_late="{label} kan ikke være mer enn tolv år fram i tid (senest {latest}).",
+)
 # A programme, benefit or follow-up that a person has or had: within a working life, not decades ahead.
 PROGRAMME_DATE = DateBounds(
     earliest=lambda t: _years_before(t, 50),

@@ -79,6 +79,15 @@ def test_birth_date_gives_an_age_of_15_to_80(client, world, birth, ok):  # type:
         assert "alder" in r.json()["detail"][0]["message"]
 
 
+@pytest.mark.parametrize("value", ["1800-01-01", "9999-12-31"])
+def test_retention_date_is_near_the_present(client, world, value):  # type: ignore[no-untyped-def]
+    c = world["candidate"]
+    r = client.patch(
+        f"/api/v1/candidates/{c.id}", headers=world["h"], json={"retention_date": value, "version": c.version}
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "retention_date", r.text
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("start_date", "1899-01-01"), ("start_date", "9999-12-31"), ("application_deadline", "1800-01-01")],
