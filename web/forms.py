@@ -42,9 +42,9 @@ async def check_form_text(request: Request) -> None:
     form = await request.form()
     for key, value in form.multi_items():
         if invalid_text(key) or (isinstance(value, str) and invalid_text(value)):
-            raise ValidationFailed(
-                INVALID_TEXT.format(label="Skjemaet"), field="form" if invalid_text(key) else key
-            )
+            field = "form" if invalid_text(key) else key
+            label = "Skjemaet" if field == "form" else f"Feltet «{field}»"
+            raise ValidationFailed(INVALID_TEXT.format(label=label), field=field)
 
 
 def form_type(multi: Collection[str] = ()) -> Any:
