@@ -3,8 +3,9 @@
 Validation follows the schema's rules for the fields the schema types (strings, arrays, objects, `email`, `uri`
 and the partial ISO 8601 dates), written in code with pydantic: a document that breaks any of them is refused
 whole, with the field path (`basics.email`, `work[0].startDate`) and the reason, and nothing of it is written.
-In an array each document is imported in its own savepoint, as the openings import does: an invalid document
-writes nothing, the valid ones still go in, and the command reports every refused document (and exits non-zero).
+An array is imported all or nothing, as the openings import is: when any document is refused nothing is saved,
+and the command reports every refused document (and exits non-zero); with `partial`, each document is imported in
+its own savepoint and the valid ones go in. A text longer than its field holds is refused, never cut.
 
 A document whose e-mail matches a candidate of the same office updates that candidate (its CV is replaced), so
 a re-import does not make a copy. Read: basics (name, label, email, phone, summary, location), work, volunteer,
@@ -14,8 +15,8 @@ references, projects, meta."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from candidates import service
 from candidates.models import Candidate, Certificate, Education, LanguageSkill, WorkExperience
 from candidates.validation import check_email
+from core.cleaning import check_document, load_json
 from core.errors import DomainError, ValidationFailed
 from core.models import Office, User
 
@@ -249,7 +251,45 @@ def validate_resume(document: Any) -> Resume:
         raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors) from exc
     if not (resume.basics and resume.basics.name and resume.basics.name.strip()):
         raise ValidationFailed("basics.name mangler: kandidaten må ha et navn.", field="basics.name")
+    errors = [
+        {"field": path, "message": f"{path} er {len(text)} tegn langt; feltet rommer høyst {limit} tegn."}
+        for path, text, limit in _texts_with_limits(resume)
+        if len(text) > limit
+    ]
+    if errors:
+        raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
     return resume
+
+
+def _texts_with_limits(resume: Resume) -> Iterator[tuple[str, str, int]]:
+    """Every text the import stores, as (path, text as stored, what its column holds): a text too long for its
+    field refuses the document (a 100 MB summary is not cut to 5 000 characters without a word)."""
+    basics = resume.basics
+    assert basics is not None
+    yield "basics.summary", basics.summary or "", 5000
+    yield "basics.label", (basics.label or "").strip(), 200
+    if basics.location:
+        yield "basics.location.address", basics.location.address or "", 200
+    for i, s in enumerate(resume.skills or []):
+        yield f"skills[{i}].name", (s.name or "").strip(), 200
+        for k, word in enumerate(s.keywords or []):
+            yield f"skills[{i}].keywords[{k}]", word.strip(), 200
+    for i, w in enumerate(resume.work or []):
+        yield f"work[{i}].position", (w.position or w.name or "").strip(), 200
+        yield f"work[{i}].name", w.name or "", 200
+        yield f"work[{i}].summary", _text(w.summary, *(w.highlights or [])), 5000
+    for i, v in enumerate(resume.volunteer or []):
+        yield f"volunteer[{i}].position", (v.position or v.organization or "").strip(), 200
+        yield f"volunteer[{i}].organization", v.organization or "", 200
+        yield f"volunteer[{i}].summary", _text("Frivillig arbeid.", v.summary, *(v.highlights or [])), 5000
+    for i, e in enumerate(resume.education or []):
+        yield f"education[{i}].area", _text(e.area, e.studyType and f"({e.studyType})"), 200
+        yield f"education[{i}].institution", e.institution or "", 200
+    for i, c in enumerate(resume.certificates or []):
+        yield f"certificates[{i}].name", (c.name or "").strip(), 200
+        yield f"certificates[{i}].issuer", c.issuer or "", 200
+    for i, lang in enumerate(resume.languages or []):
+        yield f"languages[{i}].language", (lang.language or "").strip(), 100
 
 
 # --- into the profile -----------------------------------------------------------------------------------
@@ -346,7 +386,7 @@ def import_resume(
         "last_name": last,
         "email": basics.email or None,
         "phone": basics.phone or None,
-        "summary": (basics.summary or "")[:5000],
+        "summary": basics.summary or "",
         "address": (basics.location.address if basics.location and basics.location.address else None),
     }
     if postal:
@@ -370,7 +410,7 @@ def import_resume(
     for s in resume.skills or []:
         for word in [s.name, *(s.keywords or [])]:
             if word and word.strip() and word.strip() not in skills:
-                skills.append(word.strip()[:200])
+                skills.append(word.strip())
     candidate.skills = skills
     rows: list[Any] = []
     for w in resume.work or []:
@@ -380,11 +420,11 @@ def import_resume(
         rows.append(
             WorkExperience(
                 candidate_id=candidate.id,
-                title=title[:200],
-                employer=(w.name or "")[:200],
+                title=title,
+                employer=w.name or "",
                 start_date=_date(w.startDate),
                 end_date=_date(w.endDate),
-                description=_text(w.summary, *(w.highlights or []))[:5000],
+                description=_text(w.summary, *(w.highlights or [])),
                 styrk_code=_styrk(session, title),
             )
         )
@@ -395,11 +435,11 @@ def import_resume(
         rows.append(
             WorkExperience(
                 candidate_id=candidate.id,
-                title=title[:200],
-                employer=(v.organization or "")[:200],
+                title=title,
+                employer=v.organization or "",
                 start_date=_date(v.startDate),
                 end_date=_date(v.endDate),
-                description=_text("Frivillig arbeid.", v.summary, *(v.highlights or []))[:5000],
+                description=_text("Frivillig arbeid.", v.summary, *(v.highlights or [])),
                 styrk_code=_styrk(session, title),
             )
         )
@@ -409,8 +449,8 @@ def import_resume(
             Education(
                 candidate_id=candidate.id,
                 level=education_level(e.studyType, e.institution),
-                field=_text(e.area, e.studyType and f"({e.studyType})")[:200],
-                institution=(e.institution or "")[:200],
+                field=_text(e.area, e.studyType and f"({e.studyType})"),
+                institution=e.institution or "",
                 start_year=start.year if start else None,
                 end_year=end.year if end else None,
             )
@@ -420,9 +460,9 @@ def import_resume(
             rows.append(
                 Certificate(
                     candidate_id=candidate.id,
-                    name=c.name.strip()[:200],
+                    name=c.name.strip(),
                     kind="sertifikat",
-                    issuer=(c.issuer or "")[:200],
+                    issuer=c.issuer or "",
                     date=_date(c.date),
                 )
             )
@@ -431,7 +471,7 @@ def import_resume(
             rows.append(
                 LanguageSkill(
                     candidate_id=candidate.id,
-                    language=lang.language.strip()[:100],
+                    language=lang.language.strip(),
                     level=cefr_level(lang.fluency),
                 )
             )
@@ -441,7 +481,7 @@ def import_resume(
             session,
             actor=actor,
             candidate_id=candidate.id,
-            data={"wanted_titles": [basics.label.strip()[:200]]},
+            data={"wanted_titles": [basics.label.strip()]},
             partial=True,
         )
     session.flush()
@@ -469,20 +509,25 @@ class ImportResult:
 
 def load_documents(text: str) -> list[Any]:
     """One JSON document or a JSON array of them."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"Filen er ikke gyldig JSON: {exc}", field="$") from exc
+    data = load_json(text, field="$")
     return data if isinstance(data, list) else [data]
 
 
 def import_documents(
-    session: Session, documents: list[Any], *, office: Office, actor: User | None = None
+    session: Session,
+    documents: list[Any],
+    *,
+    office: Office,
+    actor: User | None = None,
+    partial: bool = False,
 ) -> ImportResult:
-    """Each document all-or-nothing in its own savepoint; every problem of a refused document is reported."""
+    """All or nothing: when any document is refused, nothing is saved (every problem of every refused document
+    is still reported). With `partial`, each document is all-or-nothing on its own and the valid ones go in."""
     result = ImportResult()
+    whole = session.begin_nested()
     for index, document in enumerate(documents):
         try:
+            check_document(document)
             resume = validate_resume(document)
         except ValidationFailed as exc:
             result.errors.extend({"index": index, **e} for e in exc.errors)
@@ -504,4 +549,10 @@ def import_documents(
             result.updated += 1
         else:
             result.imported += 1
+    if result.errors and not partial:
+        whole.rollback()
+        result.imported = result.updated = 0
+        result.candidate_ids = []
+    else:
+        whole.commit()
     return result

@@ -42,6 +42,7 @@ from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
 from candidates.validation import Cleaner
 from core import reference as reference_service
+from core.cleaning import BIRTH_DATE, RETENTION_DATE
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User
@@ -350,24 +351,28 @@ def count_candidates(session: Session, *, actor: User, **filters: Any) -> int:
 # --- the record -----------------------------------------------------------------------------------------
 
 
-def _clean_record(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+def _clean_record(
+    session: Session, data: dict[str, Any], *, partial: bool, current: Candidate | None = None
+) -> dict[str, Any]:
     c = Cleaner(data, partial=partial)
     c.text("first_name", "Fornavn", required=True, max_len=100)
     c.text("last_name", "Etternavn", required=True, max_len=100)
-    c.date("birth_date", "Fødselsdato")
+    c.date("birth_date", "Fødselsdato", bounds=BIRTH_DATE, unchanged=current.birth_date if current else None)
     c.email("email")
     c.phone("phone")
     c.optional_text("address", "Adresse", max_len=200)
     c.code4("postal_code", "Postnummer")
     c.code4("municipality_code", "Kommunenummer")
     c.choice("status", "Status", CANDIDATE_STATUSES, default="aktiv")
-    c.date("retention_date", "Slettedato")
+    c.date(
+        "retention_date",
+        "Slettedato",
+        bounds=RETENTION_DATE,
+        unchanged=current.retention_date if current else None,
+    )
     c.text("summary", "Sammendrag", max_len=5000)
     c.integer("responsible_user_id", "Ansvarlig", minimum=1)
     out = c.done()
-    birth = out.get("birth_date")
-    if birth is not None and not (dt.date(1900, 1, 1) <= birth <= dt.date.today()):
-        raise ValidationFailed("Fødselsdatoen er ikke gyldig.", field="birth_date")
     if out.get("postal_code"):
         # postal code → municipality through the reference register (when one is loaded)
         pc = reference_service.postal_code(session, out["postal_code"])
@@ -433,7 +438,7 @@ def update_candidate(session: Session, *, actor: User | None, candidate_id: int,
     check_version(
         session, candidate, fields.pop("version", None), subject_type="candidate", label="Kandidaten"
     )
-    out = _clean_record(session, fields, partial=True)
+    out = _clean_record(session, fields, partial=True, current=candidate)
     if "responsible_user_id" in out:
         _check_responsible(session, out["responsible_user_id"], candidate.office_id)
     ending = out.get("status") == "avsluttet" and candidate.status != "avsluttet"

@@ -37,6 +37,7 @@ from candidates.models import (
 from candidates.validation import Cleaner
 from core import audit
 from core import reference as reference_service
+from core.cleaning import EVENT_DATE
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
 from employers import service as employers_service
@@ -142,7 +143,7 @@ def give_consent(
     )
     c.integer("employer_id", "Arbeidsgiver", minimum=1)
     c.integer("opening_id", "Stilling", minimum=1)
-    c.date("given_on", "Dato for samtykket", required=True)
+    c.date("given_on", "Dato for samtykket", required=True, bounds=EVENT_DATE)
     out = c.done()
     if out["given_on"] > dt.date.today():
         raise ValidationFailed("Samtykket kan ikke være gitt fram i tid.", field="given_on")

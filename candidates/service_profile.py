@@ -5,7 +5,6 @@ asks periods to follow each other."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +34,7 @@ from candidates.models import (
 )
 from candidates.validation import Cleaner
 from core import reference as reference_service
+from core.cleaning import CAREER_DATE, DECISION_DATE, PROGRAMME_DATE
 from core.errors import NotFound, ValidationFailed
 from core.models import User
 from employers import service as employers_service
@@ -79,8 +79,8 @@ def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[StyrkSug
 def _clean_work(c: Cleaner, session: Session) -> None:
     c.text("title", "Stillingstittel", required=True, max_len=200)
     c.text("employer", "Arbeidsgiver", max_len=200)
-    c.date("start_date", "Fra")
-    c.date("end_date", "Til")
+    c.date("start_date", "Fra", bounds=CAREER_DATE)
+    c.date("end_date", "Til", bounds=CAREER_DATE)
     c.text("description", "Beskrivelse", max_len=5000)
     c.optional_text("styrk_code", "Yrkeskode (STYRK-08)", max_len=4)
     code = c.out.get("styrk_code")
@@ -100,7 +100,7 @@ def _clean_certificate(c: Cleaner, session: Session) -> None:
     c.text("name", "Navn", required=True, max_len=200)
     c.choice("kind", "Type", CERTIFICATE_KINDS, default="sertifikat")
     c.text("issuer", "Utsteder", max_len=200)
-    c.date("date", "Dato")
+    c.date("date", "Dato", bounds=CAREER_DATE)
 
 
 def _clean_language(c: Cleaner, session: Session) -> None:
@@ -216,7 +216,7 @@ def set_job_profile(
     c.integer("percent_max", "Stillingsprosent til", minimum=1, maximum=100)
     c.multi("working_time", "Arbeidstid", WORKING_TIMES)
     c.multi("engagement_types", "Ansettelsesform", ENGAGEMENT_TYPES)
-    c.date("earliest_start", "Tidligste oppstart")
+    c.date("earliest_start", "Tidligste oppstart", bounds=PROGRAMME_DATE)
     out = c.done()
     for code in out.get("wanted_styrk") or []:
         if not (code.isdigit() and len(code) == 4):
@@ -270,10 +270,8 @@ def set_situation(
     c = Cleaner(data, partial=partial)
     c.choice("innsatsgruppe", "Innsatsgruppe", INNSATSGRUPPER)
     c.choice("hovedmal", "Hovedmål", HOVEDMAL)
-    c.date("decision_date", "Vedtaksdato")
+    c.date("decision_date", "Vedtaksdato", bounds=DECISION_DATE)
     out = c.done()
-    if out.get("decision_date") and out["decision_date"] > dt.date.today():
-        raise ValidationFailed("Vedtaksdatoen kan ikke være fram i tid.", field="decision_date")
     situation = _situation(session, candidate)
     for key, value in out.items():
         setattr(situation, key, value)
@@ -351,8 +349,8 @@ def set_programme(
     )
     c = Cleaner({**data, "kind": kind})
     c.choice("kind", "Program/ytelse", PROGRAMMES, required=True)
-    c.date("start_date", "Fra")
-    c.date("end_date", "Til")
+    c.date("start_date", "Fra", bounds=PROGRAMME_DATE)
+    c.date("end_date", "Til", bounds=PROGRAMME_DATE)
     c.integer("uforegrad", "Uføregrad", minimum=1, maximum=100)
     c.text("note", "Merknad", max_len=2000)
     raw_duty = data.get("aktivitetsplikt")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit
 from core import reference as reference_service
+from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
@@ -215,9 +216,16 @@ def _clean_requirements(raw: Any, data: dict[str, Any], c: Cleaner) -> dict[str,
 
 
 def clean_opening(
-    session: Session, data: dict[str, Any], *, partial: bool, current: Opening | None = None
+    session: Session,
+    data: dict[str, Any],
+    *,
+    partial: bool,
+    current: Opening | None = None,
+    imported: bool = False,
 ) -> dict[str, Any]:
-    """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes."""
+    """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes.
+    Dates typed by people keep near the present; an `imported` ad's dates are the source's record (an expired
+    ad from an archive keeps its old deadline), so only absurd ones are refused."""
     c = Cleaner(data, only_present=partial)
     c.text("title", "Stillingstittel", required=True)
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
@@ -228,9 +236,19 @@ def clean_opening(
     c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75)
     c.choices("working_time", "Arbeidstid", WORKING_TIMES)
     c.choice("engagement_type", "Ansettelsesform", ENGAGEMENT_TYPES, default="fast")
-    c.date("start_date", "Startdato")
+    c.date(
+        "start_date",
+        "Startdato",
+        bounds=IMPORTED_AD_DATE if imported else OPENING_START,
+        unchanged=current.start_date if current else None,
+    )
     c.flag("start_by_agreement")
-    c.date("application_deadline", "Søknadsfrist")
+    c.date(
+        "application_deadline",
+        "Søknadsfrist",
+        bounds=IMPORTED_AD_DATE if imported else DEADLINE,
+        unchanged=current.application_deadline if current else None,
+    )
     c.text("address", "Adresse")
     c.text("postal_code", "Postnummer", max_len=4)
     c.text("municipality_code", "Kommunenummer", max_len=4)
@@ -309,11 +327,12 @@ def create_opening(
     employer_id: int,
     source: str | None = None,
     external_id: str | None = None,
+    imported: bool = False,
     **fields: Any,
 ) -> Opening:
     """Staff and the system create drafts; an employer user's new opening waits for a market contact's approval."""
     employer = get_employer(session, actor=actor, employer_id=employer_id)
-    data = clean_opening(session, fields, partial=False)
+    data = clean_opening(session, fields, partial=False, imported=imported)
     if not data.get("municipality_code"):
         data["municipality_code"] = employer.municipality_code
     self_service = actor is not None and actor.role == "arbeidsgiver"
@@ -446,7 +465,7 @@ def transition_opening(
         raise Forbidden("Stillingen publiseres når NAV har godkjent den.")
     if application_deadline not in (None, ""):
         c = Cleaner({"application_deadline": application_deadline})
-        c.date("application_deadline", "Søknadsfrist")
+        c.date("application_deadline", "Søknadsfrist", bounds=DEADLINE)
         opening.application_deadline = c.check()["application_deadline"]
     if to_status == "publisert":
         deadline = opening.application_deadline

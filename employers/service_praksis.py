@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import reference as reference_service
+from core.cleaning import EVENT_DATE
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import User
 from employers.access import get_employer, readable_employers, require_staff
@@ -59,8 +60,8 @@ def _clean(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
     c.text("tasks", "Arbeidsoppgaver", max_len=20000, keep_empty=True)
     c.integer("places", "Antall plasser", minimum=1, maximum=100, default=1)
-    c.date("period_start", "Periode fra")
-    c.date("period_end", "Periode til")
+    c.date("period_start", "Periode fra", bounds=EVENT_DATE)
+    c.date("period_end", "Periode til", bounds=EVENT_DATE)
     c.text("supervisor", "Veileder", max_len=200)
     c.choices("adaptations", "Tilrettelegging", INCLUSION_OPTIONS)
     c.text("adaptations_note", "Om tilretteleggingen", max_len=5000, keep_empty=True)
@@ -168,7 +169,7 @@ def add_occupant(
     )
     assert place is not None
     c = Cleaner({"start_date": start_date, "candidate_ref": candidate_ref, "note": note})
-    c.date("start_date", "Startdato", required=True)
+    c.date("start_date", "Startdato", required=True, bounds=EVENT_DATE)
     c.integer("candidate_ref", "Kandidat", minimum=1)
     c.text("note", "Merknad", max_len=300, keep_empty=True)
     data = c.check()
@@ -194,7 +195,7 @@ def end_occupant(
         raise NotFound("Fant ikke personen på praksisplassen.")
     _load(session, actor, occupant.praksisplass_id)
     c = Cleaner({"end_date": end_date})
-    c.date("end_date", "Sluttdato", required=True)
+    c.date("end_date", "Sluttdato", required=True, bounds=EVENT_DATE)
     data = c.check()
     if data["end_date"] < occupant.start_date:
         raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")

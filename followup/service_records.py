@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from candidates import service as candidates_service
 from core import audit
+from core.cleaning import EVENT_DATE, PROGRAMME_DATE, DateBounds, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import User
 from core.settings import Settings, get_settings
@@ -174,6 +175,15 @@ def specialists_of_office(session: Session, office_id: int | None) -> Sequence[U
 # --- enrolment, status, end ---------------------------------------------------------------------------------
 
 
+def check_bounds(value: dt.date | None, field: str, label: str, bounds: DateBounds = EVENT_DATE) -> None:
+    """A follow-up date within its plausible range (core.cleaning, the check every cleaner uses)."""
+    if value is None:
+        return
+    message = check_date(value, bounds, label)
+    if message:
+        raise ValidationFailed(message, field=field)
+
+
 def _require(value: Any, field: str, message: str) -> None:
     if value in (None, ""):
         raise ValidationFailed(message, field=field)
@@ -204,6 +214,8 @@ def enrol(
     _require(referral_date, "referral_date", "Henvisningsdato må fylles ut (ÅÅÅÅ-MM-DD).")
     _require(start_date, "start_date", "Startdato må fylles ut (ÅÅÅÅ-MM-DD).")
     assert referral_date is not None and start_date is not None
+    check_bounds(referral_date, "referral_date", "Henvisningsdato", PROGRAMME_DATE)
+    check_bounds(start_date, "start_date", "Startdato", PROGRAMME_DATE)
     if start_date < referral_date:
         raise ValidationFailed("Startdatoen kan ikke være før henvisningsdatoen.", field="start_date")
     if start_date > today + dt.timedelta(days=366):
@@ -339,6 +351,7 @@ def end_record(
     check_open(record)
     _require(end_date, "end_date", "Sluttdato må fylles ut.")
     assert end_date is not None
+    check_bounds(end_date, "end_date", "Sluttdato")
     if end_date < record.start_date:
         raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
     if cause not in END_CAUSES:
@@ -388,6 +401,7 @@ def enter_phase(
         raise ValidationFailed("Velg en fase fra 1 til 5.", field="phase")
     _require(entered_on, "entered_on", "Datoen må fylles ut.")
     assert entered_on is not None
+    check_bounds(entered_on, "entered_on", "Datoen")
     if entered_on < record.start_date:
         raise ValidationFailed("Fasen kan ikke starte før jobbsporet.", field="entered_on")
     entry = PhaseEntry(record_id=record.id, phase=phase, entered_on=entered_on, note=note[:500])
@@ -449,6 +463,8 @@ def add_passive_period(
     check_open(record)
     _require(from_date, "from_date", "Fra-dato må fylles ut.")
     assert from_date is not None
+    check_bounds(from_date, "from_date", "Fra-datoen")
+    check_bounds(to_date, "to_date", "Til-datoen")
     if to_date is not None and to_date < from_date:
         raise ValidationFailed("Til-datoen kan ikke være før fra-datoen.", field="to_date")
     if not reason.strip():
@@ -470,6 +486,7 @@ def end_passive_period(
     period = next((p for p in record.passive_periods if p.id == period_id), None)
     if period is None:
         raise NotFound("Fant ikke den passive perioden.")
+    check_bounds(to_date, "to_date", "Til-datoen")
     if to_date < period.from_date:
         raise ValidationFailed("Til-datoen kan ikke være før fra-datoen.", field="to_date")
     period.to_date = to_date
@@ -649,6 +666,7 @@ def log_contact(
     today = today or _today()
     _require(date, "date", "Datoen må fylles ut (ÅÅÅÅ-MM-DD).")
     assert date is not None
+    check_bounds(date, "date", "Datoen")
     if date > today:
         raise ValidationFailed("En kontakt kan ikke føres fram i tid.", field="date")
     if date < record.start_date - dt.timedelta(days=30):

@@ -39,6 +39,7 @@ from web.deps import (
     RoleRequired,
     client_ip,
 )
+from web.input_checks import JsonBodyCheck
 from web.templating import FLASH_COOKIE, render
 
 log = logging.getLogger("arbeidsbro")
@@ -358,6 +359,7 @@ def create_app(
     # Quick routes run on the event loop when they can take this lock at once (web.routing.LoopRoute).
     app.state.loop_writer = writer_lock(app.state.engine) if settings.sqlite_on_loop else None
 
+    app.add_middleware(JsonBodyCheck)
     app.add_middleware(SecurityHeadersMiddleware)
     if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
         app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)

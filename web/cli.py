@@ -428,25 +428,26 @@ def _styrk_names_from_db() -> dict[str, str] | None:
     return names or None
 
 
-# --- openings -------------------------------------------------------------------------------------------
+# --- imports (openings, candidates) ---------------------------------------------------------------------
+
+PartialFlag = Annotated[
+    bool,
+    typer.Option(
+        "--partial", help="Importer de gyldige dokumentene selv om noen avvises (avslutter med kode 1 da)."
+    ),
+]
 
 
-@openings_app.command("import")
-def openings_import(
-    file: Annotated[Path, typer.Argument(help="JSON-fil: ett dokument eller en liste av dokumenter.")],
-    fmt: Annotated[
-        str, typer.Option("--format", help="pam-ad (NAVs annonseformat) eller jobposting (schema.org).")
-    ],
-    as_json: JsonFlag = False,
-) -> None:
-    """Importer stillinger. Samme dokument importert på nytt oppdaterer stillingen, det lager ingen kopi."""
-    if fmt not in employers_importers.FORMATS:
-        raise CliError(f"--format: må være {' eller '.join(employers_importers.FORMATS)}, fikk {fmt!r}.")
-    if not file.is_file():
-        raise CliError(f"FILE: finner ikke filen {file}")
-    documents = employers_importers.load_documents(file.read_text(encoding="utf-8"))
-    with db_session() as session:
-        result = employers_importers.import_documents(session, documents, fmt=fmt).as_dict()
+def _read_utf8(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"FILE: filen er ikke UTF-8-tekst (byte {exc.start}).") from exc
+
+
+def _import_outcome(result: dict[str, Any], as_json: bool, partial: bool) -> None:
+    """Prints the contract's `{"imported", "updated", "errors"}` and exits non-zero when any document was refused:
+    2 when nothing was saved (all or nothing), 1 with --partial when the valid ones went in."""
 
     def text() -> str:
         lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
@@ -456,10 +457,37 @@ def openings_import(
     emit(result, as_json, text)
     if result["errors"]:
         first = result["errors"][0]
+        refused = len({e["index"] for e in result["errors"]})
+        what = "de gyldige er importert" if partial else "ingenting er lagret"
         raise CliError(
-            f"{len(result['errors'])} dokument(er) ble avvist; dokument {first['index']}, "
-            f"{first['field']}: {first['message']}"
+            f"{refused} dokument(er) ble avvist, {what}; dokument {first['index']}, "
+            f"{first['field']}: {first['message']}",
+            code=1 if partial else 2,
         )
+
+
+# --- openings -------------------------------------------------------------------------------------------
+
+
+@openings_app.command("import")
+def openings_import(
+    file: Annotated[Path, typer.Argument(help="JSON-fil: ett dokument eller en liste av dokumenter.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="pam-ad (NAVs annonseformat) eller jobposting (schema.org).")
+    ],
+    partial: PartialFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Importer stillinger, alt eller ingenting: avvises ett dokument, lagres ingen (med --partial lagres de
+    gyldige). Samme dokument importert på nytt oppdaterer stillingen, det lager ingen kopi."""
+    if fmt not in employers_importers.FORMATS:
+        raise CliError(f"--format: må være {' eller '.join(employers_importers.FORMATS)}, fikk {fmt!r}.")
+    if not file.is_file():
+        raise CliError(f"FILE: finner ikke filen {file}")
+    documents = employers_importers.load_documents(_read_utf8(file))
+    with db_session() as session:
+        result = employers_importers.import_documents(session, documents, fmt=fmt, partial=partial).as_dict()
+    _import_outcome(result, as_json, partial)
 
 
 # --- candidates -----------------------------------------------------------------------------------------
@@ -473,33 +501,25 @@ def candidates_import(
     file: Annotated[Path, typer.Argument(help="JSON-fil: ett dokument eller en liste av dokumenter.")],
     fmt: Annotated[str, typer.Option("--format", help="jsonresume (JSON Resume 1.0).")],
     office: Annotated[str, typer.Option(help="Enhetsnummeret (fire sifre) kandidatene registreres ved.")],
+    partial: PartialFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Importer kandidater med CV. Et ugyldig dokument avvises helt (feltsti og grunn), ingenting av det lagres;
-    samme e-post ved samme kontor oppdaterer kandidaten i stedet for å lage en kopi."""
+    """Importer kandidater med CV, alt eller ingenting: avvises ett dokument (feltsti og grunn), lagres ingen
+    (med --partial lagres de gyldige); samme e-post ved samme kontor oppdaterer kandidaten i stedet for å lage
+    en kopi."""
     if fmt not in candidates_importers.FORMATS:
         raise CliError(f"--format: må være {' eller '.join(candidates_importers.FORMATS)}, fikk {fmt!r}.")
     if not (office.isdigit() and len(office) == 4):
         raise CliError(f"--office: enhetsnummeret må være fire sifre, fikk {office!r}.")
     if not file.is_file():
         raise CliError(f"FILE: finner ikke filen {file}")
-    documents = candidates_importers.load_documents(file.read_text(encoding="utf-8"))
+    documents = candidates_importers.load_documents(_read_utf8(file))
     with db_session() as session:
         office_obj = accounts.get_office_by_number(session, office)
-        result = candidates_importers.import_documents(session, documents, office=office_obj).as_dict()
-
-    def text() -> str:
-        lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
-        lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
-        return "\n".join(lines)
-
-    emit(result, as_json, text)
-    if result["errors"]:
-        first = result["errors"][0]
-        refused = len({e["index"] for e in result["errors"]})
-        raise CliError(
-            f"{refused} dokument(er) ble avvist; dokument {first['index']}, {first['field']}: {first['message']}"
-        )
+        result = candidates_importers.import_documents(
+            session, documents, office=office_obj, partial=partial
+        ).as_dict()
+    _import_outcome(result, as_json, partial)
 
 
 @candidates_app.command("erase-expired")

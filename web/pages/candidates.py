@@ -509,6 +509,10 @@ def upload_cv(
     candidate = cs.load_for_change(
         session, actor=user, candidate_id=candidate_id, purpose="CV fra fil", full=True
     )
+    # Reading a file takes a worker process and may take seconds: the transaction (on SQLite the writer lock,
+    # which /healthz and every other request need) is not held while it runs. Only the access check and its
+    # audit row are in it.
+    session.commit()
     try:
         if not upload["data"]:
             raise ValidationFailed("Velg en fil å laste opp.", field="file")
