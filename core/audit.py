@@ -1,23 +1,79 @@
 """Append-only audit log of who touched which personal data and why, plus a separate security log.
 
 Services write it; the application never updates or deletes audit rows (an ORM guard here, and a
-database trigger from the migrations, refuse it)."""
+database trigger from the migrations, refuse it). Triggers do not stop the database's owner, so each row of both
+logs is also sealed into a keyed chain (`audit_chain`): HMAC-SHA256 over the row and the previous row's MAC, with a
+key kept outside the database (`Settings.resolved_audit_key`). Rewriting, inserting or deleting a row breaks the
+chain from there on, and without the key nobody can compute a chain that `verify` accepts.
+
+Sealing happens at commit (`_seal`, a `before_commit` hook): the transaction's new rows are read back and chained
+under a lock (PostgreSQL: a transaction-scoped advisory lock; SQLite: its single writer already serialises), so
+concurrent writers still produce one valid chain and the lock is held only for the append and the commit.
+
+Reads are de-duplicated per transaction (one request = one row per person read, whatever the code path), lists name
+every person they returned (`record_many`, one batched insert), and the purpose carries the reader's role.
+
+Known limit: the newest rows can be cut off together with their chain entries without a break inside the chain;
+`verify` reports the head (sequence number and MAC) so an operator can keep it elsewhere and compare."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import io
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from core.errors import AccessDenied
 from core.models import Base, User, utcnow
+from core.settings import get_settings
 
 ACTIONS = ("read", "create", "update", "delete", "export", "share")
+
+ACTION_LABELS = {
+    "read": "Lest",
+    "create": "Opprettet",
+    "update": "Endret",
+    "delete": "Slettet",
+    "export": "Eksportert",
+    "share": "Delt",
+}
+SUBJECT_LABELS = {
+    "candidate": "Kandidat",
+    "employer": "Arbeidsgiver",
+    "opening": "Stilling",
+    "user": "Bruker",
+    "office": "NAV-kontor",
+    "audit_log": "Revisjonslogg",
+    "followup_record": "Jobbspor (oppfølging)",
+    "followup_health": "Helse i oppfølging",
+    "followup_placement": "Jobb i oppfølging",
+    "fidelity_review": "Kvalitetsvurdering",
+}
+OUTCOME_LABELS = {"ok": "Utført", "nektet": "Nektet"}
+EVENT_LABELS = {
+    "login_failed": "Mislykket innlogging",
+    "access_denied": "Tilgang nektet",
+    "role_refused": "Rollen har ikke tilgang",
+    "csrf_failed": "Skjema avvist (CSRF)",
+}
 
 
 class AuditEntry(Base):
@@ -54,11 +110,265 @@ class SecurityEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class AuditChain(Base):
+    """The keyed chain over both logs: one entry per row of `audit_log` or `security_log`, in append order (`seq`
+    per log, without gaps), with the row's MAC. Kept beside the rows so the rows keep their shape and ids."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (UniqueConstraint("log", "row_id"),)
+
+    log: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    row_id: Mapped[int] = mapped_column(Integer)
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 @event.listens_for(Session, "before_flush")
 def _audit_is_append_only(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+        if isinstance(obj, AuditEntry | SecurityEvent | AuditChain) and (
+            obj in session.deleted or session.is_modified(obj)
+        ):
             raise RuntimeError("Revisjonsloggen kan bare utvides, ikke endres eller slettes.")
+
+
+# --- the key and the chain ---------------------------------------------------------------------------------
+
+_key: bytes | None = None
+
+
+def configure_key(key: str | bytes) -> None:
+    """Sets the process's chain key (the app and the CLI call this with the settings' key)."""
+    global _key
+    _key = key.encode() if isinstance(key, str) else key
+
+
+def current_key() -> bytes:
+    if _key is None:
+        configure_key(get_settings().resolved_audit_key())
+    assert _key is not None
+    return _key
+
+
+AUDIT_FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_email",
+    "role",
+    "office",
+    "action",
+    "subject_type",
+    "subject_id",
+    "purpose",
+    "outcome",
+    "detail",
+)
+SECURITY_FIELDS = (
+    "id",
+    "at",
+    "event",
+    "actor_id",
+    "actor_email",
+    "ip",
+    "path",
+    "subject_type",
+    "subject_id",
+    "detail",
+)
+LOGS: dict[str, tuple[Any, tuple[str, ...]]] = {}  # filled below, once SecurityEvent exists
+GENESIS = "arbeidsbro-revisjonskjede-start"  # the "previous MAC" of each log's first row
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def row_mac(key: bytes, log: str, seq: int, prev_mac: str, values: Sequence[Any]) -> str:
+    """One HMAC-SHA256 per row: over the log's name, the position, the previous MAC and the row's columns as JSON
+    (unambiguous, whatever the text holds)."""
+    body = json.dumps([log, seq, prev_mac, *(_canonical(v) for v in values)], ensure_ascii=False)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+_LOCK_ID = 0x41756469  # "Audi": the advisory lock that serialises appends to the chain on PostgreSQL
+
+
+def _lock_chain(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
+    # SQLite: every transaction holds the single writer lock from BEGIN IMMEDIATE (core.db), so appends queue.
+
+
+def _head(conn: Connection, log: str) -> tuple[int, str]:
+    row = conn.execute(
+        select(AuditChain.seq, AuditChain.mac)
+        .where(AuditChain.log == log)
+        .order_by(AuditChain.seq.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def seal(conn: Connection, log: str, ids: Iterable[int], key: bytes | None = None) -> int:
+    """Appends the rows with these ids (read back as stored) to the log's chain, in id order; takes the lock
+    first. The caller commits (the lock is held until then). Returns the number sealed."""
+    model, fields = LOGS[log]
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    key = key or current_key()
+    _lock_chain(conn)
+    seq, prev = _head(conn, log)
+    columns = [getattr(model, f) for f in fields]
+    chained = []
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = conn.execute(select(*columns).where(model.id.in_(chunk)).order_by(model.id)).all()
+        for row in rows:
+            seq += 1
+            prev = row_mac(key, log, seq, prev, row)
+            chained.append({"log": log, "seq": seq, "row_id": row[0], "mac": prev})
+    if chained:
+        conn.execute(insert(AuditChain), chained)
+    return len(chained)
+
+
+def seal_unchained(conn: Connection, key: bytes | None = None) -> int:
+    """Chains every row not yet in the chain (in id order): the migration that starts the chain uses it for the
+    rows written before it. Not for daily use: rows must be sealed by the transaction that wrote them."""
+    total = 0
+    for log, (model, _fields) in LOGS.items():
+        unchained = select(model.id).where(
+            ~select(AuditChain.row_id).where(AuditChain.log == log, AuditChain.row_id == model.id).exists()
+        )
+        ids = list(conn.scalars(unchained))
+        if ids:
+            total += seal(conn, log, ids, key or current_key())
+    return total
+
+
+_NEW = "audit_new"  # session.info: {"audit": set of ids, "security": set of ids} written in this transaction
+_SEEN = "audit_seen"  # session.info: reads recorded in this transaction, by (actor, subject) -> entry
+
+
+@event.listens_for(Session, "after_flush")
+def _note_new_rows(session: Session, _ctx: Any) -> None:
+    for obj in session.new:
+        if isinstance(obj, AuditEntry):
+            session.info.setdefault(_NEW, {}).setdefault("audit", set()).add(obj.id)
+        elif isinstance(obj, SecurityEvent):
+            session.info.setdefault(_NEW, {}).setdefault("security", set()).add(obj.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    """Chains the rows this transaction wrote, as its last work before the commit (so the lock is short)."""
+    if not session.info.get(_NEW) and not any(isinstance(o, AuditEntry | SecurityEvent) for o in session.new):
+        return
+    session.flush()
+    new = session.info.pop(_NEW, {})
+    conn = session.connection()
+    for log in (
+        "audit",
+        "security",
+    ):  # one fixed order: two transactions never wait on each other in a circle
+        if new.get(log):
+            seal(conn, log, new[log])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_NEW, None)
+        session.info.pop(_SEEN, None)
+
+
+def verify(conn: Connection, key: bytes | None = None) -> dict[str, Any]:
+    """Walks both chains: `{"rows": n, "ok": true, "logs": {...heads}}`, or `ok: false` with the first broken row
+    (`broken`: log, seq, row id and why)."""
+    key = key or current_key()
+    out: dict[str, Any] = {"rows": 0, "ok": True, "logs": {}}
+    for log, (model, fields) in LOGS.items():
+        seq, prev, broken = 0, GENESIS, None
+        columns = [getattr(model, f) for f in fields]
+        stmt = (
+            select(AuditChain.seq, AuditChain.row_id, AuditChain.mac, *columns)
+            .outerjoin(model, model.id == AuditChain.row_id)
+            .where(AuditChain.log == log)
+            .order_by(AuditChain.seq)
+        )
+        for row in conn.execute(stmt.execution_options(yield_per=2000)):
+            chain_seq, row_id, mac, values = row[0], row[1], row[2], row[3:]
+            if chain_seq != seq + 1:
+                broken = {"seq": seq + 1, "row_id": None, "reason": "en oppføring i kjeden mangler"}
+                break
+            seq = chain_seq
+            if values[0] is None:
+                broken = {"seq": seq, "row_id": row_id, "reason": "raden er slettet"}
+                break
+            expected = row_mac(key, log, seq, prev, values)
+            if not hmac.compare_digest(expected, mac):
+                broken = {"seq": seq, "row_id": row_id, "reason": "raden eller kjeden er endret"}
+                break
+            prev = mac
+        if broken is None:
+            stray = conn.scalar(
+                select(model.id)
+                .where(
+                    ~select(AuditChain.row_id)
+                    .where(AuditChain.log == log, AuditChain.row_id == model.id)
+                    .exists()
+                )
+                .order_by(model.id)
+                .limit(1)
+            )
+            if stray is not None:
+                broken = {"seq": None, "row_id": stray, "reason": "raden står utenfor kjeden"}
+        out["rows"] += seq
+        out["logs"][log] = {"rows": seq, "head_seq": seq, "head_mac": None if seq == 0 else prev}
+        if broken is not None and out["ok"]:
+            out["ok"] = False
+            out["broken"] = {"log": log, **broken}
+    return out
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+FOLLOWUP_ROLES = ("jobbspesialist", "veileder")
+ROLE_PURPOSE = {
+    "jobbspesialist": "oppfølging",
+    "veileder": "oppfølging",
+    "markedskontakt": "markedsarbeid",
+    "admin": "administrasjon",
+    "arbeidsgiver": "arbeidsgiver",
+}
+# Purposes that name their own reason whoever reads (the person's own access request, erasure, the log itself).
+OWN_PURPOSES = ("innsyn", "sletting", "revisjon", "samtykke", "brukeradministrasjon", "kontoradministrasjon")
+
+
+def purpose_for(role: str | None, purpose: str, action: str = "read") -> str:
+    """The purpose as the reader's role gives it: a page's "oppfølging: kandidatkort" read by a market contact is
+    "markedsarbeid: kandidatkort". Reads without a stated reason get the role's; changes keep what they say."""
+    why = ROLE_PURPOSE.get(role or "", "system" if role in (None, "system") else role or "system")
+    purpose = (purpose or "").strip()
+    head, sep, rest = purpose.partition(":")
+    if sep and head.strip() in ROLE_PURPOSE.values():
+        return f"{why}:{rest}" if head.strip() != why else purpose
+    if action != "read" or purpose.startswith(OWN_PURPOSES) or purpose.startswith(why):
+        return purpose or why
+    return f"{why}: {purpose}" if purpose else why
+
+
+def _actor_columns(actor: User | None) -> dict[str, Any]:
+    return {
+        "actor_id": actor.id if actor else None,
+        "actor_email": actor.email if actor else None,
+        "role": actor.role if actor else "system",
+        "office": actor.office.number if actor and actor.office else None,
+    }
 
 
 def record(
@@ -71,23 +381,77 @@ def record(
     purpose: str = "",
     detail: str | None = None,
     outcome: str = "ok",
-) -> AuditEntry:
+) -> AuditEntry | None:
+    """One row per user action: a second read of the same record by the same person in one transaction (one
+    request) adds no row, and a change drops the same request's read of that record while it is unwritten.
+    Returns the row, or None when the read was already recorded."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    subject = None if subject_id is None else str(subject_id)
+    seen: dict[tuple[Any, ...], AuditEntry] = session.info.setdefault(_SEEN, {})
+    who = actor.id if actor else None
+    if action == "read":
+        if (who, subject_type, subject, outcome) in seen:
+            return None
+    elif outcome == "ok":
+        earlier = seen.get((who, subject_type, subject, "ok"))
+        if earlier is not None and earlier in session.new:
+            session.expunge(earlier)  # the read was part of this change: the change's row stands for both
     entry = AuditEntry(
-        actor_id=actor.id if actor else None,
-        actor_email=actor.email if actor else None,
-        role=actor.role if actor else "system",
-        office=actor.office.number if actor and actor.office else None,
+        **_actor_columns(actor),
         action=action,
         subject_type=subject_type,
-        subject_id=None if subject_id is None else str(subject_id),
-        purpose=purpose,
+        subject_id=subject,
+        purpose=purpose_for(actor.role if actor else None, purpose, action)[:200],
         outcome=outcome,
         detail=detail,
     )
     session.add(entry)
+    if action == "read":
+        seen[(who, subject_type, subject, outcome)] = entry
     return entry
+
+
+def record_many(
+    session: Session,
+    *,
+    actor: User | None,
+    subject_type: str,
+    subject_ids: Iterable[object],
+    purpose: str,
+    action: str = "read",
+    detail: str | None = None,
+) -> int:
+    """A list or search read: one row per person returned (so a person's own history of who saw them is complete
+    and searchable by person), written in one batched insert. People already read in this transaction are left
+    out. Returns the number of rows written."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    seen: dict[tuple[Any, ...], Any] = session.info.setdefault(_SEEN, {})
+    who = actor.id if actor else None
+    common = {
+        **_actor_columns(actor),
+        "action": action,
+        "subject_type": subject_type,
+        "purpose": purpose_for(actor.role if actor else None, purpose, action)[:200],
+        "outcome": "ok",
+        "detail": detail,
+    }
+    rows = []
+    for sid in subject_ids:
+        subject = str(sid)
+        k = (who, subject_type, subject, "ok")
+        if k in seen:
+            continue
+        seen[k] = True
+        rows.append({**common, "subject_id": subject, "at": utcnow()})
+    if not rows:
+        return 0
+    ids = session.scalars(
+        insert(AuditEntry).returning(AuditEntry.id, sort_by_parameter_order=True), rows
+    ).all()
+    session.info.setdefault(_NEW, {}).setdefault("audit", set()).update(ids)
+    return len(rows)
 
 
 def record_denied(
@@ -171,6 +535,9 @@ def search(
         )
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     return session.scalars(stmt).all()
+
+
+LOGS.update({"audit": (AuditEntry, AUDIT_FIELDS), "security": (SecurityEvent, SECURITY_FIELDS)})
 
 
 def search_security(session: Session, *, limit: int = 200) -> Sequence[SecurityEvent]:
