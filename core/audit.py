@@ -345,21 +345,19 @@ ROLE_PURPOSE = {
     "admin": "administrasjon",
     "arbeidsgiver": "arbeidsgiver",
 }
-# Purposes that name their own reason whoever reads (the person's own access request, erasure, the log itself).
-OWN_PURPOSES = ("innsyn", "sletting", "revisjon", "samtykke", "brukeradministrasjon", "kontoradministrasjon")
 
 
-def purpose_for(role: str | None, purpose: str, action: str = "read") -> str:
-    """The purpose as the reader's role gives it: a page's "oppfølging: kandidatkort" read by a market contact is
-    "markedsarbeid: kandidatkort". Reads without a stated reason get the role's; changes keep what they say."""
-    why = ROLE_PURPOSE.get(role or "", "system" if role in (None, "system") else role or "system")
+def purpose_for(role: str | None, purpose: str) -> str:
+    """The purpose as the reader's role gives it. Pages and services name what was read under a role's heading
+    ("oppfølging: kandidatkort"); the heading is the reader's own, so a market contact's read of that page is
+    "markedsarbeid: kandidatkort" and an admin's "administrasjon: kandidatkort". Other purposes (a reason the
+    reader typed, "innsyn", "sletting", "jobbforslag") are kept as written; the role is in its own column."""
     purpose = (purpose or "").strip()
+    why = ROLE_PURPOSE.get(role or "", "system" if role in (None, "system") else role or "system")
     head, sep, rest = purpose.partition(":")
-    if sep and head.strip() in ROLE_PURPOSE.values():
-        return f"{why}:{rest}" if head.strip() != why else purpose
-    if action != "read" or purpose.startswith(OWN_PURPOSES) or purpose.startswith(why):
-        return purpose or why
-    return f"{why}: {purpose}" if purpose else why
+    if sep and head.strip() in ROLE_PURPOSE.values() and head.strip() != why:
+        return f"{why}:{rest}"
+    return purpose
 
 
 def _actor_columns(actor: User | None) -> dict[str, Any]:
@@ -402,7 +400,7 @@ def record(
         action=action,
         subject_type=subject_type,
         subject_id=subject,
-        purpose=purpose_for(actor.role if actor else None, purpose, action)[:200],
+        purpose=purpose_for(actor.role if actor else None, purpose)[:200],
         outcome=outcome,
         detail=detail,
     )
@@ -433,7 +431,7 @@ def record_many(
         **_actor_columns(actor),
         "action": action,
         "subject_type": subject_type,
-        "purpose": purpose_for(actor.role if actor else None, purpose, action)[:200],
+        "purpose": purpose_for(actor.role if actor else None, purpose)[:200],
         "outcome": "ok",
         "detail": detail,
     }
