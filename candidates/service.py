@@ -383,6 +383,44 @@ LIST_COLUMNS = (
 )
 
 
+def people_for_audit_search(
+    session: Session, *, actor: User, text: str, limit: int = 20
+) -> list[tuple[int, str]]:
+    """The people an admin's search of the audit log means: by candidate number, or by name across all offices
+    (the log covers every office). Only names are read, and each person found is itself audit-logged. An erased
+    candidate is found by number only (their name is gone; their history in the log is not)."""
+    if actor.role != "admin":
+        raise Forbidden("Bare administrator kan søke i revisjonsloggen.")
+    text = (text or "").strip()
+    if not text:
+        return []
+    stmt = select(Candidate.id, Candidate.first_name, Candidate.last_name)
+    if text.isdigit():
+        if int(text) > 2**31 - 1:
+            return []
+        found = [(int(text), "")]
+        row = session.execute(stmt.where(Candidate.id == int(text))).first()
+        if row is not None:
+            found = [(row[0], f"{row[1]} {row[2]}")]
+    else:
+        for word in text.split()[:5]:
+            like = f"%{word.lower()}%"
+            stmt = stmt.where(
+                or_(func.lower(Candidate.first_name).like(like), func.lower(Candidate.last_name).like(like))
+            )
+        rows = session.execute(stmt.order_by(*_ORDER).limit(limit)).all()
+        found = [(cid, f"{first} {last}") for cid, first, last in rows]
+    named = [cid for cid, name in found if name]
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=named,
+        purpose="revisjon: søk i revisjonsloggen etter person",
+    )
+    return found
+
+
 def count_candidates(session: Session, *, actor: User, **filters: Any) -> int:
     sub = search_statement(actor, **filters).subquery()
     return session.scalar(select(func.count()).select_from(sub)) or 0

@@ -34,8 +34,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
+    false,
+    func,
     insert,
+    or_,
     select,
     text,
 )
@@ -504,6 +508,10 @@ def security_event(
     return entry
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
 def search(
     session: Session,
     *,
@@ -511,26 +519,46 @@ def search(
     action: str | None = None,
     subject_type: str | None = None,
     subject_id: str | None = None,
+    subjects: Sequence[tuple[str, str]] | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     limit: int = 200,
     offset: int = 0,
 ) -> Sequence[AuditEntry]:
+    """Newest first. `actor_email` matches the user's e-mail or name; `subjects` is a person's records as
+    (type, id) pairs (an empty list finds nothing: the person was not found)."""
     stmt = select(AuditEntry)
     if actor_email:
-        stmt = stmt.where(AuditEntry.actor_email.ilike(f"%{actor_email.strip()}%"))
+        like = f"%{actor_email.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(AuditEntry.actor_email).like(like),
+                AuditEntry.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
+            )
+        )
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if subject_type:
         stmt = stmt.where(AuditEntry.subject_type == subject_type)
     if subject_id:
         stmt = stmt.where(AuditEntry.subject_id == subject_id)
-    if date_from:
-        stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(date_from, dt.time(), dt.UTC))
-    if date_to:
+    if subjects is not None:
+        by_type: dict[str, list[str]] = {}
+        for kind, sid in subjects:
+            by_type.setdefault(kind, []).append(str(sid))
         stmt = stmt.where(
-            AuditEntry.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC)
+            or_(
+                false(),
+                *(
+                    and_(AuditEntry.subject_type == kind, AuditEntry.subject_id.in_(ids))
+                    for kind, ids in by_type.items()
+                ),
+            )
         )
+    if date_from:
+        stmt = stmt.where(AuditEntry.at >= _day_start(date_from))
+    if date_to:
+        stmt = stmt.where(AuditEntry.at < _day_start(date_to + dt.timedelta(days=1)))
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     return session.scalars(stmt).all()
 
@@ -538,9 +566,45 @@ def search(
 LOGS.update({"audit": (AuditEntry, AUDIT_FIELDS), "security": (SecurityEvent, SECURITY_FIELDS)})
 
 
-def search_security(session: Session, *, limit: int = 200) -> Sequence[SecurityEvent]:
-    stmt = select(SecurityEvent).order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)
+def search_security(
+    session: Session,
+    *,
+    user: str | None = None,
+    event_name: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 200,
+) -> Sequence[SecurityEvent]:
+    """Newest first; `user` matches the e-mail (also one typed at a failed login) or the user's name."""
+    stmt = select(SecurityEvent)
+    if user:
+        like = f"%{user.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(SecurityEvent.actor_email).like(like),
+                SecurityEvent.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
+            )
+        )
+    if event_name:
+        stmt = stmt.where(SecurityEvent.event == event_name)
+    if date_from:
+        stmt = stmt.where(SecurityEvent.at >= _day_start(date_from))
+    if date_to:
+        stmt = stmt.where(SecurityEvent.at < _day_start(date_to + dt.timedelta(days=1)))
+    stmt = stmt.order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)
     return session.scalars(stmt).all()
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def subject_label(subject_type: str | None) -> str:
+    return SUBJECT_LABELS.get(subject_type or "", subject_type or "")
+
+
+def event_label(event_name: str) -> str:
+    return EVENT_LABELS.get(event_name, event_name)
 
 
 CSV_FIELDS = (

@@ -170,6 +170,24 @@ def candidate_refs(
     return {c.id: CandidateRef(c.id, c.full_name, c.birth_date) for c in rows}
 
 
+def audit_subjects_of(session: Session, candidate_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """The audit log's names for what follow-up keeps about these people (their records, the health part of
+    each, their jobs), so a search of the log by person finds those rows too. Ids only, no personal data."""
+    if not candidate_ids:
+        return []
+    record_ids = list(
+        session.scalars(select(FollowupRecord.id).where(FollowupRecord.candidate_id.in_(list(candidate_ids))))
+    )
+    if not record_ids:
+        return []
+    placements = session.scalars(select(Placement.id).where(Placement.record_id.in_(record_ids)))
+    return [
+        *((SUBJECT, str(r)) for r in record_ids),
+        *(("followup_health", str(r)) for r in record_ids),
+        *(("followup_placement", str(p)) for p in placements),
+    ]
+
+
 def specialists_of_office(session: Session, office_id: int | None) -> Sequence[User]:
     stmt = select(User).where(User.role == "jobbspesialist", User.is_active.is_(True))
     if office_id is not None:
