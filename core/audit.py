@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
+import functools
 import hmac
 import io
 import json
@@ -35,10 +35,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     event,
     false,
     func,
-    insert,
     or_,
     select,
     text,
@@ -190,11 +190,15 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def canonical_body(log: str, seq: int, prev_mac: str, values: Sequence[Any]) -> bytes:
+    """What a row's MAC covers: the log's name, the position, the previous MAC and the row's columns, as JSON
+    (unambiguous whatever the text holds). Both logs' rows are (id, at, ...): `at` as ISO 8601 in UTC."""
+    return json.dumps([log, seq, prev_mac, values[0], _canonical(values[1]), *values[2:]]).encode()
+
+
 def row_mac(key: bytes, log: str, seq: int, prev_mac: str, values: Sequence[Any]) -> str:
-    """One HMAC-SHA256 per row: over the log's name, the position, the previous MAC and the row's columns as JSON
-    (unambiguous, whatever the text holds)."""
-    body = json.dumps([log, seq, prev_mac, *(_canonical(v) for v in values)], ensure_ascii=False)
-    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+    """One HMAC-SHA256 per row (the one-shot C digest: this runs for every row of every list read)."""
+    return hmac.digest(key, canonical_body(log, seq, prev_mac, values), "sha256").hex()
 
 
 _LOCK_ID = 0x41756469  # "Audi": the advisory lock that serialises appends to the chain on PostgreSQL
@@ -206,37 +210,52 @@ def _lock_chain(conn: Connection) -> None:
     # SQLite: every transaction holds the single writer lock from BEGIN IMMEDIATE (core.db), so appends queue.
 
 
-def _head(conn: Connection, log: str) -> tuple[int, str]:
-    row = conn.execute(
+@functools.cache
+def _statements(log: str) -> tuple[Any, Any]:
+    """The chain's two hot statements per log, built once (ids and the log name are bound): the head, and the
+    rows to seal as stored. Building them per commit cost more than running them."""
+    model, fields = LOGS[log]
+    head = (
         select(AuditChain.seq, AuditChain.mac)
-        .where(AuditChain.log == log)
+        .where(AuditChain.log == bindparam("log"))
         .order_by(AuditChain.seq.desc())
         .limit(1)
-    ).first()
+    )
+    rows = (
+        select(*[getattr(model, f) for f in fields])
+        .where(model.id.in_(bindparam("ids", expanding=True)))
+        .order_by(model.id)
+    )
+    return head, rows
+
+
+def _head(conn: Connection, log: str) -> tuple[int, str]:
+    row = conn.execute(_statements(log)[0], {"log": log}).first()
     return (row[0], row[1]) if row else (0, GENESIS)
+
+
+# Core executemany: the ORM's bulk insert cost several times the statement itself.
+_CHAIN_INSERT = AuditChain.__table__.insert()
 
 
 def seal(conn: Connection, log: str, ids: Iterable[int], key: bytes | None = None) -> int:
     """Appends the rows with these ids (read back as stored) to the log's chain, in id order; takes the lock
     first. The caller commits (the lock is held until then). Returns the number sealed."""
-    model, fields = LOGS[log]
     wanted = sorted(set(ids))
     if not wanted:
         return 0
     key = key or current_key()
     _lock_chain(conn)
     seq, prev = _head(conn, log)
-    columns = [getattr(model, f) for f in fields]
+    stmt = _statements(log)[1]
     chained = []
     for start in range(0, len(wanted), 1000):
-        chunk = wanted[start : start + 1000]
-        rows = conn.execute(select(*columns).where(model.id.in_(chunk)).order_by(model.id)).all()
-        for row in rows:
+        for row in conn.execute(stmt, {"ids": wanted[start : start + 1000]}):
             seq += 1
             prev = row_mac(key, log, seq, prev, row)
             chained.append({"log": log, "seq": seq, "row_id": row[0], "mac": prev})
     if chained:
-        conn.execute(insert(AuditChain), chained)
+        conn.execute(_CHAIN_INSERT, chained)
     return len(chained)
 
 
@@ -414,6 +433,11 @@ def record(
     return entry
 
 
+# Core, not the ORM's bulk insert (which cost several times the statement); RETURNING gives the ids to seal, in any
+# order (asking for the parameters' order made SQLite insert row by row).
+_LIST_INSERT = AuditEntry.__table__.insert().returning(AuditEntry.__table__.c.id)
+
+
 def record_many(
     session: Session,
     *,
@@ -449,9 +473,7 @@ def record_many(
         rows.append({**common, "subject_id": subject, "at": utcnow()})
     if not rows:
         return 0
-    ids = session.scalars(
-        insert(AuditEntry).returning(AuditEntry.id, sort_by_parameter_order=True), rows
-    ).all()
+    ids = session.connection().execute(_LIST_INSERT, rows).scalars().all()
     session.info.setdefault(_NEW, {}).setdefault("audit", set()).update(ids)
     return len(rows)
 
