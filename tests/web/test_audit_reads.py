@@ -175,3 +175,15 @@ def test_the_record_page_read_by_a_market_contact_is_not_followup(client, db, wo
     rows = _reads_after(db, mark)
     assert len(rows) == 1
     assert rows[0].purpose.startswith("markedsarbeid:") and "oppfølging" not in rows[0].purpose
+
+
+def test_the_api_finds_a_persons_history_by_number(client, db, world):
+    assert client.get("/api/v1/candidates", headers=api_headers(db, world["js"])).status_code == 200
+    admin = make_user(db, "admin")
+    r = client.get("/api/v1/audit", headers=api_headers(db, admin), params={"person": str(world["varig"])})
+    assert r.status_code == 200
+    rows = r.json()
+    assert rows and {(e["subject_type"], e["subject_id"]) for e in rows} == {
+        ("candidate", str(world["varig"]))
+    }
+    assert any(e["actor_email"] == world["js"].email for e in rows)
