@@ -274,7 +274,7 @@ def seal_unchained(conn: Connection, key: bytes | None = None) -> int:
 
 
 _NEW = "audit_new"  # session.info: {"audit": set of ids, "security": set of ids} written in this transaction
-_SEEN = "audit_seen"  # session.info: reads recorded in this transaction, by (actor, subject) -> entry
+_SEEN = "audit_seen"  # session.info: reads recorded in this transaction, (actor, type, id, outcome) -> row
 
 
 @event.listens_for(Session, "after_flush")
@@ -294,10 +294,8 @@ def _seal(session: Session) -> None:
     session.flush()
     new = session.info.pop(_NEW, {})
     conn = session.connection()
-    for log in (
-        "audit",
-        "security",
-    ):  # one fixed order: two transactions never wait on each other in a circle
+    # One lock for both logs, taken after the last flush: the holder waits on nothing else, so no deadlock.
+    for log in ("audit", "security"):
         if new.get(log):
             seal(conn, log, new[log])
 
