@@ -41,6 +41,7 @@ from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Progra
 from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
 from candidates.validation import Cleaner
+from core import audit
 from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE
 from core.errors import Forbidden, ValidationFailed
@@ -198,22 +199,53 @@ def _search(
     return stmt
 
 
+FILTER_LABELS = {
+    "q": "navnesøk",
+    "status": "status",
+    "under_30": "under 30 år",
+    "reduced_capacity": "redusert arbeidsevne",
+    "innsatsgruppe": "innsatsgruppe",
+}
+
+
+def list_purpose(what: str, filters: dict[str, Any]) -> str:
+    """The audit purpose of a list read, naming the filters (never the searched name itself)."""
+    parts = []
+    for name, label in FILTER_LABELS.items():
+        value = filters.get(name)
+        if not value:
+            continue
+        parts.append(label if isinstance(value, bool) or name == "q" else f"{label} {value}")
+    return f"{what} (filter: {', '.join(parts)})" if parts else what
+
+
 def list_candidates(
     session: Session,
     *,
     actor: User,
     limit: int = 100,
     offset: int = 0,
+    purpose: str = "kandidatvalg",
     **filters: Any,
 ) -> Sequence[Candidate]:
-    """A list (names only, no per-row audit); filters: q, status, under_30, reduced_capacity, innsatsgruppe.
+    """A list of names; filters: q, status, under_30, reduced_capacity, innsatsgruppe. Each person returned is
+    audit-logged (one batched insert), with `purpose` and the filters.
 
     Only the list's columns are loaded (work capacity for the rows: `capacities`): lists are the most requested
     pages, and building full ORM rows with their relations and JSON columns was most of their cost."""
     stmt = search_statement(actor, **filters).order_by(
         Candidate.last_name, Candidate.first_name, Candidate.id
     )
-    return session.scalars(stmt.options(load_only(*LIST_COLUMNS)).limit(limit).offset(offset)).all()
+    rows = session.scalars(stmt.options(load_only(*LIST_COLUMNS)).limit(limit).offset(offset)).all()
+    if actor is not None:
+        audit.record_many(
+            session,
+            actor=actor,
+            subject_type="candidate",
+            subject_ids=[c.id for c in rows],
+            purpose=list_purpose(purpose, filters),
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -302,7 +334,8 @@ def list_page(
     **filters: Any,
 ) -> tuple[list[CandidateRow], int]:
     """The list (page and API) in one query: the rows with work capacity and municipality name, and the total (a
-    window count). Lists are the most requested reads; one query instead of four halves their cost.
+    window count); each person returned is audit-logged. Lists are the most requested reads; one query instead of
+    four halves their cost.
 
     The page is chosen first (ids and the total only) and the derived columns are read for its rows alone: with
     them beside the window count, the database worked them out for every candidate of the office."""
@@ -328,6 +361,14 @@ def list_page(
         CandidateRow(cid, office, first, last, birth, muni, muni_name, status, capacity_from(pct, why, g))
         for cid, office, first, last, birth, muni, muni_name, status, pct, why, g, _ in rows
     ]
+    # Every person on the page is named in the audit log (one batched insert), so a person's history is complete.
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=[row.id for row in out],
+        purpose=list_purpose("kandidatliste", filters),
+    )
     return out, rows[0][-1]
 
 
@@ -341,6 +382,44 @@ LIST_COLUMNS = (
     Candidate.status,
     Candidate.version,
 )
+
+
+def people_for_audit_search(
+    session: Session, *, actor: User, text: str, limit: int = 20
+) -> list[tuple[int, str]]:
+    """The people an admin's search of the audit log means: by candidate number, or by name across all offices
+    (the log covers every office). Only names are read, and each person found is itself audit-logged. An erased
+    candidate is found by number only (their name is gone; their history in the log is not)."""
+    if actor.role != "admin":
+        raise Forbidden("Bare administrator kan søke i revisjonsloggen.")
+    text = (text or "").strip()
+    if not text:
+        return []
+    stmt = select(Candidate.id, Candidate.first_name, Candidate.last_name)
+    if text.isdigit():
+        if int(text) > 2**31 - 1:
+            return []
+        found = [(int(text), "")]
+        row = session.execute(stmt.where(Candidate.id == int(text))).first()
+        if row is not None:
+            found = [(row[0], f"{row[1]} {row[2]}")]
+    else:
+        for word in text.split()[:5]:
+            like = f"%{word.lower()}%"
+            stmt = stmt.where(
+                or_(func.lower(Candidate.first_name).like(like), func.lower(Candidate.last_name).like(like))
+            )
+        rows = session.execute(stmt.order_by(*_ORDER).limit(limit)).all()
+        found = [(cid, f"{first} {last}") for cid, first, last in rows]
+    named = [cid for cid, name in found if name]
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=named,
+        purpose="revisjon: søk i revisjonsloggen etter person",
+    )
+    return found
 
 
 def count_candidates(session: Session, *, actor: User, **filters: Any) -> int:

@@ -541,6 +541,13 @@ def shared_with_employer(
         if named:
             item["first_name"], item["last_name"] = candidate.first_name, candidate.last_name
         result.append(item)
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=[c.id for c in rows],
+        purpose="arbeidsgiver: delte kandidater (liste)",
+    )
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "ARBEIDSBRO_DATABASE_URL"),
     )
     secret_key: str | None = None
+    # Keys the audit and security logs' HMAC chain (core.audit); kept outside the database on purpose.
+    audit_key: str | None = None
     data: Path | None = None
     var_dir: Path = PROJECT_ROOT / "var"
     smtp_url: str | None = None
@@ -69,6 +72,26 @@ class Settings(BaseSettings):
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+    def resolved_audit_key(self) -> str:
+        """The audit chain's HMAC key: ARBEIDSBRO_AUDIT_KEY, else generated once into var/audit_key beside the
+        secret key. Outside the database, so its owner cannot recompute the chain after rewriting a row."""
+        if self.audit_key:
+            return self.audit_key
+        path = self.var_dir / "audit_key"
+        if not path.exists():
+            # Written aside and linked into place: two processes starting at once still end with one key.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".audit_key.{os.getpid()}.{secrets.token_hex(4)}")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip()
 
 
 @lru_cache

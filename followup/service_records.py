@@ -155,14 +155,38 @@ class CandidateRef:
     birth_date: dt.date | None
 
 
-def candidate_refs(session: Session, *, actor: User, ids: Sequence[int]) -> dict[int, CandidateRef]:
-    """Names for a list page, through the candidates domain's own access rule (no per-row audit: a list)."""
+def candidate_refs(
+    session: Session, *, actor: User, ids: Sequence[int], purpose: str = "jobbspor (liste)"
+) -> dict[int, CandidateRef]:
+    """Names for a list page, through the candidates domain's own access rule; each person named is audit-logged
+    (one batched insert)."""
     if not ids:
         return {}
     stmt = candidates_service.readable_candidates(actor)
     entity = stmt.column_descriptions[0]["entity"]
     rows = session.scalars(stmt.where(entity.id.in_(list(ids)))).all()
+    audit.record_many(
+        session, actor=actor, subject_type="candidate", subject_ids=[c.id for c in rows], purpose=purpose
+    )
     return {c.id: CandidateRef(c.id, c.full_name, c.birth_date) for c in rows}
+
+
+def audit_subjects_of(session: Session, candidate_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """The audit log's names for what follow-up keeps about these people (their records, the health part of
+    each, their jobs), so a search of the log by person finds those rows too. Ids only, no personal data."""
+    if not candidate_ids:
+        return []
+    record_ids = list(
+        session.scalars(select(FollowupRecord.id).where(FollowupRecord.candidate_id.in_(list(candidate_ids))))
+    )
+    if not record_ids:
+        return []
+    placements = session.scalars(select(Placement.id).where(Placement.record_id.in_(record_ids)))
+    return [
+        *((SUBJECT, str(r)) for r in record_ids),
+        *(("followup_health", str(r)) for r in record_ids),
+        *(("followup_placement", str(p)) for p in placements),
+    ]
 
 
 def specialists_of_office(session: Session, office_id: int | None) -> Sequence[User]:
@@ -742,12 +766,36 @@ def readable_contacts(actor: User) -> Select[tuple[FollowupContact]]:
     return stmt.where(FollowupContact.record_id.in_(select(sub.c.id)))
 
 
+def _audit_contacts(
+    session: Session, actor: User, contacts: Sequence[FollowupContact], purpose: str
+) -> Sequence[FollowupContact]:
+    """Contact notes are about a person: each person whose notes are returned is named in the audit log."""
+    record_ids = {c.record_id for c in contacts}
+    if record_ids:
+        people = session.scalars(
+            select(FollowupRecord.candidate_id).where(FollowupRecord.id.in_(record_ids)).distinct()
+        ).all()
+        audit.record_many(session, actor=actor, subject_type="candidate", subject_ids=people, purpose=purpose)
+    return contacts
+
+
+def readable_contacts_list(session: Session, *, actor: User, limit: int = 100) -> Sequence[FollowupContact]:
+    """The newest contacts the actor may read (API `/followup/contacts`), audit-logged per person."""
+    contacts = session.scalars(
+        readable_contacts(actor).order_by(FollowupContact.date.desc(), FollowupContact.id.desc()).limit(limit)
+    ).all()
+    return _audit_contacts(session, actor, contacts, "kontakter og notater (liste)")
+
+
 def contacts_for_employer_user(
     session: Session, *, actor: User, limit: int = 200
 ) -> Sequence[FollowupContact]:
     if actor.role != "arbeidsgiver":
         return []
-    return session.scalars(readable_contacts(actor).order_by(FollowupContact.date.desc()).limit(limit)).all()
+    contacts = session.scalars(
+        readable_contacts(actor).order_by(FollowupContact.date.desc()).limit(limit)
+    ).all()
+    return _audit_contacts(session, actor, contacts, "arbeidsgiver: egne kontakter i oppfølgingen")
 
 
 # --- benefits counselling and uføretrygd -------------------------------------------------------------------------

@@ -80,9 +80,17 @@ def entries(session: Session, *, actor: User, opening_id: int) -> Sequence[Candi
     stmt = select(CandidateListEntry).where(
         CandidateListEntry.list_id == clist.id, CandidateListEntry.candidate_id.in_(select(readable.c.id))
     )
-    return session.scalars(
+    found = session.scalars(
         stmt.order_by(CandidateListEntry.score.desc().nulls_last(), CandidateListEntry.id)
     ).all()
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=[e.candidate_id for e in found],
+        purpose=f"kandidatliste for stilling {opening_id}",
+    )
+    return found
 
 
 def add_candidate(
@@ -133,7 +141,10 @@ def opening_id_of(session: Session, entry: CandidateListEntry) -> int:
     return opening_id
 
 
-def _entry(session: Session, actor: User, entry_id: int) -> CandidateListEntry:
+def _entry(
+    session: Session, actor: User, entry_id: int, purpose: str = "kandidatliste: endring"
+) -> CandidateListEntry:
+    """The entry, if the actor may read its candidate (the read is audit-logged once per request)."""
     entry = session.get(
         CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
     )
@@ -141,7 +152,7 @@ def _entry(session: Session, actor: User, entry_id: int) -> CandidateListEntry:
         raise NotFound("Fant ikke oppføringen på kandidatlisten.")
     if actor.role in STAFF:
         candidates_service.get_candidate(
-            session, actor=actor, candidate_id=entry.candidate_id, purpose="kandidatliste: endring"
+            session, actor=actor, candidate_id=entry.candidate_id, purpose=purpose
         )
     return entry
 
@@ -462,7 +473,7 @@ def shared_entries_for_employer(
 
 
 def history(session: Session, *, actor: User, entry_id: int) -> Sequence[EntryEvent]:
-    _entry(session, actor, entry_id)
+    _entry(session, actor, entry_id, purpose="kandidatliste: historikk")
     return session.scalars(
         select(EntryEvent).where(EntryEvent.entry_id == entry_id).order_by(EntryEvent.id)
     ).all()

@@ -356,6 +356,7 @@ def create_app(
     app.state.engine = session_factory.kw["bind"]
     app.state.start_scheduler = start_scheduler
     app.state.secret_key = settings.resolved_secret_key()
+    audit.configure_key(settings.resolved_audit_key())
     # Quick routes run on the event loop when they can take this lock at once (web.routing.LoopRoute).
     app.state.loop_writer = writer_lock(app.state.engine) if settings.sqlite_on_loop else None
 
