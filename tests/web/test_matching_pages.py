@@ -86,7 +86,8 @@ def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world)
     assert _order(page.text, ids, "hvorfor-ikke") == [world["full"].id]
     why_not = page.text.split("Hvorfor ikke?")[1]
     assert "krever minst 100 %, men personen kan jobbe inntil 40 %" in why_not
-    assert "vektmodell <strong>default</strong>" in page.text
+    assert "<strong>standardvekter (yrke, sted, stillingsprosent og tilrettelegging)</strong>" in page.text
+    assert ">default<" not in page.text
     assert "<meter" in page.text and "Stillingsprosent og timer" in page.text
     # the other office's specialist gets 404 and the refusal is logged
     login(anon_client, world["other_js"])
