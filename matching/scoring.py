@@ -583,9 +583,9 @@ def _occupation_text(c: CandFeatures, o: OpenFeatures) -> str:
 
 
 def _place_text(c: CandFeatures, o: OpenFeatures) -> str:
-    d = distance(c, o)
     if o.muni is not None and o.muni in c.munis:
-        return "i ønsket kommune" if d is None else f"i ønsket kommune, {d:.0f} km unna"
+        return "i ønsket kommune"
+    d = distance(c, o)
     if d is not None:
         return f"{d:.0f} km unna"
     if o.county is not None and o.county in c.counties:
