@@ -812,17 +812,17 @@ class Matcher:
     def _item(
         self, cf: sc.CandFeatures, of: sc.OpenFeatures, item_id: str, score: float, feasible: bool
     ) -> RankedItem:
-        comps = sc.explain_components(cf, of, self.weights)
+        occ = sc.occupation_value(cf, of)
+        comps = sc.explain_components(cf, of, self.weights, occ)
         reasons = [] if feasible else sc.infeasibility(cf, of, self._today())
-        unsure = sc.uncertainty(cf, of)
         return RankedItem(
             item_id,
             score,
             feasible,
             comps,
             reasons,
-            related=sc.related(sc.occupation_value(cf, of)),
-            uncertain=bool(reasons) and reasons == [unsure],
+            related=sc.related(occ),
+            uncertain=bool(reasons) and reasons == [sc.uncertainty(cf, of)],
             explanation=sc.explanation(cf, of),
         )
 

@@ -547,13 +547,16 @@ def score(c: CandFeatures, o: OpenFeatures, weights: Mapping[str, float]) -> flo
     return total * factor(occupation_value(c, o))
 
 
-def explain_components(c: CandFeatures, o: OpenFeatures, weights: Mapping[str, float]) -> list[Component]:
+def explain_components(
+    c: CandFeatures, o: OpenFeatures, weights: Mapping[str, float], occupation: float | None = None
+) -> list[Component]:
     """One line per component; contributions include the unrelated-occupation scaling, so they sum to the
-    score."""
-    f = factor(occupation_value(c, o))
+    score. ``occupation``: the pair's occupation value when the caller already has it."""
+    occ = occupation_value(c, o) if occupation is None else occupation
+    f = factor(occ)
     out = []
     for k in COMPONENTS:
-        v = VALUE_FUNCS[k](c, o)
+        v = occ if k == "occupation" else VALUE_FUNCS[k](c, o)
         out.append(Component(k, LABELS[k], v, weights[k], weights[k] * v * f))
     return out
 
