@@ -80,6 +80,7 @@ def to_matching_profile(candidate: Candidate, today: dt.date | None = None) -> d
         "municipalities": municipalities,
         "postal_code": (profile.postal_code if profile and profile.postal_code else candidate.postal_code),
         "max_commute_km": profile.max_commute_km if profile else None,
+        "max_commute_minutes": profile.max_commute_minutes if profile else None,
         "capacity_percent": capacity.percent,
         "wanted_percent_min": min(wmin, capacity.percent),
         "wanted_percent_max": min(wmax, capacity.percent),

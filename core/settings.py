@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # On SQLite, short reads marked `quick` run on the event loop instead of the thread pool (web.routing.LoopRoute).
     sqlite_on_loop: bool = True
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
+    # Matching: a travel time in minutes becomes a straight-line distance at this speed (roads wind, ~1.3×).
+    commute_kmh: float = Field(default=45.0, gt=0, le=200)
     grunnbelop: int = 130160
     inntektsgrense_ufore: int = 52080
 

@@ -5,13 +5,14 @@ dataclasses, coordinates from the postal-code register, the active (possibly lea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core import reference as reference_service
+from core.settings import get_settings
 from employers import service as employers_service
 from matching import CandidateProfile, Matcher, Opening
 from matching.scoring import Geo
@@ -58,14 +59,34 @@ def candidate_profiles(
     return [candidate_profile(d) for d in candidates_service.matching_profiles(session, ids=ids, today=today)]
 
 
+def new_matcher(
+    session: Session,
+    openings: Iterable[Opening],
+    candidates: Iterable[CandidateProfile] | None = None,
+    *,
+    today: dt.date | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Matcher:
+    """Every index in the product is built here, so all rank with the same names, coordinates and commute speed
+    (`ARBEIDSBRO_COMMUTE_KMH`)."""
+    return Matcher(
+        openings,
+        candidates,
+        styrk_names=reference_service.styrk_names(session),
+        geo=geo_from_reference(session),
+        weights=weights,
+        today=today,
+        commute_kmh=get_settings().commute_kmh,
+    )
+
+
 def build_matcher(session: Session, *, today: dt.date | None = None, with_candidates: bool = True) -> Matcher:
     """An index of every published opening (and active candidate) ranked with the active weights."""
     version, weights = active_weights(session)
-    matcher = Matcher(
+    matcher = new_matcher(
+        session,
         opening_profiles(session),
         candidate_profiles(session, today=today) if with_candidates else None,
-        styrk_names=reference_service.styrk_names(session),
-        geo=geo_from_reference(session),
         weights=weights,
         today=today,
     )

@@ -41,6 +41,9 @@ class OpeningMatchOut(BaseModel):
     municipality: str
     score: float
     feasible: bool
+    related: bool = Field(description="Beslektet yrke; ellers hører stillingen til «Andre muligheter»")
+    uncertain: bool = Field(description="Eneste grunn mot: avstanden er ukjent (usikkert)")
+    explanation: str = Field(description="Én linje i ord: yrke, avstand, stillingsprosent")
     components: list[ComponentOut]
     reasons: list[str]
 
@@ -52,12 +55,14 @@ class PraksisMatchOut(BaseModel):
     free_places: int
     municipality: str
     score: float
+    explanation: str
     components: list[ComponentOut]
 
 
 class CandidateMatchesOut(BaseModel):
     candidate_id: int
     weights_version: str
+    weights_label: str = Field(description="Vektmodellen slik en person leser den")
     openings_total: int
     matches: list[OpeningMatchOut]
     why_not: list[OpeningMatchOut]
@@ -67,6 +72,8 @@ class CandidateMatchesOut(BaseModel):
 class CandidateMatchOut(BaseModel):
     candidate_id: int
     score: float
+    related: bool
+    explanation: str
     components: list[ComponentOut]
     summary: dict[str, Any]
 
@@ -74,6 +81,7 @@ class CandidateMatchOut(BaseModel):
 class OpeningMatchesOut(BaseModel):
     opening_id: int
     weights_version: str
+    weights_label: str
     candidates_total: int
     matches: list[CandidateMatchOut]
 
@@ -142,15 +150,20 @@ def _opening_match(s: ranking.OpeningSuggestion) -> OpeningMatchOut:
         municipality=s.municipality,
         score=round(s.item.score, 4),
         feasible=s.item.feasible,
+        related=s.item.related,
+        uncertain=s.item.uncertain,
+        explanation=s.item.explanation,
         components=_comps(s.item),
         reasons=list(s.item.reasons),
     )
 
 
 def _comps(item: Any) -> list[ComponentOut]:
+    """Components with weight 0 take no part in the score and are left out."""
     return [
         ComponentOut(key=c.key, label=c.label, value=c.value, weight=c.weight, contribution=c.contribution)
         for c in item.components
+        if c.weight > 0
     ]
 
 
@@ -165,6 +178,7 @@ def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int
     return CandidateMatchesOut(
         candidate_id=candidate_id,
         weights_version=r.weights_version,
+        weights_label=r.weights_label,
         openings_total=r.openings_total,
         matches=[_opening_match(s) for s in r.feasible],
         why_not=[_opening_match(s) for s in r.infeasible],
@@ -176,6 +190,7 @@ def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int
                 free_places=p.free,
                 municipality=p.municipality,
                 score=round(p.item.score, 4),
+                explanation=p.item.explanation,
                 components=_comps(p.item),
             )
             for p in r.praksis
@@ -194,11 +209,14 @@ def opening_matches(session: SessionDep, user: ApiStaffUser, opening_id: int) ->
     return OpeningMatchesOut(
         opening_id=opening_id,
         weights_version=r.weights_version,
+        weights_label=r.weights_label,
         candidates_total=r.candidates_total,
         matches=[
             CandidateMatchOut(
                 candidate_id=m.candidate_id,
                 score=round(m.item.score, 4),
+                related=m.item.related,
+                explanation=m.item.explanation,
                 components=_comps(m.item),
                 summary=m.summary,
             )
