@@ -6,7 +6,8 @@ and not a copy of them. What refuses a document whole, with the field path (`bas
 and the reason, nothing of it written: a wrong type anywhere; a format problem (a `uri`, an `email`, the partial
 ISO 8601 date pattern) in a field the product reads (READ_FIELDS). A format problem in a field the product does
 not read (every `url`, `projects[].startDate`, `meta.canonical`, ...) is a warning in the result: the official
-samples write `projects[].url` as "example.com", and refusing a CV for a link nobody looks at helps no one.
+samples write `projects[].url` as "example.com", and refusing a CV for a link nobody looks at helps no one. An
+empty string where a format is expected ("email": "") is a field left empty, not a problem.
 
 The product's own rules apply on top: an e-mail address must pass candidates.validation.check_email (stricter than
 the schema's "contains an @"), every text fits its column (too long is refused, never cut), a date the product
@@ -150,6 +151,8 @@ def validate_resume(document: Any) -> Checked:
     errors: list[dict[str, str]] = []
     warnings: list[dict[str, str]] = []
     for error in schema_validator().iter_errors(document):
+        if error.validator == "format" and error.instance == "":
+            continue  # "" is how many tools write a field left empty: not given, as the product reads it
         path = _path(error.absolute_path)
         problem = {"field": path, "message": f"{path} {_reason(error)}"}
         if error.validator in ("format", "pattern") and _pattern(path) not in READ_FIELDS:

@@ -204,3 +204,13 @@ def test_a_warning_does_not_hide_a_refusal(db):  # type: ignore[no-untyped-def]
     assert [e["field"] for e in exc.value.errors] == ["basics.email"]
     result = importers.import_documents(db, [document], office=office)
     assert result.imported == 0 and result.warnings == [] and counts(db) == before
+
+
+def test_an_empty_email_or_url_is_not_given(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    document = copy.deepcopy(SAMPLE)
+    document["basics"].update(email="", url="")
+    document["projects"][0]["url"] = ""
+    result = importers.import_documents(db, [document], office=office)
+    assert (result.imported, result.errors, result.warnings) == (1, [], [])
+    assert db.scalar(select(Candidate.email).where(Candidate.id == result.candidate_ids[0])) is None
