@@ -482,12 +482,14 @@ def _read_utf8(file: Path) -> str:
 
 
 def _import_outcome(result: dict[str, Any], as_json: bool, partial: bool) -> None:
-    """Prints the contract's `{"imported", "updated", "errors"}` and exits non-zero when any document was refused:
-    2 when nothing was saved (all or nothing), 1 with --partial when the valid ones went in."""
+    """Prints the contract's `{"imported", "updated", "errors"}` (and `warnings`, where the import has them) and
+    exits non-zero when any document was refused: 2 when nothing was saved (all or nothing), 1 with --partial when
+    the valid ones went in."""
 
     def text() -> str:
         lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
         lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
+        lines += [f"Advarsel, dokument {w['index']}: {w['message']}" for w in result.get("warnings", [])]
         return "\n".join(lines)
 
     emit(result, as_json, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, update
@@ -15,7 +16,10 @@ from core.audit import AuditEntry
 from core.reference import BUILTIN_DIR
 from tests.browser_support import ScratchDatabase, cli, server_env
 
+IMPORT = ("candidates", "import")
+OPTS = ("--format", "jsonresume", "--office", "0502", "--json")
 SAMPLE = BUILTIN_DIR / "jsonresume" / "sample.resume.json"  # the sample the product ships
+VARIANTS = Path(__file__).parents[1] / "candidates" / "data"  # the sample with links written without a scheme
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +65,7 @@ def test_import_sample_then_reimport_updates(env, tmp_path):  # type: ignore[no-
     out = cli(
         "candidates", "import", str(SAMPLE), "--format", "jsonresume", "--office", "0502", "--json", env=env
     )
-    assert json.loads(out.stdout) == {"imported": 1, "updated": 0, "errors": []}
+    assert json.loads(out.stdout) == {"imported": 1, "updated": 0, "errors": [], "warnings": []}
     where = (func.lower(Candidate.email) == "richard.hendriks@mail.com",)
     assert count(env, Candidate, *where) == 1
     assert count(env, WorkExperience) == 2  # work + volunteer
@@ -69,7 +73,7 @@ def test_import_sample_then_reimport_updates(env, tmp_path):  # type: ignore[no-
     again = cli(
         "candidates", "import", str(SAMPLE), "--format", "jsonresume", "--office", "0502", "--json", env=env
     )
-    assert json.loads(again.stdout) == {"imported": 0, "updated": 1, "errors": []}
+    assert json.loads(again.stdout) == {"imported": 0, "updated": 1, "errors": [], "warnings": []}
     assert count(env, Candidate, *where) == 1 and count(env, WorkExperience) == 2
     text = cli("candidates", "import", str(SAMPLE), "--format", "jsonresume", "--office", "0502", env=env)
     assert "oppdatert: 1" in text.stdout
@@ -82,6 +86,7 @@ def test_import_sample_then_reimport_updates(env, tmp_path):  # type: ignore[no-
         (lambda d: d.__setitem__("work", "Pied Piper"), "work"),
         (lambda d: d["education"][0].__setitem__("startDate", 2011), "education[0].startDate"),
         (lambda d: d["work"][0].__setitem__("endDate", "desember 2014"), "work[0].endDate"),
+        (lambda d: d["projects"][0].__setitem__("url", ["example.com"]), "projects[0].url"),
     ],
 )
 def test_invalid_document_is_refused_whole(env, tmp_path, change, field):  # type: ignore[no-untyped-def]
@@ -110,6 +115,19 @@ def test_invalid_document_is_refused_whole(env, tmp_path, change, field):  # typ
     assert [count(env, m) for m in (Candidate, WorkExperience, Education, AuditEntry)] == before
 
 
+def test_official_samples_with_links_without_a_scheme_import_with_warnings(env):  # type: ignore[no-untyped-def]
+    variant = VARIANTS / "sample_project_url_without_scheme.resume.json"
+    out = json.loads(cli(*IMPORT, str(variant), *OPTS, env=env).stdout)
+    assert out["errors"] == [] and out["imported"] + out["updated"] == 1
+    assert [(w["index"], w["field"]) for w in out["warnings"]] == [(0, "projects[0].url")]
+    every = VARIANTS / "sample_urls_without_scheme.resume.json"
+    text = cli(*IMPORT, str(every), "--format", "jsonresume", "--office", "0502", env=env).stdout
+    assert "Importert: 1" in text
+    assert "Advarsel, dokument 0: basics.url er ikke en gyldig URL" in text
+    assert "projects[0].startDate" in text
+    assert count(env, Candidate, func.lower(Candidate.email) == "monica.hall@mail.com") == 1
+
+
 def _good_and_bad(tmp_path):  # type: ignore[no-untyped-def]
     good = json.loads(SAMPLE.read_text(encoding="utf-8"))
     good["basics"].update(name="Ingrid Bakken", email="ingrid.bakken@example.no")
@@ -118,10 +136,6 @@ def _good_and_bad(tmp_path):  # type: ignore[no-untyped-def]
     path = tmp_path / "many.json"
     path.write_text(json.dumps([good, bad]), encoding="utf-8")
     return path
-
-
-IMPORT = ("candidates", "import")
-OPTS = ("--format", "jsonresume", "--office", "0502", "--json")
 
 
 def test_an_array_is_all_or_nothing(env, tmp_path):  # type: ignore[no-untyped-def]
