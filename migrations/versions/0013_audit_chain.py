@@ -1,7 +1,7 @@
 """audit chain: a keyed HMAC chain over the audit and security logs; the security log made append-only too
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 
 Rows written before this revision are chained here, in id order, with the key the application uses
 (ARBEIDSBRO_AUDIT_KEY, else var/audit_key; generated there if missing). From then on each transaction seals its
@@ -16,7 +16,7 @@ from alembic import op
 from core import audit
 
 revision: str = "0013"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
