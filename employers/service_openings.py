@@ -15,7 +15,7 @@ from core import reference as reference_service
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
-from employers import styrk
+from employers import service_suggest, styrk
 from employers.access import STAFF_ROLES, get_employer, readable_employers
 from employers.cleaning import Cleaner, as_list
 from employers.models import (
@@ -88,8 +88,16 @@ EDITABLE = (
 )
 
 
-def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[styrk.StyrkSuggestion]:
-    return styrk.suggest(session, title, limit=limit)
+def suggest_styrk(
+    session: Session, title: str, limit: int = 3, min_score: float = 60
+) -> list[styrk.StyrkSuggestion]:
+    """The best STYRK-08 unit groups for a title, each code once, best first (the typeahead's index;
+    score = its confidence × 100)."""
+    return [
+        styrk.StyrkSuggestion(s.code, s.name, round(s.confidence * 100, 1), s.title)
+        for s in service_suggest.suggest_occupations(session, title, limit)
+        if s.confidence * 100 >= min_score
+    ]
 
 
 # --- access -------------------------------------------------------------------------------------------
@@ -218,6 +226,7 @@ def clean_opening(
     session: Session, data: dict[str, Any], *, partial: bool, current: Opening | None = None
 ) -> dict[str, Any]:
     """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes."""
+    data = service_suggest.with_chosen_codes(session, data, place=True)
     c = Cleaner(data, only_present=partial)
     c.text("title", "Stillingstittel", required=True)
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
@@ -239,6 +248,7 @@ def clean_opening(
     c.choices("measures", "Tiltak", MEASURES)
     c.flag("open_to_reduced_capacity")
     out = c.out
+    service_suggest.keep_provenance(out, data, current)
     if not partial or "requirements" in data or any(k.startswith(("must_", "should_")) for k in data):
         out["requirements"] = _clean_requirements(data.get("requirements"), data, c)
     code = out.get("styrk_code")
