@@ -25,6 +25,7 @@ WORD_PREFIX = 0.8
 INFIX = 0.65
 FUZZY = 0.6
 FUZZY_CUTOFF = 78.0
+WORD_OF_PHRASE = 0.8  # a hit on one word of a longer phrase
 DEFAULT_LIMIT = 10
 
 _CODE_IN_TEXT = re.compile(r"\((\d{4})\)\s*$|^\s*(\d{4})\b")
@@ -173,6 +174,13 @@ class OccupationIndex:
             current = best.get(c)
             if current is None or (conf, -len(title)) > (current[0], -len(current[1])):
                 best[c] = (conf, title)
+        words = [w for w in norm(raw).split() if len(w) >= 4]
+        if not best and len(words) > 1:  # a phrase ("vaskehjelp på hotell"): its words, trusted less
+            for word in words:
+                for hit in self.search(word, limit):
+                    conf = hit.confidence * WORD_OF_PHRASE
+                    if hit.code not in best or conf > best[hit.code][0]:
+                        best[hit.code] = (conf, hit.title)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], len(kv[1][1]), kv[1][1]))
         return [self._of(c, conf, title) for c, (conf, title) in ranked[:limit]]
 

@@ -13,7 +13,17 @@ def page_router(**kwargs: object) -> APIRouter:
 
 
 def page_routers() -> list[APIRouter]:
-    from web.pages import admin, auth, candidates, dashboard, employers, followup, matching, notifications
+    from web.pages import (
+        admin,
+        auth,
+        candidates,
+        dashboard,
+        employers,
+        followup,
+        matching,
+        notifications,
+        suggest,
+    )
 
     return [
         auth.router,
@@ -24,4 +34,5 @@ def page_routers() -> list[APIRouter]:
         matching.router,
         employers.router,
         followup.router,
+        suggest.router,
     ]

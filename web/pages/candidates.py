@@ -46,6 +46,7 @@ from web.conflicts import stale_context
 from web.deps import SessionDep, StaffUser, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.pages import suggest as suggest_ui
 from web.routing import quick
 from web.templating import redirect, render
 
@@ -53,6 +54,8 @@ router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
 PAGE_SIZE = 50
 MULTI = {
+    "wanted_styrk",
+    "municipalities",
     "working_time",
     "engagement_types",
     "driving_licences",
@@ -758,14 +761,40 @@ PROFILE_FIELDS = (
 )
 
 
+EMPTY_INPUTS = 2  # free occupation and municipality fields below the chosen ones: one choice per field
+
+
 def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
     p = candidate.job_profile
-    form: dict[str, Any] = {k: ", ".join(getattr(p, k) or []) if p else "" for k in PROFILE_TEXT}
+    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
+    form: dict[str, Any] = {"wanted_titles": ", ".join(p.wanted_titles or []) if p else ""}
+    form["wanted_styrk"] = [f"{styrk.get(c, c)} ({c})" for c in (p.wanted_styrk if p else [])]
+    form["municipalities"] = [
+        f"{reference_service.municipality_name(session, c) or c} ({c})" for c in (p.municipalities if p else [])
+    ]
     form.update({k: _s(getattr(p, k)) if p else "" for k in PROFILE_FIELDS})
     form["working_time"] = list(p.working_time or []) if p else []
     form["engagement_types"] = list(p.engagement_types or []) if p else []
-    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
-    return {"form": form, "styrk": styrk}
+    typed = extra.get("form") or {}
+    lists = {}
+    for key in ("wanted_styrk", "municipalities"):
+        values = typed.get(key, form[key])
+        values = [values] if isinstance(values, str) else [v for v in values if v.strip()]
+        lists[key] = [*values, *[""] * EMPTY_INPUTS]
+    suggestions = (
+        suggest_ui.field_options(
+            session,
+            user,
+            {
+                "wanted_styrk": ("yrke", lists["wanted_styrk"]),
+                "municipalities": ("kommune", lists["municipalities"]),
+                "postal_code": ("postnummer", typed.get("postal_code", "")),
+            },
+        )
+        if extra.get("errors")
+        else {}
+    )
+    return {"form": form, "styrk": styrk, "lists": lists, "suggestions": suggestions}
 
 
 @router.get("/kandidater/{candidate_id}/jobbprofil")
@@ -778,6 +807,8 @@ def save_profile(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     data = {k: form.get(k, "") for k in (*PROFILE_TEXT, *PROFILE_FIELDS)}
+    for key in ("wanted_styrk", "municipalities"):  # one choice per field; blanks are the spare fields
+        data[key] = [v for v in (form.get(key) or []) if str(v).strip()]
     data["working_time"] = form.get("working_time") or []
     data["engagement_types"] = form.get("engagement_types") or []
     try:
