@@ -770,7 +770,8 @@ def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict
     form: dict[str, Any] = {"wanted_titles": ", ".join(p.wanted_titles or []) if p else ""}
     form["wanted_styrk"] = [f"{styrk.get(c, c)} ({c})" for c in (p.wanted_styrk if p else [])]
     form["municipalities"] = [
-        f"{reference_service.municipality_name(session, c) or c} ({c})" for c in (p.municipalities if p else [])
+        f"{reference_service.municipality_name(session, c) or c} ({c})"
+        for c in (p.municipalities if p else [])
     ]
     form.update({k: _s(getattr(p, k)) if p else "" for k in PROFILE_FIELDS})
     form["working_time"] = list(p.working_time or []) if p else []
