@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Float, Integer, String, bindparam, event, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    String,
+    UniqueConstraint,
+    bindparam,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from core.errors import ValidationFailed
@@ -51,12 +62,27 @@ class PostalCode(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
 
 
+class RefTitle(Base):
+    """A job title as people write it, with the STYRK-08 unit group a coder gave it: the title classifier's
+    vocabulary beside the STYRK names. `source` says whose list it came from ('nav' for NAV's observed titles),
+    so one list can be re-imported without touching another."""
+
+    __tablename__ = "ref_titles"
+    __table_args__ = (UniqueConstraint("source", "title"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    styrk_code: Mapped[str] = mapped_column(String(4), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+
+
 @dataclass(frozen=True)
 class ReferenceFiles:
     styrk: Path | None = None
     municipalities: Path | None = None
     postal_codes: Path | None = None
     geo: Path | None = None
+    titles: Path | None = None
 
     @classmethod
     def from_folder(cls, folder: Path) -> ReferenceFiles:
@@ -74,6 +100,7 @@ class ReferenceFiles:
             municipalities=find("klass/kommuner2014.json", "kommuner_subset.json"),
             postal_codes=find("nav/postal_codes_no.tsv", "postal_codes_subset.tsv"),
             geo=find("geonames/zipcodes.no.csv", "zipcodes_subset.csv"),
+            titles=find("nav/yrkesbetegnelser_styrk08.tsv"),
         )
 
 
@@ -145,6 +172,63 @@ def parse_geonames_csv(path: Path) -> Iterator[dict]:
                 raise ValidationFailed(f"{path}: ugyldig rad {row!r}", field="zipcode") from exc
 
 
+TITLES_HEADER = ("tittel", "styrk08")
+
+
+def parse_titles_tsv(path: Path) -> Iterator[dict]:
+    """A title list: TSV with the header `tittel<TAB>styrk08`, one title and its STYRK-08 unit group a row."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError as exc:
+        raise ValidationFailed(f"Fant ikke filen {path}.", field=str(path)) from exc
+    with handle:
+        reader = csv.reader(handle, delimiter="\t")
+        header = tuple(c.strip().lower() for c in next(reader, []))
+        if header[:2] != TITLES_HEADER:
+            raise ValidationFailed(
+                f"{path}: første linje må være overskriften tittel<TAB>styrk08.", field="linje 1"
+            )
+        for lineno, row in enumerate(reader, start=2):
+            if not row or not "".join(row).strip():
+                continue
+            title = row[0].strip() if row else ""
+            code = row[1].strip() if len(row) > 1 else ""
+            if not title or len(title) > 200 or not (code.isdigit() and len(code) == 4):
+                raise ValidationFailed(
+                    f"{path}, linje {lineno}: forventet en tittel og en firesifret STYRK-08-kode.",
+                    field=f"linje {lineno}",
+                )
+            yield {"title": title, "styrk_code": code}
+
+
+def _import_titles(session: Session, path: Path, source: str) -> int:
+    """Replaces the titles of `source` with the file's (updating rows in place); a title may appear once.
+
+    A code must be a unit group in ref_styrk08 when that table is loaded: a title pointing nowhere would teach
+    the classifier a code no page can name."""
+    known = set(session.scalars(select(StyrkCode.code).where(StyrkCode.level == 4)))
+    rows: dict[str, dict] = {}
+    for row in parse_titles_tsv(path):
+        if known and row["styrk_code"] not in known:
+            raise ValidationFailed(
+                f"{path}: ukjent STYRK-08-kode {row['styrk_code']} for «{row['title']}».",
+                field="styrk08",
+            )
+        rows[row["title"]] = {**row, "source": source}
+    existing = {t.title: t for t in session.scalars(select(RefTitle).where(RefTitle.source == source))}
+    for title, obj in existing.items():
+        if title not in rows:
+            session.delete(obj)
+    for title, row in rows.items():
+        obj = existing.get(title)
+        if obj is None:
+            session.add(RefTitle(**row))
+        elif obj.styrk_code != row["styrk_code"]:
+            obj.styrk_code = row["styrk_code"]
+    session.flush()
+    return len(rows)
+
+
 def _upsert(session: Session, model: type[Base], rows: Iterable[dict], key: str = "code") -> int:
     existing = {getattr(o, key): o for o in session.scalars(select(model))}
     count = 0
@@ -162,9 +246,11 @@ def _upsert(session: Session, model: type[Base], rows: Iterable[dict], key: str 
     return count
 
 
-def import_reference(session: Session, files: ReferenceFiles) -> dict[str, int]:
+def import_reference(
+    session: Session, files: ReferenceFiles, *, titles_source: str = "nav"
+) -> dict[str, int]:
     """Idempotent: a second import updates rows in place. The caller's transaction makes it all-or-nothing."""
-    result = {"styrk": 0, "municipalities": 0, "postal_codes": 0}
+    result = {"styrk": 0, "municipalities": 0, "postal_codes": 0, "titles": 0}
     if files.styrk:
         rows = [r for r in parse_klass(files.styrk) if len(r["code"]) <= 4]
         result["styrk"] = _upsert(session, StyrkCode, rows)
@@ -194,6 +280,8 @@ def import_reference(session: Session, files: ReferenceFiles) -> dict[str, int]:
         result["municipalities"] = _upsert(session, Municipality, municipalities.values())
     if postal_rows:
         result["postal_codes"] = _upsert(session, PostalCode, postal_rows)
+    if files.titles:
+        result["titles"] = _import_titles(session, files.titles, titles_source)
     return result
 
 
@@ -218,7 +306,7 @@ class LookupCache:
     request.
 
     The reference tables change only when an operator runs the import. An import in this process (any ORM write
-    to the three tables) clears the cache at once, and again when that transaction commits or rolls back, so
+    to the reference tables) clears the cache at once, and again when that transaction commits or rolls back, so
     neither the old names nor uncommitted new ones outlive it. An import in another process cannot tell us, so
     the whole cache is dropped `ttl` seconds after it was started: a name is never more than `ttl` old. We chose
     a time-to-live over a version check because the tables carry no change mark, and any check would cost a
@@ -281,7 +369,7 @@ def _savepoint_rolled_back(connection: Connection, _name: str, _context: Any) ->
         _cache.invalidate()
 
 
-for _model in (StyrkCode, Municipality, PostalCode):
+for _model in (StyrkCode, Municipality, PostalCode, RefTitle):
     for _name in ("after_insert", "after_update", "after_delete"):
         event.listen(_model, _name, _written)
 event.listen(Engine, "commit", _transaction_ended)
@@ -325,6 +413,21 @@ def styrk_names(session: Session, level: int | None = 4) -> dict[str, str]:
     if level is not None:
         stmt = stmt.where(StyrkCode.level == level)
     return {code: name for code, name in session.execute(stmt)}
+
+
+_TITLE_VOCABULARY = (
+    select(RefTitle.title, RefTitle.styrk_code).distinct().order_by(RefTitle.title, RefTitle.styrk_code)
+)
+
+
+def title_vocabulary(session: Session) -> tuple[tuple[str, str], ...]:
+    """Every known (title, STYRK-08 code) pair, all sources, each pair once, in a stable order: what the title classifier learns
+    from. Cached in-process like the names (see LookupCache), so build a model keyed on the tuple's identity."""
+
+    def load() -> tuple[tuple[str, str], ...]:
+        return tuple((title, code) for title, code in session.execute(_TITLE_VOCABULARY))
+
+    return _cache.get("titles", "", load)
 
 
 def postal_code(session: Session, code: str) -> PostalPlace | None:

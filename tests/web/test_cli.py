@@ -43,6 +43,7 @@ def fails(env, *args, stdin=None, contains=""):
 def test_reference_import_json_counts(cli_env):
     out = json.loads(cli("reference", "import", *reference_args(), "--json", env=cli_env).stdout)
     assert out["styrk"] > 500 and out["municipalities"] > 400 and out["postal_codes"] > 4000
+    assert out["titles"] > 2000
 
 
 def test_reference_import_bad_input(cli_env, tmp_path):
