@@ -28,6 +28,7 @@ from matching.suggest import (
     OccupationSuggestion,
     PlaceIndex,
     PlaceSuggestion,
+    code_in,
     rank_names,
 )
 from matching.titles import load_synonyms
@@ -72,28 +73,16 @@ _occupations = _Kept()
 _places = _Kept()
 
 
-def _title_vocabulary(session: Session) -> list[tuple[str, str]]:
-    """NAV's observed titles (ref_titles) when the reference import has them."""
-    vocabulary = getattr(reference_service, "title_vocabulary", None)
-    if vocabulary is None:
-        return []
-    return [(str(t), str(c)) for t, c in vocabulary(session)]
-
-
 def _count(session: Session, model: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def occupation_index(session: Session) -> OccupationIndex:
     """STYRK-08 unit-group names, NAV's titles, the project's synonym list and the short list in employers.styrk."""
-    titles_model = getattr(reference_service, "RefTitle", None)
-    mark = (
-        _count(session, reference_service.StyrkCode),
-        _count(session, titles_model) if titles_model is not None else 0,
-    )
+    mark = (_count(session, reference_service.StyrkCode), _count(session, reference_service.RefTitle))
 
     def build() -> OccupationIndex:
-        titles = _title_vocabulary(session) + load_synonyms() + list(own_synonyms().items())
+        titles = [*reference_service.title_vocabulary(session), *load_synonyms(), *own_synonyms().items()]
         return OccupationIndex(reference_service.styrk_names(session), titles)
 
     return _occupations.get(mark, build)
@@ -135,7 +124,12 @@ def suggest_places(session: Session, q: str, limit: int = DEFAULT_LIMIT) -> list
 
 
 def resolve_municipality(session: Session, text: str) -> str | None:
-    return place_index(session).resolve_municipality(text)
+    """Today's code of the municipality a person chose: by name, "Name (code)" or a code, old codes included
+    ("Gjøvik (0502)" → 3407)."""
+    code = place_index(session).resolve_municipality(text)
+    if code is None:
+        code = code_in(text)
+    return reference_service.canonical_municipality_code(session, code) if code else None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """styrk provenance: where each stored STYRK-08 code came from (a person, an import, the title) and how sure
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 
 CV entries, openings and praksisplasser get `styrk_source` and `styrk_confidence`; the jobbprofil, whose codes
 are a list, gets `wanted_styrk_sources` (code → source and confidence). Existing codes keep NULL / {}: nobody
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"  # task said 0009; chained after data's 0010 once merged (one head)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
