@@ -385,7 +385,7 @@ def import_resume(
                 start_date=_date(w.startDate),
                 end_date=_date(w.endDate),
                 description=_text(w.summary, *(w.highlights or []))[:5000],
-                styrk_code=_styrk(session, title),
+                **_styrk(session, title),
             )
         )
     for v in resume.volunteer or []:
@@ -400,7 +400,7 @@ def import_resume(
                 start_date=_date(v.startDate),
                 end_date=_date(v.endDate),
                 description=_text("Frivillig arbeid.", v.summary, *(v.highlights or []))[:5000],
-                styrk_code=_styrk(session, title),
+                **_styrk(session, title),
             )
         )
     for e in resume.education or []:
@@ -448,9 +448,12 @@ def import_resume(
     return candidate, updated
 
 
-def _styrk(session: Session, title: str) -> str | None:
-    best = service.suggest_styrk(session, title, limit=1)
-    return best[0].code if best else None
+def _styrk(session: Session, title: str) -> dict[str, Any]:
+    """The classifier's code for an imported title, stored as the import's suggestion with its confidence."""
+    best = service.suggest_for_import(session, title)
+    if best is None:
+        return {"styrk_code": None, "styrk_source": None, "styrk_confidence": None}
+    return {"styrk_code": best.code, "styrk_source": "import", "styrk_confidence": best.confidence}
 
 
 # --- documents ------------------------------------------------------------------------------------------

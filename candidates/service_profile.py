@@ -41,6 +41,7 @@ from employers import service as employers_service
 
 __all__ = [
     "CV_KINDS",
+    "PRETICK_CONFIDENCE",
     "StyrkSuggestion",
     "add_cv_entry",
     "clean_cv_entry",
@@ -52,6 +53,7 @@ __all__ = [
     "set_programme",
     "set_situation",
     "set_skills_and_licences",
+    "suggest_for_import",
     "suggest_styrk",
     "update_cv_entry",
 ]
@@ -77,6 +79,14 @@ def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[StyrkSug
 
 
 IMPORT_SOURCES = ("import", "tittel")
+PRETICK_CONFIDENCE = 0.9
+"""An import's occupation suggestion at or above this confidence is ticked for the person in the review form;
+below it they see the suggestion unticked and choose. The classifier gives 1.0 only for a title it knows."""
+
+
+def suggest_for_import(session: Session, title: str) -> Any:
+    """The occupation an import proposes for a title (code, name, confidence), or None."""
+    return employers_service.classify_title(session, title)
 
 
 def occupation_code(session: Session, raw: Any, *, field: str) -> str | None:
@@ -176,7 +186,16 @@ def clean_cv_entry(
     if start is not None and end is not None and end < start:
         field = "end_date" if "end_date" in out else "end_year"
         raise ValidationFailed("Til kan ikke være før fra.", field=field)
-    if kind == "arbeid" and "styrk_code" in out and out.get("styrk_code") is None and not partial:
+    decided = (
+        data.get("styrk_source") in IMPORT_SOURCES
+    )  # an import (or its review) already chose, or chose none
+    if (
+        kind == "arbeid"
+        and "styrk_code" in out
+        and out.get("styrk_code") is None
+        and not partial
+        and not decided
+    ):
         best = employers_service.suggest_occupations(session, out["title"], limit=1)
         out["styrk_code"] = best[0].code if best else None
         out["styrk_source"] = "tittel" if best else None

@@ -31,10 +31,11 @@ from matching.suggest import (
     code_in,
     rank_names,
 )
-from matching.titles import load_synonyms
+from matching.titles import TitleMapper, load_synonyms
 
 __all__ = [
     "EmployerSuggestion",
+    "classify_title",
     "keep_provenance",
     "occupation_index",
     "place_index",
@@ -70,6 +71,7 @@ class _Kept:
 
 
 _occupations = _Kept()
+_classifiers = _Kept()
 _places = _Kept()
 
 
@@ -79,13 +81,34 @@ def _count(session: Session, model: Any) -> int:
 
 def occupation_index(session: Session) -> OccupationIndex:
     """STYRK-08 unit-group names, NAV's titles, the project's synonym list and the short list in employers.styrk."""
-    mark = (_count(session, reference_service.StyrkCode), _count(session, reference_service.RefTitle))
+    mark = _occupation_mark(session)
 
     def build() -> OccupationIndex:
         titles = [*reference_service.title_vocabulary(session), *load_synonyms(), *own_synonyms().items()]
         return OccupationIndex(reference_service.styrk_names(session), titles)
 
     return _occupations.get(mark, build)
+
+
+def _occupation_mark(session: Session) -> tuple[int, int]:
+    return (_count(session, reference_service.StyrkCode), _count(session, reference_service.RefTitle))
+
+
+def classify_title(session: Session, title: str) -> OccupationSuggestion | None:
+    """An import's suggestion for a whole title (matching.titles' classifier, not the typeahead: a CV title is
+    complete words, not the start of one), with the classifier's confidence; None when it has none."""
+
+    def build() -> TitleMapper:
+        titles = [*reference_service.title_vocabulary(session), *load_synonyms()]
+        return TitleMapper(reference_service.styrk_names(session), titles)
+
+    mapper = _classifiers.get(_occupation_mark(session), build)
+    hit = mapper.map(title or "")
+    if hit is None:
+        return None
+    code, confidence = hit
+    name = reference_service.styrk_name(session, code)
+    return OccupationSuggestion(code, name, name or code, round(float(confidence), 3))
 
 
 def place_index(session: Session) -> PlaceIndex:

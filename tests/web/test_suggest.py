@@ -188,3 +188,66 @@ def test_suggestion_json_for_pages_needs_a_staff_session(client, db):
     r = client.get("/forslag/yrke", params={"q": "renhold"})
     assert r.json()[0] == {"value": "Renholder (9112)", "label": "Renholdere i virksomheter"}
     assert client.get("/forslag/kommune", params={"q": "gjovik"}).json()[0]["value"] == "Gjøvik (3407)"
+
+
+def _upload(client, path, lines):
+    text = "\n".join(lines).encode("utf-8")
+    return client.post(
+        path, data={"csrf_token": csrf_from(client, path)}, files={"file": ("cv.txt", text, "text/plain")}
+    )
+
+
+def test_cv_import_pre_ticks_only_confident_occupations_and_stores_where_they_came_from(client, db):
+    load_builtin_reference(db)
+    user = make_user(db)
+    candidate = make_candidate(db, user.office, actor=user)
+    login(client, user)
+    up = f"/kandidater/{candidate.id}/cv/last-opp"
+    weak_title = "Nattevakt sykehjem"  # no title the classifier knows exactly: a weak guess at best
+    r = _upload(
+        client,
+        up,
+        ["Arbeidserfaring", "2019 – 2021: Syerske, Stoff & Stil", f"2021 – nå: {weak_title}, Gjøvik kommune"],
+    )
+    assert r.status_code == 200, r.text[:500]
+    strong = re.search(r'<input type="checkbox" id="f-w-0-styrk_take"[^>]*>', r.text)
+    assert strong and "checked" in strong.group(0)
+    assert "(8153)" in r.text and "(2223)" not in r.text.split("w-0-styrk_take")[1].split("w-1-")[0]
+    weak = re.search(r'<input type="checkbox" id="f-w-1-styrk_take"[^>]*>', r.text)
+    weak_conf = cs.suggest_for_import(db, weak_title)
+    if weak_conf is not None and weak_conf.confidence < cs.PRETICK_CONFIDENCE:
+        assert weak and "checked" not in weak.group(0)
+    # save as ticked: the first row's code is the import's, with its confidence
+    hidden = dict(re.findall(r'name="(w-0-[a-z_]+)" value="([^"]*)"', r.text))
+    form = {
+        "w_count": "1",
+        "w-0-take": "1",
+        "w-0-title": "Syerske",
+        "w-0-styrk_take": "1",
+        "w-0-styrk_code": "",
+        **{k: v for k, v in hidden.items() if k.startswith("w-0-styrk_") and k != "w-0-styrk_code"},
+    }
+    r = client.post(f"{up}/lagre", data={**form, "csrf_token": csrf_from(client, up)})
+    assert r.status_code == 303, r.text[:1000]
+    entry = db.scalar(select(WorkExperience).where(WorkExperience.candidate_id == candidate.id))
+    assert (entry.styrk_code, entry.styrk_source) == ("8153", "import") and entry.styrk_confidence >= 0.9
+
+
+def test_an_unticked_weak_suggestion_is_not_stored_nor_guessed_again(client, db):
+    load_builtin_reference(db)
+    user = make_user(db)
+    candidate = make_candidate(db, user.office, actor=user)
+    login(client, user)
+    up = f"/kandidater/{candidate.id}/cv/last-opp"
+    form = {
+        "w_count": "1",
+        "w-0-take": "1",
+        "w-0-title": "Syerske",
+        "w-0-styrk_suggested": "2223",
+        "w-0-styrk_confidence": "0.4",
+        "w-0-styrk_code": "",
+    }
+    r = client.post(f"{up}/lagre", data={**form, "csrf_token": csrf_from(client, up)})
+    assert r.status_code == 303, r.text[:1000]
+    entry = db.scalar(select(WorkExperience).where(WorkExperience.candidate_id == candidate.id))
+    assert entry.styrk_code is None

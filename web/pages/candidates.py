@@ -33,6 +33,7 @@ from candidates.models import (
     NEED_TO_INCLUSION,
     PROGRAMMES,
     STATUS_LABELS,
+    STYRK_SOURCES,
     WORKING_TIMES,
     Candidate,
 )
@@ -378,8 +379,11 @@ def save_personalia(
 
 
 def _cv_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    typed = (extra.get("form") or {}).get("arbeid__styrk_code") if extra.get("errors") else None
     return {
         "styrk": reference_service.styrk_names(session),
+        "styrk_sources": STYRK_SOURCES,
+        "styrk_options": suggest_ui.options(session, user, "yrke", typed) if typed else [],
         "form": {},
         "skills_form": {
             "skills": ", ".join(candidate.skills or []),
@@ -478,8 +482,12 @@ def _proposal_rows(proposals: cv_text.Proposals, candidate: Candidate) -> dict[s
                 "employer": w.employer,
                 "start_date": w.start_date,
                 "end_date": w.end_date,
-                "styrk_code": w.styrk_code,
+                "styrk_code": "",  # the person's own choice, if the suggestion is not it
+                "styrk_suggested": w.styrk_code,
                 "styrk_name": w.styrk_name,
+                "styrk_confidence": "" if w.styrk_confidence is None else str(w.styrk_confidence),
+                # a weak suggestion is shown but not ticked: the person decides (issue 18: "Syerske" → 2223)
+                "styrk_take": bool(w.styrk_code) and (w.styrk_confidence or 0.0) >= cs.PRETICK_CONFIDENCE,
                 "line": w.line,
             }
             for w in proposals.work
@@ -521,9 +529,9 @@ def upload_cv(
     except ValidationFailed as exc:
         return _upload_page(request, session, user, candidate_id, errors=_errors(exc))
 
-    def suggest(title: str) -> tuple[str, str] | None:
-        best = cs.suggest_styrk(session, title, limit=1)
-        return (best[0].code, best[0].name) if best else None
+    def suggest(title: str) -> tuple[str, str, float] | None:
+        best = cs.suggest_for_import(session, title)
+        return (best.code, best.name, best.confidence) if best else None
 
     proposals = cv_text.propose(text, suggest=suggest)
     return _upload_page(
@@ -558,7 +566,20 @@ def accept_proposals(
     cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="CV fra fil")
     rows = {
         "work": _rows_from_form(
-            form, "w", ("title", "employer", "start_date", "end_date", "styrk_code", "styrk_name", "line")
+            form,
+            "w",
+            (
+                "title",
+                "employer",
+                "start_date",
+                "end_date",
+                "styrk_code",
+                "styrk_suggested",
+                "styrk_name",
+                "styrk_confidence",
+                "styrk_take",
+                "line",
+            ),
         ),
         "languages": _rows_from_form(form, "lang", ("language", "level", "written")),
         "certificates": _rows_from_form(form, "cert", ("name", "kind")),
@@ -578,6 +599,7 @@ def accept_proposals(
                 continue
             data = {k: v for k, v in row.items() if k not in ("take", "styrk_name", "line", "written")}
             if kind == "arbeid":
+                data = _reviewed_occupation(data)
                 data["description"] = ""
             try:
                 cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
@@ -605,6 +627,25 @@ def accept_proposals(
     return redirect(
         request, f"/kandidater/{candidate_id}/cv", "Forslagene du valgte er lagt til i CV-en.", "success"
     )
+
+
+def _reviewed_occupation(row: dict[str, Any]) -> dict[str, Any]:
+    """A reviewed CV row's occupation: what the person typed is their choice; else the import's suggestion if
+    ticked, stored as the import's with its confidence; else none (no second guess from the title)."""
+    data = {k: v for k, v in row.items() if not k.startswith("styrk_")}
+    typed = str(row.get("styrk_code") or "").strip()
+    suggested = str(row.get("styrk_suggested") or "").strip()
+    if typed:
+        data["styrk_code"] = typed
+    elif suggested and row.get("styrk_take"):
+        try:
+            confidence: float | None = float(row.get("styrk_confidence") or "")
+        except ValueError:
+            confidence = None
+        data.update(styrk_code=suggested, styrk_source="import", styrk_confidence=confidence)
+    else:
+        data.update(styrk_code="", styrk_source="import")
+    return data
 
 
 def _cv_data(kind: str, data: dict[str, Any], session: Session) -> dict[str, Any]:
@@ -680,8 +721,17 @@ def _entry_page(
     )
     entry = _find_entry(candidate, kind, entry_id)
     values = form if form is not None else {k: _s(getattr(entry, k)) for k in ENTRY_FIELDS[kind]}
+    if form is None and kind == "arbeid" and entry.styrk_code:  # the typeahead shows the name, keeps the code
+        values["styrk_code"] = (
+            f"{reference_service.styrk_name(session, entry.styrk_code)} ({entry.styrk_code})"
+        )
     suggestions = (
         cs.suggest_styrk(session, values.get("title") or entry.title, limit=3) if kind == "arbeid" else []
+    )
+    styrk_options = (
+        suggest_ui.options(session, user, "yrke", values.get("styrk_code") or values.get("title"))
+        if kind == "arbeid"
+        else []
     )
     return render(
         request,
@@ -694,6 +744,7 @@ def _entry_page(
             form=values,
             errors=errors or {},
             suggestions=suggestions,
+            styrk_options=styrk_options,
         ),
         status_code=422 if errors else 200,
     )
