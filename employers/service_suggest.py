@@ -7,6 +7,7 @@ this process at once (the counts change, or core.reference's cache generation do
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from matching.titles import TitleMapper, load_synonyms
 __all__ = [
     "EmployerSuggestion",
     "classify_title",
+    "employer_ref",
     "keep_provenance",
     "occupation_index",
     "place_index",
@@ -240,3 +242,31 @@ def keep_provenance(out: dict[str, Any], data: dict[str, Any], current: Any) -> 
         return
     out["styrk_source"] = data["styrk_source"]
     out["styrk_confidence"] = data.get("styrk_confidence")
+
+
+_ORGNR_AT_END = re.compile(r"\((\d{9})\)\s*$|^\s*(\d{9})\s*$")
+
+
+def employer_ref(session: Session, *, actor: User, text: str, field: str) -> int:
+    """The employer a person chose in a typeahead field: "Name (orgnr)", an orgnr, an id (what older forms and
+    links send), or a name only one readable employer has exactly; otherwise a 422 on `field`."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationFailed("Velg arbeidsgiver.", field=field)
+    orgnr = _ORGNR_AT_END.search(raw)
+    if orgnr:
+        number = orgnr.group(1) or orgnr.group(2)
+        found = session.scalar(
+            readable_employers(session, actor).with_only_columns(Employer.id).where(Employer.orgnr == number)
+        )
+        if found is not None:
+            return int(found)
+    elif raw.isdigit():
+        return int(raw)
+    hits = [s for s in suggest_employers(session, actor=actor, q=raw, limit=2) if s.confidence >= 1.0]
+    if len(hits) == 1:
+        return hits[0].id
+    raise ValidationFailed(
+        f"Fant ingen entydig arbeidsgiver for «{raw}». Skriv navn eller organisasjonsnummer og velg et forslag.",
+        field=field,
+    )

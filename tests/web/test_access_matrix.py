@@ -78,7 +78,7 @@ GET /admin/sikkerhetslogg admin
 GET /admin/jobber admin
 POST /admin/jobber/{job}/kjor admin
 GET /varsler user
-GET /forslag/{kind} staff
+GET /forslag/{kind} user
 GET /kandidater/{candidate_id}/jobbforslag office
 GET /stillinger/{opening_id}/kandidater staff
 POST /stillinger/{opening_id}/kandidater staff

@@ -1066,7 +1066,11 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
     openings, _ = es.list_openings(session, actor=user, limit=500)
     return {
         "employer_names": names,
-        "employer_options": [(str(r.employer.id), f"{r.employer.name} ({r.employer.orgnr})") for r in rows],
+        "employer_typed_options": suggest_ui.options(
+            session, user, "arbeidsgiver", (extra.get("form") or {}).get("employer_id")
+        )
+        if extra.get("errors")
+        else [],
         "opening_options": [
             (str(o.id), f"{o.title} – {o.employer.name}") for o in openings if o.status not in ("stengt",)
         ],
@@ -1084,12 +1088,15 @@ def consent_page(request: Request, session: SessionDep, user: StaffUser, candida
 def give_consent(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
+    typed_employer = str(form.get("employer_id") or "").strip()  # the typeahead: name, orgnr or id
     try:
         consent = cs.give_consent(
             session,
             actor=user,
             candidate_id=candidate_id,
-            employer_id=form.get("employer_id") or None,
+            employer_id=es.employer_ref(session, actor=user, text=typed_employer, field="employer_id")
+            if typed_employer
+            else None,
             opening_id=form.get("opening_id") or None,
             given_on=form.get("given_on") or None,
             named=form.get("named") == "1",

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
+from candidates import service as cs
 from core import reference as reference_service
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.locking import StaleEdit
@@ -22,6 +23,7 @@ from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.pages import suggest as suggest_ui
 from web.routing import quick
 from web.templating import redirect, render
 
@@ -234,6 +236,9 @@ def _detail(
         errors=errors or {},
         form=form or {},
         today=dt.date.today(),
+        pp_styrk_options=suggest_ui.options(session, user, "yrke", (form or {}).get("pp_styrk_code"))
+        if errors and staff
+        else [],
     )
     return render(request, "employers/detail.html", ctx, status_code=status_code)
 
@@ -364,12 +369,14 @@ def add_occupant(
     place = es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
 
     def action() -> str:
+        typed = (form.get("candidate_ref") or "").strip()
+        ref = cs.candidate_ref(session, actor=user, text=typed, field="candidate_ref") if typed else None
         es.add_occupant(
             session,
             actor=user,
             praksisplass_id=praksisplass_id,
             start_date=form.get("start_date"),
-            candidate_ref=form.get("candidate_ref") or None,
+            candidate_ref=str(ref) if ref is not None else None,
             note=form.get("note", ""),
         )
         return "Deltakeren er registrert på praksisplassen."
@@ -509,6 +516,8 @@ def _opening_form(
     conflict: dict | None = None,
 ) -> Response:
     employers = es.employers_of(session, user)
+    typed = str(form.get("styrk_code") or "").strip()
+    code = typed if typed.isdigit() and len(typed) == 4 else None
     return render(
         request,
         "employers/opening_form.html",
@@ -518,7 +527,16 @@ def _opening_form(
             opening=opening,
             employer_options=[(str(e.id), f"{e.name} ({e.orgnr})") for e in employers][:2000],
             suggestions=suggestions or [],
-            styrk_label=styrk_name(session, form.get("styrk_code") or None),
+            styrk_label=styrk_name(session, code) if code else "",
+            styrk_value=f"{styrk_name(session, code)} ({code})"
+            if code and styrk_name(session, code)
+            else typed,
+            styrk_options=suggest_ui.options(session, user, "yrke", typed or form.get("title"))
+            if errors or form.get("action") == "suggest"
+            else [],
+            postal_options=suggest_ui.options(session, user, "postnummer", form.get("postal_code"))
+            if errors.get("postal_code")
+            else [],
             conflict=conflict,
         ),
         status_code=409 if conflict else 422 if errors else 200,

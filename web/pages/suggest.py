@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from candidates import service as candidates_service
 from core.models import User
 from employers import service as employers_service
-from web.deps import SessionDep, StaffUser
+from web.deps import STAFF_ROLES, PageUser, SessionDep
 from web.pages import page_router
 
 router = page_router()
@@ -73,10 +73,16 @@ def field_options(session: Session, user: User, fields: dict[str, tuple[str, Any
     return out
 
 
+STAFF_KINDS = (
+    "kandidat",
+    "arbeidsgiver",
+)  # people and the registry: staff only (employers type occupations too)
+
+
 @router.get("/forslag/{kind}")
 def suggestions(
-    session: SessionDep, user: StaffUser, kind: str, q: Annotated[str, Query(max_length=200)] = ""
+    session: SessionDep, user: PageUser, kind: str, q: Annotated[str, Query(max_length=200)] = ""
 ) -> JSONResponse:
-    if kind not in KINDS:
+    if kind not in KINDS or (kind in STAFF_KINDS and user.role not in STAFF_ROLES):
         return JSONResponse([], status_code=404)
     return JSONResponse(options(session, user, kind, q))

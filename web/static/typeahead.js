@@ -6,7 +6,7 @@
   "use strict";
   function setup(input) {
     var list = document.createElement("ul");
-    list.className = "suggestions";
+    list.className = "typeahead-list";
     list.setAttribute("aria-label", "Forslag");
     list.hidden = true;
     input.insertAdjacentElement("afterend", list);
