@@ -89,15 +89,19 @@ EDITABLE = (
 
 
 def suggest_styrk(
-    session: Session, title: str, limit: int = 3, min_score: float = 60
+    session: Session, title: str, limit: int = 3, min_score: float = 40
 ) -> list[styrk.StyrkSuggestion]:
-    """The best STYRK-08 unit groups for a title, each code once, best first (the typeahead's index;
-    score = its confidence × 100)."""
-    return [
-        styrk.StyrkSuggestion(s.code, s.name, round(s.confidence * 100, 1), s.title)
-        for s in service_suggest.suggest_occupations(session, title, limit)
-        if s.confidence * 100 >= min_score
+    """STYRK-08 unit groups for a whole title, best first, each code once: the title classifier's answer, then
+    the typeahead's (score = confidence × 100). The person confirms one."""
+    found = [
+        service_suggest.classify_title(session, title),
+        *service_suggest.suggest_occupations(session, title, limit),
     ]
+    out: dict[str, styrk.StyrkSuggestion] = {}
+    for s in found:
+        if s is not None and s.code not in out and s.confidence * 100 >= min_score:
+            out[s.code] = styrk.StyrkSuggestion(s.code, s.name, round(s.confidence * 100, 1), s.title)
+    return list(out.values())[:limit]
 
 
 # --- access -------------------------------------------------------------------------------------------

@@ -571,7 +571,9 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
             errors={},
             suggestions=es.suggest_styrk(session, form.get("title", "")),
         )
-    data = {k: v for k, v in form.items() if k not in ("action", "employer_id")}
+    data = {k: v for k, v in form.items() if k not in ("action", "employer_id", "styrk_pick")}
+    if not str(form.get("styrk_code") or "").strip() and form.get("styrk_pick"):
+        data["styrk_code"] = form["styrk_pick"]  # a suggestion from the title, picked without typing
     employer_id = _int(form.get("employer_id"))
     if employer_id is None:
         return _opening_form(request, session, user, form=form, errors={"employer_id": "Velg arbeidsgiver."})
@@ -679,7 +681,9 @@ def save_opening(
             opening=opening,
             suggestions=es.suggest_styrk(session, form.get("title", "")),
         )
-    data = {k: v for k, v in form.items() if k not in ("action", "employer_id")}
+    data = {k: v for k, v in form.items() if k not in ("action", "employer_id", "styrk_pick")}
+    if not str(form.get("styrk_code") or "").strip() and form.get("styrk_pick"):
+        data["styrk_code"] = form["styrk_pick"]  # a suggestion from the title, picked without typing
     for k in MULTI - {"adaptations"}:
         data.setdefault(k, [])
     for k in ("start_by_agreement", "open_to_reduced_capacity"):
