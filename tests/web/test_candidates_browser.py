@@ -79,7 +79,9 @@ def test_job_specialist_builds_a_candidate_profile(live_server, browser_page):
 
     # consent for one employer
     page.get_by_role("link", name="Samtykke", exact=True).click()
-    page.locator("#f-employer_id").press_sequentially("gjovik", delay=30)  # the typeahead: a name, then a pick
+    page.locator("#f-employer_id").press_sequentially(
+        "gjovik", delay=30
+    )  # the typeahead: a name, then a pick
     page.locator("ul.typeahead-list button").first.click()
     employer_name = page.locator("#f-employer_id").input_value().split(" (")[0]
     assert employer_name
