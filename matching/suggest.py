@@ -87,7 +87,14 @@ class _TextIndex:
         q_stem = _stemmed(q_words)
         q_compact = q.replace(" ", "")
         found: dict[int, float] = {}
-        for i, key in enumerate(self._keys):
+        # Every kind of hit below contains each query word's stem somewhere in the key: one C-level substring
+        # test per entry rules out almost all of them before the slower checks.
+        needles = sorted({stem(w) for w in q_words}, key=len, reverse=True)
+        first, rest = needles[0], needles[1:]
+        compact = self._compact
+        candidates = [i for i, c in enumerate(compact) if first in c and all(n in c for n in rest)]
+        for i in candidates:
+            key = self._keys[i]
             coverage = min(1.0, len(q) / len(key))
             if self._stems[i] == q_stem or key == q:
                 found[i] = EXACT
@@ -95,7 +102,7 @@ class _TextIndex:
                 found[i] = PREFIX + 0.09 * coverage
             elif all(any(w.startswith(qw) for w in self._words[i]) for qw in q_words):
                 found[i] = WORD_PREFIX + 0.09 * coverage
-            elif len(q_compact) >= 3 and q_compact in self._compact[i]:
+            elif len(q_compact) >= 3 and q_compact in compact[i]:
                 found[i] = INFIX + 0.09 * coverage
         if len(found) < fuzzy and len(q) >= 4:
             for _key, score, i in process.extract(
@@ -174,8 +181,8 @@ class OccupationIndex:
             current = best.get(c)
             if current is None or (conf, -len(title)) > (current[0], -len(current[1])):
                 best[c] = (conf, title)
-        words = [w for w in norm(raw).split() if len(w) >= 4]
-        if not best and len(words) > 1:  # a phrase ("vaskehjelp på hotell"): its words, trusted less
+        words = sorted((w for w in norm(raw).split() if len(w) >= 4), key=len, reverse=True)[:3]
+        if not best and len(words) > 1:  # a phrase ("vaskehjelp på hotell"): its longest words, trusted less
             for word in words:
                 for hit in self.search(word, limit):
                     conf = hit.confidence * WORD_OF_PHRASE
