@@ -820,10 +820,9 @@ def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict
     styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
     form: dict[str, Any] = {"wanted_titles": ", ".join(p.wanted_titles or []) if p else ""}
     form["wanted_styrk"] = [f"{styrk.get(c, c)} ({c})" for c in (p.wanted_styrk if p else [])]
-    form["municipalities"] = [
-        f"{reference_service.municipality_name(session, c) or c} ({c})"
-        for c in (p.municipalities if p else [])
-    ]
+    codes = list(p.municipalities or []) if p else []
+    municipality_names = {c: reference_service.municipality_name(session, c) for c in codes}
+    form["municipalities"] = [f"{municipality_names[c] or c} ({c})" for c in codes]
     form.update({k: _s(getattr(p, k)) if p else "" for k in PROFILE_FIELDS})
     form["working_time"] = list(p.working_time or []) if p else []
     form["engagement_types"] = list(p.engagement_types or []) if p else []
@@ -846,7 +845,14 @@ def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict
         if extra.get("errors")
         else {}
     )
-    return {"form": form, "styrk": styrk, "lists": lists, "suggestions": suggestions}
+    return {
+        "form": form,
+        "styrk": styrk,
+        "styrk_sources": STYRK_SOURCES,
+        "municipality_names": municipality_names,
+        "lists": lists,
+        "suggestions": suggestions,
+    }
 
 
 @router.get("/kandidater/{candidate_id}/jobbprofil")
