@@ -67,6 +67,8 @@ EMPLOYER_USER_TRANSITIONS = ("besatt", "stengt")
 EDITABLE = (
     "title",
     "styrk_code",
+    "styrk_source",
+    "styrk_confidence",
     "description",
     "positions",
     "percent_min",

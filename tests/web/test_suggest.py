@@ -12,6 +12,7 @@ from sqlalchemy import select
 from candidates import service as cs
 from candidates.models import JobProfile, WorkExperience
 from core.audit import AuditEntry
+from employers.models import PraksisplassOccupant
 from tests.factories import (
     api_headers,
     csrf_from,
@@ -251,3 +252,58 @@ def test_an_unticked_weak_suggestion_is_not_stored_nor_guessed_again(client, db)
     assert r.status_code == 303, r.text[:1000]
     entry = db.scalar(select(WorkExperience).where(WorkExperience.candidate_id == candidate.id))
     assert entry.styrk_code is None
+
+
+def test_opening_by_occupation_name_and_its_provenance_kept_on_an_unchanged_save(db):
+    from employers import service as es
+
+    load_builtin_reference(db)
+    user = make_user(db, role="markedskontakt")
+    employer = make_employer(db)
+    opening = es.create_opening(
+        db, actor=user, employer_id=employer.id, title="Renhold", styrk_code="renholder"
+    )
+    assert (opening.styrk_code, opening.styrk_source) == ("9112", "person")
+    opening.styrk_source, opening.styrk_confidence = "import", 0.7  # as an import would have left it
+    db.flush()
+    es.update_opening(db, actor=user, opening_id=opening.id, styrk_code="Renholdere i virksomheter (9112)")
+    assert (opening.styrk_source, opening.styrk_confidence) == ("import", 0.7)
+    es.update_opening(db, actor=user, opening_id=opening.id, styrk_code="Kokk (5120)")
+    assert (opening.styrk_code, opening.styrk_source, opening.styrk_confidence) == ("5120", "person", None)
+
+
+def test_candidate_list_and_praksisplass_take_a_name_within_the_office(client, db):
+    from employers import service as es
+    from recruitment import service as rs
+
+    load_builtin_reference(db)
+    office_a, office_b = make_office(db), make_office(db)
+    user = make_user(db, role="markedskontakt", office=office_a)
+    mine = make_candidate(db, office_a, first_name="Solveig", last_name="Østby")
+    make_candidate(db, office_b, first_name="Sigrid", last_name="Ødegård")
+    employer = make_employer(db)
+    opening = es.create_opening(db, actor=user, employer_id=employer.id, title="Kokk", styrk_code="5120")
+    login(client, user)
+    path = f"/stillinger/{opening.id}/kandidater"
+    r = _post(client, path, {"candidate_id": "Sigrid Ødegård"})  # another office's: never found
+    assert r.status_code == 422 and "Fant ingen entydig kandidat" in r.text
+    r = _post(client, path, {"candidate_id": "solveig ostby"})
+    assert r.status_code == 303, r.text[:1000]
+    assert mine.id in [e.candidate_id for e in rs.entries(db, actor=user, opening_id=opening.id)]
+    place = es.create_praksisplass(
+        db, actor=user, employer_id=employer.id, title="Kjøkken", styrk_code="kokk"
+    )
+    assert (place.styrk_code, place.styrk_source) == ("5120", "person")
+    r = client.post(
+        f"/praksisplasser/{place.id}/deltakere",
+        data={
+            "candidate_ref": f"Solveig Østby ({mine.id})",
+            "start_date": "2026-01-05",
+            "csrf_token": csrf_from(client, f"/arbeidsgivere/{employer.id}"),
+        },
+    )
+    assert r.status_code == 303, r.text[:1000]
+    occupants = db.scalars(
+        select(PraksisplassOccupant).where(PraksisplassOccupant.praksisplass_id == place.id)
+    ).all()
+    assert [o.candidate_ref for o in occupants] == [mine.id]
