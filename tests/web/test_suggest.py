@@ -307,3 +307,13 @@ def test_candidate_list_and_praksisplass_take_a_name_within_the_office(client, d
         select(PraksisplassOccupant).where(PraksisplassOccupant.praksisplass_id == place.id)
     ).all()
     assert [o.candidate_ref for o in occupants] == [mine.id]
+
+
+def test_list_filters_take_a_municipality_name(client, db):
+    load_builtin_reference(db)
+    user = make_user(db, role="markedskontakt")
+    here = make_employer(db, name="Gjøvik Renhold AS", municipality_code="3407")
+    make_employer(db, name="Oslo Renhold AS", municipality_code="0301")
+    login(client, user)
+    page = client.get("/arbeidsgivere", params={"kommune": "gjovik", "q": "Renhold"}).text
+    assert here.name in page and "Oslo Renhold AS" not in page

@@ -38,6 +38,14 @@ FormData = form_type(MULTI)
 _errors = field_errors
 
 
+def _municipality_filter(session: SessionDep, typed: str) -> str:
+    """A list filter's municipality as typed in its typeahead: a name ("gjovik"), "Gjøvik (3407)" or a code."""
+    typed = (typed or "").strip()
+    if not typed or typed.isdigit():
+        return typed
+    return es.resolve_municipality(session, typed) or typed
+
+
 def _opts(labels: dict[str, str]) -> list[tuple[str, str]]:
     return list(labels.items())
 
@@ -92,7 +100,7 @@ def employer_list(
         actor=user,
         q=q,
         status=status,
-        municipality_code=kommune,
+        municipality_code=_municipality_filter(session, kommune),
         mine=bool(mine),
         sort=sort,
         limit=PAGE_SIZE,
@@ -427,7 +435,7 @@ def openings_list(
         actor=user,
         q=q,
         status=status,
-        municipality_code=kommune,
+        municipality_code=_municipality_filter(session, kommune),
         reduced=bool(redusert),
         sort=sort,
         limit=PAGE_SIZE,
