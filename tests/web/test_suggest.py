@@ -317,3 +317,18 @@ def test_list_filters_take_a_municipality_name(client, db):
     login(client, user)
     page = client.get("/arbeidsgivere", params={"kommune": "gjovik", "q": "Renhold"}).text
     assert here.name in page and "Oslo Renhold AS" not in page
+
+
+def test_api_jobbprofil_takes_names_too(client, db):
+    load_builtin_reference(db)
+    user = make_user(db)
+    candidate = make_candidate(db, user.office, actor=user)
+    headers = api_headers(db, user)
+    path = f"/api/v1/candidates/{candidate.id}/jobbprofil"
+    r = client.put(
+        path, json={"wanted_styrk": ["renholder", "5120"], "municipalities": ["gjovik"]}, headers=headers
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["wanted_styrk"] == ["9112", "5120"] and r.json()["municipalities"] == ["3407"]
+    bad = client.patch(path, json={"wanted_styrk": ["lager"]}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "wanted_styrk"
