@@ -53,6 +53,7 @@ class WorkProposal:
     styrk_code: str = ""
     styrk_name: str = ""
     line: str = ""
+    styrk_confidence: float | None = None  # the suggester's confidence, when it gives one
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Proposals:
         return not (self.work or self.driving_licences or self.languages or self.certificates)
 
 
-StyrkSuggester = Callable[[str], "tuple[str, str] | None"]
+StyrkSuggester = Callable[[str], "tuple[str, str] | tuple[str, str, float] | None"]
 
 _HEADINGS = {
     "work": (
@@ -530,5 +531,6 @@ def propose(text: str, suggest: StyrkSuggester | None = None) -> Proposals:
         for w in proposals.work:
             best = suggest(w.title)
             if best:
-                w.styrk_code, w.styrk_name = best
+                w.styrk_code, w.styrk_name = best[0], best[1]
+                w.styrk_confidence = best[2] if len(best) > 2 else None  # type: ignore[misc]
     return proposals

@@ -328,6 +328,8 @@ class _Builder:
                         )
                     ),
                     "styrk_code": code,
+                    "styrk_source": "person",  # as if typed through the typeahead
+                    "styrk_confidence": None,
                 }
             )
             end = start - dt.timedelta(days=rng.choice((0, 0, 30, 200, 700)))  # gaps allowed without comment

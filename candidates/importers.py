@@ -384,7 +384,7 @@ def import_resume(
                     start_date=_date(w.get("startDate")),
                     end_date=_date(w.get("endDate")),
                     description=_text(lead, w.get("summary"), *(w.get("highlights") or [])),
-                    styrk_code=_styrk(session, title),
+                    **_styrk(session, title),
                 )
             )
     for e in _items(resume, "education"):
@@ -429,9 +429,12 @@ def import_resume(
     return candidate, updated
 
 
-def _styrk(session: Session, title: str) -> str | None:
-    best = service.suggest_styrk(session, title, limit=1)
-    return best[0].code if best else None
+def _styrk(session: Session, title: str) -> dict[str, Any]:
+    """The classifier's code for an imported title, stored as the import's suggestion with its confidence."""
+    best = service.suggest_for_import(session, title)
+    if best is None:
+        return {"styrk_code": None, "styrk_source": None, "styrk_confidence": None}
+    return {"styrk_code": best.code, "styrk_source": "import", "styrk_confidence": best.confidence}
 
 
 # --- documents ------------------------------------------------------------------------------------------

@@ -9,12 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Office, TimestampMixin, User, VersionedMixin, utcnow
 
 CANDIDATE_STATUSES = ("aktiv", "i jobb", "avsluttet")
+
+# Where a stored STYRK-08 code came from: chosen by a person, suggested by an import (with its confidence), or
+# suggested from the title when the person left it empty (with its confidence). Matching may trust them unequally.
+STYRK_SOURCES = {
+    "person": "Valgt av en person",
+    "import": "Foreslått ved import",
+    "tittel": "Foreslått fra tittelen",
+}
 STATUS_LABELS = {"aktiv": "Aktiv", "i jobb": "I jobb", "avsluttet": "Avsluttet"}
 
 EDUCATION_LEVELS = {
@@ -190,6 +198,8 @@ class WorkExperience(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
     styrk_code: Mapped[str | None] = mapped_column(String(4))
+    styrk_source: Mapped[str | None] = mapped_column(String(10))
+    styrk_confidence: Mapped[float | None] = mapped_column(Float)
 
     @property
     def years(self) -> float:
@@ -241,6 +251,8 @@ class JobProfile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(_fk("candidates.id"), unique=True)
     wanted_styrk: Mapped[list[str]] = mapped_column(default=list)
+    # code → {"source": one of STYRK_SOURCES, "confidence": float | None}, for the codes in wanted_styrk
+    wanted_styrk_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
     wanted_titles: Mapped[list[str]] = mapped_column(default=list)
     municipalities: Mapped[list[str]] = mapped_column(default=list)
     postal_code: Mapped[str | None] = mapped_column(String(4))

@@ -40,6 +40,7 @@ from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Progra
 # The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
 from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
+from candidates.service_suggest import *  # noqa: F403
 from candidates.validation import Cleaner
 from core import audit
 from core import reference as reference_service

@@ -523,6 +523,9 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
     """Creates or updates the opening; returns it and whether it was new."""
     employer = _employer_for(session, parsed, actor)
     existing = _find_existing(session, parsed)
+    fields = dict(parsed.opening)
+    if fields.get("styrk_code"):  # the ad's own classification: an import's code, as sure as the source is
+        fields.update(styrk_source="import", styrk_confidence=1.0)
     if existing is None:
         source = None if parsed.source == OWN_SOURCE else parsed.source
         opening = service.create_opening(
@@ -532,11 +535,11 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
             source=source,
             external_id=parsed.external_id if source else None,
             imported=True,
-            **parsed.opening,
+            **fields,
         )
         created = True
     else:
-        data = service.clean_opening(session, parsed.opening, partial=False, imported=True)
+        data = service.clean_opening(session, fields, partial=False, imported=True)
         for key, value in data.items():
             if getattr(existing, key) != value:
                 setattr(existing, key, value)

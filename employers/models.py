@@ -169,6 +169,8 @@ class Praksisplass(TimestampMixin, Base):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     styrk_code: Mapped[str | None] = mapped_column(String(4))
+    styrk_source: Mapped[str | None] = mapped_column(String(10))  # see candidates.models.STYRK_SOURCES
+    styrk_confidence: Mapped[float | None] = mapped_column(Float)
     tasks: Mapped[str] = mapped_column(Text, default="")
     places: Mapped[int] = mapped_column(Integer, default=1)
     period_start: Mapped[dt.date | None] = mapped_column(Date)
@@ -223,6 +225,8 @@ class Opening(VersionedMixin, TimestampMixin, Base):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     styrk_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    styrk_source: Mapped[str | None] = mapped_column(String(10))  # "person", "import" or "tittel"
+    styrk_confidence: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text, default="")
     positions: Mapped[int] = mapped_column(Integer, default=1)
     percent_min: Mapped[int] = mapped_column(Integer, default=100)

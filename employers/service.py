@@ -44,6 +44,7 @@ from employers.models import (
 from employers.service_contacts import *  # noqa: F403
 from employers.service_openings import *  # noqa: F403
 from employers.service_praksis import *  # noqa: F403
+from employers.service_suggest import *  # noqa: F403
 
 DUPLICATE_THRESHOLD = 85
 _NACE_RE = re.compile(r"^\d{2}(\.\d{1,3})?$")

@@ -16,7 +16,7 @@ from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
-from employers import styrk
+from employers import service_suggest, styrk
 from employers.access import STAFF_ROLES, get_employer, readable_employers
 from employers.cleaning import Cleaner, as_list
 from employers.models import (
@@ -68,6 +68,8 @@ EMPLOYER_USER_TRANSITIONS = ("besatt", "stengt")
 EDITABLE = (
     "title",
     "styrk_code",
+    "styrk_source",
+    "styrk_confidence",
     "description",
     "positions",
     "percent_min",
@@ -89,8 +91,20 @@ EDITABLE = (
 )
 
 
-def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[styrk.StyrkSuggestion]:
-    return styrk.suggest(session, title, limit=limit)
+def suggest_styrk(
+    session: Session, title: str, limit: int = 3, min_score: float = 40
+) -> list[styrk.StyrkSuggestion]:
+    """STYRK-08 unit groups for a whole title, best first, each code once: the title classifier's answer, then
+    the typeahead's (score = confidence × 100). The person confirms one."""
+    found = [
+        service_suggest.classify_title(session, title),
+        *service_suggest.suggest_occupations(session, title, limit),
+    ]
+    out: dict[str, styrk.StyrkSuggestion] = {}
+    for s in found:
+        if s is not None and s.code not in out and s.confidence * 100 >= min_score:
+            out[s.code] = styrk.StyrkSuggestion(s.code, s.name, round(s.confidence * 100, 1), s.title)
+    return list(out.values())[:limit]
 
 
 # --- access -------------------------------------------------------------------------------------------
@@ -226,6 +240,7 @@ def clean_opening(
     """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes.
     Dates typed by people keep near the present; an `imported` ad's dates are the source's record (an expired
     ad from an archive keeps its old deadline), so only absurd ones are refused."""
+    data = service_suggest.with_chosen_codes(session, data, place=True)
     c = Cleaner(data, only_present=partial)
     c.text("title", "Stillingstittel", required=True)
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
@@ -257,6 +272,7 @@ def clean_opening(
     c.choices("measures", "Tiltak", MEASURES)
     c.flag("open_to_reduced_capacity")
     out = c.out
+    service_suggest.keep_provenance(out, data, current)
     if not partial or "requirements" in data or any(k.startswith(("must_", "should_")) for k in data):
         out["requirements"] = _clean_requirements(data.get("requirements"), data, c)
     code = out.get("styrk_code")

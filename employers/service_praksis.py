@@ -13,6 +13,7 @@ from core import reference as reference_service
 from core.cleaning import EVENT_DATE
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import User
+from employers import service_suggest
 from employers.access import get_employer, readable_employers, require_staff
 from employers.cleaning import Cleaner
 from employers.models import (
@@ -54,7 +55,10 @@ def _check_styrk(session: Session, c: Cleaner, field: str = "styrk_code") -> Non
         c.error(field, f"Ukjent STYRK-08-kode {code}.")
 
 
-def _clean(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+def _clean(
+    session: Session, data: dict[str, Any], *, partial: bool, current: Praksisplass | None = None
+) -> dict[str, Any]:
+    data = service_suggest.with_chosen_codes(session, data)
     c = Cleaner(data, only_present=partial)
     c.text("title", "Tittel", required=True)
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
@@ -71,6 +75,7 @@ def _clean(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str
     if start and end and end < start:
         c.error("period_end", "Perioden kan ikke slutte før den begynner.")
     out = c.check()
+    service_suggest.keep_provenance(out, data, current)
     if partial and out.get("status") is None:
         out.pop("status", None)
     return out
@@ -108,7 +113,7 @@ def update_praksisplass(
 ) -> Praksisplass:
     require_staff(actor)
     place = _load(session, actor, praksisplass_id)
-    data = _clean(session, fields, partial=True)
+    data = _clean(session, fields, partial=True, current=place)
     if "places" in data and data["places"] is not None and data["places"] < place.taken:
         raise ValidationFailed(
             f"Det er {place.taken} personer på plassen nå; antall plasser kan ikke være lavere.",

@@ -112,20 +112,31 @@ def reference_import(
     municipalities: ExistingFile = None,
     postal_codes: ExistingFile = None,
     geo: ExistingFile = None,
+    titles: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Yrkestitler: TSV med overskriften tittel<TAB>styrk08."),
+    ] = None,
+    mergers: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Kommunereformen 2020 (NAVs TSV): gamle kommunenummer som alias."),
+    ] = None,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Hopp over om referansedata finnes.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Last STYRK-08, kommuner og postnummer fra filer (SSB Klass JSON, NAVs postnummer-TSV, GeoNames CSV)."""
+    """Last STYRK-08, kommuner, postnummer og yrkestitler fra filer (SSB Klass JSON, NAVs postnummer-TSV,
+    GeoNames CSV, tittel-TSV); uten filvalg det fulle referansedatasettet produktet leveres med."""
     for name, path in (
         ("--styrk", styrk),
         ("--municipalities", municipalities),
         ("--postal-codes", postal_codes),
         ("--geo", geo),
+        ("--titles", titles),
+        ("--mergers", mergers),
     ):
         if path is not None and not path.is_file():
             raise CliError(f"{name}: finner ikke filen {path}")
-    if any((styrk, municipalities, postal_codes, geo)):
-        files = reference_service.ReferenceFiles(styrk, municipalities, postal_codes, geo)
+    if any((styrk, municipalities, postal_codes, geo, titles, mergers)):
+        files = reference_service.ReferenceFiles(styrk, municipalities, postal_codes, geo, titles, mergers)
     else:
         data_dir = get_settings().data
         if data_dir is not None and not data_dir.is_dir():
@@ -134,7 +145,14 @@ def reference_import(
     with db_session() as session:
         if if_empty and not reference_service.is_empty(session):
             emit(
-                {"styrk": 0, "municipalities": 0, "postal_codes": 0, "skipped": True},
+                {
+                    "styrk": 0,
+                    "municipalities": 0,
+                    "postal_codes": 0,
+                    "titles": 0,
+                    "municipality_aliases": 0,
+                    "skipped": True,
+                },
                 as_json,
                 "Referansedata finnes allerede; hoppet over.",
             )

@@ -1,7 +1,7 @@
 """sharing is an act: the presentation written for employers, and who shared a candidate-list entry
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 
 Until now a recorded consent showed the candidate to the employer at once. From here the employer sees a
 candidate only through a candidate-list entry someone shared (`shared_at`) under an active consent recorded no
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

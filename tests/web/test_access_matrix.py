@@ -78,6 +78,7 @@ GET /admin/sikkerhetslogg admin
 GET /admin/jobber admin
 POST /admin/jobber/{job}/kjor admin
 GET /varsler user
+GET /forslag/{kind} user
 GET /kandidater/{candidate_id}/jobbforslag office
 GET /stillinger/{opening_id}/kandidater staff
 POST /stillinger/{opening_id}/kandidater staff
@@ -225,6 +226,10 @@ PATCH /api/v1/praksisplasser/{praksisplass_id} staff
 POST /api/v1/praksisplasser/{praksisplass_id}/occupants staff
 GET /api/v1/openings staff+emps
 GET /api/v1/openings/styrk-suggestions user
+GET /api/v1/styrk/suggest staff
+GET /api/v1/places/suggest staff
+GET /api/v1/candidates/suggest staff
+GET /api/v1/employers/suggest staff
 POST /api/v1/openings staff+emps
 GET /api/v1/openings/{opening_id} staff+emp
 PATCH /api/v1/openings/{opening_id} staff+emp
@@ -353,6 +358,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
         "notification_id": notification.id,
         "list_entry_id": entry.id,
+        "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
     return users, ids

@@ -368,9 +368,15 @@ class SkillsIn(_In):
 
 
 class JobProfileIn(_In):
-    wanted_styrk: TextList = Field(None, description="STYRK-08-koder (fire sifre).")
+    wanted_styrk: TextList = Field(
+        None,
+        description="STYRK-08-koder (fire sifre), eller yrker som /api/v1/styrk/suggest gir dem («Renholder (9112)»)"
+        " eller med et navn forslagene kjenner eksakt.",
+    )
     wanted_titles: TextList = None
-    municipalities: TextList = Field(None, description="Kommunenummer (fire sifre).")
+    municipalities: TextList = Field(
+        None, description="Kommunenummer (fire sifre), eller kommunenavn («Gjøvik», «Gjøvik (3407)»)."
+    )
     postal_code: Text = None
     max_commute_minutes: Number = None
     max_commute_km: Number = None

@@ -17,7 +17,17 @@ def page_router(**kwargs: object) -> APIRouter:
 
 
 def page_routers() -> list[APIRouter]:
-    from web.pages import admin, auth, candidates, dashboard, employers, followup, matching, notifications
+    from web.pages import (
+        admin,
+        auth,
+        candidates,
+        dashboard,
+        employers,
+        followup,
+        matching,
+        notifications,
+        suggest,
+    )
 
     return [
         auth.router,
@@ -28,4 +38,5 @@ def page_routers() -> list[APIRouter]:
         matching.router,
         employers.router,
         followup.router,
+        suggest.router,
     ]

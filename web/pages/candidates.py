@@ -33,6 +33,7 @@ from candidates.models import (
     NEED_TO_INCLUSION,
     PROGRAMMES,
     STATUS_LABELS,
+    STYRK_SOURCES,
     WORKING_TIMES,
     Candidate,
 )
@@ -46,6 +47,7 @@ from web.conflicts import stale_context
 from web.deps import SessionDep, StaffUser, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.pages import suggest as suggest_ui
 from web.routing import quick
 from web.templating import redirect, render
 
@@ -53,6 +55,8 @@ router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
 PAGE_SIZE = 50
 MULTI = {
+    "wanted_styrk",
+    "municipalities",
     "working_time",
     "engagement_types",
     "driving_licences",
@@ -375,8 +379,11 @@ def save_personalia(
 
 
 def _cv_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    typed = (extra.get("form") or {}).get("arbeid__styrk_code") if extra.get("errors") else None
     return {
         "styrk": reference_service.styrk_names(session),
+        "styrk_sources": STYRK_SOURCES,
+        "styrk_options": suggest_ui.options(session, user, "yrke", typed) if typed else [],
         "form": {},
         "skills_form": {
             "skills": ", ".join(candidate.skills or []),
@@ -475,8 +482,12 @@ def _proposal_rows(proposals: cv_text.Proposals, candidate: Candidate) -> dict[s
                 "employer": w.employer,
                 "start_date": w.start_date,
                 "end_date": w.end_date,
-                "styrk_code": w.styrk_code,
+                "styrk_code": "",  # the person's own choice, if the suggestion is not it
+                "styrk_suggested": w.styrk_code,
                 "styrk_name": w.styrk_name,
+                "styrk_confidence": "" if w.styrk_confidence is None else str(w.styrk_confidence),
+                # a weak suggestion is shown but not ticked: the person decides (issue 18: "Syerske" → 2223)
+                "styrk_take": bool(w.styrk_code) and (w.styrk_confidence or 0.0) >= cs.PRETICK_CONFIDENCE,
                 "line": w.line,
             }
             for w in proposals.work
@@ -522,9 +533,9 @@ def upload_cv(
     except ValidationFailed as exc:
         return _upload_page(request, session, user, candidate_id, errors=_errors(exc))
 
-    def suggest(title: str) -> tuple[str, str] | None:
-        best = cs.suggest_styrk(session, title, limit=1)
-        return (best[0].code, best[0].name) if best else None
+    def suggest(title: str) -> tuple[str, str, float] | None:
+        best = cs.suggest_for_import(session, title)
+        return (best.code, best.name, best.confidence) if best else None
 
     proposals = cv_text.propose(text, suggest=suggest)
     return _upload_page(
@@ -559,7 +570,20 @@ def accept_proposals(
     cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="CV fra fil")
     rows = {
         "work": _rows_from_form(
-            form, "w", ("title", "employer", "start_date", "end_date", "styrk_code", "styrk_name", "line")
+            form,
+            "w",
+            (
+                "title",
+                "employer",
+                "start_date",
+                "end_date",
+                "styrk_code",
+                "styrk_suggested",
+                "styrk_name",
+                "styrk_confidence",
+                "styrk_take",
+                "line",
+            ),
         ),
         "languages": _rows_from_form(form, "lang", ("language", "level", "written")),
         "certificates": _rows_from_form(form, "cert", ("name", "kind")),
@@ -579,6 +603,7 @@ def accept_proposals(
                 continue
             data = {k: v for k, v in row.items() if k not in ("take", "styrk_name", "line", "written")}
             if kind == "arbeid":
+                data = _reviewed_occupation(data)
                 data["description"] = ""
             try:
                 cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
@@ -606,6 +631,25 @@ def accept_proposals(
     return redirect(
         request, f"/kandidater/{candidate_id}/cv", "Forslagene du valgte er lagt til i CV-en.", "success"
     )
+
+
+def _reviewed_occupation(row: dict[str, Any]) -> dict[str, Any]:
+    """A reviewed CV row's occupation: what the person typed is their choice; else the import's suggestion if
+    ticked, stored as the import's with its confidence; else none (no second guess from the title)."""
+    data = {k: v for k, v in row.items() if not k.startswith("styrk_")}
+    typed = str(row.get("styrk_code") or "").strip()
+    suggested = str(row.get("styrk_suggested") or "").strip()
+    if typed:
+        data["styrk_code"] = typed
+    elif suggested and row.get("styrk_take"):
+        try:
+            confidence: float | None = float(row.get("styrk_confidence") or "")
+        except ValueError:
+            confidence = None
+        data.update(styrk_code=suggested, styrk_source="import", styrk_confidence=confidence)
+    else:
+        data.update(styrk_code="", styrk_source="import")
+    return data
 
 
 def _cv_data(kind: str, data: dict[str, Any], session: Session) -> dict[str, Any]:
@@ -681,8 +725,17 @@ def _entry_page(
     )
     entry = _find_entry(candidate, kind, entry_id)
     values = form if form is not None else {k: _s(getattr(entry, k)) for k in ENTRY_FIELDS[kind]}
+    if form is None and kind == "arbeid" and entry.styrk_code:  # the typeahead shows the name, keeps the code
+        values["styrk_code"] = (
+            f"{reference_service.styrk_name(session, entry.styrk_code)} ({entry.styrk_code})"
+        )
     suggestions = (
         cs.suggest_styrk(session, values.get("title") or entry.title, limit=3) if kind == "arbeid" else []
+    )
+    styrk_options = (
+        suggest_ui.options(session, user, "yrke", values.get("styrk_code") or values.get("title"))
+        if kind == "arbeid"
+        else []
     )
     return render(
         request,
@@ -695,6 +748,7 @@ def _entry_page(
             form=values,
             errors=errors or {},
             suggestions=suggestions,
+            styrk_options=styrk_options,
         ),
         status_code=422 if errors else 200,
     )
@@ -762,14 +816,47 @@ PROFILE_FIELDS = (
 )
 
 
+EMPTY_INPUTS = 2  # free occupation and municipality fields below the chosen ones: one choice per field
+
+
 def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
     p = candidate.job_profile
-    form: dict[str, Any] = {k: ", ".join(getattr(p, k) or []) if p else "" for k in PROFILE_TEXT}
+    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
+    form: dict[str, Any] = {"wanted_titles": ", ".join(p.wanted_titles or []) if p else ""}
+    form["wanted_styrk"] = [f"{styrk.get(c, c)} ({c})" for c in (p.wanted_styrk if p else [])]
+    codes = list(p.municipalities or []) if p else []
+    municipality_names = {c: reference_service.municipality_name(session, c) for c in codes}
+    form["municipalities"] = [f"{municipality_names[c] or c} ({c})" for c in codes]
     form.update({k: _s(getattr(p, k)) if p else "" for k in PROFILE_FIELDS})
     form["working_time"] = list(p.working_time or []) if p else []
     form["engagement_types"] = list(p.engagement_types or []) if p else []
-    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
-    return {"form": form, "styrk": styrk}
+    typed = extra.get("form") or {}
+    lists = {}
+    for key in ("wanted_styrk", "municipalities"):
+        values = typed.get(key, form[key])
+        values = [values] if isinstance(values, str) else [v for v in values if v.strip()]
+        lists[key] = [*values, *[""] * EMPTY_INPUTS]
+    suggestions = (
+        suggest_ui.field_options(
+            session,
+            user,
+            {
+                "wanted_styrk": ("yrke", lists["wanted_styrk"]),
+                "municipalities": ("kommune", lists["municipalities"]),
+                "postal_code": ("postnummer", typed.get("postal_code", "")),
+            },
+        )
+        if extra.get("errors")
+        else {}
+    )
+    return {
+        "form": form,
+        "styrk": styrk,
+        "styrk_sources": STYRK_SOURCES,
+        "municipality_names": municipality_names,
+        "lists": lists,
+        "suggestions": suggestions,
+    }
 
 
 @router.get("/kandidater/{candidate_id}/jobbprofil")
@@ -782,6 +869,8 @@ def save_profile(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     data = {k: form.get(k, "") for k in (*PROFILE_TEXT, *PROFILE_FIELDS)}
+    for key in ("wanted_styrk", "municipalities"):  # one choice per field; blanks are the spare fields
+        data[key] = [v for v in (form.get(key) or []) if str(v).strip()]
     data["working_time"] = form.get("working_time") or []
     data["engagement_types"] = form.get("engagement_types") or []
     try:
@@ -986,12 +1075,12 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
                 ).name
             except NotFound:
                 names[consent.employer_id] = f"Arbeidsgiver {consent.employer_id}"
-    chosen = str((extra.get("form") or {}).get("employer_id") or "").strip()
-    openings = (
-        es.list_openings(session, actor=user, employer_id=int(chosen), limit=500)[0]
-        if chosen.isdigit()
-        else []
-    )
+    typed = str((extra.get("form") or {}).get("employer_id") or "").strip()
+    try:  # the typeahead sends a name, an orgnr or an id; an unclear one chooses nothing yet
+        chosen = es.employer_ref(session, actor=user, text=typed, field="employer_id") if typed else None
+    except DomainError:
+        chosen = None
+    openings = es.list_openings(session, actor=user, employer_id=chosen, limit=500)[0] if chosen else []
     consent_openings = es.openings_with_employer_names(
         session, [c.opening_id for c in candidate.consents if c.opening_id]
     )
@@ -999,9 +1088,11 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
     marks = cs.sensitive_text.check(presentation)
     return {
         "employer_names": names,
-        "employer_options": [(str(r.employer.id), f"{r.employer.name} ({r.employer.orgnr})") for r in rows],
+        "employer_typed_options": suggest_ui.options(session, user, "arbeidsgiver", typed)
+        if typed and (extra.get("errors") or chosen is None)
+        else [],
         "opening_options": [(str(o.id), o.title) for o in openings if o.status not in ("stengt",)],
-        "chosen_employer": chosen,
+        "chosen_employer": "" if chosen is None else str(chosen),
         "opening_titles": {oid: o.title for oid, (o, _) in consent_openings.items()},
         "marks": marks,
         "marked_segments": cs.sensitive_text.segments(presentation, marks),
@@ -1017,7 +1108,7 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
 def consent_page(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, employer_id: str = ""
 ) -> Response:
-    form = {"employer_id": employer_id} if employer_id.strip().isdigit() else {}
+    form = {"employer_id": employer_id.strip()} if employer_id.strip() else {}
     return _tab_page(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=form)
 
 
@@ -1029,12 +1120,15 @@ def give_consent(
         return _tab_page(
             request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=dict(form)
         )
+    typed_employer = str(form.get("employer_id") or "").strip()  # the typeahead: name, orgnr or id
     try:
         consent = cs.give_consent(
             session,
             actor=user,
             candidate_id=candidate_id,
-            employer_id=form.get("employer_id") or None,
+            employer_id=es.employer_ref(session, actor=user, text=typed_employer, field="employer_id")
+            if typed_employer
+            else None,
             opening_id=form.get("opening_id") or None,
             given_on=form.get("given_on") or None,
             named=form.get("named") == "1",

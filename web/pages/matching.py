@@ -123,14 +123,16 @@ def add_to_list(
     raw = str(form.get("candidate_id", "")).strip()
     back = str(form.get("tilbake", ""))
     try:
-        if not raw.isdigit():
+        if not raw:
             raise DomainError("Velg en kandidat.", field="candidate_id")
+        # a number, the typeahead's "Name (number)", or a name only one readable candidate has
+        candidate_id = cs.candidate_ref(session, actor=user, text=raw, field="candidate_id")
         score = form.get("score")
         rs.add_candidate(
             session,
             actor=user,
             opening_id=opening_id,
-            candidate_id=int(raw),
+            candidate_id=candidate_id,
             score=float(score) if score else None,
         )
     except DomainError as exc:
