@@ -226,6 +226,12 @@ def set_job_profile(
     for code in out.get("municipalities") or []:
         if not (code.isdigit() and len(code) == 4):
             raise ValidationFailed(f"Kommunenummeret {code!r} må være fire sifre.", field="municipalities")
+    if out.get("municipalities"):  # older codes (0502) are stored as today's (3407), each place once
+        cleaned = [
+            reference_service.clean_municipality_code(session, code, field="municipalities")
+            for code in out["municipalities"]
+        ]
+        out["municipalities"] = list(dict.fromkeys(code for code in cleaned if code))
     if (
         out.get("postal_code")
         and reference_service.postal_code(session, out["postal_code"]) is None
