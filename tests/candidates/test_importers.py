@@ -24,10 +24,10 @@ from candidates.models import (
 )
 from core.audit import AuditEntry
 from core.errors import ValidationFailed
-from tests.conftest import SHARED_DATA
+from tests.conftest import REFDATA
 from tests.factories import load_builtin_reference, make_office
 
-SAMPLE = json.loads((SHARED_DATA / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
+SAMPLE = json.loads((REFDATA / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
 TABLES = (
     Candidate,
     WorkExperience,

@@ -35,9 +35,11 @@ def test_import_full_reference_files(db):
     assert db.scalar(select(func.count()).select_from(StyrkCode)) == counts["styrk"]
 
 
-def test_builtin_subset_loads(db):
+def test_the_default_is_the_full_shipped_data(db):
     counts = reference.import_reference(db, reference.default_files(None))
-    assert counts["styrk"] > 100 and counts["postal_codes"] > 100
+    assert counts["styrk"] == 582 and counts["postal_codes"] == 5137 and counts["titles"] == 2425
+    assert counts["municipalities"] == 359  # 357 municipalities, Svalbard and Jan Mayen
+    assert db.scalar(select(func.count()).select_from(PostalCode).where(PostalCode.latitude.is_(None))) < 20
     assert reference.municipality_for_postal_code(db, "2815").municipality_code == "3407"
 
 

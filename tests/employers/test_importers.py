@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from employers import importers, service
 from employers.models import Employer, Opening
-from tests.conftest import SHARED_DATA
+from tests.conftest import REFDATA
 from tests.factories import load_builtin_reference, make_employer, make_opening
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = SHARED_DATA / "nav" / "pam_ad_sample.json"
+SAMPLE = REFDATA / "nav" / "pam_ad_sample.json"
 VALID = "974760673"
 TODAY = dt.date(2021, 4, 1)
 

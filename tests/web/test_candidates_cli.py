@@ -13,9 +13,9 @@ from sqlalchemy import create_engine, func, select, update
 from candidates.models import Candidate, Education, LanguageSkill, WorkExperience
 from core.audit import AuditEntry
 from tests.browser_support import ScratchDatabase, cli, server_env
-from tests.conftest import SHARED_DATA
+from tests.conftest import REFDATA
 
-SAMPLE = SHARED_DATA / "jsonresume" / "sample.resume.json"
+SAMPLE = REFDATA / "jsonresume" / "sample.resume.json"
 
 
 @pytest.fixture(scope="module")
