@@ -1,4 +1,5 @@
 import json
+from unittest import mock
 
 import pytest
 from sqlalchemy import func, select
@@ -181,3 +182,23 @@ def test_an_older_import_of_the_2014_list_as_municipalities_is_cleaned_up(db):
     assert db.scalar(select(func.count()).select_from(Municipality)) == len(
         set(db.scalars(select(PostalCode.municipality_code)))
     )
+
+
+def test_the_demo_datas_places_resolve_with_coordinates(places):
+    """The demo generators' municipalities and postal codes are today's, and every one has a point on the map."""
+    from candidates import demo as candidates_demo
+    from employers import demo as employers_demo
+    from web import demo as web_demo
+
+    db = places
+    municipalities = {m for _, _, ms in web_demo.OFFICES for m in ms}
+    municipalities |= set(employers_demo.MUNICIPALITY_NAMES) | set(candidates_demo.POSTAL_CODES)
+    for code in municipalities:
+        assert reference.canonical_municipality_code(db, code) == code, code
+        assert reference.municipality_name(db, code) == employers_demo.MUNICIPALITY_NAMES.get(code, mock.ANY)
+    for table in (candidates_demo.POSTAL_CODES, employers_demo.POSTAL_CODES):
+        for municipality, codes in table.items():
+            for code in codes:
+                place = reference.postal_code(db, code)
+                assert place is not None and place.municipality_code == municipality, code
+                assert place.latitude is not None and place.longitude is not None, code
