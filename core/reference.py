@@ -641,12 +641,21 @@ _TITLE_VOCABULARY = (
 )
 
 
+_last_vocabulary: list[tuple[tuple[str, str], ...]] = [()]
+
+
 def title_vocabulary(session: Session) -> tuple[tuple[str, str], ...]:
-    """Every known (title, STYRK-08 code) pair, all sources, each pair once, in a stable order: what the title classifier learns
-    from. Cached in-process like the names (see LookupCache), so build a model keyed on the tuple's identity."""
+    """Every known (title, STYRK-08 code) pair, all sources, each pair once, in a stable order: what the title
+    classifier learns from. Cached in-process like the names (see LookupCache). While the pairs stay the same the
+    very same tuple object comes back, also after the cache's time-to-live, so a model built from it may be kept
+    by the tuple's identity (`is`) and is rebuilt only when an import changed the list."""
 
     def load() -> tuple[tuple[str, str], ...]:
-        return tuple((title, code) for title, code in session.execute(_TITLE_VOCABULARY))
+        loaded = tuple((title, code) for title, code in session.execute(_TITLE_VOCABULARY))
+        if loaded == _last_vocabulary[0]:
+            return _last_vocabulary[0]
+        _last_vocabulary[0] = loaded
+        return loaded
 
     return _cache.get("titles", "", load)
 

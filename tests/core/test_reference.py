@@ -73,6 +73,8 @@ def test_titles_import_replaces_its_source_and_feeds_the_vocabulary(db, tmp_path
     vocabulary = reference.title_vocabulary(db)
     assert vocabulary == (("Renholder", "9112"), ("Syerske", "7531"))
     assert reference.title_vocabulary(db) is vocabulary  # cached in-process
+    reference.invalidate_cache()  # (as the time-to-live does) the same pairs come back as the same object
+    assert reference.title_vocabulary(db) is vocabulary
     # a new list of the same source replaces the old one (changed code, dropped and added titles) ...
     second = _titles_file(tmp_path, "tittel\tstyrk08\nRenholder\t9112\nSyer\t7531\nKokk\t5120\n", "ny.tsv")
     assert reference.import_reference(db, ReferenceFiles(titles=second))["titles"] == 3
