@@ -461,6 +461,10 @@ def _clean_record(
             out["municipality_code"] = pc.municipality_code
         elif session.scalar(select(reference_service.PostalCode.code).limit(1)) is not None:
             raise ValidationFailed(f"Ukjent postnummer {out['postal_code']}.", field="postal_code")
+    elif out.get("municipality_code"):  # an older code of the municipality (0502) is stored as today's (3407)
+        out["municipality_code"] = reference_service.clean_municipality_code(
+            session, out["municipality_code"], field="municipality_code"
+        )
     return out
 
 

@@ -306,6 +306,12 @@ def set_job_profile(
     for code in out.get("municipalities") or []:
         if not (code.isdigit() and len(code) == 4):
             raise ValidationFailed(f"Kommunenummeret {code!r} må være fire sifre.", field="municipalities")
+    if out.get("municipalities"):  # older codes (0502) are stored as today's (3407), each place once
+        cleaned = [
+            reference_service.clean_municipality_code(session, code, field="municipalities")
+            for code in out["municipalities"]
+        ]
+        out["municipalities"] = list(dict.fromkeys(code for code in cleaned if code))
     if "wanted_styrk" in out:
         out["wanted_styrk_sources"] = _wanted_sources(candidate.job_profile, out["wanted_styrk"], sources)
     if (

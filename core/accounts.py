@@ -12,7 +12,7 @@ from hmac import compare_digest
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import audit
+from core import audit, reference
 from core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import ROLES, ApiToken, LoginThrottle, Office, User, UserSession, utcnow
 from core.security import (
@@ -42,6 +42,12 @@ def create_office(session: Session, *, number: str, name: str, municipalities: S
     for c in codes:
         if not (c.isdigit() and len(c) == 4):
             raise ValidationFailed(f"Kommunenummer må være fire sifre: {c!r}.", field="municipalities")
+    # an older code of a municipality (0502) is stored as today's (3407), each place once
+    codes = list(
+        dict.fromkeys(
+            reference.clean_municipality_code(session, c, field="municipalities") or c for c in codes
+        )
+    )
     if session.scalar(select(Office).where(Office.number == number)):
         raise Conflict(f"Kontoret {number} finnes allerede.", field="number")
     office = Office(number=number, name=name.strip(), municipalities=codes)

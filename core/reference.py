@@ -1,7 +1,7 @@
 """Reference data (STYRK-08, municipalities, postal codes) and its loaders for the public formats.
 
-The product never reads ../shared at run time: `arbeidsbro reference import` loads files given to it,
-from ARBEIDSBRO_DATA, or from the small subset the project ships in core/refdata/."""
+The product never reads ../shared: `arbeidsbro reference import` loads files given to it, from ARBEIDSBRO_DATA,
+or by default the full data the project ships in core/refdata/ (sources and licences in its README)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,8 @@ class ReferenceFiles:
 
     @classmethod
     def from_folder(cls, folder: Path) -> ReferenceFiles:
-        """Accepts the layout of shared/data (klass/, nav/, geonames/) or the same files side by side."""
+        """Accepts the layout of core/refdata (klass/, nav/, geonames/) or the same files side by side; a file
+        that is missing leaves its part out."""
 
         def find(*names: str) -> Path | None:
             for name in names:
@@ -112,10 +113,10 @@ class ReferenceFiles:
             return None
 
         return cls(
-            styrk=find("klass/styrk08.json", "styrk08_subset.json"),
-            municipalities=find("klass/kommuner2014.json", "kommuner_subset.json"),
-            postal_codes=find("nav/postal_codes_no.tsv", "postal_codes_subset.tsv"),
-            geo=find("geonames/zipcodes.no.csv", "zipcodes_subset.csv"),
+            styrk=find("klass/styrk08.json"),
+            municipalities=find("klass/kommuner2014.json"),
+            postal_codes=find("nav/postal_codes_no.tsv"),
+            geo=find("geonames/zipcodes.no.csv"),
             titles=find("nav/yrkesbetegnelser_styrk08.tsv"),
             mergers=find("nav/kor2020_municipality_mergers.tsv"),
         )
@@ -505,6 +506,7 @@ def import_reference(
 
 
 def default_files(data_dir: Path | None) -> ReferenceFiles:
+    """The files of ARBEIDSBRO_DATA when set, else the full data shipped in core/refdata."""
     return ReferenceFiles.from_folder(data_dir if data_dir else BUILTIN_DIR)
 
 
@@ -639,12 +641,21 @@ _TITLE_VOCABULARY = (
 )
 
 
+_last_vocabulary: list[tuple[tuple[str, str], ...]] = [()]
+
+
 def title_vocabulary(session: Session) -> tuple[tuple[str, str], ...]:
-    """Every known (title, STYRK-08 code) pair, all sources, each pair once, in a stable order: what the title classifier learns
-    from. Cached in-process like the names (see LookupCache), so build a model keyed on the tuple's identity."""
+    """Every known (title, STYRK-08 code) pair, all sources, each pair once, in a stable order: what the title
+    classifier learns from. Cached in-process like the names (see LookupCache). While the pairs stay the same the
+    very same tuple object comes back, also after the cache's time-to-live, so a model built from it may be kept
+    by the tuple's identity (`is`) and is rebuilt only when an import changed the list."""
 
     def load() -> tuple[tuple[str, str], ...]:
-        return tuple((title, code) for title, code in session.execute(_TITLE_VOCABULARY))
+        loaded = tuple((title, code) for title, code in session.execute(_TITLE_VOCABULARY))
+        if loaded == _last_vocabulary[0]:
+            return _last_vocabulary[0]
+        _last_vocabulary[0] = loaded
+        return loaded
 
     return _cache.get("titles", "", load)
 

@@ -146,9 +146,16 @@ def _known_postal_code(session: Session, code: Any) -> str | None:
     return code if code and reference_service.postal_code(session, code) is not None else None
 
 
-def _municipality(value: Any) -> str | None:
+def _municipality(session: Session, value: Any) -> str | None:
+    """An ad's municipality as today's code (an older code of it resolves); one the register does not know is
+    left out, as an unknown postal code is, rather than refusing the whole ad."""
     code = str(value or "").strip()
-    return code.zfill(4) if code.isdigit() and len(code) <= 4 else None
+    if not (code.isdigit() and len(code) <= 4):
+        return None
+    try:
+        return reference_service.clean_municipality_code(session, code.zfill(4), field="municipalCode")
+    except ValidationFailed:
+        return None
 
 
 def _check_orgnr(value: Any, field_name: str) -> str:
@@ -191,7 +198,7 @@ def parse_pam_ad(session: Session, doc: dict[str, Any], today: dt.date) -> Parse
         "nace_code": nace,
         "address": emp_loc.get("address"),
         "postal_code": _known_postal_code(session, emp_loc.get("postalCode")),
-        "municipality_code": _municipality(emp_loc.get("municipalCode")),
+        "municipality_code": _municipality(session, emp_loc.get("municipalCode")),
         "website": props.get("employerhomepage"),
     }
 
@@ -258,7 +265,7 @@ def parse_pam_ad(session: Session, doc: dict[str, Any], today: dt.date) -> Parse
         "application_deadline": deadline,
         "address": loc.get("address"),
         "postal_code": _known_postal_code(session, loc.get("postalCode")),
-        "municipality_code": _municipality(loc.get("municipalCode")),
+        "municipality_code": _municipality(session, loc.get("municipalCode")),
         "styrk_code": styrk,
         "inclusion": inclusion,
         "target_groups": targets,

@@ -307,10 +307,13 @@ def clean_opening(
             ).municipality_code
         except ValidationFailed as exc:
             c.error("postal_code", exc.message)
-    elif out.get("municipality_code") and not (
-        out["municipality_code"].isdigit() and len(out["municipality_code"]) == 4
-    ):
-        c.error("municipality_code", "Kommunenummer må være fire sifre.")
+    elif out.get("municipality_code"):
+        try:  # an older code of the municipality (0502) is stored as today's (3407)
+            out["municipality_code"] = reference_service.clean_municipality_code(
+                session, out["municipality_code"], field="municipality_code"
+            )
+        except ValidationFailed as exc:
+            c.error("municipality_code", exc.message)
     if out.get("start_by_agreement"):
         out["start_date"] = None if not partial or "start_date" in out else out.get("start_date")
     result = c.check()

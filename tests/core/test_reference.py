@@ -1,4 +1,5 @@
 import json
+from unittest import mock
 
 import pytest
 from sqlalchemy import func, select
@@ -35,9 +36,11 @@ def test_import_full_reference_files(db):
     assert db.scalar(select(func.count()).select_from(StyrkCode)) == counts["styrk"]
 
 
-def test_builtin_subset_loads(db):
+def test_the_default_is_the_full_shipped_data(db):
     counts = reference.import_reference(db, reference.default_files(None))
-    assert counts["styrk"] > 100 and counts["postal_codes"] > 100
+    assert counts["styrk"] == 582 and counts["postal_codes"] == 5137 and counts["titles"] == 2425
+    assert counts["municipalities"] == 359  # 357 municipalities, Svalbard and Jan Mayen
+    assert db.scalar(select(func.count()).select_from(PostalCode).where(PostalCode.latitude.is_(None))) < 20
     assert reference.municipality_for_postal_code(db, "2815").municipality_code == "3407"
 
 
@@ -70,6 +73,8 @@ def test_titles_import_replaces_its_source_and_feeds_the_vocabulary(db, tmp_path
     vocabulary = reference.title_vocabulary(db)
     assert vocabulary == (("Renholder", "9112"), ("Syerske", "7531"))
     assert reference.title_vocabulary(db) is vocabulary  # cached in-process
+    reference.invalidate_cache()  # (as the time-to-live does) the same pairs come back as the same object
+    assert reference.title_vocabulary(db) is vocabulary
     # a new list of the same source replaces the old one (changed code, dropped and added titles) ...
     second = _titles_file(tmp_path, "tittel\tstyrk08\nRenholder\t9112\nSyer\t7531\nKokk\t5120\n", "ny.tsv")
     assert reference.import_reference(db, ReferenceFiles(titles=second))["titles"] == 3
@@ -179,3 +184,23 @@ def test_an_older_import_of_the_2014_list_as_municipalities_is_cleaned_up(db):
     assert db.scalar(select(func.count()).select_from(Municipality)) == len(
         set(db.scalars(select(PostalCode.municipality_code)))
     )
+
+
+def test_the_demo_datas_places_resolve_with_coordinates(places):
+    """The demo generators' municipalities and postal codes are today's, and every one has a point on the map."""
+    from candidates import demo as candidates_demo
+    from employers import demo as employers_demo
+    from web import demo as web_demo
+
+    db = places
+    municipalities = {m for _, _, ms in web_demo.OFFICES for m in ms}
+    municipalities |= set(employers_demo.MUNICIPALITY_NAMES) | set(candidates_demo.POSTAL_CODES)
+    for code in municipalities:
+        assert reference.canonical_municipality_code(db, code) == code, code
+        assert reference.municipality_name(db, code) == employers_demo.MUNICIPALITY_NAMES.get(code, mock.ANY)
+    for table in (candidates_demo.POSTAL_CODES, employers_demo.POSTAL_CODES):
+        for municipality, codes in table.items():
+            for code in codes:
+                place = reference.postal_code(db, code)
+                assert place is not None and place.municipality_code == municipality, code
+                assert place.latitude is not None and place.longitude is not None, code
