@@ -14,8 +14,37 @@ from candidates.models import Candidate
 from core import audit
 from core.errors import AccessDenied, Forbidden
 from core.models import User
+from core.roles import FOLLOW_UP, NAV_STAFF
 
 STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
+assert set(STAFF_ROLES) == NAV_STAFF
+
+# The restricted sections of a record (need-to-know): only FOLLOW_UP caseworkers of the candidate's own office read
+# or change them. A market contact sees what matching concludes (fits / does not fit, with the reason category).
+RESTRICTED_SECTIONS = ("situation", "programmes", "capacity", "needs")
+
+
+def may_read_restricted(actor: User | None, candidate: Candidate) -> bool:
+    """Situation, capacity, benefits, innsatsgruppe, uføregrad, health notes, tilretteleggingsbehov: the
+    candidate's own office's caseworkers in a follow-up role (None is the system: jobs, CLI, matching)."""
+    if actor is None:
+        return True
+    return actor.role in FOLLOW_UP and actor.office_id is not None and actor.office_id == candidate.office_id
+
+
+def may_search_restricted(actor: User | None) -> bool:
+    """Filtering a list by a restricted field reveals the field: the same roles (the list is office-scoped)."""
+    return actor is None or (actor.role in FOLLOW_UP and actor.office_id is not None)
+
+
+def may_erase(actor: User | None, candidate: Candidate) -> bool:
+    """Erasure by the responsible caseworker (any follow-up caseworker of the office while none is responsible);
+    the retention job erases as the system."""
+    if actor is None:
+        return True
+    if not may_read_restricted(actor, candidate):
+        return False
+    return candidate.responsible_user_id in (None, actor.id)
 
 
 def access_key(actor: User | None) -> tuple[str, int | None]:
@@ -93,9 +122,11 @@ def get_candidate(
     purpose: str,
     full: bool = False,
     load: Sequence[Any] | None = None,
+    restricted: bool = False,
 ) -> Candidate:
     """One candidate for a person, audit-logged with the purpose; refused (404, "nektet") outside the office.
-    `full` loads every relation; `load` names the loader options a page needs instead."""
+    `full` loads every relation; `load` names the loader options a page needs instead. `restricted`: the read
+    shows the restricted sections, refused (404, "nektet") unless `may_read_restricted`."""
     if load is None:
         load = FULL_LOAD if full else ()
     name = "" if not load else next((n for n, kept in _KEPT_LOADS.items() if kept is load), None)
@@ -106,7 +137,7 @@ def get_candidate(
         candidate = session.scalar(
             readable_candidates(actor).where(Candidate.id == candidate_id).options(*load)
         )
-    if candidate is None:
+    if candidate is None or (restricted and not may_read_restricted(actor, candidate)):
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
         )
@@ -122,9 +153,18 @@ def get_candidate(
 
 
 def load_for_change(
-    session: Session, *, actor: User | None, candidate_id: int, purpose: str, full: bool = False
+    session: Session,
+    *,
+    actor: User | None,
+    candidate_id: int,
+    purpose: str,
+    full: bool = False,
+    restricted: bool = False,
+    erase: bool = False,
 ) -> Candidate:
-    """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller."""
+    """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller.
+    `restricted`: a change of a restricted section (404 "nektet" unless `may_read_restricted`, so neither a
+    market contact nor the admin changes health or benefit data); `erase`: `may_erase` (403 otherwise)."""
     if actor is not None and actor.role not in STAFF_ROLES:
         raise Forbidden("Bare NAV-ansatte kan endre kandidater.")
     stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
@@ -138,6 +178,12 @@ def load_for_change(
             actor_id=actor.id if actor else None,
             purpose=purpose,
         )
+    if restricted and not may_read_restricted(actor, candidate):
+        raise AccessDenied(
+            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
+        )  # type: ignore[union-attr]
+    if erase and not may_erase(actor, candidate):
+        raise Forbidden("Bare kandidatens ansvarlige veileder kan slette kandidaten.")
     return candidate
 
 

@@ -22,6 +22,9 @@ from candidates.access import (  # noqa: F401  (re-exported: other domains use c
     access_key,
     get_candidate,
     load_for_change,
+    may_erase,
+    may_read_restricted,
+    may_search_restricted,
     readable_candidates,
     readable_for,
     readable_ids,
@@ -152,6 +155,7 @@ def search_statement(
     innsatsgruppe: str = "",
     today: dt.date | None = None,
 ) -> Select[tuple[Candidate]]:
+    _check_filters(actor, reduced_capacity=reduced_capacity, innsatsgruppe=innsatsgruppe)
     return _search(
         access_key(actor),
         q=q,
@@ -161,6 +165,12 @@ def search_statement(
         innsatsgruppe=innsatsgruppe,
         today=today or dt.date.today(),
     )
+
+
+def _check_filters(actor: User | None, *, reduced_capacity: Any, innsatsgruppe: Any) -> None:
+    """A filter on a restricted field tells who has it: refused (403) for all but follow-up caseworkers."""
+    if (reduced_capacity or innsatsgruppe) and not may_search_restricted(actor):
+        raise Forbidden("Bare veiledere i oppfølgingsrolle kan søke på arbeidsevne og innsatsgruppe.")
 
 
 def _search(
@@ -227,7 +237,9 @@ class CandidateRow(PersonFacts):
     municipality_code: str | None
     municipality_name: str | None
     status: str
-    capacity: Capacity
+    capacity: (
+        Capacity | None
+    )  # None for a reader without need-to-know (candidates.access.may_read_restricted)
 
 
 # The list's derived columns, for the rows of one page (built once; `today` is bound).
@@ -308,6 +320,10 @@ def list_page(
     today = today or dt.date.today()
     if unknown := set(filters) - {"q", "status", "under_30", "reduced_capacity", "innsatsgruppe"}:
         raise TypeError(f"unknown filters {sorted(unknown)}")
+    _check_filters(
+        actor, reduced_capacity=filters.get("reduced_capacity"), innsatsgruppe=filters.get("innsatsgruppe")
+    )
+    show_capacity = may_search_restricted(actor)
     stmt = _list_statement(
         access_key(actor),
         limit,
@@ -324,7 +340,17 @@ def list_page(
         total = count_candidates(session, actor=actor, today=today, **filters) if offset else 0
         return [], total
     out = [
-        CandidateRow(cid, office, first, last, birth, muni, muni_name, status, capacity_from(pct, why, g))
+        CandidateRow(
+            cid,
+            office,
+            first,
+            last,
+            birth,
+            muni,
+            muni_name,
+            status,
+            capacity_from(pct, why, g) if show_capacity else None,
+        )
         for cid, office, first, last, birth, muni, muni_name, status, pct, why, g, _ in rows
     ]
     return out, rows[0][-1]

@@ -50,6 +50,8 @@ RULES: dict[str, set[str]] = {
         "js_a",
         "emp_own",
     },  # office A's entry, shared with emp_own  # shared with emp_own by the candidate's consent
+    "caseworker": {"js_a"},  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
+    "office_staff": {"mk_a", "js_a"},  # office A's staff, not the admin (consents are the office's)
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
@@ -111,19 +113,19 @@ POST /kandidater/{candidate_id}/cv/{section}/{entry_id:int} office
 POST /kandidater/{candidate_id}/cv/{section}/{entry_id:int}/slett office
 GET /kandidater/{candidate_id}/jobbprofil office
 POST /kandidater/{candidate_id}/jobbprofil office
-GET /kandidater/{candidate_id}/situasjon office
-POST /kandidater/{candidate_id}/situasjon/vedtak office
-POST /kandidater/{candidate_id}/situasjon/program office
-POST /kandidater/{candidate_id}/situasjon/program/{programme}/fjern office
-POST /kandidater/{candidate_id}/situasjon/arbeidsevne office
-POST /kandidater/{candidate_id}/situasjon/behov office
+GET /kandidater/{candidate_id}/situasjon caseworker
+POST /kandidater/{candidate_id}/situasjon/vedtak caseworker
+POST /kandidater/{candidate_id}/situasjon/program caseworker
+POST /kandidater/{candidate_id}/situasjon/program/{programme}/fjern caseworker
+POST /kandidater/{candidate_id}/situasjon/arbeidsevne caseworker
+POST /kandidater/{candidate_id}/situasjon/behov caseworker
 GET /kandidater/{candidate_id}/samtykke office
 POST /kandidater/{candidate_id}/samtykke office
-POST /kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk office
+POST /kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk office_staff
 GET /kandidater/{candidate_id}/innsyn office
 GET /kandidater/{candidate_id}/innsyn.json office
-GET /kandidater/{candidate_id}/slett office
-POST /kandidater/{candidate_id}/slett office
+GET /kandidater/{candidate_id}/slett caseworker
+POST /kandidater/{candidate_id}/slett caseworker
 GET /delte-kandidater emps
 GET /delte-kandidater/{candidate_id} emp
 GET /arbeidsgivere staff
@@ -181,7 +183,7 @@ GET /api/v1/candidates staff
 GET /api/v1/candidates/{candidate_id} office
 POST /api/v1/candidates staff
 PATCH /api/v1/candidates/{candidate_id} office
-DELETE /api/v1/candidates/{candidate_id} office
+DELETE /api/v1/candidates/{candidate_id} caseworker
 GET /api/v1/candidates/{candidate_id}/export office
 POST /api/v1/candidates/{candidate_id}/cv/{section} office
 PATCH /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
@@ -189,13 +191,13 @@ DELETE /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
 PUT /api/v1/candidates/{candidate_id}/skills office
 PUT /api/v1/candidates/{candidate_id}/jobbprofil office
 PATCH /api/v1/candidates/{candidate_id}/jobbprofil office
-PUT /api/v1/candidates/{candidate_id}/situation office
-PUT /api/v1/candidates/{candidate_id}/capacity office
-PUT /api/v1/candidates/{candidate_id}/needs office
-PUT /api/v1/candidates/{candidate_id}/programmes/{programme} office
-DELETE /api/v1/candidates/{candidate_id}/programmes/{programme} office
+PUT /api/v1/candidates/{candidate_id}/situation caseworker
+PUT /api/v1/candidates/{candidate_id}/capacity caseworker
+PUT /api/v1/candidates/{candidate_id}/needs caseworker
+PUT /api/v1/candidates/{candidate_id}/programmes/{programme} caseworker
+DELETE /api/v1/candidates/{candidate_id}/programmes/{programme} caseworker
 POST /api/v1/candidates/{candidate_id}/consents office
-POST /api/v1/candidates/{candidate_id}/consents/{consent_id}/withdraw office
+POST /api/v1/candidates/{candidate_id}/consents/{consent_id}/withdraw office_staff
 GET /api/v1/shared-candidates emps
 GET /api/v1/shared-candidates/{candidate_id} emp
 GET /api/v1/employers staff+emps

@@ -222,11 +222,13 @@ class CandidateDetailOut(BaseModel):
     driving_licences: list[str]
     cv: CvOut
     job_profile: JobProfileOut | None
-    situation: SituationOut | None
-    programmes: list[ProgrammeOut]
-    capacity: CapacityOut
-    needs_as_inclusion: list[str] = Field(
-        description="Behovene som arbeidsgiverens inkluderingsmuligheter (det matchingen sammenligner)."
+    situation: SituationOut | None = Field(
+        description="Begrenset: null for alle andre enn veiledere i oppfølgingsrolle ved kandidatens kontor."
+    )
+    programmes: list[ProgrammeOut] | None = Field(description="Begrenset (som situation).")
+    capacity: CapacityOut | None = Field(description="Begrenset (som situation).")
+    needs_as_inclusion: list[str] | None = Field(
+        description="Begrenset (som situation): behovene som arbeidsgiverens inkluderingsmuligheter."
     )
     consents: list[ConsentOut]
 
@@ -426,10 +428,11 @@ def _set(body: BaseModel) -> dict[str, Any]:
     return body.model_dump(exclude_unset=True)
 
 
-def _detail(candidate: Candidate) -> CandidateDetailOut:
+def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
+    """The record; the restricted sections only for a reader with need-to-know (the rest get null)."""
     capacity = cs.capacity_of(candidate)
     situation = candidate.situation
-    return CandidateDetailOut(
+    out = CandidateDetailOut(
         id=candidate.id,
         version=candidate.version,
         office_id=candidate.office_id,
@@ -469,6 +472,9 @@ def _detail(candidate: Candidate) -> CandidateDetailOut:
         needs_as_inclusion=cs.needs_for_matching(candidate),
         consents=[ConsentOut.model_validate(c) for c in candidate.consents],
     )
+    if not cs.may_read_restricted(user, candidate):
+        out.situation = out.programmes = out.capacity = out.needs_as_inclusion = None
+    return out
 
 
 def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetailOut:
@@ -477,7 +483,8 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
     return _detail(
         cs.load_for_change(
             session, actor=user, candidate_id=candidate_id, purpose="svar etter endring", full=True
-        )
+        ),
+        user,
     )
 
 
@@ -568,7 +575,7 @@ def get_candidate(
     ),
 ) -> CandidateDetailOut:
     return _detail(
-        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True)
+        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True), user
     )
 
 

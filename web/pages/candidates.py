@@ -145,9 +145,17 @@ def _tab_page(
         purpose=PURPOSES.get(tab, "oppfølging"),
         full=True,
         load=cs.SUMMARY_LOAD if tab == "" else None,
+        restricted=tab == "/situasjon",
     )
     builder = TAB_CONTEXT.get(tab)
-    ctx = _ctx(candidate=candidate, tab=tab, capacity=cs.capacity_of(candidate), **extra)
+    ctx = _ctx(
+        candidate=candidate,
+        tab=tab,
+        capacity=cs.capacity_of(candidate),
+        restricted_ok=cs.may_read_restricted(user, candidate),
+        erase_ok=cs.may_erase(user, candidate),
+        **extra,
+    )
     if builder is not None:
         for key, value in builder(session, user, candidate, extra).items():
             if key == "form" and "form" in ctx:  # typed input over the saved values
@@ -226,6 +234,7 @@ def candidate_list(
         request,
         "candidates/list.html",
         _ctx(
+            restricted_ok=cs.may_search_restricted(user),
             candidates=candidates,
             total=total,
             filters=query,
@@ -1045,7 +1054,14 @@ def access_page(request: Request, session: SessionDep, user: StaffUser, candidat
     return render(
         request,
         "candidates/innsyn.html",
-        _ctx(candidate=candidate, tab="/innsyn", export=data, capacity=cs.capacity_of(candidate)),
+        _ctx(
+            candidate=candidate,
+            tab="/innsyn",
+            export=data,
+            capacity=cs.capacity_of(candidate),
+            restricted_ok=cs.may_read_restricted(user, candidate),
+            erase_ok=cs.may_erase(user, candidate),
+        ),
     )
 
 
@@ -1062,6 +1078,9 @@ def access_json(request: Request, session: SessionDep, user: StaffUser, candidat
 
 @router.get("/kandidater/{candidate_id}/slett")
 def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    cs.load_for_change(
+        session, actor=user, candidate_id=candidate_id, purpose="sletting: bekreftelse", erase=True
+    )
     return _tab_page(request, session, user, candidate_id, "/slett", "candidates/slett.html", form={})
 
 
