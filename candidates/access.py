@@ -15,6 +15,7 @@ from core import audit
 from core.errors import AccessDenied, Forbidden
 from core.models import User
 from core.roles import FOLLOW_UP, NAV_STAFF
+from matching import feasibility
 
 STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
 assert set(STAFF_ROLES) == NAV_STAFF
@@ -30,6 +31,19 @@ def may_read_restricted(actor: User | None, candidate: Candidate) -> bool:
     if actor is None:
         return True
     return actor.role in FOLLOW_UP and actor.office_id is not None and actor.office_id == candidate.office_id
+
+
+# What matching concludes, in a form for readers without need-to-know: fits / does not fit and the category.
+_CAPACITY_REASON_START = feasibility.reason_capacity(1, 0).split("1", 1)[0]
+CAPACITY_REASON_CATEGORY = "Arbeidstid og arbeidsevne: passer ikke (opplysningene bak er begrenset)"
+
+
+def reasons_for(actor: User | None, candidate: Candidate, reasons: Sequence[str]) -> list[str]:
+    """Matching's "why not" for this reader: the capacity reason names the person's capacity, so a reader
+    without need-to-know gets its category instead (the other reasons hold no restricted value)."""
+    if may_read_restricted(actor, candidate):
+        return list(reasons)
+    return [CAPACITY_REASON_CATEGORY if r.startswith(_CAPACITY_REASON_START) else r for r in reasons]
 
 
 def may_search_restricted(actor: User | None) -> bool:

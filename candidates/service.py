@@ -16,6 +16,7 @@ from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, se
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
+    CAPACITY_REASON_CATEGORY,
     FULL_LOAD,
     STAFF_ROLES,
     SUMMARY_LOAD,
@@ -28,6 +29,7 @@ from candidates.access import (  # noqa: F401  (re-exported: other domains use c
     readable_candidates,
     readable_for,
     readable_ids,
+    reasons_for,
     record_change,
 )
 from candidates.derived import (  # noqa: F401

@@ -166,3 +166,23 @@ def test_retention_job_still_erases(db, world):  # type: ignore[no-untyped-def]
     candidate.retention_date = dt.date(2020, 1, 1)
     db.flush()
     assert candidate.id in cs.erase_expired(db, today=dt.date(2026, 1, 1))
+
+
+def test_matching_reasons_name_the_category_not_the_capacity(db, world):  # type: ignore[no-untyped-def]
+    from matching import feasibility
+
+    candidate = world["candidate"]
+    reasons = [feasibility.reason_capacity(80, 60), feasibility.reason_licence(["B"])]
+    assert cs.reasons_for(world["js"], candidate, reasons) == reasons
+    masked = cs.reasons_for(world["mk"], candidate, reasons)
+    assert masked == [cs.CAPACITY_REASON_CATEGORY, reasons[1]]
+    assert not any("60" in r for r in masked)
+
+
+def test_market_contact_job_suggestions_show_no_capacity(client, db, world):  # type: ignore[no-untyped-def]
+    cid = world["candidate"].id
+    login(client, world["mk"])
+    page = client.get(f"/kandidater/{cid}/jobbforslag")
+    assert page.status_code == 200 and "arbeidsevne\n60 %" not in page.text and "60 %" not in page.text
+    r = client.get(f"/api/v1/candidates/{cid}/matches", headers=api_headers(db, world["mk"]))
+    assert r.status_code == 200 and "inntil 60" not in r.text
