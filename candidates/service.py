@@ -459,7 +459,12 @@ def update_candidate(session: Session, *, actor: User | None, candidate_id: int,
     `version` (from the form) refuses a save based on a stale read (core.locking)."""
     candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre kandidat")
     check_version(
-        session, candidate, fields.pop("version", None), subject_type="candidate", label="Kandidaten"
+        session,
+        candidate,
+        fields.pop("version", None),
+        subject_type="candidate",
+        label="Kandidaten",
+        fields=fields,
     )
     out = _clean_record(session, fields, partial=True)
     if "responsible_user_id" in out:

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core import audit
 from core.db import is_sqlite, make_engine, writer_lock
 from core.errors import DomainError, ValidationFailed
+from core.locking import StaleEdit
 from core.models import User
 from core.settings import Settings, get_settings
 from web import registry  # noqa: F401  (all models mapped before the first query)
@@ -196,6 +197,9 @@ def install_error_handlers(app: FastAPI) -> None:
             body: dict[str, Any] = {"detail": exc.message}
             if exc.field:
                 body["field"] = exc.field
+            if isinstance(exc, StaleEdit):  # the API's 409 names what differs (web.api.schemas.StaleOut)
+                body["current_version"] = exc.current_version
+                body["changed"] = [{"field": k, "current": v} for k, v in exc.changed.items()]
             return JSONResponse(body, status_code=exc.status_code)
         title = ERROR_TITLES.get(exc.status_code, "Feil")
         return _error_page(request, exc.status_code, title, exc.message)

@@ -135,7 +135,7 @@ GET /arbeidsgivere/neste-steg staff
 GET /arbeidsgivere/{employer_id} staff+emp
 GET /arbeidsgivere/{employer_id}/rediger staff
 POST /arbeidsgivere/{employer_id}/rediger staff
-POST /arbeidsgivere/{employer_id}/sammenslaing staff
+POST /arbeidsgivere/{employer_id}/sammenslaing office
 POST /arbeidsgivere/{employer_id}/kontaktpersoner staff
 POST /arbeidsgivere/{employer_id}/kontakter staff
 POST /arbeidsgivere/kontakter/{contact_id}/utfort staff
@@ -205,7 +205,7 @@ POST /api/v1/employers staff
 GET /api/v1/employers/{employer_id} staff+emp
 PATCH /api/v1/employers/{employer_id} staff
 GET /api/v1/employers/{employer_id}/similar staff
-POST /api/v1/employers/{employer_id}/merge staff
+POST /api/v1/employers/{employer_id}/merge office
 GET /api/v1/employers/{employer_id}/contact-persons staff+emp
 POST /api/v1/employers/{employer_id}/contact-persons staff
 PATCH /api/v1/contact-persons/{person_id} staff
@@ -284,7 +284,8 @@ def world(db):  # type: ignore[no-untyped-def]
         "mk_b": make_user(db, "markedskontakt", office=office_b),
         "js_b": make_user(db, "jobbspesialist", office=office_b),
     }
-    own, other = make_employer(db), make_employer(db)
+    # office A created both: it (and the admin) may merge them; the other office edits but does not merge
+    own, other = make_employer(db, actor=users["mk_a"]), make_employer(db, actor=users["mk_a"])
     users["emp_own"] = make_user(db, "arbeidsgiver", employer=own)
     users["emp_other"] = make_user(db, "arbeidsgiver", employer=other)
     mk = users["mk_a"]

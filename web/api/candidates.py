@@ -21,7 +21,7 @@ from core import accounts
 from core.errors import ValidationFailed
 from core.models import User
 from web.api import api_router_for
-from web.api.schemas import ORMModel
+from web.api.schemas import ORMModel, StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
 
@@ -295,7 +295,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CandidatePatch(_In):
+class _CandidateFields(_In):
     first_name: Text = None
     last_name: Text = None
     birth_date: Text = _date_field("Fødselsdato (ÅÅÅÅ-MM-DD).")
@@ -308,10 +308,15 @@ class CandidatePatch(_In):
     retention_date: Text = _date_field("Slettedato (settes ellers når oppfølgingen avsluttes).")
     summary: Text = None
     responsible_user_id: int | None = None
-    version: int | None = Field(None, description="Versjonen du leste; en eldre versjon gir 409.")
 
 
-class CandidateIn(CandidatePatch):
+class CandidatePatch(_CandidateFields):
+    version: int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
+
+
+class CandidateIn(_CandidateFields):
     first_name: str  # type: ignore[assignment]
     last_name: str  # type: ignore[assignment]
     office: str | None = Field(
@@ -548,7 +553,6 @@ def list_candidates(
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
-    data.pop("version", None)
     number = data.pop("office", None)
     if number:
         office = accounts.get_office_by_number(session, number)
@@ -579,7 +583,11 @@ def get_candidate(
     )
 
 
-@router.patch("/candidates/{candidate_id}", response_model=CandidateDetailOut, responses=ERRORS)
+@router.patch(
+    "/candidates/{candidate_id}",
+    response_model=CandidateDetailOut,
+    responses={**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}},
+)
 def update_candidate(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
 ) -> CandidateDetailOut:
