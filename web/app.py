@@ -107,9 +107,9 @@ class SecurityHeadersMiddleware:
                     headers.append((b"cache-control", b"no-store"))
                 if https:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
-                token = state.get("csrf_token")
-                if token and CSRF_COOKIE not in cookies:
-                    headers.append((b"set-cookie", _cookie(CSRF_COOKIE, token, https, "strict").encode()))
+                nonce = state.get("csrf_nonce")  # the pre-session nonce (web.deps.csrf_token)
+                if nonce and CSRF_COOKIE not in cookies:
+                    headers.append((b"set-cookie", _cookie(CSRF_COOKIE, nonce, https, "strict").encode()))
                 if state.get("clear_flash") and not state.get("flash_out"):
                     headers.append((b"set-cookie", f"{FLASH_COOKIE}=; Path=/; Max-Age=0".encode()))
                 message["headers"] = headers
