@@ -43,6 +43,7 @@ class Conflict(DomainError):
 class AuthenticationFailed(DomainError):
     status_code = 401
     delay: float = 0.0  # seconds the caller waits before answering (login throttling)
+    retry_after: int = 0  # seconds before another attempt is considered (progressive delay; 0: none)
 
 
 class AccessDenied(NotFound):

@@ -29,8 +29,18 @@ class Settings(BaseSettings):
     scheduler: bool = True
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
-    login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    # Login throttling: a progressive delay, never a lock (core.accounts.throttle_delay). Per account (also the
+    # second factor): the first `login_free_failures` cost nothing, then 1, 2, 4 … s up to the cap, so the owner
+    # waits at most the cap. Per IP the same with more free failures (a whole office may share one address).
+    login_free_failures: int = 3
+    login_delay_cap_seconds: int = 30
+    login_ip_free_failures: int = 20
+    login_ip_delay_cap_seconds: int = 60
+    # Failures older than this are forgotten (the count starts again).
+    login_failure_window_minutes: int = 60
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. ["10.0.0.5", "10.1.0.0/16"]);
+    # default none: the peer address is the client, whatever the header says.
+    trusted_proxies: list[str] = []
     environment: str = "production"
     require_admin_mfa: bool = True
     # Worker threads for sync routes; must exceed max_requests_in_flight (see web.app.lifespan).

@@ -16,7 +16,7 @@ from core import accounts, audit, notifications
 from core.db import WRITER_HELD
 from core.errors import AccessDenied
 from core.models import User
-from core.security import constant_time_equals, new_token
+from core.security import client_address, constant_time_equals, new_token
 from web.routing import quick
 
 SESSION_COOKIE = "ab_session"
@@ -72,7 +72,12 @@ class RoleRequired(Exception):
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address: X-Forwarded-For only from a configured proxy (settings.trusted_proxies)."""
+    peer = request.client.host if request.client else None
+    trusted = request.app.state.settings.trusted_proxies
+    if not trusted:
+        return peer
+    return client_address(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
 def _record_refusal(request: Request, session: Session, denied: AccessDenied) -> None:

@@ -73,6 +73,7 @@ GET / user
 GET /admin/brukere admin
 POST /admin/brukere admin
 POST /admin/brukere/{user_id}/aktiv admin
+POST /admin/forsinkelser/opphev admin
 GET /admin/kontorer admin
 POST /admin/kontorer admin
 GET /admin/revisjonslogg admin
