@@ -16,21 +16,26 @@ from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, se
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
+    BREAK_GLASS_MINUTES,
     CAPACITY_REASON_CATEGORY,
     FULL_LOAD,
     STAFF_ROLES,
     SUMMARY_LOAD,
     access_key,
+    break_glass,
+    break_glass_for_office,
     get_candidate,
     load_for_change,
     may_erase,
     may_read_restricted,
     may_search_restricted,
+    needs_reason,
     readable_candidates,
     readable_for,
     readable_ids,
     reasons_for,
     record_change,
+    require_reason,
 )
 from candidates.derived import (  # noqa: F401
     Capacity,

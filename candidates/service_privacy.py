@@ -22,6 +22,7 @@ from candidates.access import (
     may_read_restricted,
     readable_candidates,
     record_change,
+    require_reason,
 )
 from candidates.derived import capacity_of, needs_for_matching
 from candidates.models import (
@@ -420,6 +421,7 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose="innsyn (eksport)"
         )
+    require_reason(session, actor, candidate.id)  # the admin: only with a recorded reason
     capacity = capacity_of(candidate)
     log = session.scalars(
         select(audit.AuditEntry)

@@ -25,9 +25,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from candidates.access import BREAK_GLASS_MINUTES
 from core import audit
 from core.db import is_sqlite, make_engine, writer_lock
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ReasonRequired, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from core.settings import Settings, get_settings
@@ -201,6 +202,21 @@ def install_error_handlers(app: FastAPI) -> None:
                 body["current_version"] = exc.current_version
                 body["changed"] = [{"field": k, "current": v} for k, v in exc.changed.items()]
             return JSONResponse(body, status_code=exc.status_code)
+        if isinstance(exc, ReasonRequired):  # break the glass: ask for the reason, then come back here
+            await run_in_threadpool(_log_refusal, request, "reason_required")
+            return render(
+                request,
+                "candidates/begrunnelse.html",
+                {
+                    "message": exc.message,
+                    "candidate_id": exc.subject_id,
+                    "next": request.url.path if request.method == "GET" else f"/kandidater/{exc.subject_id}",
+                    "minutes": BREAK_GLASS_MINUTES,
+                    "errors": {},
+                    "form": {},
+                },
+                status_code=403,
+            )
         title = ERROR_TITLES.get(exc.status_code, "Feil")
         return _error_page(request, exc.status_code, title, exc.message)
 

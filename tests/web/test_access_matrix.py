@@ -32,20 +32,24 @@ from tests.factories import (
 )
 from web.routes import iter_routes
 
-ACTORS = ("anon", "admin", "mk_a", "js_a", "mk_b", "js_b", "emp_own", "emp_other")
-STAFF = {"admin", "mk_a", "js_a", "mk_b", "js_b"}
+# admin_r: an admin who has recorded a reason ("break the glass") to read office A's candidate; the plain admin has
+# not, and is refused every read of a person's record.
+ACTORS = ("anon", "admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b", "emp_own", "emp_other")
+STAFF = {"admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b"}
 RULES: dict[str, set[str]] = {
     "public": set(ACTORS),
     "user": set(ACTORS) - {"anon"},
     "staff": STAFF,
+    "staff_reason": STAFF - {"admin"},  # reads people: the admin only with a recorded reason
     "staff+emp": STAFF | {"emp_own"},  # the resource belongs to emp_own's organisation
     "staff+emps": STAFF | {"emp_own", "emp_other"},  # employers see their own part of it
-    "office": {"admin", "mk_a", "js_a"},  # the resource belongs to office A
-    "admin": {"admin"},
+    "office": {"admin_r", "mk_a", "js_a"},  # a person of office A: the admin only with a recorded reason
+    "office_any": {"admin", "admin_r", "mk_a", "js_a"},  # office A's records that are not a person's (merges)
+    "admin": {"admin", "admin_r"},
     "emps": {"emp_own", "emp_other"},
     "emp": {"emp_own"},
     "office+emp": {
-        "admin",
+        "admin_r",
         "mk_a",
         "js_a",
         "emp_own",
@@ -82,8 +86,8 @@ GET /admin/jobber admin
 POST /admin/jobber/{job}/kjor admin
 GET /varsler user
 GET /kandidater/{candidate_id}/jobbforslag office
-GET /stillinger/{opening_id}/kandidater staff
-POST /stillinger/{opening_id}/kandidater staff
+GET /stillinger/{opening_id}/kandidater staff_reason
+POST /stillinger/{opening_id}/kandidater staff_reason
 POST /kandidatliste/{list_entry_id}/status office
 POST /kandidatliste/{list_entry_id}/utfall office
 POST /kandidatliste/{list_entry_id}/del office
@@ -127,6 +131,7 @@ GET /kandidater/{candidate_id}/innsyn office
 GET /kandidater/{candidate_id}/innsyn.json office
 GET /kandidater/{candidate_id}/slett caseworker
 POST /kandidater/{candidate_id}/slett caseworker
+POST /kandidater/{candidate_id}/begrunnelse admin
 GET /delte-kandidater emps
 GET /delte-kandidater/{candidate_id} emp
 GET /arbeidsgivere staff
@@ -136,7 +141,7 @@ GET /arbeidsgivere/neste-steg staff
 GET /arbeidsgivere/{employer_id} staff+emp
 GET /arbeidsgivere/{employer_id}/rediger staff
 POST /arbeidsgivere/{employer_id}/rediger staff
-POST /arbeidsgivere/{employer_id}/sammenslaing office
+POST /arbeidsgivere/{employer_id}/sammenslaing office_any
 POST /arbeidsgivere/{employer_id}/kontaktpersoner staff
 POST /arbeidsgivere/{employer_id}/kontakter staff
 POST /arbeidsgivere/kontakter/{contact_id}/utfort staff
@@ -185,6 +190,7 @@ GET /api/v1/candidates/{candidate_id} office
 POST /api/v1/candidates staff
 PATCH /api/v1/candidates/{candidate_id} office
 DELETE /api/v1/candidates/{candidate_id} caseworker
+POST /api/v1/candidates/{candidate_id}/break-glass admin
 GET /api/v1/candidates/{candidate_id}/export office
 POST /api/v1/candidates/{candidate_id}/cv/{section} office
 PATCH /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
@@ -206,7 +212,7 @@ POST /api/v1/employers staff
 GET /api/v1/employers/{employer_id} staff+emp
 PATCH /api/v1/employers/{employer_id} staff
 GET /api/v1/employers/{employer_id}/similar staff
-POST /api/v1/employers/{employer_id}/merge office
+POST /api/v1/employers/{employer_id}/merge office_any
 GET /api/v1/employers/{employer_id}/contact-persons staff+emp
 POST /api/v1/employers/{employer_id}/contact-persons staff
 PATCH /api/v1/contact-persons/{person_id} staff
@@ -280,6 +286,7 @@ def world(db):  # type: ignore[no-untyped-def]
     office_a, office_b = make_office(db), make_office(db)
     users = {
         "admin": make_user(db, "admin"),
+        "admin_r": make_user(db, "admin"),
         "mk_a": make_user(db, "markedskontakt", office=office_a),
         "js_a": make_user(db, "jobbspesialist", office=office_a),
         "mk_b": make_user(db, "markedskontakt", office=office_b),
@@ -291,6 +298,9 @@ def world(db):  # type: ignore[no-untyped-def]
     users["emp_other"] = make_user(db, "arbeidsgiver", employer=other)
     mk = users["mk_a"]
     candidate = make_candidate(db, office_a, actor=users["js_a"])
+    candidates_service.break_glass(
+        db, actor=users["admin_r"], candidate_id=candidate.id, reason="Klage på behandlingen, sak 2026/123"
+    )
     cv_entry = candidates_service.add_cv_entry(
         db,
         actor=None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from core.errors import ValidationFailed
 from core.models import User
 from web.api import api_router_for
 from web.api.schemas import ORMModel, StaleOut
-from web.deps import ApiStaffUser, ApiUser, SessionDep
+from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
 from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
@@ -776,6 +776,37 @@ def remove_programme(
 ) -> Response:
     cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
     return Response(status_code=204)
+
+
+# --- break the glass (the admin) -----------------------------------------------------------------------
+
+
+class BreakGlassIn(_In):
+    reason: str = Field(
+        min_length=1, max_length=500, description="Hvorfor du må se opplysningene (minst 10 tegn)."
+    )
+
+
+class BreakGlassOut(BaseModel):
+    candidate_id: int
+    reason: str
+    expires_at: dt.datetime
+
+
+@router.post(
+    "/candidates/{candidate_id}/break-glass",
+    response_model=BreakGlassOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Administrator: registrer begrunnelse for å lese personens opplysninger (flagges og vises for kontoret)",
+)
+def break_glass(
+    request: Request, session: SessionDep, user: ApiStaffUser, candidate_id: int, body: BreakGlassIn
+) -> BreakGlassOut:
+    grant = cs.break_glass(
+        session, actor=user, candidate_id=candidate_id, reason=body.reason, ip=client_ip(request)
+    )
+    return BreakGlassOut(candidate_id=grant.candidate_id, reason=grant.reason, expires_at=grant.expires_at)
 
 
 # --- consent --------------------------------------------------------------------------------------------

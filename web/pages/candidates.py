@@ -43,7 +43,7 @@ from core.locking import StaleEdit
 from core.models import User
 from employers import service as es
 from web.conflicts import stale_context
-from web.deps import SessionDep, StaffUser, require_roles
+from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
 from web.routing import quick
@@ -1039,6 +1039,45 @@ def withdraw_consent(
         f"/kandidater/{candidate_id}/samtykke",
         "Samtykket er trukket. Arbeidsgiveren har ikke lenger tilgang.",
         "success",
+    )
+
+
+# --- break the glass (the admin) -----------------------------------------------------------------------------
+
+
+@router.post("/kandidater/{candidate_id}/begrunnelse")
+def give_reason(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    """The admin's recorded reason to read this record (then back to the page that asked for it)."""
+    target = str(form.get("next") or "")
+    if not target.startswith(f"/kandidater/{candidate_id}") or "//" in target:
+        target = f"/kandidater/{candidate_id}"
+    try:
+        cs.break_glass(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            reason=form.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except ValidationFailed as exc:
+        session.rollback()
+        return render(
+            request,
+            "candidates/begrunnelse.html",
+            {
+                "message": "Begrunnelsen mangler eller er for kort.",
+                "candidate_id": candidate_id,
+                "next": target,
+                "minutes": cs.BREAK_GLASS_MINUTES,
+                "errors": {"reason": exc.message},
+                "form": {"reason": form.get("reason", "")},
+            },
+            status_code=422,
+        )
+    return redirect(
+        request, target, "Begrunnelsen er registrert og vises for personens NAV-kontor.", "warning"
     )
 
 
