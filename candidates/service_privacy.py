@@ -29,6 +29,7 @@ from candidates.models import (
     EDUCATION_LEVELS,
     ENGAGEMENT_TYPES,
     WORKING_TIMES,
+    BreakGlass,
     Candidate,
     Consent,
 )
@@ -453,6 +454,13 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         "situation": _columns(candidate.situation) if candidate.situation else None,
         "programmes": [_columns(x) for x in candidate.programmes],
         "consents": [_columns(x) for x in candidate.consents],
+        # the admin's recorded reasons to read the record ("break the glass"): who, when and why
+        "break_glass": [
+            _columns(x)
+            for x in session.scalars(
+                select(BreakGlass).where(BreakGlass.candidate_id == candidate.id).order_by(BreakGlass.id)
+            )
+        ],
         "restricted_hidden": False,
         "access_log": [
             {
