@@ -153,3 +153,10 @@ def test_admin_lifts_a_delay_and_only_the_admin(db):
 )
 def test_forwarded_for_is_believed_only_from_configured_proxies(peer, header, trusted, expected):  # type: ignore[no-untyped-def]
     assert client_address(peer, header, trusted) == expected
+
+
+def test_trusted_proxies_setting_reads_a_comma_separated_list(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ARBEIDSBRO_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16")
+    assert Settings().trusted_proxies == ["10.0.0.5", "10.1.0.0/16"]
+    monkeypatch.delenv("ARBEIDSBRO_TRUSTED_PROXIES")
+    assert Settings().trusted_proxies == []  # default: no proxy is believed

@@ -606,8 +606,12 @@ def erase_candidate(
     user: ApiStaffUser,
     candidate_id: int,
     confirm: Annotated[bool, Query(description="Må være true.")] = False,
-    reason: Annotated[str, Query(max_length=200)] = "",
+    reason: Annotated[
+        str,
+        Query(max_length=200, description="Påkrevd: hvorfor kandidaten slettes (lagres i revisjonsloggen)."),
+    ] = "",
 ) -> Response:
+    """Only the candidate's responsible caseworker (403 for others, 404 outside the office)."""
     cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
     return Response(status_code=204)
 
