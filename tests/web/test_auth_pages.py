@@ -201,14 +201,22 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(client, db):
 
 
 def test_admin_lifts_a_login_delay_on_the_users_page(client, db):
+    import datetime as dt
+
+    from core.accounts import utcnow
     from core.models import LoginThrottle
 
     victim = make_user(db, "markedskontakt")
-    token = csrf_from(client)
-    for _ in range(6):
-        client.post(
-            "/login", data={"email": victim.email, "password": "feil-passord-123", "csrf_token": token}
+    # an attacker's run of failures with its delay still running (set, not waited for: no wall-clock)
+    db.add(
+        LoginThrottle(
+            key=f"email:{victim.email}",
+            failures=8,
+            last_failure_at=utcnow(),
+            locked_until=utcnow() + dt.timedelta(seconds=30),
         )
+    )
+    db.flush()
     login(client, make_user(db, "admin"))
     page = client.get("/admin/brukere")
     assert f"email:{victim.email}" in page.text
@@ -218,3 +226,4 @@ def test_admin_lifts_a_login_delay_on_the_users_page(client, db):
     )
     assert r.status_code == 303
     assert db.get(LoginThrottle, f"email:{victim.email}") is None
+    assert f"email:{victim.email}" not in client.get("/admin/brukere").text
