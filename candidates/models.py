@@ -335,3 +335,20 @@ class Consent(Base):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class BreakGlass(Base):
+    """An admin's recorded reason to read one person's record ("break the glass"): without one the admin is
+    refused; with one the reads are allowed for a short while, flagged in the security log, and listed for the
+    person's office (its dashboard) and in the record's innsyn. Goes with the person on erasure."""
+
+    __tablename__ = "candidate_break_glass"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(_fk("candidates.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    user_name: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]

@@ -16,16 +16,26 @@ from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, se
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
+    BREAK_GLASS_MINUTES,
+    CAPACITY_REASON_CATEGORY,
     FULL_LOAD,
     STAFF_ROLES,
     SUMMARY_LOAD,
     access_key,
+    break_glass,
+    break_glass_for_office,
     get_candidate,
     load_for_change,
+    may_erase,
+    may_read_restricted,
+    may_search_restricted,
+    needs_reason,
     readable_candidates,
     readable_for,
     readable_ids,
+    reasons_for,
     record_change,
+    require_reason,
 )
 from candidates.derived import (  # noqa: F401
     Capacity,
@@ -156,6 +166,7 @@ def search_statement(
     innsatsgruppe: str = "",
     today: dt.date | None = None,
 ) -> Select[tuple[Candidate]]:
+    _check_filters(actor, reduced_capacity=reduced_capacity, innsatsgruppe=innsatsgruppe)
     return _search(
         access_key(actor),
         q=q,
@@ -165,6 +176,12 @@ def search_statement(
         innsatsgruppe=innsatsgruppe,
         today=today or dt.date.today(),
     )
+
+
+def _check_filters(actor: User | None, *, reduced_capacity: Any, innsatsgruppe: Any) -> None:
+    """A filter on a restricted field tells who has it: refused (403) for all but follow-up caseworkers."""
+    if (reduced_capacity or innsatsgruppe) and not may_search_restricted(actor):
+        raise Forbidden("Bare veiledere i oppfølgingsrolle kan søke på arbeidsevne og innsatsgruppe.")
 
 
 def _search(
@@ -262,7 +279,9 @@ class CandidateRow(PersonFacts):
     municipality_code: str | None
     municipality_name: str | None
     status: str
-    capacity: Capacity
+    capacity: (
+        Capacity | None
+    )  # None for a reader without need-to-know (candidates.access.may_read_restricted)
 
 
 # The list's derived columns, for the rows of one page (built once; `today` is bound).
@@ -344,6 +363,10 @@ def list_page(
     today = today or dt.date.today()
     if unknown := set(filters) - {"q", "status", "under_30", "reduced_capacity", "innsatsgruppe"}:
         raise TypeError(f"unknown filters {sorted(unknown)}")
+    _check_filters(
+        actor, reduced_capacity=filters.get("reduced_capacity"), innsatsgruppe=filters.get("innsatsgruppe")
+    )
+    show_capacity = may_search_restricted(actor)
     stmt = _list_statement(
         access_key(actor),
         limit,
@@ -360,7 +383,17 @@ def list_page(
         total = count_candidates(session, actor=actor, today=today, **filters) if offset else 0
         return [], total
     out = [
-        CandidateRow(cid, office, first, last, birth, muni, muni_name, status, capacity_from(pct, why, g))
+        CandidateRow(
+            cid,
+            office,
+            first,
+            last,
+            birth,
+            muni,
+            muni_name,
+            status,
+            capacity_from(pct, why, g) if show_capacity else None,
+        )
         for cid, office, first, last, birth, muni, muni_name, status, pct, why, g, _ in rows
     ]
     # Every person on the page is named in the audit log (one batched insert), so a person's history is complete.
@@ -521,7 +554,12 @@ def update_candidate(session: Session, *, actor: User | None, candidate_id: int,
     `version` (from the form) refuses a save based on a stale read (core.locking)."""
     candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre kandidat")
     check_version(
-        session, candidate, fields.pop("version", None), subject_type="candidate", label="Kandidaten"
+        session,
+        candidate,
+        fields.pop("version", None),
+        subject_type="candidate",
+        label="Kandidaten",
+        fields=fields,
     )
     out = _clean_record(session, fields, partial=True, current=candidate)
     if "responsible_user_id" in out:

@@ -25,12 +25,20 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from candidates import sensitive_text
-from candidates.access import FULL_LOAD, load_for_change, readable_candidates, record_change
+from candidates.access import (
+    FULL_LOAD,
+    load_for_change,
+    may_read_restricted,
+    readable_candidates,
+    record_change,
+    require_reason,
+)
 from candidates.derived import capacity_of, needs_for_matching
 from candidates.models import (
     EDUCATION_LEVELS,
     ENGAGEMENT_TYPES,
     WORKING_TIMES,
+    BreakGlass,
     Candidate,
     Consent,
 )
@@ -185,6 +193,8 @@ def give_consent(
 
 
 def withdraw_consent(session: Session, *, actor: User | None, candidate_id: int, consent_id: int) -> Consent:
+    if actor is not None and actor.role == "admin":  # the admin manages users, offices and logs, not consents
+        raise Forbidden("Administratoren kan ikke trekke samtykker; det gjør kandidatens kontor.")
     candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="trekke samtykke")
     consent = session.scalar(
         select(Consent).where(Consent.id == consent_id, Consent.candidate_id == candidate.id)
@@ -588,6 +598,7 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose="innsyn (eksport)"
         )
+    require_reason(session, actor, candidate.id)  # the admin: only with a recorded reason
     capacity = capacity_of(candidate)
     log = session.scalars(
         select(audit.AuditEntry)
@@ -619,6 +630,14 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         "situation": _columns(candidate.situation) if candidate.situation else None,
         "programmes": [_columns(x) for x in candidate.programmes],
         "consents": [_columns(x) for x in candidate.consents],
+        # the admin's recorded reasons to read the record ("break the glass"): who, when and why
+        "break_glass": [
+            _columns(x)
+            for x in session.scalars(
+                select(BreakGlass).where(BreakGlass.candidate_id == candidate.id).order_by(BreakGlass.id)
+            )
+        ],
+        "restricted_hidden": False,
         "access_log": [
             {
                 "at": e.at.isoformat(),
@@ -631,6 +650,9 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
             for e in log
         ],
     }
+    if not may_read_restricted(actor, candidate):  # need-to-know: the sections, not a hint of their values
+        data.update(situation=None, programmes=[], restricted_hidden=True)
+        data["derived"] = {"age": data["derived"]["age"], "under_30": data["derived"]["under_30"]}
     audit.record(
         session,
         actor=actor,
@@ -672,9 +694,13 @@ def erase_candidate(
 ) -> None:
     """Delete the candidate and all personal data, leaving only the audit log's ids and a "delete" entry."""
     # access first: an unconfirmed request for another office's candidate is 404, not 422 (no existence leak)
-    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="sletting")
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="sletting", erase=True
+    )
     if not confirm:
         raise ValidationFailed("Bekreft at alle opplysninger om kandidaten skal slettes.", field="confirm")
+    if not reason.strip():
+        raise ValidationFailed("Skriv hvorfor kandidaten slettes.", field="reason")
     _erase(
         session,
         candidate,

@@ -392,7 +392,12 @@ def set_situation(
 ) -> Situation:
     """§14a: innsatsgruppe (five codes), hovedmål and the decision date."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre situasjon (§14a)", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre situasjon (§14a)",
+        full=True,
+        restricted=True,
     )
     c = Cleaner(data, partial=partial)
     c.choice("innsatsgruppe", "Innsatsgruppe", INNSATSGRUPPER)
@@ -419,7 +424,12 @@ def set_capacity(
     """Work capacity: by default 100 − uføregrad (derived, not stored); an override needs a reason. An empty
     override goes back to the derived value."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre arbeidsevne", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre arbeidsevne",
+        full=True,
+        restricted=True,
     )
     c = Cleaner(
         {
@@ -451,7 +461,12 @@ def set_needs(
 ) -> Situation:
     """Tilretteleggingsbehov in NAV's four categories (Finn kandidat's sub-items) and a free note."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre tilretteleggingsbehov", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre tilretteleggingsbehov",
+        full=True,
+        restricted=True,
     )
     c = Cleaner(data, partial=partial)
     for category, items in NEED_CATEGORIES.items():
@@ -472,7 +487,12 @@ def set_programme(
     """Register or change one programme/benefit (one row per kind). Uføretrygd needs an uføregrad (1–100);
     økonomisk sosialhjelp records aktivitetsplikt (the duty applies to those under 30)."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre program og ytelser", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre program og ytelser",
+        full=True,
+        restricted=True,
     )
     c = Cleaner({**data, "kind": kind})
     c.choice("kind", "Program/ytelse", PROGRAMMES, required=True)
@@ -509,7 +529,12 @@ def set_programme(
 
 def remove_programme(session: Session, *, actor: User | None, candidate_id: int, kind: str) -> None:
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre program og ytelser", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre program og ytelser",
+        full=True,
+        restricted=True,
     )
     programme = next((p for p in candidate.programmes if p.kind == kind), None)
     if programme is None:

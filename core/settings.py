@@ -6,9 +6,10 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +33,27 @@ class Settings(BaseSettings):
     scheduler: bool = True
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
-    login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    # Login throttling: a progressive delay, never a lock (core.accounts.throttle_delay). Per account (also the
+    # second factor): the first `login_free_failures` cost nothing, then 1, 2, 4 … s up to the cap, so the owner
+    # waits at most the cap. Per IP the same with more free failures (a whole office may share one address).
+    login_free_failures: int = 3
+    login_delay_cap_seconds: int = 30
+    login_ip_free_failures: int = 20
+    login_ip_delay_cap_seconds: int = 60
+    # Failures older than this are forgotten (the count starts again).
+    login_failure_window_minutes: int = 60
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated in the environment:
+    # ARBEIDSBRO_TRUSTED_PROXIES=10.0.0.5,10.1.0.0/16); default none: the peer address is the client, whatever
+    # the header says.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     environment: str = "production"
     require_admin_mfa: bool = True
     # Worker threads for sync routes; must exceed max_requests_in_flight (see web.app.lifespan).

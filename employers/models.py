@@ -109,6 +109,10 @@ class Employer(VersionedMixin, TimestampMixin, Base):
     postal_code: Mapped[str | None] = mapped_column(String(4))
     size: Mapped[str | None] = mapped_column(String(10))
     website: Mapped[str | None] = mapped_column(String(300))
+    # The office that created the record: it (or an admin) merges and deletes it; any staff edit it.
+    owner_office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offices.id", ondelete="SET NULL"), index=True
+    )
 
     contact_persons: Mapped[list[ContactPerson]] = relationship(
         back_populates="employer", lazy="raise", order_by="ContactPerson.name", passive_deletes=True
@@ -162,7 +166,7 @@ class EmployerContact(TimestampMixin, Base):
     employer: Mapped[Employer] = relationship(back_populates="contacts", lazy="raise")
 
 
-class Praksisplass(TimestampMixin, Base):
+class Praksisplass(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "praksisplasser"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,12 +21,14 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import Base, User
 from employers import orgnr as orgnr_rules
-from employers.access import (  # re-exported: other domains use employers.service
+from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
     STAFF_ROLES,
     employer_ids_for,
     get_employer,
     is_staff,
+    may_merge_or_delete,
     readable_employers,
+    require_merge_or_delete,
     require_staff,
 )
 from employers.cleaning import Cleaner
@@ -119,7 +121,7 @@ def create_employer(session: Session, *, actor: User | None, **fields: Any) -> E
         )
     if data.get("responsible_user_id") is None and actor is not None and actor.role != "admin":
         data["responsible_user_id"] = actor.id
-    employer = Employer(**data)
+    employer = Employer(**data, owner_office_id=actor.office_id if actor is not None else None)
     session.add(employer)
     session.flush()
     audit.record(session, actor=actor, action="create", subject_type="employer", subject_id=employer.id)
@@ -131,7 +133,12 @@ def update_employer(session: Session, *, actor: User | None, employer_id: int, *
     require_staff(actor)
     employer = get_employer(session, actor=actor, employer_id=employer_id)
     check_version(
-        session, employer, fields.pop("version", None), subject_type="employer", label="Arbeidsgiveren"
+        session,
+        employer,
+        fields.pop("version", None),
+        subject_type="employer",
+        label="Arbeidsgiveren",
+        fields=fields,
     )
     data = _clean_employer(session, fields, partial=True)
     if "orgnr" in data and data["orgnr"] != employer.orgnr:
@@ -371,10 +378,13 @@ def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge
     domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record."""
     if actor is not None and actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
         raise Forbidden("Bare NAV-ansatte kan slå sammen arbeidsgivere.")
+    # a merge changes one record and deletes the other: both must be the actor's office's (or the admin's)
+    keep = get_employer(session, actor=actor, employer_id=keep_id)
+    require_merge_or_delete(actor, keep)
     if keep_id == merge_id:
         raise ValidationFailed("Velg to forskjellige arbeidsgivere.", field="merge_id")
-    keep = get_employer(session, actor=actor, employer_id=keep_id)
     other = get_employer(session, actor=actor, employer_id=merge_id)
+    require_merge_or_delete(actor, other)
     # employer_users has a composite key: drop the links the kept record already has before moving the rest
     session.execute(
         delete(employer_users).where(

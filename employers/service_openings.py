@@ -386,7 +386,14 @@ def update_opening(session: Session, *, actor: User | None, opening_id: int, **f
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if actor is not None and actor.role == "arbeidsgiver" and opening.status not in ("utkast", "publisert"):
         raise Forbidden("Stillingen er avsluttet og kan ikke endres.")
-    check_version(session, opening, fields.pop("version", None), subject_type="opening", label="Stillingen")
+    check_version(
+        session,
+        opening,
+        fields.pop("version", None),
+        subject_type="opening",
+        label="Stillingen",
+        fields=fields,
+    )
     data = clean_opening(session, fields, partial=True, current=opening)
     for key, value in data.items():
         setattr(opening, key, value)

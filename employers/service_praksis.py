@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from core import reference as reference_service
 from core.cleaning import EVENT_DATE
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.locking import check_version
 from core.models import User
 from employers import service_suggest
 from employers.access import get_employer, readable_employers, require_staff
@@ -113,6 +114,14 @@ def update_praksisplass(
 ) -> Praksisplass:
     require_staff(actor)
     place = _load(session, actor, praksisplass_id)
+    check_version(
+        session,
+        place,
+        fields.pop("version", None),
+        subject_type="praksisplass",
+        label="Praksisplassen",
+        fields=fields,
+    )
     data = _clean(session, fields, partial=True, current=place)
     if "places" in data and data["places"] is not None and data["places"] < place.taken:
         raise ValidationFailed(

@@ -103,6 +103,9 @@ def get_record(
     )
     if record is None:
         raise AccessDenied(subject_type=SUBJECT, subject_id=record_id, actor_id=actor.id, purpose=purpose)
+    candidates_service.require_reason(
+        session, actor, record.candidate_id
+    )  # the admin: a recorded reason first
     if audit_read:
         audit.record(
             session,

@@ -305,8 +305,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # X-Forwarded-* only from the configured proxies (default none: not even 127.0.0.1, or anyone on the
+        # machine could name any client address); web.deps.client_ip applies the same list.
+        proxy_headers=bool(get_settings().trusted_proxies),
+        forwarded_allow_ips=",".join(get_settings().trusted_proxies) or None,
         log_level="info",
         limit_concurrency=get_settings().max_requests_in_flight,
         backlog=2048,

@@ -276,6 +276,9 @@ def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-unt
 def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: ignore[no-untyped-def]
     c = full_candidate(db, team)
     service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    service.break_glass(
+        db, actor=make_user(db, "admin"), candidate_id=c.id, reason="Klagesak 2026/1 fra personen"
+    )
     data = service.export_candidate(db, actor=team["js"], candidate_id=c.id)
     sections = {
         cm.Candidate: [data["candidate"]],
@@ -287,6 +290,7 @@ def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: 
         cm.Situation: [data["situation"]],
         cm.Programme: data["programmes"],
         cm.Consent: data["consents"],
+        cm.BreakGlass: data["break_glass"],
     }
     # every model of candidates/models.py is covered (a new table must be added to the export)
     mapped = {m.class_ for m in Base.registry.mappers if m.class_.__module__ == "candidates.models"}

@@ -60,7 +60,10 @@ def test_create_get_patch_and_list(client, world, db):  # type: ignore[no-untype
         "uforegrad": None,
         "preferred_hours_per_week": None,
     }
-    r = client.patch(f"{API}/{cid}", headers=h, json={"phone": "+47 912 34 567", "status": "i jobb"})
+    version = body["version"]
+    r = client.patch(
+        f"{API}/{cid}", headers=h, json={"phone": "+47 912 34 567", "status": "i jobb", "version": version}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["phone"] == "+47 912 34 567" and r.json()["status"] == "i jobb"
 
@@ -270,7 +273,7 @@ def test_employer_token_and_other_office_are_refused(client, world):  # type: ig
         ("GET", API, None),
         ("POST", API, {"first_name": "A", "last_name": "B"}),
         ("GET", f"{API}/{cid}", None),
-        ("PATCH", f"{API}/{cid}", {"phone": "12345"}),
+        ("PATCH", f"{API}/{cid}", {"phone": "12345", "version": 1}),
         ("GET", f"{API}/{cid}/export", None),
         ("POST", f"{API}/{cid}/cv/arbeid", {"title": "Renholder"}),
         ("PUT", f"{API}/{cid}/skills", {"skills": ["x"]}),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -23,8 +23,8 @@ from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
 from web.api import api_router_for
-from web.api.schemas import ORMModel
-from web.deps import ApiStaffUser, ApiUser, SessionDep
+from web.api.schemas import ORMModel, StaleOut
+from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
 from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
@@ -224,11 +224,13 @@ class CandidateDetailOut(BaseModel):
     driving_licences: list[str]
     cv: CvOut
     job_profile: JobProfileOut | None
-    situation: SituationOut | None
-    programmes: list[ProgrammeOut]
-    capacity: CapacityOut
-    needs_as_inclusion: list[str] = Field(
-        description="Behovene som arbeidsgiverens inkluderingsmuligheter (det matchingen sammenligner)."
+    situation: SituationOut | None = Field(
+        description="Begrenset: null for alle andre enn veiledere i oppfølgingsrolle ved kandidatens kontor."
+    )
+    programmes: list[ProgrammeOut] | None = Field(description="Begrenset (som situation).")
+    capacity: CapacityOut | None = Field(description="Begrenset (som situation).")
+    needs_as_inclusion: list[str] | None = Field(
+        description="Begrenset (som situation): behovene som arbeidsgiverens inkluderingsmuligheter."
     )
     consents: list[ConsentOut]
 
@@ -305,7 +307,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CandidatePatch(_In):
+class _CandidateFields(_In):
     first_name: Text = None
     last_name: Text = None
     birth_date: Text = _date_field("Fødselsdato (ÅÅÅÅ-MM-DD).")
@@ -318,10 +320,15 @@ class CandidatePatch(_In):
     retention_date: Text = _date_field("Slettedato (settes ellers når oppfølgingen avsluttes).")
     summary: Text = None
     responsible_user_id: int | None = None
-    version: int | None = Field(None, description="Versjonen du leste; en eldre versjon gir 409.")
 
 
-class CandidateIn(CandidatePatch):
+class CandidatePatch(_CandidateFields):
+    version: int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
+
+
+class CandidateIn(_CandidateFields):
     first_name: str  # type: ignore[assignment]
     last_name: str  # type: ignore[assignment]
     office: str | None = Field(
@@ -464,10 +471,11 @@ def _set(body: BaseModel) -> dict[str, Any]:
     return body.model_dump(exclude_unset=True)
 
 
-def _detail(candidate: Candidate) -> CandidateDetailOut:
+def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
+    """The record; the restricted sections only for a reader with need-to-know (the rest get null)."""
     capacity = cs.capacity_of(candidate)
     situation = candidate.situation
-    return CandidateDetailOut(
+    out = CandidateDetailOut(
         id=candidate.id,
         version=candidate.version,
         office_id=candidate.office_id,
@@ -507,6 +515,9 @@ def _detail(candidate: Candidate) -> CandidateDetailOut:
         needs_as_inclusion=cs.needs_for_matching(candidate),
         consents=[ConsentOut.model_validate(c) for c in candidate.consents],
     )
+    if not cs.may_read_restricted(user, candidate):
+        out.situation = out.programmes = out.capacity = out.needs_as_inclusion = None
+    return out
 
 
 def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetailOut:
@@ -515,7 +526,8 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
     return _detail(
         cs.load_for_change(
             session, actor=user, candidate_id=candidate_id, purpose="svar etter endring", full=True
-        )
+        ),
+        user,
     )
 
 
@@ -579,7 +591,6 @@ def list_candidates(
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
-    data.pop("version", None)
     number = data.pop("office", None)
     if number:
         office = accounts.get_office_by_number(session, number)
@@ -606,11 +617,15 @@ def get_candidate(
     ),
 ) -> CandidateDetailOut:
     return _detail(
-        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True)
+        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True), user
     )
 
 
-@router.patch("/candidates/{candidate_id}", response_model=CandidateDetailOut, responses=ERRORS)
+@router.patch(
+    "/candidates/{candidate_id}",
+    response_model=CandidateDetailOut,
+    responses={**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}},
+)
 def update_candidate(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
 ) -> CandidateDetailOut:
@@ -629,8 +644,12 @@ def erase_candidate(
     user: ApiStaffUser,
     candidate_id: int,
     confirm: Annotated[bool, Query(description="Må være true.")] = False,
-    reason: Annotated[str, Query(max_length=200)] = "",
+    reason: Annotated[
+        str,
+        Query(max_length=200, description="Påkrevd: hvorfor kandidaten slettes (lagres i revisjonsloggen)."),
+    ] = "",
 ) -> Response:
+    """Only the candidate's responsible caseworker (403 for others, 404 outside the office)."""
     cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
     return Response(status_code=204)
 
@@ -799,6 +818,37 @@ def remove_programme(
 ) -> Response:
     cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
     return Response(status_code=204)
+
+
+# --- break the glass (the admin) -----------------------------------------------------------------------
+
+
+class BreakGlassIn(_In):
+    reason: str = Field(
+        min_length=1, max_length=500, description="Hvorfor du må se opplysningene (minst 10 tegn)."
+    )
+
+
+class BreakGlassOut(BaseModel):
+    candidate_id: int
+    reason: str
+    expires_at: dt.datetime
+
+
+@router.post(
+    "/candidates/{candidate_id}/break-glass",
+    response_model=BreakGlassOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Administrator: registrer begrunnelse for å lese personens opplysninger (flagges og vises for kontoret)",
+)
+def break_glass(
+    request: Request, session: SessionDep, user: ApiStaffUser, candidate_id: int, body: BreakGlassIn
+) -> BreakGlassOut:
+    grant = cs.break_glass(
+        session, actor=user, candidate_id=candidate_id, reason=body.reason, ip=client_ip(request)
+    )
+    return BreakGlassOut(candidate_id=grant.candidate_id, reason=grant.reason, expires_at=grant.expires_at)
 
 
 # --- consent --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from candidates import service as cs
 from core.errors import ValidationFailed
 from recruitment import ranking
 from recruitment import service as rs
@@ -141,7 +142,7 @@ class AnswerIn(BaseModel):
     reason: str | None = Field(None, max_length=500)
 
 
-def _opening_match(s: ranking.OpeningSuggestion) -> OpeningMatchOut:
+def _opening_match(s: ranking.OpeningSuggestion, reasons: Any = list) -> OpeningMatchOut:
     return OpeningMatchOut(
         opening_id=s.opening_id,
         title=s.title,
@@ -154,7 +155,7 @@ def _opening_match(s: ranking.OpeningSuggestion) -> OpeningMatchOut:
         uncertain=s.item.uncertain,
         explanation=s.item.explanation,
         components=_comps(s.item),
-        reasons=list(s.item.reasons),
+        reasons=reasons(s.item.reasons),
     )
 
 
@@ -174,14 +175,21 @@ def _comps(item: Any) -> list[ComponentOut]:
     summary="Jobbforslag: stillinger rangert for kandidaten, med forklaring og «hvorfor ikke»",
 )
 def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> CandidateMatchesOut:
-    r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id)
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose="jobbforslag", full=True
+    )
+    r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id, candidate=candidate)
+
+    def reasons(found: Any) -> list[str]:  # need-to-know: the category of a restricted reason, not the values
+        return cs.reasons_for(user, candidate, found)
+
     return CandidateMatchesOut(
         candidate_id=candidate_id,
         weights_version=r.weights_version,
         weights_label=r.weights_label,
         openings_total=r.openings_total,
         matches=[_opening_match(s) for s in r.feasible],
-        why_not=[_opening_match(s) for s in r.infeasible],
+        why_not=[_opening_match(s, reasons) for s in r.infeasible],
         praksisplasser=[
             PraksisMatchOut(
                 praksisplass_id=p.praksisplass_id,

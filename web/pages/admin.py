@@ -14,7 +14,7 @@ from core.errors import DomainError
 from core.models import ROLE_LABELS, ROLES, User
 from employers import service as employers_service
 from followup import service as fs
-from web.deps import AdminUser, SessionDep
+from web.deps import AdminUser, SessionDep, client_ip
 from web.pages import page_router
 from web.templating import redirect, render
 
@@ -38,6 +38,8 @@ def _users_context(session: SessionDep, errors: dict, form: dict) -> dict:
         "users": accounts.list_users(session),
         "office_options": [(o.number, f"{o.name} ({o.number})") for o in accounts.list_offices(session)],
         "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+        "throttled": accounts.throttled(session),
+        "now": accounts.utcnow(),
         "errors": errors,
         "form": form,
     }
@@ -98,6 +100,21 @@ def set_active(
     accounts.set_active(session, actor=user, user=target, active=active == "1")
     state = "aktivert" if active == "1" else "deaktivert; innloggingene er avsluttet"
     return redirect(request, "/admin/brukere", f"{target.email} er {state}.", "success")
+
+
+@router.post("/forsinkelser/opphev")
+def lift_delay(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    key: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Lift a login delay (an account, a second factor or an IP) for someone who must get in now."""
+    try:
+        accounts.lift_delay(session, actor=user, key=key, ip=client_ip(request))
+    except DomainError as exc:
+        return redirect(request, "/admin/brukere", exc.message, "error")
+    return redirect(request, "/admin/brukere", "Forsinkelsen er opphevet.", "success")
 
 
 @router.get("/kontorer")

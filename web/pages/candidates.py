@@ -44,7 +44,7 @@ from core.locking import StaleEdit
 from core.models import User
 from employers import service as es
 from web.conflicts import stale_context
-from web.deps import SessionDep, StaffUser, require_roles
+from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
@@ -149,9 +149,17 @@ def _tab_page(
         purpose=PURPOSES.get(tab, "oppfølging"),
         full=True,
         load=cs.SUMMARY_LOAD if tab == "" else None,
+        restricted=tab == "/situasjon",
     )
     builder = TAB_CONTEXT.get(tab)
-    ctx = _ctx(candidate=candidate, tab=tab, capacity=cs.capacity_of(candidate), **extra)
+    ctx = _ctx(
+        candidate=candidate,
+        tab=tab,
+        capacity=cs.capacity_of(candidate),
+        restricted_ok=cs.may_read_restricted(user, candidate),
+        erase_ok=cs.may_erase(user, candidate),
+        **extra,
+    )
     if builder is not None:
         for key, value in builder(session, user, candidate, extra).items():
             if key == "form" and "form" in ctx:  # typed input over the saved values
@@ -230,6 +238,7 @@ def candidate_list(
         request,
         "candidates/list.html",
         _ctx(
+            restricted_ok=cs.may_search_restricted(user),
             candidates=candidates,
             total=total,
             filters=query,
@@ -1182,6 +1191,45 @@ def withdraw_consent(
     )
 
 
+# --- break the glass (the admin) -----------------------------------------------------------------------------
+
+
+@router.post("/kandidater/{candidate_id}/begrunnelse")
+def give_reason(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    """The admin's recorded reason to read this record (then back to the page that asked for it)."""
+    target = str(form.get("next") or "")
+    if not target.startswith(f"/kandidater/{candidate_id}") or "//" in target:
+        target = f"/kandidater/{candidate_id}"
+    try:
+        cs.break_glass(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            reason=form.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except ValidationFailed as exc:
+        session.rollback()
+        return render(
+            request,
+            "candidates/begrunnelse.html",
+            {
+                "message": "Begrunnelsen mangler eller er for kort.",
+                "candidate_id": candidate_id,
+                "next": target,
+                "minutes": cs.BREAK_GLASS_MINUTES,
+                "errors": {"reason": exc.message},
+                "form": {"reason": form.get("reason", "")},
+            },
+            status_code=422,
+        )
+    return redirect(
+        request, target, "Begrunnelsen er registrert og vises for personens NAV-kontor.", "warning"
+    )
+
+
 # --- innsyn and erasure --------------------------------------------------------------------------------------
 
 
@@ -1194,7 +1242,14 @@ def access_page(request: Request, session: SessionDep, user: StaffUser, candidat
     return render(
         request,
         "candidates/innsyn.html",
-        _ctx(candidate=candidate, tab="/innsyn", export=data, capacity=cs.capacity_of(candidate)),
+        _ctx(
+            candidate=candidate,
+            tab="/innsyn",
+            export=data,
+            capacity=cs.capacity_of(candidate),
+            restricted_ok=cs.may_read_restricted(user, candidate),
+            erase_ok=cs.may_erase(user, candidate),
+        ),
     )
 
 
@@ -1211,6 +1266,9 @@ def access_json(request: Request, session: SessionDep, user: StaffUser, candidat
 
 @router.get("/kandidater/{candidate_id}/slett")
 def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    cs.load_for_change(
+        session, actor=user, candidate_id=candidate_id, purpose="sletting: bekreftelse", erase=True
+    )
     return _tab_page(request, session, user, candidate_id, "/slett", "candidates/slett.html", form={})
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from candidates import service as cs
 from core import reference as reference_service
-from core.errors import DomainError, NotFound, ValidationFailed
+from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from employers import importers
@@ -238,6 +238,9 @@ def _detail(
         )
         if staff
         else [],
+        may_merge=lambda other: (
+            es.may_merge_or_delete(user, employer) and es.may_merge_or_delete(user, other)
+        ),
         municipality=reference_service.municipality_name(session, employer.municipality_code),
         staff_options=[(str(u.id), u.name) for u in es.staff_users(session)] if staff else [],
         responsible=session.get(User, employer.responsible_user_id) if employer.responsible_user_id else None,
@@ -287,6 +290,8 @@ def merge(
         )
     except NotFound:
         return redirect(request, f"/arbeidsgivere/{employer_id}", "Fant ikke arbeidsgiveren.", "error")
+    except Forbidden:
+        raise  # another office's record: 403, not a flash message after a redirect
     except DomainError as exc:
         return redirect(request, f"/arbeidsgivere/{employer_id}", exc.message, "error")
     return redirect(request, f"/arbeidsgivere/{kept.id}", "Arbeidsgiverne er slått sammen.", "success")

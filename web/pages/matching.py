@@ -70,6 +70,9 @@ def job_suggestions(request: Request, session: SessionDep, user: StaffUser, cand
             "status_labels": STATUS_LABELS,
             "result": result,
             "capacity": cs.capacity_of(candidate),
+            "restricted_ok": cs.may_read_restricted(user, candidate),
+            "erase_ok": cs.may_erase(user, candidate),
+            "reasons_for": lambda reasons: cs.reasons_for(user, candidate, reasons),
         },
     )
 
