@@ -3,6 +3,7 @@ forgotten check cannot leak another office's records; a refused read raises Acce
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -10,12 +11,160 @@ from typing import Any
 from sqlalchemy import Select, bindparam, false, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from candidates.models import Candidate
+from candidates.models import BreakGlass, Candidate
 from core import audit
-from core.errors import AccessDenied, Forbidden
-from core.models import User
+from core.errors import AccessDenied, Forbidden, ReasonRequired, ValidationFailed
+from core.models import User, utcnow
+from core.roles import FOLLOW_UP, NAV_STAFF, Role
+from matching import feasibility
 
 STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
+assert set(STAFF_ROLES) == NAV_STAFF
+
+# The restricted sections of a record (need-to-know): only FOLLOW_UP caseworkers of the candidate's own office read
+# or change them. A market contact sees what matching concludes (fits / does not fit, with the reason category).
+RESTRICTED_SECTIONS = ("situation", "programmes", "capacity", "needs")
+
+
+def may_read_restricted(actor: User | None, candidate: Candidate) -> bool:
+    """Situation, capacity, benefits, innsatsgruppe, uføregrad, health notes, tilretteleggingsbehov: the
+    candidate's own office's caseworkers in a follow-up role (None is the system: jobs, CLI, matching)."""
+    if actor is None:
+        return True
+    return actor.role in FOLLOW_UP and actor.office_id is not None and actor.office_id == candidate.office_id
+
+
+# What matching concludes, in a form for readers without need-to-know: fits / does not fit and the category.
+_CAPACITY_REASON_START = feasibility.reason_capacity(1, 0).split("1", 1)[0]
+CAPACITY_REASON_CATEGORY = "Arbeidstid og arbeidsevne: passer ikke (opplysningene bak er begrenset)"
+
+
+def reasons_for(actor: User | None, candidate: Candidate, reasons: Sequence[str]) -> list[str]:
+    """Matching's "why not" for this reader: the capacity reason names the person's capacity, so a reader
+    without need-to-know gets its category instead (the other reasons hold no restricted value)."""
+    if may_read_restricted(actor, candidate):
+        return list(reasons)
+    return [CAPACITY_REASON_CATEGORY if r.startswith(_CAPACITY_REASON_START) else r for r in reasons]
+
+
+# --- break the glass: the admin reads a person's record only with a recorded reason ----------------------------
+
+BREAK_GLASS_MINUTES = 30
+REASON_MIN_LENGTH = 10
+_ACTIVE_GRANT = (
+    select(BreakGlass)
+    .where(
+        BreakGlass.user_id == bindparam("user_id"),
+        BreakGlass.candidate_id == bindparam("candidate_id"),
+        BreakGlass.expires_at > bindparam("now"),
+    )
+    .order_by(BreakGlass.id.desc())
+    .limit(1)
+)
+
+
+def needs_reason(actor: User | None) -> bool:
+    """The admin manages users, offices and logs; a person's record is not theirs to read without a reason."""
+    return actor is not None and actor.role == Role.ADMIN
+
+
+def require_reason(session: Session, actor: User | None, candidate_id: int) -> BreakGlass | None:
+    """The actor's active reason for this record (None when none is needed); refused without one."""
+    if not needs_reason(actor):
+        return None
+    assert actor is not None
+    grant = session.scalar(
+        _ACTIVE_GRANT, {"user_id": actor.id, "candidate_id": candidate_id, "now": utcnow()}
+    )
+    if grant is None:
+        raise ReasonRequired(
+            "Som administrator må du skrive hvorfor du åpner denne personens opplysninger. Begrunnelsen lagres, "
+            "flagges i sikkerhetsloggen og vises for personens NAV-kontor.",
+            subject_type="candidate",
+            subject_id=candidate_id,
+        )
+    return grant
+
+
+def break_glass(
+    session: Session, *, actor: User, candidate_id: int, reason: str, ip: str | None = None
+) -> BreakGlass:
+    """Record the admin's reason to read one record for the next BREAK_GLASS_MINUTES: flagged in the security log
+    (`break_glass`) and the audit log, and shown to the person's office."""
+    if not needs_reason(actor):
+        raise Forbidden("Bare administratoren trenger å begrunne innsyn; ditt kontor leser egne kandidater.")
+    reason = " ".join((reason or "").split())
+    if len(reason) < REASON_MIN_LENGTH:
+        raise ValidationFailed(
+            f"Skriv en begrunnelse på minst {REASON_MIN_LENGTH} tegn (for eksempel saksnummer og hvorfor).",
+            field="reason",
+        )
+    reason = reason[:500]
+    candidate = session.scalar(readable_candidates(actor).where(Candidate.id == candidate_id))
+    if candidate is None:
+        raise AccessDenied(
+            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose="begrunnet innsyn"
+        )
+    now = utcnow()
+    grant = BreakGlass(
+        candidate_id=candidate.id,
+        office_id=candidate.office_id,
+        user_id=actor.id,
+        user_name=actor.name,
+        reason=reason,
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+    )
+    session.add(grant)
+    audit.record(
+        session,
+        actor=actor,
+        action="read",
+        subject_type="candidate",
+        subject_id=candidate.id,
+        purpose=f"begrunnet innsyn (administrator): {reason}"[:200],
+    )
+    audit.security_event(
+        session,
+        event_name="break_glass",
+        actor=actor,
+        ip=ip,
+        path=f"/kandidater/{candidate.id}",
+        subject_type="candidate",
+        subject_id=candidate.id,
+        detail=reason[:200],
+    )
+    session.flush()
+    return grant
+
+
+def break_glass_for_office(session: Session, *, actor: User, limit: int = 20) -> list[BreakGlass]:
+    """The admin's reasoned reads of the office's people, newest first (the office's dashboard shows them)."""
+    if actor.office_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(BreakGlass)
+            .where(BreakGlass.office_id == actor.office_id)
+            .order_by(BreakGlass.created_at.desc(), BreakGlass.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def may_search_restricted(actor: User | None) -> bool:
+    """Filtering a list by a restricted field reveals the field: the same roles (the list is office-scoped)."""
+    return actor is None or (actor.role in FOLLOW_UP and actor.office_id is not None)
+
+
+def may_erase(actor: User | None, candidate: Candidate) -> bool:
+    """Erasure by the responsible caseworker (any follow-up caseworker of the office while none is responsible);
+    the retention job erases as the system."""
+    if actor is None:
+        return True
+    if not may_read_restricted(actor, candidate):
+        return False
+    return candidate.responsible_user_id in (None, actor.id)
 
 
 def access_key(actor: User | None) -> tuple[str, int | None]:
@@ -93,9 +242,11 @@ def get_candidate(
     purpose: str,
     full: bool = False,
     load: Sequence[Any] | None = None,
+    restricted: bool = False,
 ) -> Candidate:
     """One candidate for a person, audit-logged with the purpose; refused (404, "nektet") outside the office.
-    `full` loads every relation; `load` names the loader options a page needs instead."""
+    `full` loads every relation; `load` names the loader options a page needs instead. `restricted`: the read
+    shows the restricted sections, refused (404, "nektet") unless `may_read_restricted`."""
     if load is None:
         load = FULL_LOAD if full else ()
     name = "" if not load else next((n for n, kept in _KEPT_LOADS.items() if kept is load), None)
@@ -106,10 +257,13 @@ def get_candidate(
         candidate = session.scalar(
             readable_candidates(actor).where(Candidate.id == candidate_id).options(*load)
         )
-    if candidate is None:
+    if candidate is None or (restricted and not may_read_restricted(actor, candidate)):
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
         )
+    grant = require_reason(session, actor, candidate.id)
+    if grant is not None:
+        purpose = f"{purpose}; begrunnelse: {grant.reason}"[:200]
     audit.record(
         session,
         actor=actor,
@@ -122,9 +276,18 @@ def get_candidate(
 
 
 def load_for_change(
-    session: Session, *, actor: User | None, candidate_id: int, purpose: str, full: bool = False
+    session: Session,
+    *,
+    actor: User | None,
+    candidate_id: int,
+    purpose: str,
+    full: bool = False,
+    restricted: bool = False,
+    erase: bool = False,
 ) -> Candidate:
-    """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller."""
+    """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller.
+    `restricted`: a change of a restricted section (404 "nektet" unless `may_read_restricted`, so neither a
+    market contact nor the admin changes health or benefit data); `erase`: `may_erase` (403 otherwise)."""
     if actor is not None and actor.role not in STAFF_ROLES:
         raise Forbidden("Bare NAV-ansatte kan endre kandidater.")
     stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
@@ -138,6 +301,13 @@ def load_for_change(
             actor_id=actor.id if actor else None,
             purpose=purpose,
         )
+    require_reason(session, actor, candidate.id)
+    if restricted and not may_read_restricted(actor, candidate):
+        raise AccessDenied(
+            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
+        )  # type: ignore[union-attr]
+    if erase and not may_erase(actor, candidate):
+        raise Forbidden("Bare kandidatens ansvarlige veileder kan slette kandidaten.")
     return candidate
 
 

@@ -7,114 +7,33 @@ heuristic reading of a free-form CV is never right often enough to be saved unse
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from candidates import cv_files
 from candidates.models import CEFR_LEVELS, DRIVING_LICENCES
 from core.errors import ValidationFailed
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_TEXT_CHARS = 200_000
+MAX_BYTES = cv_files.MAX_BYTES
+MAX_TEXT_CHARS = cv_files.MAX_TEXT_CHARS
 
-# --- reading ----------------------------------------------------------------------------------------------
+# --- reading (candidates.cv_files: limits before parsing, parsing in a worker process) ---------------------
 
-
-def sniff(data: bytes, filename: str = "") -> str:
-    """The kind of file by its content ("pdf", "docx" or "text"); the extension alone is never trusted, so a
-    renamed image or an old .doc is refused with a message the user understands."""
-    if not data:
-        raise ValidationFailed("Filen er tom.", field="file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed("Filen er større enn 5 MB.", field="file")
-    ext = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if data.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif data.startswith(b"PK\x03\x04") and _is_docx(data):
-        kind = "docx"
-    elif _looks_like_text(data):
-        kind = "text"
-    else:
-        raise ValidationFailed(
-            "Filtypen støttes ikke: last opp en PDF, et Word-dokument (DOCX) eller ren tekst.", field="file"
-        )
-    claimed = {"pdf": "pdf", "docx": "docx", "txt": "text", "text": "text"}.get(ext)
-    if ext in ("pdf", "docx") and claimed != kind:
-        raise ValidationFailed(
-            f"Filen heter .{ext}, men innholdet er ikke en {ext.upper()}-fil. "
-            "Last opp en PDF, et Word-dokument (DOCX) eller ren tekst.",
-            field="file",
-        )
-    return kind
-
-
-def _is_docx(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "word/document.xml" in zf.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
-def _looks_like_text(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
-        return False
-    try:
-        text = sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # a multi-byte character cut by the sample
-            text = sample[: exc.start].decode("utf-8", "ignore")
-        else:
-            text = sample.decode("cp1252", "replace")
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    return bool(text) and printable / len(text) > 0.95
-
-
-def read_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
-
-
-def read_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ValidationFailed("PDF-filen er passordbeskyttet og kan ikke leses.", field="file")
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:50])
-    except ValidationFailed:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ValidationFailed("Kunne ikke lese PDF-filen.", field="file") from exc
-
-
-def read_docx(data: bytes) -> str:
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (ValueError, KeyError, zipfile.BadZipFile, OSError) as exc:
-        raise ValidationFailed("Kunne ikke lese Word-dokumentet.", field="file") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("  ".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
+sniff = cv_files.sniff
+read_text = cv_files.read_text
+read_pdf = cv_files.read_pdf
+read_docx = cv_files.read_docx
 
 
 def extract_text(data: bytes, filename: str = "") -> str:
-    """The CV's text, whatever the format; refuses files that are not PDF, DOCX or text, or have no text."""
+    """The CV's text, whatever the format; refuses files that are not PDF, DOCX or text, that would expand past
+    what a CV needs, that the worker process cannot read within its limits, or that have no text."""
     kind = sniff(data, filename)
-    text = {"pdf": read_pdf, "docx": read_docx, "text": read_text}[kind](data)
-    text = unicodedata.normalize("NFC", text)[:MAX_TEXT_CHARS]
+    cv_files.check_expansion(data, kind)
+    text = unicodedata.normalize("NFC", cv_files.read_isolated(data, kind))
     if not text.strip():
         raise ValidationFailed(
             "Fant ingen tekst i filen (er det et skannet bilde?). Skriv inn CV-en for hånd.", field="file"
@@ -134,6 +53,7 @@ class WorkProposal:
     styrk_code: str = ""
     styrk_name: str = ""
     line: str = ""
+    styrk_confidence: float | None = None  # the suggester's confidence, when it gives one
 
 
 @dataclass
@@ -161,7 +81,7 @@ class Proposals:
         return not (self.work or self.driving_licences or self.languages or self.certificates)
 
 
-StyrkSuggester = Callable[[str], "tuple[str, str] | None"]
+StyrkSuggester = Callable[[str], "tuple[str, str] | tuple[str, str, float] | None"]
 
 _HEADINGS = {
     "work": (
@@ -212,15 +132,40 @@ _HEADINGS = {
 _HEADING_OF = {h: kind for kind, names in _HEADINGS.items() for h in names}
 
 _BULLET = re.compile(r"^[\s\-–—•·*▪●◦>]+")
-_MONTH = r"(?:(0?[1-9]|1[0-2])[./-])?"
-_YEAR = r"((?:19|20)\d{2})"
-_OPEN_END = r"(nå|n\u00e5|d\.?\s?d\.?|i dag|pågående|dags dato|present|now|today)"
+_MONTH_NAMES = {
+    "jan": 1, "januar": 1, "january": 1, "feb": 2, "februar": 2, "february": 2, "mar": 3, "mars": 3, "march": 3,
+    "apr": 4, "april": 4, "mai": 5, "may": 5, "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10,
+    "october": 10, "nov": 11, "november": 11, "des": 12, "desember": 12, "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH_NAME_RE = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+
+
+def _date_re(p: str) -> str:
+    """A date as CVs write it: 2019, 03.2019, 3/2019, 15.03.2019, mars 2019, jan. 2019 (groups named by `p`)."""
+    return (
+        rf"(?:(?:(?P<{p}d>0?[1-9]|[12]\d|3[01])[./-])?(?P<{p}m>0?[1-9]|1[0-2])[./-]"
+        rf"|(?P<{p}n>{_MONTH_NAME_RE})\.?\s+)?(?P<{p}y>(?:19|20)\d{{2}})\b"
+    )
+
+
+_OPEN_END = r"(?P<open>nå|n\u00e5|d\.?\s?d\.?|i dag|pågående|dags dato|present|now|today)"
 _RANGE = re.compile(
-    rf"{_MONTH}{_YEAR}\s*(?:[-–—]|til|to)\s*(?:{_MONTH}{_YEAR}|{_OPEN_END})",
+    rf"(?<![\d.])\b{_date_re('s')}\s*(?:[-–—]|til|to)\s*(?:{_date_re('e')}|{_OPEN_END})",
     re.IGNORECASE,
 )
-_SINCE = re.compile(rf"(?:fra|siden|since)\s+{_MONTH}{_YEAR}", re.IGNORECASE)
-_SPLITTERS = re.compile(r"\s+(?:hos|ved|i|at|for)\s+|\s*[,|]\s*|\s+[-–—]\s+|\s*:\s+")
+_SINCE = re.compile(rf"(?:fra|siden|since)\s+{_date_re('s')}", re.IGNORECASE)
+_SPLITTERS = re.compile(r"\s+(?:hos|ved|i|at|for)\s+|\s*[,|;]\s*|\s+[-–—]\s+|\s*:\s+")
+# Where an employer's name ends and a description of the work begins.
+_EMPLOYER_END = re.compile(r"\s*[,;|:(]\s*|\s+[-–—]\s+|\.\s+|\s+(?:med|som|der|hvor|og)\s+[a-zæøå]")
+# First words of a description of the work, never of an employer's name.
+_DESCRIPTION_WORDS = {
+    "ansvar", "ansvarlig", "ansvaret", "arbeid", "arbeidet", "arbeidsoppgaver", "oppgaver", "jobbet", "jobb",
+    "hadde", "har", "var", "drift", "utførte", "gjennomførte", "diverse", "generelt", "daglig",
+}  # fmt: skip
+_EMPLOYER_MARKERS = re.compile(
+    r"\b(?:AS|ASA|SA|BA|ANS|DA|kommune|fylkeskommune|HF|IKS|KF|stiftelse|sykehus|skole|barnehage)\b"
+)
 
 # Language names (bokmål, as a CV writes them) → the display name.
 LANGUAGES = {
@@ -360,22 +305,79 @@ def _heading(line: str) -> str | None:
     return _HEADING_OF.get(text)
 
 
-def _iso(month: str | None, year: str | None, *, end: bool) -> str:
-    if not year:
+def _iso(m: re.Match[str], p: str) -> str:
+    """The date the CV wrote, as ISO: a full date as written, a month as its first day; a year alone is not a
+    date, so it is left empty for the person to fill in rather than guessed as 1 January or 31 December."""
+    year = m.group(f"{p}y")
+    month_word = m.group(f"{p}n")
+    month = _MONTH_NAMES[month_word.lower()] if month_word else m.group(f"{p}m")
+    if not year or not month:
         return ""
-    if month:
-        return f"{year}-{int(month):02d}-01"
-    return f"{year}-12-31" if end else f"{year}-01-01"
+    day = int(m.group(f"{p}d") or 1)
+    try:
+        return dt.date(int(year), int(month), day).isoformat()
+    except ValueError:
+        return ""
+
+
+def _strip_edges(text: str) -> str:
+    """Separators off both ends, and brackets only where they are unbalanced ("Renholder (deltid)" stays whole,
+    "(2019–2021)" leaves no "()" behind)."""
+    text = re.sub(r"\(\s*\)", " ", text)
+    while True:
+        before = text
+        text = text.strip(" -–—:,;|.")
+        if text.startswith("(") and text.count("(") > text.count(")"):
+            text = text[1:]
+        if text.endswith(")") and text.count(")") > text.count("("):
+            text = text[:-1]
+        if text.startswith("(") and text.endswith(")") and _depth_zero_at_end(text[1:-1]):
+            text = text[1:-1]
+        if text == before:
+            return text
+
+
+def _depth_zero_at_end(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _split_outside_brackets(text: str) -> tuple[str, str]:
+    """The text before and after the first splitter that is not inside brackets."""
+    for match in _SPLITTERS.finditer(text):
+        if _depth_zero_at_end(text[: match.start()]):
+            return text[: match.start()], text[match.end() :]
+    return text, ""
+
+
+def _employer(text: str) -> str:
+    """Only the employer's name: cut where a description begins, and nothing when it reads as a description."""
+    text = _strip_edges(text)
+    if not text:
+        return ""
+    cut = _EMPLOYER_END.search(text)
+    name = _strip_edges(text[: cut.start()] if cut else text)
+    words = name.split()
+    if not words:
+        return ""
+    first = words[0].lower()
+    described = first in _DESCRIPTION_WORDS or (words[0][:1].islower() and not _EMPLOYER_MARKERS.search(name))
+    if described or len(words) > (8 if _EMPLOYER_MARKERS.search(name) else 6):
+        return ""
+    return name[:200]
 
 
 def _title_and_employer(rest: str) -> tuple[str, str]:
-    rest = _clean_line(rest.strip(" ()-–—:,|"))
-    parts = [p.strip(" ()-–—:,|") for p in _SPLITTERS.split(rest, maxsplit=1) if p and p.strip(" ()-–—:,|")]
-    if not parts:
+    rest = _strip_edges(_clean_line(_strip_edges(rest)))
+    title, after = _split_outside_brackets(rest)
+    title = _strip_edges(title)
+    if not title:
         return "", ""
-    title = parts[0]
-    employer = parts[1] if len(parts) > 1 else ""
-    return title[:200], employer[:200]
+    return title[:200], _employer(after)
 
 
 def _work(lines: list[tuple[str, str | None]]) -> list[WorkProposal]:
@@ -393,12 +395,12 @@ def _work(lines: list[tuple[str, str | None]]) -> list[WorkProposal]:
         if not match and not since:
             continue
         if match:
-            start = _iso(match.group(1), match.group(2), end=False)
-            end = "" if match.group(5) else _iso(match.group(3), match.group(4), end=True)
+            start = _iso(match, "s")
+            end = "" if match.group("open") else _iso(match, "e")
             rest = line[: match.start()] + " " + line[match.end() :]
         else:
             assert since is not None
-            start, end = _iso(since.group(1), since.group(2), end=False), ""
+            start, end = _iso(since, "s"), ""
             rest = line[: since.start()] + " " + line[since.end() :]
         title, employer = _title_and_employer(rest)
         if not title and i + 1 < len(lines) and not _RANGE.search(lines[i + 1][0]):
@@ -529,5 +531,6 @@ def propose(text: str, suggest: StyrkSuggester | None = None) -> Proposals:
         for w in proposals.work:
             best = suggest(w.title)
             if best:
-                w.styrk_code, w.styrk_name = best
+                w.styrk_code, w.styrk_name = best[0], best[1]
+                w.styrk_confidence = best[2] if len(best) > 2 else None  # type: ignore[misc]
     return proposals

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from candidates.models import (
@@ -328,6 +328,8 @@ class _Builder:
                         )
                     ),
                     "styrk_code": code,
+                    "styrk_source": "person",  # as if typed through the typeahead
+                    "styrk_confidence": None,
                 }
             )
             end = start - dt.timedelta(days=rng.choice((0, 0, 30, 200, 700)))  # gaps allowed without comment
@@ -590,6 +592,15 @@ def generate(
     return count
 
 
+PRESENTATIONS = (
+    "Stabil og pliktoppfyllende, med erfaring fra lager og varetelling. Har truckførerbevis og trives i team.",
+    "Serviceinnstilt og blid, liker kundekontakt. Ønsker fast jobb og kan starte på kort varsel.",
+    "Praktisk anlagt med erfaring fra renhold og vaktmesteroppgaver. Møter presis og jobber selvstendig.",
+    "Har jobbet på kjøkken og i kantine, kjenner HACCP-rutiner. Ønsker dagtid og kan jobbe helg.",
+    "Nøyaktig og strukturert, vant med kassesystemer og varemottak. Snakker norsk, engelsk og arabisk.",
+)
+
+
 def _consents(
     session: Session,
     rng: random.Random,
@@ -623,3 +634,12 @@ def _consents(
         )
     if rows:
         session.execute(insert(Consent), rows)
+    # the text written for employers, for everyone who consented to the demo employer (some are shared from its
+    # candidate lists by recruitment.demo); clean of health, benefit and programme words
+    demo_employer = dict.fromkeys(r["candidate_id"] for r in rows if r["employer_id"] == employers[0].id)
+    for n, cid in enumerate(demo_employer):
+        session.execute(
+            update(Candidate)
+            .where(Candidate.id == cid)
+            .values(presentation=PRESENTATIONS[n % len(PRESENTATIONS)])
+        )

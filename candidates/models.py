@@ -9,12 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, Office, TimestampMixin, User, VersionedMixin, utcnow
 
 CANDIDATE_STATUSES = ("aktiv", "i jobb", "avsluttet")
+
+# Where a stored STYRK-08 code came from: chosen by a person, suggested by an import (with its confidence), or
+# suggested from the title when the person left it empty (with its confidence). Matching may trust them unequally.
+STYRK_SOURCES = {
+    "person": "Valgt av en person",
+    "import": "Foreslått ved import",
+    "tittel": "Foreslått fra tittelen",
+}
 STATUS_LABELS = {"aktiv": "Aktiv", "i jobb": "I jobb", "avsluttet": "Avsluttet"}
 
 EDUCATION_LEVELS = {
@@ -140,6 +148,8 @@ class Candidate(PersonFacts, VersionedMixin, TimestampMixin, Base):
     postal_code: Mapped[str | None] = mapped_column(String(4))
     retention_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The only free text an employer ever sees: written for the purpose, checked by candidates.sensitive_text.
+    presentation: Mapped[str] = mapped_column(Text, default="", server_default="")
     skills: Mapped[list[str]] = mapped_column(default=list)
     driving_licences: Mapped[list[str]] = mapped_column(default=list)
 
@@ -188,6 +198,8 @@ class WorkExperience(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
     styrk_code: Mapped[str | None] = mapped_column(String(4))
+    styrk_source: Mapped[str | None] = mapped_column(String(10))
+    styrk_confidence: Mapped[float | None] = mapped_column(Float)
 
     @property
     def years(self) -> float:
@@ -239,6 +251,8 @@ class JobProfile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(_fk("candidates.id"), unique=True)
     wanted_styrk: Mapped[list[str]] = mapped_column(default=list)
+    # code → {"source": one of STYRK_SOURCES, "confidence": float | None}, for the codes in wanted_styrk
+    wanted_styrk_sources: Mapped[dict[str, Any]] = mapped_column(default=dict)
     wanted_titles: Mapped[list[str]] = mapped_column(default=list)
     municipalities: Mapped[list[str]] = mapped_column(default=list)
     postal_code: Mapped[str | None] = mapped_column(String(4))
@@ -321,3 +335,20 @@ class Consent(Base):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class BreakGlass(Base):
+    """An admin's recorded reason to read one person's record ("break the glass"): without one the admin is
+    refused; with one the reads are allowed for a short while, flagged in the security log, and listed for the
+    person's office (its dashboard) and in the record's innsyn. Goes with the person on erasure."""
+
+    __tablename__ = "candidate_break_glass"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(_fk("candidates.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    user_name: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]

@@ -16,16 +16,26 @@ from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, se
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
+    BREAK_GLASS_MINUTES,
+    CAPACITY_REASON_CATEGORY,
     FULL_LOAD,
     STAFF_ROLES,
     SUMMARY_LOAD,
     access_key,
+    break_glass,
+    break_glass_for_office,
     get_candidate,
     load_for_change,
+    may_erase,
+    may_read_restricted,
+    may_search_restricted,
+    needs_reason,
     readable_candidates,
     readable_for,
     readable_ids,
+    reasons_for,
     record_change,
+    require_reason,
 )
 from candidates.derived import (  # noqa: F401
     Capacity,
@@ -40,8 +50,11 @@ from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Progra
 # The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
 from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
+from candidates.service_suggest import *  # noqa: F403
 from candidates.validation import Cleaner
+from core import audit
 from core import reference as reference_service
+from core.cleaning import BIRTH_DATE, RETENTION_DATE
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User
@@ -78,6 +91,7 @@ def to_matching_profile(candidate: Candidate, today: dt.date | None = None) -> d
         "municipalities": municipalities,
         "postal_code": (profile.postal_code if profile and profile.postal_code else candidate.postal_code),
         "max_commute_km": profile.max_commute_km if profile else None,
+        "max_commute_minutes": profile.max_commute_minutes if profile else None,
         "capacity_percent": capacity.percent,
         "wanted_percent_min": min(wmin, capacity.percent),
         "wanted_percent_max": min(wmax, capacity.percent),
@@ -152,6 +166,7 @@ def search_statement(
     innsatsgruppe: str = "",
     today: dt.date | None = None,
 ) -> Select[tuple[Candidate]]:
+    _check_filters(actor, reduced_capacity=reduced_capacity, innsatsgruppe=innsatsgruppe)
     return _search(
         access_key(actor),
         q=q,
@@ -161,6 +176,12 @@ def search_statement(
         innsatsgruppe=innsatsgruppe,
         today=today or dt.date.today(),
     )
+
+
+def _check_filters(actor: User | None, *, reduced_capacity: Any, innsatsgruppe: Any) -> None:
+    """A filter on a restricted field tells who has it: refused (403) for all but follow-up caseworkers."""
+    if (reduced_capacity or innsatsgruppe) and not may_search_restricted(actor):
+        raise Forbidden("Bare veiledere i oppfølgingsrolle kan søke på arbeidsevne og innsatsgruppe.")
 
 
 def _search(
@@ -197,22 +218,53 @@ def _search(
     return stmt
 
 
+FILTER_LABELS = {
+    "q": "navnesøk",
+    "status": "status",
+    "under_30": "under 30 år",
+    "reduced_capacity": "redusert arbeidsevne",
+    "innsatsgruppe": "innsatsgruppe",
+}
+
+
+def list_purpose(what: str, filters: dict[str, Any]) -> str:
+    """The audit purpose of a list read, naming the filters (never the searched name itself)."""
+    parts = []
+    for name, label in FILTER_LABELS.items():
+        value = filters.get(name)
+        if not value:
+            continue
+        parts.append(label if isinstance(value, bool) or name == "q" else f"{label} {value}")
+    return f"{what} (filter: {', '.join(parts)})" if parts else what
+
+
 def list_candidates(
     session: Session,
     *,
     actor: User,
     limit: int = 100,
     offset: int = 0,
+    purpose: str = "kandidatvalg",
     **filters: Any,
 ) -> Sequence[Candidate]:
-    """A list (names only, no per-row audit); filters: q, status, under_30, reduced_capacity, innsatsgruppe.
+    """A list of names; filters: q, status, under_30, reduced_capacity, innsatsgruppe. Each person returned is
+    audit-logged (one batched insert), with `purpose` and the filters.
 
     Only the list's columns are loaded (work capacity for the rows: `capacities`): lists are the most requested
     pages, and building full ORM rows with their relations and JSON columns was most of their cost."""
     stmt = search_statement(actor, **filters).order_by(
         Candidate.last_name, Candidate.first_name, Candidate.id
     )
-    return session.scalars(stmt.options(load_only(*LIST_COLUMNS)).limit(limit).offset(offset)).all()
+    rows = session.scalars(stmt.options(load_only(*LIST_COLUMNS)).limit(limit).offset(offset)).all()
+    if actor is not None:
+        audit.record_many(
+            session,
+            actor=actor,
+            subject_type="candidate",
+            subject_ids=[c.id for c in rows],
+            purpose=list_purpose(purpose, filters),
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -227,7 +279,9 @@ class CandidateRow(PersonFacts):
     municipality_code: str | None
     municipality_name: str | None
     status: str
-    capacity: Capacity
+    capacity: (
+        Capacity | None
+    )  # None for a reader without need-to-know (candidates.access.may_read_restricted)
 
 
 # The list's derived columns, for the rows of one page (built once; `today` is bound).
@@ -301,13 +355,18 @@ def list_page(
     **filters: Any,
 ) -> tuple[list[CandidateRow], int]:
     """The list (page and API) in one query: the rows with work capacity and municipality name, and the total (a
-    window count). Lists are the most requested reads; one query instead of four halves their cost.
+    window count); each person returned is audit-logged. Lists are the most requested reads; one query instead of
+    four halves their cost.
 
     The page is chosen first (ids and the total only) and the derived columns are read for its rows alone: with
     them beside the window count, the database worked them out for every candidate of the office."""
     today = today or dt.date.today()
     if unknown := set(filters) - {"q", "status", "under_30", "reduced_capacity", "innsatsgruppe"}:
         raise TypeError(f"unknown filters {sorted(unknown)}")
+    _check_filters(
+        actor, reduced_capacity=filters.get("reduced_capacity"), innsatsgruppe=filters.get("innsatsgruppe")
+    )
+    show_capacity = may_search_restricted(actor)
     stmt = _list_statement(
         access_key(actor),
         limit,
@@ -324,9 +383,27 @@ def list_page(
         total = count_candidates(session, actor=actor, today=today, **filters) if offset else 0
         return [], total
     out = [
-        CandidateRow(cid, office, first, last, birth, muni, muni_name, status, capacity_from(pct, why, g))
+        CandidateRow(
+            cid,
+            office,
+            first,
+            last,
+            birth,
+            muni,
+            muni_name,
+            status,
+            capacity_from(pct, why, g) if show_capacity else None,
+        )
         for cid, office, first, last, birth, muni, muni_name, status, pct, why, g, _ in rows
     ]
+    # Every person on the page is named in the audit log (one batched insert), so a person's history is complete.
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=[row.id for row in out],
+        purpose=list_purpose("kandidatliste", filters),
+    )
     return out, rows[0][-1]
 
 
@@ -342,6 +419,44 @@ LIST_COLUMNS = (
 )
 
 
+def people_for_audit_search(
+    session: Session, *, actor: User, text: str, limit: int = 20
+) -> list[tuple[int, str]]:
+    """The people an admin's search of the audit log means: by candidate number, or by name across all offices
+    (the log covers every office). Only names are read, and each person found is itself audit-logged. An erased
+    candidate is found by number only (their name is gone; their history in the log is not)."""
+    if actor.role != "admin":
+        raise Forbidden("Bare administrator kan søke i revisjonsloggen.")
+    text = (text or "").strip()
+    if not text:
+        return []
+    stmt = select(Candidate.id, Candidate.first_name, Candidate.last_name)
+    if text.isdigit():
+        if int(text) > 2**31 - 1:
+            return []
+        found = [(int(text), "")]
+        row = session.execute(stmt.where(Candidate.id == int(text))).first()
+        if row is not None:
+            found = [(row[0], f"{row[1]} {row[2]}")]
+    else:
+        for word in text.split()[:5]:
+            like = f"%{word.lower()}%"
+            stmt = stmt.where(
+                or_(func.lower(Candidate.first_name).like(like), func.lower(Candidate.last_name).like(like))
+            )
+        rows = session.execute(stmt.order_by(*_ORDER).limit(limit)).all()
+        found = [(cid, f"{first} {last}") for cid, first, last in rows]
+    named = [cid for cid, name in found if name]
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=named,
+        purpose="revisjon: søk i revisjonsloggen etter person",
+    )
+    return found
+
+
 def count_candidates(session: Session, *, actor: User, **filters: Any) -> int:
     sub = search_statement(actor, **filters).subquery()
     return session.scalar(select(func.count()).select_from(sub)) or 0
@@ -350,24 +465,28 @@ def count_candidates(session: Session, *, actor: User, **filters: Any) -> int:
 # --- the record -----------------------------------------------------------------------------------------
 
 
-def _clean_record(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+def _clean_record(
+    session: Session, data: dict[str, Any], *, partial: bool, current: Candidate | None = None
+) -> dict[str, Any]:
     c = Cleaner(data, partial=partial)
     c.text("first_name", "Fornavn", required=True, max_len=100)
     c.text("last_name", "Etternavn", required=True, max_len=100)
-    c.date("birth_date", "Fødselsdato")
+    c.date("birth_date", "Fødselsdato", bounds=BIRTH_DATE, unchanged=current.birth_date if current else None)
     c.email("email")
     c.phone("phone")
     c.optional_text("address", "Adresse", max_len=200)
     c.code4("postal_code", "Postnummer")
     c.code4("municipality_code", "Kommunenummer")
     c.choice("status", "Status", CANDIDATE_STATUSES, default="aktiv")
-    c.date("retention_date", "Slettedato")
+    c.date(
+        "retention_date",
+        "Slettedato",
+        bounds=RETENTION_DATE,
+        unchanged=current.retention_date if current else None,
+    )
     c.text("summary", "Sammendrag", max_len=5000)
     c.integer("responsible_user_id", "Ansvarlig", minimum=1)
     out = c.done()
-    birth = out.get("birth_date")
-    if birth is not None and not (dt.date(1900, 1, 1) <= birth <= dt.date.today()):
-        raise ValidationFailed("Fødselsdatoen er ikke gyldig.", field="birth_date")
     if out.get("postal_code"):
         # postal code → municipality through the reference register (when one is loaded)
         pc = reference_service.postal_code(session, out["postal_code"])
@@ -375,6 +494,10 @@ def _clean_record(session: Session, data: dict[str, Any], *, partial: bool) -> d
             out["municipality_code"] = pc.municipality_code
         elif session.scalar(select(reference_service.PostalCode.code).limit(1)) is not None:
             raise ValidationFailed(f"Ukjent postnummer {out['postal_code']}.", field="postal_code")
+    elif out.get("municipality_code"):  # an older code of the municipality (0502) is stored as today's (3407)
+        out["municipality_code"] = reference_service.clean_municipality_code(
+            session, out["municipality_code"], field="municipality_code"
+        )
     return out
 
 
@@ -431,9 +554,14 @@ def update_candidate(session: Session, *, actor: User | None, candidate_id: int,
     `version` (from the form) refuses a save based on a stale read (core.locking)."""
     candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre kandidat")
     check_version(
-        session, candidate, fields.pop("version", None), subject_type="candidate", label="Kandidaten"
+        session,
+        candidate,
+        fields.pop("version", None),
+        subject_type="candidate",
+        label="Kandidaten",
+        fields=fields,
     )
-    out = _clean_record(session, fields, partial=True)
+    out = _clean_record(session, fields, partial=True, current=candidate)
     if "responsible_user_id" in out:
         _check_responsible(session, out["responsible_user_id"], candidate.office_id)
     ending = out.get("status") == "avsluttet" and candidate.status != "avsluttet"

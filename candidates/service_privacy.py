@@ -1,46 +1,73 @@
-"""Privacy by design: consent to share with an employer, what an employer may see (`employer_view`), right of
-access (`export_candidate`), erasure (`erase_candidate`, `erase_expired`).
+"""Privacy by design: consent to share with an employer, the presentation written for employers, what an employer
+may see (`employer_view`, `shared_with_employer`), right of access (`export_candidate`), erasure (`erase_candidate`,
+`erase_expired`).
 
-An employer sees a candidate only while a consent for one of its organisations (or one of their openings) is
-active. A consent is either an anonymous presentation (`named=False`: the short summary only) or consent to share
-the named profile. The summary never holds name, contact details, birth date, health, benefits, innsatsgruppe,
-capacity or needs; the named profile adds name, contact details and the CV, still without any of the restricted
-fields. Withdrawal cuts access at once: the next request is refused (404) and audit-logged as "nektet"."""
+Consent permits; sharing is an act. An employer sees a candidate only through a share: a candidate-list entry a
+person shared with the opening's employer (recruitment owns the entries and reports them as `EmployerShare`s),
+covered by an active consent for that employer (for all its openings or that one) recorded no later than the share.
+Withdrawing either cuts access at once: the next request is refused (404) and audit-logged as "nektet". A consent
+alone shows the employer nothing.
+
+What the employer sees: the short summary (competence, wishes, region) and the presentation written for employers
+(`presentation`, checked by `candidates.sensitive_text` before anything is shared); under consent to a named
+profile also name, contact details and the CV's entries (titles, employers, dates) without their descriptions.
+Never the summary written for colleagues, notes, CV descriptions, birth date, health, benefits, innsatsgruppe,
+capacity or needs."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from candidates.access import FULL_LOAD, load_for_change, readable_candidates, record_change
+from candidates import sensitive_text
+from candidates.access import (
+    FULL_LOAD,
+    load_for_change,
+    may_read_restricted,
+    readable_candidates,
+    record_change,
+    require_reason,
+)
 from candidates.derived import capacity_of, needs_for_matching
 from candidates.models import (
     EDUCATION_LEVELS,
     ENGAGEMENT_TYPES,
     WORKING_TIMES,
+    BreakGlass,
     Candidate,
     Consent,
 )
 from candidates.validation import Cleaner
 from core import audit
 from core import reference as reference_service
+from core.cleaning import EVENT_DATE
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
 from employers import service as employers_service
 
 __all__ = [
     "EMPLOYER_SUMMARY_FIELDS",
+    "INTERNAL_TEXT_FIELDS",
     "RESTRICTED_FIELDS",
+    "EmployerShare",
     "active_consents_for",
+    "consenting_candidate_ids",
+    "covered_shares",
+    "employer_text_marks",
     "employer_view",
     "erase_candidate",
     "erase_expired",
     "export_candidate",
     "give_consent",
+    "presentation_marks",
+    "sensitive_text",
+    "set_presentation",
+    "shared_candidate_ids",
     "shared_with_employer",
     "staff_summaries",
     "withdraw_consent",
@@ -49,6 +76,8 @@ __all__ = [
 EMPLOYER_SUMMARY_FIELDS = (
     "id",
     "named",
+    "presentation",
+    "shared_for",
     "occupations",
     "education",
     "certificates",
@@ -65,7 +94,6 @@ EMPLOYER_NAMED_FIELDS = (
     "last_name",
     "email",
     "phone",
-    "summary",
     "work_experience",
     "education_details",
     "earliest_start",
@@ -96,6 +124,8 @@ RESTRICTED_FIELDS = (
     "needs_norsk",
     "needs_note",
 )
+# Internal free text, written for colleagues: never sent to an employer (tests check every key against this too).
+INTERNAL_TEXT_FIELDS = ("summary", "note", "description", "status_reason")
 
 
 # --- consent --------------------------------------------------------------------------------------------
@@ -121,7 +151,7 @@ def give_consent(
     )
     c.integer("employer_id", "Arbeidsgiver", minimum=1)
     c.integer("opening_id", "Stilling", minimum=1)
-    c.date("given_on", "Dato for samtykket", required=True)
+    c.date("given_on", "Dato for samtykket", required=True, bounds=EVENT_DATE)
     out = c.done()
     if out["given_on"] > dt.date.today():
         raise ValidationFailed("Samtykket kan ikke være gitt fram i tid.", field="given_on")
@@ -151,18 +181,20 @@ def give_consent(
     )
     session.add(consent)
     session.flush()
-    audit.record(
+    # consent is not a share (that is recruitment.service.share_with_employer, audit action "share")
+    record_change(
         session,
         actor=actor,
-        action="share",
-        subject_type="candidate",
-        subject_id=candidate.id,
-        purpose=f"samtykke til deling med arbeidsgiver {consent.employer_id}",
+        candidate=candidate,
+        what=f"samtykke til deling med arbeidsgiver {consent.employer_id} registrert",
+        action="create",
     )
     return consent
 
 
 def withdraw_consent(session: Session, *, actor: User | None, candidate_id: int, consent_id: int) -> Consent:
+    if actor is not None and actor.role == "admin":  # the admin manages users, offices and logs, not consents
+        raise Forbidden("Administratoren kan ikke trekke samtykker; det gjør kandidatens kontor.")
     candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="trekke samtykke")
     consent = session.scalar(
         select(Consent).where(Consent.id == consent_id, Consent.candidate_id == candidate.id)
@@ -203,7 +235,113 @@ def active_consents_for(session: Session, *, candidate_id: int, employer_ids: Se
     )
 
 
+# --- the presentation written for employers -----------------------------------------------------------------
+
+
+def set_presentation(session: Session, *, actor: User | None, candidate_id: int, text: Any) -> Candidate:
+    """Sets the text written for employers (the only free text an employer sees). Saved with its marks: the
+    sensitive-text check blocks sharing, not writing, so a draft can be kept while it is edited."""
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="presentasjon til arbeidsgiver"
+    )
+    c = Cleaner({"text": text})
+    c.text("text", "Presentasjon til arbeidsgiver", max_len=3000)
+    value = c.done()["text"] or ""
+    if value != candidate.presentation:
+        candidate.presentation = value
+        session.flush()
+        record_change(session, actor=actor, candidate=candidate, what="presentasjon til arbeidsgiver")
+    return candidate
+
+
+def presentation_marks(candidate: Candidate) -> list[sensitive_text.Mark]:
+    return sensitive_text.check(candidate.presentation)
+
+
+def employer_text_marks(session: Session, *, candidate_id: int) -> list[tuple[str, sensitive_text.Mark]]:
+    """The sensitive-text check over every free text an employer would see of the candidate: the presentation and
+    the CV's short texts (titles, employers, education, certificates, skills, wanted titles). CV descriptions are
+    never shown to an employer, so they are not checked here. A system read for the share check (not logged)."""
+    candidate = session.scalar(
+        select(Candidate)
+        .where(Candidate.id == candidate_id)
+        .options(*_employer_load())
+        .execution_options(populate_existing=True)
+    )
+    if candidate is None:
+        return []
+    profile = candidate.job_profile
+    texts: list[tuple[str, str | None]] = [("presentation", candidate.presentation)]
+    texts += [("work_experience", f"{w.title} {w.employer}") for w in candidate.work_experiences]
+    texts += [("education", f"{e.field} {e.institution}") for e in candidate.educations]
+    texts += [("certificates", c.name) for c in candidate.certificates]
+    texts += [("skills", s) for s in candidate.skills or []]
+    texts += [("wanted_occupations", t) for t in (profile.wanted_titles if profile else [])]
+    return sensitive_text.check_fields(texts)
+
+
+def consenting_candidate_ids(session: Session, *, employer_id: int) -> list[int]:
+    """Candidates with an active consent for the employer (a system read, for demo data and reports)."""
+    return list(
+        session.scalars(
+            select(Consent.candidate_id)
+            .where(Consent.employer_id == employer_id, Consent.withdrawn_at.is_(None))
+            .distinct()
+            .order_by(Consent.candidate_id)
+        )
+    )
+
+
 # --- the employer's view --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmployerShare:
+    """A candidate-list entry shared with an employer for one opening, as recruitment reports it (this domain does
+    not read recruitment's tables). It shows the candidate only while `covered_shares` finds a consent for it."""
+
+    entry_id: int
+    candidate_id: int
+    employer_id: int
+    opening_id: int
+    opening_title: str
+    shared_at: dt.datetime
+
+
+def _covers(consent: Consent, share: EmployerShare) -> bool:
+    """The one rule: an active consent for the share's employer, for all its openings or the shared one, recorded
+    no later than the share (so a share made under a withdrawn consent does not come back with a new consent)."""
+    return (
+        consent.withdrawn_at is None
+        and consent.employer_id == share.employer_id
+        and (consent.opening_id is None or consent.opening_id == share.opening_id)
+        and consent.created_at <= share.shared_at
+    )
+
+
+def covered_shares(session: Session, shares: Iterable[EmployerShare]) -> list[tuple[EmployerShare, bool]]:
+    """The shares an active consent covers, each with whether a covering consent allows the named profile."""
+    shares = list(shares)
+    if not shares:
+        return []
+    consents = session.scalars(
+        select(Consent)
+        .where(
+            Consent.candidate_id.in_({s.candidate_id for s in shares}),
+            Consent.employer_id.in_({s.employer_id for s in shares}),
+            Consent.withdrawn_at.is_(None),
+        )
+        .execution_options(populate_existing=True)
+    ).all()
+    by_candidate: dict[int, list[Consent]] = {}
+    for consent in consents:
+        by_candidate.setdefault(consent.candidate_id, []).append(consent)
+    out = []
+    for share in shares:
+        covering = [c for c in by_candidate.get(share.candidate_id, []) if _covers(c, share)]
+        if covering:
+            out.append((share, any(c.named for c in covering)))
+    return out
 
 
 def _region(session: Session, candidate: Candidate) -> list[str]:
@@ -245,21 +383,20 @@ def _summary(session: Session, candidate: Candidate, named: bool) -> dict[str, A
     }
 
 
-def _named(candidate: Candidate, consent: Consent) -> dict[str, Any]:
+def _named(candidate: Candidate, consent: Consent | None) -> dict[str, Any]:
+    """The named profile: contact details and the CV's entries, without the descriptions written for colleagues."""
     profile = candidate.job_profile
     return {
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,
         "email": candidate.email,
         "phone": candidate.phone,
-        "summary": candidate.summary or "",
         "work_experience": [
             {
                 "title": w.title,
                 "employer": w.employer,
                 "start_date": w.start_date.isoformat() if w.start_date else None,
                 "end_date": w.end_date.isoformat() if w.end_date else None,
-                "description": w.description,
             }
             for w in candidate.work_experiences
         ],
@@ -279,12 +416,29 @@ def _named(candidate: Candidate, consent: Consent) -> dict[str, Any]:
         "engagement_types": [
             ENGAGEMENT_TYPES.get(e, e) for e in (profile.engagement_types if profile else [])
         ],
-        "consent": {
-            "given_on": consent.given_on.isoformat(),
-            "opening_id": consent.opening_id,
-            "employer_id": consent.employer_id,
-        },
+        "consent": (
+            {
+                "given_on": consent.given_on.isoformat(),
+                "opening_id": consent.opening_id,
+                "employer_id": consent.employer_id,
+            }
+            if consent is not None
+            else None
+        ),
     }
+
+
+def _shared_for(shares: Sequence[EmployerShare]) -> list[dict[str, Any]]:
+    """ "Delt med dere for stillingen X den DATO", newest first."""
+    return [
+        {
+            "entry_id": s.entry_id,
+            "opening_id": s.opening_id,
+            "opening_title": s.opening_title,
+            "shared_at": s.shared_at,
+        }
+        for s in sorted(shares, key=lambda s: (s.shared_at, s.entry_id), reverse=True)
+    ]
 
 
 def _employer_ids(session: Session, actor: User) -> list[int]:
@@ -303,11 +457,30 @@ def _employer_load() -> tuple[Any, ...]:
     )
 
 
-def employer_view(session: Session, *, actor: User, candidate_id: int) -> dict[str, Any]:
-    """What an arbeidsgiver user may see of one candidate: the short anonymous summary under an anonymous
-    presentation, plus the named profile under consent to share it. No active consent → AccessDenied (404)."""
-    employer_ids = _employer_ids(session, actor)
-    consents = active_consents_for(session, candidate_id=candidate_id, employer_ids=employer_ids)
+def _visible(
+    session: Session, actor: User, shares: Iterable[EmployerShare]
+) -> dict[int, tuple[list[EmployerShare], bool]]:
+    """Candidate id → (its shares with the actor's organisations that a consent covers, named or not)."""
+    employer_ids = set(_employer_ids(session, actor))
+    out: dict[int, tuple[list[EmployerShare], bool]] = {}
+    for share, named in covered_shares(session, [s for s in shares if s.employer_id in employer_ids]):
+        listed, was_named = out.get(share.candidate_id, ([], False))
+        out[share.candidate_id] = ([*listed, share], was_named or named)
+    return out
+
+
+def shared_candidate_ids(session: Session, *, actor: User, shares: Iterable[EmployerShare]) -> list[int]:
+    """The candidates the employer user sees (the list and the dashboard's count use this one rule)."""
+    return sorted(_visible(session, actor, shares))
+
+
+def employer_view(
+    session: Session, *, actor: User, candidate_id: int, shares: Iterable[EmployerShare]
+) -> dict[str, Any]:
+    """What an arbeidsgiver user may see of one candidate shared with them: the short summary and the
+    presentation, plus the named profile under consent to it. `shares` come from recruitment (the entries shared
+    with the actor's organisations); with none covered by an active consent → AccessDenied (404)."""
+    visible = _visible(session, actor, [s for s in shares if s.candidate_id == candidate_id])
     candidate = (
         session.scalar(
             select(Candidate)
@@ -315,7 +488,7 @@ def employer_view(session: Session, *, actor: User, candidate_id: int) -> dict[s
             .options(*_employer_load())
             .execution_options(populate_existing=True)
         )
-        if consents
+        if candidate_id in visible
         else None
     )
     if candidate is None:
@@ -325,9 +498,21 @@ def employer_view(session: Session, *, actor: User, candidate_id: int) -> dict[s
             actor_id=actor.id,
             purpose="arbeidsgiver: delt kandidat",
         )
-    consent = consents[0]
-    view = _summary(session, candidate, consent.named)
-    if consent.named:
+    its_shares, named = visible[candidate_id]
+    view = _summary(session, candidate, named)
+    view["presentation"] = candidate.presentation or ""
+    view["shared_for"] = _shared_for(its_shares)
+    if named:
+        consent = next(
+            (
+                c
+                for c in active_consents_for(
+                    session, candidate_id=candidate_id, employer_ids=[s.employer_id for s in its_shares]
+                )
+                if c.named and any(_covers(c, s) for s in its_shares)
+            ),
+            None,
+        )
         view.update(_named(candidate, consent))
     audit.record(
         session,
@@ -335,43 +520,44 @@ def employer_view(session: Session, *, actor: User, candidate_id: int) -> dict[s
         action="read",
         subject_type="candidate",
         subject_id=candidate.id,
-        purpose="arbeidsgiver: delt kandidat (samtykke)"
-        if consent.named
-        else "arbeidsgiver: anonym presentasjon",
+        purpose="arbeidsgiver: delt kandidat (navngitt)" if named else "arbeidsgiver: anonym presentasjon",
     )
     return view
 
 
-def shared_with_employer(session: Session, *, actor: User) -> list[dict[str, Any]]:
-    """The candidates shared with the employer user's organisations: the summary, plus the name under a named
-    consent. A list, not a read of one record (opening one is `employer_view`, which is audit-logged). The
-    consents are queried, not taken from a relationship a long session may hold stale."""
-    employer_ids = _employer_ids(session, actor)
-    if not employer_ids:
-        return []
-    named_by_candidate: dict[int, bool] = {}
-    for candidate_id, named in session.execute(
-        select(Consent.candidate_id, Consent.named).where(
-            Consent.employer_id.in_(employer_ids), Consent.withdrawn_at.is_(None)
-        )
-    ):
-        named_by_candidate[candidate_id] = named_by_candidate.get(candidate_id, False) or bool(named)
-    if not named_by_candidate:
+def shared_with_employer(
+    session: Session, *, actor: User, shares: Iterable[EmployerShare]
+) -> list[dict[str, Any]]:
+    """The candidates shared with the employer user's organisations and still consented: the summary, the
+    presentation and what they were shared for, plus the name under a named consent. A list, not a read of one
+    record (opening one is `employer_view`, which is audit-logged). The consents are queried, not taken from a
+    relationship a long session may hold stale."""
+    visible = _visible(session, actor, shares)
+    if not visible:
         return []
     rows = session.scalars(
         select(Candidate)
-        .where(Candidate.id.in_(list(named_by_candidate)))
+        .where(Candidate.id.in_(list(visible)))
         .options(*_employer_load())
         .execution_options(populate_existing=True)
         .order_by(Candidate.id)
     ).all()
     result = []
     for candidate in rows:
-        named = named_by_candidate[candidate.id]
+        its_shares, named = visible[candidate.id]
         item = _summary(session, candidate, named)
+        item["presentation"] = candidate.presentation or ""
+        item["shared_for"] = _shared_for(its_shares)
         if named:
             item["first_name"], item["last_name"] = candidate.first_name, candidate.last_name
         result.append(item)
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=[c.id for c in rows],
+        purpose="arbeidsgiver: delte kandidater (liste)",
+    )
     return result
 
 
@@ -412,6 +598,7 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose="innsyn (eksport)"
         )
+    require_reason(session, actor, candidate.id)  # the admin: only with a recorded reason
     capacity = capacity_of(candidate)
     log = session.scalars(
         select(audit.AuditEntry)
@@ -443,6 +630,14 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         "situation": _columns(candidate.situation) if candidate.situation else None,
         "programmes": [_columns(x) for x in candidate.programmes],
         "consents": [_columns(x) for x in candidate.consents],
+        # the admin's recorded reasons to read the record ("break the glass"): who, when and why
+        "break_glass": [
+            _columns(x)
+            for x in session.scalars(
+                select(BreakGlass).where(BreakGlass.candidate_id == candidate.id).order_by(BreakGlass.id)
+            )
+        ],
+        "restricted_hidden": False,
         "access_log": [
             {
                 "at": e.at.isoformat(),
@@ -455,6 +650,9 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
             for e in log
         ],
     }
+    if not may_read_restricted(actor, candidate):  # need-to-know: the sections, not a hint of their values
+        data.update(situation=None, programmes=[], restricted_hidden=True)
+        data["derived"] = {"age": data["derived"]["age"], "under_30": data["derived"]["under_30"]}
     audit.record(
         session,
         actor=actor,
@@ -496,9 +694,13 @@ def erase_candidate(
 ) -> None:
     """Delete the candidate and all personal data, leaving only the audit log's ids and a "delete" entry."""
     # access first: an unconfirmed request for another office's candidate is 404, not 422 (no existence leak)
-    candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="sletting")
+    candidate = load_for_change(
+        session, actor=actor, candidate_id=candidate_id, purpose="sletting", erase=True
+    )
     if not confirm:
         raise ValidationFailed("Bekreft at alle opplysninger om kandidaten skal slettes.", field="confirm")
+    if not reason.strip():
+        raise ValidationFailed("Skriv hvorfor kandidaten slettes.", field="reason")
     _erase(
         session,
         candidate,

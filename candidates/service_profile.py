@@ -5,7 +5,6 @@ asks periods to follow each other."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,12 +34,14 @@ from candidates.models import (
 )
 from candidates.validation import Cleaner
 from core import reference as reference_service
+from core.cleaning import CAREER_DATE, DECISION_DATE, PROGRAMME_DATE
 from core.errors import NotFound, ValidationFailed
 from core.models import User
 from employers import service as employers_service
 
 __all__ = [
     "CV_KINDS",
+    "PRETICK_CONFIDENCE",
     "StyrkSuggestion",
     "add_cv_entry",
     "clean_cv_entry",
@@ -52,6 +53,7 @@ __all__ = [
     "set_programme",
     "set_situation",
     "set_skills_and_licences",
+    "suggest_for_import",
     "suggest_styrk",
     "update_cv_entry",
 ]
@@ -76,16 +78,72 @@ def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[StyrkSug
 # --- CV entries -----------------------------------------------------------------------------------------
 
 
+IMPORT_SOURCES = ("import", "tittel")
+PRETICK_CONFIDENCE = 0.9
+"""An import's occupation suggestion at or above this confidence is ticked for the person in the review form;
+below it they see the suggestion unticked and choose. The classifier gives 1.0 only for a title it knows."""
+
+
+def suggest_for_import(session: Session, title: str) -> Any:
+    """The occupation an import proposes for a title (code, name, confidence), or None."""
+    return employers_service.classify_title(session, title)
+
+
+def occupation_code(session: Session, raw: Any, *, field: str) -> str | None:
+    """The STYRK-08 code a person chose in an occupation field: a code, "Title (code)" as the typeahead fills
+    in, or a title the vocabulary knows exactly ("renholder"). Anything else is a 422 on `field` asking them to
+    pick a suggestion (the page then lists the suggestions for what was typed)."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return text  # the code rules (four digits, known) are checked where the code is stored
+    hit = employers_service.resolve_occupation(session, text)
+    if hit is None:
+        raise ValidationFailed(
+            f"Fant ikke yrket «{text}». Skriv litt mer, eller velg et av forslagene.", field=field
+        )
+    return hit.code
+
+
+def _styrk_provenance(c: Cleaner, session: Session) -> None:
+    """A code typed or picked by a person is "person"; an import passes its own source and confidence."""
+    raw = c.data.get("styrk_code")
+    if "styrk_code" not in c.data:
+        return
+    source = c.data.get("styrk_source")
+    if source in IMPORT_SOURCES and raw:
+        c.out["styrk_source"] = source
+        confidence = c.data.get("styrk_confidence")
+        c.out["styrk_confidence"] = float(confidence) if isinstance(confidence, int | float) else None
+    elif raw:
+        c.out["styrk_source"] = "person"
+        c.out["styrk_confidence"] = None
+    else:
+        c.out["styrk_source"] = None
+        c.out["styrk_confidence"] = None
+
+
 def _clean_work(c: Cleaner, session: Session) -> None:
+    if not str(c.data.get("styrk_code") or "").strip().isdigit() and c.data.get("styrk_code"):
+        try:
+            c.data = {
+                **c.data,
+                "styrk_code": occupation_code(session, c.data["styrk_code"], field="styrk_code"),
+            }
+        except ValidationFailed as exc:
+            c.error("styrk_code", exc.message)
+            c.data = {**c.data, "styrk_code": None}
     c.text("title", "Stillingstittel", required=True, max_len=200)
     c.text("employer", "Arbeidsgiver", max_len=200)
-    c.date("start_date", "Fra")
-    c.date("end_date", "Til")
+    c.date("start_date", "Fra", bounds=CAREER_DATE)
+    c.date("end_date", "Til", bounds=CAREER_DATE)
     c.text("description", "Beskrivelse", max_len=5000)
     c.optional_text("styrk_code", "Yrkeskode (STYRK-08)", max_len=4)
     code = c.out.get("styrk_code")
     if code and not (code.isdigit() and len(code) == 4):
         c.error("styrk_code", "Yrkeskoden (STYRK-08) må være fire sifre.")
+    _styrk_provenance(c, session)
 
 
 def _clean_education(c: Cleaner, session: Session) -> None:
@@ -100,7 +158,7 @@ def _clean_certificate(c: Cleaner, session: Session) -> None:
     c.text("name", "Navn", required=True, max_len=200)
     c.choice("kind", "Type", CERTIFICATE_KINDS, default="sertifikat")
     c.text("issuer", "Utsteder", max_len=200)
-    c.date("date", "Dato")
+    c.date("date", "Dato", bounds=CAREER_DATE)
 
 
 def _clean_language(c: Cleaner, session: Session) -> None:
@@ -128,9 +186,20 @@ def clean_cv_entry(
     if start is not None and end is not None and end < start:
         field = "end_date" if "end_date" in out else "end_year"
         raise ValidationFailed("Til kan ikke være før fra.", field=field)
-    if kind == "arbeid" and "styrk_code" in out and out.get("styrk_code") is None and not partial:
-        best = suggest_styrk(session, out["title"], limit=1)
+    decided = (
+        data.get("styrk_source") in IMPORT_SOURCES
+    )  # an import (or its review) already chose, or chose none
+    if (
+        kind == "arbeid"
+        and "styrk_code" in out
+        and out.get("styrk_code") is None
+        and not partial
+        and not decided
+    ):
+        best = employers_service.suggest_occupations(session, out["title"], limit=1)
         out["styrk_code"] = best[0].code if best else None
+        out["styrk_source"] = "tittel" if best else None
+        out["styrk_confidence"] = best[0].confidence if best else None
     return out
 
 
@@ -164,6 +233,10 @@ def update_cv_entry(
     candidate = load_for_change(session, actor=actor, candidate_id=candidate_id, purpose="endre CV")
     entry = _entry(session, candidate, kind, entry_id)
     out = clean_cv_entry(session, kind, data, partial=True)
+    unchanged = kind == "arbeid" and out.get("styrk_code") == entry.styrk_code and entry.styrk_source
+    if unchanged and out.get("styrk_source") == "person" and data.get("styrk_source") not in IMPORT_SOURCES:
+        out.pop("styrk_source", None)  # the code as it was: it keeps where it came from
+        out.pop("styrk_confidence", None)
     for key, value in out.items():
         setattr(entry, key, value)
     session.flush()
@@ -205,6 +278,7 @@ def set_job_profile(
     candidate = load_for_change(
         session, actor=actor, candidate_id=candidate_id, purpose="endre jobbprofil", full=True
     )
+    sources = data.get("wanted_styrk_sources") if isinstance(data.get("wanted_styrk_sources"), dict) else {}
     c = Cleaner(data, partial=partial)
     c.multi("wanted_styrk", "Ønskede yrker (STYRK-08)")
     c.multi("wanted_titles", "Ønskede yrker (fritekst)")
@@ -216,16 +290,30 @@ def set_job_profile(
     c.integer("percent_max", "Stillingsprosent til", minimum=1, maximum=100)
     c.multi("working_time", "Arbeidstid", WORKING_TIMES)
     c.multi("engagement_types", "Ansettelsesform", ENGAGEMENT_TYPES)
-    c.date("earliest_start", "Tidligste oppstart")
+    c.date("earliest_start", "Tidligste oppstart", bounds=PROGRAMME_DATE)
     out = c.done()
+    if "wanted_styrk" in out:
+        out["wanted_styrk"] = _unique(
+            [occupation_code(session, item, field="wanted_styrk") or "" for item in out["wanted_styrk"]]
+        )
     for code in out.get("wanted_styrk") or []:
         if not (code.isdigit() and len(code) == 4):
             raise ValidationFailed(
                 f"Yrkeskoden {code!r} må være fire sifre (STYRK-08).", field="wanted_styrk"
             )
+    if "municipalities" in out:
+        out["municipalities"] = _unique([_municipality_code(session, item) for item in out["municipalities"]])
     for code in out.get("municipalities") or []:
         if not (code.isdigit() and len(code) == 4):
             raise ValidationFailed(f"Kommunenummeret {code!r} må være fire sifre.", field="municipalities")
+    if out.get("municipalities"):  # older codes (0502) are stored as today's (3407), each place once
+        cleaned = [
+            reference_service.clean_municipality_code(session, code, field="municipalities")
+            for code in out["municipalities"]
+        ]
+        out["municipalities"] = list(dict.fromkeys(code for code in cleaned if code))
+    if "wanted_styrk" in out:
+        out["wanted_styrk_sources"] = _wanted_sources(candidate.job_profile, out["wanted_styrk"], sources)
     if (
         out.get("postal_code")
         and reference_service.postal_code(session, out["postal_code"]) is None
@@ -249,6 +337,45 @@ def set_job_profile(
     return profile
 
 
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def _municipality_code(session: Session, item: str) -> str:
+    """A municipality typed as a number, a name ("gjovik") or the typeahead's "Gjøvik (3407)"."""
+    text = item.strip()
+    if text.isdigit():
+        return text
+    code = employers_service.resolve_municipality(session, text)
+    if code is None:
+        raise ValidationFailed(
+            f"Fant ikke kommunen «{text}». Skriv navnet, eller velg et av forslagene.", field="municipalities"
+        )
+    return code
+
+
+def _wanted_sources(
+    current: JobProfile | None, codes: list[str], given: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Provenance per wanted code: what an import says for its codes; a code kept from before keeps its
+    provenance; every other code was chosen by the person saving the form."""
+    before = dict(current.wanted_styrk_sources or {}) if current else {}
+    out: dict[str, dict[str, Any]] = {}
+    for code in codes:
+        g = given.get(code)
+        if isinstance(g, dict) and g.get("source") in IMPORT_SOURCES:
+            conf = g.get("confidence")
+            out[code] = {
+                "source": g["source"],
+                "confidence": float(conf) if isinstance(conf, int | float) else None,
+            }
+        elif code in before and current is not None and code in (current.wanted_styrk or []):
+            out[code] = before[code]
+        else:
+            out[code] = {"source": "person", "confidence": None}
+    return out
+
+
 # --- restricted situation -------------------------------------------------------------------------------
 
 
@@ -265,15 +392,18 @@ def set_situation(
 ) -> Situation:
     """§14a: innsatsgruppe (five codes), hovedmål and the decision date."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre situasjon (§14a)", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre situasjon (§14a)",
+        full=True,
+        restricted=True,
     )
     c = Cleaner(data, partial=partial)
     c.choice("innsatsgruppe", "Innsatsgruppe", INNSATSGRUPPER)
     c.choice("hovedmal", "Hovedmål", HOVEDMAL)
-    c.date("decision_date", "Vedtaksdato")
+    c.date("decision_date", "Vedtaksdato", bounds=DECISION_DATE)
     out = c.done()
-    if out.get("decision_date") and out["decision_date"] > dt.date.today():
-        raise ValidationFailed("Vedtaksdatoen kan ikke være fram i tid.", field="decision_date")
     situation = _situation(session, candidate)
     for key, value in out.items():
         setattr(situation, key, value)
@@ -294,7 +424,12 @@ def set_capacity(
     """Work capacity: by default 100 − uføregrad (derived, not stored); an override needs a reason. An empty
     override goes back to the derived value."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre arbeidsevne", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre arbeidsevne",
+        full=True,
+        restricted=True,
     )
     c = Cleaner(
         {
@@ -326,7 +461,12 @@ def set_needs(
 ) -> Situation:
     """Tilretteleggingsbehov in NAV's four categories (Finn kandidat's sub-items) and a free note."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre tilretteleggingsbehov", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre tilretteleggingsbehov",
+        full=True,
+        restricted=True,
     )
     c = Cleaner(data, partial=partial)
     for category, items in NEED_CATEGORIES.items():
@@ -347,12 +487,17 @@ def set_programme(
     """Register or change one programme/benefit (one row per kind). Uføretrygd needs an uføregrad (1–100);
     økonomisk sosialhjelp records aktivitetsplikt (the duty applies to those under 30)."""
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre program og ytelser", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre program og ytelser",
+        full=True,
+        restricted=True,
     )
     c = Cleaner({**data, "kind": kind})
     c.choice("kind", "Program/ytelse", PROGRAMMES, required=True)
-    c.date("start_date", "Fra")
-    c.date("end_date", "Til")
+    c.date("start_date", "Fra", bounds=PROGRAMME_DATE)
+    c.date("end_date", "Til", bounds=PROGRAMME_DATE)
     c.integer("uforegrad", "Uføregrad", minimum=1, maximum=100)
     c.text("note", "Merknad", max_len=2000)
     raw_duty = data.get("aktivitetsplikt")
@@ -384,7 +529,12 @@ def set_programme(
 
 def remove_programme(session: Session, *, actor: User | None, candidate_id: int, kind: str) -> None:
     candidate = load_for_change(
-        session, actor=actor, candidate_id=candidate_id, purpose="endre program og ytelser", full=True
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        purpose="endre program og ytelser",
+        full=True,
+        restricted=True,
     )
     programme = next((p for p in candidate.programmes if p.kind == kind), None)
     if programme is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from core.cleaning import DateBounds, check_date
 from core.errors import ValidationFailed
 
 _SPLIT = re.compile(r"[,;\n]")
@@ -122,7 +123,17 @@ class Cleaner:
         else:
             self.out[name] = value
 
-    def date(self, name: str, label: str, *, required: bool = False) -> None:
+    def date(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        bounds: DateBounds | None = None,
+        unchanged: dt.date | None = None,
+    ) -> None:
+        """A date; with `bounds`, within that field's plausible range (`unchanged`: the stored value, which an
+        edit of other fields may send back as it is)."""
         if self.skip(name):
             return
         raw = self.data.get(name)
@@ -133,12 +144,18 @@ class Cleaner:
                 self.out[name] = None
             return
         if isinstance(raw, dt.date):
-            self.out[name] = raw
-            return
-        try:
-            self.out[name] = dt.date.fromisoformat(str(raw).strip())
-        except ValueError:
-            self.error(name, f"{label} må være en dato (ÅÅÅÅ-MM-DD).")
+            value = raw
+        else:
+            try:
+                value = dt.date.fromisoformat(str(raw).strip())
+            except ValueError:
+                self.error(name, f"{label} må være en dato (ÅÅÅÅ-MM-DD).")
+                return
+        message = check_date(value, bounds, label) if bounds is not None and value != unchanged else None
+        if message:
+            self.error(name, message)
+        else:
+            self.out[name] = value
 
     def choice(
         self, name: str, label: str, options: Iterable[str], *, required: bool = False, default: Any = None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from hmac import compare_digest
@@ -12,7 +12,7 @@ from hmac import compare_digest
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import audit
+from core import audit, reference
 from core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import ROLES, ApiToken, LoginThrottle, Office, User, UserSession, utcnow
 from core.security import (
@@ -26,7 +26,7 @@ from core.security import (
 from core.settings import Settings, get_settings
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LOGIN_FAILED_MESSAGE = "Feil e-post eller passord, eller kontoen er midlertidig sperret. Prøv igjen senere."
+LOGIN_FAILED_MESSAGE = "Feil e-post eller passord."
 
 
 # --- offices -------------------------------------------------------------------------------------------
@@ -42,6 +42,12 @@ def create_office(session: Session, *, number: str, name: str, municipalities: S
     for c in codes:
         if not (c.isdigit() and len(c) == 4):
             raise ValidationFailed(f"Kommunenummer må være fire sifre: {c!r}.", field="municipalities")
+    # an older code of a municipality (0502) is stored as today's (3407), each place once
+    codes = list(
+        dict.fromkeys(
+            reference.clean_municipality_code(session, c, field="municipalities") or c for c in codes
+        )
+    )
     if session.scalar(select(Office).where(Office.number == number)):
         raise Conflict(f"Kontoret {number} finnes allerede.", field="number")
     office = Office(number=number, name=name.strip(), municipalities=codes)
@@ -148,6 +154,26 @@ def change_password(
 
 
 # --- login throttling ----------------------------------------------------------------------------------
+#
+# A progressive delay, never a lock: each failure moves "not before" (the row's `locked_until`) further out, by a
+# delay that doubles and is capped, so an attacker is slowed to a few guesses a minute while the owner, at worst,
+# waits the cap and signs in. An attempt inside the delay is answered at once (no password check, no server
+# thread asleep) and does not count, so hammering cannot push the delay further. Failures are counted per account
+# (e-mail, also unknown ones; the second factor per user) and per client IP.
+
+
+def throttle_delay(failures: int, *, free: int, cap: float, base: float = 1.0) -> float:
+    """Seconds to wait after `failures` failures in a row: none for the first `free`, then base, 2·base, 4·base …
+    up to `cap` (the owner is never kept out longer than the cap)."""
+    if failures <= free:
+        return 0.0
+    return float(min(base * 2 ** min(failures - free - 1, 62), cap))
+
+
+def _rule(key: str, settings: Settings) -> tuple[int, float]:
+    if key.startswith("ip:"):
+        return settings.login_ip_free_failures, float(settings.login_ip_delay_cap_seconds)
+    return settings.login_free_failures, float(settings.login_delay_cap_seconds)
 
 
 def _throttle_keys(email: str, ip: str | None) -> list[str]:
@@ -157,33 +183,50 @@ def _throttle_keys(email: str, ip: str | None) -> list[str]:
     return keys
 
 
-def _is_locked(session: Session, keys: list[str], now: dt.datetime) -> bool:
+def wait_seconds(session: Session, keys: list[str], now: dt.datetime | None = None) -> float:
+    """How long before another attempt on these keys is considered (0: go ahead)."""
+    now = now or utcnow()
     rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
-    return any(r.locked_until and r.locked_until > now for r in rows)
+    return max([(r.locked_until - now).total_seconds() for r in rows if r.locked_until] + [0.0])
 
 
 def _register_failure(session: Session, keys: list[str], now: dt.datetime, settings: Settings) -> int:
     worst = 0
+    window = dt.timedelta(minutes=settings.login_failure_window_minutes)
     for key in keys:
         row = session.get(LoginThrottle, key)
         if row is None:
             row = LoginThrottle(key=key, failures=0)
             session.add(row)
+        if row.last_failure_at is not None and now - row.last_failure_at > window:
+            row.failures = 0  # an old run of failures is forgotten
         row.failures += 1
         row.last_failure_at = now
-        # The IP key tolerates more failures: a whole office may share one address.
-        limit = settings.login_max_failures * (4 if key.startswith("ip:") else 1)
-        if row.failures >= limit:
-            row.locked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
+        free, cap = _rule(key, settings)
+        delay = throttle_delay(row.failures, free=free, cap=cap)
+        row.locked_until = now + dt.timedelta(seconds=delay) if delay else None
         worst = max(worst, row.failures)
     session.flush()
     return worst
 
 
-def check_not_locked(session: Session, *, key: str) -> None:
-    """For further steps of a login (the second factor) under the same throttle as the password."""
-    if _is_locked(session, [key], utcnow()):
-        raise AuthenticationFailed(LOGIN_FAILED_MESSAGE)
+def _waiting(seconds: float) -> AuthenticationFailed:
+    wait = max(1, math.ceil(seconds))
+    failed = AuthenticationFailed(
+        f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen (ventetiden øker ved hvert nytt feil "
+        "forsøk, men du blir aldri sperret ute)."
+    )
+    failed.retry_after = wait
+    failed.status_code = 429
+    return failed
+
+
+def check_not_locked(session: Session, *, key: str, ip: str | None = None) -> None:
+    """For further steps of a login (the second factor): refused while the key's (or the IP's) delay runs."""
+    keys = [key] + ([f"ip:{ip}"] if ip else [])
+    wait = wait_seconds(session, keys)
+    if wait > 0:
+        raise _waiting(wait)
 
 
 def register_failure(
@@ -194,7 +237,8 @@ def register_failure(
     ip: str | None = None,
     email: str | None = None,
 ) -> int:
-    failures = _register_failure(session, [key], utcnow(), settings or get_settings())
+    keys = [key] + ([f"ip:{ip}"] if ip else [])
+    failures = _register_failure(session, keys, utcnow(), settings or get_settings())
     audit.security_event(
         session,
         event_name="login_failed",
@@ -212,6 +256,36 @@ def _clear_failures(session: Session, email: str) -> None:
         session.delete(row)
 
 
+def clear_totp_failures(session: Session, *, user: User) -> None:
+    row = session.get(LoginThrottle, f"totp:{user.id}")
+    if row is not None:
+        session.delete(row)
+
+
+def throttled(session: Session, *, now: dt.datetime | None = None) -> Sequence[LoginThrottle]:
+    """Keys whose delay is running now, longest first (the admin's users page lists them)."""
+    now = now or utcnow()
+    return session.scalars(
+        select(LoginThrottle)
+        .where(LoginThrottle.locked_until > now)
+        .order_by(LoginThrottle.locked_until.desc())
+    ).all()
+
+
+def lift_delay(session: Session, *, actor: User, key: str, ip: str | None = None) -> None:
+    """An admin lifts a delay (an account, a second factor or an IP): the count starts again; security-logged."""
+    if actor.role != "admin":
+        raise Forbidden("Bare administratoren kan oppheve en forsinkelse.")
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        raise NotFound("Fant ingen forsinkelse for dette.")
+    session.delete(row)
+    audit.security_event(
+        session, event_name="throttle_lifted", actor=actor, ip=ip, path="/admin/brukere", detail=key[:200]
+    )
+    session.flush()
+
+
 def authenticate(
     session: Session,
     *,
@@ -223,20 +297,24 @@ def authenticate(
     password_ok: bool | None = None,
     password_checked_hash: str | None = None,
 ) -> User:
-    """The same message whether the user is unknown, the password wrong or the account locked.
+    """The same message whether the user is unknown or the password wrong; inside a running delay (see
+    `throttle_delay`) a 429 with `retry_after`, the same for known and unknown accounts.
 
     `password_ok`/`password_checked_hash`: the result of `check_password`, done before this transaction began
-    (Argon2 takes ~50 ms; on SQLite no one else may write meanwhile). With `slow_down=False` the failure's
-    `delay` says how long the caller should wait before answering — after committing, not while holding locks."""
+    (Argon2 takes ~50 ms; on SQLite no one else may write meanwhile). `slow_down` is kept for callers: nobody
+    sleeps any more (a sleeping thread per guess was itself a way to tie the server up)."""
     settings = settings or get_settings()
     now = utcnow()
     keys = _throttle_keys(email, ip)
+    wait = wait_seconds(session, keys, now)
+    if wait > 0:  # inside the delay: answered at once, not counted (hammering cannot push the delay further)
+        raise _waiting(wait)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if password_ok is None:
         password_ok = verify_password(user.password_hash if user else None, password)
     elif user is not None and not compare_digest(password_checked_hash or "", user.password_hash or ""):
         password_ok = verify_password(user.password_hash, password)  # the hash changed since it was checked
-    if _is_locked(session, keys, now) or not password_ok or user is None or not user.is_active:
+    if not password_ok or user is None or not user.is_active:
         failures = _register_failure(session, keys, now, settings)
         audit.security_event(
             session,
@@ -246,11 +324,8 @@ def authenticate(
             path="/login",
             detail=f"forsøk {failures}",
         )
-        delay = min(0.25 * (failures - 2), 2.0) if failures > 2 else 0.0
-        if slow_down and delay:
-            time.sleep(delay)
         failed = AuthenticationFailed(LOGIN_FAILED_MESSAGE)
-        failed.delay = 0.0 if slow_down else delay  # the caller sleeps after its commit
+        failed.retry_after = math.ceil(wait_seconds(session, keys, now))
         raise failed
     _clear_failures(session, email)
     if needs_rehash(user.password_hash):

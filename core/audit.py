@@ -1,23 +1,83 @@
 """Append-only audit log of who touched which personal data and why, plus a separate security log.
 
 Services write it; the application never updates or deletes audit rows (an ORM guard here, and a
-database trigger from the migrations, refuse it)."""
+database trigger from the migrations, refuse it). Triggers do not stop the database's owner, so each row of both
+logs is also sealed into a keyed chain (`audit_chain`): HMAC-SHA256 over the row and the previous row's MAC, with a
+key kept outside the database (`Settings.resolved_audit_key`). Rewriting, inserting or deleting a row breaks the
+chain from there on, and without the key nobody can compute a chain that `verify` accepts.
+
+Sealing happens at commit (`_seal`, a `before_commit` hook): the transaction's new rows are read back and chained
+under a lock (PostgreSQL: a transaction-scoped advisory lock; SQLite: its single writer already serialises), so
+concurrent writers still produce one valid chain and the lock is held only for the append and the commit.
+
+Reads are de-duplicated per transaction (one request = one row per person read, whatever the code path), lists name
+every person they returned (`record_many`, one batched insert), and the purpose carries the reader's role.
+
+Known limit: the newest rows can be cut off together with their chain entries without a break inside the chain;
+`verify` reports the head (sequence number and MAC) so an operator can keep it elsewhere and compare."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import hmac
 import io
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    event,
+    false,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from core.errors import AccessDenied
 from core.models import Base, User, utcnow
+from core.settings import get_settings
 
-ACTIONS = ("read", "create", "update", "delete", "export", "share")
+ACTIONS = ("read", "create", "update", "delete", "export", "share", "unshare")
+
+ACTION_LABELS = {
+    "read": "Lest",
+    "create": "Opprettet",
+    "update": "Endret",
+    "delete": "Slettet",
+    "export": "Eksportert",
+    "share": "Delt",
+}
+SUBJECT_LABELS = {
+    "candidate": "Kandidat",
+    "employer": "Arbeidsgiver",
+    "opening": "Stilling",
+    "user": "Bruker",
+    "office": "NAV-kontor",
+    "audit_log": "Revisjonslogg",
+    "followup_record": "Jobbspor (oppfølging)",
+    "followup_health": "Helse i oppfølging",
+    "followup_placement": "Jobb i oppfølging",
+    "fidelity_review": "Kvalitetsvurdering",
+}
+OUTCOME_LABELS = {"ok": "Utført", "nektet": "Nektet"}
+EVENT_LABELS = {
+    "login_failed": "Mislykket innlogging",
+    "access_denied": "Tilgang nektet",
+    "role_refused": "Rollen har ikke tilgang",
+    "csrf_failed": "Skjema avvist (CSRF)",
+}
 
 
 class AuditEntry(Base):
@@ -54,11 +114,280 @@ class SecurityEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class AuditChain(Base):
+    """The keyed chain over both logs: one entry per row of `audit_log` or `security_log`, in append order (`seq`
+    per log, without gaps), with the row's MAC. Kept beside the rows so the rows keep their shape and ids."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (UniqueConstraint("log", "row_id"),)
+
+    log: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    row_id: Mapped[int] = mapped_column(Integer)
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 @event.listens_for(Session, "before_flush")
 def _audit_is_append_only(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+        if isinstance(obj, AuditEntry | SecurityEvent | AuditChain) and (
+            obj in session.deleted or session.is_modified(obj)
+        ):
             raise RuntimeError("Revisjonsloggen kan bare utvides, ikke endres eller slettes.")
+
+
+# --- the key and the chain ---------------------------------------------------------------------------------
+
+_key: bytes | None = None
+
+
+def configure_key(key: str | bytes) -> None:
+    """Sets the process's chain key (the app and the CLI call this with the settings' key)."""
+    global _key
+    _key = key.encode() if isinstance(key, str) else key
+
+
+def current_key() -> bytes:
+    if _key is None:
+        configure_key(get_settings().resolved_audit_key())
+    assert _key is not None
+    return _key
+
+
+AUDIT_FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_email",
+    "role",
+    "office",
+    "action",
+    "subject_type",
+    "subject_id",
+    "purpose",
+    "outcome",
+    "detail",
+)
+SECURITY_FIELDS = (
+    "id",
+    "at",
+    "event",
+    "actor_id",
+    "actor_email",
+    "ip",
+    "path",
+    "subject_type",
+    "subject_id",
+    "detail",
+)
+LOGS: dict[str, tuple[Any, tuple[str, ...]]] = {}  # filled below, once SecurityEvent exists
+GENESIS = "arbeidsbro-revisjonskjede-start"  # the "previous MAC" of each log's first row
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def canonical_body(log: str, seq: int, prev_mac: str, values: Sequence[Any]) -> bytes:
+    """What a row's MAC covers: the log's name, the position, the previous MAC and the row's columns, as JSON
+    (unambiguous whatever the text holds). Both logs' rows are (id, at, ...): `at` as ISO 8601 in UTC."""
+    return json.dumps([log, seq, prev_mac, values[0], _canonical(values[1]), *values[2:]]).encode()
+
+
+def row_mac(key: bytes, log: str, seq: int, prev_mac: str, values: Sequence[Any]) -> str:
+    """One HMAC-SHA256 per row (the one-shot C digest: this runs for every row of every list read)."""
+    return hmac.digest(key, canonical_body(log, seq, prev_mac, values), "sha256").hex()
+
+
+_LOCK_ID = 0x41756469  # "Audi": the advisory lock that serialises appends to the chain on PostgreSQL
+
+
+def _lock_chain(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
+    # SQLite: every transaction holds the single writer lock from BEGIN IMMEDIATE (core.db), so appends queue.
+
+
+@functools.cache
+def _statements(log: str) -> tuple[Any, Any]:
+    """The chain's two hot statements per log, built once (ids and the log name are bound): the head, and the
+    rows to seal as stored. Building them per commit cost more than running them."""
+    model, fields = LOGS[log]
+    head = (
+        select(AuditChain.seq, AuditChain.mac)
+        .where(AuditChain.log == bindparam("log"))
+        .order_by(AuditChain.seq.desc())
+        .limit(1)
+    )
+    rows = (
+        select(*[getattr(model, f) for f in fields])
+        .where(model.id.in_(bindparam("ids", expanding=True)))
+        .order_by(model.id)
+    )
+    return head, rows
+
+
+def _head(conn: Connection, log: str) -> tuple[int, str]:
+    row = conn.execute(_statements(log)[0], {"log": log}).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+# Core executemany: the ORM's bulk insert cost several times the statement itself.
+_CHAIN_INSERT = AuditChain.__table__.insert()
+
+
+def seal(conn: Connection, log: str, ids: Iterable[int], key: bytes | None = None) -> int:
+    """Appends the rows with these ids (read back as stored) to the log's chain, in id order; takes the lock
+    first. The caller commits (the lock is held until then). Returns the number sealed."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    key = key or current_key()
+    _lock_chain(conn)
+    seq, prev = _head(conn, log)
+    stmt = _statements(log)[1]
+    chained = []
+    for start in range(0, len(wanted), 1000):
+        for row in conn.execute(stmt, {"ids": wanted[start : start + 1000]}):
+            seq += 1
+            prev = row_mac(key, log, seq, prev, row)
+            chained.append({"log": log, "seq": seq, "row_id": row[0], "mac": prev})
+    if chained:
+        conn.execute(_CHAIN_INSERT, chained)
+    return len(chained)
+
+
+def seal_unchained(conn: Connection, key: bytes | None = None) -> int:
+    """Chains every row not yet in the chain (in id order): the migration that starts the chain uses it for the
+    rows written before it. Not for daily use: rows must be sealed by the transaction that wrote them."""
+    total = 0
+    for log, (model, _fields) in LOGS.items():
+        unchained = select(model.id).where(
+            ~select(AuditChain.row_id).where(AuditChain.log == log, AuditChain.row_id == model.id).exists()
+        )
+        ids = list(conn.scalars(unchained))
+        if ids:
+            total += seal(conn, log, ids, key or current_key())
+    return total
+
+
+_NEW = "audit_new"  # session.info: {"audit": set of ids, "security": set of ids} written in this transaction
+_SEEN = "audit_seen"  # session.info: reads recorded in this transaction, (actor, type, id, outcome) -> row
+
+
+@event.listens_for(Session, "after_flush")
+def _note_new_rows(session: Session, _ctx: Any) -> None:
+    for obj in session.new:
+        if isinstance(obj, AuditEntry):
+            session.info.setdefault(_NEW, {}).setdefault("audit", set()).add(obj.id)
+        elif isinstance(obj, SecurityEvent):
+            session.info.setdefault(_NEW, {}).setdefault("security", set()).add(obj.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    """Chains the rows this transaction wrote, as its last work before the commit (so the lock is short)."""
+    if not session.info.get(_NEW) and not any(isinstance(o, AuditEntry | SecurityEvent) for o in session.new):
+        return
+    session.flush()
+    new = session.info.pop(_NEW, {})
+    conn = session.connection()
+    # One lock for both logs, taken after the last flush: the holder waits on nothing else, so no deadlock.
+    for log in ("audit", "security"):
+        if new.get(log):
+            seal(conn, log, new[log])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_NEW, None)
+        session.info.pop(_SEEN, None)
+
+
+def verify(conn: Connection, key: bytes | None = None) -> dict[str, Any]:
+    """Walks both chains: `{"rows": n, "ok": true, "logs": {...heads}}`, or `ok: false` with the first broken row
+    (`broken`: log, seq, row id and why)."""
+    key = key or current_key()
+    out: dict[str, Any] = {"rows": 0, "ok": True, "logs": {}}
+    for log, (model, fields) in LOGS.items():
+        seq, prev, broken = 0, GENESIS, None
+        columns = [getattr(model, f) for f in fields]
+        stmt = (
+            select(AuditChain.seq, AuditChain.row_id, AuditChain.mac, *columns)
+            .outerjoin(model, model.id == AuditChain.row_id)
+            .where(AuditChain.log == log)
+            .order_by(AuditChain.seq)
+        )
+        for row in conn.execute(stmt.execution_options(yield_per=2000)):
+            chain_seq, row_id, mac, values = row[0], row[1], row[2], row[3:]
+            if chain_seq != seq + 1:
+                broken = {"seq": seq + 1, "row_id": None, "reason": "en oppføring i kjeden mangler"}
+                break
+            seq = chain_seq
+            if values[0] is None:
+                broken = {"seq": seq, "row_id": row_id, "reason": "raden er slettet"}
+                break
+            expected = row_mac(key, log, seq, prev, values)
+            if not hmac.compare_digest(expected, mac):
+                broken = {"seq": seq, "row_id": row_id, "reason": "raden eller kjeden er endret"}
+                break
+            prev = mac
+        if broken is None:
+            stray = conn.scalar(
+                select(model.id)
+                .where(
+                    ~select(AuditChain.row_id)
+                    .where(AuditChain.log == log, AuditChain.row_id == model.id)
+                    .exists()
+                )
+                .order_by(model.id)
+                .limit(1)
+            )
+            if stray is not None:
+                broken = {"seq": None, "row_id": stray, "reason": "raden står utenfor kjeden"}
+        out["rows"] += seq
+        out["logs"][log] = {"rows": seq, "head_seq": seq, "head_mac": None if seq == 0 else prev}
+        if broken is not None and out["ok"]:
+            out["ok"] = False
+            out["broken"] = {"log": log, **broken}
+    return out
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+FOLLOWUP_ROLES = ("jobbspesialist", "veileder")
+ROLE_PURPOSE = {
+    "jobbspesialist": "oppfølging",
+    "veileder": "oppfølging",
+    "markedskontakt": "markedsarbeid",
+    "admin": "administrasjon",
+    "arbeidsgiver": "arbeidsgiver",
+}
+
+
+def purpose_for(role: str | None, purpose: str) -> str:
+    """The purpose as the reader's role gives it. Pages and services name what was read under a role's heading
+    ("oppfølging: kandidatkort"); the heading is the reader's own, so a market contact's read of that page is
+    "markedsarbeid: kandidatkort" and an admin's "administrasjon: kandidatkort". Other purposes (a reason the
+    reader typed, "innsyn", "sletting", "jobbforslag") are kept as written; the role is in its own column."""
+    purpose = (purpose or "").strip()
+    why = ROLE_PURPOSE.get(role or "", "system" if role in (None, "system") else role or "system")
+    head, sep, rest = purpose.partition(":")
+    if sep and head.strip() in ROLE_PURPOSE.values() and head.strip() != why:
+        return f"{why}:{rest}"
+    return purpose
+
+
+def _actor_columns(actor: User | None) -> dict[str, Any]:
+    return {
+        "actor_id": actor.id if actor else None,
+        "actor_email": actor.email if actor else None,
+        "role": actor.role if actor else "system",
+        "office": actor.office.number if actor and actor.office else None,
+    }
 
 
 def record(
@@ -71,23 +400,80 @@ def record(
     purpose: str = "",
     detail: str | None = None,
     outcome: str = "ok",
-) -> AuditEntry:
+) -> AuditEntry | None:
+    """One row per user action: a second read of the same record by the same person in one transaction (one
+    request) adds no row, and a change drops the same request's read of that record while it is unwritten.
+    Returns the row, or None when the read was already recorded."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    subject = None if subject_id is None else str(subject_id)
+    seen: dict[tuple[Any, ...], AuditEntry] = session.info.setdefault(_SEEN, {})
+    who = actor.id if actor else None
+    if action == "read":
+        if (who, subject_type, subject, outcome) in seen:
+            return None
+    elif outcome == "ok":
+        earlier = seen.get((who, subject_type, subject, "ok"))
+        if earlier is not None and earlier in session.new:
+            session.expunge(earlier)  # the read was part of this change: the change's row stands for both
     entry = AuditEntry(
-        actor_id=actor.id if actor else None,
-        actor_email=actor.email if actor else None,
-        role=actor.role if actor else "system",
-        office=actor.office.number if actor and actor.office else None,
+        **_actor_columns(actor),
         action=action,
         subject_type=subject_type,
-        subject_id=None if subject_id is None else str(subject_id),
-        purpose=purpose,
+        subject_id=subject,
+        purpose=purpose_for(actor.role if actor else None, purpose)[:200],
         outcome=outcome,
         detail=detail,
     )
     session.add(entry)
+    if action == "read":
+        seen[(who, subject_type, subject, outcome)] = entry
     return entry
+
+
+# Core, not the ORM's bulk insert (which cost several times the statement); RETURNING gives the ids to seal, in any
+# order (asking for the parameters' order made SQLite insert row by row).
+_LIST_INSERT = AuditEntry.__table__.insert().returning(AuditEntry.__table__.c.id)
+
+
+def record_many(
+    session: Session,
+    *,
+    actor: User | None,
+    subject_type: str,
+    subject_ids: Iterable[object],
+    purpose: str,
+    action: str = "read",
+    detail: str | None = None,
+) -> int:
+    """A list or search read: one row per person returned (so a person's own history of who saw them is complete
+    and searchable by person), written in one batched insert. People already read in this transaction are left
+    out. Returns the number of rows written."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    seen: dict[tuple[Any, ...], Any] = session.info.setdefault(_SEEN, {})
+    who = actor.id if actor else None
+    common = {
+        **_actor_columns(actor),
+        "action": action,
+        "subject_type": subject_type,
+        "purpose": purpose_for(actor.role if actor else None, purpose)[:200],
+        "outcome": "ok",
+        "detail": detail,
+    }
+    rows = []
+    for sid in subject_ids:
+        subject = str(sid)
+        k = (who, subject_type, subject, "ok")
+        if k in seen:
+            continue
+        seen[k] = True
+        rows.append({**common, "subject_id": subject, "at": utcnow()})
+    if not rows:
+        return 0
+    ids = session.connection().execute(_LIST_INSERT, rows).scalars().all()
+    session.info.setdefault(_NEW, {}).setdefault("audit", set()).update(ids)
+    return len(rows)
 
 
 def record_denied(
@@ -142,6 +528,10 @@ def security_event(
     return entry
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
 def search(
     session: Session,
     *,
@@ -149,33 +539,92 @@ def search(
     action: str | None = None,
     subject_type: str | None = None,
     subject_id: str | None = None,
+    subjects: Sequence[tuple[str, str]] | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     limit: int = 200,
     offset: int = 0,
 ) -> Sequence[AuditEntry]:
+    """Newest first. `actor_email` matches the user's e-mail or name; `subjects` is a person's records as
+    (type, id) pairs (an empty list finds nothing: the person was not found)."""
     stmt = select(AuditEntry)
     if actor_email:
-        stmt = stmt.where(AuditEntry.actor_email.ilike(f"%{actor_email.strip()}%"))
+        like = f"%{actor_email.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(AuditEntry.actor_email).like(like),
+                AuditEntry.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
+            )
+        )
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if subject_type:
         stmt = stmt.where(AuditEntry.subject_type == subject_type)
     if subject_id:
         stmt = stmt.where(AuditEntry.subject_id == subject_id)
-    if date_from:
-        stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(date_from, dt.time(), dt.UTC))
-    if date_to:
+    if subjects is not None:
+        by_type: dict[str, list[str]] = {}
+        for kind, sid in subjects:
+            by_type.setdefault(kind, []).append(str(sid))
         stmt = stmt.where(
-            AuditEntry.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC)
+            or_(
+                false(),
+                *(
+                    and_(AuditEntry.subject_type == kind, AuditEntry.subject_id.in_(ids))
+                    for kind, ids in by_type.items()
+                ),
+            )
         )
+    if date_from:
+        stmt = stmt.where(AuditEntry.at >= _day_start(date_from))
+    if date_to:
+        stmt = stmt.where(AuditEntry.at < _day_start(date_to + dt.timedelta(days=1)))
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     return session.scalars(stmt).all()
 
 
-def search_security(session: Session, *, limit: int = 200) -> Sequence[SecurityEvent]:
-    stmt = select(SecurityEvent).order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)
+LOGS.update({"audit": (AuditEntry, AUDIT_FIELDS), "security": (SecurityEvent, SECURITY_FIELDS)})
+
+
+def search_security(
+    session: Session,
+    *,
+    user: str | None = None,
+    event_name: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 200,
+) -> Sequence[SecurityEvent]:
+    """Newest first; `user` matches the e-mail (also one typed at a failed login) or the user's name."""
+    stmt = select(SecurityEvent)
+    if user:
+        like = f"%{user.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(SecurityEvent.actor_email).like(like),
+                SecurityEvent.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
+            )
+        )
+    if event_name:
+        stmt = stmt.where(SecurityEvent.event == event_name)
+    if date_from:
+        stmt = stmt.where(SecurityEvent.at >= _day_start(date_from))
+    if date_to:
+        stmt = stmt.where(SecurityEvent.at < _day_start(date_to + dt.timedelta(days=1)))
+    stmt = stmt.order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)
     return session.scalars(stmt).all()
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def subject_label(subject_type: str | None) -> str:
+    return SUBJECT_LABELS.get(subject_type or "", subject_type or "")
+
+
+def event_label(event_name: str) -> str:
+    return EVENT_LABELS.get(event_name, event_name)
 
 
 CSV_FIELDS = (
@@ -236,6 +685,7 @@ CEF_ACTIONS = {
     "delete": "audit:delete",
     "export": "audit:access",
     "share": "audit:access",
+    "unshare": "audit:update",
 }
 
 

@@ -43,6 +43,7 @@ class Conflict(DomainError):
 class AuthenticationFailed(DomainError):
     status_code = 401
     delay: float = 0.0  # seconds the caller waits before answering (login throttling)
+    retry_after: int = 0  # seconds before another attempt is considered (progressive delay; 0: none)
 
 
 class AccessDenied(NotFound):
@@ -56,3 +57,14 @@ class AccessDenied(NotFound):
         self.subject_id = subject_id
         self.actor_id = actor_id
         self.purpose = purpose
+
+
+class ReasonRequired(Forbidden):
+    """A read that needs a recorded reason first ("break the glass": the admin and a person's record); the page
+    asks for the reason, the API answers 403 naming `reason`."""
+
+    def __init__(self, message: str, *, subject_type: str, subject_id: object) -> None:
+        super().__init__(message)
+        self.field = "reason"
+        self.subject_type = subject_type
+        self.subject_id = subject_id

@@ -21,9 +21,20 @@ OSLO = ZoneInfo("Europe/Oslo")
 class StaleEdit(Conflict):
     """The record changed after the form was opened; the form is shown again with the other person's values."""
 
-    def __init__(self, message: str, *, current_version: int) -> None:
+    def __init__(self, message: str, *, current_version: int, changed: dict[str, str] | None = None) -> None:
         super().__init__(message, field="version")
         self.current_version = current_version
+        # The submitted fields whose saved value differs from the one sent, with the saved value as text (the
+        # API's 409 names them; the reader may read the record, so the values tell them nothing new).
+        self.changed = changed or {}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
 
 
 def last_change(session: Session, subject_type: str, subject_id: int) -> tuple[str, dt.datetime | None]:
@@ -44,9 +55,18 @@ def last_change(session: Session, subject_type: str, subject_id: int) -> tuple[s
     return (user.name if user else row.actor_email or "systemet"), row.at
 
 
-def check_version(session: Session, obj: Any, submitted: Any, *, subject_type: str, label: str) -> None:
-    """Refuses the save when the form's version is older than the record's. No version sent (an API client
-    that does not use it) means "last write wins" for that client, as before."""
+def check_version(
+    session: Session,
+    obj: Any,
+    submitted: Any,
+    *,
+    subject_type: str,
+    label: str,
+    fields: Any = None,
+) -> None:
+    """Refuses the save when the form's version is older than the record's. The API requires `version` on every
+    PATCH (its schemas); a service call without one (CLI, imports) means "last write wins". `fields`: the values
+    being saved, so the refusal can name those that differ from the saved record."""
     if submitted is None or (isinstance(submitted, str) and not submitted.strip()):
         return
     try:
@@ -57,8 +77,14 @@ def check_version(session: Session, obj: Any, submitted: Any, *, subject_type: s
         return
     who, when = last_change(session, subject_type, obj.id)
     at = f" {when.astimezone(OSLO):%d.%m.%Y kl. %H:%M}" if when else ""
+    changed = {
+        name: _text(getattr(obj, name))
+        for name, value in (fields or {}).items()
+        if hasattr(obj, name) and _text(getattr(obj, name)) != _text(value)
+    }
     raise StaleEdit(
         f"{label} ble endret av {who}{at} etter at du åpnet skjemaet. Endringene dine er ikke lagret: "
         "se hva som er endret nedenfor, og lagre på nytt hvis dine endringer fortsatt skal gjelde.",
         current_version=obj.version,
+        changed=changed,
     )

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from core.roles import ROLE_LABELS, Role
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -64,14 +66,9 @@ class VersionedMixin:
         return {"version_id_col": cls.version}
 
 
-ROLES = ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")
-STAFF_ROLES = ("markedskontakt", "jobbspesialist")
-ROLE_LABELS = {
-    "admin": "Administrator",
-    "markedskontakt": "Markedskontakt",
-    "jobbspesialist": "Jobbspesialist",
-    "arbeidsgiver": "Arbeidsgiver",
-}
+# Plain strings (the column's values); the names and sets live in core.roles.
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)
+STAFF_ROLES: tuple[str, ...] = (Role.MARKEDSKONTAKT.value, Role.JOBBSPESIALIST.value)
 
 
 class Office(TimestampMixin, Base):

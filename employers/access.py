@@ -25,6 +25,25 @@ def require_staff(actor: User | None) -> None:
         raise Forbidden("Bare NAV-ansatte kan gjøre dette.")
 
 
+def may_merge_or_delete(actor: User | None, employer: Employer) -> bool:
+    """Merges and deletions by the office that owns (created) the record, or an admin; edits by any staff."""
+    if actor is None or actor.role == "admin":
+        return True
+    return (
+        actor.role in STAFF_ROLES
+        and actor.office_id is not None
+        and employer.owner_office_id == actor.office_id
+    )
+
+
+def require_merge_or_delete(actor: User | None, employer: Employer) -> None:
+    if not may_merge_or_delete(actor, employer):
+        raise Forbidden(
+            f"Bare kontoret som registrerte {employer.name}, eller en administrator, kan slå sammen eller slette "
+            "arbeidsgiveren."
+        )
+
+
 def employer_ids_for(session: Session, user: User) -> list[int]:
     """The organisations an arbeidsgiver user acts for."""
     return list(

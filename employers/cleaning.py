@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from core.cleaning import DateBounds, check_date
 from core.errors import ValidationFailed
 
 _SPLIT = re.compile(r"[,;\n]")
@@ -103,7 +104,17 @@ class Cleaner:
             return
         self.out[name] = value
 
-    def date(self, name: str, label: str, *, required: bool = False) -> None:
+    def date(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        bounds: DateBounds | None = None,
+        unchanged: dt.date | None = None,
+    ) -> None:
+        """A date; with `bounds`, within that field's plausible range (`unchanged`: the stored value, which an
+        edit of other fields may send back as it is)."""
         if self._skip(name):
             return
         raw = self.data.get(name)
@@ -113,20 +124,15 @@ class Cleaner:
             else:
                 self.out[name] = None
             return
-        if isinstance(raw, dt.datetime):
-            self.out[name] = raw.date()
+        value = _parse_date(raw)
+        if value is None:
+            self.error(name, f"{label}: ugyldig dato {str(raw).strip()!r}, skriv ÅÅÅÅ-MM-DD.")
             return
-        if isinstance(raw, dt.date):
-            self.out[name] = raw
-            return
-        value = str(raw).strip()
-        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-            try:
-                self.out[name] = dt.datetime.strptime(value[:10], fmt).date()
-                return
-            except ValueError:
-                continue
-        self.error(name, f"{label}: ugyldig dato {value!r}, skriv ÅÅÅÅ-MM-DD.")
+        message = check_date(value, bounds, label) if bounds is not None and value != unchanged else None
+        if message:
+            self.error(name, message)
+        else:
+            self.out[name] = value
 
     def choice(
         self,
@@ -174,6 +180,20 @@ class Cleaner:
             first = self.errors[0]
             raise ValidationFailed(first["message"], field=first["field"], errors=self.errors)
         return self.out
+
+
+def _parse_date(raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    value = str(raw).strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def as_list(raw: Any) -> list[str]:

@@ -39,7 +39,7 @@ POSTAL_CODES = {
     "3405": ["2607", "2608", "2609", "2611", "2613", "2614", "2615", "2618", "2619", "2625"],
     "5001": ["7010", "7011", "7012", "7013", "7014", "7015"],
 }
-# (title, STYRK-08) pairs; every code is in core/refdata/styrk08_subset.json
+# (title, STYRK-08) pairs; every code is a unit group of core/refdata/klass/styrk08.json
 TITLES_BY_NACE: dict[str, list[tuple[str, str]]] = {
     "81.210": [("Renholder", "9112"), ("Renholdsleder", "9112"), ("Vinduspusser", "9123")],
     "10.710": [("Baker", "7512"), ("Bakeriassistent", "9329"), ("Butikkmedarbeider bakeri", "5223")],

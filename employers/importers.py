@@ -1,8 +1,9 @@
 """External formats for openings: NAV's ad format (pam-ad) in, schema.org JobPosting JSON-LD in and out.
 
 An imported opening keeps its source key (`source`, `external_id`), so importing the same document again updates
-it instead of adding a copy. Each document is imported in its own savepoint: a document with errors writes
-nothing, and the others still go in. Exported JobPostings carry the key as `identifier`, so import → export →
+it instead of adding a copy. An import is all or nothing: when any document of an array is refused, nothing is
+saved and every refused document is reported; with `partial`, each document is imported in its own savepoint and
+the valid ones go in. Exported JobPostings carry the key as `identifier`, so import → export →
 import lands on the same opening and changes nothing."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import reference as reference_service
+from core.cleaning import check_document, load_json
 from core.errors import DomainError, ValidationFailed
 from core.models import User, utcnow
 from employers import orgnr as orgnr_rules
@@ -144,9 +146,16 @@ def _known_postal_code(session: Session, code: Any) -> str | None:
     return code if code and reference_service.postal_code(session, code) is not None else None
 
 
-def _municipality(value: Any) -> str | None:
+def _municipality(session: Session, value: Any) -> str | None:
+    """An ad's municipality as today's code (an older code of it resolves); one the register does not know is
+    left out, as an unknown postal code is, rather than refusing the whole ad."""
     code = str(value or "").strip()
-    return code.zfill(4) if code.isdigit() and len(code) <= 4 else None
+    if not (code.isdigit() and len(code) <= 4):
+        return None
+    try:
+        return reference_service.clean_municipality_code(session, code.zfill(4), field="municipalCode")
+    except ValidationFailed:
+        return None
 
 
 def _check_orgnr(value: Any, field_name: str) -> str:
@@ -189,7 +198,7 @@ def parse_pam_ad(session: Session, doc: dict[str, Any], today: dt.date) -> Parse
         "nace_code": nace,
         "address": emp_loc.get("address"),
         "postal_code": _known_postal_code(session, emp_loc.get("postalCode")),
-        "municipality_code": _municipality(emp_loc.get("municipalCode")),
+        "municipality_code": _municipality(session, emp_loc.get("municipalCode")),
         "website": props.get("employerhomepage"),
     }
 
@@ -256,7 +265,7 @@ def parse_pam_ad(session: Session, doc: dict[str, Any], today: dt.date) -> Parse
         "application_deadline": deadline,
         "address": loc.get("address"),
         "postal_code": _known_postal_code(session, loc.get("postalCode")),
-        "municipality_code": _municipality(loc.get("municipalCode")),
+        "municipality_code": _municipality(session, loc.get("municipalCode")),
         "styrk_code": styrk,
         "inclusion": inclusion,
         "target_groups": targets,
@@ -521,6 +530,9 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
     """Creates or updates the opening; returns it and whether it was new."""
     employer = _employer_for(session, parsed, actor)
     existing = _find_existing(session, parsed)
+    fields = dict(parsed.opening)
+    if fields.get("styrk_code"):  # the ad's own classification: an import's code, as sure as the source is
+        fields.update(styrk_source="import", styrk_confidence=1.0)
     if existing is None:
         source = None if parsed.source == OWN_SOURCE else parsed.source
         opening = service.create_opening(
@@ -529,11 +541,12 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
             employer_id=employer.id,
             source=source,
             external_id=parsed.external_id if source else None,
-            **parsed.opening,
+            imported=True,
+            **fields,
         )
         created = True
     else:
-        data = service.clean_opening(session, parsed.opening, partial=False)
+        data = service.clean_opening(session, fields, partial=False, imported=True)
         for key, value in data.items():
             if getattr(existing, key) != value:
                 setattr(existing, key, value)
@@ -562,10 +575,7 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
 
 def load_documents(text: str) -> list[Any]:
     """One JSON document or a JSON array of them."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"Filen er ikke gyldig JSON: {exc}", field="file") from exc
+    data = load_json(text, field="file")
     return data if isinstance(data, list) else [data]
 
 
@@ -576,14 +586,19 @@ def import_documents(
     fmt: str,
     actor: User | None = None,
     today: dt.date | None = None,
+    partial: bool = False,
 ) -> ImportResult:
+    """All or nothing: when any document is refused, nothing is saved (every refused document is still
+    reported). With `partial`, each document is all-or-nothing on its own and the valid ones go in."""
     if fmt not in PARSERS:
         raise ValidationFailed(f"Ukjent format {fmt!r}; bruk {' eller '.join(FORMATS)}.", field="format")
     today = today or dt.date.today()
     result = ImportResult()
+    whole = session.begin_nested()
     for index, doc in enumerate(documents):
         savepoint = session.begin_nested()
         try:
+            check_document(doc)
             parsed = PARSERS[fmt](session, doc, today)
             try:
                 opening, created = import_one(session, parsed, actor=actor)
@@ -605,4 +620,10 @@ def import_documents(
             result.imported += 1
         else:
             result.updated += 1
+    if result.errors and not partial:
+        whole.rollback()
+        result.imported = result.updated = 0
+        result.ids = []
+    else:
+        whole.commit()
     return result

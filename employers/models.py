@@ -109,6 +109,10 @@ class Employer(VersionedMixin, TimestampMixin, Base):
     postal_code: Mapped[str | None] = mapped_column(String(4))
     size: Mapped[str | None] = mapped_column(String(10))
     website: Mapped[str | None] = mapped_column(String(300))
+    # The office that created the record: it (or an admin) merges and deletes it; any staff edit it.
+    owner_office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offices.id", ondelete="SET NULL"), index=True
+    )
 
     contact_persons: Mapped[list[ContactPerson]] = relationship(
         back_populates="employer", lazy="raise", order_by="ContactPerson.name", passive_deletes=True
@@ -162,13 +166,15 @@ class EmployerContact(TimestampMixin, Base):
     employer: Mapped[Employer] = relationship(back_populates="contacts", lazy="raise")
 
 
-class Praksisplass(TimestampMixin, Base):
+class Praksisplass(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "praksisplasser"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     styrk_code: Mapped[str | None] = mapped_column(String(4))
+    styrk_source: Mapped[str | None] = mapped_column(String(10))  # see candidates.models.STYRK_SOURCES
+    styrk_confidence: Mapped[float | None] = mapped_column(Float)
     tasks: Mapped[str] = mapped_column(Text, default="")
     places: Mapped[int] = mapped_column(Integer, default=1)
     period_start: Mapped[dt.date | None] = mapped_column(Date)
@@ -223,6 +229,8 @@ class Opening(VersionedMixin, TimestampMixin, Base):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     styrk_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    styrk_source: Mapped[str | None] = mapped_column(String(10))  # "person", "import" or "tittel"
+    styrk_confidence: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text, default="")
     positions: Mapped[int] = mapped_column(Integer, default=1)
     percent_min: Mapped[int] = mapped_column(Integer, default=100)

@@ -31,6 +31,9 @@ class EmployerIn(BaseModel):
 
 
 class EmployerPatch(BaseModel):
+    version: int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
     orgnr: str | None = None
     name: str | None = None
     nace_code: str | None = None
@@ -47,6 +50,7 @@ class EmployerPatch(BaseModel):
 
 class EmployerOut(ORM):
     id: int
+    version: int = Field(description="Send den med ved endring (PATCH).")
     orgnr: str
     name: str
     nace_code: str | None = None
@@ -125,6 +129,12 @@ class PraksisplassIn(BaseModel):
     status: str | None = None
 
 
+class PraksisplassPatch(PraksisplassIn):
+    version: int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
+
+
 class OccupantIn(BaseModel):
     start_date: dt.date | str | None = None
     candidate_ref: int | None = None
@@ -141,6 +151,7 @@ class OccupantOut(ORM):
 
 class PraksisplassOut(ORM):
     id: int
+    version: int = Field(description="Send den med ved endring (PATCH).")
     employer_id: int
     title: str
     styrk_code: str | None
@@ -181,6 +192,12 @@ class OpeningIn(BaseModel):
     open_to_reduced_capacity: bool | None = None
 
 
+class OpeningPatch(OpeningIn):
+    version: int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
+
+
 class StatusIn(BaseModel):
     status: str
     application_deadline: dt.date | None = None
@@ -198,6 +215,7 @@ class StatusChangeOut(ORM):
 
 class OpeningOut(ORM):
     id: int
+    version: int = Field(description="Send den med ved endring (PATCH).")
     employer_id: int
     title: str
     styrk_code: str | None

@@ -21,12 +21,14 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import Base, User
 from employers import orgnr as orgnr_rules
-from employers.access import (  # re-exported: other domains use employers.service
+from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
     STAFF_ROLES,
     employer_ids_for,
     get_employer,
     is_staff,
+    may_merge_or_delete,
     readable_employers,
+    require_merge_or_delete,
     require_staff,
 )
 from employers.cleaning import Cleaner
@@ -44,6 +46,7 @@ from employers.models import (
 from employers.service_contacts import *  # noqa: F403
 from employers.service_openings import *  # noqa: F403
 from employers.service_praksis import *  # noqa: F403
+from employers.service_suggest import *  # noqa: F403
 
 DUPLICATE_THRESHOLD = 85
 _NACE_RE = re.compile(r"^\d{2}(\.\d{1,3})?$")
@@ -93,10 +96,13 @@ def _clean_employer(session: Session, data: dict[str, Any], *, partial: bool) ->
             out["municipality_code"] = pc.municipality_code
         except ValidationFailed as exc:
             c.error("postal_code", exc.message)
-    elif out.get("municipality_code") and not (
-        out["municipality_code"].isdigit() and len(out["municipality_code"]) == 4
-    ):
-        c.error("municipality_code", "Kommunenummer må være fire sifre.")
+    elif out.get("municipality_code"):
+        try:  # an older code of the municipality (0502) is stored as today's (3407)
+            out["municipality_code"] = reference_service.clean_municipality_code(
+                session, out["municipality_code"], field="municipality_code"
+            )
+        except ValidationFailed as exc:
+            c.error("municipality_code", exc.message)
     if out.get("responsible_user_id"):
         owner = session.get(User, out["responsible_user_id"])
         if owner is None or owner.role not in STAFF_ROLES:
@@ -115,7 +121,7 @@ def create_employer(session: Session, *, actor: User | None, **fields: Any) -> E
         )
     if data.get("responsible_user_id") is None and actor is not None and actor.role != "admin":
         data["responsible_user_id"] = actor.id
-    employer = Employer(**data)
+    employer = Employer(**data, owner_office_id=actor.office_id if actor is not None else None)
     session.add(employer)
     session.flush()
     audit.record(session, actor=actor, action="create", subject_type="employer", subject_id=employer.id)
@@ -127,7 +133,12 @@ def update_employer(session: Session, *, actor: User | None, employer_id: int, *
     require_staff(actor)
     employer = get_employer(session, actor=actor, employer_id=employer_id)
     check_version(
-        session, employer, fields.pop("version", None), subject_type="employer", label="Arbeidsgiveren"
+        session,
+        employer,
+        fields.pop("version", None),
+        subject_type="employer",
+        label="Arbeidsgiveren",
+        fields=fields,
     )
     data = _clean_employer(session, fields, partial=True)
     if "orgnr" in data and data["orgnr"] != employer.orgnr:
@@ -367,10 +378,13 @@ def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge
     domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record."""
     if actor is not None and actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
         raise Forbidden("Bare NAV-ansatte kan slå sammen arbeidsgivere.")
+    # a merge changes one record and deletes the other: both must be the actor's office's (or the admin's)
+    keep = get_employer(session, actor=actor, employer_id=keep_id)
+    require_merge_or_delete(actor, keep)
     if keep_id == merge_id:
         raise ValidationFailed("Velg to forskjellige arbeidsgivere.", field="merge_id")
-    keep = get_employer(session, actor=actor, employer_id=keep_id)
     other = get_employer(session, actor=actor, employer_id=merge_id)
+    require_merge_or_delete(actor, other)
     # employer_users has a composite key: drop the links the kept record already has before moving the rest
     session.execute(
         delete(employer_users).where(

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit
 from core import reference as reference_service
+from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
-from employers import styrk
+from employers import service_suggest, styrk
 from employers.access import STAFF_ROLES, get_employer, readable_employers
 from employers.cleaning import Cleaner, as_list
 from employers.models import (
@@ -67,6 +68,8 @@ EMPLOYER_USER_TRANSITIONS = ("besatt", "stengt")
 EDITABLE = (
     "title",
     "styrk_code",
+    "styrk_source",
+    "styrk_confidence",
     "description",
     "positions",
     "percent_min",
@@ -88,8 +91,20 @@ EDITABLE = (
 )
 
 
-def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[styrk.StyrkSuggestion]:
-    return styrk.suggest(session, title, limit=limit)
+def suggest_styrk(
+    session: Session, title: str, limit: int = 3, min_score: float = 40
+) -> list[styrk.StyrkSuggestion]:
+    """STYRK-08 unit groups for a whole title, best first, each code once: the title classifier's answer, then
+    the typeahead's (score = confidence × 100). The person confirms one."""
+    found = [
+        service_suggest.classify_title(session, title),
+        *service_suggest.suggest_occupations(session, title, limit),
+    ]
+    out: dict[str, styrk.StyrkSuggestion] = {}
+    for s in found:
+        if s is not None and s.code not in out and s.confidence * 100 >= min_score:
+            out[s.code] = styrk.StyrkSuggestion(s.code, s.name, round(s.confidence * 100, 1), s.title)
+    return list(out.values())[:limit]
 
 
 # --- access -------------------------------------------------------------------------------------------
@@ -215,9 +230,17 @@ def _clean_requirements(raw: Any, data: dict[str, Any], c: Cleaner) -> dict[str,
 
 
 def clean_opening(
-    session: Session, data: dict[str, Any], *, partial: bool, current: Opening | None = None
+    session: Session,
+    data: dict[str, Any],
+    *,
+    partial: bool,
+    current: Opening | None = None,
+    imported: bool = False,
 ) -> dict[str, Any]:
-    """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes."""
+    """Every rule a ValidationFailed naming the field: percent 1–100 and min ≤ max, positions, dates, codes.
+    Dates typed by people keep near the present; an `imported` ad's dates are the source's record (an expired
+    ad from an archive keeps its old deadline), so only absurd ones are refused."""
+    data = service_suggest.with_chosen_codes(session, data, place=True)
     c = Cleaner(data, only_present=partial)
     c.text("title", "Stillingstittel", required=True)
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
@@ -228,9 +251,19 @@ def clean_opening(
     c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75)
     c.choices("working_time", "Arbeidstid", WORKING_TIMES)
     c.choice("engagement_type", "Ansettelsesform", ENGAGEMENT_TYPES, default="fast")
-    c.date("start_date", "Startdato")
+    c.date(
+        "start_date",
+        "Startdato",
+        bounds=IMPORTED_AD_DATE if imported else OPENING_START,
+        unchanged=current.start_date if current else None,
+    )
     c.flag("start_by_agreement")
-    c.date("application_deadline", "Søknadsfrist")
+    c.date(
+        "application_deadline",
+        "Søknadsfrist",
+        bounds=IMPORTED_AD_DATE if imported else DEADLINE,
+        unchanged=current.application_deadline if current else None,
+    )
     c.text("address", "Adresse")
     c.text("postal_code", "Postnummer", max_len=4)
     c.text("municipality_code", "Kommunenummer", max_len=4)
@@ -239,6 +272,7 @@ def clean_opening(
     c.choices("measures", "Tiltak", MEASURES)
     c.flag("open_to_reduced_capacity")
     out = c.out
+    service_suggest.keep_provenance(out, data, current)
     if not partial or "requirements" in data or any(k.startswith(("must_", "should_")) for k in data):
         out["requirements"] = _clean_requirements(data.get("requirements"), data, c)
     code = out.get("styrk_code")
@@ -273,10 +307,13 @@ def clean_opening(
             ).municipality_code
         except ValidationFailed as exc:
             c.error("postal_code", exc.message)
-    elif out.get("municipality_code") and not (
-        out["municipality_code"].isdigit() and len(out["municipality_code"]) == 4
-    ):
-        c.error("municipality_code", "Kommunenummer må være fire sifre.")
+    elif out.get("municipality_code"):
+        try:  # an older code of the municipality (0502) is stored as today's (3407)
+            out["municipality_code"] = reference_service.clean_municipality_code(
+                session, out["municipality_code"], field="municipality_code"
+            )
+        except ValidationFailed as exc:
+            c.error("municipality_code", exc.message)
     if out.get("start_by_agreement"):
         out["start_date"] = None if not partial or "start_date" in out else out.get("start_date")
     result = c.check()
@@ -309,11 +346,12 @@ def create_opening(
     employer_id: int,
     source: str | None = None,
     external_id: str | None = None,
+    imported: bool = False,
     **fields: Any,
 ) -> Opening:
     """Staff and the system create drafts; an employer user's new opening waits for a market contact's approval."""
     employer = get_employer(session, actor=actor, employer_id=employer_id)
-    data = clean_opening(session, fields, partial=False)
+    data = clean_opening(session, fields, partial=False, imported=imported)
     if not data.get("municipality_code"):
         data["municipality_code"] = employer.municipality_code
     self_service = actor is not None and actor.role == "arbeidsgiver"
@@ -348,7 +386,14 @@ def update_opening(session: Session, *, actor: User | None, opening_id: int, **f
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if actor is not None and actor.role == "arbeidsgiver" and opening.status not in ("utkast", "publisert"):
         raise Forbidden("Stillingen er avsluttet og kan ikke endres.")
-    check_version(session, opening, fields.pop("version", None), subject_type="opening", label="Stillingen")
+    check_version(
+        session,
+        opening,
+        fields.pop("version", None),
+        subject_type="opening",
+        label="Stillingen",
+        fields=fields,
+    )
     data = clean_opening(session, fields, partial=True, current=opening)
     for key, value in data.items():
         setattr(opening, key, value)
@@ -446,7 +491,7 @@ def transition_opening(
         raise Forbidden("Stillingen publiseres når NAV har godkjent den.")
     if application_deadline not in (None, ""):
         c = Cleaner({"application_deadline": application_deadline})
-        c.date("application_deadline", "Søknadsfrist")
+        c.date("application_deadline", "Søknadsfrist", bounds=DEADLINE)
         opening.application_deadline = c.check()["application_deadline"]
     if to_status == "publisert":
         deadline = opening.application_deadline

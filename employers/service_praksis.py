@@ -10,8 +10,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import reference as reference_service
+from core.cleaning import EVENT_DATE
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.locking import check_version
 from core.models import User
+from employers import service_suggest
 from employers.access import get_employer, readable_employers, require_staff
 from employers.cleaning import Cleaner
 from employers.models import (
@@ -53,14 +56,17 @@ def _check_styrk(session: Session, c: Cleaner, field: str = "styrk_code") -> Non
         c.error(field, f"Ukjent STYRK-08-kode {code}.")
 
 
-def _clean(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+def _clean(
+    session: Session, data: dict[str, Any], *, partial: bool, current: Praksisplass | None = None
+) -> dict[str, Any]:
+    data = service_suggest.with_chosen_codes(session, data)
     c = Cleaner(data, only_present=partial)
     c.text("title", "Tittel", required=True)
     c.text("styrk_code", "STYRK-08-kode", max_len=10)
     c.text("tasks", "Arbeidsoppgaver", max_len=20000, keep_empty=True)
     c.integer("places", "Antall plasser", minimum=1, maximum=100, default=1)
-    c.date("period_start", "Periode fra")
-    c.date("period_end", "Periode til")
+    c.date("period_start", "Periode fra", bounds=EVENT_DATE)
+    c.date("period_end", "Periode til", bounds=EVENT_DATE)
     c.text("supervisor", "Veileder", max_len=200)
     c.choices("adaptations", "Tilrettelegging", INCLUSION_OPTIONS)
     c.text("adaptations_note", "Om tilretteleggingen", max_len=5000, keep_empty=True)
@@ -70,6 +76,7 @@ def _clean(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str
     if start and end and end < start:
         c.error("period_end", "Perioden kan ikke slutte før den begynner.")
     out = c.check()
+    service_suggest.keep_provenance(out, data, current)
     if partial and out.get("status") is None:
         out.pop("status", None)
     return out
@@ -107,7 +114,15 @@ def update_praksisplass(
 ) -> Praksisplass:
     require_staff(actor)
     place = _load(session, actor, praksisplass_id)
-    data = _clean(session, fields, partial=True)
+    check_version(
+        session,
+        place,
+        fields.pop("version", None),
+        subject_type="praksisplass",
+        label="Praksisplassen",
+        fields=fields,
+    )
+    data = _clean(session, fields, partial=True, current=place)
     if "places" in data and data["places"] is not None and data["places"] < place.taken:
         raise ValidationFailed(
             f"Det er {place.taken} personer på plassen nå; antall plasser kan ikke være lavere.",
@@ -168,7 +183,7 @@ def add_occupant(
     )
     assert place is not None
     c = Cleaner({"start_date": start_date, "candidate_ref": candidate_ref, "note": note})
-    c.date("start_date", "Startdato", required=True)
+    c.date("start_date", "Startdato", required=True, bounds=EVENT_DATE)
     c.integer("candidate_ref", "Kandidat", minimum=1)
     c.text("note", "Merknad", max_len=300, keep_empty=True)
     data = c.check()
@@ -194,7 +209,7 @@ def end_occupant(
         raise NotFound("Fant ikke personen på praksisplassen.")
     _load(session, actor, occupant.praksisplass_id)
     c = Cleaner({"end_date": end_date})
-    c.date("end_date", "Sluttdato", required=True)
+    c.date("end_date", "Sluttdato", required=True, bounds=EVENT_DATE)
     data = c.check()
     if data["end_date"] < occupant.start_date:
         raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")

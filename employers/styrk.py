@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from core import reference as reference_service
@@ -104,28 +103,6 @@ def synonyms() -> dict[str, str]:
     if SYNONYMS_FILE.is_file():
         table.update(_file_synonyms(str(SYNONYMS_FILE), SYNONYMS_FILE.stat().st_mtime))
     return table
-
-
-def suggest(session: Session, title: str, *, limit: int = 3, min_score: float = 60) -> list[StyrkSuggestion]:
-    """The best STYRK-08 unit groups for a title, each code once, best first."""
-    query = _clean(title)
-    if not query:
-        return []
-    names = reference_service.styrk_names(session)
-    choices: dict[str, str] = {_clean(name): code for code, name in names.items()}
-    for term, code in synonyms().items():
-        if not names or code in names:
-            choices.setdefault(term, code)
-    best: dict[str, StyrkSuggestion] = {}
-    for term, score, _ in process.extract(query, list(choices), scorer=fuzz.WRatio, limit=limit * 8):
-        if score < min_score:
-            continue
-        exact_bonus = 5 if term == query else 0
-        code = choices[term]
-        s = min(100.0, float(score) + exact_bonus)
-        if code not in best or best[code].score < s:
-            best[code] = StyrkSuggestion(code, names.get(code, ""), round(s, 1), term)
-    return sorted(best.values(), key=lambda s: (-s.score, s.code))[:limit]
 
 
 def name_of(session: Session, code: str | None) -> str:

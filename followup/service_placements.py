@@ -219,6 +219,7 @@ def change_placement(
     records.check_open(record)
     if changed_on is None:
         raise ValidationFailed("Dato for endringen må fylles ut.", field="changed_on")
+    records.check_bounds(changed_on, "changed_on", "Dato for endringen")
     if changed_on < placement.start_date:
         raise ValidationFailed("Endringen kan ikke være før jobbstarten.", field="changed_on")
     if placement.end_date is not None and changed_on > placement.end_date:
@@ -266,6 +267,7 @@ def end_placement(
         raise ValidationFailed("Sluttdato må fylles ut.", field="end_date")
     if end_date < placement.start_date:
         raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
+    records.check_bounds(end_date, "end_date", "Sluttdatoen")
     if reason not in PLACEMENT_END_REASONS:
         raise ValidationFailed("Velg hvorfor arbeidsforholdet sluttet.", field="reason")
     placement.end_date = end_date

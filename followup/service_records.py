@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from candidates import service as candidates_service
 from core import audit
+from core.cleaning import EVENT_DATE, PROGRAMME_DATE, DateBounds, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import User
 from core.settings import Settings, get_settings
@@ -102,6 +103,9 @@ def get_record(
     )
     if record is None:
         raise AccessDenied(subject_type=SUBJECT, subject_id=record_id, actor_id=actor.id, purpose=purpose)
+    candidates_service.require_reason(
+        session, actor, record.candidate_id
+    )  # the admin: a recorded reason first
     if audit_read:
         audit.record(
             session,
@@ -154,14 +158,38 @@ class CandidateRef:
     birth_date: dt.date | None
 
 
-def candidate_refs(session: Session, *, actor: User, ids: Sequence[int]) -> dict[int, CandidateRef]:
-    """Names for a list page, through the candidates domain's own access rule (no per-row audit: a list)."""
+def candidate_refs(
+    session: Session, *, actor: User, ids: Sequence[int], purpose: str = "jobbspor (liste)"
+) -> dict[int, CandidateRef]:
+    """Names for a list page, through the candidates domain's own access rule; each person named is audit-logged
+    (one batched insert)."""
     if not ids:
         return {}
     stmt = candidates_service.readable_candidates(actor)
     entity = stmt.column_descriptions[0]["entity"]
     rows = session.scalars(stmt.where(entity.id.in_(list(ids)))).all()
+    audit.record_many(
+        session, actor=actor, subject_type="candidate", subject_ids=[c.id for c in rows], purpose=purpose
+    )
     return {c.id: CandidateRef(c.id, c.full_name, c.birth_date) for c in rows}
+
+
+def audit_subjects_of(session: Session, candidate_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """The audit log's names for what follow-up keeps about these people (their records, the health part of
+    each, their jobs), so a search of the log by person finds those rows too. Ids only, no personal data."""
+    if not candidate_ids:
+        return []
+    record_ids = list(
+        session.scalars(select(FollowupRecord.id).where(FollowupRecord.candidate_id.in_(list(candidate_ids))))
+    )
+    if not record_ids:
+        return []
+    placements = session.scalars(select(Placement.id).where(Placement.record_id.in_(record_ids)))
+    return [
+        *((SUBJECT, str(r)) for r in record_ids),
+        *(("followup_health", str(r)) for r in record_ids),
+        *(("followup_placement", str(p)) for p in placements),
+    ]
 
 
 def specialists_of_office(session: Session, office_id: int | None) -> Sequence[User]:
@@ -172,6 +200,15 @@ def specialists_of_office(session: Session, office_id: int | None) -> Sequence[U
 
 
 # --- enrolment, status, end ---------------------------------------------------------------------------------
+
+
+def check_bounds(value: dt.date | None, field: str, label: str, bounds: DateBounds = EVENT_DATE) -> None:
+    """A follow-up date within its plausible range (core.cleaning, the check every cleaner uses)."""
+    if value is None:
+        return
+    message = check_date(value, bounds, label)
+    if message:
+        raise ValidationFailed(message, field=field)
 
 
 def _require(value: Any, field: str, message: str) -> None:
@@ -204,6 +241,8 @@ def enrol(
     _require(referral_date, "referral_date", "Henvisningsdato må fylles ut (ÅÅÅÅ-MM-DD).")
     _require(start_date, "start_date", "Startdato må fylles ut (ÅÅÅÅ-MM-DD).")
     assert referral_date is not None and start_date is not None
+    check_bounds(referral_date, "referral_date", "Henvisningsdato", PROGRAMME_DATE)
+    check_bounds(start_date, "start_date", "Startdato", PROGRAMME_DATE)
     if start_date < referral_date:
         raise ValidationFailed("Startdatoen kan ikke være før henvisningsdatoen.", field="start_date")
     if start_date > today + dt.timedelta(days=366):
@@ -339,6 +378,7 @@ def end_record(
     check_open(record)
     _require(end_date, "end_date", "Sluttdato må fylles ut.")
     assert end_date is not None
+    check_bounds(end_date, "end_date", "Sluttdato")
     if end_date < record.start_date:
         raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
     if cause not in END_CAUSES:
@@ -388,6 +428,7 @@ def enter_phase(
         raise ValidationFailed("Velg en fase fra 1 til 5.", field="phase")
     _require(entered_on, "entered_on", "Datoen må fylles ut.")
     assert entered_on is not None
+    check_bounds(entered_on, "entered_on", "Datoen")
     if entered_on < record.start_date:
         raise ValidationFailed("Fasen kan ikke starte før jobbsporet.", field="entered_on")
     entry = PhaseEntry(record_id=record.id, phase=phase, entered_on=entered_on, note=note[:500])
@@ -449,6 +490,8 @@ def add_passive_period(
     check_open(record)
     _require(from_date, "from_date", "Fra-dato må fylles ut.")
     assert from_date is not None
+    check_bounds(from_date, "from_date", "Fra-datoen")
+    check_bounds(to_date, "to_date", "Til-datoen")
     if to_date is not None and to_date < from_date:
         raise ValidationFailed("Til-datoen kan ikke være før fra-datoen.", field="to_date")
     if not reason.strip():
@@ -470,6 +513,7 @@ def end_passive_period(
     period = next((p for p in record.passive_periods if p.id == period_id), None)
     if period is None:
         raise NotFound("Fant ikke den passive perioden.")
+    check_bounds(to_date, "to_date", "Til-datoen")
     if to_date < period.from_date:
         raise ValidationFailed("Til-datoen kan ikke være før fra-datoen.", field="to_date")
     period.to_date = to_date
@@ -649,6 +693,7 @@ def log_contact(
     today = today or _today()
     _require(date, "date", "Datoen må fylles ut (ÅÅÅÅ-MM-DD).")
     assert date is not None
+    check_bounds(date, "date", "Datoen")
     if date > today:
         raise ValidationFailed("En kontakt kan ikke føres fram i tid.", field="date")
     if date < record.start_date - dt.timedelta(days=30):
@@ -724,12 +769,36 @@ def readable_contacts(actor: User) -> Select[tuple[FollowupContact]]:
     return stmt.where(FollowupContact.record_id.in_(select(sub.c.id)))
 
 
+def _audit_contacts(
+    session: Session, actor: User, contacts: Sequence[FollowupContact], purpose: str
+) -> Sequence[FollowupContact]:
+    """Contact notes are about a person: each person whose notes are returned is named in the audit log."""
+    record_ids = {c.record_id for c in contacts}
+    if record_ids:
+        people = session.scalars(
+            select(FollowupRecord.candidate_id).where(FollowupRecord.id.in_(record_ids)).distinct()
+        ).all()
+        audit.record_many(session, actor=actor, subject_type="candidate", subject_ids=people, purpose=purpose)
+    return contacts
+
+
+def readable_contacts_list(session: Session, *, actor: User, limit: int = 100) -> Sequence[FollowupContact]:
+    """The newest contacts the actor may read (API `/followup/contacts`), audit-logged per person."""
+    contacts = session.scalars(
+        readable_contacts(actor).order_by(FollowupContact.date.desc(), FollowupContact.id.desc()).limit(limit)
+    ).all()
+    return _audit_contacts(session, actor, contacts, "kontakter og notater (liste)")
+
+
 def contacts_for_employer_user(
     session: Session, *, actor: User, limit: int = 200
 ) -> Sequence[FollowupContact]:
     if actor.role != "arbeidsgiver":
         return []
-    return session.scalars(readable_contacts(actor).order_by(FollowupContact.date.desc()).limit(limit)).all()
+    contacts = session.scalars(
+        readable_contacts(actor).order_by(FollowupContact.date.desc()).limit(limit)
+    ).all()
+    return _audit_contacts(session, actor, contacts, "arbeidsgiver: egne kontakter i oppfølgingen")
 
 
 # --- benefits counselling and uføretrygd -------------------------------------------------------------------------

@@ -59,7 +59,8 @@ def load_geo(path: str | Path) -> Geo:
             zipcode = (row.get("zipcode") or "").strip()
             if zipcode:
                 postal[zipcode] = (lat, lon)
-            muni = (row.get("community_code") or "").strip()
+            # GeoNames' Norwegian file leaves community_code empty and puts the municipality in province_code
+            muni = (row.get("community_code") or row.get("province_code") or "").strip()
             if muni:
                 acc = sums.setdefault(muni, [0.0, 0.0, 0.0])
                 acc[0] += lat

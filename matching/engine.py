@@ -31,13 +31,19 @@ _NAN = float("nan")
 
 @dataclass(frozen=True, slots=True)
 class RankedItem:
-    """One ranked result: the other side's id, score, feasibility, explanation and "hvorfor ikke" reasons."""
+    """One ranked result: the other side's id, score, feasibility, explanation and "hvorfor ikke" reasons.
+
+    ``related``: the occupation is related (else the item belongs under "Andre muligheter"); ``uncertain``: the
+    only reason against it is an unknown distance; ``explanation``: one line in words."""
 
     id: str
     score: float
     feasible: bool
     components: list[sc.Component] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    related: bool = True
+    uncertain: bool = False
+    explanation: str = ""
 
 
 class _Store:
@@ -176,10 +182,12 @@ class Matcher:
         today: dt.date | None = None,
         mapper: TitleMapper | None = None,
         text_model: TextModel | None = None,
+        commute_kmh: float = sc.DEFAULT_COMMUTE_KMH,
     ):
         """``text_model``: a (fitted or unfitted) :class:`~matching.text.TextModel` for the optional "text"
-        component; one is fitted on the openings automatically when the "text" weight is above 0."""
-        self.encoder = sc.Encoder(mapper or TitleMapper(styrk_names), geo)
+        component; one is fitted on the openings automatically when the "text" weight is above 0.
+        ``commute_kmh``: the speed that turns a commute limit in minutes into a distance."""
+        self.encoder = sc.Encoder(mapper or TitleMapper(styrk_names), geo, commute_kmh)
         self.geo = geo
         self.weights = sc.normalise_weights(weights)
         self.weights_version = "default"
@@ -351,6 +359,37 @@ class Matcher:
         if slot < len(self._c_text.rows):
             self._c_text.set(slot, ())
 
+    def has_opening(self, opening_id: str) -> bool:
+        return opening_id in self._o_slot
+
+    def has_candidate(self, candidate_id: str) -> bool:
+        return candidate_id in self._c_slot
+
+    def opening_ids(self) -> list[str]:
+        return list(self._o_slot)
+
+    def candidate_ids(self) -> list[str]:
+        return list(self._c_slot)
+
+    def discard_opening(self, opening_id: str) -> None:
+        """Remove if indexed (a row that is gone may or may not have been in the index)."""
+        if opening_id in self._o_slot:
+            self.remove_opening(opening_id)
+
+    def discard_candidate(self, candidate_id: str) -> None:
+        if candidate_id in self._c_slot:
+            self.remove_candidate(candidate_id)
+
+    def candidate_mask(self, candidate_ids: Iterable[str]) -> np.ndarray:
+        """Boolean mask over candidate slots: the rows a reader may see (e.g. their office's candidates), for
+        :meth:`rank_candidates` (``allowed``) — applied before the top-k cut, so every office gets its own best k.
+        Ids not in the index are ignored."""
+        mask = np.zeros(self._c.n, dtype=bool)
+        slots = [self._c_slot[i] for i in candidate_ids if i in self._c_slot]
+        if slots:
+            mask[np.fromiter(slots, dtype=np.intp, count=len(slots))] = True
+        return mask
+
     def _cand_row(self, f: sc.CandFeatures) -> dict[str, object]:
         hi = min(f.wmax, f.capacity)
         mc = f.max_commute
@@ -402,6 +441,13 @@ class Matcher:
     # ---- vectorised scoring: one candidate against all openings -------------------------------------------
     def score_openings(self, candidate: CandidateProfile | sc.CandFeatures) -> tuple[np.ndarray, np.ndarray]:
         """(scores, feasible) for every opening slot (dead slots: score -inf, infeasible)."""
+        score, feasible, _ = self._score_openings(candidate)
+        return score, feasible
+
+    def _score_openings(
+        self, candidate: CandidateProfile | sc.CandFeatures
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scores, feasible, related) for every opening slot."""
         f = candidate if isinstance(candidate, sc.CandFeatures) else self.encoder.candidate(candidate)
         col = self._o.cols
         n = self._o.n
@@ -519,6 +565,8 @@ class Matcher:
         for k in sc.COMPONENTS:
             if k in values:  # an absent component is 0 everywhere (no text model): adding 0 changes nothing
                 score = score + w[k] * values[k]
+        related = values["occupation"] >= sc.OCC_RELATED
+        score = np.where(related, score, score * sc.UNRELATED_FACTOR)
 
         # feasibility
         today = float(self._today().toordinal())
@@ -533,16 +581,28 @@ class Matcher:
             if f.certs:
                 have[list(f.certs)] = True
             bad |= ~have[certs].all(axis=1)
-        if f.max_commute is not None and dist is not None:
-            with np.errstate(invalid="ignore"):
-                bad |= ~in_mun & (dist > f.max_commute)
+        if f.max_commute is not None:
+            if (
+                dist is None
+            ):  # the person has no coordinates: every place outside their municipalities is unknown
+                bad |= ~in_mun
+            else:
+                with np.errstate(invalid="ignore"):
+                    bad |= ~in_mun & ((dist > f.max_commute) | np.isnan(dist))
         alive = col["alive"][:n]
         score = np.where(alive, score, -np.inf)
-        return score, ~bad & alive
+        return score, ~bad & alive, related
 
     # ---- vectorised scoring: one opening against all candidates -------------------------------------------
     def score_candidates(self, opening: Opening | sc.OpenFeatures) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, feasible) for every candidate slot (dead slots: score -inf, infeasible).
+        """(scores, feasible) for every candidate slot (dead slots: score -inf, infeasible)."""
+        score, feasible, _ = self._score_candidates(opening)
+        return score, feasible
+
+    def _score_candidates(
+        self, opening: Opening | sc.OpenFeatures
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scores, feasible, related) for every candidate slot (dead slots: score -inf, infeasible).
 
         Same values as the scalar definitions; the work is cut by looking only where a term can be non-zero:
         occupation and experience only for candidates sharing the opening's STYRK group (rows found by one
@@ -666,6 +726,8 @@ class Matcher:
                 continue
             np.multiply(values[k], w[k], out=term)
             score += term
+        related = values["occupation"] >= sc.OCC_RELATED
+        score = np.where(related, score, score * sc.UNRELATED_FACTOR)
 
         today = self._today().toordinal()
         bad = np.zeros(n, dtype=bool)
@@ -678,15 +740,20 @@ class Matcher:
             bad |= (req & ~col["lic"][:n]) != 0
         for cid in o.cert_req:
             bad |= ~self._has_id(col["certs"], col["cert_bloom"], n, cid)
+        limited = col["has_limit"][:n] & ~in_mun
         if far is not None:
-            limited = col["has_limit"][:n] & ~in_mun
             bad |= limited & far
             assert near_idx is not None and near_dist is not None
             with np.errstate(invalid="ignore"):
-                bad[near_idx] |= limited[near_idx] & (near_dist > col["max_commute"][near_idx])
+                # beyond the limit, or unknown (the person has no coordinates): never a silent pass
+                bad[near_idx] |= limited[near_idx] & (
+                    (near_dist > col["max_commute"][near_idx]) | np.isnan(near_dist)
+                )
+        else:  # the opening has no coordinates: unknown for everyone with a limit outside their municipalities
+            bad |= limited
         alive = col["alive"][:n]
         score = np.where(alive, score, -np.inf)
-        return score, ~bad & alive
+        return score, ~bad & alive, related
 
     def _has_id(self, ids: np.ndarray, bloom: np.ndarray, n: int, item: int) -> np.ndarray:
         """Rows whose padded id column holds ``item``: bloom bit first, the padded ids only where it is ambiguous."""
@@ -701,49 +768,75 @@ class Matcher:
     def rank_openings(
         self, candidate: CandidateProfile, k: int = 20, include_infeasible: bool = False
     ) -> list[RankedItem]:
-        """Top-k openings for a person: feasible first (always), then by score, ties by id."""
+        """Top-k openings for a person: feasible first (always), related occupations before unrelated ones
+        ("Andre muligheter"), then by score, ties by id."""
         f = self.encoder.candidate(candidate)
-        scores, feasible = self.score_openings(f)
-        picked = _select(scores, feasible, self._o_ids, k, include_infeasible)
+        scores, feasible, related = self._score_openings(f)
+        picked = _select(scores, feasible, self._o_ids, k, include_infeasible, related)
         return [self._item_for_opening(f, i, scores[i], bool(feasible[i])) for i in picked]
 
     def rank_infeasible_openings(self, candidate: CandidateProfile, k: int = 10) -> list[RankedItem]:
-        """The best-scoring openings the person cannot take, each with its reasons ("hvorfor ikke")."""
+        """The best-scoring openings the person cannot take, each with its reasons ("hvorfor ikke"); those only
+        uncertain (unknown distance) are among them, marked ``uncertain``."""
         f = self.encoder.candidate(candidate)
         scores, feasible = self.score_openings(f)
         picked = _select(np.where(feasible, -np.inf, scores), np.ones_like(feasible), self._o_ids, k, False)
         return [self._item_for_opening(f, i, scores[i], False) for i in picked]
 
     def rank_candidates(
-        self, opening: Opening, k: int = 50, include_infeasible: bool = False
+        self,
+        opening: Opening,
+        k: int = 50,
+        include_infeasible: bool = False,
+        allowed: np.ndarray | None = None,
     ) -> list[RankedItem]:
-        """Top-k candidates for an opening, same ordering rules as :meth:`rank_openings`."""
+        """Top-k candidates for an opening, same ordering rules as :meth:`rank_openings`. ``allowed`` (from
+        :meth:`candidate_mask`) limits the result to the rows a reader may see, before the top-k cut."""
         f = self.encoder.opening(opening)
-        scores, feasible = self.score_candidates(f)
-        picked = _select(scores, feasible, self._c_ids, k, include_infeasible)
+        scores, feasible, related = self._score_candidates(f)
+        if allowed is not None:
+            n = len(scores)
+            mask = np.zeros(n, dtype=bool)
+            m = min(n, len(allowed))
+            mask[:m] = allowed[:m]
+            scores = np.where(mask, scores, -np.inf)
+            feasible = feasible & mask
+        picked = _select(scores, feasible, self._c_ids, k, include_infeasible, related)
         out = []
         for i in picked:
             cf = self._c_feat[i]
             assert cf is not None
-            comps = sc.explain_components(cf, f, self.weights)
-            reasons = [] if feasible[i] else sc.infeasibility(cf, f, self._today())
-            out.append(RankedItem(str(self._c_ids[i]), float(scores[i]), bool(feasible[i]), comps, reasons))
+            out.append(self._item(cf, f, str(self._c_ids[i]), float(scores[i]), bool(feasible[i])))
         return out
+
+    def _item(
+        self, cf: sc.CandFeatures, of: sc.OpenFeatures, item_id: str, score: float, feasible: bool
+    ) -> RankedItem:
+        occ = sc.occupation_value(cf, of)
+        comps = sc.explain_components(cf, of, self.weights, occ)
+        reasons = [] if feasible else sc.infeasibility(cf, of, self._today())
+        return RankedItem(
+            item_id,
+            score,
+            feasible,
+            comps,
+            reasons,
+            related=sc.related(occ),
+            uncertain=bool(reasons) and reasons == [sc.uncertainty(cf, of)],
+            explanation=sc.explanation(cf, of),
+        )
 
     def _item_for_opening(self, f: sc.CandFeatures, i: int, score: float, feasible: bool) -> RankedItem:
         of = self._o_feat[i]
         assert of is not None
-        comps = sc.explain_components(f, of, self.weights)
-        reasons = [] if feasible else sc.infeasibility(f, of, self._today())
-        return RankedItem(str(self._o_ids[i]), float(score), feasible, comps, reasons)
+        return self._item(f, of, str(self._o_ids[i]), float(score), feasible)
 
     def explain(self, candidate: CandidateProfile, opening: Opening) -> RankedItem:
         """Score, components and reasons for one pair (the pair need not be indexed)."""
         cf = self.encoder.candidate(candidate)
         of = self.encoder.opening(opening)
-        comps = sc.explain_components(cf, of, self.weights)
         reasons = sc.infeasibility(cf, of, self._today())
-        return RankedItem(opening.id, sc.score(cf, of, self.weights), not reasons, comps, reasons)
+        return self._item(cf, of, opening.id, sc.score(cf, of, self.weights), not reasons)
 
     def components(self, candidate: CandidateProfile, opening: Opening) -> dict[str, float]:
         """Component values of one pair: the feature vector used for learning weights."""
@@ -762,9 +855,10 @@ class Matcher:
             feasible = not sc.infeasibility(f, of, today)
             if not feasible and not include_infeasible:
                 continue
-            rows.append((not feasible, -sc.score(f, of, self.weights), str(self._o_ids[i]), i))
+            unrelated = feasible and not sc.related(sc.occupation_value(f, of))
+            rows.append((not feasible, unrelated, -sc.score(f, of, self.weights), str(self._o_ids[i]), i))
         rows.sort()
-        return [self._item_for_opening(f, i, -neg, not infeas) for infeas, neg, _, i in rows[:k]]
+        return [self._item_for_opening(f, i, -neg, not infeas) for infeas, _, neg, _, i in rows[:k]]
 
     @property
     def n_openings(self) -> int:
@@ -882,11 +976,18 @@ def _ordered_sum(values: Iterable[float]) -> float:
 
 
 def _select(
-    scores: np.ndarray, feasible: np.ndarray, ids: list[str | None], k: int, include_infeasible: bool
+    scores: np.ndarray,
+    feasible: np.ndarray,
+    ids: list[str | None],
+    k: int,
+    include_infeasible: bool,
+    related: np.ndarray | None = None,
 ) -> list[int]:
-    """Indices of the top-k: all feasible before any infeasible, score descending, ties by id (deterministic)."""
+    """Indices of the top-k: all feasible before any infeasible, among the feasible the related occupations
+    before the unrelated ones, score descending, ties by id (deterministic)."""
     alive = np.isfinite(scores)
-    groups = [alive & feasible]
+    ok = alive & feasible
+    groups = [ok] if related is None else [ok & related, ok & ~related]
     if include_infeasible:
         groups.append(alive & ~feasible)
     out: list[int] = []

@@ -108,8 +108,24 @@ def reason_deadline(deadline: str) -> str:
     return f"Søknadsfristen gikk ut {deadline}"
 
 
-def reason_place(distance_km: float, max_km: float) -> str:
+def _limit_text(max_km: float, minutes: float | None) -> str:
+    km = f"{max_km:.0f} km"
+    return f"{minutes:g} min reisetid, regnet som ca. {km}" if minutes is not None else km
+
+
+def reason_place(distance_km: float, max_km: float, minutes: float | None = None) -> str:
     return (
         f"Arbeidsstedet ligger utenfor kommunene personen vil jobbe i, og er ca. {distance_km:.0f} km unna "
-        f"(maks reisevei {max_km:g} km)"
+        f"(maks reisevei {_limit_text(max_km, minutes)})"
+    )
+
+
+UNCERTAIN_PREFIX = "Usikkert:"
+
+
+def reason_distance_unknown(max_km: float, minutes: float | None = None) -> str:
+    return (
+        f"{UNCERTAIN_PREFIX} avstanden til arbeidsstedet er ukjent (mangler koordinater for arbeidssted eller "
+        f"bosted), og det ligger utenfor kommunene personen vil jobbe i (maks reisevei "
+        f"{_limit_text(max_km, minutes)})"
     )

@@ -90,6 +90,7 @@ class CandidateProfile:
     municipalities: tuple[str, ...] = ()
     postal_code: str | None = None
     max_commute_km: float | None = None
+    max_commute_minutes: float | None = None  # turned into km by the engine's commute speed (commute_kmh)
     capacity_percent: float = 100.0
     wanted_percent_min: float = 0.0
     wanted_percent_max: float = 100.0
@@ -147,6 +148,7 @@ class CandidateProfile:
             municipalities=tuple(str(x) for x in d.get("municipalities") or ()),
             postal_code=(str(d["postal_code"]) if d.get("postal_code") else None),
             max_commute_km=_num(d.get("max_commute_km"), None),
+            max_commute_minutes=_num(d.get("max_commute_minutes"), None),
             capacity_percent=capacity,
             wanted_percent_min=wmin if wmin is not None else 0.0,
             wanted_percent_max=wmax if wmax is not None else capacity,

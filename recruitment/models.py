@@ -57,7 +57,12 @@ class CandidateListEntry(TimestampMixin, Base):
     outcome: Mapped[str] = mapped_column(String(20), default="IKKE_PRESENTERT")
     score: Mapped[float | None] = mapped_column(Float)
     components: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Sharing is an act by a person (consent only permits it): who shared, and the reason when the sensitive-text
+    # check's marks were overridden. Withdrawing the share clears shared_at (the events keep the history).
     shared_at: Mapped[dt.datetime | None]
+    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    shared_by_name: Mapped[str | None] = mapped_column(String(200))
+    share_override_reason: Mapped[str | None] = mapped_column(Text)
     employer_answer: Mapped[str | None] = mapped_column(String(20))
     employer_answer_reason: Mapped[str | None] = mapped_column(String(500))
     employer_answered_at: Mapped[dt.datetime | None]
@@ -77,7 +82,9 @@ class EntryEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(200), default="system")
-    kind: Mapped[str] = mapped_column(String(20))  # added, status, outcome, shared, unshared, answer
+    kind: Mapped[str] = mapped_column(
+        String(20)
+    )  # added, status, outcome, shared, unshared, answer, override
     old_value: Mapped[str | None] = mapped_column(String(40))
     new_value: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)

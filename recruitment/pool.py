@@ -5,13 +5,14 @@ dataclasses, coordinates from the postal-code register, the active (possibly lea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core import reference as reference_service
+from core.settings import get_settings
 from employers import service as employers_service
 from matching import CandidateProfile, Matcher, Opening
 from matching.scoring import Geo
@@ -20,29 +21,45 @@ from recruitment.service import active_weights
 
 
 def geo_from_reference(session: Session) -> Geo:
-    """Postal code → coordinates and municipality centroids/counties from the loaded reference register."""
+    """Postal code → coordinates and municipality centroids/counties from the loaded reference register.
+
+    Centroids and counties are keyed by today's code and by every older code of the same municipality (0502 and
+    3407 are both Gjøvik), so a profile holding either finds the place. A postal code GeoNames has no point for
+    (a box address, a new code) gets its municipality's centroid rather than no distance at all."""
     postal: dict[str, tuple[float, float]] = {}
     sums: dict[str, list[float]] = {}
+    unplaced: dict[str, str] = {}
     rows = session.execute(
         select(
             reference_service.PostalCode.code,
             reference_service.PostalCode.municipality_code,
             reference_service.PostalCode.latitude,
             reference_service.PostalCode.longitude,
-        ).where(reference_service.PostalCode.latitude.is_not(None))
+        )
     )
     for code, muni, lat, lon in rows:
+        if lat is None or lon is None:
+            unplaced[code] = muni
+            continue
         postal[code] = (lat, lon)
         acc = sums.setdefault(muni, [0.0, 0.0, 0.0])
         acc[0] += lat
         acc[1] += lon
         acc[2] += 1
     centroids = {m: (a[0] / a[2], a[1] / a[2]) for m, a in sums.items() if a[2]}
+    for code, muni in unplaced.items():
+        if muni in centroids:
+            postal[code] = centroids[muni]
     county = dict(
         session.execute(
             select(reference_service.Municipality.code, reference_service.Municipality.county_code)
         ).all()
     )
+    for alias, code in reference_service.municipality_aliases(session).items():
+        if code in centroids:
+            centroids[alias] = centroids[code]
+        if code in county:
+            county[alias] = county[code]
     return Geo(postal=postal, municipality_centroid=centroids, municipality_county=county)
 
 
@@ -58,14 +75,34 @@ def candidate_profiles(
     return [candidate_profile(d) for d in candidates_service.matching_profiles(session, ids=ids, today=today)]
 
 
+def new_matcher(
+    session: Session,
+    openings: Iterable[Opening],
+    candidates: Iterable[CandidateProfile] | None = None,
+    *,
+    today: dt.date | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Matcher:
+    """Every index in the product is built here, so all rank with the same names, coordinates and commute speed
+    (`ARBEIDSBRO_COMMUTE_KMH`)."""
+    return Matcher(
+        openings,
+        candidates,
+        styrk_names=reference_service.styrk_names(session),
+        geo=geo_from_reference(session),
+        weights=weights,
+        today=today,
+        commute_kmh=get_settings().commute_kmh,
+    )
+
+
 def build_matcher(session: Session, *, today: dt.date | None = None, with_candidates: bool = True) -> Matcher:
     """An index of every published opening (and active candidate) ranked with the active weights."""
     version, weights = active_weights(session)
-    matcher = Matcher(
+    matcher = new_matcher(
+        session,
         opening_profiles(session),
         candidate_profiles(session, today=today) if with_candidates else None,
-        styrk_names=reference_service.styrk_names(session),
-        geo=geo_from_reference(session),
         weights=weights,
         today=today,
     )

@@ -67,6 +67,27 @@ class CandidateSuggestions:
     active: bool = True
     praksis: list[PraksisSuggestion] = field(default_factory=list)
 
+    @property
+    def weights_label(self) -> str:
+        return weights_label(self.weights_version)
+
+    @property
+    def related(self) -> list[OpeningSuggestion]:
+        return [s for s in self.feasible if s.item.related]
+
+    @property
+    def others(self) -> list[OpeningSuggestion]:
+        """Feasible, but in an unrelated occupation: "Andre muligheter", below the line."""
+        return [s for s in self.feasible if not s.item.related]
+
+    @property
+    def uncertain(self) -> list[OpeningSuggestion]:
+        return [s for s in self.infeasible if s.item.uncertain]
+
+    @property
+    def why_not(self) -> list[OpeningSuggestion]:
+        return [s for s in self.infeasible if not s.item.uncertain]
+
 
 @dataclass
 class CandidateMatch:
@@ -85,6 +106,10 @@ class OpeningMatches:
     matches: list[CandidateMatch]
     weights_version: str
     candidates_total: int
+
+    @property
+    def weights_label(self) -> str:
+        return weights_label(self.weights_version)
 
 
 @dataclass
@@ -129,11 +154,10 @@ def _candidates_mark(session: Session) -> Any:
 
 def _build(session: Session, kind: str, today: dt.date, version: str, weights: Any) -> _Entry:
     mark = _openings_mark(session) if kind == "openings" else _candidates_mark(session)
-    matcher = Matcher(
+    matcher = pool.new_matcher(
+        session,
         pool.opening_profiles(session) if kind == "openings" else [],
         pool.candidate_profiles(session, today=today) if kind == "candidates" else None,
-        styrk_names=reference_service.styrk_names(session),
-        geo=pool.geo_from_reference(session),
         weights=weights,
         today=today,
     )
@@ -151,8 +175,7 @@ def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool
         if len(changed) > REBUILD_AFTER:
             return False
         for oid in changed:
-            if str(oid) in entry.matcher._o_slot:
-                entry.matcher.remove_opening(str(oid))
+            entry.matcher.discard_opening(str(oid))
         entry.matcher.add_openings(pool.opening_profiles(session, ids=changed))
     else:
         mark = _candidates_mark(session)
@@ -168,15 +191,21 @@ def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool
             return False
         changed = sorted(int(x) for x in subjects if x and str(x).isdigit())
         for cid in changed:
-            if str(cid) in entry.matcher._c_slot:
-                entry.matcher.remove_candidate(str(cid))
+            entry.matcher.discard_candidate(str(cid))
         entry.matcher.add_candidates(pool.candidate_profiles(session, ids=changed, today=today))
     entry.mark = mark
     return True
 
 
-def _ranked(session: Session, kind: str, today: dt.date, fn: Any) -> Any:
-    """Runs `fn(matcher)` on an up-to-date index, under the lock (edits and queries never overlap)."""
+GONE_RETRIES = 3
+
+
+def _ranked(session: Session, kind: str, today: dt.date, fn: Any, gone: Any = None) -> Any:
+    """Runs `fn(matcher)` on an up-to-date index, under the lock (edits and queries never overlap).
+
+    `gone(result)` names the ids in a result whose rows no longer exist (deleted without a change mark: a
+    cascade, a restore, a retention run in another process); they are dropped from the index and the query runs
+    again, so the index never outlives its rows where it matters — in what it returns."""
     version, weights = active_weights(session)
     if not isinstance(session.get_bind(), Engine):
         # bound to one connection (a test's rolled-back transaction): row ids and timestamps come back after a
@@ -191,7 +220,30 @@ def _ranked(session: Session, kind: str, today: dt.date, fn: Any) -> Any:
         if not (fresh and entry is not None and _refresh(session, kind, entry, today)):
             entry = _build(session, kind, today, version, weights)
             _cache.entries[key] = entry
-        return fn(entry.matcher)
+        result = fn(entry.matcher)
+        for _ in range(GONE_RETRIES):
+            missing = gone(result) if gone is not None else ()
+            if not missing:
+                break
+            for item_id in missing:
+                if kind == "openings":
+                    entry.matcher.discard_opening(str(item_id))
+                else:
+                    entry.matcher.discard_candidate(str(item_id))
+            result = fn(entry.matcher)
+        return result
+
+
+def weights_label(version: str) -> str:
+    """The weights version as a person reads it: the defaults, or weights learned from outcomes on a date."""
+    if version == "default":
+        return "standardvekter (yrke, sted, stillingsprosent og tilrettelegging)"
+    day = version[:10]
+    try:
+        learned = dt.date.fromisoformat(day)
+    except ValueError:
+        return f"egne vekter «{version}»"
+    return f"vekter lært fra utfall {learned:%d.%m.%Y}"
 
 
 def _percent(lo: int | None, hi: int | None) -> str:
@@ -204,8 +256,11 @@ def _percent(lo: int | None, hi: int | None) -> str:
     return f"{lo}–{hi} %"
 
 
-def _suggestions(session: Session, items: list[RankedItem]) -> list[OpeningSuggestion]:
-    rows = employers_service.openings_with_employer_names(session, [int(i.id) for i in items])
+def _suggestions(
+    session: Session, items: list[RankedItem], rows: dict[int, Any] | None = None
+) -> list[OpeningSuggestion]:
+    if rows is None:
+        rows = employers_service.openings_with_employer_names(session, [int(i.id) for i in items])
     out = []
     for item in items:
         found = rows.get(int(item.id))
@@ -246,6 +301,14 @@ def openings_for_candidate(
         session, ids=[candidate_id], today=today, active_only=False
     )
     profile = candidate_profile(profiles[0])
+    rows: dict[int, Any] | None = None
+
+    def gone(result: Any) -> list[int]:
+        nonlocal rows
+        ids = [int(i.id) for i in (*result[2], *result[3])]
+        rows = employers_service.openings_with_employer_names(session, ids)
+        return [i for i in ids if i not in rows]
+
     version, total, feasible, infeasible = _ranked(
         session,
         "openings",
@@ -256,11 +319,12 @@ def openings_for_candidate(
             m.rank_openings(profile, SUGGESTIONS),
             m.rank_infeasible_openings(profile, WHY_NOT),
         ),
+        gone,
     )
     return CandidateSuggestions(
         candidate_id,
-        _suggestions(session, feasible),
-        _suggestions(session, infeasible),
+        _suggestions(session, feasible, rows),
+        _suggestions(session, infeasible, rows),
         version,
         total,
         active=candidate.status == "aktiv",
@@ -274,13 +338,8 @@ def _praksis(session: Session, profile: Any, today: dt.date, k: int = 10) -> lis
     if not places:
         return []
     _, weights = active_weights(session)
-    matcher = Matcher(
-        [praksis_profile(p) for p in places.values()],
-        None,
-        styrk_names=reference_service.styrk_names(session),
-        geo=pool.geo_from_reference(session),
-        weights=weights,
-        today=today,
+    matcher = pool.new_matcher(
+        session, [praksis_profile(p) for p in places.values()], None, weights=weights, today=today
     )
     out = []
     for item in matcher.rank_openings(profile, k):
@@ -307,22 +366,34 @@ def candidates_for_opening(
     today = today or dt.date.today()
     opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id)
     profile = opening_profile(opening, opening.employer.name)
-    readable = set(candidates_service.readable_ids(session, actor))
-    # ask for more than k: the index holds every office's candidates, the actor sees their own
+    readable = [str(i) for i in candidates_service.readable_ids(session, actor)]
+    summaries: dict[int, dict[str, Any]] = {}
+
+    def gone(result: Any) -> list[int]:
+        nonlocal summaries
+        ids = [int(i.id) for i in result[1]]
+        summaries = candidates_service.staff_summaries(session, ids)
+        return [i for i in ids if i not in summaries]
+
+    # the actor's readable candidates are a mask inside the engine, applied before the top-k cut: a small
+    # office gets its own best k, not what is left of the national top
     version, ranked = _ranked(
         session,
         "candidates",
         today,
         lambda m: (
             str(getattr(m, "weights_version", "default")),
-            m.rank_candidates(profile, k=max(k * 4, 200)),
+            m.rank_candidates(profile, k=k, allowed=m.candidate_mask(readable)),
         ),
+        gone,
     )
-    items = [i for i in ranked if i.feasible and int(i.id) in readable][:k]
-    summaries = candidates_service.staff_summaries(session, [int(i.id) for i in items])
+    items = [i for i in ranked if i.feasible]
+    if not summaries and items:  # built afresh (no cache): nothing was checked yet
+        summaries = candidates_service.staff_summaries(session, [int(i.id) for i in items])
+    items = [i for i in items if int(i.id) in summaries]
     return OpeningMatches(
         opening.id,
-        [CandidateMatch(i, int(i.id), summaries.get(int(i.id), {})) for i in items],
+        [CandidateMatch(i, int(i.id), summaries[int(i.id)]) for i in items],
         version,
         len(readable),
     )

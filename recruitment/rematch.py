@@ -14,10 +14,8 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
-from core import reference as reference_service
 from core.models import utcnow
 from employers import service as employers_service
-from matching import Matcher
 from recruitment import pool
 from recruitment.models import TopMatch
 from recruitment.service import active_weights
@@ -63,14 +61,7 @@ def rank_top_matches(
     version, weights = active_weights(session)
     openings = pool.opening_profiles(session, ids=opening_ids)
     candidates = pool.candidate_profiles(session, today=today)
-    matcher = Matcher(
-        openings,
-        candidates,
-        styrk_names=reference_service.styrk_names(session),
-        geo=pool.geo_from_reference(session),
-        weights=weights,
-        today=today,
-    )
+    matcher = pool.new_matcher(session, openings, candidates, weights=weights, today=today)
     matches: list[Match] = []
     if candidates:
         for opening in openings:
@@ -99,7 +90,7 @@ def store_top_matches(
     if opening_ids is not None:
         stmt = stmt.where(TopMatch.opening_id.in_(list(opening_ids)))
     previous = {(o, c): (r, s) for o, c, r, s in session.execute(stmt)}
-    current = {(m.opening_id, m.candidate_id): m for m in matches}
+    current = _still_there(session, {(m.opening_id, m.candidate_id): m for m in matches})
     result = StoreResult(stored=len(current))
 
     gone = [{"o": o, "c": c} for (o, c) in previous.keys() - current.keys()]
@@ -141,6 +132,18 @@ def store_top_matches(
     )
     result.by_user = recipients(session, result.new_strong)
     return result
+
+
+def _still_there(session: Session, pairs: dict[tuple[int, int], Match]) -> dict[tuple[int, int], Match]:
+    """The pairs whose opening and candidate still exist, re-checked in the writing transaction: the ranking
+    read may be minutes old (or come from an index that outlived its rows), and an erasure, a retention run or a
+    deleted opening in between must not make the insert fail on a foreign key — or store a match for a person
+    who is gone."""
+    if not pairs:
+        return pairs
+    candidates = candidates_service.responsible_users(session, sorted({c for _, c in pairs}))
+    openings = employers_service.opening_recipients(session, sorted({o for o, _ in pairs}))
+    return {(o, c): m for (o, c), m in pairs.items() if o in openings and c in candidates}
 
 
 def recipients(session: Session, matches: Sequence[Match]) -> dict[int, list[Match]]:

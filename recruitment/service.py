@@ -80,9 +80,17 @@ def entries(session: Session, *, actor: User, opening_id: int) -> Sequence[Candi
     stmt = select(CandidateListEntry).where(
         CandidateListEntry.list_id == clist.id, CandidateListEntry.candidate_id.in_(select(readable.c.id))
     )
-    return session.scalars(
+    found = session.scalars(
         stmt.order_by(CandidateListEntry.score.desc().nulls_last(), CandidateListEntry.id)
     ).all()
+    audit.record_many(
+        session,
+        actor=actor,
+        subject_type="candidate",
+        subject_ids=[e.candidate_id for e in found],
+        purpose=f"kandidatliste for stilling {opening_id}",
+    )
+    return found
 
 
 def add_candidate(
@@ -133,7 +141,10 @@ def opening_id_of(session: Session, entry: CandidateListEntry) -> int:
     return opening_id
 
 
-def _entry(session: Session, actor: User, entry_id: int) -> CandidateListEntry:
+def _entry(
+    session: Session, actor: User, entry_id: int, purpose: str = "kandidatliste: endring"
+) -> CandidateListEntry:
+    """The entry, if the actor may read its candidate (the read is audit-logged once per request)."""
     entry = session.get(
         CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
     )
@@ -141,7 +152,7 @@ def _entry(session: Session, actor: User, entry_id: int) -> CandidateListEntry:
         raise NotFound("Fant ikke oppføringen på kandidatlisten.")
     if actor.role in STAFF:
         candidates_service.get_candidate(
-            session, actor=actor, candidate_id=entry.candidate_id, purpose="kandidatliste: endring"
+            session, actor=actor, candidate_id=entry.candidate_id, purpose=purpose
         )
     return entry
 
@@ -177,11 +188,21 @@ def set_outcome(session: Session, *, actor: User, entry_id: int, outcome: str) -
         _label(session, entry, "outcome", outcome)
 
 
+def _employer_answerable(session: Session, actor: User, entry: CandidateListEntry) -> bool:
+    """The employer answers only on an entry shared with their organisation that a consent still covers."""
+    return any(
+        share.entry_id == entry.id
+        for share, _ in candidates_service.covered_shares(
+            session, employer_shares(session, actor=actor, candidate_id=entry.candidate_id)
+        )
+    )
+
+
 def record_employer_answer(
     session: Session, *, actor: User, entry_id: int, answer: str, reason: str | None = None
 ) -> None:
-    """The employer answers only on entries shared with them, for an opening of their own organisation; staff of
-    the candidate's office may record an answer given by phone."""
+    """The employer answers only on entries shared with them (and still consented), for an opening of their own
+    organisation; staff of the candidate's office may record an answer given by phone."""
     entry = session.get(
         CandidateListEntry, entry_id, options=[selectinload(CandidateListEntry.candidate_list)]
     )
@@ -189,17 +210,14 @@ def record_employer_answer(
         raise NotFound("Fant ikke kandidaten.")
     if actor.role in STAFF:
         _entry(session, actor, entry_id)
-    opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id_of(session, entry))
-    if actor.role == "arbeidsgiver" and opening.employer_id not in employers_service.employer_ids_for(
-        session, actor
-    ):
+    elif actor.role != "arbeidsgiver" or not _employer_answerable(session, actor, entry):
         raise NotFound("Fant ikke kandidaten.")
     if answer not in EMPLOYER_ANSWERS:
         raise ValidationFailed(
             f"Ukjent svar {answer!r}; gyldige er {', '.join(EMPLOYER_ANSWERS)}.", field="answer"
         )
     if answer == "ikke aktuell" and not (reason or "").strip():
-        raise ValidationFailed("Oppgi gjerne kort hvorfor kandidaten ikke er aktuell.", field="reason")
+        raise ValidationFailed("Oppgi kort hvorfor kandidaten ikke er aktuell.", field="reason")
     _event(session, entry, actor, "answer", entry.employer_answer, answer, reason)
     entry.employer_answer = answer
     entry.employer_answer_reason = (reason or "").strip() or None
@@ -207,37 +225,72 @@ def record_employer_answer(
     _label(session, entry, "employer_answer", answer)
 
 
-def share_with_employer(session: Session, *, actor: User, entry_id: int) -> CandidateListEntry:
-    """Presents the candidate to the opening's employer. Only under the candidate's active consent for that
-    employer (and, when the consent names an opening, for this one); the employer then sees what the consent
-    allows (candidates.service.employer_view) and can answer. The outcome becomes PRESENTERT."""
+# --- sharing: consent permits it, a person does it ------------------------------------------------------------
+
+
+def _covering_consent(session: Session, entry: CandidateListEntry, opening_id: int, employer_id: int) -> bool:
+    return any(
+        c.opening_id is None or c.opening_id == opening_id
+        for c in candidates_service.active_consents_for(
+            session, candidate_id=entry.candidate_id, employer_ids=[employer_id]
+        )
+    )
+
+
+def share_with_employer(
+    session: Session, *, actor: User, entry_id: int, override_reason: str | None = None
+) -> CandidateListEntry:
+    """Presents the candidate to the opening's employer: a person's act, audit-logged ("share"). Refused without
+    the candidate's active consent for that employer (and, when the consent names an opening, for this one), and
+    while the sensitive-text check marks words in the text the employer would see, unless the sharer overrides the
+    marks with a reason (logged on the entry and in the audit log). The employer then sees the summary, the
+    presentation and what the consent allows (candidates.service.employer_view) and can answer; the outcome
+    becomes PRESENTERT. Sharing an entry that is already shared and still consented changes nothing."""
     _require_staff(actor)
     entry = _entry(session, actor, entry_id)
     opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id_of(session, entry))
-    consents = [
-        c
-        for c in candidates_service.active_consents_for(
-            session, candidate_id=entry.candidate_id, employer_ids=[opening.employer_id]
-        )
-        if c.opening_id is None or c.opening_id == opening.id
-    ]
-    if not consents:
+    if not _covering_consent(session, entry, opening.id, opening.employer_id):
         raise ValidationFailed(
             "Kandidaten har ikke samtykket til deling med denne arbeidsgiveren. Registrer samtykket på "
             "kandidatkortet først.",
             field="consent",
         )
-    if entry.shared_at is None:
-        entry.shared_at = utcnow()
-        _event(session, entry, actor, "shared", None, f"arbeidsgiver {opening.employer_id}")
-        audit.record(
-            session,
-            actor=actor,
-            action="update",
-            subject_type="candidate",
-            subject_id=entry.candidate_id,
-            purpose=f"delt med arbeidsgiver for stilling {opening.id}",
+    if entry.shared_at is not None and _share_covered(session, entry, opening.id, opening.employer_id):
+        return entry
+    marks = candidates_service.employer_text_marks(session, candidate_id=entry.candidate_id)
+    reason = (override_reason or "").strip()
+    if marks and not reason:
+        raise ValidationFailed(
+            "Teksten arbeidsgiveren vil se inneholder ord som kan røpe helse, diagnoser, legemidler, rus, ytelser "
+            f"eller tiltak: {candidates_service.sensitive_text.describe(marks)}. Rediger presentasjonen (eller CV-en), eller oppgi "
+            "hvorfor teksten likevel kan deles.",
+            field="override_reason",
         )
+    if len(reason) > 500:
+        raise ValidationFailed("Begrunnelsen kan være høyst 500 tegn.", field="override_reason")
+    entry.shared_at = utcnow()
+    entry.shared_by_id, entry.shared_by_name = actor.id, actor.name
+    entry.share_override_reason = reason if marks else None
+    _event(session, entry, actor, "shared", None, f"arbeidsgiver {opening.employer_id}")
+    categories = ""
+    if marks:
+        overridden = candidates_service.sensitive_text.describe(marks)
+        _event(session, entry, actor, "override", None, None, f"{overridden}. Begrunnelse: {reason}")
+        categories = ", ".join(dict.fromkeys(m.label for _, m in marks))
+    audit.record(
+        session,
+        actor=actor,
+        action="share",
+        subject_type="candidate",
+        subject_id=entry.candidate_id,
+        purpose=(
+            f"delt med arbeidsgiver for stilling {opening.id}"
+            + (f"; sensitiv tekst overstyrt ({categories})" if marks else "")
+        )[:200],
+        detail=f"Overstyrt: {candidates_service.sensitive_text.describe(marks)}. Begrunnelse: {reason}"
+        if marks
+        else None,
+    )
     if entry.outcome == "IKKE_PRESENTERT":
         _event(session, entry, actor, "outcome", entry.outcome, "PRESENTERT")
         entry.outcome = "PRESENTERT"
@@ -245,30 +298,182 @@ def share_with_employer(session: Session, *, actor: User, entry_id: int) -> Cand
     return entry
 
 
-def shared_entries_for_employer(
-    session: Session, *, actor: User, candidate_id: int
-) -> list[tuple[CandidateListEntry, int, str]]:
-    """The entries of this candidate shared with the employer user's organisations: (entry, opening id,
-    opening title), so the employer can answer per opening."""
-    employer_ids = employers_service.employer_ids_for(session, actor)
-    if not employer_ids:
-        return []
-    rows = session.execute(
-        select(CandidateListEntry, CandidateList.opening_id)
+def _share_covered(session: Session, entry: CandidateListEntry, opening_id: int, employer_id: int) -> bool:
+    if entry.shared_at is None:
+        return False
+    share = candidates_service.EmployerShare(
+        entry.id, entry.candidate_id, employer_id, opening_id, "", entry.shared_at
+    )
+    return bool(candidates_service.covered_shares(session, [share]))
+
+
+def unshare_with_employer(session: Session, *, actor: User, entry_id: int) -> CandidateListEntry:
+    """Withdraws the share: the employer loses access to the candidate through this entry at once (audit
+    "unshare"). The employer's earlier answer stays in the history."""
+    _require_staff(actor)
+    entry = _entry(session, actor, entry_id)
+    if entry.shared_at is not None:
+        opening_id = opening_id_of(session, entry)
+        _event(session, entry, actor, "unshared", None, None)
+        entry.shared_at = None
+        entry.shared_by_id = entry.shared_by_name = entry.share_override_reason = None
+        audit.record(
+            session,
+            actor=actor,
+            action="unshare",
+            subject_type="candidate",
+            subject_id=entry.candidate_id,
+            purpose=f"deling med arbeidsgiver trukket for stilling {opening_id}",
+        )
+        session.flush()
+    return entry
+
+
+def share_entries(
+    session: Session,
+    *,
+    actor: User,
+    opening_id: int,
+    entry_ids: Sequence[int],
+    override_reason: str | None = None,
+) -> tuple[list[int], list[dict[str, object]]]:
+    """Shares the chosen entries of one opening's list, each on its own terms: (shared ids, refusals with the
+    entry id, field and message). An entry of another list or out of the actor's reach is refused, not shared."""
+    _require_staff(actor)
+    if not entry_ids:
+        raise ValidationFailed("Velg minst én kandidat å dele.", field="entry_ids")
+    ours = {e.id for e in entries(session, actor=actor, opening_id=opening_id)}
+    shared: list[int] = []
+    refused: list[dict[str, object]] = []
+    for entry_id in dict.fromkeys(entry_ids):
+        if entry_id not in ours:
+            refused.append(
+                {"entry_id": entry_id, "field": "entry_ids", "message": "Fant ikke oppføringen på listen."}
+            )
+            continue
+        try:
+            # every refusal comes before the entry is touched, so a refused entry leaves nothing half-done
+            share_with_employer(session, actor=actor, entry_id=entry_id, override_reason=override_reason)
+            shared.append(entry_id)
+        except ValidationFailed as exc:
+            refused.append({"entry_id": entry_id, "field": exc.field, "message": exc.message})
+    return shared, refused
+
+
+def share_states(session: Session, entries_: Sequence[CandidateListEntry], opening_id: int) -> dict[int, str]:
+    """For staff beside each entry: "delt" (the employer sees it), "uten samtykke" (shared, but the consent is
+    gone, so the employer does not), or "ikke delt"."""
+    shared = [e for e in entries_ if e.shared_at is not None]
+    if not shared:
+        return {e.id: "ikke delt" for e in entries_}
+    opening = employers_service.get_opening(session, actor=None, opening_id=opening_id)
+    covered = {
+        s.entry_id
+        for s, _ in candidates_service.covered_shares(
+            session,
+            [
+                candidates_service.EmployerShare(
+                    e.id, e.candidate_id, opening.employer_id, opening_id, opening.title, e.shared_at
+                )
+                for e in shared
+                if e.shared_at is not None
+            ],
+        )
+    }
+    return {
+        e.id: "ikke delt" if e.shared_at is None else "delt" if e.id in covered else "uten samtykke"
+        for e in entries_
+    }
+
+
+# --- what the employer sees -------------------------------------------------------------------------------------
+
+
+def employer_shares(
+    session: Session, *, actor: User, candidate_id: int | None = None
+) -> list[candidates_service.EmployerShare]:
+    """The entries shared with the employer user's organisations (for their openings), consented or not: the
+    candidates domain decides which a consent covers. Employer users only."""
+    if actor.role != "arbeidsgiver":
+        raise Forbidden("Denne visningen er for arbeidsgivere.")
+    readable = employers_service.readable_openings(session, actor)
+    opening_ids = readable.with_only_columns(readable.selected_columns.id).order_by(None)
+    stmt = (
+        select(
+            CandidateListEntry.id,
+            CandidateListEntry.candidate_id,
+            CandidateList.opening_id,
+            CandidateListEntry.shared_at,
+        )
         .join(CandidateList, CandidateList.id == CandidateListEntry.list_id)
-        .where(CandidateListEntry.candidate_id == candidate_id, CandidateListEntry.shared_at.is_not(None))
+        .where(CandidateListEntry.shared_at.is_not(None), CandidateList.opening_id.in_(opening_ids))
         .order_by(CandidateListEntry.id)
-    ).all()
-    openings = employers_service.openings_with_employer_names(session, [oid for _, oid in rows])
+    )
+    if candidate_id is not None:
+        stmt = stmt.where(CandidateListEntry.candidate_id == candidate_id)
+    rows = session.execute(stmt).all()
+    openings = employers_service.openings_with_employer_names(session, [r.opening_id for r in rows])
     return [
-        (e, oid, openings[oid][0].title)
-        for e, oid in rows
-        if oid in openings and openings[oid][0].employer_id in employer_ids
+        candidates_service.EmployerShare(
+            r.id,
+            r.candidate_id,
+            openings[r.opening_id][0].employer_id,
+            r.opening_id,
+            openings[r.opening_id][0].title,
+            r.shared_at,
+        )
+        for r in rows
+        if r.opening_id in openings
     ]
 
 
+def shared_candidates(session: Session, *, actor: User) -> list[dict[str, object]]:
+    """The employer's "Delte kandidater": shared, and still consented."""
+    return candidates_service.shared_with_employer(
+        session, actor=actor, shares=employer_shares(session, actor=actor)
+    )
+
+
+def shared_candidate_count(session: Session, *, actor: User) -> int:
+    """What the employer's dashboard counts: the same rule as the list, without reading the records."""
+    return len(
+        candidates_service.shared_candidate_ids(
+            session, actor=actor, shares=employer_shares(session, actor=actor)
+        )
+    )
+
+
+def shared_candidate(session: Session, *, actor: User, candidate_id: int) -> dict[str, object]:
+    """One shared candidate as the employer sees it (404 unless shared and consented)."""
+    return candidates_service.employer_view(
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        shares=employer_shares(session, actor=actor, candidate_id=candidate_id),
+    )
+
+
+def shared_entries_for_employer(
+    session: Session, *, actor: User, candidate_id: int
+) -> list[tuple[CandidateListEntry, int, str]]:
+    """The entries of this candidate shared with the employer user's organisations and still consented: (entry,
+    opening id, opening title), so the employer can answer per opening."""
+    covered = candidates_service.covered_shares(
+        session, employer_shares(session, actor=actor, candidate_id=candidate_id)
+    )
+    if not covered:
+        return []
+    rows = {
+        e.id: e
+        for e in session.scalars(
+            select(CandidateListEntry).where(CandidateListEntry.id.in_([s.entry_id for s, _ in covered]))
+        )
+    }
+    return [(rows[s.entry_id], s.opening_id, s.opening_title) for s, _ in covered if s.entry_id in rows]
+
+
 def history(session: Session, *, actor: User, entry_id: int) -> Sequence[EntryEvent]:
-    _entry(session, actor, entry_id)
+    _entry(session, actor, entry_id, purpose="kandidatliste: historikk")
     return session.scalars(
         select(EntryEvent).where(EntryEvent.entry_id == entry_id).order_by(EntryEvent.id)
     ).all()

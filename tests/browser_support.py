@@ -156,16 +156,18 @@ class ServerProcess:
 
 
 def reference_args() -> list[str]:
-    shared = ROOT.parent / "shared" / "data"
+    """Every file option of `reference import`, pointed at the data the product ships (core/refdata): the same
+    rows as the no-option default, through the options an operator would use."""
+    data = ROOT / "core" / "refdata"
     files = [
-        ("--styrk", shared / "klass/styrk08.json"),
-        ("--municipalities", shared / "klass/kommuner2014.json"),
-        ("--postal-codes", shared / "nav/postal_codes_no.tsv"),
-        ("--geo", shared / "geonames/zipcodes.no.csv"),
+        ("--styrk", data / "klass/styrk08.json"),
+        ("--municipalities", data / "klass/kommuner2014.json"),
+        ("--postal-codes", data / "nav/postal_codes_no.tsv"),
+        ("--geo", data / "geonames/zipcodes.no.csv"),
+        ("--mergers", data / "nav/kor2020_municipality_mergers.tsv"),
+        ("--titles", data / "nav/yrkesbetegnelser_styrk08.tsv"),
     ]
-    if all(p.is_file() for _, p in files):
-        return [a for flag, p in files for a in (flag, str(p))]
-    return []
+    return [a for flag, p in files for a in (flag, str(p))]
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,9 @@ from core.settings import Settings
 
 pytest_plugins = ["tests.browser_support"]
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-SHARED_DATA = SHARED / "data"
+REFDATA = Path(__file__).resolve().parent.parent / "core" / "refdata"
+"""The reference data the product ships (sources and licences in its README): the only data tests read."""
+SHARED_DATA = REFDATA  # the old name, from when tests read ../shared/data (same layout); prefer REFDATA
 
 
 def _reset_postgres(url: str) -> None:

@@ -179,7 +179,8 @@ def make_followup_record(
 
 
 def load_builtin_reference(db: Session) -> None:
-    """The STYRK-08 and postal-code subset the product ships (core/refdata), through the real import."""
+    """The full reference data the product ships (core/refdata), through the real import (bulk: well under a
+    second)."""
     from core import reference
 
     if reference.is_empty(db):

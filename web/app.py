@@ -25,9 +25,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from candidates.access import BREAK_GLASS_MINUTES
 from core import audit
 from core.db import is_sqlite, make_engine, writer_lock
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ReasonRequired, ValidationFailed
+from core.locking import StaleEdit
 from core.models import User
 from core.settings import Settings, get_settings
 from web import registry  # noqa: F401  (all models mapped before the first query)
@@ -39,6 +41,7 @@ from web.deps import (
     RoleRequired,
     client_ip,
 )
+from web.input_checks import JsonBodyCheck
 from web.templating import FLASH_COOKIE, render
 
 log = logging.getLogger("arbeidsbro")
@@ -106,9 +109,9 @@ class SecurityHeadersMiddleware:
                     headers.append((b"cache-control", b"no-store"))
                 if https:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
-                token = state.get("csrf_token")
-                if token and CSRF_COOKIE not in cookies:
-                    headers.append((b"set-cookie", _cookie(CSRF_COOKIE, token, https, "strict").encode()))
+                nonce = state.get("csrf_nonce")  # the pre-session nonce (web.deps.csrf_token)
+                if nonce and CSRF_COOKIE not in cookies:
+                    headers.append((b"set-cookie", _cookie(CSRF_COOKIE, nonce, https, "strict").encode()))
                 if state.get("clear_flash") and not state.get("flash_out"):
                     headers.append((b"set-cookie", f"{FLASH_COOKIE}=; Path=/; Max-Age=0".encode()))
                 message["headers"] = headers
@@ -196,7 +199,25 @@ def install_error_handlers(app: FastAPI) -> None:
             body: dict[str, Any] = {"detail": exc.message}
             if exc.field:
                 body["field"] = exc.field
+            if isinstance(exc, StaleEdit):  # the API's 409 names what differs (web.api.schemas.StaleOut)
+                body["current_version"] = exc.current_version
+                body["changed"] = [{"field": k, "current": v} for k, v in exc.changed.items()]
             return JSONResponse(body, status_code=exc.status_code)
+        if isinstance(exc, ReasonRequired):  # break the glass: ask for the reason, then come back here
+            await run_in_threadpool(_log_refusal, request, "reason_required")
+            return render(
+                request,
+                "candidates/begrunnelse.html",
+                {
+                    "message": exc.message,
+                    "candidate_id": exc.subject_id,
+                    "next": request.url.path if request.method == "GET" else f"/kandidater/{exc.subject_id}",
+                    "minutes": BREAK_GLASS_MINUTES,
+                    "errors": {},
+                    "form": {},
+                },
+                status_code=403,
+            )
         title = ERROR_TITLES.get(exc.status_code, "Feil")
         return _error_page(request, exc.status_code, title, exc.message)
 
@@ -355,9 +376,11 @@ def create_app(
     app.state.engine = session_factory.kw["bind"]
     app.state.start_scheduler = start_scheduler
     app.state.secret_key = settings.resolved_secret_key()
+    audit.configure_key(settings.resolved_audit_key())
     # Quick routes run on the event loop when they can take this lock at once (web.routing.LoopRoute).
     app.state.loop_writer = writer_lock(app.state.engine) if settings.sqlite_on_loop else None
 
+    app.add_middleware(JsonBodyCheck)
     app.add_middleware(SecurityHeadersMiddleware)
     if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
         app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)

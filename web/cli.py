@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from candidates import importers as candidates_importers
 from candidates import service as candidates_service
-from core import accounts, migrate
+from core import accounts, audit, migrate
 from core import backup as backup_service
 from core import reference as reference_service
 from core.db import get_engine, session_scope
@@ -53,6 +53,8 @@ openings_app = typer.Typer(no_args_is_help=True, help="Stillinger (direktemeldte
 app.add_typer(openings_app, name="openings")
 jobs_app = typer.Typer(no_args_is_help=True, help="Planlagte jobber.")
 app.add_typer(jobs_app, name="jobs")
+audit_app = typer.Typer(no_args_is_help=True, help="Revisjonsloggen og sikkerhetsloggen.")
+app.add_typer(audit_app, name="audit")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Skriv maskinlesbar JSON på stdout.")]
 
@@ -110,20 +112,31 @@ def reference_import(
     municipalities: ExistingFile = None,
     postal_codes: ExistingFile = None,
     geo: ExistingFile = None,
+    titles: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Yrkestitler: TSV med overskriften tittel<TAB>styrk08."),
+    ] = None,
+    mergers: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="Kommunereformen 2020 (NAVs TSV): gamle kommunenummer som alias."),
+    ] = None,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Hopp over om referansedata finnes.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Last STYRK-08, kommuner og postnummer fra filer (SSB Klass JSON, NAVs postnummer-TSV, GeoNames CSV)."""
+    """Last STYRK-08, kommuner, postnummer og yrkestitler fra filer (SSB Klass JSON, NAVs postnummer-TSV,
+    GeoNames CSV, tittel-TSV); uten filvalg det fulle referansedatasettet produktet leveres med."""
     for name, path in (
         ("--styrk", styrk),
         ("--municipalities", municipalities),
         ("--postal-codes", postal_codes),
         ("--geo", geo),
+        ("--titles", titles),
+        ("--mergers", mergers),
     ):
         if path is not None and not path.is_file():
             raise CliError(f"{name}: finner ikke filen {path}")
-    if any((styrk, municipalities, postal_codes, geo)):
-        files = reference_service.ReferenceFiles(styrk, municipalities, postal_codes, geo)
+    if any((styrk, municipalities, postal_codes, geo, titles, mergers)):
+        files = reference_service.ReferenceFiles(styrk, municipalities, postal_codes, geo, titles, mergers)
     else:
         data_dir = get_settings().data
         if data_dir is not None and not data_dir.is_dir():
@@ -132,7 +145,14 @@ def reference_import(
     with db_session() as session:
         if if_empty and not reference_service.is_empty(session):
             emit(
-                {"styrk": 0, "municipalities": 0, "postal_codes": 0, "skipped": True},
+                {
+                    "styrk": 0,
+                    "municipalities": 0,
+                    "postal_codes": 0,
+                    "titles": 0,
+                    "municipality_aliases": 0,
+                    "skipped": True,
+                },
                 as_json,
                 "Referansedata finnes allerede; hoppet over.",
             )
@@ -285,8 +305,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # X-Forwarded-* only from the configured proxies (default none: not even 127.0.0.1, or anyone on the
+        # machine could name any client address); web.deps.client_ip applies the same list.
+        proxy_headers=bool(get_settings().trusted_proxies),
+        forwarded_allow_ips=",".join(get_settings().trusted_proxies) or None,
         log_level="info",
         limit_concurrency=get_settings().max_requests_in_flight,
         backlog=2048,
@@ -382,6 +404,40 @@ def restore_cmd(
     emit({"bytes": size}, as_json, f"Gjenopprettet fra {file} ({size} byte).")
 
 
+# --- audit ----------------------------------------------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Kontroller den nøkkelbaserte kjeden (HMAC) over revisjonsloggen og sikkerhetsloggen."""
+    engine = get_engine()
+    if engine.dialect.name == "sqlite":
+        # A plain reader: the app's engine begins every transaction IMMEDIATE (core.db), which would hold the
+        # writer lock of a serving process for the whole walk.
+        engine = create_engine(engine.url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("audit_chain"):
+                raise CliError("Databasen er ikke oppdatert. Kjør først: arbeidsbro db upgrade")
+            result = audit.verify(conn, get_settings().resolved_audit_key().encode())
+    except OperationalError as exc:
+        raise CliError(f"Får ikke kontakt med databasen: {exc.orig}", code=1) from exc
+    finally:
+        if engine is not get_engine():
+            engine.dispose()
+    broken = result.get("broken")
+    where = (
+        f"{broken['log']}-loggen, {'rad ' + str(broken['row_id']) if broken['row_id'] else ''}"
+        f"{' (nr. ' + str(broken['seq']) + ' i kjeden)' if broken['seq'] else ''}: {broken['reason']}"
+        if broken
+        else ""
+    )
+    if as_json or not broken:
+        emit(result, as_json, f"Kjeden er hel: {result['rows']} rader kontrollert.")
+    if broken:
+        raise CliError(f"Kjeden er brutt i {where}", code=1)
+
+
 # --- match ----------------------------------------------------------------------------------------------
 
 
@@ -463,6 +519,46 @@ def _styrk_names_from_db() -> dict[str, str] | None:
     return names or None
 
 
+# --- imports (openings, candidates) ---------------------------------------------------------------------
+
+PartialFlag = Annotated[
+    bool,
+    typer.Option(
+        "--partial", help="Importer de gyldige dokumentene selv om noen avvises (avslutter med kode 1 da)."
+    ),
+]
+
+
+def _read_utf8(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"FILE: filen er ikke UTF-8-tekst (byte {exc.start}).") from exc
+
+
+def _import_outcome(result: dict[str, Any], as_json: bool, partial: bool) -> None:
+    """Prints the contract's `{"imported", "updated", "errors"}` (and `warnings`, where the import has them) and
+    exits non-zero when any document was refused: 2 when nothing was saved (all or nothing), 1 with --partial when
+    the valid ones went in."""
+
+    def text() -> str:
+        lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
+        lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
+        lines += [f"Advarsel, dokument {w['index']}: {w['message']}" for w in result.get("warnings", [])]
+        return "\n".join(lines)
+
+    emit(result, as_json, text)
+    if result["errors"]:
+        first = result["errors"][0]
+        refused = len({e["index"] for e in result["errors"]})
+        what = "de gyldige er importert" if partial else "ingenting er lagret"
+        raise CliError(
+            f"{refused} dokument(er) ble avvist, {what}; dokument {first['index']}, "
+            f"{first['field']}: {first['message']}",
+            code=1 if partial else 2,
+        )
+
+
 # --- openings -------------------------------------------------------------------------------------------
 
 
@@ -472,29 +568,19 @@ def openings_import(
     fmt: Annotated[
         str, typer.Option("--format", help="pam-ad (NAVs annonseformat) eller jobposting (schema.org).")
     ],
+    partial: PartialFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Importer stillinger. Samme dokument importert på nytt oppdaterer stillingen, det lager ingen kopi."""
+    """Importer stillinger, alt eller ingenting: avvises ett dokument, lagres ingen (med --partial lagres de
+    gyldige). Samme dokument importert på nytt oppdaterer stillingen, det lager ingen kopi."""
     if fmt not in employers_importers.FORMATS:
         raise CliError(f"--format: må være {' eller '.join(employers_importers.FORMATS)}, fikk {fmt!r}.")
     if not file.is_file():
         raise CliError(f"FILE: finner ikke filen {file}")
-    documents = employers_importers.load_documents(file.read_text(encoding="utf-8"))
+    documents = employers_importers.load_documents(_read_utf8(file))
     with db_session() as session:
-        result = employers_importers.import_documents(session, documents, fmt=fmt).as_dict()
-
-    def text() -> str:
-        lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
-        lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
-        return "\n".join(lines)
-
-    emit(result, as_json, text)
-    if result["errors"]:
-        first = result["errors"][0]
-        raise CliError(
-            f"{len(result['errors'])} dokument(er) ble avvist; dokument {first['index']}, "
-            f"{first['field']}: {first['message']}"
-        )
+        result = employers_importers.import_documents(session, documents, fmt=fmt, partial=partial).as_dict()
+    _import_outcome(result, as_json, partial)
 
 
 # --- candidates -----------------------------------------------------------------------------------------
@@ -508,33 +594,25 @@ def candidates_import(
     file: Annotated[Path, typer.Argument(help="JSON-fil: ett dokument eller en liste av dokumenter.")],
     fmt: Annotated[str, typer.Option("--format", help="jsonresume (JSON Resume 1.0).")],
     office: Annotated[str, typer.Option(help="Enhetsnummeret (fire sifre) kandidatene registreres ved.")],
+    partial: PartialFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Importer kandidater med CV. Et ugyldig dokument avvises helt (feltsti og grunn), ingenting av det lagres;
-    samme e-post ved samme kontor oppdaterer kandidaten i stedet for å lage en kopi."""
+    """Importer kandidater med CV, alt eller ingenting: avvises ett dokument (feltsti og grunn), lagres ingen
+    (med --partial lagres de gyldige); samme e-post ved samme kontor oppdaterer kandidaten i stedet for å lage
+    en kopi."""
     if fmt not in candidates_importers.FORMATS:
         raise CliError(f"--format: må være {' eller '.join(candidates_importers.FORMATS)}, fikk {fmt!r}.")
     if not (office.isdigit() and len(office) == 4):
         raise CliError(f"--office: enhetsnummeret må være fire sifre, fikk {office!r}.")
     if not file.is_file():
         raise CliError(f"FILE: finner ikke filen {file}")
-    documents = candidates_importers.load_documents(file.read_text(encoding="utf-8"))
+    documents = candidates_importers.load_documents(_read_utf8(file))
     with db_session() as session:
         office_obj = accounts.get_office_by_number(session, office)
-        result = candidates_importers.import_documents(session, documents, office=office_obj).as_dict()
-
-    def text() -> str:
-        lines = [f"Importert: {result['imported']}, oppdatert: {result['updated']}."]
-        lines += [f"Dokument {e['index']}: {e['field']}: {e['message']}" for e in result["errors"]]
-        return "\n".join(lines)
-
-    emit(result, as_json, text)
-    if result["errors"]:
-        first = result["errors"][0]
-        refused = len({e["index"] for e in result["errors"]})
-        raise CliError(
-            f"{refused} dokument(er) ble avvist; dokument {first['index']}, {first['field']}: {first['message']}"
-        )
+        result = candidates_importers.import_documents(
+            session, documents, office=office_obj, partial=partial
+        ).as_dict()
+    _import_outcome(result, as_json, partial)
 
 
 @candidates_app.command("erase-expired")

@@ -15,6 +15,7 @@ from core.models import Office, User
 from employers import demo as employers_demo
 from employers.models import Employer
 from followup import demo as followup_demo
+from recruitment import demo as recruitment_demo
 
 # Public on purpose: these are the demo logins printed by `make run`. Never used outside demo data.
 DEMO_PASSWORD = "Demo-Arbeidsbro-2026"
@@ -69,6 +70,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
     employers_demo.bind_demo_employer_user(session, user=employer_user, employers=employers)
     candidates_demo.generate(session, rng=rng, offices=offices, users=users, size=size, employers=employers)
     followup_demo.generate(session, rng=rng, offices=offices, users=users, employers=employers, size=size)
+    recruitment_demo.generate(session, rng=rng, employers=employers, users=users)
     session.flush()
     return existing_summary(session, seed=seed)
 

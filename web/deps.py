@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -14,7 +16,7 @@ from core import accounts, audit, notifications
 from core.db import WRITER_HELD
 from core.errors import AccessDenied
 from core.models import User
-from core.security import constant_time_equals, new_token
+from core.security import client_address, constant_time_equals, new_token
 from web.routing import quick
 
 SESSION_COOKIE = "ab_session"
@@ -70,7 +72,12 @@ class RoleRequired(Exception):
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address: X-Forwarded-For only from a configured proxy (settings.trusted_proxies)."""
+    peer = request.client.host if request.client else None
+    trusted = request.app.state.settings.trusted_proxies
+    if not trusted:
+        return peer
+    return client_address(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
 def _record_refusal(request: Request, session: Session, denied: AccessDenied) -> None:
@@ -177,20 +184,34 @@ def require_api_roles(*roles: str):  # type: ignore[no-untyped-def]
     return Depends(check_api)
 
 
+def _csrf_mac(request: Request, kind: str, value: str) -> str:
+    key = request.app.state.secret_key.encode()
+    return hmac.new(key, f"csrf|{kind}|{value[:200]}".encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    """The token for forms on this page; set as cookie by the middleware if the browser has none yet."""
+    """The synchronizer token for forms on this page, bound to the server-side session: a keyed MAC of the
+    session's own id (the cookie only the server and that browser know), so a token from another session, or a
+    pair an attacker makes up, does not match. Before sign-in (the login form, the second factor) it is bound the
+    same way to a random pre-session nonce the middleware sets as a cookie."""
     token = getattr(request.state, "csrf_token", None)
     if token is None:
-        token = request.cookies.get(CSRF_COOKIE) or new_token(24)
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if session_id:
+            token = _csrf_mac(request, "session", session_id)
+        else:
+            nonce = request.cookies.get(CSRF_COOKIE) or new_token(24)
+            request.state.csrf_nonce = nonce
+            token = _csrf_mac(request, "pre-session", nonce)
         request.state.csrf_token = token
     return token
 
 
 async def verify_csrf(request: Request) -> None:
-    """Every page router carries this: a POST without the token from its own cookie is refused."""
+    """Every page router carries this: an unsafe request must carry this session's token, in the form field or the
+    htmx header (`hx-headers` on <body>); no other carrier and no other session's token is accepted."""
     if request.method not in UNSAFE_METHODS:
         return
-    cookie = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         content_type = request.headers.get("content-type", "")
@@ -198,7 +219,7 @@ async def verify_csrf(request: Request) -> None:
             form = await request.form()
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
-    if not cookie or not sent or not constant_time_equals(cookie, sent):
+    if not sent or not constant_time_equals(csrf_token(request), sent):
         raise CsrfFailed()
 
 

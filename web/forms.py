@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from core.cleaning import INVALID_TEXT, invalid_text
 from core.errors import DomainError, ValidationFailed
 
 MAX_FIELD = 20000
@@ -28,6 +29,22 @@ def form_reader(multi: Collection[str] = ()) -> Callable[[Request], Awaitable[di
         return data
 
     return read
+
+
+async def check_form_text(request: Request) -> None:
+    """Every page router carries this beside the CSRF check: a posted form field that is not valid text (a lone
+    surrogate, a NUL, which PostgreSQL refuses) is a 422 naming the field, whichever way the route reads it."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return
+    form = await request.form()
+    for key, value in form.multi_items():
+        if invalid_text(key) or (isinstance(value, str) and invalid_text(value)):
+            field = "form" if invalid_text(key) else key
+            label = "Skjemaet" if field == "form" else f"Feltet «{field}»"
+            raise ValidationFailed(INVALID_TEXT.format(label=label), field=field)
 
 
 def form_type(multi: Collection[str] = ()) -> Any:

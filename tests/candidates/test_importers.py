@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -24,10 +25,12 @@ from candidates.models import (
 )
 from core.audit import AuditEntry
 from core.errors import ValidationFailed
-from tests.conftest import SHARED_DATA
+from core.reference import BUILTIN_DIR
 from tests.factories import load_builtin_reference, make_office
 
-SAMPLE = json.loads((SHARED_DATA / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
+VARIANTS = Path(__file__).with_name("data")  # the official sample with links written without a scheme
+
+SAMPLE = json.loads((BUILTIN_DIR / "jsonresume" / "sample.resume.json").read_text(encoding="utf-8"))
 TABLES = (
     Candidate,
     WorkExperience,
@@ -50,7 +53,7 @@ def test_sample_lands_in_the_profile(db):  # type: ignore[no-untyped-def]
     load_builtin_reference(db)
     office = make_office(db)
     result = importers.import_documents(db, [copy.deepcopy(SAMPLE)], office=office)
-    assert result.as_dict() == {"imported": 1, "updated": 0, "errors": []}
+    assert result.as_dict() == {"imported": 1, "updated": 0, "errors": [], "warnings": []}
     c = db.scalar(
         select(Candidate).where(Candidate.id == result.candidate_ids[0]).options(*importers.service.FULL_LOAD)
     )
@@ -111,7 +114,11 @@ def _broken(path: str, value: object) -> dict:  # type: ignore[type-arg]
         ("work[0].highlights", "én streng", "liste"),
         ("education[0].startDate", "juni 2011", "dato"),
         ("skills[1].keywords[0]", 3, "tekst"),
-        ("basics.url", "ikke en url", "URL"),
+        ("projects[0].url", 5, "tekst"),  # a wrong type refuses even where the product does not read
+        ("meta", "v1", "objekt"),
+        ("work[0].startDate", "2014-13-45", "dato"),  # the pattern lets it through; no such day
+        ("work[0].startDate", "1899-01", "kan ikke være før"),  # the CV form's bounds (CAREER_DATE)
+        ("certificates", [{"name": "Truckførerbevis", "date": "2999-01-01"}], "fram i tid"),
     ],
 )
 def test_invalid_documents_are_refused_whole(db, path, value, reason):  # type: ignore[no-untyped-def]
@@ -120,10 +127,11 @@ def test_invalid_documents_are_refused_whole(db, path, value, reason):  # type: 
     document = _broken(path, value)
     with pytest.raises(ValidationFailed) as exc:
         importers.validate_resume(document)
-    assert exc.value.field == path and reason.lower() in exc.value.message.lower()
+    field = "certificates[0].date" if path == "certificates" else path
+    assert exc.value.field == field and reason.lower() in exc.value.message.lower()
     result = importers.import_documents(db, [document], office=office)
     assert result.imported == 0 and result.candidate_ids == []
-    assert result.errors[0] == {"index": 0, "field": path, "message": exc.value.message}
+    assert result.errors[0] == {"index": 0, "field": field, "message": exc.value.message}
     assert counts(db) == before
 
 
@@ -146,3 +154,63 @@ def test_documents_without_a_name_or_not_objects(db):  # type: ignore[no-untyped
     assert counts(db) == before
     with pytest.raises(ValidationFailed):
         importers.load_documents("{ikke json")
+
+
+def test_the_schema_is_the_official_one_compiled_once():  # type: ignore[no-untyped-def]
+    validator = importers.schema_validator()
+    assert validator is importers.schema_validator()  # not re-read and re-checked per document
+    assert validator.schema["properties"]["basics"]["properties"]["email"]["format"] == "email"
+    # format checking is on, for "uri" too (jsonschema passes every uri without a checker for it)
+    assert not validator.is_valid({"basics": {"url": "example.com"}})
+    assert validator.is_valid({"basics": {"url": "https://example.com"}})
+
+
+def _variant(name: str) -> dict:  # type: ignore[type-arg]
+    return json.loads((VARIANTS / name).read_text(encoding="utf-8"))
+
+
+def test_links_without_a_scheme_import_with_a_warning(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    documents = [
+        _variant("sample_project_url_without_scheme.resume.json"),
+        _variant("sample_urls_without_scheme.resume.json"),
+    ]
+    result = importers.import_documents(db, documents, office=office)
+    assert (result.imported, result.errors) == (2, [])
+    warned = [(w["index"], w["field"]) for w in result.warnings]
+    assert warned == [
+        (0, "projects[0].url"),
+        (1, "basics.url"),
+        (1, "basics.profiles[1].url"),
+        (1, "work[0].url"),
+        (1, "volunteer[0].url"),
+        (1, "education[0].url"),
+        (1, "publications[0].url"),
+        (1, "projects[0].startDate"),
+        (1, "projects[0].url"),
+    ]
+    assert all("brukes ikke" in w["message"] and w["field"] in w["message"] for w in result.warnings)
+    monica = db.scalar(select(Candidate).where(Candidate.email == "monica.hall@mail.com"))
+    assert monica is not None and monica.first_name == "Monica"
+
+
+def test_a_warning_does_not_hide_a_refusal(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    before = counts(db)
+    document = _variant("sample_urls_without_scheme.resume.json")
+    document["basics"]["email"] = "monica.hall.mail.com"
+    with pytest.raises(ValidationFailed) as exc:
+        importers.validate_resume(document)
+    assert [e["field"] for e in exc.value.errors] == ["basics.email"]
+    result = importers.import_documents(db, [document], office=office)
+    assert result.imported == 0 and result.warnings == [] and counts(db) == before
+
+
+def test_an_empty_email_or_url_is_not_given(db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    document = copy.deepcopy(SAMPLE)
+    document["basics"].update(email="", url="")
+    document["projects"][0]["url"] = ""
+    result = importers.import_documents(db, [document], office=office)
+    assert (result.imported, result.errors, result.warnings) == (1, [], [])
+    assert db.scalar(select(Candidate.email).where(Candidate.id == result.candidate_ids[0])) is None

@@ -129,52 +129,109 @@ def keys_of(value: Any) -> set[str]:
     return set()
 
 
-def test_consent_opens_the_named_profile_and_withdrawal_closes_it(db, team):  # type: ignore[no-untyped-def]
+def _shared_view(db: Session, emp: Any, candidate_id: int) -> dict[str, Any]:
+    return recruitment_service.shared_candidate(db, actor=emp, candidate_id=candidate_id)
+
+
+def _shared_list(db: Session, emp: Any) -> list[dict[str, Any]]:
+    return recruitment_service.shared_candidates(db, actor=emp)
+
+
+def _share(db: Session, team: dict[str, Any], c: cm.Candidate, opening: Any = None) -> Any:
+    """Puts the candidate on the list of one of the employer's openings and shares the entry (a person's act)."""
+    if opening is None:
+        opening = make_opening(db, team["employer"], actor=team["mk"])
+    entry = recruitment_service.add_candidate(db, actor=team["mk"], opening_id=opening.id, candidate_id=c.id)
+    return recruitment_service.share_with_employer(db, actor=team["mk"], entry_id=entry.id)
+
+
+def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, team):  # type: ignore[no-untyped-def]
     c = full_candidate(db, team)
     emp = team["emp"]
     with pytest.raises(AccessDenied):
-        service.employer_view(db, actor=emp, candidate_id=c.id)
-    assert service.shared_with_employer(db, actor=emp) == []
+        _shared_view(db, emp, c.id)
+    assert _shared_list(db, emp) == []
 
     anon = service.give_consent(
         db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id, named=False
     )
-    view = service.employer_view(db, actor=emp, candidate_id=c.id)
-    assert view["named"] is False and "first_name" not in view and "Amina" not in json.dumps(view)
+    # consent permits; it shares nothing by itself
+    with pytest.raises(AccessDenied):
+        _shared_view(db, emp, c.id)
+    assert _shared_list(db, emp) == []
+    assert recruitment_service.shared_candidate_count(db, actor=emp) == 0
+
+    opening = make_opening(db, team["employer"], actor=team["mk"], title="Lagermedarbeider")
+    entry = _share(db, team, c, opening)
+    view = _shared_view(db, emp, c.id)
+    assert (
+        view["named"] is False and "first_name" not in view and "Amina" not in json.dumps(view, default=str)
+    )
     assert view["occupations"] == ["Lagermedarbeider"] and view["wanted_percent"] == {"min": 40, "max": 60}
+    assert [(s["opening_id"], s["entry_id"]) for s in view["shared_for"]] == [(opening.id, entry.id)]
 
     named = service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
-    view = service.employer_view(db, actor=emp, candidate_id=c.id)
+    # a consent recorded after the share does not widen it: the named profile needs a share under it
+    assert _shared_view(db, emp, c.id)["named"] is False
+    recruitment_service.unshare_with_employer(db, actor=team["mk"], entry_id=entry.id)
+    recruitment_service.share_with_employer(db, actor=team["mk"], entry_id=entry.id)
+    view = _shared_view(db, emp, c.id)
     assert view["named"] is True
     assert (view["first_name"], view["last_name"], view["email"]) == ("Amina", "Haugland", "amina@example.no")
     assert view["work_experience"][0]["employer"] == "Coop"
+    assert "description" not in view["work_experience"][0] and "summary" not in view
     assert view["consent"]["employer_id"] == team["employer"].id
-    assert [x["id"] for x in service.shared_with_employer(db, actor=emp)] == [c.id]
+    assert [x["id"] for x in _shared_list(db, emp)] == [c.id]
+    assert recruitment_service.shared_candidate_count(db, actor=emp) == 1
     # another employer sees nothing; staff have no employer view
     with pytest.raises(AccessDenied):
-        service.employer_view(db, actor=team["emp_other"], candidate_id=c.id)
-    assert service.shared_with_employer(db, actor=team["emp_other"]) == []
+        _shared_view(db, team["emp_other"], c.id)
+    assert _shared_list(db, team["emp_other"]) == []
     with pytest.raises(Forbidden):
-        service.employer_view(db, actor=team["js"], candidate_id=c.id)
+        _shared_view(db, team["js"], c.id)
 
     service.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=named.id)
-    assert (
-        service.employer_view(db, actor=emp, candidate_id=c.id)["named"] is False
-    )  # the anonymous one stays
+    assert _shared_view(db, emp, c.id)["named"] is False  # the anonymous one stays
     service.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=anon.id)
     with pytest.raises(AccessDenied):
-        service.employer_view(db, actor=emp, candidate_id=c.id)
-    assert service.shared_with_employer(db, actor=emp) == []
+        _shared_view(db, emp, c.id)
+    assert _shared_list(db, emp) == []
+    # a new consent does not bring back the share made under the withdrawn one
+    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    with pytest.raises(AccessDenied):
+        _shared_view(db, emp, c.id)
+
+
+def test_withdrawing_the_share_closes_access_at_once(db, team):  # type: ignore[no-untyped-def]
+    c = full_candidate(db, team)
+    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    entry = _share(db, team, c)
+    assert _shared_view(db, team["emp"], c.id)["id"] == c.id
+    recruitment_service.unshare_with_employer(db, actor=team["mk"], entry_id=entry.id)
+    with pytest.raises(AccessDenied):
+        _shared_view(db, team["emp"], c.id)
+    assert _shared_list(db, team["emp"]) == []
+    actions = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.subject_id == str(c.id)).order_by(AuditEntry.id)
+    ).all()
+    assert "share" in actions and actions.index("share") < actions.index("unshare")
 
 
 def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
     c = full_candidate(db, team)
     opening = make_opening(db, team["employer"], actor=team["mk"])
+    elsewhere = make_opening(db, team["employer"], actor=team["mk"])
     consent = service.give_consent(db, actor=team["js"], candidate_id=c.id, opening_id=opening.id)
     assert consent.employer_id == team["employer"].id and consent.opening_id == opening.id
-    assert (
-        service.employer_view(db, actor=team["emp"], candidate_id=c.id)["consent"]["opening_id"] == opening.id
+    # the consent names one opening: sharing for another of the employer's openings is refused
+    entry = recruitment_service.add_candidate(
+        db, actor=team["mk"], opening_id=elsewhere.id, candidate_id=c.id
     )
+    with pytest.raises(ValidationFailed) as refused:
+        recruitment_service.share_with_employer(db, actor=team["mk"], entry_id=entry.id)
+    assert refused.value.field == "consent"
+    _share(db, team, c, opening)
+    assert _shared_view(db, team["emp"], c.id)["consent"]["opening_id"] == opening.id
     other = make_employer(db)
     with pytest.raises(ValidationFailed) as exc:
         service.give_consent(
@@ -191,13 +248,12 @@ def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
 def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-untyped-def]
     c = full_candidate(db, team)
     service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
-    outputs = [
-        service.employer_view(db, actor=team["emp"], candidate_id=c.id),
-        service.shared_with_employer(db, actor=team["emp"]),
-    ]
+    _share(db, team, c)
+    outputs = [_shared_view(db, team["emp"], c.id), _shared_list(db, team["emp"])]
     for out in outputs:
         dumped = json.dumps(out, ensure_ascii=False, default=str)
         assert not keys_of(out) & set(RESTRICTED_FIELDS), keys_of(out) & set(RESTRICTED_FIELDS)
+        assert not keys_of(out) & {"summary", "description", "note"}, keys_of(out)
         assert MARKER not in dumped
         for code in (
             "SPESIELT_TILPASSET_INNSATS",
@@ -220,6 +276,9 @@ def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-unt
 def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: ignore[no-untyped-def]
     c = full_candidate(db, team)
     service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    service.break_glass(
+        db, actor=make_user(db, "admin"), candidate_id=c.id, reason="Klagesak 2026/1 fra personen"
+    )
     data = service.export_candidate(db, actor=team["js"], candidate_id=c.id)
     sections = {
         cm.Candidate: [data["candidate"]],
@@ -231,6 +290,7 @@ def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: 
         cm.Situation: [data["situation"]],
         cm.Programme: data["programmes"],
         cm.Consent: data["consents"],
+        cm.BreakGlass: data["break_glass"],
     }
     # every model of candidates/models.py is covered (a new table must be added to the export)
     mapped = {m.class_ for m in Base.registry.mappers if m.class_.__module__ == "candidates.models"}

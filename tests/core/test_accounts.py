@@ -10,7 +10,7 @@ from core.models import ApiToken, User, UserSession
 from core.settings import Settings
 from tests.factories import PASSWORD, make_office, make_user
 
-SETTINGS = Settings(login_max_failures=3, login_lockout_minutes=15)
+SETTINGS = Settings(login_free_failures=3, login_delay_cap_seconds=30)
 
 
 def test_office_number_must_be_four_digits(db):
@@ -55,15 +55,17 @@ def test_authenticate_right_and_wrong(db):
     assert all(PASSWORD not in (e.detail or "") and "feil-passord" not in (e.detail or "") for e in events)
 
 
-def test_lockout_after_repeated_failures_even_with_right_password(db):
+def test_delay_after_repeated_failures_holds_even_with_right_password(db):
+    """Inside the delay even the right password waits (429 with the time left); the delay is never a lock."""
     user = make_user(db, "admin")
-    for _ in range(SETTINGS.login_max_failures):
+    for _ in range(SETTINGS.login_free_failures + 1):
         with pytest.raises(AuthenticationFailed):
             accounts.authenticate(
                 db, email=user.email, password="feil-passord-1234", settings=SETTINGS, slow_down=False
             )
-    with pytest.raises(AuthenticationFailed):
+    with pytest.raises(AuthenticationFailed) as waiting:
         accounts.authenticate(db, email=user.email, password=PASSWORD, settings=SETTINGS, slow_down=False)
+    assert waiting.value.status_code == 429 and 1 <= waiting.value.retry_after <= 30
 
 
 def test_deactivated_user_cannot_log_in_and_loses_sessions_and_tokens(db):

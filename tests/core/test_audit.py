@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from core import audit
@@ -92,3 +92,30 @@ def test_csv_export_has_header_and_rows():
     out = audit.to_csv([entry]).splitlines()
     assert out[0].startswith("id,at,actor_email")
     assert '"p, q"' in out[1]
+
+
+def test_purpose_heading_is_the_readers_role():
+    assert audit.purpose_for("markedskontakt", "oppfølging: kandidatkort") == "markedsarbeid: kandidatkort"
+    assert audit.purpose_for("admin", "oppfølging: CV") == "administrasjon: CV"
+    assert audit.purpose_for("jobbspesialist", "oppfølging: CV") == "oppfølging: CV"
+    assert audit.purpose_for("markedskontakt", "jobbforslag") == "jobbforslag"
+    assert audit.purpose_for(None, "oppfølging: CV") == "system: CV"
+    assert audit.purpose_for("arbeidsgiver", "innsyn: alt") == "innsyn: alt"
+
+
+def test_repeated_reads_in_one_transaction_are_one_row_and_a_change_stands_for_its_read(db):
+    user = make_user(db, "jobbspesialist")
+    first = audit.record(db, actor=user, action="read", subject_type="candidate", subject_id=5, purpose="a")
+    assert first is not None
+    assert audit.record(db, actor=user, action="read", subject_type="candidate", subject_id=5) is None
+    assert (
+        audit.record_many(db, actor=user, subject_type="candidate", subject_ids=[5, 6, 6], purpose="l") == 1
+    )
+    read = audit.record(db, actor=user, action="read", subject_type="candidate", subject_id=7)
+    audit.record(db, actor=user, action="update", subject_type="candidate", subject_id=7, purpose="endret")
+    db.flush()
+    rows = db.scalars(
+        select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.subject_id)
+    ).all()
+    assert [(e.subject_id, e.action) for e in rows] == [("5", "read"), ("6", "read"), ("7", "update")]
+    assert read not in db

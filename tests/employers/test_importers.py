@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.errors import ValidationFailed
+from core.reference import BUILTIN_DIR
 from employers import importers, service
 from employers.models import Employer, Opening
-from tests.conftest import SHARED_DATA
 from tests.factories import load_builtin_reference, make_employer, make_opening
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = SHARED_DATA / "nav" / "pam_ad_sample.json"
+SAMPLE = BUILTIN_DIR / "nav" / "pam_ad_sample.json"  # the sample the product ships
 VALID = "974760673"
 TODAY = dt.date(2021, 4, 1)
 
@@ -104,13 +105,43 @@ def test_expired_ad_imports_as_expired(db):
     assert db.get(Opening, result.ids[0]).status == "utløpt"
 
 
-def test_a_bad_document_in_an_array_writes_nothing_and_the_others_go_in(db):
+def _bad_and_other():
     bad = _sample()
     bad["employer"]["orgnr"] = "123456789"
     other = _sample()
     other["uuid"] = "other-uuid"
-    result = importers.import_documents(db, [bad, other], fmt="pam-ad", today=TODAY)
+    return [bad, other]
+
+
+def test_an_array_with_a_bad_document_writes_nothing(db):
+    before = db.scalar(select(func.count()).select_from(Opening))
+    result = importers.import_documents(db, _bad_and_other(), fmt="pam-ad", today=TODAY)
+    assert result.imported == 0 and result.ids == [] and [e["index"] for e in result.errors] == [0]
+    assert db.scalar(select(func.count()).select_from(Opening)) == before
+
+
+def test_partial_writes_the_valid_documents(db):
+    result = importers.import_documents(db, _bad_and_other(), fmt="pam-ad", today=TODAY, partial=True)
     assert result.imported == 1 and [e["index"] for e in result.errors] == [0]
+    assert db.get(Opening, result.ids[0]).external_id == "other-uuid"
+
+
+def test_deep_nesting_and_invalid_text_are_refused_naming_the_path(db):
+    deep = _sample()
+    nested: object = "bunn"
+    for _ in range(40):
+        nested = {"x": nested}
+    deep["properties"]["extra"] = nested
+    broken = _sample()
+    broken["uuid"] = "broken-uuid"
+    broken["title"] = "Lager\udcff"
+    result = importers.import_documents(db, [deep, broken], fmt="pam-ad", today=TODAY, partial=True)
+    errors = {e["index"]: e for e in result.errors}
+    assert errors[0]["field"].startswith("properties.extra.x") and "nestet" in errors[0]["message"]
+    assert errors[1]["field"] == "title" and "ugyldig Unicode" in errors[1]["message"]
+    assert result.imported == 0
+    with pytest.raises(ValidationFailed, match="nestet"):
+        importers.load_documents("[" * 100_000 + "]" * 100_000)
 
 
 def test_pam_ad_round_trip_through_jobposting(db):

@@ -118,8 +118,8 @@ def test_normalise_name():
 
 def test_merge_moves_everything_and_is_audited(db):
     contact = make_user(db, "markedskontakt")
-    keep = make_employer(db, name="Mjøs Mat AS")
-    other = make_employer(db, name="Mjøs Mat avd. Gjøvik")
+    keep = make_employer(db, name="Mjøs Mat AS", actor=contact)  # the contact's office owns both records
+    other = make_employer(db, name="Mjøs Mat avd. Gjøvik", actor=contact)
     other.website = "https://mjosmat.no"
     service.add_contact_person(
         db, actor=contact, employer_id=other.id, name="Per Hansen", role="Daglig leder"

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from matching import CandidateProfile, Matcher, Opening, Requirements
-from matching.bench import load_geo, load_styrk_names, run_bench
+from matching.bench import breaks_hard_constraint, load_styrk_names, read_jsonl, run_bench
 from matching.feasibility import licence_closure, satisfies_licences
 from matching.learn import LabelledPair, WeightModel, evaluate, should_replace, train
 from matching.model import Experience
-from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
-from matching.synth import Synth, synthetic_geo
+from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS, Vocab
+from matching.synth import COUNTIES, Synth, synthetic_geo
 from matching.titles import TitleMapper, load_synonyms
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-DEV = SHARED / "bench" / "dev"
+STYRK = Path(__file__).resolve().parents[2] / "core" / "refdata" / "klass" / "styrk08.json"
 TODAY = dt.date(2025, 3, 1)
 
 
@@ -131,7 +132,7 @@ def test_synonyms_and_misspellings() -> None:
 def test_synonym_list_is_large_and_uses_real_codes() -> None:
     rows = load_synonyms()
     assert len({t for t, _ in rows}) >= 400
-    codes = set(load_styrk_names(SHARED / "data" / "klass" / "styrk08.json"))
+    codes = set(load_styrk_names(STYRK))
     assert {c for _, c in rows} <= codes
 
 
@@ -240,23 +241,126 @@ def test_learned_weights_beat_defaults_on_heldout() -> None:
 
 
 # ---- bench ----------------------------------------------------------------------------------------------------
-@pytest.mark.skipif(not DEV.exists(), reason="bench dev set not available")
-def test_bench_on_dev_slice_writes_expected_format(tmp_path: Path) -> None:
-    lines = (DEV / "candidates.jsonl").read_text(encoding="utf-8").splitlines()[:15]
-    cand = tmp_path / "c.jsonl"
-    cand.write_text("\n".join(lines) + "\n", encoding="utf-8")
+# The bench sets (../shared/bench) are `make bench`'s input only (it fails below nDCG@10 0.95 or with an
+# infeasible opening in a top 10). The suite keeps the same checks on a set in the same format generated here by
+# matching/synth.py, with judgements written from what the generator knows: the opening's true occupation.
+_SYNTH_BASE = re.compile(r"^Vi søker (.+) i \d+–\d+ % stilling\.$")
+
+
+def _fold(m: str) -> str:
+    """Two counties instead of fifteen, so every person has openings within reach (as in a real office's area)."""
+    return COUNTIES[COUNTIES.index(m[:2]) % 2] + m[2:]
+
+
+def _fold_postal(p: str | None) -> str | None:
+    return f"{int(p[:2]) % 2:02d}{p[2:]}" if p else p
+
+
+def _synthetic_bench_set(folder: Path, seed: int, n_openings: int, n_candidates: int) -> None:
+    s = Synth(seed)
+    openings = [
+        dataclasses.replace(o, municipality=_fold(o.municipality), postal_code=_fold_postal(o.postal_code))
+        for o in s.openings(n_openings)
+    ]
+    people = [
+        dataclasses.replace(
+            c,
+            municipalities=tuple(dict.fromkeys(_fold(m) for m in c.municipalities)),
+            postal_code=_fold_postal(c.postal_code),
+        )
+        for c in s.candidates(n_candidates)
+    ]
+
+    def lines(path: Path, rows: list[dict]) -> None:
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+    lines(
+        folder / "openings.jsonl",
+        [
+            {
+                "id": o.id,
+                "title": o.title,
+                "description": o.description,
+                "styrk08": o.styrk08,
+                "employer": o.employer,
+                "municipality": o.municipality,
+                "postal_code": o.postal_code,
+                "percent_min": o.percent_min,
+                "percent_max": o.percent_max,
+                "working_hours": list(o.working_hours),
+                "engagement": o.engagement,
+                "requirements": {
+                    "driving_licences": list(o.must.driving_licences),
+                    "certificates": list(o.must.certificates),
+                    "skills": list(o.must.skills),
+                },
+                "adaptations": list(o.adaptations),
+                "open_to_reduced_capacity": o.open_to_reduced_capacity,
+            }
+            for o in openings
+        ],
+    )
+    lines(
+        folder / "candidates.jsonl",
+        [
+            {
+                "id": c.id,
+                "experience": [{"title": e.title, "years": e.years} for e in c.experience],
+                "certificates": list(c.certificates),
+                "driving_licences": list(c.driving_licences),
+                "languages": [{"language": x.language, "level": x.level} for x in c.languages],
+                "skills": list(c.skills),
+                "wanted_occupations": list(c.wanted_occupations),
+                "municipalities": list(c.municipalities),
+                "postal_code": c.postal_code,
+                "max_commute_km": c.max_commute_km,
+                "capacity_percent": c.capacity_percent,
+                "wanted_percent_min": c.wanted_percent_min,
+                "wanted_percent_max": c.wanted_percent_max,
+                "working_hours": list(c.working_hours),
+                "needs": list(c.needs),
+            }
+            for c in people
+        ],
+    )
+    vocab = Vocab()
+
+    def certs_ok(held, required) -> bool:  # type: ignore[no-untyped-def]
+        have = {vocab.id(h) for h in held}
+        return all(vocab.id(r) in have for r in required)
+
+    qrels = []
+    for c in people:
+        wanted = {s.codes[t] for t in c.wanted_occupations}
+        relevant = {}
+        for o in openings:
+            match = _SYNTH_BASE.match(o.description)
+            assert match, o.description
+            if s.codes[match.group(1)] not in wanted or breaks_hard_constraint(c, o, certs_ok):
+                continue  # another occupation, or one the person cannot take (FORMAT.md): never relevant
+            if o.municipality in c.municipalities:
+                relevant[o.id] = 3
+            elif o.municipality[:2] == c.municipalities[0][:2]:
+                relevant[o.id] = 1
+        if relevant:
+            qrels.append({"candidate": c.id, "relevant": relevant})
+    lines(folder / "qrels.jsonl", qrels)
+
+
+def test_bench_on_a_generated_set_writes_the_format_and_keeps_the_bar(tmp_path: Path) -> None:
+    _synthetic_bench_set(tmp_path, seed=11, n_openings=600, n_candidates=80)
     out = tmp_path / "ranks.jsonl"
     summary = run_bench(
-        DEV / "openings.jsonl",
-        cand,
+        tmp_path / "openings.jsonl",
+        tmp_path / "candidates.jsonl",
         out,
         top=10,
-        qrels_path=DEV / "qrels.jsonl",
-        styrk_names=load_styrk_names(SHARED / "data" / "klass" / "styrk08.json"),
-        geo=load_geo(SHARED / "data" / "geonames" / "zipcodes.no.csv"),
+        qrels_path=tmp_path / "qrels.jsonl",
+        styrk_names=load_styrk_names(STYRK),
+        geo=synthetic_geo(),
     )
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["candidate"] for r in rows] == [json.loads(x)["id"] for x in lines]
+    assert [r["candidate"] for r in rows] == [c["id"] for c in read_jsonl(tmp_path / "candidates.jsonl")]
     for r in rows:
         assert len(r["ranked"]) == 10
         assert set(r["ranked"][0]) == {"opening", "score", "feasible"}
@@ -264,8 +368,14 @@ def test_bench_on_dev_slice_writes_expected_format(tmp_path: Path) -> None:
         assert scores == sorted(scores, reverse=True)
     for key in ("ndcg@10", "recall@10", "infeasible@10", "seconds", "baseline_tfidf_ndcg@10"):
         assert key in summary
+    assert (
+        sum(1 for _ in read_jsonl(tmp_path / "qrels.jsonl")) >= 40
+    )  # judged people enough to mean something
     assert summary["infeasible@10"] == 0
-    assert 0.0 <= summary["ndcg@10"] <= 1.0
+    # the generator's truth is coarser than a person's judgement (any opening of the right occupation nearby is
+    # relevant), so the bar is below the dev set's 0.95; it still fails an engine that ranks by text alone
+    assert summary["ndcg@10"] >= 0.6
+    assert summary["ndcg@10"] >= summary["baseline_tfidf_ndcg@10"] + 0.3
 
 
 def test_synth_is_seeded() -> None:

@@ -49,11 +49,12 @@ def test_db_rows_rank_the_part_time_job_first_for_partial_capacity(db):
     _publish(db, staff, full)
     _publish(db, staff, part)
     person = make_candidate(db, office)
+    caseworker = make_user(db, "jobbspesialist", office=office)  # restricted fields: need-to-know
     candidates_service.set_programme(
-        db, actor=staff, candidate_id=person.id, kind="UFORETRYGD", data={"uforegrad": "60"}
+        db, actor=caseworker, candidate_id=person.id, kind="UFORETRYGD", data={"uforegrad": "60"}
     )
     candidates_service.set_needs(
-        db, actor=staff, candidate_id=person.id, data={"needs_arbeidstid": ["IKKE_HELE_DAGER"]}
+        db, actor=caseworker, candidate_id=person.id, data={"needs_arbeidstid": ["IKKE_HELE_DAGER"]}
     )
     candidates_service.add_cv_entry(
         db,

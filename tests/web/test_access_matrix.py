@@ -32,24 +32,30 @@ from tests.factories import (
 )
 from web.routes import iter_routes
 
-ACTORS = ("anon", "admin", "mk_a", "js_a", "mk_b", "js_b", "emp_own", "emp_other")
-STAFF = {"admin", "mk_a", "js_a", "mk_b", "js_b"}
+# admin_r: an admin who has recorded a reason ("break the glass") to read office A's candidate; the plain admin has
+# not, and is refused every read of a person's record.
+ACTORS = ("anon", "admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b", "emp_own", "emp_other")
+STAFF = {"admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b"}
 RULES: dict[str, set[str]] = {
     "public": set(ACTORS),
     "user": set(ACTORS) - {"anon"},
     "staff": STAFF,
+    "staff_reason": STAFF - {"admin"},  # reads people: the admin only with a recorded reason
     "staff+emp": STAFF | {"emp_own"},  # the resource belongs to emp_own's organisation
     "staff+emps": STAFF | {"emp_own", "emp_other"},  # employers see their own part of it
-    "office": {"admin", "mk_a", "js_a"},  # the resource belongs to office A
-    "admin": {"admin"},
+    "office": {"admin_r", "mk_a", "js_a"},  # a person of office A: the admin only with a recorded reason
+    "office_any": {"admin", "admin_r", "mk_a", "js_a"},  # office A's records that are not a person's (merges)
+    "admin": {"admin", "admin_r"},
     "emps": {"emp_own", "emp_other"},
     "emp": {"emp_own"},
     "office+emp": {
-        "admin",
+        "admin_r",
         "mk_a",
         "js_a",
         "emp_own",
-    },  # office A's entry, shared with emp_own  # shared with emp_own by the candidate's consent
+    },  # office A's entry, shared with emp_own from the candidate list under the candidate's consent
+    "caseworker": {"js_a"},  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
+    "office_staff": {"mk_a", "js_a"},  # office A's staff, not the admin (consents are the office's)
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
@@ -71,6 +77,7 @@ GET / user
 GET /admin/brukere admin
 POST /admin/brukere admin
 POST /admin/brukere/{user_id}/aktiv admin
+POST /admin/forsinkelser/opphev admin
 GET /admin/kontorer admin
 POST /admin/kontorer admin
 GET /admin/revisjonslogg admin
@@ -78,12 +85,16 @@ GET /admin/sikkerhetslogg admin
 GET /admin/jobber admin
 POST /admin/jobber/{job}/kjor admin
 GET /varsler user
+GET /forslag/{kind} user
 GET /kandidater/{candidate_id}/jobbforslag office
-GET /stillinger/{opening_id}/kandidater staff
-POST /stillinger/{opening_id}/kandidater staff
+GET /stillinger/{opening_id}/kandidater staff_reason
+POST /stillinger/{opening_id}/kandidater staff_reason
 POST /kandidatliste/{list_entry_id}/status office
 POST /kandidatliste/{list_entry_id}/utfall office
 POST /kandidatliste/{list_entry_id}/del office
+POST /kandidatliste/{list_entry_id}/trekk-deling office
+POST /stillinger/{opening_id}/kandidater/del staff
+POST /kandidater/{candidate_id}/presentasjon office
 GET /kandidatliste/{list_entry_id}/oppfolging office
 POST /delte-kandidater/{candidate_id}/svar emp
 GET /api/v1/candidates/{candidate_id}/matches office
@@ -92,6 +103,9 @@ GET /api/v1/openings/{opening_id}/candidate-list staff
 POST /api/v1/openings/{opening_id}/candidate-list office
 PATCH /api/v1/candidate-list-entries/{list_entry_id} office
 POST /api/v1/candidate-list-entries/{list_entry_id}/share office
+POST /api/v1/candidate-list-entries/{list_entry_id}/unshare office
+POST /api/v1/openings/{opening_id}/candidate-list/share staff
+PUT /api/v1/candidates/{candidate_id}/presentation office
 POST /api/v1/candidate-list-entries/{list_entry_id}/answer office+emp
 POST /varsler/lest user
 POST /varsler/{notification_id}/lest self
@@ -111,19 +125,20 @@ POST /kandidater/{candidate_id}/cv/{section}/{entry_id:int} office
 POST /kandidater/{candidate_id}/cv/{section}/{entry_id:int}/slett office
 GET /kandidater/{candidate_id}/jobbprofil office
 POST /kandidater/{candidate_id}/jobbprofil office
-GET /kandidater/{candidate_id}/situasjon office
-POST /kandidater/{candidate_id}/situasjon/vedtak office
-POST /kandidater/{candidate_id}/situasjon/program office
-POST /kandidater/{candidate_id}/situasjon/program/{programme}/fjern office
-POST /kandidater/{candidate_id}/situasjon/arbeidsevne office
-POST /kandidater/{candidate_id}/situasjon/behov office
+GET /kandidater/{candidate_id}/situasjon caseworker
+POST /kandidater/{candidate_id}/situasjon/vedtak caseworker
+POST /kandidater/{candidate_id}/situasjon/program caseworker
+POST /kandidater/{candidate_id}/situasjon/program/{programme}/fjern caseworker
+POST /kandidater/{candidate_id}/situasjon/arbeidsevne caseworker
+POST /kandidater/{candidate_id}/situasjon/behov caseworker
 GET /kandidater/{candidate_id}/samtykke office
 POST /kandidater/{candidate_id}/samtykke office
-POST /kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk office
+POST /kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk office_staff
 GET /kandidater/{candidate_id}/innsyn office
 GET /kandidater/{candidate_id}/innsyn.json office
-GET /kandidater/{candidate_id}/slett office
-POST /kandidater/{candidate_id}/slett office
+GET /kandidater/{candidate_id}/slett caseworker
+POST /kandidater/{candidate_id}/slett caseworker
+POST /kandidater/{candidate_id}/begrunnelse admin
 GET /delte-kandidater emps
 GET /delte-kandidater/{candidate_id} emp
 GET /arbeidsgivere staff
@@ -133,7 +148,7 @@ GET /arbeidsgivere/neste-steg staff
 GET /arbeidsgivere/{employer_id} staff+emp
 GET /arbeidsgivere/{employer_id}/rediger staff
 POST /arbeidsgivere/{employer_id}/rediger staff
-POST /arbeidsgivere/{employer_id}/sammenslaing staff
+POST /arbeidsgivere/{employer_id}/sammenslaing office_any
 POST /arbeidsgivere/{employer_id}/kontaktpersoner staff
 POST /arbeidsgivere/{employer_id}/kontakter staff
 POST /arbeidsgivere/kontakter/{contact_id}/utfort staff
@@ -181,7 +196,8 @@ GET /api/v1/candidates staff
 GET /api/v1/candidates/{candidate_id} office
 POST /api/v1/candidates staff
 PATCH /api/v1/candidates/{candidate_id} office
-DELETE /api/v1/candidates/{candidate_id} office
+DELETE /api/v1/candidates/{candidate_id} caseworker
+POST /api/v1/candidates/{candidate_id}/break-glass admin
 GET /api/v1/candidates/{candidate_id}/export office
 POST /api/v1/candidates/{candidate_id}/cv/{section} office
 PATCH /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
@@ -189,13 +205,13 @@ DELETE /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
 PUT /api/v1/candidates/{candidate_id}/skills office
 PUT /api/v1/candidates/{candidate_id}/jobbprofil office
 PATCH /api/v1/candidates/{candidate_id}/jobbprofil office
-PUT /api/v1/candidates/{candidate_id}/situation office
-PUT /api/v1/candidates/{candidate_id}/capacity office
-PUT /api/v1/candidates/{candidate_id}/needs office
-PUT /api/v1/candidates/{candidate_id}/programmes/{programme} office
-DELETE /api/v1/candidates/{candidate_id}/programmes/{programme} office
+PUT /api/v1/candidates/{candidate_id}/situation caseworker
+PUT /api/v1/candidates/{candidate_id}/capacity caseworker
+PUT /api/v1/candidates/{candidate_id}/needs caseworker
+PUT /api/v1/candidates/{candidate_id}/programmes/{programme} caseworker
+DELETE /api/v1/candidates/{candidate_id}/programmes/{programme} caseworker
 POST /api/v1/candidates/{candidate_id}/consents office
-POST /api/v1/candidates/{candidate_id}/consents/{consent_id}/withdraw office
+POST /api/v1/candidates/{candidate_id}/consents/{consent_id}/withdraw office_staff
 GET /api/v1/shared-candidates emps
 GET /api/v1/shared-candidates/{candidate_id} emp
 GET /api/v1/employers staff+emps
@@ -203,7 +219,7 @@ POST /api/v1/employers staff
 GET /api/v1/employers/{employer_id} staff+emp
 PATCH /api/v1/employers/{employer_id} staff
 GET /api/v1/employers/{employer_id}/similar staff
-POST /api/v1/employers/{employer_id}/merge staff
+POST /api/v1/employers/{employer_id}/merge office_any
 GET /api/v1/employers/{employer_id}/contact-persons staff+emp
 POST /api/v1/employers/{employer_id}/contact-persons staff
 PATCH /api/v1/contact-persons/{person_id} staff
@@ -219,6 +235,10 @@ PATCH /api/v1/praksisplasser/{praksisplass_id} staff
 POST /api/v1/praksisplasser/{praksisplass_id}/occupants staff
 GET /api/v1/openings staff+emps
 GET /api/v1/openings/styrk-suggestions user
+GET /api/v1/styrk/suggest staff
+GET /api/v1/places/suggest staff
+GET /api/v1/candidates/suggest staff
+GET /api/v1/employers/suggest staff
 POST /api/v1/openings staff+emps
 GET /api/v1/openings/{opening_id} staff+emp
 PATCH /api/v1/openings/{opening_id} staff+emp
@@ -277,16 +297,21 @@ def world(db):  # type: ignore[no-untyped-def]
     office_a, office_b = make_office(db), make_office(db)
     users = {
         "admin": make_user(db, "admin"),
+        "admin_r": make_user(db, "admin"),
         "mk_a": make_user(db, "markedskontakt", office=office_a),
         "js_a": make_user(db, "jobbspesialist", office=office_a),
         "mk_b": make_user(db, "markedskontakt", office=office_b),
         "js_b": make_user(db, "jobbspesialist", office=office_b),
     }
-    own, other = make_employer(db), make_employer(db)
+    # office A created both: it (and the admin) may merge them; the other office edits but does not merge
+    own, other = make_employer(db, actor=users["mk_a"]), make_employer(db, actor=users["mk_a"])
     users["emp_own"] = make_user(db, "arbeidsgiver", employer=own)
     users["emp_other"] = make_user(db, "arbeidsgiver", employer=other)
     mk = users["mk_a"]
     candidate = make_candidate(db, office_a, actor=users["js_a"])
+    candidates_service.break_glass(
+        db, actor=users["admin_r"], candidate_id=candidate.id, reason="Klage på behandlingen, sak 2026/123"
+    )
     cv_entry = candidates_service.add_cv_entry(
         db,
         actor=None,
@@ -347,6 +372,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
         "notification_id": notification.id,
         "list_entry_id": entry.id,
+        "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
     return users, ids

@@ -95,7 +95,7 @@ def test_audit_search_and_exports(client, db):
     client.cookies.clear()
     login(client, admin)
     page = client.get("/admin/revisjonslogg", params={"actor": staff.email})
-    assert page.status_code == 200 and f"candidate {candidate.id}" in page.text
+    assert page.status_code == 200 and f"Kandidat {candidate.id}" in page.text
     csv_ = client.get("/admin/revisjonslogg", params={"actor": staff.email, "format": "csv"})
     assert csv_.headers["content-type"].startswith("text/csv")
     assert staff.email in csv_.text and "oppfølging" in csv_.text
@@ -111,3 +111,85 @@ def test_security_log_page(client, db):
     admin = make_user(db, "admin")
     login(client, admin)
     assert client.get("/admin/sikkerhetslogg").status_code == 200
+
+
+def _audit_rows(page_text: str) -> list[str]:
+    body = page_text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [row for row in body.split("<tr>") if row.strip()]
+
+
+def test_audit_search_by_person_name_or_number_with_norwegian_labels(client, db):
+    admin = make_user(db, "admin")
+    office = make_office(db)
+    staff = make_user(db, "jobbspesialist", office=office)
+    seen = make_candidate(db, office, first_name="Solveig", last_name="Haugland")
+    other = make_candidate(db, office, first_name="Per", last_name="Olsen")
+    login(client, staff)
+    assert client.get(f"/kandidater/{seen.id}").status_code == 200
+    assert client.get(f"/kandidater/{other.id}").status_code == 200
+    client.cookies.clear()
+    login(client, admin)
+    page = client.get("/admin/revisjonslogg", params={"person": "haugland"})
+    assert page.status_code == 200
+    rows = _audit_rows(page.text)
+    assert rows and all(f"Kandidat {seen.id}" in row for row in rows)
+    assert not any(f"Kandidat {other.id}" in row for row in rows)
+    read_by_staff = [row for row in rows if staff.email in row]
+    assert read_by_staff and "Lest" in read_by_staff[0] and "Jobbspesialist" in read_by_staff[0]
+    assert "Solveig Haugland" in page.text
+    by_number = client.get("/admin/revisjonslogg", params={"person": str(other.id)})
+    rows = _audit_rows(by_number.text)
+    assert rows and all(f"Kandidat {other.id}" in row for row in rows)
+    none = client.get("/admin/revisjonslogg", params={"person": "finnesikke"})
+    assert "Fant ingen person" in none.text and "Ingen treff." in none.text
+    # The admin's own lookup by name is a read of those people, and is logged.
+    assert db.scalar(
+        select(AuditEntry).where(
+            AuditEntry.actor_id == admin.id,
+            AuditEntry.subject_id == str(seen.id),
+            AuditEntry.purpose.like("revisjon:%"),
+        )
+    )
+    csv_ = client.get("/admin/revisjonslogg", params={"person": "haugland", "format": "csv"})
+    assert (
+        csv_.status_code == 200
+        and f"candidate,{seen.id}" in csv_.text
+        and f"candidate,{other.id}" not in csv_.text
+    )
+
+
+def test_audit_search_by_user_name(client, db):
+    admin = make_user(db, "admin")
+    office = make_office(db)
+    staff = make_user(db, "markedskontakt", office=office)
+    staff.name = "Torstein Bakkevig"
+    candidate = make_candidate(db, office)
+    db.flush()
+    login(client, staff)
+    assert client.get(f"/kandidater/{candidate.id}").status_code == 200
+    client.cookies.clear()
+    login(client, admin)
+    rows = _audit_rows(client.get("/admin/revisjonslogg", params={"actor": "bakkevig"}).text)
+    assert rows and all(staff.email in row for row in rows)
+    reads = [row for row in rows if f"Kandidat {candidate.id}" in row]
+    assert reads and "markedsarbeid:" in reads[0] and "oppfølging" not in reads[0]
+
+
+def test_security_log_search_by_user_with_norwegian_labels(client, db):
+    admin = make_user(db, "admin")
+    victim = make_user(db, "jobbspesialist")
+    bystander = make_user(db, "jobbspesialist")
+    for who in (victim, bystander):
+        r = client.post(
+            "/login", data={"csrf_token": csrf_from(client), "email": who.email, "password": "feil passord"}
+        )
+        assert r.status_code in (200, 303, 401, 422)
+    client.cookies.clear()
+    login(client, admin)
+    page = client.get("/admin/sikkerhetslogg", params={"bruker": victim.email})
+    assert page.status_code == 200
+    rows = _audit_rows(page.text)
+    assert rows and all(victim.email in row for row in rows)
+    assert "Mislykket innlogging" in rows[0] and "login_failed" not in "".join(rows)
+    only_denied = client.get("/admin/sikkerhetslogg", params={"hendelse": "access_denied"})
+    assert "Mislykket innlogging" not in "".join(_audit_rows(only_denied.text))

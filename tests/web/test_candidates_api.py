@@ -15,6 +15,7 @@ from tests.factories import (
     make_candidate,
     make_employer,
     make_office,
+    make_opening,
     make_user,
 )
 
@@ -59,7 +60,10 @@ def test_create_get_patch_and_list(client, world, db):  # type: ignore[no-untype
         "uforegrad": None,
         "preferred_hours_per_week": None,
     }
-    r = client.patch(f"{API}/{cid}", headers=h, json={"phone": "+47 912 34 567", "status": "i jobb"})
+    version = body["version"]
+    r = client.patch(
+        f"{API}/{cid}", headers=h, json={"phone": "+47 912 34 567", "status": "i jobb", "version": version}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["phone"] == "+47 912 34 567" and r.json()["status"] == "i jobb"
 
@@ -178,25 +182,63 @@ def test_422_names_the_fields(client, world):  # type: ignore[no-untyped-def]
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "confirm"
 
 
-def test_consent_shared_view_and_withdrawal(client, world):  # type: ignore[no-untyped-def]
+def test_consent_shared_view_and_withdrawal(client, world, db):  # type: ignore[no-untyped-def]
+    """The contract's sharing endpoints end to end: consent alone shows nothing; a share shows the summary, the
+    presentation and the consented fields (never the colleagues' summary); withdrawing either is 404 at once."""
     h, cid, emp = world["js_a"], world["candidate"].id, world["emp"]
+    opening = make_opening(db, world["employer"])
+    db.flush()
     client.put(f"{API}/{cid}/situation", headers=h, json={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"})
     client.put(f"{API}/{cid}/needs", headers=h, json={"needs_fysisk": ["TUNGE_LØFT"], "needs_note": "Rygg"})
+    version = client.get(f"{API}/{cid}", headers=h).json()["version"]
+    r = client.patch(
+        f"{API}/{cid}", headers=h, json={"version": version, "summary": "Sykmeldt i fjor, mottar AAP."}
+    )
+    assert r.status_code == 200, r.text
     assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 404
     assert client.get("/api/v1/shared-candidates", headers=emp).json() == []
     r = client.post(f"{API}/{cid}/consents", headers=h, json={"employer_id": world["employer"].id})
     assert r.status_code == 201 and r.json()["active"] is True
     consent_id = r.json()["id"]
+    # consent alone shows the employer nothing
+    assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 404
+    assert client.get("/api/v1/shared-candidates", headers=emp).json() == []
+
+    r = client.put(f"{API}/{cid}/presentation", headers=h, json={"text": "Uføretrygdet, men blid og presis."})
+    assert r.status_code == 200 and [m["category"] for m in r.json()["marks"]] == ["ytelse"]
+    r = client.post(f"/api/v1/openings/{opening.id}/candidate-list", headers=h, json={"candidate_id": cid})
+    assert r.status_code == 201, r.text
+    entry_id = r.json()["id"]
+    r = client.post(f"/api/v1/candidate-list-entries/{entry_id}/share", headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "override_reason"
+    assert "Uføretrygdet" in r.text
+    assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 404
+    r = client.put(
+        f"{API}/{cid}/presentation", headers=h, json={"text": "Blid og presis, liker lagerarbeid."}
+    )
+    assert r.json()["marks"] == []
+    r = client.post(f"/api/v1/candidate-list-entries/{entry_id}/share", headers=h)
+    assert r.status_code == 200 and r.json()["shared_at"], r.text
 
     r = client.get(f"/api/v1/shared-candidates/{cid}", headers=emp)
     assert r.status_code == 200, r.text
     view = r.json()
     assert view["first_name"] == world["candidate"].first_name and view["named"] is True
-    assert not set(view) & set(RESTRICTED_FIELDS)
-    assert "VARIG" not in r.text and "Rygg" not in r.text and "TUNGE" not in r.text
+    assert view["presentation"] == "Blid og presis, liker lagerarbeid."
+    assert [s["opening_id"] for s in view["shared_for"]] == [opening.id]
+    assert not set(view) & set(RESTRICTED_FIELDS) and "summary" not in view
+    for hidden in ("VARIG", "Rygg", "TUNGE", "Sykmeldt", "AAP"):
+        assert hidden not in r.text, hidden
     listed = client.get("/api/v1/shared-candidates", headers=emp).json()
     assert [x["id"] for x in listed] == [cid] and not set(listed[0]) & set(RESTRICTED_FIELDS)
 
+    # withdrawing the share: 404 at once; shared again, withdrawing the consent: 404 at once
+    r = client.post(f"/api/v1/candidate-list-entries/{entry_id}/unshare", headers=h)
+    assert r.status_code == 200 and r.json()["shared_at"] is None
+    assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 404
+    assert client.get("/api/v1/shared-candidates", headers=emp).json() == []
+    assert client.post(f"/api/v1/candidate-list-entries/{entry_id}/share", headers=h).status_code == 200
+    assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 200
     r = client.post(f"{API}/{cid}/consents/{consent_id}/withdraw", headers=h)
     assert r.status_code == 200 and r.json()["active"] is False
     assert client.get(f"/api/v1/shared-candidates/{cid}", headers=emp).status_code == 404
@@ -231,7 +273,7 @@ def test_employer_token_and_other_office_are_refused(client, world):  # type: ig
         ("GET", API, None),
         ("POST", API, {"first_name": "A", "last_name": "B"}),
         ("GET", f"{API}/{cid}", None),
-        ("PATCH", f"{API}/{cid}", {"phone": "12345"}),
+        ("PATCH", f"{API}/{cid}", {"phone": "12345", "version": 1}),
         ("GET", f"{API}/{cid}/export", None),
         ("POST", f"{API}/{cid}/cv/arbeid", {"title": "Renholder"}),
         ("PUT", f"{API}/{cid}/skills", {"skills": ["x"]}),
@@ -274,6 +316,7 @@ def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def
         "/api/v1/candidates/{candidate_id}/consents": {"post"},
         "/api/v1/candidates/{candidate_id}/consents/{consent_id}/withdraw": {"post"},
         "/api/v1/candidates/{candidate_id}/export": {"get"},
+        "/api/v1/candidates/{candidate_id}/presentation": {"put"},
         "/api/v1/shared-candidates": {"get"},
         "/api/v1/shared-candidates/{candidate_id}": {"get"},
     }
@@ -285,3 +328,29 @@ def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def
     assert {"cv", "job_profile", "situation", "programmes", "capacity", "consents"} <= set(detail)
     shared = set(schemas["SharedCandidateOut"]["properties"])
     assert not shared & set(RESTRICTED_FIELDS)
+
+
+def test_bulk_share_of_chosen_entries(client, world, db):  # type: ignore[no-untyped-def]
+    h, emp, cid = world["js_a"], world["emp"], world["candidate"].id
+    opening = make_opening(db, world["employer"])
+    unconsented = make_candidate(db, world["office_a"])
+    db.flush()
+    client.post(f"{API}/{cid}/consents", headers=h, json={"employer_id": world["employer"].id})
+    ids = [
+        client.post(
+            f"/api/v1/openings/{opening.id}/candidate-list", headers=h, json={"candidate_id": c}
+        ).json()["id"]
+        for c in (cid, unconsented.id)
+    ]
+    r = client.post(f"/api/v1/openings/{opening.id}/candidate-list/share", headers=h, json={"entry_ids": []})
+    assert r.status_code == 422
+    r = client.post(f"/api/v1/openings/{opening.id}/candidate-list/share", headers=h, json={"entry_ids": ids})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["shared"] == [ids[0]] and [(x["entry_id"], x["field"]) for x in body["refused"]] == [
+        (ids[1], "consent")
+    ]
+    assert [x["id"] for x in client.get("/api/v1/shared-candidates", headers=emp).json()] == [cid]
+    assert client.post(
+        f"/api/v1/openings/{opening.id}/candidate-list/share", headers=emp, json={"entry_ids": ids}
+    ).status_code in (403, 404)

@@ -24,6 +24,7 @@ from tests.factories import (
     make_candidate,
     make_employer,
     make_office,
+    make_opening,
     make_user,
 )
 
@@ -361,8 +362,19 @@ def _employer_world(db):
     return specialist, employer, employer_user, other_user, c
 
 
-def test_consent_shares_with_the_employer_until_withdrawn(client, anon_client, db):
+def _list_and_share(client, db, opening, c, override_reason=None):  # type: ignore[no-untyped-def]
+    """Puts the candidate on the opening's list and presses "Del med arbeidsgiver" (with a reason, if given)."""
+    listing = f"/stillinger/{opening.id}/kandidater"
+    _post(client, listing, {"candidate_id": str(c.id)}, listing)
+    entry_id = int(re.search(r'id="oppforing-(\d+)"', client.get(listing).text).group(1))
+    data = {"override_reason": override_reason} if override_reason else {}
+    return entry_id, _post(client, f"/kandidatliste/{entry_id}/del", data, listing)
+
+
+def test_consent_permits_sharing_shows_until_either_is_withdrawn(client, anon_client, db):
     specialist, employer, employer_user, other_user, c = _employer_world(db)
+    opening = make_opening(db, employer, title="Bakeriassistent")
+    db.flush()
     login(client, specialist)
     consent_page = f"/kandidater/{c.id}/samtykke"
     r = _post(client, consent_page, {"employer_id": "", "given_on": "2026-01-05", "named": "1"}, consent_page)
@@ -383,10 +395,44 @@ def test_consent_shares_with_the_employer_until_withdrawn(client, anon_client, d
     assert r.status_code == 303
     page = client.get(consent_page).text
     assert "Mjøsbakst AS" in page and "Navngitt profil" in page and specialist.name in page
+    # consent alone: still nothing for the employer, on the list, the page and the dashboard's count
+    assert "Ingrid" not in anon_client.get("/delte-kandidater").text
+    assert anon_client.get(f"/delte-kandidater/{c.id}").status_code == 404
+    assert re.search(
+        r'p-kandidater-delt-med-dere">[^<]*</h2>\s*<p class="big-number">0<', anon_client.get("/").text
+    )
+
+    # the presentation: saved with its marks shown; sharing waits for an edit or a reason
+    r = _post(
+        client,
+        f"/kandidater/{c.id}/presentasjon",
+        {"presentation": "Ingrid er sykmeldt, men klar for bakeriet."},
+        consent_page,
+    )
+    assert r.status_code == 303
+    page = client.get(consent_page).text
+    assert '<mark title="Helse">sykmeldt</mark>' in page
+    entry_id, r = _list_and_share(client, db, opening, c)
+    assert r.status_code == 303 and "sykmeldt" in client.get(r.headers["location"]).text
+    assert anon_client.get(f"/delte-kandidater/{c.id}").status_code == 404
+    r = _post(
+        client,
+        f"/kandidatliste/{entry_id}/del",
+        {"override_reason": "Ingrid ba selv om at det står der"},
+        f"/stillinger/{opening.id}/kandidater",
+    )
+    assert r.status_code == 303
+    listing_page = client.get(f"/stillinger/{opening.id}/kandidater").text
+    assert "Sensitiv tekst overstyrt" in listing_page and "Ingrid ba selv om at det står der" in listing_page
 
     listing = anon_client.get("/delte-kandidater")
     assert (
         listing.status_code == 200 and "Ingrid Bakke" in listing.text and "Delte kandidater" in listing.text
+    )
+    assert "Delt med dere for stillingen «Bakeriassistent» den" in listing.text
+    # the dashboard counts what the list shows
+    assert re.search(
+        r'p-kandidater-delt-med-dere">[^<]*</h2>\s*<p class="big-number">1<', anon_client.get("/").text
     )
     detail = anon_client.get(f"/delte-kandidater/{c.id}")
     assert detail.status_code == 200
@@ -394,6 +440,7 @@ def test_consent_shares_with_the_employer_until_withdrawn(client, anon_client, d
         "Ingrid Bakke" in detail.text
         and "ingrid@example.no" in detail.text
         and "Bakeriassistent" in detail.text
+        and "klar for bakeriet" in detail.text
     )
     for html in (listing.text, detail.text):
         assert MARKER not in html
@@ -415,23 +462,64 @@ def test_consent_shares_with_the_employer_until_withdrawn(client, anon_client, d
     # staff cannot use the employer pages
     assert client.get("/delte-kandidater").status_code == 403
 
-    # withdrawal: the employer loses access at once
+    # withdrawal of the share: the employer loses access at once
+    r = _post(client, f"/kandidatliste/{entry_id}/trekk-deling", {}, f"/stillinger/{opening.id}/kandidater")
+    assert r.status_code == 303
+    anon_client.cookies.clear()
+    login(anon_client, employer_user)
+    assert anon_client.get(f"/delte-kandidater/{c.id}").status_code == 404
+    # shared again, then the consent withdrawn: access gone at once too
+    r = _post(
+        client,
+        f"/kandidatliste/{entry_id}/del",
+        {"override_reason": "Ingrid ba selv om at det står der"},
+        f"/stillinger/{opening.id}/kandidater",
+    )
+    assert r.status_code == 303 and anon_client.get(f"/delte-kandidater/{c.id}").status_code == 200
     consent = cs.active_consents_for(db, candidate_id=c.id, employer_ids=[employer.id])[0]
     r = _post(client, f"{consent_page}/{consent.id}/trekk", {}, consent_page)
     assert r.status_code == 303
     assert "Trukket" in client.get(consent_page).text
-    anon_client.cookies.clear()
-    login(anon_client, employer_user)
     assert anon_client.get(f"/delte-kandidater/{c.id}").status_code == 404
     assert "Ingrid" not in anon_client.get("/delte-kandidater").text
+    assert "samtykket er trukket" in client.get(f"/stillinger/{opening.id}/kandidater").text
+
+
+def test_consent_form_lists_only_the_chosen_employers_openings(client, db):
+    specialist, employer, _, _, c = _employer_world(db)
+    other = make_employer(db, name="Konkurrent AS")
+    own_opening = make_opening(db, employer, title="Baker hos Mjøsbakst")
+    other_opening = make_opening(db, other, title="Baker hos konkurrenten")
+    db.flush()
+    login(client, specialist)
+    page = f"/kandidater/{c.id}/samtykke"
+    before = client.get(page).text
+    assert own_opening.title not in before and other_opening.title not in before
+    chosen = _post(client, page, {"employer_id": str(employer.id), "steg": "velg-arbeidsgiver"}, page)
+    assert chosen.status_code == 200
+    assert own_opening.title in chosen.text and other_opening.title not in chosen.text
+    by_query = client.get(f"{page}?employer_id={other.id}").text
+    assert other_opening.title in by_query and own_opening.title not in by_query
+    # choosing the other employer's opening for this employer is refused beside the field
+    r = _post(
+        client,
+        page,
+        {"employer_id": str(employer.id), "opening_id": str(other_opening.id), "named": "1"},
+        page,
+    )
+    assert r.status_code == 422 and "annen arbeidsgiver" in r.text
 
 
 def test_anonymous_presentation_hides_the_name(client, anon_client, db):
     specialist, employer, employer_user, _, c = _employer_world(db)
+    opening = make_opening(db, employer)
+    db.flush()
     login(client, specialist)
     page = f"/kandidater/{c.id}/samtykke"
     r = _post(client, page, {"employer_id": str(employer.id), "named": "0"}, page)
     assert r.status_code == 303
+    _, shared = _list_and_share(client, db, opening, c)
+    assert shared.status_code == 303
     login(anon_client, employer_user)
     detail = anon_client.get(f"/delte-kandidater/{c.id}")
     assert detail.status_code == 200 and "Anonym kandidat" in detail.text and "Bakeriassistent" in detail.text
@@ -593,3 +681,34 @@ def test_nav_has_shared_candidates_for_employers_only(client, anon_client, db):
     assert 'href="/delte-kandidater"' in anon_client.get("/").text
     assert 'href="/delte-kandidater"' not in client.get("/").text
     assert anon_client.get("/kandidater").status_code == 403
+
+
+def test_share_chosen_entries_from_the_list_page(client, anon_client, db):
+    specialist, employer, employer_user, _, c = _employer_world(db)
+    second = make_candidate(db, _office_of(db, c), actor=specialist, first_name="Olav")
+    opening = make_opening(db, employer, title="Baker")
+    cs.give_consent(db, actor=specialist, candidate_id=c.id, employer_id=employer.id, named=True)
+    db.flush()
+    login(client, specialist)
+    listing = f"/stillinger/{opening.id}/kandidater"
+    for person in (c, second):
+        _post(client, listing, {"candidate_id": str(person.id)}, listing)
+    page = client.get(listing).text
+    entry_ids = re.findall(r'name="entry_id" value="(\d+)" form="del-valgte"', page)
+    assert len(entry_ids) == 2 and "Del valgte med arbeidsgiver" in page
+    r = client.post(
+        f"/stillinger/{opening.id}/kandidater/del",
+        data={"entry_id": entry_ids, "csrf_token": csrf_from(client, listing)},
+    )
+    assert r.status_code == 303
+    after = client.get(r.headers["location"]).text
+    assert "1 delt, 1 ikke delt" in after and "samtykket" in after
+    login(anon_client, employer_user)
+    shared = anon_client.get("/delte-kandidater").text
+    assert "Ingrid Bakke" in shared and "Olav" not in shared
+
+
+def _office_of(db, c):  # type: ignore[no-untyped-def]
+    from core.models import Office
+
+    return db.get(Office, c.office_id)

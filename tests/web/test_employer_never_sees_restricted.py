@@ -1,7 +1,10 @@
 """Field-level check: a marker in every restricted field (health, capacity reason, uføregrad note, benefits,
-innsatsgruppe, needs, follow-up health and warning signs) of every candidate, candidates shared with the employer
-both named and anonymously; then every page and every GET endpoint an employer user can reach is fetched:
-the marker never appears, and no JSON key of a restricted field is ever sent."""
+innsatsgruppe, needs, follow-up health and warning signs) and in every free-text field written for colleagues (the
+summary, CV descriptions, certificate issuers, consent notes, candidate-list reasons and history notes, every
+follow-up text) of every candidate, candidates shared with the employer from a candidate list, both named and
+anonymously; then every page and every GET endpoint an employer user can reach is fetched: the markers and the
+health words beside them never appear, and no JSON key of a restricted field is ever sent. The presentation
+written for employers is the only free text that reaches them (it carries its own marker, which must appear)."""
 
 from __future__ import annotations
 
@@ -12,20 +15,48 @@ import pytest
 from sqlalchemy import JSON, String, Text, UniqueConstraint, cast, literal, select, update
 
 from candidates import service as candidates_service
-from candidates.models import Candidate, Programme, Situation
-from core.models import User
+from candidates.models import Candidate, Certificate, Consent, Programme, Situation, WorkExperience
+from core.models import Base, User
 from employers import service as employers_service
 from followup.models import FollowupProfile
+from recruitment import service as recruitment_service
+from recruitment.models import CandidateListEntry, EntryEvent
 from tests.crawl import crawl
 from tests.factories import api_headers, login
 from web import demo
 from web.routes import iter_routes
 
 MARKER = "RESTRIKTMARKOR"
+INTERNAL = "INTERNMARKOR"
+SHOWN = "PRESENTASJONSMARKOR"
+HEALTH_WORDS = "sykmeldt uføretrygdet AAP-mottaker"
 RESTRICTED_TABLES = {
     Situation.__table__: None,  # every column
     Programme.__table__: None,
     FollowupProfile.__table__: ("health", "warning_signs", "coping", "treatment_team"),
+}
+# Free text written for colleagues: never for an employer (the employer sees titles, employers, education and
+# certificate names, skills and wishes, and the presentation written for them).
+# One exception, by the follow-up domain's design: the note of a contact an employer user took part in is shown to
+# that user (/oppfolging/kontakter, tests/web/test_followup_pages.py), so it is the meeting's shared record.
+SHARED_BY_DESIGN = {("followup_contacts", "content")}
+FOLLOWUP_TEXT = {
+    table: tuple(
+        c.name
+        for c in table.columns
+        if isinstance(c.type, Text) and not c.foreign_keys and (table.name, c.name) not in SHARED_BY_DESIGN
+    )
+    for table in Base.metadata.sorted_tables
+    if table.name.startswith("followup")
+}
+INTERNAL_TEXT = {
+    Candidate.__table__: ("summary",),
+    WorkExperience.__table__: ("description",),
+    Certificate.__table__: ("issuer",),
+    Consent.__table__: ("note",),
+    CandidateListEntry.__table__: ("status_reason",),
+    EntryEvent.__table__: ("note",),
+    **{t: cols for t, cols in FOLLOWUP_TEXT.items() if cols},
 }
 # the candidate's address is restricted too, but "address" is also the employer's own (public) address: the
 # marker check covers the candidate's, the key check the fields that only ever mean health, benefits or needs
@@ -54,6 +85,15 @@ def _seed_markers(db) -> None:  # type: ignore[no-untyped-def]
                 )
                 values[col.name] = literal(MARKER).concat(cast(table.c.id, String)) if unique else MARKER
         db.execute(update(table).values(values))
+    for table, columns in INTERNAL_TEXT.items():
+        values = {}
+        for name in columns:
+            if table is FollowupProfile.__table__ and name in RESTRICTED_TABLES[table]:
+                continue  # already carries the restricted marker
+            values[name] = f"{HEALTH_WORDS} {INTERNAL}"
+        if values:
+            db.execute(update(table).values(values))
+    db.execute(update(Candidate.__table__).values(presentation=f"Blid og presis. {SHOWN}"))
     db.flush()
 
 
@@ -63,6 +103,9 @@ def shared_world(db):  # type: ignore[no-untyped-def]
     employer_user = db.scalar(select(User).where(User.email == demo.EMPLOYER_USER[0]))
     employer_id = employers_service.employer_ids_for(db, employer_user)[0]
     candidates = db.scalars(select(Candidate).order_by(Candidate.id).limit(4)).all()
+    opening = employers_service.create_opening(
+        db, actor=None, employer_id=employer_id, title="Lagermedarbeider", percent_min=40, percent_max=100
+    )
     for i, c in enumerate(candidates):
         # every candidate gets a situation and a programme row to carry the marker
         candidates_service.set_situation(
@@ -71,6 +114,15 @@ def shared_world(db):  # type: ignore[no-untyped-def]
         candidates_service.set_programme(db, actor=None, candidate_id=c.id, kind="AAP", data={"note": "x"})
         candidates_service.give_consent(
             db, actor=None, candidate_id=c.id, employer_id=employer_id, named=i % 2 == 0
+        )
+        # consent permits; a person of the candidate's office shares from the opening's candidate list
+        staff = db.scalar(
+            select(User).where(User.office_id == c.office_id, User.role == "jobbspesialist").order_by(User.id)
+        )
+        entry = recruitment_service.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=c.id)
+        recruitment_service.set_status(db, actor=staff, entry_id=entry.id, status="UAKTUELL", reason="x")
+        recruitment_service.share_with_employer(
+            db, actor=staff, entry_id=entry.id, override_reason="Kontrollert av veileder"
         )
     _seed_markers(db)
     db.expire_all()
@@ -102,6 +154,12 @@ def test_employer_pages_never_show_restricted_fields(client, db, shared_world):
     )
     leaks = [path for path, html in pages.items() if MARKER in html]
     assert not leaks, f"restricted marker on {leaks[:10]}"
+    internal = [
+        path for path, html in pages.items() for word in (INTERNAL, *HEALTH_WORDS.split()) if word in html
+    ]
+    assert not internal, f"internal free text on {internal[:10]}"
+    # the presentation written for employers does reach them (so the markers above were where they could leak)
+    assert all(SHOWN in pages[f"/delte-kandidater/{cid}"] for cid in candidate_ids)
 
 
 def test_employer_api_never_sends_restricted_fields(client, db, shared_world):
@@ -113,7 +171,7 @@ def test_employer_api_never_sends_restricted_fields(client, db, shared_world):
         "employer_id": [employer_id],
         "opening_id": openings[:3],
     }
-    fetched = 0
+    fetched = shown = 0
     for route in iter_routes(client.app):
         path = getattr(route, "path", "")
         if not path.startswith("/api/v1") or "GET" not in getattr(route, "methods", ()):
@@ -128,6 +186,10 @@ def test_employer_api_never_sends_restricted_fields(client, db, shared_world):
             fetched += 1
             assert r.status_code < 500, url
             assert MARKER not in r.text, f"restricted marker in {url}"
+            for word in (INTERNAL, *HEALTH_WORDS.split()):
+                assert word not in r.text, f"internal free text ({word}) in {url}"
+            shown += SHOWN in r.text
             if r.headers.get("content-type", "").startswith("application/json") and r.status_code == 200:
                 assert not _restricted_keys(json.loads(r.text)), f"restricted key in {url}"
     assert fetched >= 10
+    assert shown >= len(candidate_ids), "the shared candidates were fetched (else this proves nothing)"

@@ -23,9 +23,11 @@ def test_employer_crud_and_orgnr_rule(client, db):
     employer_id = r.json()["id"]
     assert r.json()["responsible_user_id"] == contact.id
     assert client.post("/api/v1/employers", json={"orgnr": number, "name": "X"}, headers=h).status_code == 409
-    r = client.patch(f"/api/v1/employers/{employer_id}", json={"status": "aktiv", "size": "5-19"}, headers=h)
-    assert r.status_code == 200 and r.json()["status"] == "aktiv"
-    r = client.patch(f"/api/v1/employers/{employer_id}", json={"size": "kjempestor"}, headers=h)
+    r = client.patch(
+        f"/api/v1/employers/{employer_id}", json={"status": "aktiv", "size": "5-19", "version": 1}, headers=h
+    )
+    assert r.status_code == 200 and r.json()["status"] == "aktiv" and r.json()["version"] == 2
+    r = client.patch(f"/api/v1/employers/{employer_id}", json={"size": "kjempestor", "version": 2}, headers=h)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "size"
     twin = client.post(
         "/api/v1/employers",
@@ -115,7 +117,8 @@ def test_employer_user_limited_to_own_organisation(client, db):
     assert client.get(f"/api/v1/employers/{other.id}", headers=h).status_code == 404
     assert client.get(f"/api/v1/openings/{theirs.id}", headers=h).status_code == 404
     assert client.get(f"/api/v1/openings/{theirs.id}/jobposting", headers=h).status_code == 404
-    assert client.patch(f"/api/v1/openings/{theirs.id}", json={"title": "x"}, headers=h).status_code == 404
+    r = client.patch(f"/api/v1/openings/{theirs.id}", json={"title": "x", "version": 1}, headers=h)
+    assert r.status_code == 404
     assert (
         client.post("/api/v1/openings", json={"employer_id": other.id, "title": "x"}, headers=h).status_code
         == 404
@@ -127,7 +130,8 @@ def test_employer_user_limited_to_own_organisation(client, db):
         == 403
     )
     assert client.get(f"/api/v1/employers/{own.id}/contacts", headers=h).status_code == 403
-    assert client.patch(f"/api/v1/employers/{own.id}", json={"name": "Nytt"}, headers=h).status_code == 403
+    r = client.patch(f"/api/v1/employers/{own.id}", json={"name": "Nytt", "version": 1}, headers=h)
+    assert r.status_code == 403
 
     # self-service: a new opening waits for approval; the employer user cannot publish it
     r = client.post(

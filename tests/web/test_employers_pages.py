@@ -52,8 +52,8 @@ def test_register_employer_form_keeps_input_and_names_the_field(client, db):
 
 def test_duplicate_warning_links_and_merge(client, db):
     contact = make_user(db, "markedskontakt")
-    a = make_employer(db, name="Hunndalen Bil AS")
-    b = make_employer(db, name="HUNNDALEN BIL avd. Biri")
+    a = make_employer(db, name="Hunndalen Bil AS", actor=contact)  # the contact's office owns both records
+    b = make_employer(db, name="HUNNDALEN BIL avd. Biri", actor=contact)
     bid = b.id
     login(client, contact)
     page = client.get(f"/arbeidsgivere/{a.id}")

@@ -15,10 +15,10 @@ def api_router_for(**kwargs: object) -> APIRouter:
 
 
 def _build() -> APIRouter:
-    from web.api import candidates, core_api, employers, followup, matching
+    from web.api import candidates, core_api, employers, followup, matching, suggest
 
     root = DispatchRouter(responses={401: {"description": "Mangler gyldig API-nøkkel"}}, mount_prefix=PREFIX)
-    for module in (core_api, candidates, employers, followup, matching):
+    for module in (core_api, suggest, candidates, employers, followup, matching):
         root.include_router(module.router)
     return root
 

@@ -2,8 +2,9 @@
 consent, right of access (export) and erasure, under the same rules as the pages (the services decide).
 
 Staff roles only: an `arbeidsgiver` token gets 403 on every /candidates endpoint (and 404 for a candidate of
-another office, like any staff user outside the office). Employers have their own, consent-bound endpoints under
-/shared-candidates, whose response models hold only the fields an employer may see. Input models are loose on
+another office, like any staff user outside the office). Employers have their own endpoints under
+/shared-candidates (candidates shared from a candidate list and still consented), whose response models hold only
+the fields an employer may see. Input models are loose on
 purpose: the services clean the values and answer 422 [{field, message}] in bokmål."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -20,9 +21,10 @@ from candidates.models import Candidate
 from core import accounts
 from core.errors import ValidationFailed
 from core.models import User
+from recruitment import service as rs
 from web.api import api_router_for
-from web.api.schemas import ORMModel
-from web.deps import ApiStaffUser, ApiUser, SessionDep
+from web.api.schemas import ORMModel, StaleOut
+from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
 from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
@@ -222,11 +224,13 @@ class CandidateDetailOut(BaseModel):
     driving_licences: list[str]
     cv: CvOut
     job_profile: JobProfileOut | None
-    situation: SituationOut | None
-    programmes: list[ProgrammeOut]
-    capacity: CapacityOut
-    needs_as_inclusion: list[str] = Field(
-        description="Behovene som arbeidsgiverens inkluderingsmuligheter (det matchingen sammenligner)."
+    situation: SituationOut | None = Field(
+        description="Begrenset: null for alle andre enn veiledere i oppfølgingsrolle ved kandidatens kontor."
+    )
+    programmes: list[ProgrammeOut] | None = Field(description="Begrenset (som situation).")
+    capacity: CapacityOut | None = Field(description="Begrenset (som situation).")
+    needs_as_inclusion: list[str] | None = Field(
+        description="Begrenset (som situation): behovene som arbeidsgiverens inkluderingsmuligheter."
     )
     consents: list[ConsentOut]
 
@@ -243,11 +247,19 @@ class WantedPercentOut(BaseModel):
 
 
 class WorkShownOut(BaseModel):
+    """A CV entry as the employer sees it: no description (written for colleagues, not checked for employers)."""
+
     title: str
     employer: str
     start_date: dt.date | None
     end_date: dt.date | None
-    description: str
+
+
+class SharedForOut(BaseModel):
+    entry_id: int
+    opening_id: int
+    opening_title: str
+    shared_at: dt.datetime
 
 
 class EducationShownOut(BaseModel):
@@ -259,11 +271,14 @@ class EducationShownOut(BaseModel):
 
 
 class SharedCandidateOut(BaseModel):
-    """What an employer may see: the anonymous summary, plus the named profile under consent. The model is the
-    allow-list: no health, benefit, innsatsgruppe, capacity or needs field exists here."""
+    """What an employer may see: the anonymous summary and the presentation written for employers, plus the named
+    profile under consent. The model is the allow-list: no health, benefit, innsatsgruppe, capacity or needs field
+    and no internal free text (summary, notes, CV descriptions) exists here."""
 
     id: int
     named: bool
+    presentation: str = ""
+    shared_for: list[SharedForOut] = []
     occupations: list[str]
     education: list[str]
     certificates: list[str]
@@ -278,7 +293,6 @@ class SharedCandidateOut(BaseModel):
     last_name: str | None = None
     email: str | None = None
     phone: str | None = None
-    summary: str | None = None
     work_experience: list[WorkShownOut] | None = None
     education_details: list[EducationShownOut] | None = None
     earliest_start: dt.date | None = None
@@ -293,7 +307,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CandidatePatch(_In):
+class _CandidateFields(_In):
     first_name: Text = None
     last_name: Text = None
     birth_date: Text = _date_field("Fødselsdato (ÅÅÅÅ-MM-DD).")
@@ -306,10 +320,15 @@ class CandidatePatch(_In):
     retention_date: Text = _date_field("Slettedato (settes ellers når oppfølgingen avsluttes).")
     summary: Text = None
     responsible_user_id: int | None = None
-    version: int | None = Field(None, description="Versjonen du leste; en eldre versjon gir 409.")
 
 
-class CandidateIn(CandidatePatch):
+class CandidatePatch(_CandidateFields):
+    version: int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
+
+
+class CandidateIn(_CandidateFields):
     first_name: str  # type: ignore[assignment]
     last_name: str  # type: ignore[assignment]
     office: str | None = Field(
@@ -356,9 +375,15 @@ class SkillsIn(_In):
 
 
 class JobProfileIn(_In):
-    wanted_styrk: TextList = Field(None, description="STYRK-08-koder (fire sifre).")
+    wanted_styrk: TextList = Field(
+        None,
+        description="STYRK-08-koder (fire sifre), eller yrker som /api/v1/styrk/suggest gir dem («Renholder (9112)»)"
+        " eller med et navn forslagene kjenner eksakt.",
+    )
     wanted_titles: TextList = None
-    municipalities: TextList = Field(None, description="Kommunenummer (fire sifre).")
+    municipalities: TextList = Field(
+        None, description="Kommunenummer (fire sifre), eller kommunenavn («Gjøvik», «Gjøvik (3407)»)."
+    )
     postal_code: Text = None
     max_commute_minutes: Number = None
     max_commute_km: Number = None
@@ -411,6 +436,26 @@ class ProgrammeIn(_In):
     note: Text = None
 
 
+class PresentationIn(_In):
+    text: str | None = Field(None, description="Presentasjonen til arbeidsgiver (høyst 3000 tegn).")
+
+
+class MarkOut(BaseModel):
+    word: str
+    term: str
+    category: str
+    label: str
+    start: int
+    end: int
+
+
+class PresentationOut(BaseModel):
+    """The saved text and the sensitive-text check's marks (sharing waits until they are gone or overridden)."""
+
+    text: str
+    marks: list[MarkOut]
+
+
 class ConsentIn(_In):
     employer_id: int | None = Field(None, description="Arbeidsgiveren samtykket gjelder.")
     opening_id: int | None = Field(None, description="Eller én av arbeidsgiverens stillinger.")
@@ -426,10 +471,11 @@ def _set(body: BaseModel) -> dict[str, Any]:
     return body.model_dump(exclude_unset=True)
 
 
-def _detail(candidate: Candidate) -> CandidateDetailOut:
+def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
+    """The record; the restricted sections only for a reader with need-to-know (the rest get null)."""
     capacity = cs.capacity_of(candidate)
     situation = candidate.situation
-    return CandidateDetailOut(
+    out = CandidateDetailOut(
         id=candidate.id,
         version=candidate.version,
         office_id=candidate.office_id,
@@ -469,6 +515,9 @@ def _detail(candidate: Candidate) -> CandidateDetailOut:
         needs_as_inclusion=cs.needs_for_matching(candidate),
         consents=[ConsentOut.model_validate(c) for c in candidate.consents],
     )
+    if not cs.may_read_restricted(user, candidate):
+        out.situation = out.programmes = out.capacity = out.needs_as_inclusion = None
+    return out
 
 
 def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetailOut:
@@ -477,7 +526,8 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
     return _detail(
         cs.load_for_change(
             session, actor=user, candidate_id=candidate_id, purpose="svar etter endring", full=True
-        )
+        ),
+        user,
     )
 
 
@@ -541,7 +591,6 @@ def list_candidates(
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
-    data.pop("version", None)
     number = data.pop("office", None)
     if number:
         office = accounts.get_office_by_number(session, number)
@@ -568,11 +617,15 @@ def get_candidate(
     ),
 ) -> CandidateDetailOut:
     return _detail(
-        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True)
+        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True), user
     )
 
 
-@router.patch("/candidates/{candidate_id}", response_model=CandidateDetailOut, responses=ERRORS)
+@router.patch(
+    "/candidates/{candidate_id}",
+    response_model=CandidateDetailOut,
+    responses={**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}},
+)
 def update_candidate(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
 ) -> CandidateDetailOut:
@@ -591,8 +644,12 @@ def erase_candidate(
     user: ApiStaffUser,
     candidate_id: int,
     confirm: Annotated[bool, Query(description="Må være true.")] = False,
-    reason: Annotated[str, Query(max_length=200)] = "",
+    reason: Annotated[
+        str,
+        Query(max_length=200, description="Påkrevd: hvorfor kandidaten slettes (lagres i revisjonsloggen)."),
+    ] = "",
 ) -> Response:
+    """Only the candidate's responsible caseworker (403 for others, 404 outside the office)."""
     cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
     return Response(status_code=204)
 
@@ -763,6 +820,37 @@ def remove_programme(
     return Response(status_code=204)
 
 
+# --- break the glass (the admin) -----------------------------------------------------------------------
+
+
+class BreakGlassIn(_In):
+    reason: str = Field(
+        min_length=1, max_length=500, description="Hvorfor du må se opplysningene (minst 10 tegn)."
+    )
+
+
+class BreakGlassOut(BaseModel):
+    candidate_id: int
+    reason: str
+    expires_at: dt.datetime
+
+
+@router.post(
+    "/candidates/{candidate_id}/break-glass",
+    response_model=BreakGlassOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Administrator: registrer begrunnelse for å lese personens opplysninger (flagges og vises for kontoret)",
+)
+def break_glass(
+    request: Request, session: SessionDep, user: ApiStaffUser, candidate_id: int, body: BreakGlassIn
+) -> BreakGlassOut:
+    grant = cs.break_glass(
+        session, actor=user, candidate_id=candidate_id, reason=body.reason, ip=client_ip(request)
+    )
+    return BreakGlassOut(candidate_id=grant.candidate_id, reason=grant.reason, expires_at=grant.expires_at)
+
+
 # --- consent --------------------------------------------------------------------------------------------
 
 
@@ -791,6 +879,22 @@ def withdraw_consent(
     return ConsentOut.model_validate(consent)
 
 
+@router.put(
+    "/candidates/{candidate_id}/presentation",
+    response_model=PresentationOut,
+    responses=ERRORS,
+    summary="Sett presentasjonen til arbeidsgiver (den eneste friteksten en arbeidsgiver ser), med tekstsjekkens merker",
+)
+def set_presentation(
+    session: SessionDep, user: ApiStaffUser, candidate_id: int, body: PresentationIn
+) -> PresentationOut:
+    candidate = cs.set_presentation(session, actor=user, candidate_id=candidate_id, text=body.text)
+    return PresentationOut(
+        text=candidate.presentation,
+        marks=[MarkOut.model_validate(m.as_dict()) for m in cs.presentation_marks(candidate)],
+    )
+
+
 # --- the employer's view --------------------------------------------------------------------------------
 
 
@@ -799,10 +903,10 @@ def withdraw_consent(
     response_model=list[SharedCandidateOut],
     response_model_exclude_unset=True,
     responses=ERRORS,
-    summary="Kandidater delt med arbeidsgiverbrukerens virksomheter (krever samtykke)",
+    summary="Kandidater delt med arbeidsgiverbrukerens virksomheter fra en kandidatliste (og fortsatt samtykket)",
 )
 def shared_candidates(session: SessionDep, user: ApiUser) -> list[SharedCandidateOut]:
-    return [SharedCandidateOut.model_validate(x) for x in cs.shared_with_employer(session, actor=user)]
+    return [SharedCandidateOut.model_validate(x) for x in rs.shared_candidates(session, actor=user)]
 
 
 @router.get(
@@ -813,4 +917,6 @@ def shared_candidates(session: SessionDep, user: ApiUser) -> list[SharedCandidat
     summary="Én delt kandidat: anonymt sammendrag, eller profilen med navn etter samtykke",
 )
 def shared_candidate(session: SessionDep, user: ApiUser, candidate_id: int) -> SharedCandidateOut:
-    return SharedCandidateOut.model_validate(cs.employer_view(session, actor=user, candidate_id=candidate_id))
+    return SharedCandidateOut.model_validate(
+        rs.shared_candidate(session, actor=user, candidate_id=candidate_id)
+    )

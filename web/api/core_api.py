@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BaseModel, Field
 
+from candidates import service as candidates_service
 from core import accounts, audit
 from employers import service as employers_service
+from followup import service as followup_service
 from web.api import api_router_for
 from web.api.schemas import AuditEntryOut, OfficeOut, UserOut
 from web.deps import ApiAdminUser, ApiUser, SessionDep
@@ -68,7 +70,11 @@ def create_office(body: OfficeIn, session: SessionDep, user: ApiAdminUser) -> Of
 def audit_search(
     session: SessionDep,
     user: ApiAdminUser,
-    actor: Annotated[str | None, Query(max_length=254)] = None,
+    actor: Annotated[str | None, Query(max_length=254, description="Brukerens e-post eller navn.")] = None,
+    person: Annotated[
+        str | None,
+        Query(max_length=200, description="Personens navn eller kandidatnummer (alt om personen)."),
+    ] = None,
     action: Annotated[str | None, Query(max_length=10)] = None,
     subject_type: Annotated[str | None, Query(max_length=40)] = None,
     subject_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -76,12 +82,17 @@ def audit_search(
     date_to: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditEntryOut]:
+    subjects = None
+    if person and person.strip():
+        ids = [cid for cid, _ in candidates_service.people_for_audit_search(session, actor=user, text=person)]
+        subjects = [("candidate", str(cid)) for cid in ids] + followup_service.audit_subjects_of(session, ids)
     entries = audit.search(
         session,
         actor_email=actor,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,
+        subjects=subjects,
         date_from=date_from,
         date_to=date_to,
         limit=limit,

@@ -15,6 +15,7 @@ from employers import importers
 from employers import schemas as s
 from employers import service as es
 from web.api import api_router_for
+from web.api.schemas import StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
 
@@ -24,6 +25,8 @@ ERRORS = {
     404: {"description": "Ikke funnet (eller ikke tilgang)"},
     422: {"description": "Ugyldige opplysninger: [{field, message}]"},
 }
+# PATCH of a record two people edit: `version` is required; a stale one is 409 naming the changed fields.
+PATCH_ERRORS = {**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}}
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 EMPLOYER_OUT_FIELDS = tuple(s.EmployerOut.model_fields)  # the columns the employer list reads
@@ -71,12 +74,12 @@ def create_employer(session: SessionDep, user: ApiStaffUser, body: s.EmployerIn)
     return s.EmployerOut.model_validate(es.create_employer(session, actor=user, **_set(body)))
 
 
-@router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
+@router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=PATCH_ERRORS)
 def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.EmployerOut:
     return s.EmployerOut.model_validate(es.get_employer(session, actor=user, employer_id=employer_id))
 
 
-@router.patch("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
+@router.patch("/employers/{employer_id}", response_model=s.EmployerOut, responses=PATCH_ERRORS)
 def update_employer(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.EmployerPatch
 ) -> s.EmployerOut:
@@ -211,16 +214,16 @@ def create_place(
     return s.PraksisplassOut.model_validate(place)
 
 
-@router.get("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=ERRORS)
+@router.get("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=PATCH_ERRORS)
 def get_place(session: SessionDep, user: ApiUser, praksisplass_id: int) -> s.PraksisplassOut:
     return s.PraksisplassOut.model_validate(
         es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
     )
 
 
-@router.patch("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=ERRORS)
+@router.patch("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=PATCH_ERRORS)
 def update_place(
-    session: SessionDep, user: ApiUser, praksisplass_id: int, body: s.PraksisplassIn
+    session: SessionDep, user: ApiUser, praksisplass_id: int, body: s.PraksisplassPatch
 ) -> s.PraksisplassOut:
     es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
     place = es.update_praksisplass(session, actor=user, praksisplass_id=praksisplass_id, **_set(body))
@@ -299,16 +302,16 @@ def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.O
     )
 
 
-@router.get("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS)
+@router.get("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=PATCH_ERRORS)
 def get_opening(session: SessionDep, user: ApiUser, opening_id: int) -> s.OpeningDetailOut:
     return s.OpeningDetailOut.model_validate(
         es.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
-@router.patch("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS)
+@router.patch("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=PATCH_ERRORS)
 def update_opening(
-    session: SessionDep, user: ApiUser, opening_id: int, body: s.OpeningIn
+    session: SessionDep, user: ApiUser, opening_id: int, body: s.OpeningPatch
 ) -> s.OpeningDetailOut:
     data = _set(body)
     data.pop("employer_id", None)

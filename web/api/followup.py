@@ -12,7 +12,6 @@ from fastapi import Query
 from core.errors import NotFound, ValidationFailed
 from followup import schemas
 from followup import service as fs
-from followup.models import FollowupContact
 from web.api import api_router_for
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
@@ -182,12 +181,8 @@ def contacts(
     session: SessionDep, user: ApiUser, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[schemas.ContactOut]:
     """Staff: contacts of their office's records; employer users: only the contacts they took part in."""
-    stmt = (
-        fs.readable_contacts(user)
-        .order_by(FollowupContact.date.desc(), FollowupContact.id.desc())
-        .limit(limit)
-    )
-    return [schemas.ContactOut.model_validate(c) for c in session.scalars(stmt)]
+    contacts = fs.readable_contacts_list(session, actor=user, limit=limit)
+    return [schemas.ContactOut.model_validate(c) for c in contacts]
 
 
 @router.get("/report", summary="Oppfølgingstall for et kontor (samme form som `arbeidsbro followup report`)")

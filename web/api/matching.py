@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from candidates import service as cs
 from core.errors import ValidationFailed
 from recruitment import ranking
 from recruitment import service as rs
@@ -41,6 +42,9 @@ class OpeningMatchOut(BaseModel):
     municipality: str
     score: float
     feasible: bool
+    related: bool = Field(description="Beslektet yrke; ellers hører stillingen til «Andre muligheter»")
+    uncertain: bool = Field(description="Eneste grunn mot: avstanden er ukjent (usikkert)")
+    explanation: str = Field(description="Én linje i ord: yrke, avstand, stillingsprosent")
     components: list[ComponentOut]
     reasons: list[str]
 
@@ -52,12 +56,14 @@ class PraksisMatchOut(BaseModel):
     free_places: int
     municipality: str
     score: float
+    explanation: str
     components: list[ComponentOut]
 
 
 class CandidateMatchesOut(BaseModel):
     candidate_id: int
     weights_version: str
+    weights_label: str = Field(description="Vektmodellen slik en person leser den")
     openings_total: int
     matches: list[OpeningMatchOut]
     why_not: list[OpeningMatchOut]
@@ -67,6 +73,8 @@ class CandidateMatchesOut(BaseModel):
 class CandidateMatchOut(BaseModel):
     candidate_id: int
     score: float
+    related: bool
+    explanation: str
     components: list[ComponentOut]
     summary: dict[str, Any]
 
@@ -74,6 +82,7 @@ class CandidateMatchOut(BaseModel):
 class OpeningMatchesOut(BaseModel):
     opening_id: int
     weights_version: str
+    weights_label: str
     candidates_total: int
     matches: list[CandidateMatchOut]
 
@@ -86,6 +95,8 @@ class EntryOut(ORMModel):
     outcome: str
     score: float | None
     shared_at: dt.datetime | None
+    shared_by_name: str | None
+    share_override_reason: str | None
     employer_answer: str | None
     employer_answer_reason: str | None
 
@@ -101,12 +112,37 @@ class EntryPatch(BaseModel):
     outcome: str | None = None
 
 
+class ShareIn(BaseModel):
+    override_reason: str | None = Field(
+        None,
+        max_length=500,
+        description="Begrunnelse for å dele selv om tekstsjekken har merket ord (logges); ellers utelatt.",
+    )
+
+
+class BulkShareIn(ShareIn):
+    entry_ids: list[int] = Field(
+        min_length=1, max_length=500, description="Oppføringene på listen som deles."
+    )
+
+
+class RefusalOut(BaseModel):
+    entry_id: int
+    field: str | None
+    message: str
+
+
+class BulkShareOut(BaseModel):
+    shared: list[int]
+    refused: list[RefusalOut]
+
+
 class AnswerIn(BaseModel):
     answer: str
     reason: str | None = Field(None, max_length=500)
 
 
-def _opening_match(s: ranking.OpeningSuggestion) -> OpeningMatchOut:
+def _opening_match(s: ranking.OpeningSuggestion, reasons: Any = list) -> OpeningMatchOut:
     return OpeningMatchOut(
         opening_id=s.opening_id,
         title=s.title,
@@ -115,15 +151,20 @@ def _opening_match(s: ranking.OpeningSuggestion) -> OpeningMatchOut:
         municipality=s.municipality,
         score=round(s.item.score, 4),
         feasible=s.item.feasible,
+        related=s.item.related,
+        uncertain=s.item.uncertain,
+        explanation=s.item.explanation,
         components=_comps(s.item),
-        reasons=list(s.item.reasons),
+        reasons=reasons(s.item.reasons),
     )
 
 
 def _comps(item: Any) -> list[ComponentOut]:
+    """Components with weight 0 take no part in the score and are left out."""
     return [
         ComponentOut(key=c.key, label=c.label, value=c.value, weight=c.weight, contribution=c.contribution)
         for c in item.components
+        if c.weight > 0
     ]
 
 
@@ -134,13 +175,21 @@ def _comps(item: Any) -> list[ComponentOut]:
     summary="Jobbforslag: stillinger rangert for kandidaten, med forklaring og «hvorfor ikke»",
 )
 def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> CandidateMatchesOut:
-    r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id)
+    candidate = cs.get_candidate(
+        session, actor=user, candidate_id=candidate_id, purpose="jobbforslag", full=True
+    )
+    r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id, candidate=candidate)
+
+    def reasons(found: Any) -> list[str]:  # need-to-know: the category of a restricted reason, not the values
+        return cs.reasons_for(user, candidate, found)
+
     return CandidateMatchesOut(
         candidate_id=candidate_id,
         weights_version=r.weights_version,
+        weights_label=r.weights_label,
         openings_total=r.openings_total,
         matches=[_opening_match(s) for s in r.feasible],
-        why_not=[_opening_match(s) for s in r.infeasible],
+        why_not=[_opening_match(s, reasons) for s in r.infeasible],
         praksisplasser=[
             PraksisMatchOut(
                 praksisplass_id=p.praksisplass_id,
@@ -149,6 +198,7 @@ def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int
                 free_places=p.free,
                 municipality=p.municipality,
                 score=round(p.item.score, 4),
+                explanation=p.item.explanation,
                 components=_comps(p.item),
             )
             for p in r.praksis
@@ -167,11 +217,14 @@ def opening_matches(session: SessionDep, user: ApiStaffUser, opening_id: int) ->
     return OpeningMatchesOut(
         opening_id=opening_id,
         weights_version=r.weights_version,
+        weights_label=r.weights_label,
         candidates_total=r.candidates_total,
         matches=[
             CandidateMatchOut(
                 candidate_id=m.candidate_id,
                 score=round(m.item.score, 4),
+                related=m.item.related,
+                explanation=m.item.explanation,
                 components=_comps(m.item),
                 summary=m.summary,
             )
@@ -226,10 +279,43 @@ def patch_entry(
     "/candidate-list-entries/{list_entry_id}/share",
     response_model=EntryOut,
     responses=ERRORS,
-    summary="Del kandidaten med arbeidsgiveren (krever kandidatens samtykke)",
+    summary="Del kandidaten med arbeidsgiveren (krever samtykke og en tekst uten merkede ord, eller en begrunnelse)",
 )
-def share_entry(session: SessionDep, user: ApiStaffUser, list_entry_id: int) -> CandidateListEntry:
-    return rs.share_with_employer(session, actor=user, entry_id=list_entry_id)
+def share_entry(
+    session: SessionDep, user: ApiStaffUser, list_entry_id: int, body: ShareIn | None = None
+) -> CandidateListEntry:
+    return rs.share_with_employer(
+        session, actor=user, entry_id=list_entry_id, override_reason=body.override_reason if body else None
+    )
+
+
+@router.post(
+    "/candidate-list-entries/{list_entry_id}/unshare",
+    response_model=EntryOut,
+    responses=ERRORS,
+    summary="Trekk delingen: arbeidsgiveren mister tilgangen straks",
+)
+def unshare_entry(session: SessionDep, user: ApiStaffUser, list_entry_id: int) -> CandidateListEntry:
+    return rs.unshare_with_employer(session, actor=user, entry_id=list_entry_id)
+
+
+@router.post(
+    "/openings/{opening_id}/candidate-list/share",
+    response_model=BulkShareOut,
+    responses=ERRORS,
+    summary="Del valgte oppføringer på stillingens kandidatliste (hver deles eller avvises for seg)",
+)
+def share_entries(
+    session: SessionDep, user: ApiStaffUser, opening_id: int, body: BulkShareIn
+) -> BulkShareOut:
+    shared, refused = rs.share_entries(
+        session,
+        actor=user,
+        opening_id=opening_id,
+        entry_ids=body.entry_ids,
+        override_reason=body.override_reason,
+    )
+    return BulkShareOut(shared=shared, refused=[RefusalOut.model_validate(r) for r in refused])
 
 
 @router.post(

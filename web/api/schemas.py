@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ORMModel(BaseModel):
@@ -42,3 +42,18 @@ class AuditEntryOut(ORMModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class ChangedFieldOut(BaseModel):
+    field: str
+    current: str = Field(description="Verdien som er lagret nå, som tekst.")
+
+
+class StaleOut(BaseModel):
+    """409 on a PATCH with an old `version`: nothing is saved; the record's version now and the fields you sent
+    whose saved value is different (read the record again, then send your change with the new version)."""
+
+    detail: str
+    field: str = "version"
+    current_version: int
+    changed: list[ChangedFieldOut]

@@ -1,19 +1,33 @@
-"""Page routers. Every page router carries the CSRF check, so no form can forget it."""
+"""Page routers. Every page router carries the CSRF check and the check that posted text is valid Unicode, so no
+form can forget them."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
 from web.deps import verify_csrf
+from web.forms import check_form_text
 from web.routing import DispatchRouter
+
+PAGE_CHECKS = [Depends(verify_csrf), Depends(check_form_text)]
 
 
 def page_router(**kwargs: object) -> APIRouter:
-    return DispatchRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False, **kwargs)  # type: ignore[arg-type]
+    return DispatchRouter(dependencies=PAGE_CHECKS, include_in_schema=False, **kwargs)  # type: ignore[arg-type]
 
 
 def page_routers() -> list[APIRouter]:
-    from web.pages import admin, auth, candidates, dashboard, employers, followup, matching, notifications
+    from web.pages import (
+        admin,
+        auth,
+        candidates,
+        dashboard,
+        employers,
+        followup,
+        matching,
+        notifications,
+        suggest,
+    )
 
     return [
         auth.router,
@@ -24,4 +38,5 @@ def page_routers() -> list[APIRouter]:
         matching.router,
         employers.router,
         followup.router,
+        suggest.router,
     ]

@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from candidates import service as cs
 from core import accounts, audit
 from core.errors import DomainError
 from core.models import ROLE_LABELS, ROLES, User
 from employers import service as employers_service
-from web.deps import AdminUser, SessionDep
+from followup import service as fs
+from web.deps import AdminUser, SessionDep, client_ip
 from web.pages import page_router
 from web.templating import redirect, render
 
@@ -36,6 +38,8 @@ def _users_context(session: SessionDep, errors: dict, form: dict) -> dict:
         "users": accounts.list_users(session),
         "office_options": [(o.number, f"{o.name} ({o.number})") for o in accounts.list_offices(session)],
         "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+        "throttled": accounts.throttled(session),
+        "now": accounts.utcnow(),
         "errors": errors,
         "form": form,
     }
@@ -98,6 +102,21 @@ def set_active(
     return redirect(request, "/admin/brukere", f"{target.email} er {state}.", "success")
 
 
+@router.post("/forsinkelser/opphev")
+def lift_delay(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    key: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Lift a login delay (an account, a second factor or an IP) for someone who must get in now."""
+    try:
+        accounts.lift_delay(session, actor=user, key=key, ip=client_ip(request))
+    except DomainError as exc:
+        return redirect(request, "/admin/brukere", exc.message, "error")
+    return redirect(request, "/admin/brukere", "Forsinkelsen er opphevet.", "success")
+
+
 @router.get("/kontorer")
 def offices(request: Request, session: SessionDep, user: AdminUser) -> Response:
     return render(
@@ -134,6 +153,7 @@ def audit_log(
     session: SessionDep,
     user: AdminUser,
     actor: Annotated[str | None, Query(max_length=254)] = None,
+    person: Annotated[str | None, Query(max_length=200)] = None,
     action: Annotated[str | None, Query(max_length=10)] = None,
     subject_type: Annotated[str | None, Query(max_length=40)] = None,
     subject_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -141,11 +161,20 @@ def audit_log(
     date_to: Annotated[str | None, Query(alias="til", max_length=10)] = None,
     format: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
+    """Search by person (name or candidate number: every row about them, follow-up included), by user (e-mail or
+    name), action, type, id and dates; CSV and CEF export the same hits."""
+    people: list[tuple[int, str]] = []
+    subjects = None
+    if person and person.strip():
+        people = cs.people_for_audit_search(session, actor=user, text=person)
+        ids = [cid for cid, _ in people]
+        subjects = [("candidate", str(cid)) for cid in ids] + fs.audit_subjects_of(session, ids)
     filters = {
         "actor_email": actor or None,
-        "action": action or None,
+        "action": action if action in audit.ACTIONS else None,
         "subject_type": subject_type or None,
         "subject_id": subject_id or None,
+        "subjects": subjects,
         "date_from": _parse_date(date_from),
         "date_to": _parse_date(date_to),
     }
@@ -173,9 +202,17 @@ def audit_log(
         "admin/audit.html",
         {
             "entries": entries,
-            "actions": audit.ACTIONS,
+            "actions": [(a, audit.ACTION_LABELS[a]) for a in audit.ACTIONS],
+            "subject_types": sorted(audit.SUBJECT_LABELS.items(), key=lambda kv: kv[1]),
+            "action_label": audit.action_label,
+            "subject_label": audit.subject_label,
+            "outcome_labels": audit.OUTCOME_LABELS,
+            "role_labels": ROLE_LABELS,
+            "people": people,
+            "person_names": {str(cid): name for cid, name in people if name},
             "q": {
                 "actor": actor or "",
+                "person": person or "",
                 "action": action or "",
                 "subject_type": subject_type or "",
                 "subject_id": subject_id or "",
@@ -188,5 +225,35 @@ def audit_log(
 
 
 @router.get("/sikkerhetslogg")
-def security_log(request: Request, session: SessionDep, user: AdminUser) -> Response:
-    return render(request, "admin/security.html", {"events": audit.search_security(session)})
+def security_log(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    bruker: Annotated[str | None, Query(max_length=254)] = None,
+    hendelse: Annotated[str | None, Query(max_length=40)] = None,
+    date_from: Annotated[str | None, Query(alias="fra", max_length=10)] = None,
+    date_to: Annotated[str | None, Query(alias="til", max_length=10)] = None,
+) -> Response:
+    events = audit.search_security(
+        session,
+        user=bruker or None,
+        event_name=hendelse or None,
+        date_from=_parse_date(date_from),
+        date_to=_parse_date(date_to),
+    )
+    return render(
+        request,
+        "admin/security.html",
+        {
+            "events": events,
+            "event_label": audit.event_label,
+            "event_options": sorted(audit.EVENT_LABELS.items(), key=lambda kv: kv[1]),
+            "subject_label": audit.subject_label,
+            "q": {
+                "bruker": bruker or "",
+                "hendelse": hendelse or "",
+                "fra": date_from or "",
+                "til": date_to or "",
+            },
+        },
+    )

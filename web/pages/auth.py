@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -67,14 +66,15 @@ def login(
         # The failure counter must be kept although the request "fails": commit it here, then slow the
         # answer down (repeated failures) without holding any lock.
         session.commit()
-        if exc.delay:
-            time.sleep(exc.delay)
-        return render(
+        response = render(
             request,
             "auth/login.html",
             {"next": _safe_next(next), "email": email, "error": exc.message},
-            status_code=401,
+            status_code=exc.status_code,
         )
+        if exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if mfa.required_for(user, require_admin=settings.require_admin_mfa):
         # Password is right; the session starts only after the second factor.
         pending = {"uid": user.id, "next": _safe_next(next)}
@@ -161,16 +161,23 @@ def totp_verify(
     if pending is None or user is None or not user.is_active:
         return redirect(request, "/login", "Innloggingen tok for lang tid. Prøv igjen.", "warning")
     settings = request.app.state.settings
+    ip = client_ip(request)
     try:
-        accounts.check_not_locked(session, key=f"totp:{user.id}")
+        accounts.check_not_locked(session, key=f"totp:{user.id}", ip=ip)
+    except AuthenticationFailed as exc:  # inside the delay: not counted, answered at once
+        response = render(
+            request, "auth/totp.html", _totp_context(pending, user, exc.message), status_code=429
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    try:
         mfa.verify(session, user=user, code=code, secret=pending.get("enrol"))
     except (ValidationFailed, AuthenticationFailed) as exc:
         session.rollback()
-        accounts.register_failure(
-            session, key=f"totp:{user.id}", settings=settings, ip=client_ip(request), email=user.email
-        )
+        accounts.register_failure(session, key=f"totp:{user.id}", settings=settings, ip=ip, email=user.email)
         session.commit()
         return render(request, "auth/totp.html", _totp_context(pending, user, exc.message), status_code=401)
+    accounts.clear_totp_failures(session, user=user)
     if pending.get("enrol"):
         audit.record(
             session,

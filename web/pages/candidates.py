@@ -33,6 +33,7 @@ from candidates.models import (
     NEED_TO_INCLUSION,
     PROGRAMMES,
     STATUS_LABELS,
+    STYRK_SOURCES,
     WORKING_TIMES,
     Candidate,
 )
@@ -43,9 +44,10 @@ from core.locking import StaleEdit
 from core.models import User
 from employers import service as es
 from web.conflicts import stale_context
-from web.deps import SessionDep, StaffUser, require_roles
+from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.pages import suggest as suggest_ui
 from web.routing import quick
 from web.templating import redirect, render
 
@@ -53,6 +55,8 @@ router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
 PAGE_SIZE = 50
 MULTI = {
+    "wanted_styrk",
+    "municipalities",
     "working_time",
     "engagement_types",
     "driving_licences",
@@ -145,9 +149,17 @@ def _tab_page(
         purpose=PURPOSES.get(tab, "oppfølging"),
         full=True,
         load=cs.SUMMARY_LOAD if tab == "" else None,
+        restricted=tab == "/situasjon",
     )
     builder = TAB_CONTEXT.get(tab)
-    ctx = _ctx(candidate=candidate, tab=tab, capacity=cs.capacity_of(candidate), **extra)
+    ctx = _ctx(
+        candidate=candidate,
+        tab=tab,
+        capacity=cs.capacity_of(candidate),
+        restricted_ok=cs.may_read_restricted(user, candidate),
+        erase_ok=cs.may_erase(user, candidate),
+        **extra,
+    )
     if builder is not None:
         for key, value in builder(session, user, candidate, extra).items():
             if key == "form" and "form" in ctx:  # typed input over the saved values
@@ -226,6 +238,7 @@ def candidate_list(
         request,
         "candidates/list.html",
         _ctx(
+            restricted_ok=cs.may_search_restricted(user),
             candidates=candidates,
             total=total,
             filters=query,
@@ -375,8 +388,11 @@ def save_personalia(
 
 
 def _cv_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    typed = (extra.get("form") or {}).get("arbeid__styrk_code") if extra.get("errors") else None
     return {
         "styrk": reference_service.styrk_names(session),
+        "styrk_sources": STYRK_SOURCES,
+        "styrk_options": suggest_ui.options(session, user, "yrke", typed) if typed else [],
         "form": {},
         "skills_form": {
             "skills": ", ".join(candidate.skills or []),
@@ -475,8 +491,12 @@ def _proposal_rows(proposals: cv_text.Proposals, candidate: Candidate) -> dict[s
                 "employer": w.employer,
                 "start_date": w.start_date,
                 "end_date": w.end_date,
-                "styrk_code": w.styrk_code,
+                "styrk_code": "",  # the person's own choice, if the suggestion is not it
+                "styrk_suggested": w.styrk_code,
                 "styrk_name": w.styrk_name,
+                "styrk_confidence": "" if w.styrk_confidence is None else str(w.styrk_confidence),
+                # a weak suggestion is shown but not ticked: the person decides (issue 18: "Syerske" → 2223)
+                "styrk_take": bool(w.styrk_code) and (w.styrk_confidence or 0.0) >= cs.PRETICK_CONFIDENCE,
                 "line": w.line,
             }
             for w in proposals.work
@@ -509,6 +529,10 @@ def upload_cv(
     candidate = cs.load_for_change(
         session, actor=user, candidate_id=candidate_id, purpose="CV fra fil", full=True
     )
+    # Reading a file takes a worker process and may take seconds: the transaction (on SQLite the writer lock,
+    # which /healthz and every other request need) is not held while it runs. Only the access check and its
+    # audit row are in it.
+    session.commit()
     try:
         if not upload["data"]:
             raise ValidationFailed("Velg en fil å laste opp.", field="file")
@@ -518,9 +542,9 @@ def upload_cv(
     except ValidationFailed as exc:
         return _upload_page(request, session, user, candidate_id, errors=_errors(exc))
 
-    def suggest(title: str) -> tuple[str, str] | None:
-        best = cs.suggest_styrk(session, title, limit=1)
-        return (best[0].code, best[0].name) if best else None
+    def suggest(title: str) -> tuple[str, str, float] | None:
+        best = cs.suggest_for_import(session, title)
+        return (best.code, best.name, best.confidence) if best else None
 
     proposals = cv_text.propose(text, suggest=suggest)
     return _upload_page(
@@ -555,7 +579,20 @@ def accept_proposals(
     cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="CV fra fil")
     rows = {
         "work": _rows_from_form(
-            form, "w", ("title", "employer", "start_date", "end_date", "styrk_code", "styrk_name", "line")
+            form,
+            "w",
+            (
+                "title",
+                "employer",
+                "start_date",
+                "end_date",
+                "styrk_code",
+                "styrk_suggested",
+                "styrk_name",
+                "styrk_confidence",
+                "styrk_take",
+                "line",
+            ),
         ),
         "languages": _rows_from_form(form, "lang", ("language", "level", "written")),
         "certificates": _rows_from_form(form, "cert", ("name", "kind")),
@@ -575,6 +612,7 @@ def accept_proposals(
                 continue
             data = {k: v for k, v in row.items() if k not in ("take", "styrk_name", "line", "written")}
             if kind == "arbeid":
+                data = _reviewed_occupation(data)
                 data["description"] = ""
             try:
                 cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
@@ -602,6 +640,25 @@ def accept_proposals(
     return redirect(
         request, f"/kandidater/{candidate_id}/cv", "Forslagene du valgte er lagt til i CV-en.", "success"
     )
+
+
+def _reviewed_occupation(row: dict[str, Any]) -> dict[str, Any]:
+    """A reviewed CV row's occupation: what the person typed is their choice; else the import's suggestion if
+    ticked, stored as the import's with its confidence; else none (no second guess from the title)."""
+    data = {k: v for k, v in row.items() if not k.startswith("styrk_")}
+    typed = str(row.get("styrk_code") or "").strip()
+    suggested = str(row.get("styrk_suggested") or "").strip()
+    if typed:
+        data["styrk_code"] = typed
+    elif suggested and row.get("styrk_take"):
+        try:
+            confidence: float | None = float(row.get("styrk_confidence") or "")
+        except ValueError:
+            confidence = None
+        data.update(styrk_code=suggested, styrk_source="import", styrk_confidence=confidence)
+    else:
+        data.update(styrk_code="", styrk_source="import")
+    return data
 
 
 def _cv_data(kind: str, data: dict[str, Any], session: Session) -> dict[str, Any]:
@@ -677,8 +734,17 @@ def _entry_page(
     )
     entry = _find_entry(candidate, kind, entry_id)
     values = form if form is not None else {k: _s(getattr(entry, k)) for k in ENTRY_FIELDS[kind]}
+    if form is None and kind == "arbeid" and entry.styrk_code:  # the typeahead shows the name, keeps the code
+        values["styrk_code"] = (
+            f"{reference_service.styrk_name(session, entry.styrk_code)} ({entry.styrk_code})"
+        )
     suggestions = (
         cs.suggest_styrk(session, values.get("title") or entry.title, limit=3) if kind == "arbeid" else []
+    )
+    styrk_options = (
+        suggest_ui.options(session, user, "yrke", values.get("styrk_code") or values.get("title"))
+        if kind == "arbeid"
+        else []
     )
     return render(
         request,
@@ -691,6 +757,7 @@ def _entry_page(
             form=values,
             errors=errors or {},
             suggestions=suggestions,
+            styrk_options=styrk_options,
         ),
         status_code=422 if errors else 200,
     )
@@ -758,14 +825,47 @@ PROFILE_FIELDS = (
 )
 
 
+EMPTY_INPUTS = 2  # free occupation and municipality fields below the chosen ones: one choice per field
+
+
 def _profile_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
     p = candidate.job_profile
-    form: dict[str, Any] = {k: ", ".join(getattr(p, k) or []) if p else "" for k in PROFILE_TEXT}
+    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
+    form: dict[str, Any] = {"wanted_titles": ", ".join(p.wanted_titles or []) if p else ""}
+    form["wanted_styrk"] = [f"{styrk.get(c, c)} ({c})" for c in (p.wanted_styrk if p else [])]
+    codes = list(p.municipalities or []) if p else []
+    municipality_names = {c: reference_service.municipality_name(session, c) for c in codes}
+    form["municipalities"] = [f"{municipality_names[c] or c} ({c})" for c in codes]
     form.update({k: _s(getattr(p, k)) if p else "" for k in PROFILE_FIELDS})
     form["working_time"] = list(p.working_time or []) if p else []
     form["engagement_types"] = list(p.engagement_types or []) if p else []
-    styrk = reference_service.styrk_names(session) if p and p.wanted_styrk else {}
-    return {"form": form, "styrk": styrk}
+    typed = extra.get("form") or {}
+    lists = {}
+    for key in ("wanted_styrk", "municipalities"):
+        values = typed.get(key, form[key])
+        values = [values] if isinstance(values, str) else [v for v in values if v.strip()]
+        lists[key] = [*values, *[""] * EMPTY_INPUTS]
+    suggestions = (
+        suggest_ui.field_options(
+            session,
+            user,
+            {
+                "wanted_styrk": ("yrke", lists["wanted_styrk"]),
+                "municipalities": ("kommune", lists["municipalities"]),
+                "postal_code": ("postnummer", typed.get("postal_code", "")),
+            },
+        )
+        if extra.get("errors")
+        else {}
+    )
+    return {
+        "form": form,
+        "styrk": styrk,
+        "styrk_sources": STYRK_SOURCES,
+        "municipality_names": municipality_names,
+        "lists": lists,
+        "suggestions": suggestions,
+    }
 
 
 @router.get("/kandidater/{candidate_id}/jobbprofil")
@@ -778,6 +878,8 @@ def save_profile(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     data = {k: form.get(k, "") for k in (*PROFILE_TEXT, *PROFILE_FIELDS)}
+    for key in ("wanted_styrk", "municipalities"):  # one choice per field; blanks are the spare fields
+        data[key] = [v for v in (form.get(key) or []) if str(v).strip()]
     data["working_time"] = form.get("working_time") or []
     data["engagement_types"] = form.get("engagement_types") or []
     try:
@@ -970,6 +1072,8 @@ def save_needs(
 
 
 def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict[str, Any]) -> dict[str, Any]:
+    """The consents, the presentation for employers with its marks, and the form; the opening choice lists only
+    the chosen employer's openings (none until an employer is chosen)."""
     rows, _ = es.list_employers(session, actor=user, limit=1000)
     names = {r.employer.id: r.employer.name for r in rows}
     for consent in candidate.consents:
@@ -980,33 +1084,60 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
                 ).name
             except NotFound:
                 names[consent.employer_id] = f"Arbeidsgiver {consent.employer_id}"
-    openings, _ = es.list_openings(session, actor=user, limit=500)
+    typed = str((extra.get("form") or {}).get("employer_id") or "").strip()
+    try:  # the typeahead sends a name, an orgnr or an id; an unclear one chooses nothing yet
+        chosen = es.employer_ref(session, actor=user, text=typed, field="employer_id") if typed else None
+    except DomainError:
+        chosen = None
+    openings = es.list_openings(session, actor=user, employer_id=chosen, limit=500)[0] if chosen else []
+    consent_openings = es.openings_with_employer_names(
+        session, [c.opening_id for c in candidate.consents if c.opening_id]
+    )
+    presentation = str((extra.get("form") or {}).get("presentation", candidate.presentation) or "")
+    marks = cs.sensitive_text.check(presentation)
     return {
         "employer_names": names,
-        "employer_options": [(str(r.employer.id), f"{r.employer.name} ({r.employer.orgnr})") for r in rows],
-        "opening_options": [
-            (str(o.id), f"{o.title} – {o.employer.name}") for o in openings if o.status not in ("stengt",)
-        ],
-        "opening_titles": {o.id: o.title for o in openings},
-        "form": {"given_on": dt.date.today().isoformat(), "named": "1"},
+        "employer_typed_options": suggest_ui.options(session, user, "arbeidsgiver", typed)
+        if typed and (extra.get("errors") or chosen is None)
+        else [],
+        "opening_options": [(str(o.id), o.title) for o in openings if o.status not in ("stengt",)],
+        "chosen_employer": "" if chosen is None else str(chosen),
+        "opening_titles": {oid: o.title for oid, (o, _) in consent_openings.items()},
+        "marks": marks,
+        "marked_segments": cs.sensitive_text.segments(presentation, marks),
+        "form": {
+            "given_on": dt.date.today().isoformat(),
+            "named": "1",
+            "presentation": candidate.presentation,
+        },
     }
 
 
 @router.get("/kandidater/{candidate_id}/samtykke")
-def consent_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
-    return _tab_page(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html")
+def consent_page(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, employer_id: str = ""
+) -> Response:
+    form = {"employer_id": employer_id.strip()} if employer_id.strip() else {}
+    return _tab_page(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=form)
 
 
 @router.post("/kandidater/{candidate_id}/samtykke")
 def give_consent(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
+    if form.get("steg") == "velg-arbeidsgiver":  # without JavaScript: show the chosen employer's openings
+        return _tab_page(
+            request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=dict(form)
+        )
+    typed_employer = str(form.get("employer_id") or "").strip()  # the typeahead: name, orgnr or id
     try:
         consent = cs.give_consent(
             session,
             actor=user,
             candidate_id=candidate_id,
-            employer_id=form.get("employer_id") or None,
+            employer_id=es.employer_ref(session, actor=user, text=typed_employer, field="employer_id")
+            if typed_employer
+            else None,
             opening_id=form.get("opening_id") or None,
             given_on=form.get("given_on") or None,
             named=form.get("named") == "1",
@@ -1016,7 +1147,34 @@ def give_consent(
         return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
     kind = "navngitt profil" if consent.named else "anonym presentasjon"
     return redirect(
-        request, f"/kandidater/{candidate_id}/samtykke", f"Samtykket er registrert ({kind}).", "success"
+        request,
+        f"/kandidater/{candidate_id}/samtykke",
+        f"Samtykket er registrert ({kind}). Arbeidsgiveren ser ingenting før kandidaten deles fra en kandidatliste.",
+        "success",
+    )
+
+
+@router.post("/kandidater/{candidate_id}/presentasjon")
+def set_presentation(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    try:
+        candidate = cs.set_presentation(
+            session, actor=user, candidate_id=candidate_id, text=form.get("presentation", "")
+        )
+    except DomainError as exc:
+        return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
+    marks = cs.presentation_marks(candidate)
+    if marks:
+        return redirect(
+            request,
+            f"/kandidater/{candidate_id}/samtykke#presentasjon",
+            "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
+            f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
+            "warning",
+        )
+    return redirect(
+        request, f"/kandidater/{candidate_id}/samtykke#presentasjon", "Presentasjonen er lagret.", "success"
     )
 
 
@@ -1033,6 +1191,45 @@ def withdraw_consent(
     )
 
 
+# --- break the glass (the admin) -----------------------------------------------------------------------------
+
+
+@router.post("/kandidater/{candidate_id}/begrunnelse")
+def give_reason(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    """The admin's recorded reason to read this record (then back to the page that asked for it)."""
+    target = str(form.get("next") or "")
+    if not target.startswith(f"/kandidater/{candidate_id}") or "//" in target:
+        target = f"/kandidater/{candidate_id}"
+    try:
+        cs.break_glass(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            reason=form.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except ValidationFailed as exc:
+        session.rollback()
+        return render(
+            request,
+            "candidates/begrunnelse.html",
+            {
+                "message": "Begrunnelsen mangler eller er for kort.",
+                "candidate_id": candidate_id,
+                "next": target,
+                "minutes": cs.BREAK_GLASS_MINUTES,
+                "errors": {"reason": exc.message},
+                "form": {"reason": form.get("reason", "")},
+            },
+            status_code=422,
+        )
+    return redirect(
+        request, target, "Begrunnelsen er registrert og vises for personens NAV-kontor.", "warning"
+    )
+
+
 # --- innsyn and erasure --------------------------------------------------------------------------------------
 
 
@@ -1045,7 +1242,14 @@ def access_page(request: Request, session: SessionDep, user: StaffUser, candidat
     return render(
         request,
         "candidates/innsyn.html",
-        _ctx(candidate=candidate, tab="/innsyn", export=data, capacity=cs.capacity_of(candidate)),
+        _ctx(
+            candidate=candidate,
+            tab="/innsyn",
+            export=data,
+            capacity=cs.capacity_of(candidate),
+            restricted_ok=cs.may_read_restricted(user, candidate),
+            erase_ok=cs.may_erase(user, candidate),
+        ),
     )
 
 
@@ -1062,6 +1266,9 @@ def access_json(request: Request, session: SessionDep, user: StaffUser, candidat
 
 @router.get("/kandidater/{candidate_id}/slett")
 def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
+    cs.load_for_change(
+        session, actor=user, candidate_id=candidate_id, purpose="sletting: bekreftelse", erase=True
+    )
     return _tab_page(request, session, user, candidate_id, "/slett", "candidates/slett.html", form={})
 
 
@@ -1096,17 +1303,19 @@ TAB_CONTEXT = {
 
 @router.get("/delte-kandidater")
 def shared_list(request: Request, session: SessionDep, user: EmployerUser) -> Response:
+    from recruitment import service as rs
+
     return render(
-        request, "candidates/shared_list.html", {"candidates": cs.shared_with_employer(session, actor=user)}
+        request, "candidates/shared_list.html", {"candidates": rs.shared_candidates(session, actor=user)}
     )
 
 
 @router.get("/delte-kandidater/{candidate_id}")
 def shared_detail(request: Request, session: SessionDep, user: EmployerUser, candidate_id: int) -> Response:
-    view = cs.employer_view(session, actor=user, candidate_id=candidate_id)
     from recruitment import service as rs
     from recruitment.models import EMPLOYER_ANSWERS
 
+    view = rs.shared_candidate(session, actor=user, candidate_id=candidate_id)
     entries = rs.shared_entries_for_employer(session, actor=user, candidate_id=candidate_id)
     return render(
         request,

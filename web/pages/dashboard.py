@@ -15,6 +15,7 @@ from core.db import KeptStatements
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
 from followup import service as followup_service
+from recruitment import service as recruitment_service
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
 from web.routing import quick
@@ -63,6 +64,8 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
             context["approval_count"] = counts[2]
         if user.role == "admin":
             context["user_count"] = counts[2]
+    if user.role in ("markedskontakt", "jobbspesialist"):  # the admin's reasoned reads of the office's people
+        context["break_glass"] = candidates_service.break_glass_for_office(session, actor=user, limit=10)
     if user.role == "markedskontakt":
         panels = employers_service.next_steps_panels(
             session, actor=user, today=dt.date.today(), owner_id=user.id
@@ -75,4 +78,6 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["openings"], context["opening_count"] = employers_service.list_openings(
             session, actor=user, limit=5
         )
+        # the same rule as the "Delte kandidater" list: shared from a candidate list and still consented
+        context["shared_count"] = recruitment_service.shared_candidate_count(session, actor=user)
     return render(request, f"dashboard/{user.role}.html", context)

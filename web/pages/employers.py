@@ -10,8 +10,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
+from candidates import service as cs
 from core import reference as reference_service
-from core.errors import DomainError, NotFound, ValidationFailed
+from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from employers import importers
@@ -22,6 +23,7 @@ from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
 from web.forms import field_errors, form_type
 from web.pages import page_router
+from web.pages import suggest as suggest_ui
 from web.routing import quick
 from web.templating import redirect, render
 
@@ -34,6 +36,14 @@ FormData = form_type(MULTI)
 
 
 _errors = field_errors
+
+
+def _municipality_filter(session: SessionDep, typed: str) -> str:
+    """A list filter's municipality as typed in its typeahead: a name ("gjovik"), "Gjøvik (3407)" or a code."""
+    typed = (typed or "").strip()
+    if not typed or typed.isdigit():
+        return typed
+    return es.resolve_municipality(session, typed) or typed
 
 
 def _opts(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -90,7 +100,7 @@ def employer_list(
         actor=user,
         q=q,
         status=status,
-        municipality_code=kommune,
+        municipality_code=_municipality_filter(session, kommune),
         mine=bool(mine),
         sort=sort,
         limit=PAGE_SIZE,
@@ -228,12 +238,18 @@ def _detail(
         )
         if staff
         else [],
+        may_merge=lambda other: (
+            es.may_merge_or_delete(user, employer) and es.may_merge_or_delete(user, other)
+        ),
         municipality=reference_service.municipality_name(session, employer.municipality_code),
         staff_options=[(str(u.id), u.name) for u in es.staff_users(session)] if staff else [],
         responsible=session.get(User, employer.responsible_user_id) if employer.responsible_user_id else None,
         errors=errors or {},
         form=form or {},
         today=dt.date.today(),
+        pp_styrk_options=suggest_ui.options(session, user, "yrke", (form or {}).get("pp_styrk_code"))
+        if errors and staff
+        else [],
     )
     return render(request, "employers/detail.html", ctx, status_code=status_code)
 
@@ -274,6 +290,8 @@ def merge(
         )
     except NotFound:
         return redirect(request, f"/arbeidsgivere/{employer_id}", "Fant ikke arbeidsgiveren.", "error")
+    except Forbidden:
+        raise  # another office's record: 403, not a flash message after a redirect
     except DomainError as exc:
         return redirect(request, f"/arbeidsgivere/{employer_id}", exc.message, "error")
     return redirect(request, f"/arbeidsgivere/{kept.id}", "Arbeidsgiverne er slått sammen.", "success")
@@ -364,12 +382,14 @@ def add_occupant(
     place = es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
 
     def action() -> str:
+        typed = (form.get("candidate_ref") or "").strip()
+        ref = cs.candidate_ref(session, actor=user, text=typed, field="candidate_ref") if typed else None
         es.add_occupant(
             session,
             actor=user,
             praksisplass_id=praksisplass_id,
             start_date=form.get("start_date"),
-            candidate_ref=form.get("candidate_ref") or None,
+            candidate_ref=str(ref) if ref is not None else None,
             note=form.get("note", ""),
         )
         return "Deltakeren er registrert på praksisplassen."
@@ -420,7 +440,7 @@ def openings_list(
         actor=user,
         q=q,
         status=status,
-        municipality_code=kommune,
+        municipality_code=_municipality_filter(session, kommune),
         reduced=bool(redusert),
         sort=sort,
         limit=PAGE_SIZE,
@@ -509,6 +529,8 @@ def _opening_form(
     conflict: dict | None = None,
 ) -> Response:
     employers = es.employers_of(session, user)
+    typed = str(form.get("styrk_code") or "").strip()
+    code = typed if typed.isdigit() and len(typed) == 4 else None
     return render(
         request,
         "employers/opening_form.html",
@@ -518,7 +540,16 @@ def _opening_form(
             opening=opening,
             employer_options=[(str(e.id), f"{e.name} ({e.orgnr})") for e in employers][:2000],
             suggestions=suggestions or [],
-            styrk_label=styrk_name(session, form.get("styrk_code") or None),
+            styrk_label=styrk_name(session, code) if code else "",
+            styrk_value=f"{styrk_name(session, code)} ({code})"
+            if code and styrk_name(session, code)
+            else typed,
+            styrk_options=suggest_ui.options(session, user, "yrke", typed or form.get("title"))
+            if errors or form.get("action") == "suggest"
+            else [],
+            postal_options=suggest_ui.options(session, user, "postnummer", form.get("postal_code"))
+            if errors.get("postal_code")
+            else [],
             conflict=conflict,
         ),
         status_code=409 if conflict else 422 if errors else 200,
@@ -553,7 +584,9 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
             errors={},
             suggestions=es.suggest_styrk(session, form.get("title", "")),
         )
-    data = {k: v for k, v in form.items() if k not in ("action", "employer_id")}
+    data = {k: v for k, v in form.items() if k not in ("action", "employer_id", "styrk_pick")}
+    if not str(form.get("styrk_code") or "").strip() and form.get("styrk_pick"):
+        data["styrk_code"] = form["styrk_pick"]  # a suggestion from the title, picked without typing
     employer_id = _int(form.get("employer_id"))
     if employer_id is None:
         return _opening_form(request, session, user, form=form, errors={"employer_id": "Velg arbeidsgiver."})
@@ -661,7 +694,9 @@ def save_opening(
             opening=opening,
             suggestions=es.suggest_styrk(session, form.get("title", "")),
         )
-    data = {k: v for k, v in form.items() if k not in ("action", "employer_id")}
+    data = {k: v for k, v in form.items() if k not in ("action", "employer_id", "styrk_pick")}
+    if not str(form.get("styrk_code") or "").strip() and form.get("styrk_pick"):
+        data["styrk_code"] = form["styrk_pick"]  # a suggestion from the title, picked without typing
     for k in MULTI - {"adaptations"}:
         data.setdefault(k, [])
     for k in ("start_by_agreement", "open_to_reduced_capacity"):

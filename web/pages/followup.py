@@ -109,7 +109,9 @@ def _caseload_context(
             r.id,
         ),
     )
-    candidates = candidates_service.list_candidates(session, actor=user, limit=500)
+    candidates = candidates_service.list_candidates(
+        session, actor=user, limit=500, purpose="velg kandidat til jobbspor"
+    )
     specialists = fs.specialists_of_office(session, user.office_id if user.role != "admin" else None)
     return {
         "records": records,

@@ -29,12 +29,20 @@ from web.templating import redirect, render
 router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
 FormData = form_type()
+BulkForm = form_type({"entry_id"})
 EVENT_LABELS = {
     "added": "Lagt på listen",
     "status": "Status",
     "outcome": "Utfall",
     "shared": "Delt med arbeidsgiver",
+    "unshared": "Deling trukket",
+    "override": "Sensitiv tekst overstyrt",
     "answer": "Svar fra arbeidsgiver",
+}
+SHARE_STATES = {
+    "delt": "Delt",
+    "uten samtykke": "Delt, men samtykket er trukket: arbeidsgiveren ser ikke kandidaten",
+    "ikke delt": "Ikke delt",
 }
 
 
@@ -62,6 +70,9 @@ def job_suggestions(request: Request, session: SessionDep, user: StaffUser, cand
             "status_labels": STATUS_LABELS,
             "result": result,
             "capacity": cs.capacity_of(candidate),
+            "restricted_ok": cs.may_read_restricted(user, candidate),
+            "erase_ok": cs.may_erase(user, candidate),
+            "reasons_for": lambda reasons: cs.reasons_for(user, candidate, reasons),
         },
     )
 
@@ -79,6 +90,8 @@ def _opening_context(session: Session, user: User, opening_id: int) -> dict[str,
     }
     histories = {e.id: rs.history(session, actor=user, entry_id=e.id) for e in entries}
     return {
+        "share_states": rs.share_states(session, entries, opening_id),
+        "share_state_labels": SHARE_STATES,
         "opening": opening,
         "matches": matches,
         "entries": entries,
@@ -113,14 +126,16 @@ def add_to_list(
     raw = str(form.get("candidate_id", "")).strip()
     back = str(form.get("tilbake", ""))
     try:
-        if not raw.isdigit():
+        if not raw:
             raise DomainError("Velg en kandidat.", field="candidate_id")
+        # a number, the typeahead's "Name (number)", or a name only one readable candidate has
+        candidate_id = cs.candidate_ref(session, actor=user, text=raw, field="candidate_id")
         score = form.get("score")
         rs.add_candidate(
             session,
             actor=user,
             opening_id=opening_id,
-            candidate_id=int(raw),
+            candidate_id=candidate_id,
             score=float(score) if score else None,
         )
     except DomainError as exc:
@@ -171,16 +186,77 @@ def change_outcome(
 
 
 @router.post("/kandidatliste/{list_entry_id}/del")
-def share(request: Request, session: SessionDep, user: StaffUser, list_entry_id: int) -> Response:
+def share(
+    request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
+) -> Response:
     opening_id = _entry_opening(session, user, list_entry_id)
     try:
-        rs.share_with_employer(session, actor=user, entry_id=list_entry_id)
+        rs.share_with_employer(
+            session,
+            actor=user,
+            entry_id=list_entry_id,
+            override_reason=str(form.get("override_reason", "")) or None,
+        )
     except DomainError as exc:
-        return _back(request, session, user, opening_id, exc)
+        return _back_to_list(request, opening_id, list_entry_id, exc)
     return redirect(
         request,
         f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
         "Kandidaten er delt med arbeidsgiveren.",
+        "success",
+    )
+
+
+def _back_to_list(request: Request, opening_id: int, list_entry_id: int, exc: DomainError) -> Response:
+    """A refused share: back to the list (a GET, so a refresh does not post again) with the message."""
+    return redirect(
+        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", exc.message, "error"
+    )
+
+
+@router.post("/kandidatliste/{list_entry_id}/trekk-deling")
+def unshare(request: Request, session: SessionDep, user: StaffUser, list_entry_id: int) -> Response:
+    opening_id = _entry_opening(session, user, list_entry_id)
+    rs.unshare_with_employer(session, actor=user, entry_id=list_entry_id)
+    return redirect(
+        request,
+        f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
+        "Delingen er trukket. Arbeidsgiveren ser ikke lenger kandidaten for denne stillingen.",
+        "success",
+    )
+
+
+@router.post("/stillinger/{opening_id}/kandidater/del")
+def share_chosen(
+    request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: BulkForm
+) -> Response:
+    """Bulk share of the chosen entries of one list; each is shared or refused on its own terms."""
+    ids = [int(v) for v in form.get("entry_id", []) if str(v).isdigit()]
+    try:
+        shared, refused = rs.share_entries(
+            session,
+            actor=user,
+            opening_id=opening_id,
+            entry_ids=ids,
+            override_reason=str(form.get("override_reason", "")) or None,
+        )
+    except DomainError as exc:
+        return redirect(request, f"/stillinger/{opening_id}/kandidater#kandidatliste", exc.message, "error")
+    if refused:
+        names = ", ".join(f"oppføring {r['entry_id']}: {r['message']}" for r in refused)
+        return redirect(
+            request,
+            f"/stillinger/{opening_id}/kandidater#kandidatliste",
+            f"{len(shared)} delt, {len(refused)} ikke delt ({names})",
+            "error" if not shared else "warning",
+        )
+    return redirect(
+        request,
+        f"/stillinger/{opening_id}/kandidater#kandidatliste",
+        f"{len(shared)} kandidater er delt med arbeidsgiveren."
+        if len(shared) != 1
+        else "1 kandidat er delt.",
+        "success",
     )
 
 

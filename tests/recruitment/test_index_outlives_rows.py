@@ -1,0 +1,122 @@
+"""A ranking index never outlives its rows (issue 15, item 8): rows deleted behind the index's back — a cascade,
+a restore, an erasure or retention run in another process between the re-match's read and its write — never
+reach a page, the API or `recruitment_top_matches`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import sessionmaker
+
+from candidates import service as candidates_service
+from candidates.models import Candidate
+from core import migrate
+from core.db import make_engine, session_scope
+from employers import service as employers_service
+from employers.models import Opening
+from recruitment import ranking, rematch
+from recruitment.models import TopMatch
+from tests.browser_support import ScratchDatabase
+from tests.factories import make_candidate, make_employer, make_office, make_user
+
+
+@pytest.fixture
+def factory(tmp_path):  # type: ignore[no-untyped-def]
+    scratch = ScratchDatabase(tmp_path, "index_rows")
+    engine = make_engine(scratch.url)
+    migrate.upgrade(engine)
+    yield sessionmaker(bind=engine, expire_on_commit=False)
+    ranking._cache.entries.clear()
+    engine.dispose()
+    scratch.drop()
+
+
+def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ignore[no-untyped-def]
+    today = dt.date.today()
+    with session_scope(factory) as s:
+        office = make_office(s)
+        js = make_user(s, "jobbspesialist", office=office)
+        employer = make_employer(s, municipality_code="3407", actor=js)
+        openings = []
+        for title in ("Renholder", "Renholdsoperatør"):
+            o = employers_service.create_opening(
+                s,
+                actor=js,
+                employer_id=employer.id,
+                title=title,
+                percent_min=50,
+                percent_max=100,
+                municipality_code="3407",
+            )
+            employers_service.transition_opening(s, actor=js, opening_id=o.id, to_status="publisert")
+            openings.append(o.id)
+        people = []
+        for _ in range(2):
+            p = make_candidate(s, office, actor=js)
+            candidates_service.set_job_profile(
+                s,
+                actor=js,
+                candidate_id=p.id,
+                data={"wanted_titles": ["renholder"], "municipalities": ["3407"]},
+            )
+            people.append(p.id)
+    (keep_o, gone_o), (keep_c, gone_c) = openings, people
+
+    def live() -> tuple[list[int], list[int]]:
+        with session_scope(factory) as s:
+            actor = s.get(type(js), js.id)
+            suggested = ranking.openings_for_candidate(s, actor=actor, candidate_id=keep_c)
+            ranked = ranking.candidates_for_opening(s, actor=actor, opening_id=keep_o)
+            return [x.opening_id for x in suggested.feasible], [m.candidate_id for m in ranked.matches]
+
+    def live_opening_side() -> list[int]:
+        with session_scope(factory) as s:
+            actor = s.get(type(js), js.id)
+            ranked = ranking.candidates_for_opening(s, actor=actor, opening_id=keep_o)
+            return [m.candidate_id for m in ranked.matches]
+
+    # the index is warm and holds both of each
+    assert live() == (sorted(openings), sorted(people))
+    indexes = {kind: e.matcher for (kind, _), e in ranking._cache.entries.items()}
+    assert indexes["openings"].has_opening(str(gone_o)) and indexes["candidates"].has_candidate(str(gone_c))
+    # the nightly re-match has read (and ranked) before the rows went
+    with session_scope(factory) as s:
+        stale = rematch.rank_top_matches(s, today=today)
+    assert {(m.opening_id, m.candidate_id) for m in stale.matches} == {
+        (o, c) for o in openings for c in people
+    }
+
+    # the rows go without a change mark the index would notice (no audit entry, no updated_at)
+    with session_scope(factory) as s:
+        s.execute(delete(Candidate).where(Candidate.id == gone_c))
+        s.execute(delete(Opening).where(Opening.id == gone_o))
+
+    # the store re-checks every id in its own transaction: no foreign-key failure, nothing for the gone rows
+    with session_scope(factory) as s:
+        result = rematch.store_top_matches(s, stale.matches)
+        assert result.stored == result.inserted == 1
+        assert {m.candidate_id for ms in result.by_user.values() for m in ms} <= {keep_c}
+    with session_scope(factory) as s:
+        assert set(s.execute(select(TopMatch.opening_id, TopMatch.candidate_id))) == {(keep_o, keep_c)}
+
+    # the pages' index drops what it returned for rows that are gone, and ranks again without them
+    assert live() == ([keep_o], [keep_c])
+    assert not indexes["openings"].has_opening(str(gone_o))
+    # (a candidate index row whose person is gone is outside every reader's mask — readable ids come from the
+    # rows — so it can never surface; an erasure through the service is audit-logged and drops it at once)
+    with session_scope(factory) as s:
+        actor = s.get(type(js), js.id)
+        candidates_service.erase_candidate(s, actor=actor, candidate_id=keep_c, confirm=True)
+    assert live_opening_side() == []
+    assert not indexes["candidates"].has_candidate(str(keep_c))
+    assert {kind: e.matcher for (kind, _), e in ranking._cache.entries.items()} == indexes, (
+        "dropped, not rebuilt"
+    )
+
+    # and a fresh re-match after it all: the erased person's pair went with the row, nothing is left to store
+    with session_scope(factory) as s:
+        again = rematch.store_top_matches(s, rematch.rank_top_matches(s, today=today).matches)
+        assert (again.stored, again.inserted, again.removed) == (0, 0, 0)
+        assert s.scalar(select(TopMatch.opening_id)) is None
