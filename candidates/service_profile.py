@@ -196,10 +196,12 @@ def clean_cv_entry(
         and not partial
         and not decided
     ):
-        best = employers_service.suggest_occupations(session, out["title"], limit=1)
-        out["styrk_code"] = best[0].code if best else None
-        out["styrk_source"] = "tittel" if best else None
-        out["styrk_confidence"] = best[0].confidence if best else None
+        # the title classifier, not the typeahead: a whole title is not a prefix, and a weak match must not
+        # put a regulated profession on the person ("Syerske" is no Sykepleier)
+        guess = employers_service.classify_title(session, out["title"])
+        out["styrk_code"] = guess.code if guess else None
+        out["styrk_source"] = "tittel" if guess else None
+        out["styrk_confidence"] = guess.confidence if guess else None
     return out
 
 

@@ -33,6 +33,7 @@ from employers.models import (
     OpeningStatusChange,
 )
 from matching.feasibility import LICENCE_CLASSES
+from matching.titles import names_regulated_profession
 
 __all__ = [
     "DRIVING_LICENCES",
@@ -102,7 +103,9 @@ def suggest_styrk(
     ]
     out: dict[str, styrk.StyrkSuggestion] = {}
     for s in found:
-        if s is not None and s.code not in out and s.confidence * 100 >= min_score:
+        if s is None or not names_regulated_profession(s.code, title):
+            continue  # a regulated profession only for a title that names it ("Syerske" is no Sykepleier)
+        if s.code not in out and s.confidence * 100 >= min_score:
             out[s.code] = styrk.StyrkSuggestion(s.code, s.name, round(s.confidence * 100, 1), s.title)
     return list(out.values())[:limit]
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core import reference as reference_service
 from core.errors import ValidationFailed
 from core.models import User
+from core.settings import get_settings
 from employers.access import readable_employers
 from employers.models import Employer
 from employers.styrk import synonyms as own_synonyms
@@ -32,7 +33,7 @@ from matching.suggest import (
     code_in,
     rank_names,
 )
-from matching.titles import TitleMapper, load_synonyms
+from matching.titles import TitleClassifier, load_synonyms
 
 __all__ = [
     "EmployerSuggestion",
@@ -46,6 +47,8 @@ __all__ = [
     "suggest_employers",
     "suggest_occupations",
     "suggest_places",
+    "title_classifier",
+    "warm_title_classifier",
     "with_chosen_codes",
 ]
 
@@ -73,7 +76,6 @@ class _Kept:
 
 
 _occupations = _Kept()
-_classifiers = _Kept()
 _places = _Kept()
 
 
@@ -96,16 +98,38 @@ def _occupation_mark(session: Session) -> tuple[int, int]:
     return (_count(session, reference_service.StyrkCode), _count(session, reference_service.RefTitle))
 
 
+_classifier_lock = threading.Lock()
+_classifier: list[Any] = [None, None]  # [vocabulary tuple it was built from, TitleClassifier]
+
+
+def title_classifier(session: Session) -> TitleClassifier:
+    """The process's title → STYRK-08 classifier, learnt from NAV's titles (core.reference.title_vocabulary),
+    the STYRK-08 names and the synonym list. One per vocabulary: title_vocabulary hands back the same tuple
+    until an import changes it. Its fitted model is kept in var/models under the data's hash, so a restart
+    loads it in a second instead of fitting for a minute; the web server fits or loads it in the background at
+    start (`warm_title_classifier`), and the matching index and the imports all use this one."""
+    vocabulary = reference_service.title_vocabulary(session)
+    with _classifier_lock:
+        if _classifier[0] is not vocabulary or _classifier[1] is None:
+            _classifier[0] = vocabulary
+            _classifier[1] = TitleClassifier(
+                vocabulary,
+                reference_service.styrk_names(session, level=None),
+                cache_dir=get_settings().var_dir / "models",
+            )
+        return _classifier[1]  # type: ignore[no-any-return]
+
+
+def warm_title_classifier(session: Session) -> None:
+    """Fit (or load) the classifier before the first request needs it."""
+    title_classifier(session).fit()
+
+
 def classify_title(session: Session, title: str) -> OccupationSuggestion | None:
     """An import's suggestion for a whole title (matching.titles' classifier, not the typeahead: a CV title is
-    complete words, not the start of one), with the classifier's confidence; None when it has none."""
-
-    def build() -> TitleMapper:
-        titles = [*reference_service.title_vocabulary(session), *load_synonyms()]
-        return TitleMapper(reference_service.styrk_names(session), titles)
-
-    mapper = _classifiers.get(_occupation_mark(session), build)
-    hit = mapper.map(title or "")
+    complete words, not the start of one), with the classifier's confidence; None when it names no unit group.
+    A regulated profession (sykepleier, lege, …) comes only from a title that names it."""
+    hit = title_classifier(session).map(title or "")
     if hit is None:
         return None
     code, confidence = hit

@@ -14,6 +14,7 @@ from candidates import service as candidates_service
 from core import reference as reference_service
 from core.settings import get_settings
 from employers import service as employers_service
+from employers import service_suggest
 from matching import CandidateProfile, Matcher, Opening
 from matching.scoring import Geo
 from recruitment.adapters import candidate_profile, opening_profile
@@ -83,12 +84,15 @@ def new_matcher(
     today: dt.date | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> Matcher:
-    """Every index in the product is built here, so all rank with the same names, coordinates and commute speed
-    (`ARBEIDSBRO_COMMUTE_KMH`)."""
+    """Every index in the product is built here, so all rank with the same names, coordinates, commute speed
+    (`ARBEIDSBRO_COMMUTE_KMH`) and title classifier (learnt from NAV's titles; a title without a code is read
+    to a unit group only when the classifier is confident enough, and never to a regulated profession the title
+    does not name)."""
     return Matcher(
         openings,
         candidates,
         styrk_names=reference_service.styrk_names(session),
+        mapper=service_suggest.title_classifier(session),
         geo=geo_from_reference(session),
         weights=weights,
         today=today,

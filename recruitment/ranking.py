@@ -20,6 +20,7 @@ from core import audit
 from core import reference as reference_service
 from core.models import User
 from employers import service as employers_service
+from employers import service_suggest
 from matching import Matcher, RankedItem
 from recruitment import pool
 from recruitment.adapters import candidate_profile, opening_profile, praksis_profile
@@ -407,6 +408,7 @@ def warm(factory: Any, *, today: dt.date | None = None) -> None:
     with factory() as session:
         if not isinstance(session.get_bind(), Engine):
             return
+        service_suggest.warm_title_classifier(session)  # fitted or loaded from var/models, once per process
         for kind in ("openings", "candidates"):
             _ranked(session, kind, today, lambda m: None)
         session.rollback()

@@ -332,3 +332,36 @@ def test_api_jobbprofil_takes_names_too(client, db):
     assert r.json()["wanted_styrk"] == ["9112", "5120"] and r.json()["municipalities"] == ["3407"]
     bad = client.patch(path, json={"wanted_styrk": ["lager"]}, headers=headers)
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "wanted_styrk"
+
+
+def test_syerske_never_proposes_nor_pre_ticks_a_health_profession(client, db):
+    """Issue 18: the old fuzzy suggester proposed Sykepleiere (2223) for "Syerske". Every product path that reads
+    a title to a code — CV upload, a CV line saved without a code, the suggestion list — goes through the title
+    classifier and never lands on a regulated health profession the title does not name."""
+    from employers import service as es
+    from matching.titles import regulated_professions
+
+    health = {c for c in regulated_professions() if c[:2] in ("22", "32") or c[:3] == "532" or c == "2634"}
+    load_builtin_reference(db)
+    user = make_user(db)
+    candidate = make_candidate(db, user.office, actor=user)
+    login(client, user)
+    titles = ("Syerske", "syersker", "Sydame", "Syerske (sykehus)")
+    r = _upload(
+        client,
+        f"/kandidater/{candidate.id}/cv/last-opp",
+        ["Arbeidserfaring", *(f"20{10 + i} – 20{11 + i}: {t}, Stoff & Stil" for i, t in enumerate(titles))],
+    )
+    assert r.status_code == 200, r.text[:500]
+    for i in range(len(titles)):
+        row = r.text.split(f"w-{i}-styrk_take")[1].split(f"w-{i + 1}-")[0]
+        assert not any(f"({code})" in row or f'value="{code}"' in row for code in health), (titles[i], row)
+    for title in titles:
+        assert all(s.code not in health for s in es.suggest_styrk(db, title, limit=10)), title
+        guess = cs.suggest_for_import(db, title)
+        assert guess is None or guess.code not in health, (title, guess)
+        entry = cs.add_cv_entry(
+            db, actor=user, candidate_id=candidate.id, kind="arbeid", data={"title": title}
+        )
+        assert entry.styrk_code not in health, (title, entry.styrk_code)
+    assert cs.suggest_for_import(db, "Sykepleier").code == "2223"  # named: the profession is proposed

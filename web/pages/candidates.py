@@ -662,10 +662,8 @@ def _reviewed_occupation(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cv_data(kind: str, data: dict[str, Any], session: Session) -> dict[str, Any]:
-    """A work experience left without a STYRK code gets the best suggestion for its title."""
-    if kind == "arbeid" and not (data.get("styrk_code") or "").strip() and (data.get("title") or "").strip():
-        best = cs.suggest_styrk(session, data["title"], limit=1)
-        data = {**data, "styrk_code": best[0].code if best else ""}
+    """The form's values. A work experience left without a STYRK code gets the title classifier's code in the
+    service (source "tittel" with its confidence), never a typeahead guess stored as the person's choice."""
     return data
 
 
