@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/arbeidsbro match bench --openings $(BENCH_DIR)/openings.jsonl \
 		--candidates $(BENCH_DIR)/candidates.jsonl --qrels $(BENCH_DIR)/qrels.jsonl \
 		--styrk $(REFDATA)/klass/styrk08.json --geo $(REFDATA)/geonames/zipcodes.no.csv \
+		--titles $(REFDATA)/nav/yrkesbetegnelser_styrk08.tsv \
 		--out var/bench-dev-ranks.jsonl --json > var/bench-dev.json
 	$(BIN)/python benchmarks/quality_bar.py var/bench-dev.json --min-ndcg 0.95 --max-infeasible 0
 	$(BIN)/arbeidsbro match titles-eval $(REFDATA)/nav/yrkesbetegnelser_styrk08.tsv --folds 5

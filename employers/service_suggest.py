@@ -129,10 +129,10 @@ def classify_title(session: Session, title: str) -> OccupationSuggestion | None:
     """An import's suggestion for a whole title (matching.titles' classifier, not the typeahead: a CV title is
     complete words, not the start of one), with the classifier's confidence; None when it names no unit group.
     A regulated profession (sykepleier, lege, …) comes only from a title that names it."""
-    hit = title_classifier(session).map(title or "")
-    if hit is None:
-        return None
-    code, confidence = hit
+    guess = title_classifier(session).classify(title or "")
+    if not guess.code or len(guess.code) != 4:
+        return None  # a group or nothing: the person chooses (the page lists the typeahead's suggestions)
+    code, confidence = guess.code, guess.confidence
     name = reference_service.styrk_name(session, code)
     return OccupationSuggestion(code, name, name or code, round(float(confidence), 3))
 

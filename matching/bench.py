@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -137,12 +138,14 @@ def run_bench(
     geo: Geo | None = None,
     styrk_names: Mapping[str, str] | None = None,
     weights: Mapping[str, float] | None = None,
+    mapper: Any = None,
 ) -> dict:
-    """Rank openings for every candidate, write ranks JSONL, and with qrels return the quality metrics."""
+    """Rank openings for every candidate, write ranks JSONL, and with qrels return the quality metrics. ``mapper``:
+    the title classifier (the product's is learnt from NAV's titles; default: synonyms and STYRK names only)."""
     t0 = time.perf_counter()
     openings = [Opening.from_bench_dict(d) for d in read_jsonl(openings_path)]
     candidates = [CandidateProfile.from_bench_dict(d) for d in read_jsonl(candidates_path)]
-    matcher = Matcher(openings, styrk_names=styrk_names, geo=geo, weights=weights)
+    matcher = Matcher(openings, styrk_names=styrk_names, geo=geo, weights=weights, mapper=mapper)
     results: dict[str, list[str]] = {}
     infeasible_flags: dict[str, list[bool]] = {}
     Path(out_path).parent.mkdir(parents=True, exist_ok=True)

@@ -569,11 +569,16 @@ class TitleClassifier:
         return self.classify(title).top[:k]
 
     def map(self, title: str) -> tuple[str, float] | None:
-        """(unit group, confidence) when the title names one, else None (a group-only answer is None here: the
-        occupation score works on unit groups)."""
+        """(unit group, confidence) for the matching engine, whose occupation score works on unit groups: the
+        answer when it is a unit group; when it is a minor/sub-major group, its likeliest unit group with that
+        unit group's own (low) confidence — "Systemutvikler" is 2511 in NAV's list and 2512 in ours, and an
+        opening and a person with that title should still meet; else None. Suggestions shown to a person use
+        ``classify`` and name a unit group only when it is the answer."""
         g = self.classify(title)
         if g.code and len(g.code) == 4:
             return g.code, g.confidence
+        if g.code and g.top and g.top[0][0].startswith(g.code):
+            return g.top[0]
         return None
 
     def map_all(self, title: str) -> list[tuple[str, float]]:

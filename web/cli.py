@@ -452,6 +452,12 @@ def match_bench(
         Path | None, typer.Option(help="STYRK-08 (SSB Klass JSON); ellers fra databasen.")
     ] = None,
     geo: Annotated[Path | None, typer.Option(help="Postnummer med koordinater (GeoNames CSV).")] = None,
+    titles: Annotated[
+        Path | None,
+        typer.Option(
+            help="Yrkestitler (TSV tittel<TAB>styrk08) som tittelklassifisereren lærer av, som i produktet."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Ranger stillinger for hver kandidat i benchmark-formatet og mål kvaliteten."""
@@ -461,6 +467,7 @@ def match_bench(
         ("--qrels", qrels),
         ("--styrk", styrk),
         ("--geo", geo),
+        ("--titles", titles),
     ):
         if path is not None and not path.is_file():
             raise CliError(f"{name}: finner ikke filen {path}")
@@ -468,9 +475,21 @@ def match_bench(
 
     styrk_names = bench.load_styrk_names(styrk) if styrk else _styrk_names_from_db()
     geo_data = bench.load_geo(geo) if geo else None
+    mapper = None
+    if titles is not None:
+        from matching.titles import TitleClassifier
+
+        mapper = TitleClassifier(bench.read_title_tsv(titles), styrk_names)
     out.parent.mkdir(parents=True, exist_ok=True)
     result = bench.run_bench(
-        openings, candidates, out, top=top, qrels_path=qrels, geo=geo_data, styrk_names=styrk_names
+        openings,
+        candidates,
+        out,
+        top=top,
+        qrels_path=qrels,
+        geo=geo_data,
+        styrk_names=styrk_names,
+        mapper=mapper,
     )
     emit(result, as_json, lambda: "\n".join(f"{k}: {v}" for k, v in result.items()))
 
