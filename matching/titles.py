@@ -707,7 +707,16 @@ class TitleMapper(TitleClassifier):
 def _metrics(truths: Sequence[str], guesses: Sequence[TitleGuess], baseline: Sequence[str | None]) -> dict:
     n = len(truths)
     if n == 0:
-        return {k: 0.0 for k in ("exact", "minor", "sub_major", "no_code", "wrong_at_high_confidence")} | {
+        keys = (
+            "exact",
+            "minor",
+            "sub_major",
+            "no_code",
+            "top1_unit",
+            "top3_unit",
+            "wrong_at_high_confidence",
+        )
+        return {k: 0.0 for k in keys} | {
             "n": 0,
             "baseline_exact": 0.0,
         }
@@ -726,6 +735,10 @@ def _metrics(truths: Sequence[str], guesses: Sequence[TitleGuess], baseline: Seq
             bool(g.code) and g.code[:2] == t[:2] for t, g in zip(truths, guesses, strict=True)
         ),
         "no_code": share(g.code is None for g in guesses),
+        # the likeliest unit group, answered or not (what the matching engine uses for a group answer), and
+        # the truth among the up to 3 suggestions a person is shown
+        "top1_unit": share(bool(g.top) and g.top[0][0] == t for t, g in zip(truths, guesses, strict=True)),
+        "top3_unit": share(any(c == t for c, _ in g.top[:3]) for t, g in zip(truths, guesses, strict=True)),
         "wrong_at_high_confidence": share(
             bool(g.code) and g.confidence >= 0.9 and not t.startswith(g.code)
             for t, g in zip(truths, guesses, strict=True)
