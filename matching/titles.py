@@ -542,7 +542,8 @@ class TitleClassifier:
                 pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)  # whole or not at all: another process may be reading
             kept = sorted(path.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
-            for old in kept[4:]:  # the last few vocabularies (a re-import makes a new one)
+            for old in kept[2:]:  # ~270 MB each (dense weights: a sparse or single-precision matrix makes a
+                # one-title score 15–30x slower); the current vocabulary and the one before a re-import
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only var/ only costs a fit per process
