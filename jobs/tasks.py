@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from candidates import service as candidates_service
-from core import notifications
+from core import formatting, notifications
 from employers import service as employers_service
 from followup import service as followup_service
 from jobs.runner import TZ, JobContext
@@ -22,8 +22,7 @@ MAX_LINES = 15
 
 
 def _d(value: str | dt.date) -> str:
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d.%m.%Y")
+    return formatting.date_no(value)
 
 
 def _lines(items: list[str]) -> str:
