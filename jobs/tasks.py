@@ -132,31 +132,16 @@ def nightly_rematch(ctx: JobContext) -> dict[str, Any]:
     t1 = time.perf_counter()
     with ctx.session() as session:
         result = rematch.store_top_matches(session, ranked.matches, now=ctx.now)
-        titles = rematch.opening_titles(session, sorted({m.opening_id for m in result.new_strong}))
         created = 0
-        for user_id, matches in sorted(result.by_user.items()):
-            items = [
-                f"«{titles.get(m.opening_id, ('?', '?'))[0]}» hos {titles.get(m.opening_id, ('?', '?'))[1]}: "
-                f"kandidat nr. {m.candidate_id} ({round(m.score * 100)} %)"
-                for m in matches
-            ]
-            openings = {m.opening_id for m in matches}
-            candidates = {m.candidate_id for m in matches}
-            link = (
-                f"/stillinger/{next(iter(openings))}"
-                if len(openings) == 1
-                else f"/kandidater/{next(iter(candidates))}"
-                if len(candidates) == 1
-                else None
-            )
+        for user_id, digest in sorted(rematch.digests(session, result.by_user).items()):
             row = notifications.notify(
                 session,
                 user_id=user_id,
                 kind="nye_treff",
-                title=f"{len(matches)} nye sterke treff mellom stillinger og kandidater",
-                body=_lines(items),
-                link=link,
-                dedupe_key=_matches_key(ctx.today, matches),
+                title=digest.title,
+                body=_lines(digest.lines),
+                link=digest.link,
+                dedupe_key=_matches_key(ctx.today, result.by_user[user_id]),
             )
             created += row is not None
     return {

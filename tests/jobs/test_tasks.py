@@ -160,8 +160,10 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     assert stored == {(strong.id, 1), (weak.id, 2)}
     for user in (t.specialist, t.market_contact):  # the candidate's job specialist and the opening's contact
         [note] = notes(db, user_id=user.id, kind="nye_treff")
-        assert note.title.startswith("1 nye sterke treff")
-        assert f"kandidat nr. {strong.id}" in note.body and f"kandidat nr. {weak.id}" not in note.body
+        assert note.title == "Nye sterke treff: 1 kandidat og 1 stilling"
+        # people by name, not by number (both readers are at the candidate's office)
+        assert strong.full_name in note.body and weak.full_name not in note.body
+        assert "nr." not in note.body
         assert "«Butikkmedarbeider»" in note.body and note.link == f"/stillinger/{opening.id}"
     assert notes(db, user_id=t.employer_users[0].id) == []  # employers are not told of candidates
 
@@ -173,7 +175,7 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     third = run("nightly-rematch", now=night + dt.timedelta(days=2))
     assert third.counts["new_strong"] == 1 and third.counts["notifications"] == 2
     newest = notes(db, user_id=t.specialist.id)[-1]
-    assert f"kandidat nr. {newcomer.id}" in newest.body and f"kandidat nr. {strong.id}" not in newest.body
+    assert newcomer.full_name in newest.body and strong.full_name not in newest.body
 
     employers_service.transition_opening(
         db, actor=t.market_contact, opening_id=opening.id, to_status="stengt"
