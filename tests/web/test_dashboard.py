@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import func, select
 
+from candidates import service as candidates_service
 from candidates.models import Candidate
 from core.models import User
 from employers import service as employers_service
@@ -202,3 +203,34 @@ def test_employer_columns_equal_the_list(db):
     assert [r["id"] for r in employers_service.list_employer_columns(db, actor=boss, columns=("id",))] == [
         employers[4].id
     ]
+
+
+def test_employer_dashboard_counts_what_its_lists_show(client, db):
+    """The employer's panels: «Kandidater delt med dere» counts the «Delte kandidater» list (it said nothing was
+    shared while the list held 12), «Stillinger» the openings list."""
+    office = make_office(db)
+    js = make_user(db, "jobbspesialist", office=office)
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    other = make_employer(db)
+    people = [make_candidate(db, office, actor=js) for _ in range(3)]
+    for person, named in ((people[0], True), (people[1], False)):
+        candidates_service.give_consent(
+            db, actor=js, candidate_id=person.id, employer_id=employer.id, named=named
+        )
+    candidates_service.give_consent(db, actor=js, candidate_id=people[2].id, employer_id=other.id)
+    make_opening(db, employer, actor=boss, title="Kokk")
+    db.flush()
+
+    login(client, boss)
+    page = client.get("/").text
+    numbers = _big_numbers(page)
+    listed = client.get("/delte-kandidater").text
+    rows = re.findall(r'<a href="/delte-kandidater/(\d+)"', listed)
+    assert numbers["Kandidater delt med dere"] == str(len(rows)) == "2"
+    assert (
+        f"{people[0].first_name} {people[0].last_name}" in page
+        and f"Anonym kandidat nr. {people[1].id}" in page
+    )
+    assert str(people[2].id) not in re.findall(r"/delte-kandidater/(\d+)", page)
+    assert numbers["Stillinger"] == "1"

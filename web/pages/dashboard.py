@@ -75,4 +75,6 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["openings"], context["opening_count"] = employers_service.list_openings(
             session, actor=user, limit=5
         )
+        # the same call as the «Delte kandidater» list, so the panel counts what the list shows
+        context["shared"] = candidates_service.shared_with_employer(session, actor=user)
     return render(request, f"dashboard/{user.role}.html", context)
