@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from candidates import service as candidates_service
 from candidates.models import Candidate
+from core import notifications
 from core.models import User
 from employers import service as employers_service
 from followup import service as followup_service
@@ -234,3 +235,27 @@ def test_employer_dashboard_counts_what_its_lists_show(client, db):
     )
     assert str(people[2].id) not in re.findall(r"/delte-kandidater/(\d+)", page)
     assert numbers["Stillinger"] == "1"
+
+
+def test_new_matches_panel_shows_the_unread_digest(client, db):
+    office = make_office(db)
+    me = make_user(db, "jobbspesialist", office=office)
+    login(client, me)
+    assert "Ingen nye treff siden sist." in client.get("/").text
+    note = notifications.notify(
+        db,
+        user_id=me.id,
+        kind="nye_treff",
+        title="Nye sterke treff: 1 kandidat og 2 stillinger",
+        body="Kari Nordmann: «Baker» hos Fjellbakeriet AS (95 %); «Kokk» hos Fjellbakeriet AS (90 %)",
+        dedupe_key="test-treff",
+    )
+    db.flush()
+    page = client.get("/").text
+    assert (
+        "Nye sterke treff: 1 kandidat og 2 stillinger" in page and "Ingen nye treff siden sist." not in page
+    )
+    assert "<li>Kari Nordmann: «Baker» hos Fjellbakeriet AS (95 %)" in page
+    notifications.mark_read(db, actor=me, notification_id=note.id)
+    db.flush()
+    assert "Ingen nye treff siden sist." in client.get("/").text
