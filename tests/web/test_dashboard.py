@@ -259,3 +259,27 @@ def test_new_matches_panel_shows_the_unread_digest(client, db):
     notifications.mark_read(db, actor=me, notification_id=note.id)
     db.flush()
     assert "Ingen nye treff siden sist." in client.get("/").text
+
+
+def test_staff_dashboard_numbers_equal_the_totals_of_the_lists_they_link_to(client, db):
+    """Each big number with a «Se alle» link is the total the linked list shows, for each staff role."""
+    office = make_office(db)
+    for _ in range(3):
+        make_candidate(db, office)
+    make_candidate(db, make_office(db))
+    for _ in range(2):
+        make_employer(db)
+    for role in ("jobbspesialist", "markedskontakt", "admin"):
+        client.cookies.clear()
+        login(client, make_user(db, role, office=None if role == "admin" else office))
+        page = client.get("/").text
+        numbers = _big_numbers(page)
+        candidates_title = "Kandidater" if role == "admin" else "Kandidater ved kontoret"
+        listed = re.search(
+            r"<caption>Kandidater ved [^<]*\((\d+) treff\)</caption>", client.get("/kandidater").text
+        )
+        assert numbers[candidates_title] == listed.group(1), role
+        employers_listed = re.search(
+            r"<caption>Arbeidsgivere \((\d+)\)</caption>", client.get("/arbeidsgivere").text
+        )
+        assert numbers["Arbeidsgivere"] == employers_listed.group(1), role
