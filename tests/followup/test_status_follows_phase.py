@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.errors import ValidationFailed
 from followup import service
+from followup.models import FollowupRecord
 from tests.factories import (
     csrf_from,
+    load_builtin_reference,
     login,
     make_candidate,
     make_employer,
@@ -18,6 +22,7 @@ from tests.factories import (
     make_office,
     make_user,
 )
+from web import demo
 
 D = dt.date
 START = D(2026, 1, 5)
@@ -180,3 +185,18 @@ def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):  #
     page = client.get(url).text
     assert '<strong id="jobbspor-status">I jobb</strong>' in page
     assert '<dd id="jobbspor-fase">5 Oppfølging på og utenfor arbeidsplassen</dd>' in page
+
+
+def test_the_demo_data_has_no_record_whose_status_disagrees_with_its_phase(db):  # type: ignore[no-untyped-def]
+    load_builtin_reference(db)
+    demo.load(db, size="small")
+    db.flush()
+    records = db.scalars(
+        select(FollowupRecord).options(
+            selectinload(FollowupRecord.phases), selectinload(FollowupRecord.placements)
+        )
+    ).all()
+    assert len(records) > 20
+    wrong = [(r.id, r.status, service.current_phase(r)) for r in records if r.status != service.status_for(r)]
+    assert wrong == []
+    assert {r.status for r in records} >= {"jobbutvikling", "i_jobb"}
