@@ -13,6 +13,7 @@ from typing import Any
 
 from candidates import service as candidates_service
 from core import formatting, notifications
+from core.models import User
 from employers import service as employers_service
 from followup import service as followup_service
 from jobs.runner import TZ, JobContext
@@ -41,10 +42,24 @@ def followup_reminders(ctx: JobContext) -> dict[str, Any]:
             over, now_ = buckets["overdue"], buckets["due_today"]
             overdue += len(over)
             due_today += len(now_)
-            items = [
-                f"Forfalt: {i['label']} (frist {_d(i['due_date'])}, kandidat nr. {i['candidate_id']})"
-                for i in over
-            ] + [f"I dag: {i['label']} (kandidat nr. {i['candidate_id']})" for i in now_]
+            reader = session.get(User, user_id)
+            names = (
+                candidates_service.names_for_reader(
+                    session, reader=reader, candidate_ids=[i["candidate_id"] for i in over + now_]
+                )
+                if reader is not None
+                else {}
+            )
+
+            def who(i: dict[str, Any], names: dict[int, str] = names) -> str:
+                return names.get(i["candidate_id"], "en kandidat ved et annet kontor")
+
+            items = list(
+                dict.fromkeys(  # people by name, each line once
+                    [f"Forfalt: {who(i)}: {i['label']} (frist {_d(i['due_date'])})" for i in over]
+                    + [f"I dag: {who(i)}: {i['label']}" for i in now_]
+                )
+            )
             row = notifications.notify(
                 session,
                 user_id=user_id,

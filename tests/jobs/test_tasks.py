@@ -136,6 +136,12 @@ def test_daily_reminders_run_twice_leave_one_notification_a_day(db, run, job, ki
     assert run(job, now=MORNING + dt.timedelta(hours=3)).counts["notifications"] == 0  # a retry the same day
     told = notes(db, user_id=owner.id, kind=kind)
     assert len(told) == 1 and "forfalt" in told[0].title and told[0].body
+    assert "nr." not in told[0].body  # people by name, not by number
+    if kind == "oppfolging":
+        [person] = db.scalars(select(Candidate).where(Candidate.office_id == t.office.id)).all()
+        assert f"{person.first_name} {person.last_name}: " in told[0].body
+    lines = told[0].body.splitlines()
+    assert len(lines) == len(set(lines))
     assert notes(db, kind=kind) == told  # nobody else
 
     assert (
