@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from employers.models import Employer
 from tests.factories import api_headers, make_employer, make_opening, make_user, valid_orgnr
 
 
@@ -36,6 +37,14 @@ def test_employer_crud_and_orgnr_rule(client, db):
     ).json()
     similar = client.get(f"/api/v1/employers/{employer_id}/similar", headers=h).json()
     assert [x["id"] for x in similar] == [twin["id"]]
+    # two different valid orgnr are two organisations: never merged
+    r = client.post(f"/api/v1/employers/{employer_id}/merge", json={"merge_id": twin["id"]}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "merge_id"
+    db.get(Employer, twin["id"]).orgnr = "987654321"  # the twin without a valid orgnr (an old record)
+    db.flush()
+    # the established record with the valid orgnr is kept: merging it into the twin is refused
+    r = client.post(f"/api/v1/employers/{twin['id']}/merge", json={"merge_id": employer_id}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "merge_id"
     r = client.post(f"/api/v1/employers/{employer_id}/merge", json={"merge_id": twin["id"]}, headers=h)
     assert r.status_code == 200
     assert client.get(f"/api/v1/employers/{twin['id']}", headers=h).status_code == 404
