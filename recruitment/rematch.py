@@ -14,7 +14,6 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
-from core import reference as reference_service
 from core.models import User, utcnow
 from employers import service as employers_service
 from recruitment import pool
