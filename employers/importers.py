@@ -549,6 +549,9 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
         created = True
     else:
         data = service.clean_opening(session, fields, partial=False, imported=True)
+        if data.get("styrk_code") == existing.styrk_code:  # the same code keeps the provenance it has
+            data.pop("styrk_source", None)
+            data.pop("styrk_confidence", None)
         for key, value in data.items():
             if getattr(existing, key) != value:
                 setattr(existing, key, value)

@@ -191,8 +191,8 @@ def test_list_employers_search_filter_sort(db):
 
 def test_two_different_valid_orgnr_are_never_merged(db):
     contact = make_user(db, "markedskontakt")
-    a = make_employer(db, name="Biri Bakeri AS")
-    b = make_employer(db, name="Biri Bakeri avd. Moelv")
+    a = make_employer(db, name="Biri Bakeri AS", actor=contact)
+    b = make_employer(db, name="Biri Bakeri avd. Moelv", actor=contact)
     plan = service.merge_plan(db, actor=contact, a_id=a.id, b_id=b.id)
     assert plan.refused and a.orgnr in plan.refused and b.orgnr in plan.refused
     for keep, other in ((a, b), (b, a)):
@@ -205,12 +205,12 @@ def test_two_different_valid_orgnr_are_never_merged(db):
 
 def test_the_record_with_the_valid_orgnr_and_the_history_is_kept_whichever_way_it_is_asked(db):
     contact = make_user(db, "markedskontakt")
-    established = make_employer(db, name="Hunndalen Bil AS")
+    established = make_employer(db, name="Hunndalen Bil AS", actor=contact)
     make_opening(db, established)
     service.log_contact(
         db, actor=contact, employer_id=established.id, date="2026-01-10", type="telefon", summary="Ringte"
     )
-    newcomer = make_employer(db, name="Hundalen Bil")
+    newcomer = make_employer(db, name="Hundalen Bil", actor=contact)
     newcomer.orgnr = "987654321"  # not a valid orgnr
     db.flush()
     for a, b in ((established, newcomer), (newcomer, established)):

@@ -14,6 +14,7 @@ from core import notifications
 from core.models import User
 from employers import service as employers_service
 from followup import service as followup_service
+from recruitment import service as recruitment_service
 from tests.factories import (
     login,
     make_candidate,
@@ -214,13 +215,18 @@ def test_employer_dashboard_counts_what_its_lists_show(client, db):
     employer = make_employer(db)
     boss = make_user(db, "arbeidsgiver", employer=employer)
     other = make_employer(db)
-    people = [make_candidate(db, office, actor=js) for _ in range(3)]
-    for person, named in ((people[0], True), (people[1], False)):
+    people = [make_candidate(db, office, actor=js) for _ in range(4)]
+    kokk = employers_service.create_opening(db, actor=js, employer_id=employer.id, title="Kokk")
+    for person, named in ((people[0], True), (people[1], False), (people[3], True)):
         candidates_service.give_consent(
             db, actor=js, candidate_id=person.id, employer_id=employer.id, named=named
         )
     candidates_service.give_consent(db, actor=js, candidate_id=people[2].id, employer_id=other.id)
-    make_opening(db, employer, actor=boss, title="Kokk")
+    for person in people[
+        :2
+    ]:  # consent permits; sharing from the candidate list is the act (people[3]: not shared)
+        entry = recruitment_service.add_candidate(db, actor=js, opening_id=kokk.id, candidate_id=person.id)
+        recruitment_service.share_with_employer(db, actor=js, entry_id=entry.id)
     db.flush()
 
     login(client, boss)
@@ -234,6 +240,7 @@ def test_employer_dashboard_counts_what_its_lists_show(client, db):
         and f"Anonym kandidat nr. {people[1].id}" in page
     )
     assert str(people[2].id) not in re.findall(r"/delte-kandidater/(\d+)", page)
+    assert str(people[3].id) not in re.findall(r"/delte-kandidater/(\d+)", page)  # consented, never shared
     assert numbers["Stillinger"] == "1"
 
 

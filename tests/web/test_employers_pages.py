@@ -89,8 +89,8 @@ def test_duplicate_warning_links_and_merge(client, db):
 
 def test_two_valid_orgnr_are_shown_but_never_merged(client, db):
     contact = make_user(db, "markedskontakt")
-    a = make_employer(db, name="Biri Bakeri AS")
-    b = make_employer(db, name="Biri Bakeri avd. Moelv")
+    a = make_employer(db, name="Biri Bakeri AS", actor=contact)
+    b = make_employer(db, name="Biri Bakeri avd. Moelv", actor=contact)
     login(client, contact)
     confirm_url = f"/arbeidsgivere/{a.id}/sammenslaing?med={b.id}"
     confirm = client.get(confirm_url)

@@ -81,6 +81,7 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["openings"], context["opening_count"] = employers_service.list_openings(
             session, actor=user, limit=5
         )
-        # the same rule as the "Delte kandidater" list: shared from a candidate list and still consented
-        context["shared_count"] = recruitment_service.shared_candidate_count(session, actor=user)
+        # the same call as the «Delte kandidater» list (shared from a candidate list, still consented), so the
+        # panel counts and names what the list shows
+        context["shared"] = recruitment_service.shared_candidates(session, actor=user)
     return render(request, f"dashboard/{user.role}.html", context)
