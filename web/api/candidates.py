@@ -23,16 +23,34 @@ from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
 from web.api import api_router_for
+from web.api.contract import error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Rollen har ikke tilgang (arbeidsgiverbrukere når ingen kandidatendepunkter)"},
-    404: {"description": "Ikke funnet (eller kandidaten hører til et annet kontor)"},
-    422: {"description": "Ugyldige opplysninger: {detail: [{field, message}]}"},
-}
+ERRORS = error_responses(
+    403,
+    404,
+    422,
+    d403="Rollen har ikke tilgang (arbeidsgiverbrukere når ingen kandidatendepunkter)",
+    d404="Ikke funnet (eller kandidaten hører til et annet kontor)",
+)
+# Checked by the service beyond what the schema states: dates relative to today, codes that must exist, formats.
+CANDIDATE_RULES = rules_beyond_schema(
+    "birth_date",
+    "retention_date",
+    "email",
+    "phone",
+    "postal_code",
+    "municipality_code",
+    "office",
+    "responsible_user_id",
+    "first_name",
+    "last_name",
+    "summary",
+    "address",
+)
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 Section = Literal["arbeid", "utdanning", "sertifikat", "sprak"]
@@ -335,6 +353,8 @@ CV_FIELDS: dict[str, tuple[str, ...]] = {
     "sertifikat": ("name", "kind", "issuer", "date"),
     "sprak": ("language", "level"),
 }
+# Which fields belong depends on the section in the path; the service refuses the others, and checks dates and years.
+CV_RULES = rules_beyond_schema(*{f for fields in CV_FIELDS.values() for f in fields})
 
 
 class CvEntryIn(_In):
@@ -569,7 +589,12 @@ def list_candidates(
 
 
 @router.post(
-    "/candidates", response_model=CandidateDetailOut, status_code=201, responses=ERRORS, summary="Ny kandidat"
+    "/candidates",
+    response_model=CandidateDetailOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Ny kandidat",
+    openapi_extra=CANDIDATE_RULES,
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
@@ -604,7 +629,12 @@ def get_candidate(
     )
 
 
-@router.patch("/candidates/{candidate_id}", response_model=CandidateDetailOut, responses=ERRORS)
+@router.patch(
+    "/candidates/{candidate_id}",
+    response_model=CandidateDetailOut,
+    responses=ERRORS,
+    openapi_extra=CANDIDATE_RULES,
+)
 def update_candidate(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
 ) -> CandidateDetailOut:
@@ -643,7 +673,11 @@ def export_candidate(session: SessionDep, user: ApiStaffUser, candidate_id: int)
 
 
 @router.post(
-    "/candidates/{candidate_id}/cv/{section}", response_model=CvEntryOut, status_code=201, responses=ERRORS
+    "/candidates/{candidate_id}/cv/{section}",
+    response_model=CvEntryOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=CV_RULES,
 )
 def add_cv_entry(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, body: CvEntryIn
@@ -655,7 +689,10 @@ def add_cv_entry(
 
 
 @router.patch(
-    "/candidates/{candidate_id}/cv/{section}/{entry_id}", response_model=CvEntryOut, responses=ERRORS
+    "/candidates/{candidate_id}/cv/{section}/{entry_id}",
+    response_model=CvEntryOut,
+    responses=ERRORS,
+    openapi_extra=CV_RULES,
 )
 def update_cv_entry(
     session: SessionDep,

@@ -15,15 +15,49 @@ from employers import importers
 from employers import schemas as s
 from employers import service as es
 from web.api import api_router_for
+from web.api.contract import error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
 
 router = api_router_for(tags=["arbeidsgivere"])
-ERRORS = {
-    403: {"description": "Rollen kan ikke gjøre dette"},
-    404: {"description": "Ikke funnet (eller ikke tilgang)"},
-    422: {"description": "Ugyldige opplysninger: [{field, message}]"},
-}
+ERRORS = error_responses(
+    403, 404, 422, d403="Rollen kan ikke gjøre dette", d404="Ikke funnet (eller ikke tilgang)"
+)
+# Checked by the service beyond what the schema states: the organisation number's checksum, codes and ids that
+# must exist, dates relative to today.
+EMPLOYER_RULES = rules_beyond_schema(
+    "orgnr",
+    "name",
+    "nace_code",
+    "sector",
+    "address",
+    "postal_code",
+    "municipality_code",
+    "size",
+    "website",
+    "status",
+    "responsible_user_id",
+    "notes",
+)
+OPENING_RULES = rules_beyond_schema(
+    "employer_id",
+    "title",
+    "styrk_code",
+    "start_date",
+    "application_deadline",
+    "postal_code",
+    "municipality_code",
+    "percent_min",
+    "percent_max",
+    "positions",
+    "hours_per_week",
+    "engagement_type",
+    "working_time",
+    "requirements",
+    "inclusion",
+    "target_groups",
+    "measures",
+)
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 EMPLOYER_OUT_FIELDS = tuple(s.EmployerOut.model_fields)  # the columns the employer list reads
@@ -66,7 +100,13 @@ def list_employers(
     )
 
 
-@router.post("/employers", response_model=s.EmployerOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/employers",
+    response_model=s.EmployerOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=EMPLOYER_RULES,
+)
 def create_employer(session: SessionDep, user: ApiStaffUser, body: s.EmployerIn) -> s.EmployerOut:
     return s.EmployerOut.model_validate(es.create_employer(session, actor=user, **_set(body)))
 
@@ -76,7 +116,9 @@ def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.Empl
     return s.EmployerOut.model_validate(es.get_employer(session, actor=user, employer_id=employer_id))
 
 
-@router.patch("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
+@router.patch(
+    "/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS, openapi_extra=EMPLOYER_RULES
+)
 def update_employer(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.EmployerPatch
 ) -> s.EmployerOut:
@@ -95,7 +137,12 @@ def similar(session: SessionDep, user: ApiStaffUser, employer_id: int) -> list[s
     ]
 
 
-@router.post("/employers/{employer_id}/merge", response_model=s.EmployerOut, responses=ERRORS)
+@router.post(
+    "/employers/{employer_id}/merge",
+    response_model=s.EmployerOut,
+    responses=ERRORS,
+    openapi_extra=rules_beyond_schema("merge_id"),  # another employer than the one kept
+)
 def merge(session: SessionDep, user: ApiStaffUser, employer_id: int, body: s.MergeIn) -> s.EmployerOut:
     kept = es.merge_employers(session, actor=user, keep_id=employer_id, merge_id=body.merge_id)
     return s.EmployerOut.model_validate(kept)
@@ -287,7 +334,13 @@ def styrk_suggestions(
     ]
 
 
-@router.post("/openings", response_model=s.OpeningDetailOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/openings",
+    response_model=s.OpeningDetailOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=OPENING_RULES,
+)
 def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.OpeningDetailOut:
     data = _set(body)
     employer_id = data.pop("employer_id", None)
@@ -306,7 +359,9 @@ def get_opening(session: SessionDep, user: ApiUser, opening_id: int) -> s.Openin
     )
 
 
-@router.patch("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS)
+@router.patch(
+    "/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS, openapi_extra=OPENING_RULES
+)
 def update_opening(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.OpeningIn
 ) -> s.OpeningDetailOut:

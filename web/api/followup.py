@@ -13,13 +13,11 @@ from core.errors import NotFound, ValidationFailed
 from followup import schemas
 from followup import service as fs
 from web.api import api_router_for
+from web.api.contract import error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
 router = api_router_for(prefix="/followup", tags=["oppfølging"])
-NOT_FOUND = {
-    404: {"description": "Ikke funnet (eller ikke tilgang)"},
-    422: {"description": "Ugyldige opplysninger"},
-}
+NOT_FOUND = error_responses(404, 422, d404="Ikke funnet (eller ikke tilgang)")
 
 
 def _detail(record: Any) -> schemas.RecordDetailOut:
@@ -46,7 +44,15 @@ def list_records(
     return [schemas.RecordOut.model_validate(r) for r in rows]
 
 
-@router.post("/records", response_model=schemas.RecordDetailOut, status_code=201, responses=NOT_FOUND)
+@router.post(
+    "/records",
+    response_model=schemas.RecordDetailOut,
+    status_code=201,
+    responses=NOT_FOUND,
+    openapi_extra=rules_beyond_schema(
+        "referral_date", "start_date", "candidate_id", "programme"
+    ),  # date bounds
+)
 def create_record(session: SessionDep, user: ApiStaffUser, body: schemas.RecordIn) -> schemas.RecordDetailOut:
     record = fs.enrol(session, actor=user, **body.model_dump())
     return _detail(record)
@@ -185,7 +191,12 @@ def contacts(
     return [schemas.ContactOut.model_validate(c) for c in contacts]
 
 
-@router.get("/report", summary="Oppfølgingstall for et kontor (samme form som `arbeidsbro followup report`)")
+@router.get(
+    "/report",
+    summary="Oppfølgingstall for et kontor (samme form som `arbeidsbro followup report`)",
+    responses=error_responses(404, d404="Fant ikke NAV-kontoret"),
+    openapi_extra=rules_beyond_schema("from", "to"),  # a period of at most ten years
+)
 def report(
     session: SessionDep,
     user: ApiStaffUser,
