@@ -23,7 +23,7 @@ from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
 from web.api import api_router_for
-from web.api.contract import error_responses, rules_beyond_schema
+from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
@@ -52,7 +52,7 @@ CANDIDATE_RULES = rules_beyond_schema(
     "address",
 )
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
 Section = Literal["arbeid", "utdanning", "sertifikat", "sprak"]
 ProgrammeKind = Literal[
     "IPS",
@@ -353,7 +353,15 @@ CV_FIELDS: dict[str, tuple[str, ...]] = {
     "sertifikat": ("name", "kind", "issuer", "date"),
     "sprak": ("language", "level"),
 }
+
+
 # Which fields belong depends on the section in the path; the service refuses the others, and checks dates and years.
+def service_checked(model: type[BaseModel]) -> dict[str, Any]:
+    """For the loose input models below (text the service parses and checks with messages in Bokmål): every
+    field has rules beyond the schema (the codes in each description, ranges, dates)."""
+    return rules_beyond_schema(*model.model_fields)
+
+
 CV_RULES = rules_beyond_schema(*{f for fields in CV_FIELDS.values() for f in fields})
 
 
@@ -725,6 +733,7 @@ def delete_cv_entry(
     "/candidates/{candidate_id}/skills",
     response_model=CandidateDetailOut,
     responses=ERRORS,
+    openapi_extra=service_checked(SkillsIn),
     summary="Ferdigheter, førerkort og sammendrag (felt som ikke sendes, står)",
 )
 def set_skills(
@@ -741,6 +750,7 @@ def set_skills(
     "/candidates/{candidate_id}/jobbprofil",
     response_model=JobProfileOut,
     responses=ERRORS,
+    openapi_extra=service_checked(JobProfileIn),
     summary="Erstatt jobbprofilen (felt som ikke sendes, tømmes)",
 )
 def put_job_profile(
@@ -755,6 +765,7 @@ def put_job_profile(
     "/candidates/{candidate_id}/jobbprofil",
     response_model=JobProfileOut,
     responses=ERRORS,
+    openapi_extra=service_checked(JobProfileIn),
     summary="Endre deler av jobbprofilen",
 )
 def patch_job_profile(
@@ -773,6 +784,7 @@ def patch_job_profile(
     "/candidates/{candidate_id}/situation",
     response_model=SituationOut,
     responses=ERRORS,
+    openapi_extra=service_checked(SituationIn),
     summary="§14a: innsatsgruppe, hovedmål og vedtaksdato (felt som ikke sendes, står)",
 )
 def set_situation(
@@ -786,6 +798,7 @@ def set_situation(
     "/candidates/{candidate_id}/capacity",
     response_model=CapacityOut,
     responses=ERRORS,
+    openapi_extra=service_checked(CapacityIn),
     summary="Arbeidsevne: overstyring med begrunnelse, eller tom for 100 − uføregrad",
 )
 def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CapacityIn) -> CapacityOut:
@@ -804,6 +817,7 @@ def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
     "/candidates/{candidate_id}/needs",
     response_model=SituationOut,
     responses=ERRORS,
+    openapi_extra=service_checked(NeedsIn),
     summary="Tilretteleggingsbehov i NAVs fire kategorier (erstatter alle)",
 )
 def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: NeedsIn) -> SituationOut:
@@ -815,6 +829,7 @@ def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: 
     "/candidates/{candidate_id}/programmes/{programme}",
     response_model=ProgrammeOut,
     responses=ERRORS,
+    openapi_extra=service_checked(ProgrammeIn),
     summary="Registrer eller endre et program eller en ytelse",
 )
 def set_programme(
@@ -840,6 +855,7 @@ def remove_programme(
     response_model=ConsentOut,
     status_code=201,
     responses=ERRORS,
+    openapi_extra=service_checked(ConsentIn),
     summary="Registrer samtykke til deling med en arbeidsgiver (eller en av dens stillinger)",
 )
 def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: ConsentIn) -> ConsentOut:
@@ -864,6 +880,7 @@ def withdraw_consent(
     "/candidates/{candidate_id}/presentation",
     response_model=PresentationOut,
     responses=ERRORS,
+    openapi_extra=service_checked(PresentationIn),
     summary="Sett presentasjonen til arbeidsgiver (den eneste friteksten en arbeidsgiver ser), med tekstsjekkens merker",
 )
 def set_presentation(

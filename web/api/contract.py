@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from web.input_checks import DB_INT_MAX
+
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
     "type": "object",
@@ -49,6 +51,7 @@ DESCRIPTIONS = {
     422: "Ugyldige opplysninger: {detail: [{field, message}]}",
 }
 RULES_BEYOND_SCHEMA = "x-rules-beyond-schema"
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"}) | WRITE_METHODS
 
@@ -98,12 +101,16 @@ def complete_document(schema: dict[str, Any], prefix: str) -> dict[str, Any]:
     schemas["Error"] = ERROR_SCHEMA
     schemas["ValidationError"] = VALIDATION_ERROR_SCHEMA
     schemas["HTTPValidationError"] = HTTP_VALIDATION_ERROR_SCHEMA
+    for component in schemas.values():
+        _bound_integers(component)
     for path, operations in schema.get("paths", {}).items():
         if not path.startswith(prefix):
             continue
         for method, operation in operations.items():
             if method.upper() not in HTTP_METHODS:
                 continue
+            for parameter in operation.get("parameters", []):
+                _bound_integers(parameter.get("schema", {}))
             responses = operation.setdefault("responses", {})
             for catch_all in ("default", "4XX", "5XX"):
                 responses.pop(catch_all, None)
@@ -114,10 +121,67 @@ def complete_document(schema: dict[str, Any], prefix: str) -> dict[str, Any]:
     return schema
 
 
+def _bound_integers(node: Any) -> None:
+    """Every integer in the document gets the range of the database's integer columns, unless it states a
+    narrower one. The server enforces the same bound: web.input_checks refuses a larger integer anywhere in a
+    JSON body (422 naming the field), query parameters carry `le=DB_INT_MAX`, and a larger id in a path is
+    answered 404 (web.app._out_of_range)."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            node.setdefault("maximum", DB_INT_MAX)
+            node.setdefault("minimum", -DB_INT_MAX - 1)
+        for value in node.values():
+            _bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_integers(value)
+
+
+def too_large_integer(schema: dict[str, Any], method: str, path: str, value: Any) -> str | None:
+    """The field of a JSON body whose integer is beyond the bound the document states (only fields the operation
+    declares: properties it does not know are ignored by the server, as by the document)."""
+    for template, operations in schema.get("paths", {}).items():
+        if not re.fullmatch(_template_regex(template), path):
+            continue
+        operation = operations.get(method.lower()) or {}
+        content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        if "schema" in content:
+            return _walk_integers(value, content["schema"], schema, "")
+    return None
+
+
+def _walk_integers(value: Any, node: dict[str, Any], document: dict[str, Any], path: str) -> str | None:
+    if "$ref" in node:
+        node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    for alternative in node.get("anyOf", []) + node.get("oneOf", []) + node.get("allOf", []):
+        found = _walk_integers(value, alternative, document, path)
+        if found is not None:
+            return found
+    if isinstance(value, int) and not isinstance(value, bool) and node.get("type") == "integer":
+        low, high = node.get("minimum", -DB_INT_MAX - 1), node.get("maximum", DB_INT_MAX)
+        return path if not low <= value <= high else None
+    if isinstance(value, dict):
+        for key, spec in node.get("properties", {}).items():
+            if key in value:
+                found = _walk_integers(value[key], spec, document, f"{path}.{key}" if path else key)
+                if found is not None:
+                    return found
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        for i, item in enumerate(value):
+            found = _walk_integers(item, node["items"], document, f"{path}.{i}" if path else str(i))
+            if found is not None:
+                return found
+    return None
+
+
+def _template_regex(template: str) -> str:
+    return re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+
+
 def allowed_methods(schema: dict[str, Any], path: str) -> list[str]:
     """Every method the document names for a concrete request path (the `Allow` of a 405)."""
     methods: set[str] = set()
     for template, operations in schema.get("paths", {}).items():
-        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path):
+        if re.fullmatch(_template_regex(template), path):
             methods |= {m.upper() for m in operations if m.upper() in HTTP_METHODS}
     return sorted(methods)

@@ -15,7 +15,7 @@ from employers import importers
 from employers import schemas as s
 from employers import service as es
 from web.api import api_router_for
-from web.api.contract import error_responses, rules_beyond_schema
+from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
 
@@ -59,7 +59,9 @@ OPENING_RULES = rules_beyond_schema(
     "measures",
 )
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
+QueryId = Annotated[int, Query(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
+OptionalQueryId = Annotated[int | None, Query(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
 EMPLOYER_OUT_FIELDS = tuple(s.EmployerOut.model_fields)  # the columns the employer list reads
 
 
@@ -243,7 +245,7 @@ def next_steps(
 
 @router.get("/praksisplasser", response_model=list[s.PraksisplassOut])
 def list_places(
-    session: SessionDep, user: ApiUser, employer_id: int | None = None, status: str = ""
+    session: SessionDep, user: ApiUser, employer_id: OptionalQueryId = None, status: str = ""
 ) -> list[s.PraksisplassOut]:
     rows = es.list_praksisplasser(session, actor=user, employer_id=employer_id, status=status)
     return [s.PraksisplassOut.model_validate(p) for p in rows]
@@ -251,7 +253,7 @@ def list_places(
 
 @router.post("/praksisplasser", response_model=s.PraksisplassOut, status_code=201, responses=ERRORS)
 def create_place(
-    session: SessionDep, user: ApiUser, employer_id: Annotated[int, Query()], body: s.PraksisplassIn
+    session: SessionDep, user: ApiUser, employer_id: QueryId, body: s.PraksisplassIn
 ) -> s.PraksisplassOut:
     es.get_employer(session, actor=user, employer_id=employer_id)
     place = es.create_praksisplass(session, actor=user, employer_id=employer_id, **_set(body))
@@ -300,7 +302,7 @@ def list_openings(
     user: ApiUser,
     q: str = "",
     status: str = "",
-    employer_id: int | None = None,
+    employer_id: OptionalQueryId = None,
     municipality: str = "",
     reduced: bool = False,
     awaiting_approval: bool | None = None,

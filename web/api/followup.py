@@ -13,7 +13,7 @@ from core.errors import NotFound, ValidationFailed
 from followup import schemas
 from followup import service as fs
 from web.api import api_router_for
-from web.api.contract import error_responses, rules_beyond_schema
+from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
 router = api_router_for(prefix="/followup", tags=["oppfølging"])
@@ -31,7 +31,7 @@ def list_records(
     include_ended: bool = False,
     mine: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
 ) -> list[schemas.RecordOut]:
     rows = fs.list_records(
         session,
