@@ -67,7 +67,7 @@ def positive_data_accepted(ctx, response, case):  # type: ignore[no-untyped-def]
 
 
 SETTINGS = settings(
-    max_examples=6,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,
