@@ -655,6 +655,9 @@ def update_candidate(
     status_code=204,
     responses=ERRORS,
     summary="Slett kandidaten og alle personopplysninger (bare en revisjonsrad blir igjen)",
+    openapi_extra=rules_beyond_schema(
+        "confirm", "reason"
+    ),  # confirm=true, and a reason where the role needs one
 )
 def erase_candidate(
     session: SessionDep,

@@ -39,6 +39,7 @@ EMPLOYER_RULES = rules_beyond_schema(
     "responsible_user_id",
     "notes",
 )
+PERSON_RULES = rules_beyond_schema("name", "email", "phone", "role")  # a name; e-mail and phone formats
 OPENING_RULES = rules_beyond_schema(
     "employer_id",
     "title",
@@ -168,6 +169,7 @@ def list_persons(session: SessionDep, user: ApiUser, employer_id: int) -> list[s
     response_model=s.ContactPersonOut,
     status_code=201,
     responses=ERRORS,
+    openapi_extra=PERSON_RULES,
 )
 def add_person(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.ContactPersonIn
@@ -177,7 +179,12 @@ def add_person(
     return s.ContactPersonOut.model_validate(person)
 
 
-@router.patch("/contact-persons/{person_id}", response_model=s.ContactPersonOut, responses=ERRORS)
+@router.patch(
+    "/contact-persons/{person_id}",
+    response_model=s.ContactPersonOut,
+    responses=ERRORS,
+    openapi_extra=PERSON_RULES,
+)
 def update_person(
     session: SessionDep, user: ApiUser, person_id: int, body: s.ContactPersonIn
 ) -> s.ContactPersonOut:
