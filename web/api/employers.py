@@ -383,7 +383,12 @@ def update_opening(
     )
 
 
-@router.post("/openings/{opening_id}/status", response_model=s.OpeningDetailOut, responses=ERRORS)
+@router.post(
+    "/openings/{opening_id}/status",
+    response_model=s.OpeningDetailOut,
+    responses=ERRORS,
+    openapi_extra=rules_beyond_schema("status", "application_deadline"),  # which status may follow which
+)
 def change_status(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.StatusIn
 ) -> s.OpeningDetailOut:

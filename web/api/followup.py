@@ -68,7 +68,12 @@ def get_record(
     return _detail(fs.get_record(session, actor=user, record_id=record_id, purpose=purpose))
 
 
-@router.post("/records/{record_id}/status", response_model=schemas.RecordDetailOut, responses=NOT_FOUND)
+@router.post(
+    "/records/{record_id}/status",
+    response_model=schemas.RecordDetailOut,
+    responses=NOT_FOUND,
+    openapi_extra=rules_beyond_schema(*schemas.StatusIn.model_fields),  # which status may follow which
+)
 def set_status(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.StatusIn
 ) -> schemas.RecordDetailOut:
