@@ -160,3 +160,16 @@ def test_employer_user_limited_to_own_organisation(client, db):
     assert r.status_code == 200 and r.json()["status"] == "publisert" and not r.json()["awaiting_approval"]
     mine = client.get("/api/v1/openings", headers=h).json()
     assert [o["id"] for o in mine] == [oid]
+
+
+def test_deleting_a_contact_person_answers_204_without_a_body(client, db):
+    """A 204 carries no body: `null` on a 204 broke the HTTP framing, and the server logged an error each time."""
+    contact = make_user(db, "markedskontakt")
+    h = api_headers(db, contact)
+    employer = make_employer(db)
+    person = client.post(
+        f"/api/v1/employers/{employer.id}/contact-persons", json={"name": "Kari Leder"}, headers=h
+    ).json()
+    r = client.delete(f"/api/v1/contact-persons/{person['id']}", headers=h)
+    assert r.status_code == 204 and r.content == b""
+    assert client.delete(f"/api/v1/contact-persons/{person['id']}", headers=h).status_code == 404
