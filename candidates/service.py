@@ -611,3 +611,18 @@ def responsible_users(session: Session, candidate_ids: Sequence[int]) -> dict[in
         ).all()
         out.update((cid, uid) for cid, uid in rows)  # a Result has .keys(): dict.update would misread it
     return out
+
+
+def names_for_reader(session: Session, *, reader: User, candidate_ids: Sequence[int]) -> dict[int, str]:
+    """Candidate id → full name, only for the candidates `reader` may open (the same rule as every read): a
+    notification names the people its reader may see, and only those."""
+    ids = sorted(set(candidate_ids))
+    out: dict[int, str] = {}
+    base = readable_candidates(reader).with_only_columns(
+        Candidate.id, Candidate.first_name, Candidate.last_name
+    )
+    for start in range(0, len(ids), 2000):
+        part = ids[start : start + 2000]
+        for cid, first, last in session.execute(base.where(Candidate.id.in_(part))):
+            out[cid] = f"{first} {last}"
+    return out

@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "delete": "Slettet",
     "export": "Eksportert",
     "share": "Delt",
+    "unshare": "Deling trukket",
 }
 SUBJECT_LABELS = {
     "candidate": "Kandidat",
@@ -77,6 +78,9 @@ EVENT_LABELS = {
     "access_denied": "Tilgang nektet",
     "role_refused": "Rollen har ikke tilgang",
     "csrf_failed": "Skjema avvist (CSRF)",
+    "break_glass": "Begrunnet innsyn (administrator)",
+    "reason_required": "Innsyn uten begrunnelse avvist",
+    "throttle_lifted": "Innloggingsforsinkelse opphevet",
 }
 
 

@@ -123,6 +123,16 @@ def list_for(
     ).all()
 
 
+def latest_unread(session: Session, *, actor: User, kind: str) -> Notification | None:
+    """The actor's newest unread notification of one kind (a dashboard panel shows it)."""
+    return session.scalars(
+        select(Notification)
+        .where(Notification.user_id == actor.id, Notification.kind == kind, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(1)
+    ).first()
+
+
 def count_for(session: Session, *, actor: User, unread_only: bool = False) -> int:
     stmt = select(func.count()).select_from(Notification).where(Notification.user_id == actor.id)
     if unread_only:

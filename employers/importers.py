@@ -531,7 +531,9 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
     employer = _employer_for(session, parsed, actor)
     existing = _find_existing(session, parsed)
     fields = dict(parsed.opening)
-    if fields.get("styrk_code"):  # the ad's own classification: an import's code, as sure as the source is
+    # the ad's own classification: an import's code, as sure as the source is (a code the record already has
+    # keeps the provenance it has, so an unchanged round trip changes nothing)
+    if fields.get("styrk_code") and (existing is None or existing.styrk_code != fields["styrk_code"]):
         fields.update(styrk_source="import", styrk_confidence=1.0)
     if existing is None:
         source = None if parsed.source == OWN_SOURCE else parsed.source
@@ -547,6 +549,9 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
         created = True
     else:
         data = service.clean_opening(session, fields, partial=False, imported=True)
+        if data.get("styrk_code") == existing.styrk_code:  # the same code keeps the provenance it has
+            data.pop("styrk_source", None)
+            data.pop("styrk_confidence", None)
         for key, value in data.items():
             if getattr(existing, key) != value:
                 setattr(existing, key, value)

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from employers.models import OPENING_STATUSES
+
 Scalar = str | int | None
 
 
@@ -199,7 +201,8 @@ class OpeningPatch(OpeningIn):
 
 
 class StatusIn(BaseModel):
-    status: str
+    # the document names the statuses; the service refuses any other with its own message in Bokmål
+    status: str = Field(json_schema_extra={"enum": list(OPENING_STATUSES)})
     application_deadline: dt.date | None = None
     note: str = Field(default="", max_length=500)
 

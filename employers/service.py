@@ -39,6 +39,8 @@ from employers.models import (
     ContactPerson,
     Employer,
     EmployerContact,
+    Opening,
+    Praksisplass,
     employer_users,
 )
 
@@ -373,9 +375,88 @@ def similar_employers(
     return sorted(found, key=lambda s: -s.score)
 
 
+def similar_to_new(session: Session, **fields: Any) -> list[SimilarEmployer]:
+    """Before saving a new employer: the registered ones with a similar name in its municipality (found from
+    the postal code as when saving). Input that would not save finds nothing; saving names the error."""
+    try:
+        data = _clean_employer(session, fields, partial=False)
+    except ValidationFailed:
+        return []
+    return similar_employers(session, name=data["name"], municipality_code=data.get("municipality_code"))
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    """One of two records about to be merged, with what it carries (for the side-by-side confirmation)."""
+
+    employer: Employer
+    valid_orgnr: bool
+    openings: int
+    contacts: int
+    persons: int
+    praksisplasser: int
+    users: int
+
+    @property
+    def history(self) -> int:
+        return self.openings + self.contacts + self.persons + self.praksisplasser + self.users
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """Which record survives a merge: `keep` (the established one), `merge` (the one folded into it), or why
+    the two may not be merged at all (`refused`)."""
+
+    keep: MergeSide
+    merge: MergeSide
+    refused: str | None
+
+
+def _merge_side(session: Session, employer: Employer) -> MergeSide:
+    def count(stmt: Any) -> int:
+        return int(session.scalar(stmt) or 0)
+
+    eid = employer.id
+    return MergeSide(
+        employer,
+        orgnr_rules.is_valid(employer.orgnr),
+        count(select(func.count()).select_from(Opening).where(Opening.employer_id == eid)),
+        count(select(func.count()).select_from(EmployerContact).where(EmployerContact.employer_id == eid)),
+        count(select(func.count()).select_from(ContactPerson).where(ContactPerson.employer_id == eid)),
+        count(select(func.count()).select_from(Praksisplass).where(Praksisplass.employer_id == eid)),
+        count(select(func.count()).select_from(employer_users).where(employer_users.c.employer_id == eid)),
+    )
+
+
+def merge_plan(session: Session, *, actor: User | None, a_id: int, b_id: int) -> MergePlan:
+    """Decides the direction of a merge, never the person clicking: the record with a valid orgnr is kept; of
+    two without (or an equal number), the established one — more history (openings, contacts, people,
+    praksisplasser, users), then the older. Two different valid orgnr are two organisations: refused."""
+    if a_id == b_id:
+        raise ValidationFailed("Velg to forskjellige arbeidsgivere.", field="merge_id")
+    a = _merge_side(session, get_employer(session, actor=actor, employer_id=a_id))
+    b = _merge_side(session, get_employer(session, actor=actor, employer_id=b_id))
+
+    def established(side: MergeSide) -> tuple[bool, int, float, int]:
+        created = side.employer.created_at.timestamp() if side.employer.created_at else 0.0
+        return (side.valid_orgnr, side.history, -created, -side.employer.id)
+
+    keep, other = (a, b) if established(a) >= established(b) else (b, a)
+    refused = None
+    if keep.valid_orgnr and other.valid_orgnr and keep.employer.orgnr != other.employer.orgnr:
+        refused = (
+            f"{keep.employer.name} (org.nr. {keep.employer.orgnr}) og {other.employer.name} "
+            f"(org.nr. {other.employer.orgnr}) har hvert sitt gyldige organisasjonsnummer og er to virksomheter. "
+            "De kan ikke slås sammen."
+        )
+    return MergePlan(keep, other, refused)
+
+
 def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge_id: int) -> Employer:
     """Moves everything that points at `merge_id` (contacts, log, openings, praksisplasser, users, and other
-    domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record."""
+    domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record.
+    Only in the direction `merge_plan` decides (the valid orgnr and the history are kept), never between two
+    different valid orgnr."""
     if actor is not None and actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
         raise Forbidden("Bare NAV-ansatte kan slå sammen arbeidsgivere.")
     # a merge changes one record and deletes the other: both must be the actor's office's (or the admin's)
@@ -385,6 +466,16 @@ def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge
         raise ValidationFailed("Velg to forskjellige arbeidsgivere.", field="merge_id")
     other = get_employer(session, actor=actor, employer_id=merge_id)
     require_merge_or_delete(actor, other)
+    plan = merge_plan(session, actor=actor, a_id=keep_id, b_id=merge_id)
+    if plan.refused:
+        raise ValidationFailed(plan.refused, field="merge_id")
+    if plan.keep.employer.id != keep_id:
+        raise ValidationFailed(
+            f"{plan.keep.employer.name} (org.nr. {plan.keep.employer.orgnr}) er den etablerte arbeidsgiveren og "
+            "beholdes; slå den andre sammen inn i den.",
+            field="merge_id",
+        )
+    keep, other = plan.keep.employer, plan.merge.employer
     # employer_users has a composite key: drop the links the kept record already has before moving the rest
     session.execute(
         delete(employer_users).where(

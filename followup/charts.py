@@ -74,26 +74,33 @@ def bar_chart(
 
 
 def line_chart(
-    title: str, desc: str, labels: Sequence[str], values: Sequence[float], *, as_share: bool = True
+    title: str, desc: str, labels: Sequence[str], values: Sequence[float | None], *, as_share: bool = True
 ) -> str:
-    body, top = _axis(max(values, default=0), as_share)
+    """A point per label; a None value (nothing measured) gets no point, and the line stops there instead of
+    dropping to zero."""
+    body, top = _axis(max((v for v in values if v is not None), default=0), as_share)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     n = len(values)
-    points = []
+    runs: list[list[tuple[float, float]]] = [[]]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = LEFT + (plot_w * (i + 0.5) / n if n else 0)
-        y = TOP + plot_h - plot_h * (value / top if top else 0)
-        points.append((x, y))
-        shown = f"{round(value * 100)} %" if as_share else f"{value:g}"
-        body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{BAR}"><title>{escape(label)}: {shown}</title></circle>'
-        )
         body.append(
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" fill="{INK}">'
             f"{escape(label)}</text>"
         )
-    if len(points) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        body.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2"/>')
+        if value is None:
+            if runs[-1]:
+                runs.append([])
+            continue
+        y = TOP + plot_h - plot_h * (value / top if top else 0)
+        runs[-1].append((x, y))
+        shown = f"{round(value * 100)} %" if as_share else f"{value:g}"
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{BAR}"><title>{escape(label)}: {shown}</title></circle>'
+        )
+    for points in runs:
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            body.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2"/>')
     return _frame(title, desc, body)

@@ -159,13 +159,6 @@ def _one(
         target_ufore=rng.random() < 0.15,
         today=start,
     )
-    fs.set_status(
-        session,
-        actor=spec,
-        record=record,
-        status="kartlegging" if "kartlegging" in fs.allowed_statuses(record) else "aktiv",
-        today=start,
-    )
     fs.save_profile(
         session,
         actor=spec,
@@ -193,9 +186,7 @@ def _one(
         fs.enter_phase(session, actor=spec, record=record, phase=2, entered_on=phase_day)
     search_day = phase_day + _days(rng.randint(5, 20))
     if search_day < end:
-        fs.enter_phase(session, actor=spec, record=record, phase=3, entered_on=search_day)
-        if service in ("ips", "ips_ung", "supported_employment"):
-            fs.set_status(session, actor=spec, record=record, status="jobbutvikling", today=search_day)
+        fs.enter_phase(session, actor=spec, record=record, phase=3, entered_on=search_day)  # status follows
 
     def contact(
         day: dt.date, with_whom: str, employer: Any | None = None, placement_id: int | None = None

@@ -280,9 +280,9 @@ def employment_rate(data: OfficeData, q_from: dt.date, q_to: dt.date) -> dict[st
         hours = sum(paid_hours_in(p, q_from, q_to) for p in r.placements if p.type in COMPETITIVE_TYPES)
         employed += hours >= MIN_PAID_HOURS
     rate = _share(employed, len(people))
-    level = "under minimum"
+    level: str | None = None if not people else "under minimum"  # None: nobody to measure ("ingen data")
     for name in ("excellent", "average", "minimum"):
-        if rate >= EMPLOYMENT_BENCHMARKS[name]:
+        if people and rate >= EMPLOYMENT_BENCHMARKS[name]:
             level = name
             break
     return {"value": rate, "employed": employed, "n": len(people), "from": q_from, "to": q_to, "level": level}
@@ -324,23 +324,40 @@ def indicators(
     along = follow_along(data, date_to)
     mix = job_mix(data, date_from, date_to)
     q_from, q_to = quarter_bounds(date_to)
+    rate = employment_rate(data, q_from, min(q_to, date_to))
+
+    def judged(n: int, ok: bool) -> bool | None:
+        """None where nothing was measured (n = 0): "ingen data", never a failed threshold."""
+        return None if n == 0 else ok
+
     return {
         "caseload": {names.get(k, str(k)): v for k, v in sorted(loads.items())},
         "caseload_max": max(loads.values(), default=0),
-        "caseload_ok": all(v <= THRESHOLDS["caseload"] for v in loads.values()),
+        "caseload_ok": judged(len(loads), all(v <= THRESHOLDS["caseload"] for v in loads.values())),
         "days_to_first_employer_contact": first,
-        "first_contact_ok": first["with_contact"] > 0 and first["median"] <= THRESHOLDS["first_contact_days"],
+        "first_contact_ok": judged(
+            first["n"], first["with_contact"] > 0 and first["median"] <= THRESHOLDS["first_contact_days"]
+        ),
         "employer_contacts_per_specialist_week": contacts,
-        "employer_contacts_ok": contacts["value"] >= THRESHOLDS["employer_contacts_per_week"],
+        "employer_contacts_ok": judged(
+            contacts["specialists"], contacts["value"] >= THRESHOLDS["employer_contacts_per_week"]
+        ),
         "community_share": community,
-        "community_ok": community["value"] >= THRESHOLDS["community_share"],
+        "community_ok": judged(community["contacts"], community["value"] >= THRESHOLDS["community_share"]),
         "follow_along": along,
-        "follow_along_ok": along["n"] > 0 and along["value"] >= THRESHOLDS["follow_along_share"],
+        "follow_along_ok": judged(along["n"], along["value"] >= THRESHOLDS["follow_along_share"]),
         "job_mix": mix,
-        "competitive_ok": mix["n"] > 0 and mix["competitive_share"] >= THRESHOLDS["competitive_share"],
-        "job_type_ok": mix["n"] > 0 and mix["job_type_diversity"] >= THRESHOLDS["job_type_diversity"],
-        "employer_ok": mix["n"] > 0 and mix["employer_diversity"] >= THRESHOLDS["employer_diversity"],
-        "employment_rate": employment_rate(data, q_from, min(q_to, date_to)),
+        "competitive_ok": judged(mix["n"], mix["competitive_share"] >= THRESHOLDS["competitive_share"]),
+        "job_type_ok": judged(mix["n"], mix["job_type_diversity"] >= THRESHOLDS["job_type_diversity"]),
+        "employer_ok": judged(mix["n"], mix["employer_diversity"] >= THRESHOLDS["employer_diversity"]),
+        "employment_rate": rate,
+        # the period each figure is about (they differ: a day, the period, the quarter, 12 months back)
+        "periods": {
+            "caseload": {"on": date_to},
+            "period": {"from": date_from, "to": date_to},
+            "follow_along": {"to": add_months(date_to, -12)},  # first job started by then
+            "quarter": {"from": rate["from"], "to": rate["to"]},
+        },
     }
 
 

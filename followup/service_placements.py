@@ -19,7 +19,6 @@ from followup.dates import add_months
 from followup.models import (
     PLACEMENT_END_REASONS,
     PLACEMENT_TYPES,
-    STATUS_CHAINS,
     WAGE_TYPES,
     FollowupRecord,
     PhaseEntry,
@@ -131,14 +130,16 @@ def start_placement(
     session.add(placement)
     record.placements.append(placement)
     session.flush()
-    chain = STATUS_CHAINS.get(record.service, ())
-    target = "i_utdanning" if type in ("utdanning",) else "i_jobb"
-    if target in chain and start_date <= today:
-        record.status = target
-    if not any(p.phase == 5 for p in record.phases):
-        entry = PhaseEntry(record_id=record.id, phase=5, entered_on=start_date, note="Jobbstart")
+    if records.current_phase(record) != 5:  # phase 5 and its status («I jobb» / «I utdanning») in one step
+        entry = PhaseEntry(
+            record_id=record.id,
+            phase=5,
+            entered_on=max(start_date, record.start_date, *(p.entered_on for p in record.phases)),
+            note="Jobbstart",
+        )
         session.add(entry)
         record.phases.append(entry)
+    records.follow_phase(record, today)
     plan.generate_job_start_plan(session, record, placement, today)
     audit.record(
         session,
@@ -280,9 +281,16 @@ def end_placement(
         for p in record.placements
         if p.id != placement.id and (p.end_date is None or p.end_date >= end_date)
     ]
-    if not still and record.status in ("i_jobb", "i_utdanning"):
-        chain = STATUS_CHAINS.get(record.service, ())
-        record.status = "jobbutvikling" if "jobbutvikling" in chain else "aktiv"
+    if not still and records.current_phase(record) == 5:  # back to job search (phase 3), status with it
+        entry = PhaseEntry(
+            record_id=record.id,
+            phase=3,
+            entered_on=max(end_date, *(p.entered_on for p in record.phases)),
+            note="Jobben tok slutt",
+        )
+        session.add(entry)
+        record.phases.append(entry)
+    records.follow_phase(record, today)
     audit.record(
         session,
         actor=actor,

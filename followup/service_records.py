@@ -330,9 +330,65 @@ def active_placements(record: FollowupRecord, day: dt.date | None = None) -> lis
     return [p for p in record.placements if p.start_date <= day and (p.end_date is None or p.end_date >= day)]
 
 
+# --- status follows the phase ---------------------------------------------------------------------------------
+# The phase is the fact (entered with a date, kept as a timeline); the status is a function of it and of the open
+# placements, written by `follow_phase` after every change of either, so the two cannot disagree. Choosing a
+# status (set_status) enters the phase it stands for, in the same call.
+
+_PHASE_STATUS = {1: "henvist", 2: "kartlegging", 3: "jobbutvikling", 4: "jobbutvikling"}
+_PHASE_STATUS_PLAIN = {1: "henvist", 2: "aktiv", 3: "aktiv", 4: "aktiv"}  # services without the IPS steps
+STATUS_PHASE = {
+    "henvist": 1,
+    "kartlegging": 2,
+    "aktiv": 2,
+    "jobbutvikling": 3,
+    "i_jobb": 5,
+    "i_utdanning": 5,
+    "nedtrapping": 5,
+}
+
+
+def current_phase(record: FollowupRecord) -> int:
+    """The phase last entered (the end of `phase_timeline`); 1 for a record without entries."""
+    # an entry not yet flushed (no id) is the newest of its day
+    entries = sorted(record.phases, key=lambda e: (e.entered_on, e.id if e.id is not None else 1 << 62))
+    return entries[-1].phase if entries else 1
+
+
+def open_placements(record: FollowupRecord, day: dt.date | None = None) -> list[Placement]:
+    """Placements not ended by `day`, including one that starts later (a registered job start)."""
+    day = day or _today()
+    return [p for p in record.placements if p.end_date is None or p.end_date >= day]
+
+
+def status_for(record: FollowupRecord, today: dt.date | None = None) -> str:
+    """The status the record's phase (and open placements) stand for."""
+    if record.status == "avsluttet":
+        return "avsluttet"
+    chain = STATUS_CHAINS.get(record.service, ())
+    phase = current_phase(record)
+    if phase == 5:
+        if record.status == "nedtrapping" and "nedtrapping" in chain:
+            return "nedtrapping"  # tapering off is a step inside phase 5, chosen by the specialist
+        placements = open_placements(record, today)
+        if placements:
+            only_school = not any(p.is_job for p in placements)
+            return "i_utdanning" if only_school and "i_utdanning" in chain else "i_jobb"
+        phase = 3  # phase 5 without a job (left from before this rule): searching again
+    mapping = _PHASE_STATUS if "kartlegging" in chain else _PHASE_STATUS_PLAIN
+    return mapping[phase]
+
+
+def follow_phase(record: FollowupRecord, today: dt.date | None = None) -> str:
+    """Writes the status the phase stands for; every change of phase or placement ends here."""
+    record.status = status_for(record, today)
+    return record.status
+
+
 def set_status(
     session: Session, *, actor: User, record: FollowupRecord, status: str, today: dt.date | None = None
 ) -> None:
+    """Choosing a status enters the phase it stands for (unless the current phase already stands for it)."""
     _check_writer(actor)
     check_open(record)
     today = today or _today()
@@ -351,7 +407,19 @@ def set_status(
         raise ValidationFailed(
             "«I utdanning» krever en registrert utdanning eller læreplass.", field="status"
         )
+    if status == "nedtrapping" and current_phase(record) != 5:
+        raise ValidationFailed("«Nedtrapping» kommer etter jobbstart (fase 5).", field="status")
     record.status = status
+    if status_for(record, today) != status:
+        phase = STATUS_PHASE[status]
+        entered_on = max(today, record.start_date)
+        entry = PhaseEntry(
+            record_id=record.id, phase=phase, entered_on=entered_on, note=f"Status: {STATUSES[status]}"
+        )
+        session.add(entry)
+        record.phases.append(entry)
+        record.status = status  # i_jobb / i_utdanning: the open placements decide which
+        follow_phase(record, today)
     audit.record(
         session,
         actor=actor,
@@ -421,7 +489,9 @@ def enter_phase(
     phase: int,
     entered_on: dt.date | None,
     note: str = "",
+    today: dt.date | None = None,
 ) -> PhaseEntry:
+    """Enters a phase; the status follows (`follow_phase`). Phase 5 is entered by registering the job start."""
     _check_writer(actor)
     check_open(record)
     if phase not in PHASES:
@@ -431,9 +501,14 @@ def enter_phase(
     check_bounds(entered_on, "entered_on", "Datoen")
     if entered_on < record.start_date:
         raise ValidationFailed("Fasen kan ikke starte før jobbsporet.", field="entered_on")
+    if phase == 5 and not open_placements(record, today):
+        raise ValidationFailed(
+            "Fase 5 er oppfølging i jobb: registrer jobbstarten, så går fasen dit selv.", field="phase"
+        )
     entry = PhaseEntry(record_id=record.id, phase=phase, entered_on=entered_on, note=note[:500])
     session.add(entry)
     record.phases.append(entry)
+    follow_phase(record, today)
     session.flush()
     return entry
 
@@ -746,7 +821,13 @@ def log_contact(
     current = phase_timeline(record, today)
     if with_whom == "arbeidsgiver" and current and current[-1].phase == 3 and date >= current[-1].entered_on:
         enter_phase(
-            session, actor=actor, record=record, phase=4, entered_on=date, note="Første arbeidsgiverkontakt"
+            session,
+            actor=actor,
+            record=record,
+            phase=4,
+            entered_on=date,
+            note="Første arbeidsgiverkontakt",
+            today=today,
         )
     return contact
 

@@ -6,6 +6,7 @@ runs once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,8 +29,12 @@ class JobSpec:
     misfire_grace_time: int  # seconds
     max_attempts: int = 4  # the first run and three retries with back-off
     dry_run: bool = False
+    # how often it runs: a job whose last good run is older than this (or that never ran) runs once when the
+    # scheduler starts, so a fresh install has its reminders the first morning; None: only on its schedule
+    period: dt.timedelta | None = None
 
 
+DAY = dt.timedelta(days=1)
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         "followup-reminders",
@@ -38,6 +43,7 @@ JOBS: tuple[JobSpec, ...] = (
         lambda: CronTrigger(hour=6, minute=30, timezone=TZ),
         "hver dag kl. 06.30",
         misfire_grace_time=16 * HOUR,
+        period=DAY,
     ),
     JobSpec(
         "employer-next-steps",
@@ -46,6 +52,7 @@ JOBS: tuple[JobSpec, ...] = (
         lambda: CronTrigger(hour=6, minute=35, timezone=TZ),
         "hver dag kl. 06.35",
         misfire_grace_time=16 * HOUR,
+        period=DAY,
     ),
     JobSpec(
         "opening-expiry",
@@ -54,6 +61,7 @@ JOBS: tuple[JobSpec, ...] = (
         lambda: CronTrigger(minute=5, timezone=TZ),
         "hver time, fem over",
         misfire_grace_time=55 * 60,
+        period=dt.timedelta(hours=1),
     ),
     JobSpec(
         "nightly-rematch",
@@ -62,6 +70,7 @@ JOBS: tuple[JobSpec, ...] = (
         lambda: CronTrigger(hour=2, minute=0, timezone=TZ),
         "hver natt kl. 02.00",
         misfire_grace_time=20 * HOUR,
+        period=DAY,
         max_attempts=3,
     ),
     JobSpec(
@@ -72,6 +81,7 @@ JOBS: tuple[JobSpec, ...] = (
         "hver natt kl. 03.30",
         misfire_grace_time=20 * HOUR,
         dry_run=True,
+        period=DAY,
     ),
     JobSpec(
         "fidelity-snapshot",
@@ -80,6 +90,7 @@ JOBS: tuple[JobSpec, ...] = (
         lambda: CronTrigger(day_of_week="mon", hour=5, minute=0, timezone=TZ),
         "mandager kl. 05.00",
         misfire_grace_time=6 * 24 * HOUR,
+        period=7 * DAY,
     ),
 )
 

@@ -16,7 +16,7 @@ from core.settings import Settings
 from jobs.definitions import BY_NAME, JOBS, JobSpec
 from jobs.models import JobRun
 from jobs.runner import RunOutcome, read_factory_for, run_job
-from jobs.scheduler import JOBSTORE_TABLE
+from jobs.scheduler import CATCH_UP_SUFFIX, JOBSTORE_TABLE, RETRY_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,10 @@ def job_statuses(session: Session, *, now: dt.datetime | None = None) -> list[Jo
     out = []
     for spec in JOBS:
         next_run = stored[spec.name] if spec.name in stored else _next_from_trigger(spec, now)
-        retry = stored.get(spec.name + ":retry")
-        if retry is not None and (next_run is None or retry < next_run):
-            next_run = retry
+        for extra in (RETRY_SUFFIX, CATCH_UP_SUFFIX):  # a retry or a start-up run before the schedule's next
+            sooner = stored.get(spec.name + extra)
+            if sooner is not None and (next_run is None or sooner < next_run):
+                next_run = sooner
         out.append(
             JobStatus(spec.name, spec.label, spec.schedule, next_run, last_runs.get(spec.name), spec.dry_run)
         )

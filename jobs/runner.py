@@ -187,7 +187,7 @@ def abandon_stale_runs(factory: sessionmaker[Session], *, holder: str) -> list[t
         rows = session.scalars(
             select(JobRun).where(
                 JobRun.status == "running",
-                JobRun.trigger.in_(("schedule", "retry")),
+                JobRun.trigger.in_(("schedule", "retry", "catchup")),
                 (JobRun.holder != holder) | JobRun.holder.is_(None),
             )
         ).all()

@@ -10,7 +10,11 @@ valid. Jobs are idempotent anyway, so the rare overlap in a hand-over does no ha
 Missed runs: jobs are kept in the store across restarts (never replaced at start-up), so a run time that passed
 while no scheduler ran is found at start; `coalesce` makes several missed runs one, and each job's
 `misfire_grace_time` says how late it may still run. A failed run is retried with exponential back-off (a
-one-off job in the same store), and never stops the others (each run is caught and recorded)."""
+one-off job in the same store), and never stops the others (each run is caught and recorded).
+
+First start: a job with a `period` whose last good run is older than that period (or that never ran, as on a fresh
+install) runs once right after the scheduler starts (`catch_up`), unless APScheduler is about to run a missed
+run time of it anyway; the jobs are idempotent, so a catch-up close to a scheduled run does no harm."""
 
 from __future__ import annotations
 
@@ -25,13 +29,14 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import utcnow
 from core.settings import Settings
 from jobs import lease
 from jobs.definitions import JOBS, JobSpec
+from jobs.models import JobRun
 from jobs.runner import TZ, RunOutcome, abandon_stale_runs, read_factory_for, run_job
 
 log = logging.getLogger("arbeidsbro.jobs")
@@ -40,6 +45,7 @@ RUN_REF = "jobs.scheduler:scheduled_run"
 JOBSTORE_TABLE = "apscheduler_jobs"
 LEASE_NAME = "scheduler"
 RETRY_SUFFIX = ":retry"
+CATCH_UP_SUFFIX = ":catchup"
 
 # The services started in this process. Normally one; a job is dispatched to the one holding the lease (a
 # process-wide "last started" would hand a leader's run to a follower, which skips it).
@@ -47,7 +53,7 @@ _services: list[SchedulerService] = []
 _services_lock = threading.Lock()
 
 
-def scheduled_run(name: str, attempt: int = 1) -> None:
+def scheduled_run(name: str, attempt: int = 1, trigger: str | None = None) -> None:
     """What the job store points at (a text reference, so stored jobs survive restarts and code changes)."""
     with _services_lock:
         services = list(_services)
@@ -55,7 +61,7 @@ def scheduled_run(name: str, attempt: int = 1) -> None:
         log.warning("jobb %s: ingen aktiv planlegger i denne prosessen", name)
         return
     leaders = [s for s in services if s.is_leader and name in s.specs]
-    (leaders or services)[0].run_scheduled(name, attempt)
+    (leaders or services)[0].run_scheduled(name, attempt, trigger=trigger)
 
 
 class _SharedEngineJobStore(SQLAlchemyJobStore):
@@ -82,6 +88,7 @@ class SchedulerService:
         retry_max: float = 3600.0,
         max_workers: int = 3,
         holder: str | None = None,
+        catch_up: bool = True,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -96,6 +103,7 @@ class SchedulerService:
         self.retry_max = retry_max
         self.max_workers = max_workers
         self.holder = holder or lease.new_holder_id()
+        self.catch_up = catch_up
         self._scheduler: BackgroundScheduler | None = None
         self._expires: dt.datetime | None = None
         self._stop = threading.Event()
@@ -188,6 +196,8 @@ class SchedulerService:
                 spec = self.specs.get(name)
                 if spec is not None and attempt < spec.max_attempts:
                     self._schedule_retry(spec, attempt + 1, scheduler=scheduler)
+            if self.catch_up:
+                self._catch_up(scheduler, retrying={name for name, _ in abandoned})
         except Exception:
             scheduler.shutdown(wait=False)
             raise
@@ -223,8 +233,57 @@ class SchedulerService:
             if job.misfire_grace_time != spec.misfire_grace_time or job.func_ref != RUN_REF:
                 scheduler.modify_job(name, func=RUN_REF, misfire_grace_time=spec.misfire_grace_time)
         for job_id in existing:
-            if job_id.removesuffix(RETRY_SUFFIX) not in self.specs:
+            if job_id.removesuffix(RETRY_SUFFIX).removesuffix(CATCH_UP_SUFFIX) not in self.specs:
                 scheduler.remove_job(job_id)
+
+    def overdue(self, scheduler: BackgroundScheduler, *, now: dt.datetime | None = None) -> list[str]:
+        """Jobs with a period whose last good run is older than it (or that never ran), leaving out those that
+        APScheduler will run now anyway (a stored run time passed within its grace time)."""
+        now = now or utcnow()
+        with self.factory() as session:
+            last_ok = dict(
+                session.execute(
+                    select(JobRun.name, func.max(JobRun.started_at))
+                    .where(JobRun.status == "ok")
+                    .group_by(JobRun.name)
+                ).all()
+            )
+        stored = {job.id: job for job in scheduler.get_jobs()}
+        out = []
+        for name, spec in self.specs.items():
+            if spec.period is None:
+                continue
+            last = last_ok.get(name)
+            if last is not None and last.tzinfo is None:
+                last = last.replace(tzinfo=dt.UTC)
+            if last is not None and now - last < spec.period:
+                continue
+            job = stored.get(name)
+            due = job.next_run_time if job is not None else None
+            if due is not None and due <= now and (now - due).total_seconds() <= spec.misfire_grace_time:
+                continue  # the missed run time itself is made up by APScheduler
+            out.append(name)
+        return out
+
+    def _catch_up(self, scheduler: BackgroundScheduler, *, retrying: set[str]) -> None:
+        """One run now of each overdue job (a one-off job in the store, beside its schedule)."""
+        for name in self.overdue(scheduler):
+            if name in retrying:
+                continue
+            spec = self.specs[name]
+            scheduler.add_job(
+                RUN_REF,
+                trigger=DateTrigger(run_date=utcnow(), timezone=TZ),
+                id=name + CATCH_UP_SUFFIX,
+                name=f"{spec.label} (ved oppstart)",
+                args=[name],
+                kwargs={"trigger": "catchup"},
+                misfire_grace_time=max(spec.misfire_grace_time, 3600),
+                coalesce=True,
+                max_instances=1,
+                replace_existing=True,
+            )
+            log.info("jobb %s: siste kjøring er eldre enn perioden; kjører én gang nå", name)
 
     def _on_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED:
@@ -234,7 +293,7 @@ class SchedulerService:
 
     # --- runs --------------------------------------------------------------------------------------------
 
-    def run_scheduled(self, name: str, attempt: int = 1) -> RunOutcome | None:
+    def run_scheduled(self, name: str, attempt: int = 1, trigger: str | None = None) -> RunOutcome | None:
         spec = self.specs.get(name)
         if spec is None:
             log.warning("jobb %s finnes ikke lenger", name)
@@ -248,7 +307,7 @@ class SchedulerService:
             factory=self.factory,
             read_factory=self.read_factory,
             settings=self.settings,
-            trigger="schedule" if attempt == 1 else "retry",
+            trigger=trigger or ("schedule" if attempt == 1 else "retry"),
             attempt=attempt,
             holder=self.holder,
         )

@@ -12,7 +12,8 @@ import time
 from typing import Any
 
 from candidates import service as candidates_service
-from core import notifications
+from core import formatting, notifications
+from core.models import User
 from employers import service as employers_service
 from followup import service as followup_service
 from jobs.runner import TZ, JobContext
@@ -22,8 +23,7 @@ MAX_LINES = 15
 
 
 def _d(value: str | dt.date) -> str:
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d.%m.%Y")
+    return formatting.date_no(value)
 
 
 def _lines(items: list[str]) -> str:
@@ -42,10 +42,24 @@ def followup_reminders(ctx: JobContext) -> dict[str, Any]:
             over, now_ = buckets["overdue"], buckets["due_today"]
             overdue += len(over)
             due_today += len(now_)
-            items = [
-                f"Forfalt: {i['label']} (frist {_d(i['due_date'])}, kandidat nr. {i['candidate_id']})"
-                for i in over
-            ] + [f"I dag: {i['label']} (kandidat nr. {i['candidate_id']})" for i in now_]
+            reader = session.get(User, user_id)
+            names = (
+                candidates_service.names_for_reader(
+                    session, reader=reader, candidate_ids=[i["candidate_id"] for i in over + now_]
+                )
+                if reader is not None
+                else {}
+            )
+
+            def who(i: dict[str, Any], names: dict[int, str] = names) -> str:
+                return names.get(i["candidate_id"], "en kandidat ved et annet kontor")
+
+            items = list(
+                dict.fromkeys(  # people by name, each line once
+                    [f"Forfalt: {who(i)}: {i['label']} (frist {_d(i['due_date'])})" for i in over]
+                    + [f"I dag: {who(i)}: {i['label']}" for i in now_]
+                )
+            )
             row = notifications.notify(
                 session,
                 user_id=user_id,
@@ -133,31 +147,16 @@ def nightly_rematch(ctx: JobContext) -> dict[str, Any]:
     t1 = time.perf_counter()
     with ctx.session() as session:
         result = rematch.store_top_matches(session, ranked.matches, now=ctx.now)
-        titles = rematch.opening_titles(session, sorted({m.opening_id for m in result.new_strong}))
         created = 0
-        for user_id, matches in sorted(result.by_user.items()):
-            items = [
-                f"«{titles.get(m.opening_id, ('?', '?'))[0]}» hos {titles.get(m.opening_id, ('?', '?'))[1]}: "
-                f"kandidat nr. {m.candidate_id} ({round(m.score * 100)} %)"
-                for m in matches
-            ]
-            openings = {m.opening_id for m in matches}
-            candidates = {m.candidate_id for m in matches}
-            link = (
-                f"/stillinger/{next(iter(openings))}"
-                if len(openings) == 1
-                else f"/kandidater/{next(iter(candidates))}"
-                if len(candidates) == 1
-                else None
-            )
+        for user_id, digest in sorted(rematch.digests(session, result.by_user).items()):
             row = notifications.notify(
                 session,
                 user_id=user_id,
                 kind="nye_treff",
-                title=f"{len(matches)} nye sterke treff mellom stillinger og kandidater",
-                body=_lines(items),
-                link=link,
-                dedupe_key=_matches_key(ctx.today, matches),
+                title=digest.title,
+                body=_lines(digest.lines),
+                link=digest.link,
+                dedupe_key=_matches_key(ctx.today, result.by_user[user_id]),
             )
             created += row is not None
     return {

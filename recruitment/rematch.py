@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
-from core.models import utcnow
+from core.models import User, utcnow
 from employers import service as employers_service
 from recruitment import pool
 from recruitment.models import TopMatch
@@ -166,3 +166,83 @@ def opening_titles(session: Session, opening_ids: Sequence[int]) -> dict[int, tu
     """Opening id → (title, employer name), for the notification text."""
     info = employers_service.opening_recipients(session, opening_ids)
     return {oid: (v["title"], v["employer_name"]) for oid, v in info.items()}
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One person's notification of new strong matches: people and openings by name, each line once."""
+
+    title: str
+    lines: list[str]
+    link: str | None
+
+
+def _pct(score: float) -> str:
+    return f"{round(score * 100)} %"
+
+
+def digests(session: Session, by_user: dict[int, list[Match]]) -> dict[int, Digest]:
+    """Per staff member one digest. Lines are grouped by the side with fewer names (a job specialist's few
+    candidates, each with the openings that fit; a market contact's few openings, each with the people), so no
+    line repeats; a candidate the reader may not open is not named, only counted."""
+    if not by_user:
+        return {}
+    titles = opening_titles(session, sorted({m.opening_id for ms in by_user.values() for m in ms}))
+
+    def opening(oid: int) -> str:
+        title, employer = titles.get(oid, ("stilling", "ukjent arbeidsgiver"))
+        return f"«{title}» hos {employer}"
+
+    out: dict[int, Digest] = {}
+    for user_id, matches in by_user.items():
+        reader = session.get(User, user_id)
+        if reader is None:
+            continue
+        names = candidates_service.names_for_reader(
+            session, reader=reader, candidate_ids=[m.candidate_id for m in matches]
+        )
+
+        unique = {(m.opening_id, m.candidate_id): m for m in matches}.values()
+        opening_ids = {m.opening_id for m in unique}
+        candidate_ids = {m.candidate_id for m in unique}
+        # a tie goes by the reader's own side: a market contact thinks in openings, a job specialist in people
+        by_candidate = len(candidate_ids) < len(opening_ids) or (
+            len(candidate_ids) == len(opening_ids) and reader.role != "markedskontakt"
+        )
+        groups: dict[int, list[Match]] = {}
+        for m in sorted(unique, key=lambda m: (-m.score, m.opening_id, m.candidate_id)):
+            groups.setdefault(m.candidate_id if by_candidate else m.opening_id, []).append(m)
+        lines: list[str] = []
+        hidden: dict[int, int] = {}  # a group whose head the reader may not see: counted, not named
+        for key, ms in groups.items():
+            if by_candidate:
+                if key not in names:
+                    hidden[key] = len(ms)
+                    continue
+                lines.append(
+                    f"{names[key]}: " + "; ".join(f"{opening(m.opening_id)} ({_pct(m.score)})" for m in ms)
+                )
+            else:
+                named = [f"{names[m.candidate_id]} ({_pct(m.score)})" for m in ms if m.candidate_id in names]
+                others = len(ms) - len(named)
+                if others:
+                    named.append(f"{others} {'kandidat' if others == 1 else 'kandidater'} ved andre kontorer")
+                lines.append(f"{opening(key)}: " + ", ".join(named))
+        if hidden:
+            n = len(hidden)
+            lines.append(f"{n} {'kandidat' if n == 1 else 'kandidater'} ved andre kontorer")
+        lines = list(dict.fromkeys(lines))
+        n_c, n_o = len(candidate_ids), len(opening_ids)
+        title = (
+            f"Nye sterke treff: {n_c} {'kandidat' if n_c == 1 else 'kandidater'} og "
+            f"{n_o} {'stilling' if n_o == 1 else 'stillinger'}"
+        )
+        link = (
+            f"/stillinger/{next(iter(opening_ids))}"
+            if n_o == 1
+            else f"/kandidater/{next(iter(candidate_ids))}"
+            if n_c == 1 and next(iter(candidate_ids)) in names
+            else None
+        )
+        out[user_id] = Digest(title, lines, link)
+    return out

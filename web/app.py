@@ -274,6 +274,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) and exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not UTF-8): bad input like any other, named (422)
+            return JSONResponse(
+                {"detail": [{"field": "body", "message": "Innholdet er ikke gyldig JSON i UTF-8."}]},
+                status_code=422,
+            )
+        if _is_api(request) and exc.status_code == 405:
+            from web.api.contract import allowed_methods
+
+            allow = allowed_methods(request.app.openapi(), request.url.path)
+            return JSONResponse(
+                {"detail": "Metoden er ikke tillatt."}, status_code=405, headers={"Allow": ", ".join(allow)}
+            )
         if _is_api(request) or request.url.path == "/healthz":
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         title = ERROR_TITLES.get(exc.status_code, "Feil")
@@ -408,32 +421,14 @@ def create_app(
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document with our 422 shape: {"detail": [{"field", "message"}]} (see install_error_handlers)."""
+    """FastAPI's document completed with our error contract (web.api.contract): the error shapes and each
+    operation's error codes, as the handlers in install_error_handlers answer them."""
     if app.openapi_schema is None:
+        from web.api import PREFIX
+        from web.api.contract import complete_document
+
         schema = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
-        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-        schemas["ValidationError"] = {
-            "title": "ValidationError",
-            "type": "object",
-            "properties": {
-                "field": {
-                    "anyOf": [{"type": "string"}, {"type": "null"}],
-                    "description": "feltet det gjelder",
-                },
-                "message": {"type": "string", "description": "hva som er galt, på bokmål"},
-                "type": {"type": "string"},
-            },
-            "required": ["field", "message"],
-        }
-        schemas["HTTPValidationError"] = {
-            "title": "HTTPValidationError",
-            "type": "object",
-            "properties": {
-                "detail": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}}
-            },
-            "required": ["detail"],
-        }
-        app.openapi_schema = schema
+        app.openapi_schema = complete_document(schema, PREFIX)
     return app.openapi_schema

@@ -5,6 +5,7 @@ and long before a database refuses it with a 500. Forms get the same text rule i
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -15,6 +16,9 @@ from core.cleaning import INVALID_TEXT, MAX_DEPTH, find_invalid_text, json_depth
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOO_DEEP = f"Dokumentet er nestet dypere enn {MAX_DEPTH} nivåer."
+TOO_LARGE = "Tallet er for stort."
+DB_INT_MAX = 2**31 - 1  # the largest value of an `integer` column (PostgreSQL); the API document states it
+_LONG_NUMBER = re.compile(rb"\d{10}")  # an integer beyond DB_INT_MAX has at least ten digits
 
 
 def json_problem(body: bytes) -> dict[str, str] | None:
@@ -29,9 +33,12 @@ def json_problem(body: bytes) -> dict[str, str] | None:
     except (ValueError, RecursionError):
         return None
     field = find_invalid_text(value)
-    if field is None:
-        return None
-    return {"field": field, "message": INVALID_TEXT.format(label=f"Feltet «{field}»" if field else "Teksten")}
+    if field is not None:
+        return {
+            "field": field,
+            "message": INVALID_TEXT.format(label=f"Feltet «{field}»" if field else "Teksten"),
+        }
+    return None
 
 
 def query_problem(query: bytes) -> dict[str, str] | None:
@@ -83,12 +90,28 @@ class JsonBodyCheck:
                 break
         body = b"".join(chunks)
         problem = json_problem(body)
+        if problem is None and scope.get("path", "").startswith("/api/") and _LONG_NUMBER.search(body):
+            problem = _integer_problem(scope, body)
         if problem is not None:
             await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
             return
         await self.app(
             scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send
         )
+
+
+def _integer_problem(scope: Scope, body: bytes) -> dict[str, str] | None:
+    """A declared integer field of an API body beyond what the database's integer columns hold, named (the
+    document states the bound for every integer: web.api.contract). Without this SQLite would store it and
+    PostgreSQL refuse it with a 422 that names no field."""
+    from web.api.contract import too_large_integer
+
+    try:
+        value: Any = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    field = too_large_integer(scope["app"].openapi(), scope["method"], scope["path"], value)
+    return None if field is None else {"field": field, "message": TOO_LARGE}
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from core import formatting
 from web.deps import csrf_token
 from web.nav import nav_for
 
@@ -24,20 +24,9 @@ templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.auto_reload = False
 
 
-def _date(value: dt.date | dt.datetime | None, fmt: str = "%d.%m.%Y") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.datetime.now().astimezone().tzinfo)
-    return value.strftime(fmt)
-
-
-def _datetime(value: dt.datetime | None) -> str:
-    return _date(value, "%d.%m.%Y kl. %H:%M")
-
-
-templates.env.filters["dato"] = _date
-templates.env.filters["datotid"] = _datetime
+# One filter per kind of value, both in Europe/Oslo time whatever the server's clock zone (core.formatting).
+templates.env.filters["dato"] = formatting.date_no
+templates.env.filters["datotid"] = formatting.datetime_no
 templates.env.filters["urlquote"] = lambda v: quote(str(v), safe="")
 templates.env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2)
 

@@ -20,6 +20,8 @@ def world(db):  # type: ignore[no-untyped-def]
     a = make_employer(db, name="Mjøs Mat AS", actor=mk_gjovik)
     b = make_employer(db, name="Mjøs Mat avd. Gjøvik", actor=mk_gjovik)
     c = make_employer(db, name="Nidaros Mat AS", actor=js_trondheim)
+    # b and c were registered without a valid orgnr (two valid orgnr are two organisations, never merged)
+    b.orgnr, c.orgnr = "123456789", "123456780"
     db.flush()
     return {"gjovik": mk_gjovik, "trondheim": js_trondheim, "admin": admin, "a": a, "b": b, "c": c}
 

@@ -121,6 +121,7 @@ def test_merge_moves_everything_and_is_audited(db):
     keep = make_employer(db, name="Mjøs Mat AS", actor=contact)  # the contact's office owns both records
     other = make_employer(db, name="Mjøs Mat avd. Gjøvik", actor=contact)
     other.website = "https://mjosmat.no"
+    other.orgnr = "123456789"  # a record from before the check digit was checked: no valid orgnr
     service.add_contact_person(
         db, actor=contact, employer_id=other.id, name="Per Hansen", role="Daglig leder"
     )
@@ -186,3 +187,62 @@ def test_list_employers_search_filter_sort(db):
     assert [r.employer.id for r in rows] == [b.id] and total == 2
     assert service.list_employers(db, actor=contact, q="søkbar", limit=1, offset=5) == ([], 2)
     assert service.list_employers(db, actor=contact, q="finnes-ikke") == ([], 0)
+
+
+def test_two_different_valid_orgnr_are_never_merged(db):
+    contact = make_user(db, "markedskontakt")
+    a = make_employer(db, name="Biri Bakeri AS", actor=contact)
+    b = make_employer(db, name="Biri Bakeri avd. Moelv", actor=contact)
+    plan = service.merge_plan(db, actor=contact, a_id=a.id, b_id=b.id)
+    assert plan.refused and a.orgnr in plan.refused and b.orgnr in plan.refused
+    for keep, other in ((a, b), (b, a)):
+        with pytest.raises(ValidationFailed) as exc:
+            service.merge_employers(db, actor=contact, keep_id=keep.id, merge_id=other.id)
+        assert exc.value.field == "merge_id"
+    db.expire_all()
+    assert db.get(Employer, a.id) is not None and db.get(Employer, b.id) is not None
+
+
+def test_the_record_with_the_valid_orgnr_and_the_history_is_kept_whichever_way_it_is_asked(db):
+    contact = make_user(db, "markedskontakt")
+    established = make_employer(db, name="Hunndalen Bil AS", actor=contact)
+    make_opening(db, established)
+    service.log_contact(
+        db, actor=contact, employer_id=established.id, date="2026-01-10", type="telefon", summary="Ringte"
+    )
+    newcomer = make_employer(db, name="Hundalen Bil", actor=contact)
+    newcomer.orgnr = "987654321"  # not a valid orgnr
+    db.flush()
+    for a, b in ((established, newcomer), (newcomer, established)):
+        plan = service.merge_plan(db, actor=contact, a_id=a.id, b_id=b.id)
+        assert (plan.keep.employer.id, plan.merge.employer.id, plan.refused) == (
+            established.id,
+            newcomer.id,
+            None,
+        )
+    assert plan.keep.openings == 1 and plan.keep.contacts == 1 and plan.keep.valid_orgnr
+    # merging the established record into the newcomer (the reported click) is refused
+    with pytest.raises(ValidationFailed):
+        service.merge_employers(db, actor=contact, keep_id=newcomer.id, merge_id=established.id)
+    orgnr = established.orgnr
+    kept = service.merge_employers(db, actor=contact, keep_id=established.id, merge_id=newcomer.id)
+    assert kept.id == established.id and kept.orgnr == orgnr and kept.name == "Hunndalen Bil AS"
+
+
+def test_of_two_records_without_a_valid_orgnr_the_one_with_history_is_kept(db):
+    contact = make_user(db, "markedskontakt")
+    old = make_employer(db, name="Toten Rør")
+    new = make_employer(db, name="Toten Rør AS")
+    old.orgnr, new.orgnr = "123456789", "987654321"  # neither has a valid check digit
+    make_opening(db, new)
+    db.flush()
+    plan = service.merge_plan(db, actor=contact, a_id=old.id, b_id=new.id)
+    assert plan.keep.employer.id == new.id and plan.refused is None
+
+
+def test_similar_names_are_found_before_saving(db):
+    load_builtin_reference(db)
+    make_employer(db, name="Hunndalen Bil AS", municipality_code="3407")
+    found = service.similar_to_new(db, orgnr=valid_orgnr(830001), name="Hundalen bil", postal_code="2815")
+    assert [s.employer.name for s in found] == ["Hunndalen Bil AS"]
+    assert service.similar_to_new(db, orgnr="1", name="Hundalen bil", postal_code="2815") == []

@@ -136,6 +136,12 @@ def test_daily_reminders_run_twice_leave_one_notification_a_day(db, run, job, ki
     assert run(job, now=MORNING + dt.timedelta(hours=3)).counts["notifications"] == 0  # a retry the same day
     told = notes(db, user_id=owner.id, kind=kind)
     assert len(told) == 1 and "forfalt" in told[0].title and told[0].body
+    assert "nr." not in told[0].body  # people by name, not by number
+    if kind == "oppfolging":
+        [person] = db.scalars(select(Candidate).where(Candidate.office_id == t.office.id)).all()
+        assert f"{person.first_name} {person.last_name}: " in told[0].body
+    lines = told[0].body.splitlines()
+    assert len(lines) == len(set(lines))
     assert notes(db, kind=kind) == told  # nobody else
 
     assert (
@@ -160,8 +166,10 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     assert stored == {(strong.id, 1), (weak.id, 2)}
     for user in (t.specialist, t.market_contact):  # the candidate's job specialist and the opening's contact
         [note] = notes(db, user_id=user.id, kind="nye_treff")
-        assert note.title.startswith("1 nye sterke treff")
-        assert f"kandidat nr. {strong.id}" in note.body and f"kandidat nr. {weak.id}" not in note.body
+        assert note.title == "Nye sterke treff: 1 kandidat og 1 stilling"
+        # people by name, not by number (both readers are at the candidate's office)
+        assert strong.full_name in note.body and weak.full_name not in note.body
+        assert "nr." not in note.body
         assert "«Butikkmedarbeider»" in note.body and note.link == f"/stillinger/{opening.id}"
     assert notes(db, user_id=t.employer_users[0].id) == []  # employers are not told of candidates
 
@@ -173,7 +181,7 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     third = run("nightly-rematch", now=night + dt.timedelta(days=2))
     assert third.counts["new_strong"] == 1 and third.counts["notifications"] == 2
     newest = notes(db, user_id=t.specialist.id)[-1]
-    assert f"kandidat nr. {newcomer.id}" in newest.body and f"kandidat nr. {strong.id}" not in newest.body
+    assert newcomer.full_name in newest.body and strong.full_name not in newest.body
 
     employers_service.transition_opening(
         db, actor=t.market_contact, opening_id=opening.id, to_status="stengt"

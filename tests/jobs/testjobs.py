@@ -4,6 +4,7 @@ always fails. They are given to SchedulerService as `specs=`; the job store stil
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import defaultdict
 from typing import Any
@@ -54,6 +55,7 @@ def spec(
     trigger: BaseTrigger | None = None,
     grace: int = 3600,
     max_attempts: int = 4,
+    period: dt.timedelta | None = None,
 ) -> JobSpec:
     return JobSpec(
         name,
@@ -63,4 +65,5 @@ def spec(
         "test",
         misfire_grace_time=grace,
         max_attempts=max_attempts,
+        period=period,
     )

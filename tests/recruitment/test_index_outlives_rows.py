@@ -108,7 +108,9 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
     # rows — so it can never surface; an erasure through the service is audit-logged and drops it at once)
     with session_scope(factory) as s:
         actor = s.get(type(js), js.id)
-        candidates_service.erase_candidate(s, actor=actor, candidate_id=keep_c, confirm=True)
+        candidates_service.erase_candidate(
+            s, actor=actor, candidate_id=keep_c, confirm=True, reason="Kandidaten ba om sletting."
+        )
     assert live_opening_side() == []
     assert not indexes["candidates"].has_candidate(str(keep_c))
     assert {kind: e.matcher for (kind, _), e in ranking._cache.entries.items()} == indexes, (

@@ -148,6 +148,7 @@ GET /arbeidsgivere/neste-steg staff
 GET /arbeidsgivere/{employer_id} staff+emp
 GET /arbeidsgivere/{employer_id}/rediger staff
 POST /arbeidsgivere/{employer_id}/rediger staff
+GET /arbeidsgivere/{employer_id}/sammenslaing staff
 POST /arbeidsgivere/{employer_id}/sammenslaing office_any
 POST /arbeidsgivere/{employer_id}/kontaktpersoner staff
 POST /arbeidsgivere/{employer_id}/kontakter staff

@@ -85,7 +85,7 @@ def test_a_filtered_api_list_names_each_person_returned(client, db, world, param
 
 
 def test_the_list_page_names_everyone_on_it_and_nobody_else(client, db, world):
-    login(client, world["mk"])
+    login(client, world["js"])  # the restricted filter is a follow-up caseworker's (need-to-know)
     mark = _mark(db)
     r = client.get("/kandidater", params={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"})
     assert r.status_code == 200

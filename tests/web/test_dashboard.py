@@ -8,10 +8,13 @@ import re
 
 from sqlalchemy import func, select
 
+from candidates import service as candidates_service
 from candidates.models import Candidate
+from core import notifications
 from core.models import User
 from employers import service as employers_service
 from followup import service as followup_service
+from recruitment import service as recruitment_service
 from tests.factories import (
     login,
     make_candidate,
@@ -202,3 +205,88 @@ def test_employer_columns_equal_the_list(db):
     assert [r["id"] for r in employers_service.list_employer_columns(db, actor=boss, columns=("id",))] == [
         employers[4].id
     ]
+
+
+def test_employer_dashboard_counts_what_its_lists_show(client, db):
+    """The employer's panels: «Kandidater delt med dere» counts the «Delte kandidater» list (it said nothing was
+    shared while the list held 12), «Stillinger» the openings list."""
+    office = make_office(db)
+    js = make_user(db, "jobbspesialist", office=office)
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    other = make_employer(db)
+    people = [make_candidate(db, office, actor=js) for _ in range(4)]
+    kokk = employers_service.create_opening(db, actor=js, employer_id=employer.id, title="Kokk")
+    for person, named in ((people[0], True), (people[1], False), (people[3], True)):
+        candidates_service.give_consent(
+            db, actor=js, candidate_id=person.id, employer_id=employer.id, named=named
+        )
+    candidates_service.give_consent(db, actor=js, candidate_id=people[2].id, employer_id=other.id)
+    for person in people[
+        :2
+    ]:  # consent permits; sharing from the candidate list is the act (people[3]: not shared)
+        entry = recruitment_service.add_candidate(db, actor=js, opening_id=kokk.id, candidate_id=person.id)
+        recruitment_service.share_with_employer(db, actor=js, entry_id=entry.id)
+    db.flush()
+
+    login(client, boss)
+    page = client.get("/").text
+    numbers = _big_numbers(page)
+    listed = client.get("/delte-kandidater").text
+    rows = re.findall(r'<a href="/delte-kandidater/(\d+)"', listed)
+    assert numbers["Kandidater delt med dere"] == str(len(rows)) == "2"
+    assert (
+        f"{people[0].first_name} {people[0].last_name}" in page
+        and f"Anonym kandidat nr. {people[1].id}" in page
+    )
+    assert str(people[2].id) not in re.findall(r"/delte-kandidater/(\d+)", page)
+    assert str(people[3].id) not in re.findall(r"/delte-kandidater/(\d+)", page)  # consented, never shared
+    assert numbers["Stillinger"] == "1"
+
+
+def test_new_matches_panel_shows_the_unread_digest(client, db):
+    office = make_office(db)
+    me = make_user(db, "jobbspesialist", office=office)
+    login(client, me)
+    assert "Ingen nye treff siden sist." in client.get("/").text
+    note = notifications.notify(
+        db,
+        user_id=me.id,
+        kind="nye_treff",
+        title="Nye sterke treff: 1 kandidat og 2 stillinger",
+        body="Kari Nordmann: «Baker» hos Fjellbakeriet AS (95 %); «Kokk» hos Fjellbakeriet AS (90 %)",
+        dedupe_key="test-treff",
+    )
+    db.flush()
+    page = client.get("/").text
+    assert (
+        "Nye sterke treff: 1 kandidat og 2 stillinger" in page and "Ingen nye treff siden sist." not in page
+    )
+    assert "<li>Kari Nordmann: «Baker» hos Fjellbakeriet AS (95 %)" in page
+    notifications.mark_read(db, actor=me, notification_id=note.id)
+    db.flush()
+    assert "Ingen nye treff siden sist." in client.get("/").text
+
+
+def test_staff_dashboard_numbers_equal_the_totals_of_the_lists_they_link_to(client, db):
+    """Each big number with a «Se alle» link is the total the linked list shows, for each staff role."""
+    office = make_office(db)
+    for _ in range(3):
+        make_candidate(db, office)
+    make_candidate(db, make_office(db))
+    for _ in range(2):
+        make_employer(db)
+    for role in ("jobbspesialist", "markedskontakt", "admin"):
+        client.cookies.clear()
+        login(client, make_user(db, role, office=None if role == "admin" else office))
+        page = client.get("/").text
+        numbers = _big_numbers(page)
+        candidates_title = "Kandidater" if role == "admin" else "Kandidater ved kontoret"
+        listed = re.search(
+            r"<caption>Kandidater ved [^<]*\((\d+) treff\)</caption>", client.get("/kandidater").text
+        )
+        assert numbers[candidates_title] == listed.group(1), role
+        employers_listed = re.search(
+            r"<caption>Arbeidsgivere \((\d+)\)</caption>", client.get("/arbeidsgivere").text
+        )
+        assert numbers["Arbeidsgivere"] == employers_listed.group(1), role

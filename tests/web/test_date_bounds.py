@@ -106,16 +106,17 @@ def test_an_old_start_date_sent_back_unchanged_is_kept(client, world, db):  # ty
     old = _years(-3)
     db.execute(update(Opening).where(Opening.id == opening.id).values(start_date=old))
     db.expire_all()
+    version = client.get(f"/api/v1/openings/{opening.id}", headers=world["h"]).json()["version"]
     r = client.patch(
         f"/api/v1/openings/{opening.id}",
         headers=world["h"],
-        json={"start_date": old.isoformat(), "title": "Ny tittel"},
+        json={"start_date": old.isoformat(), "title": "Ny tittel", "version": version},
     )
     assert r.status_code == 200, r.text
     r = client.patch(
         f"/api/v1/openings/{opening.id}",
         headers=world["h"],
-        json={"start_date": (old - dt.timedelta(days=1)).isoformat()},
+        json={"start_date": (old - dt.timedelta(days=1)).isoformat(), "version": r.json()["version"]},
     )
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "start_date"
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from employers.models import Employer
 from tests.factories import api_headers, make_employer, make_opening, make_user, valid_orgnr
 
 
@@ -36,6 +37,14 @@ def test_employer_crud_and_orgnr_rule(client, db):
     ).json()
     similar = client.get(f"/api/v1/employers/{employer_id}/similar", headers=h).json()
     assert [x["id"] for x in similar] == [twin["id"]]
+    # two different valid orgnr are two organisations: never merged
+    r = client.post(f"/api/v1/employers/{employer_id}/merge", json={"merge_id": twin["id"]}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "merge_id"
+    db.get(Employer, twin["id"]).orgnr = "987654321"  # the twin without a valid orgnr (an old record)
+    db.flush()
+    # the established record with the valid orgnr is kept: merging it into the twin is refused
+    r = client.post(f"/api/v1/employers/{twin['id']}/merge", json={"merge_id": employer_id}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "merge_id"
     r = client.post(f"/api/v1/employers/{employer_id}/merge", json={"merge_id": twin["id"]}, headers=h)
     assert r.status_code == 200
     assert client.get(f"/api/v1/employers/{twin['id']}", headers=h).status_code == 404
@@ -151,3 +160,16 @@ def test_employer_user_limited_to_own_organisation(client, db):
     assert r.status_code == 200 and r.json()["status"] == "publisert" and not r.json()["awaiting_approval"]
     mine = client.get("/api/v1/openings", headers=h).json()
     assert [o["id"] for o in mine] == [oid]
+
+
+def test_deleting_a_contact_person_answers_204_without_a_body(client, db):
+    """A 204 carries no body: `null` on a 204 broke the HTTP framing, and the server logged an error each time."""
+    contact = make_user(db, "markedskontakt")
+    h = api_headers(db, contact)
+    employer = make_employer(db)
+    person = client.post(
+        f"/api/v1/employers/{employer.id}/contact-persons", json={"name": "Kari Leder"}, headers=h
+    ).json()
+    r = client.delete(f"/api/v1/contact-persons/{person['id']}", headers=h)
+    assert r.status_code == 204 and r.content == b""
+    assert client.delete(f"/api/v1/contact-persons/{person['id']}", headers=h).status_code == 404

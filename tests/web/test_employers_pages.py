@@ -52,19 +52,71 @@ def test_register_employer_form_keeps_input_and_names_the_field(client, db):
 
 def test_duplicate_warning_links_and_merge(client, db):
     contact = make_user(db, "markedskontakt")
-    a = make_employer(db, name="Hunndalen Bil AS", actor=contact)  # the contact's office owns both records
+    a = make_employer(db, name="Hunndalen Bil AS", actor=contact)  # the contact's office owns both
+    make_opening(db, a)
     b = make_employer(db, name="HUNNDALEN BIL avd. Biri", actor=contact)
+    b.orgnr = "123456789"  # registered without a valid orgnr
+    db.flush()
     bid = b.id
     login(client, contact)
-    page = client.get(f"/arbeidsgivere/{a.id}")
-    assert "Mulig duplikat" in page.text and f'href="/arbeidsgivere/{b.id}"' in page.text
-    r = _post(
-        client, f"/arbeidsgivere/{a.id}/sammenslaing", {"merge_id": str(b.id)}, f"/arbeidsgivere/{a.id}"
-    )
-    assert r.status_code == 303
+    page = client.get(f"/arbeidsgivere/{b.id}")
+    assert "Mulig duplikat" in page.text and f'href="/arbeidsgivere/{a.id}"' in page.text
+    # no merge in one click: the link leads to both records side by side
+    assert 'sammenslaing" method' not in page.text and 'name="merge_id"' not in page.text
+    confirm_url = f"/arbeidsgivere/{b.id}/sammenslaing?med={a.id}"
+    assert f'href="{confirm_url}"' in page.text
+    confirm = client.get(confirm_url)
+    assert confirm.status_code == 200
+    table = confirm.text.split('id="sammenligning"', 1)[1].split("</table>", 1)[0]
+    head = table.split("</thead>", 1)[0]
+    assert head.index("Beholdes") < head.index("Slås inn og slettes")
+    rows = {
+        r.split("</th>", 1)[0].rsplit(">", 1)[-1]: r for r in table.split("<tr>")[2:]
+    }  # the kept (established, valid orgnr, one opening) is the first column
+    assert rows["Navn"].index("Hunndalen Bil AS") < rows["Navn"].index("HUNNDALEN BIL avd. Biri")
+    assert f"{a.orgnr} (gyldig)" in rows["Org.nr."] and "123456789 (ugyldig)" in rows["Org.nr."]
+    assert "<td>1</td><td>0</td>" in rows["Stillinger"]
+    assert f'action="/arbeidsgivere/{a.id}/sammenslaing"' in confirm.text
+    assert f'name="merge_id" value="{b.id}"' in confirm.text
     db.expire_all()
-    assert db.get(Employer, bid) is None
+    assert db.get(Employer, bid) is not None  # looking merged nothing
+    r = _post(client, f"/arbeidsgivere/{a.id}/sammenslaing", {"merge_id": str(b.id)}, confirm_url)
+    assert r.status_code == 303 and r.headers["location"] == f"/arbeidsgivere/{a.id}"
+    db.expire_all()
+    assert db.get(Employer, bid) is None and db.get(Employer, a.id).name == "Hunndalen Bil AS"
     assert "Mulig duplikat" not in client.get(f"/arbeidsgivere/{a.id}").text
+
+
+def test_two_valid_orgnr_are_shown_but_never_merged(client, db):
+    contact = make_user(db, "markedskontakt")
+    a = make_employer(db, name="Biri Bakeri AS", actor=contact)
+    b = make_employer(db, name="Biri Bakeri avd. Moelv", actor=contact)
+    login(client, contact)
+    confirm_url = f"/arbeidsgivere/{a.id}/sammenslaing?med={b.id}"
+    confirm = client.get(confirm_url)
+    assert confirm.status_code == 200 and "to virksomheter" in confirm.text
+    assert 'name="merge_id"' not in confirm.text
+    r = _post(client, f"/arbeidsgivere/{a.id}/sammenslaing", {"merge_id": str(b.id)}, confirm_url)
+    assert r.status_code == 303
+    assert "to virksomheter" in client.get(r.headers["location"]).text
+    db.expire_all()
+    assert db.get(Employer, a.id) is not None and db.get(Employer, b.id) is not None
+
+
+def test_a_similar_name_is_warned_of_on_the_form_before_saving(client, db):
+    load_builtin_reference(db)
+    contact = make_user(db, "markedskontakt")
+    existing = make_employer(db, name="Hunndalen Bil AS", municipality_code="3407")
+    login(client, contact)
+    typed = {"orgnr": valid_orgnr(840001), "name": "Hundalen Bil", "postal_code": "2815", "status": "aktiv"}
+    r = _post(client, "/arbeidsgivere/ny", typed, "/arbeidsgivere/ny")
+    assert r.status_code == 200 and "Finnes arbeidsgiveren allerede?" in r.text
+    assert f'href="/arbeidsgivere/{existing.id}"' in r.text and 'value="Hundalen Bil"' in r.text
+    assert 'name="lagre_likevel"' in r.text
+    assert db.query(Employer).filter_by(orgnr=typed["orgnr"]).first() is None  # nothing saved yet
+    r = _post(client, "/arbeidsgivere/ny", {**typed, "lagre_likevel": "1"}, "/arbeidsgivere/ny")
+    assert r.status_code == 303
+    assert db.query(Employer).filter_by(orgnr=typed["orgnr"]).one().name == "Hundalen Bil"
 
 
 def test_contact_log_next_step_and_praksisplass(client, db):

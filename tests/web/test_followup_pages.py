@@ -195,7 +195,10 @@ def test_reports_match_a_direct_count_and_csv(client, db):
     assert page.status_code == 200
     assert re.search(r'<dd id="job-starts">(\d+)</dd>', page.text).group(1) == str(expected)
     assert (
-        "<svg" in page.text and "<title" in page.text and "<desc" in page.text and "<script" not in page.text
+        "<svg" in page.text
+        and "<title" in page.text
+        and "<desc" in page.text
+        and "<script" not in _svgs(page.text)
     )
     csv_text = client.get("/oppfolging/rapporter.csv?tabell=jobbstarter").text
     assert csv_text.startswith("maaned,jobbstarter")
@@ -266,3 +269,8 @@ def test_dashboard_helper_counts_overdue(db):
     )
     panel = service.dashboard_overdue(db, actor=spec, today=TODAY)
     assert panel["count"] == 1 and panel["items"][0]["href"].startswith("/oppfolging/")
+
+
+def _svgs(html: str) -> str:
+    """The charts' own markup (the page around them may load the typeahead script; the charts need none)."""
+    return "".join(part.split("</svg>", 1)[0] for part in html.split("<svg")[1:])

@@ -203,6 +203,9 @@ def test_admin_jobs_page_runs_a_job_and_shows_the_result(client, db):  # type: i
     page = client.get("/admin/jobber").text
     for spec in JOBS:
         assert spec.label in page
+    # the next run is shown in Oslo time, the clock of "hver dag kl. 06.30" beside it (it was 05:30 UTC)
+    row = page.split("Påminnelser om oppfølging", 1)[1].split("</tr>", 1)[0]
+    assert "hver dag kl. 06.30" in row and "kl. 06:30" in row, row
     r = post_form(client, "/admin/jobber/retention/kjor", {"dry_run": "true"}, page="/admin/jobber")
     assert r.status_code == 303
 

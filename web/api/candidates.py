@@ -23,18 +23,36 @@ from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
 from web.api import api_router_for
+from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel, StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
 from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Rollen har ikke tilgang (arbeidsgiverbrukere når ingen kandidatendepunkter)"},
-    404: {"description": "Ikke funnet (eller kandidaten hører til et annet kontor)"},
-    422: {"description": "Ugyldige opplysninger: {detail: [{field, message}]}"},
-}
+ERRORS = error_responses(
+    403,
+    404,
+    422,
+    d403="Rollen har ikke tilgang (arbeidsgiverbrukere når ingen kandidatendepunkter)",
+    d404="Ikke funnet (eller kandidaten hører til et annet kontor)",
+)
+# Checked by the service beyond what the schema states: dates relative to today, codes that must exist, formats.
+CANDIDATE_RULES = rules_beyond_schema(
+    "birth_date",
+    "retention_date",
+    "email",
+    "phone",
+    "postal_code",
+    "municipality_code",
+    "office",
+    "responsible_user_id",
+    "first_name",
+    "last_name",
+    "summary",
+    "address",
+)
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
 Section = Literal["arbeid", "utdanning", "sertifikat", "sprak"]
 ProgrammeKind = Literal[
     "IPS",
@@ -344,6 +362,16 @@ CV_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Which fields belong depends on the section in the path; the service refuses the others, and checks dates and years.
+def service_checked(model: type[BaseModel]) -> dict[str, Any]:
+    """For the loose input models below (text the service parses and checks with messages in Bokmål): every
+    field has rules beyond the schema (the codes in each description, ranges, dates)."""
+    return rules_beyond_schema(*model.model_fields)
+
+
+CV_RULES = rules_beyond_schema(*{f for fields in CV_FIELDS.values() for f in fields})
+
+
 class CvEntryIn(_In):
     """Fields per section — arbeid: title, employer, start_date, end_date, description, styrk_code (foreslås fra
     tittelen når den mangler); utdanning: level (grunnskole, videregående, fagbrev, høyere utdanning), field,
@@ -587,7 +615,12 @@ def list_candidates(
 
 
 @router.post(
-    "/candidates", response_model=CandidateDetailOut, status_code=201, responses=ERRORS, summary="Ny kandidat"
+    "/candidates",
+    response_model=CandidateDetailOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Ny kandidat",
+    openapi_extra=CANDIDATE_RULES,
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
@@ -625,6 +658,7 @@ def get_candidate(
     "/candidates/{candidate_id}",
     response_model=CandidateDetailOut,
     responses={**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}},
+    openapi_extra=CANDIDATE_RULES,
 )
 def update_candidate(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
@@ -638,6 +672,9 @@ def update_candidate(
     status_code=204,
     responses=ERRORS,
     summary="Slett kandidaten og alle personopplysninger (bare en revisjonsrad blir igjen)",
+    openapi_extra=rules_beyond_schema(
+        "confirm", "reason"
+    ),  # confirm=true, and a reason where the role needs one
 )
 def erase_candidate(
     session: SessionDep,
@@ -668,7 +705,11 @@ def export_candidate(session: SessionDep, user: ApiStaffUser, candidate_id: int)
 
 
 @router.post(
-    "/candidates/{candidate_id}/cv/{section}", response_model=CvEntryOut, status_code=201, responses=ERRORS
+    "/candidates/{candidate_id}/cv/{section}",
+    response_model=CvEntryOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=CV_RULES,
 )
 def add_cv_entry(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, body: CvEntryIn
@@ -680,7 +721,10 @@ def add_cv_entry(
 
 
 @router.patch(
-    "/candidates/{candidate_id}/cv/{section}/{entry_id}", response_model=CvEntryOut, responses=ERRORS
+    "/candidates/{candidate_id}/cv/{section}/{entry_id}",
+    response_model=CvEntryOut,
+    responses=ERRORS,
+    openapi_extra=CV_RULES,
 )
 def update_cv_entry(
     session: SessionDep,
@@ -713,6 +757,7 @@ def delete_cv_entry(
     "/candidates/{candidate_id}/skills",
     response_model=CandidateDetailOut,
     responses=ERRORS,
+    openapi_extra=service_checked(SkillsIn),
     summary="Ferdigheter, førerkort og sammendrag (felt som ikke sendes, står)",
 )
 def set_skills(
@@ -729,6 +774,7 @@ def set_skills(
     "/candidates/{candidate_id}/jobbprofil",
     response_model=JobProfileOut,
     responses=ERRORS,
+    openapi_extra=service_checked(JobProfileIn),
     summary="Erstatt jobbprofilen (felt som ikke sendes, tømmes)",
 )
 def put_job_profile(
@@ -743,6 +789,7 @@ def put_job_profile(
     "/candidates/{candidate_id}/jobbprofil",
     response_model=JobProfileOut,
     responses=ERRORS,
+    openapi_extra=service_checked(JobProfileIn),
     summary="Endre deler av jobbprofilen",
 )
 def patch_job_profile(
@@ -761,6 +808,7 @@ def patch_job_profile(
     "/candidates/{candidate_id}/situation",
     response_model=SituationOut,
     responses=ERRORS,
+    openapi_extra=service_checked(SituationIn),
     summary="§14a: innsatsgruppe, hovedmål og vedtaksdato (felt som ikke sendes, står)",
 )
 def set_situation(
@@ -774,6 +822,7 @@ def set_situation(
     "/candidates/{candidate_id}/capacity",
     response_model=CapacityOut,
     responses=ERRORS,
+    openapi_extra=service_checked(CapacityIn),
     summary="Arbeidsevne: overstyring med begrunnelse, eller tom for 100 − uføregrad",
 )
 def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CapacityIn) -> CapacityOut:
@@ -792,6 +841,7 @@ def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
     "/candidates/{candidate_id}/needs",
     response_model=SituationOut,
     responses=ERRORS,
+    openapi_extra=service_checked(NeedsIn),
     summary="Tilretteleggingsbehov i NAVs fire kategorier (erstatter alle)",
 )
 def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: NeedsIn) -> SituationOut:
@@ -803,6 +853,7 @@ def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: 
     "/candidates/{candidate_id}/programmes/{programme}",
     response_model=ProgrammeOut,
     responses=ERRORS,
+    openapi_extra=service_checked(ProgrammeIn),
     summary="Registrer eller endre et program eller en ytelse",
 )
 def set_programme(
@@ -859,6 +910,7 @@ def break_glass(
     response_model=ConsentOut,
     status_code=201,
     responses=ERRORS,
+    openapi_extra=service_checked(ConsentIn),
     summary="Registrer samtykke til deling med en arbeidsgiver (eller en av dens stillinger)",
 )
 def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: ConsentIn) -> ConsentOut:
@@ -883,6 +935,7 @@ def withdraw_consent(
     "/candidates/{candidate_id}/presentation",
     response_model=PresentationOut,
     responses=ERRORS,
+    openapi_extra=service_checked(PresentationIn),
     summary="Sett presentasjonen til arbeidsgiver (den eneste friteksten en arbeidsgiver ser), med tekstsjekkens merker",
 )
 def set_presentation(

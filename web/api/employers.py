@@ -8,27 +8,64 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from core.errors import ValidationFailed
 from employers import importers
 from employers import schemas as s
 from employers import service as es
 from web.api import api_router_for
+from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 from web.routing import quick
 
 router = api_router_for(tags=["arbeidsgivere"])
-ERRORS = {
-    403: {"description": "Rollen kan ikke gjøre dette"},
-    404: {"description": "Ikke funnet (eller ikke tilgang)"},
-    422: {"description": "Ugyldige opplysninger: [{field, message}]"},
-}
+ERRORS = error_responses(
+    403, 404, 422, d403="Rollen kan ikke gjøre dette", d404="Ikke funnet (eller ikke tilgang)"
+)
+# Checked by the service beyond what the schema states: the organisation number's checksum, codes and ids that
+# must exist, dates relative to today.
+EMPLOYER_RULES = rules_beyond_schema(
+    "orgnr",
+    "name",
+    "nace_code",
+    "sector",
+    "address",
+    "postal_code",
+    "municipality_code",
+    "size",
+    "website",
+    "status",
+    "responsible_user_id",
+    "notes",
+)
+PERSON_RULES = rules_beyond_schema("name", "email", "phone", "role")  # a name; e-mail and phone formats
+OPENING_RULES = rules_beyond_schema(
+    "employer_id",
+    "title",
+    "styrk_code",
+    "start_date",
+    "application_deadline",
+    "postal_code",
+    "municipality_code",
+    "percent_min",
+    "percent_max",
+    "positions",
+    "hours_per_week",
+    "engagement_type",
+    "working_time",
+    "requirements",
+    "inclusion",
+    "target_groups",
+    "measures",
+)
 # PATCH of a record two people edit: `version` is required; a stale one is 409 naming the changed fields.
 PATCH_ERRORS = {**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}}
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
+QueryId = Annotated[int, Query(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
+OptionalQueryId = Annotated[int | None, Query(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
 EMPLOYER_OUT_FIELDS = tuple(s.EmployerOut.model_fields)  # the columns the employer list reads
 
 
@@ -69,17 +106,28 @@ def list_employers(
     )
 
 
-@router.post("/employers", response_model=s.EmployerOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/employers",
+    response_model=s.EmployerOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=EMPLOYER_RULES,
+)
 def create_employer(session: SessionDep, user: ApiStaffUser, body: s.EmployerIn) -> s.EmployerOut:
     return s.EmployerOut.model_validate(es.create_employer(session, actor=user, **_set(body)))
 
 
-@router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=PATCH_ERRORS)
+@router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
 def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.EmployerOut:
     return s.EmployerOut.model_validate(es.get_employer(session, actor=user, employer_id=employer_id))
 
 
-@router.patch("/employers/{employer_id}", response_model=s.EmployerOut, responses=PATCH_ERRORS)
+@router.patch(
+    "/employers/{employer_id}",
+    response_model=s.EmployerOut,
+    responses=PATCH_ERRORS,
+    openapi_extra=EMPLOYER_RULES,
+)
 def update_employer(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.EmployerPatch
 ) -> s.EmployerOut:
@@ -98,7 +146,12 @@ def similar(session: SessionDep, user: ApiStaffUser, employer_id: int) -> list[s
     ]
 
 
-@router.post("/employers/{employer_id}/merge", response_model=s.EmployerOut, responses=ERRORS)
+@router.post(
+    "/employers/{employer_id}/merge",
+    response_model=s.EmployerOut,
+    responses=ERRORS,
+    openapi_extra=rules_beyond_schema("merge_id"),  # another employer than the one kept
+)
 def merge(session: SessionDep, user: ApiStaffUser, employer_id: int, body: s.MergeIn) -> s.EmployerOut:
     kept = es.merge_employers(session, actor=user, keep_id=employer_id, merge_id=body.merge_id)
     return s.EmployerOut.model_validate(kept)
@@ -122,6 +175,7 @@ def list_persons(session: SessionDep, user: ApiUser, employer_id: int) -> list[s
     response_model=s.ContactPersonOut,
     status_code=201,
     responses=ERRORS,
+    openapi_extra=PERSON_RULES,
 )
 def add_person(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.ContactPersonIn
@@ -131,7 +185,12 @@ def add_person(
     return s.ContactPersonOut.model_validate(person)
 
 
-@router.patch("/contact-persons/{person_id}", response_model=s.ContactPersonOut, responses=ERRORS)
+@router.patch(
+    "/contact-persons/{person_id}",
+    response_model=s.ContactPersonOut,
+    responses=ERRORS,
+    openapi_extra=PERSON_RULES,
+)
 def update_person(
     session: SessionDep, user: ApiUser, person_id: int, body: s.ContactPersonIn
 ) -> s.ContactPersonOut:
@@ -141,10 +200,10 @@ def update_person(
 
 
 @router.delete("/contact-persons/{person_id}", status_code=204, responses=ERRORS)
-def delete_person(session: SessionDep, user: ApiUser, person_id: int) -> JSONResponse:
+def delete_person(session: SessionDep, user: ApiUser, person_id: int) -> Response:
     es.get_contact_person(session, actor=user, person_id=person_id)
     es.delete_contact_person(session, actor=user, person_id=person_id)
-    return JSONResponse(None, status_code=204)
+    return Response(status_code=204)  # no body: a `null` body on a 204 made the server log an error each time
 
 
 # --- contact log --------------------------------------------------------------------------------------
@@ -199,7 +258,7 @@ def next_steps(
 
 @router.get("/praksisplasser", response_model=list[s.PraksisplassOut])
 def list_places(
-    session: SessionDep, user: ApiUser, employer_id: int | None = None, status: str = ""
+    session: SessionDep, user: ApiUser, employer_id: OptionalQueryId = None, status: str = ""
 ) -> list[s.PraksisplassOut]:
     rows = es.list_praksisplasser(session, actor=user, employer_id=employer_id, status=status)
     return [s.PraksisplassOut.model_validate(p) for p in rows]
@@ -207,14 +266,14 @@ def list_places(
 
 @router.post("/praksisplasser", response_model=s.PraksisplassOut, status_code=201, responses=ERRORS)
 def create_place(
-    session: SessionDep, user: ApiUser, employer_id: Annotated[int, Query()], body: s.PraksisplassIn
+    session: SessionDep, user: ApiUser, employer_id: QueryId, body: s.PraksisplassIn
 ) -> s.PraksisplassOut:
     es.get_employer(session, actor=user, employer_id=employer_id)
     place = es.create_praksisplass(session, actor=user, employer_id=employer_id, **_set(body))
     return s.PraksisplassOut.model_validate(place)
 
 
-@router.get("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=PATCH_ERRORS)
+@router.get("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=ERRORS)
 def get_place(session: SessionDep, user: ApiUser, praksisplass_id: int) -> s.PraksisplassOut:
     return s.PraksisplassOut.model_validate(
         es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
@@ -256,7 +315,7 @@ def list_openings(
     user: ApiUser,
     q: str = "",
     status: str = "",
-    employer_id: int | None = None,
+    employer_id: OptionalQueryId = None,
     municipality: str = "",
     reduced: bool = False,
     awaiting_approval: bool | None = None,
@@ -290,7 +349,13 @@ def styrk_suggestions(
     ]
 
 
-@router.post("/openings", response_model=s.OpeningDetailOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/openings",
+    response_model=s.OpeningDetailOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=OPENING_RULES,
+)
 def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.OpeningDetailOut:
     data = _set(body)
     employer_id = data.pop("employer_id", None)
@@ -302,14 +367,19 @@ def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.O
     )
 
 
-@router.get("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=PATCH_ERRORS)
+@router.get("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS)
 def get_opening(session: SessionDep, user: ApiUser, opening_id: int) -> s.OpeningDetailOut:
     return s.OpeningDetailOut.model_validate(
         es.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
-@router.patch("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=PATCH_ERRORS)
+@router.patch(
+    "/openings/{opening_id}",
+    response_model=s.OpeningDetailOut,
+    responses=PATCH_ERRORS,
+    openapi_extra=OPENING_RULES,
+)
 def update_opening(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.OpeningPatch
 ) -> s.OpeningDetailOut:
@@ -322,7 +392,12 @@ def update_opening(
     )
 
 
-@router.post("/openings/{opening_id}/status", response_model=s.OpeningDetailOut, responses=ERRORS)
+@router.post(
+    "/openings/{opening_id}/status",
+    response_model=s.OpeningDetailOut,
+    responses=ERRORS,
+    openapi_extra=rules_beyond_schema("status", "application_deadline"),  # which status may follow which
+)
 def change_status(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.StatusIn
 ) -> s.OpeningDetailOut:

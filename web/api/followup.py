@@ -13,13 +13,11 @@ from core.errors import NotFound, ValidationFailed
 from followup import schemas
 from followup import service as fs
 from web.api import api_router_for
+from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
 router = api_router_for(prefix="/followup", tags=["oppfølging"])
-NOT_FOUND = {
-    404: {"description": "Ikke funnet (eller ikke tilgang)"},
-    422: {"description": "Ugyldige opplysninger"},
-}
+NOT_FOUND = error_responses(404, 422, d404="Ikke funnet (eller ikke tilgang)")
 
 
 def _detail(record: Any) -> schemas.RecordDetailOut:
@@ -33,7 +31,7 @@ def list_records(
     include_ended: bool = False,
     mine: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
 ) -> list[schemas.RecordOut]:
     rows = fs.list_records(
         session,
@@ -46,7 +44,15 @@ def list_records(
     return [schemas.RecordOut.model_validate(r) for r in rows]
 
 
-@router.post("/records", response_model=schemas.RecordDetailOut, status_code=201, responses=NOT_FOUND)
+@router.post(
+    "/records",
+    response_model=schemas.RecordDetailOut,
+    status_code=201,
+    responses=NOT_FOUND,
+    openapi_extra=rules_beyond_schema(
+        "referral_date", "start_date", "candidate_id", "programme"
+    ),  # date bounds
+)
 def create_record(session: SessionDep, user: ApiStaffUser, body: schemas.RecordIn) -> schemas.RecordDetailOut:
     record = fs.enrol(session, actor=user, **body.model_dump())
     return _detail(record)
@@ -62,7 +68,12 @@ def get_record(
     return _detail(fs.get_record(session, actor=user, record_id=record_id, purpose=purpose))
 
 
-@router.post("/records/{record_id}/status", response_model=schemas.RecordDetailOut, responses=NOT_FOUND)
+@router.post(
+    "/records/{record_id}/status",
+    response_model=schemas.RecordDetailOut,
+    responses=NOT_FOUND,
+    openapi_extra=rules_beyond_schema(*schemas.StatusIn.model_fields),  # which status may follow which
+)
 def set_status(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.StatusIn
 ) -> schemas.RecordDetailOut:
@@ -185,7 +196,12 @@ def contacts(
     return [schemas.ContactOut.model_validate(c) for c in contacts]
 
 
-@router.get("/report", summary="Oppfølgingstall for et kontor (samme form som `arbeidsbro followup report`)")
+@router.get(
+    "/report",
+    summary="Oppfølgingstall for et kontor (samme form som `arbeidsbro followup report`)",
+    responses=error_responses(404, d404="Fant ikke NAV-kontoret"),
+    openapi_extra=rules_beyond_schema("from", "to"),  # a period of at most ten years
+)
 def report(
     session: SessionDep,
     user: ApiStaffUser,

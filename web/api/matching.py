@@ -15,15 +15,14 @@ from recruitment import ranking
 from recruitment import service as rs
 from recruitment.models import CandidateListEntry
 from web.api import api_router_for
+from web.api.contract import error_responses
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
 router = api_router_for(tags=["matching"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Rollen har ikke tilgang"},
-    404: {"description": "Ikke funnet (eller utenfor eget kontor)"},
-    422: {"description": "Ugyldige opplysninger: {detail: [{field, message}]}"},
-}
+ERRORS = error_responses(
+    403, 404, 422, d403="Rollen har ikke tilgang", d404="Ikke funnet (eller utenfor eget kontor)"
+)
 
 
 class ComponentOut(BaseModel):

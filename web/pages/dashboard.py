@@ -11,6 +11,7 @@ from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
+from core import notifications
 from core.db import KeptStatements
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
@@ -73,11 +74,14 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["due_this_week"], context["overdue_steps"] = panels["week"], panels["overdue"]
     if user.role == "jobbspesialist":
         context["overdue"] = followup_service.dashboard_overdue(session, actor=user)
+        # the nightly re-match's digest, as the bell holds it (the panel said "none" while the bell had one)
+        context["new_matches"] = notifications.latest_unread(session, actor=user, kind="nye_treff")
     if user.role == "arbeidsgiver":
         context["employers"] = employers_service.employers_of(session, user)
         context["openings"], context["opening_count"] = employers_service.list_openings(
             session, actor=user, limit=5
         )
-        # the same rule as the "Delte kandidater" list: shared from a candidate list and still consented
-        context["shared_count"] = recruitment_service.shared_candidate_count(session, actor=user)
+        # the same call as the «Delte kandidater» list (shared from a candidate list, still consented), so the
+        # panel counts and names what the list shows
+        context["shared"] = recruitment_service.shared_candidates(session, actor=user)
     return render(request, f"dashboard/{user.role}.html", context)

@@ -128,12 +128,20 @@ def _employer_form(
     errors: dict,
     employer: Any = None,
     conflict: dict | None = None,
+    similar: list | None = None,
 ) -> Response:
     staff = [(str(u.id), u.name) for u in es.staff_users(session)]
     return render(
         request,
         "employers/employer_form.html",
-        _ctx(form=form, errors=errors, employer=employer, staff_options=staff, conflict=conflict),
+        _ctx(
+            form=form,
+            errors=errors,
+            employer=employer,
+            staff_options=staff,
+            conflict=conflict,
+            similar=similar or [],
+        ),
         status_code=409 if conflict else 422 if errors else 200,
     )
 
@@ -169,17 +177,18 @@ def new_employer(request: Request, session: SessionDep, user: StaffUser) -> Resp
 
 @router.post("/arbeidsgivere/ny")
 def create_employer(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
+    """The similar-name check runs before saving: the form comes back with the look-alikes to pick instead, and
+    is saved only when the person confirms it is another employer ("Lagre som ny likevel")."""
+    fields = {k: v for k, v in form.items() if k != "lagre_likevel"}
+    if not form.get("lagre_likevel"):
+        similar = es.similar_to_new(session, **fields)
+        if similar:
+            return _employer_form(request, session, form=fields, errors={}, similar=similar)
     try:
-        employer = es.create_employer(session, actor=user, **form)
+        employer = es.create_employer(session, actor=user, **fields)
     except DomainError as exc:
-        return _employer_form(request, session, form=form, errors=_errors(exc))
-    similar = es.similar_employers(
-        session, name=employer.name, municipality_code=employer.municipality_code, exclude_id=employer.id
-    )
-    message = f"{employer.name} er registrert."
-    if similar:
-        message += " Obs: det finnes en arbeidsgiver med lignende navn i samme kommune."
-    return redirect(request, f"/arbeidsgivere/{employer.id}", message, "warning" if similar else "success")
+        return _employer_form(request, session, form=fields, errors=_errors(exc))
+    return redirect(request, f"/arbeidsgivere/{employer.id}", f"{employer.name} er registrert.", "success")
 
 
 @router.get("/arbeidsgivere/neste-steg")
@@ -278,6 +287,32 @@ def save_employer(
     except DomainError as exc:
         return _employer_form(request, session, form=form, errors=_errors(exc), employer=e)
     return redirect(request, f"/arbeidsgivere/{employer_id}", "Endringene er lagret.", "success")
+
+
+@router.get("/arbeidsgivere/{employer_id}/sammenslaing")
+def merge_confirmation(
+    request: Request, session: SessionDep, user: StaffUser, employer_id: int, med: str = ""
+) -> Response:
+    """Both records side by side before anything is merged: which one is kept (the valid orgnr and the
+    history) and which is folded into it, or why the two may not be merged."""
+    other_id = _int(med)
+    if not other_id:
+        return redirect(
+            request, f"/arbeidsgivere/{employer_id}", "Velg arbeidsgiveren som skal slås sammen.", "error"
+        )
+    try:
+        plan = es.merge_plan(session, actor=user, a_id=employer_id, b_id=other_id)
+    except NotFound:
+        return redirect(request, f"/arbeidsgivere/{employer_id}", "Fant ikke arbeidsgiveren.", "error")
+    except DomainError as exc:
+        return redirect(request, f"/arbeidsgivere/{employer_id}", exc.message, "error")
+    municipalities = {
+        side.employer.id: reference_service.municipality_name(session, side.employer.municipality_code)
+        for side in (plan.keep, plan.merge)
+    }
+    return render(
+        request, "employers/merge.html", _ctx(plan=plan, municipalities=municipalities, back=employer_id)
+    )
 
 
 @router.post("/arbeidsgivere/{employer_id}/sammenslaing")

@@ -235,9 +235,14 @@ def _charts(rep: dict) -> dict[str, str]:
         "retention": charts.line_chart(
             "Beholdt jobben",
             "Andel som fortsatt var i jobben etter 1, 3, 6 og 12 måneder: "
-            + ", ".join(f"{r['months']} mnd: {round(r['share'] * 100)} %" for r in rep["retention"]),
+            + ", ".join(
+                f"{r['months']} mnd: {round(r['share'] * 100)} %"
+                if r["n"]
+                else f"{r['months']} mnd: ingen data"
+                for r in rep["retention"]
+            ),
             [f"{r['months']} mnd" for r in rep["retention"]],
-            [r["share"] for r in rep["retention"]],
+            [r["share"] if r["n"] else None for r in rep["retention"]],  # no jobs reached the mark: no point
         ),
         "employment": charts.bar_chart(
             "Sysselsettingsrate per kvartal",
