@@ -551,15 +551,7 @@ def search(
 ) -> Sequence[AuditEntry]:
     """Newest first. `actor_email` matches the user's e-mail or name; `subjects` is a person's records as
     (type, id) pairs (an empty list finds nothing: the person was not found)."""
-    stmt = select(AuditEntry)
-    if actor_email:
-        like = f"%{actor_email.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(AuditEntry.actor_email).like(like),
-                AuditEntry.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
-            )
-        )
+    stmt = _by_user_and_days(select(AuditEntry), AuditEntry, actor_email, date_from, date_to)
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if subject_type:
@@ -579,10 +571,6 @@ def search(
                 ),
             )
         )
-    if date_from:
-        stmt = stmt.where(AuditEntry.at >= _day_start(date_from))
-    if date_to:
-        stmt = stmt.where(AuditEntry.at < _day_start(date_to + dt.timedelta(days=1)))
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     return session.scalars(stmt).all()
 
@@ -600,23 +588,31 @@ def search_security(
     limit: int = 200,
 ) -> Sequence[SecurityEvent]:
     """Newest first; `user` matches the e-mail (also one typed at a failed login) or the user's name."""
-    stmt = select(SecurityEvent)
+    stmt = _by_user_and_days(select(SecurityEvent), SecurityEvent, user, date_from, date_to)
+    if event_name:
+        stmt = stmt.where(SecurityEvent.event == event_name)
+    stmt = stmt.order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)
+    return session.scalars(stmt).all()
+
+
+def _by_user_and_days(
+    stmt: Any, model: Any, user: str | None, date_from: dt.date | None, date_to: dt.date | None
+) -> Any:
+    """The two logs' shared filters: `user` matches the e-mail (also one typed at a failed login) or the user's
+    name; the days are whole days, `date_to` included."""
     if user:
         like = f"%{user.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(SecurityEvent.actor_email).like(like),
-                SecurityEvent.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
+                func.lower(model.actor_email).like(like),
+                model.actor_id.in_(select(User.id).where(func.lower(User.name).like(like))),
             )
         )
-    if event_name:
-        stmt = stmt.where(SecurityEvent.event == event_name)
     if date_from:
-        stmt = stmt.where(SecurityEvent.at >= _day_start(date_from))
+        stmt = stmt.where(model.at >= _day_start(date_from))
     if date_to:
-        stmt = stmt.where(SecurityEvent.at < _day_start(date_to + dt.timedelta(days=1)))
-    stmt = stmt.order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)
-    return session.scalars(stmt).all()
+        stmt = stmt.where(model.at < _day_start(date_to + dt.timedelta(days=1)))
+    return stmt
 
 
 def action_label(action: str) -> str:
