@@ -22,7 +22,6 @@ pytest_plugins = ["tests.browser_support"]
 
 REFDATA = Path(__file__).resolve().parent.parent / "core" / "refdata"
 """The reference data the product ships (sources and licences in its README): the only data tests read."""
-SHARED_DATA = REFDATA  # the old name, from when tests read ../shared/data (same layout); prefer REFDATA
 
 
 def _reset_postgres(url: str) -> None:
