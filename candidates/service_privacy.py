@@ -67,7 +67,6 @@ __all__ = [
     "presentation_marks",
     "sensitive_text",
     "set_presentation",
-    "shared_candidate_ids",
     "shared_with_employer",
     "staff_summaries",
     "withdraw_consent",
@@ -467,11 +466,6 @@ def _visible(
         listed, was_named = out.get(share.candidate_id, ([], False))
         out[share.candidate_id] = ([*listed, share], was_named or named)
     return out
-
-
-def shared_candidate_ids(session: Session, *, actor: User, shares: Iterable[EmployerShare]) -> list[int]:
-    """The candidates the employer user sees (the list and the dashboard's count use this one rule)."""
-    return sorted(_visible(session, actor, shares))
 
 
 def employer_view(

@@ -434,15 +434,6 @@ def shared_candidates(session: Session, *, actor: User) -> list[dict[str, object
     )
 
 
-def shared_candidate_count(session: Session, *, actor: User) -> int:
-    """What the employer's dashboard counts: the same rule as the list, without reading the records."""
-    return len(
-        candidates_service.shared_candidate_ids(
-            session, actor=actor, shares=employer_shares(session, actor=actor)
-        )
-    )
-
-
 def shared_candidate(session: Session, *, actor: User, candidate_id: int) -> dict[str, object]:
     """One shared candidate as the employer sees it (404 unless shared and consented)."""
     return candidates_service.employer_view(

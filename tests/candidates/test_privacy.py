@@ -159,7 +159,7 @@ def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, t
     with pytest.raises(AccessDenied):
         _shared_view(db, emp, c.id)
     assert _shared_list(db, emp) == []
-    assert recruitment_service.shared_candidate_count(db, actor=emp) == 0
+    assert recruitment_service.shared_candidates(db, actor=emp) == []
 
     opening = make_opening(db, team["employer"], actor=team["mk"], title="Lagermedarbeider")
     entry = _share(db, team, c, opening)
@@ -182,7 +182,7 @@ def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, t
     assert "description" not in view["work_experience"][0] and "summary" not in view
     assert view["consent"]["employer_id"] == team["employer"].id
     assert [x["id"] for x in _shared_list(db, emp)] == [c.id]
-    assert recruitment_service.shared_candidate_count(db, actor=emp) == 1
+    assert len(recruitment_service.shared_candidates(db, actor=emp)) == 1
     # another employer sees nothing; staff have no employer view
     with pytest.raises(AccessDenied):
         _shared_view(db, team["emp_other"], c.id)
