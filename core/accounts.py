@@ -296,15 +296,17 @@ def authenticate(
     slow_down: bool = True,
     password_ok: bool | None = None,
     password_checked_hash: str | None = None,
+    now: dt.datetime | None = None,
 ) -> User:
     """The same message whether the user is unknown or the password wrong; inside a running delay (see
     `throttle_delay`) a 429 with `retry_after`, the same for known and unknown accounts.
 
     `password_ok`/`password_checked_hash`: the result of `check_password`, done before this transaction began
     (Argon2 takes ~50 ms; on SQLite no one else may write meanwhile). `slow_down` is kept for callers: nobody
-    sleeps any more (a sleeping thread per guess was itself a way to tie the server up)."""
+    sleeps any more (a sleeping thread per guess was itself a way to tie the server up). `now`: the moment of the
+    attempt (tests give one, so a delay is asserted on the clock it was computed from, not on how long hashing took)."""
     settings = settings or get_settings()
-    now = utcnow()
+    now = now or utcnow()
     keys = _throttle_keys(email, ip)
     wait = wait_seconds(session, keys, now)
     if wait > 0:  # inside the delay: answered at once, not counted (hammering cannot push the delay further)

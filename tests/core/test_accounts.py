@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core import accounts
 from core.audit import SecurityEvent
 from core.errors import AuthenticationFailed, Conflict, ValidationFailed
-from core.models import ApiToken, User, UserSession
+from core.models import ApiToken, User, UserSession, utcnow
 from core.settings import Settings
 from tests.factories import PASSWORD, make_office, make_user
 
@@ -58,13 +58,21 @@ def test_authenticate_right_and_wrong(db):
 def test_delay_after_repeated_failures_holds_even_with_right_password(db):
     """Inside the delay even the right password waits (429 with the time left); the delay is never a lock."""
     user = make_user(db, "admin")
+    now = utcnow()  # one moment for every attempt: hashing time on a busy machine must not run the delay out
     for _ in range(SETTINGS.login_free_failures + 1):
         with pytest.raises(AuthenticationFailed):
             accounts.authenticate(
-                db, email=user.email, password="feil-passord-1234", settings=SETTINGS, slow_down=False
+                db,
+                email=user.email,
+                password="feil-passord-1234",
+                settings=SETTINGS,
+                slow_down=False,
+                now=now,
             )
     with pytest.raises(AuthenticationFailed) as waiting:
-        accounts.authenticate(db, email=user.email, password=PASSWORD, settings=SETTINGS, slow_down=False)
+        accounts.authenticate(
+            db, email=user.email, password=PASSWORD, settings=SETTINGS, slow_down=False, now=now
+        )
     assert waiting.value.status_code == 429 and 1 <= waiting.value.retry_after <= 30
 
 
