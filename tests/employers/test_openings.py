@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from sqlalchemy import select
 
 from core.audit import AuditEntry
