@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit, notifications
 from core import reference as reference_service
-from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START
+from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, bounded_text
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
@@ -532,6 +532,7 @@ def transition_opening(
         )
     if actor is not None and actor.role == "arbeidsgiver" and to_status not in EMPLOYER_USER_TRANSITIONS:
         raise Forbidden("Stillingen publiseres når NAV har godkjent den.")
+    note = bounded_text(note, field="note", label="Merknad", max_len=500)
     if application_deadline not in (None, ""):
         c = Cleaner({"application_deadline": application_deadline})
         c.date("application_deadline", "Søknadsfrist", bounds=DEADLINE)

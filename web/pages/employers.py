@@ -782,7 +782,7 @@ def change_status(
             opening_id=opening_id,
             to_status=form.get("status", ""),
             application_deadline=form.get("application_deadline") or None,
-            note=form.get("note", "")[:500],
+            note=form.get("note", ""),
         )
     except NotFound:
         raise
