@@ -56,6 +56,7 @@ __all__ = [
     "readable_openings",
     "resubmit_opening",
     "return_opening",
+    "returned_openings",
     "suggest_styrk",
     "transition_opening",
     "update_opening",
@@ -73,7 +74,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 EMPLOYER_USER_TRANSITIONS = ("besatt", "stengt")
 EMPLOYER_EDITABLE_STATUSES = ("utkast", "publisert", "returnert")
 RETURN_COMMENT_MAX = 2000
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_RE = re.compile(r"^[^@\s?&,;<>\"']+@[^@\s?&,;<>\"']+\.[^@\s?&,;<>\"']+$")  # and a safe mailto:
 _PHONE_RE = re.compile(r"^[+\d][\d ]{4,}$")
 _URL_RE = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(:\d+)?(/\S*)?$", re.IGNORECASE)
 EDITABLE = (
@@ -501,6 +502,19 @@ def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
         awaiting_approval(session, actor=actor)
         .options(selectinload(Opening.employer))
         .order_by(Opening.created_at, Opening.id)
+    ).all()
+
+
+def returned_openings(session: Session, *, actor: User) -> Sequence[Opening]:
+    """Openings NAV sent back and the employer has not sent in again: shown under the queue, so they are not
+    forgotten."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    return session.scalars(
+        readable_openings(session, actor)
+        .where(Opening.status == "returnert")
+        .options(selectinload(Opening.employer))
+        .order_by(Opening.updated_at, Opening.id)
     ).all()
 
 

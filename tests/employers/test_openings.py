@@ -313,6 +313,7 @@ def test_another_employer_cannot_see_or_resubmit_a_returned_opening(db):
         ("application_url", "ikke en lenke"),
         ("application_url", "javascript:alert(1)"),
         ("application_email", "ola.no"),
+        ("application_email", "jobb@bil.no?bcc=alle@bil.no"),  # would add to the mailto: link
         ("contact_phone", "ring meg"),
         ("how_to_apply", "x" * 2001),
         ("contact_name", "x" * 201),

@@ -18,6 +18,7 @@ from candidates import service as candidates_service
 from candidates.models import Candidate, Certificate, Consent, Programme, Situation, WorkExperience
 from core.models import Base, User
 from employers import service as employers_service
+from employers.models import Employer, EmployerContact
 from followup.models import FollowupProfile
 from recruitment import service as recruitment_service
 from recruitment.models import CandidateListEntry, EntryEvent
@@ -56,6 +57,10 @@ INTERNAL_TEXT = {
     Consent.__table__: ("note",),
     CandidateListEntry.__table__: ("status_reason",),
     EntryEvent.__table__: ("note",),
+    Employer.__table__: (
+        "notes",
+    ),  # NAV's notes about the employer and its contact log, about the employer itself
+    EmployerContact.__table__: ("summary", "next_step", "participants"),
     **{t: cols for t, cols in FOLLOWUP_TEXT.items() if cols},
 }
 # the candidate's address is restricted too, but "address" is also the employer's own (public) address: the

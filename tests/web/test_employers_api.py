@@ -2,8 +2,9 @@
 
 import datetime as dt
 
+from employers import service
 from employers.models import Employer
-from tests.factories import api_headers, make_employer, make_opening, make_user, valid_orgnr
+from tests.factories import api_headers, login, make_employer, make_opening, make_user, valid_orgnr
 
 
 def test_employer_crud_and_orgnr_rule(client, db):
@@ -210,3 +211,21 @@ def test_return_with_a_comment_and_resubmit_through_the_api(client, db):
     assert r.status_code == 200 and r.json()["awaiting_approval"] and r.json()["return_comment"] is None
     assert client.post(f"/api/v1/openings/{oid}/resubmit", json={}, headers=h).status_code == 409
     assert oid in [o["id"] for o in client.get("/api/v1/openings?awaiting_approval=true", headers=hc).json()]
+
+
+def test_employer_user_never_gets_navs_notes_about_the_employer(client, db):
+    """NAV's notes about an employer are written for colleagues: the page hides them from the employer's users,
+    and so does every API answer (one, the list, the answer to their own PATCH)."""
+    own = make_employer(db)
+    contact = make_user(db, "markedskontakt")
+    service.update_employer(db, actor=contact, employer_id=own.id, notes="INTERNNOTAT om ledelsen")
+    boss = make_user(db, "arbeidsgiver", employer=own)
+    h, hc = api_headers(db, boss), api_headers(db, contact)
+    assert client.get(f"/api/v1/employers/{own.id}", headers=hc).json()["notes"] == "INTERNNOTAT om ledelsen"
+    one = client.get(f"/api/v1/employers/{own.id}", headers=h)
+    listed = client.get("/api/v1/employers", headers=h)
+    assert one.status_code == 200 and [e["id"] for e in listed.json()] == [own.id]
+    assert "INTERNNOTAT" not in one.text and "INTERNNOTAT" not in listed.text
+    assert one.json()["notes"] is None
+    login(client, boss)
+    assert "INTERNNOTAT" not in client.get(f"/arbeidsgivere/{own.id}").text

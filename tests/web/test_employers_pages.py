@@ -298,7 +298,9 @@ def test_approval_queue_returns_an_opening_with_a_comment_and_the_employer_resub
     comment = "Oppgi arbeidstid og søknadsfrist.\nStillingsprosenten mangler."
     r = _post(client, form_url, {"comment": comment}, form_url)
     assert r.status_code == 303 and r.headers["location"] == "/stillinger/godkjenning"
-    assert "Kokk" not in client.get("/stillinger/godkjenning").text
+    queue = client.get("/stillinger/godkjenning").text
+    waiting, returned = queue.split("Sendt tilbake, venter på arbeidsgiveren (1)")
+    assert "Kokk" not in waiting and "Kokk" in returned and "Stillingsprosenten mangler." in returned
     assert "Stillingen venter ikke" in _post(client, form_url, {"comment": "Igjen"}, form_url).text
 
     # the employer: the comment on the opening, the status in the list, the bell; edit and send in again
@@ -385,6 +387,15 @@ def test_public_opening_page_says_how_to_apply(client, db):
     assert 'href="mailto:jobb@bil.no?subject=S%C3%B8knad%3A%20Bilpleier"' in text
     assert "Per Hansen" in text and 'href="tel:61234567"' in text
     assert "har ikke oppgitt" not in text
+    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S).group(1))
+    assert jsonld["applicationContact"] == {
+        "@type": "ContactPoint",
+        "name": "Per Hansen",
+        "email": "jobb@bil.no",
+        "telephone": "612 34 567",
+        "url": "https://jobb.example.no/bilpleier",
+        "description": "Send CV og noen ord om deg selv.",
+    }
 
     text = client.get(f"/offentlig/stillinger/{bare.id}").text
     assert "Arbeidsgiveren har ikke oppgitt hvordan du søker" in text and "Hunndalen Bil AS" in text

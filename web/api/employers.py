@@ -122,7 +122,8 @@ def create_employer(session: SessionDep, user: ApiStaffUser, body: s.EmployerIn)
 
 @router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
 def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.EmployerOut:
-    return s.EmployerOut.model_validate(es.get_employer(session, actor=user, employer_id=employer_id))
+    employer = es.get_employer(session, actor=user, employer_id=employer_id)
+    return s.EmployerOut.model_validate(es.employer_view(user, employer))
 
 
 @router.patch(
@@ -136,7 +137,7 @@ def update_employer(
 ) -> s.EmployerOut:
     es.get_employer(session, actor=user, employer_id=employer_id)
     employer = es.update_employer(session, actor=user, employer_id=employer_id, **_set(body))
-    return s.EmployerOut.model_validate(employer)
+    return s.EmployerOut.model_validate(es.employer_view(user, employer))
 
 
 @router.get("/employers/{employer_id}/similar", response_model=list[s.SimilarOut], responses=ERRORS)

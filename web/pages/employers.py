@@ -499,7 +499,14 @@ def openings_list(
 
 @router.get("/stillinger/godkjenning")
 def approval_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    return render(request, "employers/approval.html", _ctx(openings=es.approval_queue(session, actor=user)))
+    return render(
+        request,
+        "employers/approval.html",
+        _ctx(
+            openings=es.approval_queue(session, actor=user),
+            returned=es.returned_openings(session, actor=user),
+        ),
+    )
 
 
 def _opening_to_form(o: Any) -> dict[str, Any]:
