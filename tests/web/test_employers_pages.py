@@ -356,6 +356,8 @@ def test_employer_resubmits_from_the_opening_page_with_an_answer(client, db):
     db.expire_all()
     assert db.get(Opening, opening.id).awaiting_approval
     assert "Frist lagt inn" in client.get(url).text
+    r = _post(client, f"{url}/send-inn", {}, url)  # already in the queue: said on the opening's page
+    assert r.status_code == 303 and "Bare en stilling som er sendt tilbake" in client.get(url).text
 
 
 def test_public_opening_page_says_how_to_apply(client, db):

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from candidates import service as cs
 from core import reference as reference_service
-from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from employers import importers
@@ -760,7 +760,7 @@ def save_opening(
         data.setdefault(k, "")
     try:
         es.update_opening(session, actor=user, opening_id=opening_id, **data)
-        if form.get("action") == "resubmit":  # a returned opening: saved and sent to NAV again in one step
+        if form.get("action") == "resubmit" and opening.status == "returnert":  # saved and sent in, one step
             es.resubmit_opening(session, actor=user, opening_id=opening_id)
             return redirect(
                 request,
@@ -850,16 +850,16 @@ def resubmit_opening(
 ) -> Response:
     try:
         es.resubmit_opening(session, actor=user, opening_id=opening_id, comment=form.get("comment", ""))
-    except NotFound:
-        raise
-    except DomainError as exc:
+    except ValidationFailed as exc:  # the answer too long: the page again, the answer kept beside its field
         opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
         return render(
             request,
             "employers/opening_detail.html",
             _detail_ctx(session, user, opening, form=form, errors=_errors(exc)),
-            status_code=exc.status_code,
+            status_code=422,
         )
+    except (Conflict, Forbidden) as exc:  # not (or no longer) sent back: said on the opening's page
+        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
     return redirect(
         request, f"/stillinger/{opening_id}", "Stillingen er sendt til NAV for godkjenning igjen.", "success"
     )
