@@ -28,6 +28,15 @@ def invalid_text(value: str) -> bool:
     return False
 
 
+def bounded_text(value: object, *, field: str, label: str, max_len: int) -> str:
+    """A free-text field, stripped, refused when longer than its column holds: never cut short in silence (the
+    person would lose the end of what they wrote without knowing)."""
+    text = "" if value is None else str(value).strip()
+    if len(text) > max_len:
+        raise ValidationFailed(f"{label} kan være høyst {max_len} tegn (nå {len(text)}).", field=field)
+    return text
+
+
 def _join(path: str, key: object, brackets: bool) -> str:
     if brackets and isinstance(key, int):
         return f"{path}[{key}]"

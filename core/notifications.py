@@ -32,6 +32,7 @@ KINDS = {
     "neste_steg": "Neste steg hos arbeidsgiver",
     "stilling_utlopt": "Stilling utløpt",
     "nye_treff": "Nye sterke treff",
+    "stilling": "Stilling",
     "system": "System",
 }
 EMAIL_MAX_AGE = dt.timedelta(days=1)  # a backlog older than this is not mailed when SMTP is switched on later

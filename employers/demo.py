@@ -265,6 +265,20 @@ def _details(
             session.execute(insert(PraksisplassOccupant), occupants)
 
 
+def _how_to_apply(n: int, e: Employer) -> dict[str, Any]:
+    """Every other opening says how to apply (no random draw: the rest of the demo data stays as it was); the
+    others show the public page's default, the employer's own details."""
+    domain = (e.website or "").removeprefix("https://www.").removeprefix("https://").strip("/")
+    given = n % 2 == 0 and bool(domain)
+    return {
+        "how_to_apply": "Send en kort søknad og CV. Vi intervjuer fortløpende." if given else None,
+        "application_url": None,
+        "application_email": f"jobb@{domain}" if given else None,
+        "contact_name": None,
+        "contact_phone": None,
+    }
+
+
 def _openings(
     session: Session, rng: random.Random, employers: list[Employer], nace_of: dict[int, str], total: int
 ) -> None:
@@ -315,6 +329,7 @@ def _openings(
                 "target_groups": sorted(rng.sample(TARGET_GROUPS, rng.randint(0, 2))),
                 "measures": sorted(rng.sample(MEASURES, rng.randint(0, 1))),
                 "open_to_reduced_capacity": open_reduced,
+                **_how_to_apply(n, e),
                 "status": status,
                 "awaiting_approval": n == 0,
                 "published_at": now if status != "utkast" else None,

@@ -467,6 +467,19 @@ def to_jobposting(session: Session, opening: Opening) -> dict[str, Any]:
         }
     if opening.application_deadline:
         doc["validThrough"] = opening.application_deadline.isoformat()
+    contact = {
+        key: value
+        for key, value in (
+            ("name", opening.contact_name),
+            ("email", opening.application_email),
+            ("telephone", opening.contact_phone),
+            ("url", opening.application_url),
+            ("description", opening.how_to_apply),
+        )
+        if value
+    }
+    if contact:  # how to apply (schema.org JobPosting.applicationContact)
+        doc["applicationContact"] = {"@type": "ContactPoint", **contact}
     if opening.start_date:
         doc["jobStartDate"] = opening.start_date.isoformat()
     elif opening.start_by_agreement:

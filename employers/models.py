@@ -43,6 +43,7 @@ OPENING_STATUS_LABELS = {
     "besatt": "Besatt",
     "stengt": "Stengt",
     "utløpt": "Utløpt",
+    "returnert": "Sendt tilbake",  # an employer's own opening NAV returned with a comment (not in the lifecycle)
 }
 WORKING_TIMES = ("dagtid", "kveld", "natt", "helg", "skift")
 ENGAGEMENT_TYPES = ("fast", "vikariat", "engasjement", "sesong", "lærling")
@@ -249,10 +250,18 @@ class Opening(VersionedMixin, TimestampMixin, Base):
     target_groups: Mapped[list[str]] = mapped_column(default=list)
     measures: Mapped[list[str]] = mapped_column(default=list)
     open_to_reduced_capacity: Mapped[bool] = mapped_column(Boolean, default=False)
+    # how to apply, shown on the public page (empty: the page falls back to the employer's public details)
+    how_to_apply: Mapped[str | None] = mapped_column(Text)
+    application_url: Mapped[str | None] = mapped_column(String(500))
+    application_email: Mapped[str | None] = mapped_column(String(254))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="utkast", index=True)
     awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[dt.datetime | None]
+    # NAV's comment when it returned the opening to the employer; cleared when the employer sends it in again
+    return_comment: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source: Mapped[str | None] = mapped_column(String(30))
@@ -281,6 +290,6 @@ class OpeningStatusChange(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(200), default="system")
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(String(2000), default="")  # a return comment is up to 2000 characters
 
     opening: Mapped[Opening] = relationship(back_populates="status_changes", lazy="raise")

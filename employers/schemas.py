@@ -192,6 +192,11 @@ class OpeningIn(BaseModel):
     target_groups: list[str] | None = None
     measures: list[str] | None = None
     open_to_reduced_capacity: bool | None = None
+    how_to_apply: str | None = Field(default=None, max_length=2000)
+    application_url: str | None = Field(default=None, max_length=500)
+    application_email: str | None = Field(default=None, max_length=254)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=40)
 
 
 class OpeningPatch(OpeningIn):
@@ -205,6 +210,14 @@ class StatusIn(BaseModel):
     status: str = Field(json_schema_extra={"enum": list(OPENING_STATUSES)})
     application_deadline: dt.date | None = None
     note: str = Field(default="", max_length=500)
+
+
+class ReturnIn(BaseModel):
+    comment: str = Field(min_length=1, max_length=2000, description="Hva arbeidsgiveren må endre (påkrevd).")
+
+
+class ResubmitIn(BaseModel):
+    comment: str = Field(default="", max_length=2000, description="Svar til NAV (valgfritt).")
 
 
 class StatusChangeOut(ORM):
@@ -240,8 +253,14 @@ class OpeningOut(ORM):
     target_groups: list[str]
     measures: list[str]
     open_to_reduced_capacity: bool
-    status: str
+    how_to_apply: str | None = None
+    application_url: str | None = None
+    application_email: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    status: str = Field(description="utkast, publisert, besatt, stengt, utløpt, or returnert (sendt tilbake)")
     awaiting_approval: bool
+    return_comment: str | None = Field(default=None, description="NAV's comment when status is returnert")
     published_at: dt.datetime | None
     source: str | None
     external_id: str | None

@@ -51,10 +51,22 @@ from employers.service_praksis import *  # noqa: F403
 from employers.service_suggest import *  # noqa: F403
 
 DUPLICATE_THRESHOLD = 85
+STAFF_ONLY_FIELDS = frozenset({"notes"})  # NAV's own notes about an employer, written for colleagues
 _NACE_RE = re.compile(r"^\d{2}(\.\d{1,3})?$")
 _LEGAL_FORMS = {"as", "asa", "sa", "ans", "da", "ba", "enk", "nuf", "ks", "iks", "kf", "sf", "hf"}
 _NOISE = {"avd", "avdeling", "avdelingen", "og", "&"}
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def employer_view(actor: User | None, employer: Employer) -> dict[str, Any]:
+    """An employer's own columns as the actor may see them: NAV's notes about the employer (STAFF_ONLY_FIELDS)
+    never reach the employer's users."""
+    staff = actor is None or is_staff(actor)
+    return {
+        c.key: getattr(employer, c.key)
+        for c in Employer.__table__.columns
+        if staff or c.key not in STAFF_ONLY_FIELDS
+    }
 
 
 def employers_of(session: Session, user: User) -> Sequence[Employer]:
@@ -326,6 +338,7 @@ def list_employer_columns(
     if is_staff(actor):
         stmt = _staff_employer_page(tuple(columns), sort, **shape)
     else:
+        columns = [c for c in columns if c not in STAFF_ONLY_FIELDS]
         stmt = _employer_page(readable_employers(session, actor), tuple(columns), sort, **shape)
     rows = session.execute(stmt, {**values, "limit": limit, "offset": offset}).all()
     return [dict(zip(columns, r, strict=True)) for r in rows]

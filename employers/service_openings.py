@@ -4,16 +4,17 @@ and when, employer self-service with approval by NAV, and the expiry the schedul
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from core import audit
+from core import audit, notifications
 from core import reference as reference_service
-from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START
-from core.errors import Forbidden, NotFound, ValidationFailed
+from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, bounded_text
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
 from employers import service_suggest, styrk
@@ -31,6 +32,7 @@ from employers.models import (
     Employer,
     Opening,
     OpeningStatusChange,
+    employer_users,
 )
 from matching.feasibility import LICENCE_CLASSES
 from matching.titles import names_regulated_profession
@@ -52,6 +54,9 @@ __all__ = [
     "openings_with_employer_names",
     "public_opening",
     "readable_openings",
+    "resubmit_opening",
+    "return_opening",
+    "returned_openings",
     "suggest_styrk",
     "transition_opening",
     "update_opening",
@@ -64,8 +69,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "utløpt": ("publisert", "stengt"),
     "stengt": ("publisert",),
     "besatt": (),
+    "returnert": ("stengt",),  # back to NAV only through resubmit_opening, into the approval queue again
 }
 EMPLOYER_USER_TRANSITIONS = ("besatt", "stengt")
+EMPLOYER_EDITABLE_STATUSES = ("utkast", "publisert", "returnert")
+RETURN_COMMENT_MAX = 2000
+_EMAIL_RE = re.compile(r"^[^@\s?&,;<>\"']+@[^@\s?&,;<>\"']+\.[^@\s?&,;<>\"']+$")  # and a safe mailto:
+_PHONE_RE = re.compile(r"^[+\d][\d ]{4,}$")
+_URL_RE = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(:\d+)?(/\S*)?$", re.IGNORECASE)
 EDITABLE = (
     "title",
     "styrk_code",
@@ -89,6 +100,11 @@ EDITABLE = (
     "target_groups",
     "measures",
     "open_to_reduced_capacity",
+    "how_to_apply",
+    "application_url",
+    "application_email",
+    "contact_name",
+    "contact_phone",
 )
 
 
@@ -232,6 +248,26 @@ def _clean_requirements(raw: Any, data: dict[str, Any], c: Cleaner) -> dict[str,
     return result
 
 
+def _clean_how_to_apply(c: Cleaner) -> None:
+    """How to apply: free text, a link (https:// added when left out), an e-mail address, a contact person."""
+    c.text("how_to_apply", "Slik søker du", max_len=2000)
+    c.text("application_url", "Lenke til søknadsskjema", max_len=500)
+    c.text("application_email", "E-post for søknad og spørsmål", max_len=254)
+    c.text("contact_name", "Kontaktperson", max_len=200)
+    c.text("contact_phone", "Telefon til kontaktperson", max_len=40)
+    out = c.out
+    url = out.get("application_url")
+    if url:
+        if not _URL_RE.match(url):
+            c.error("application_url", "Lenken må være en adresse som https://eksempel.no/soknad.")
+        elif not url.lower().startswith(("http://", "https://")):
+            out["application_url"] = "https://" + url
+    if out.get("application_email") and not _EMAIL_RE.match(out["application_email"]):
+        c.error("application_email", "Ugyldig e-postadresse.")
+    if out.get("contact_phone") and not _PHONE_RE.match(out["contact_phone"]):
+        c.error("contact_phone", "Telefonnummeret kan bare ha sifre, mellomrom og + først.")
+
+
 def clean_opening(
     session: Session,
     data: dict[str, Any],
@@ -274,6 +310,7 @@ def clean_opening(
     c.choices("target_groups", "Prioritert målgruppe", TARGET_GROUPS)
     c.choices("measures", "Tiltak", MEASURES)
     c.flag("open_to_reduced_capacity")
+    _clean_how_to_apply(c)
     out = c.out
     service_suggest.keep_provenance(out, data, current)
     if not partial or "requirements" in data or any(k.startswith(("must_", "should_")) for k in data):
@@ -387,7 +424,11 @@ def create_opening(
 def update_opening(session: Session, *, actor: User | None, opening_id: int, **fields: Any) -> Opening:
     """Partial update; `version` (from the form) refuses a save based on a stale read (core.locking)."""
     opening = get_opening(session, actor=actor, opening_id=opening_id)
-    if actor is not None and actor.role == "arbeidsgiver" and opening.status not in ("utkast", "publisert"):
+    if (
+        actor is not None
+        and actor.role == "arbeidsgiver"
+        and opening.status not in EMPLOYER_EDITABLE_STATUSES
+    ):
         raise Forbidden("Stillingen er avsluttet og kan ikke endres.")
     check_version(
         session,
@@ -464,6 +505,19 @@ def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
     ).all()
 
 
+def returned_openings(session: Session, *, actor: User) -> Sequence[Opening]:
+    """Openings NAV sent back and the employer has not sent in again: shown under the queue, so they are not
+    forgotten."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    return session.scalars(
+        readable_openings(session, actor)
+        .where(Opening.status == "returnert")
+        .options(selectinload(Opening.employer))
+        .order_by(Opening.updated_at, Opening.id)
+    ).all()
+
+
 # --- lifecycle ----------------------------------------------------------------------------------------
 
 
@@ -492,6 +546,7 @@ def transition_opening(
         )
     if actor is not None and actor.role == "arbeidsgiver" and to_status not in EMPLOYER_USER_TRANSITIONS:
         raise Forbidden("Stillingen publiseres når NAV har godkjent den.")
+    note = bounded_text(note, field="note", label="Merknad", max_len=500)
     if application_deadline not in (None, ""):
         c = Cleaner({"application_deadline": application_deadline})
         c.date("application_deadline", "Søknadsfrist", bounds=DEADLINE)
@@ -536,6 +591,73 @@ def approve_opening(
     return transition_opening(
         session, actor=actor, opening_id=opening_id, to_status="publisert", today=today, note="godkjent"
     )
+
+
+def _comment(raw: Any, *, required: bool) -> str:
+    text = str(raw or "").strip()
+    if required and not text:
+        raise ValidationFailed("Skriv en kommentar til arbeidsgiveren om hva som må endres.", field="comment")
+    if len(text) > RETURN_COMMENT_MAX:
+        raise ValidationFailed(f"Kommentaren kan være høyst {RETURN_COMMENT_MAX} tegn.", field="comment")
+    return text
+
+
+def return_opening(session: Session, *, actor: User, opening_id: int, comment: str) -> Opening:
+    """A market contact sends an employer's self-service opening back with a comment (1–2000 characters): it
+    leaves the approval queue as «Sendt tilbake», the comment is shown to the employer on the opening and kept
+    in its status history, and the employer's users get a notification."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    opening = get_opening(session, actor=actor, opening_id=opening_id)
+    if not (opening.awaiting_approval and opening.status == "utkast"):
+        raise Conflict("Stillingen venter ikke på godkjenning.", field="status")
+    text = _comment(comment, required=True)
+    opening.awaiting_approval = False
+    opening.return_comment = text
+    _record_change(session, opening, actor, "returnert", text)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="opening",
+        subject_id=opening.id,
+        purpose="sendt tilbake til arbeidsgiver",
+    )
+    for user_id in session.scalars(
+        select(employer_users.c.user_id).where(employer_users.c.employer_id == opening.employer_id)
+    ):
+        notifications.notify(
+            session,
+            user_id=user_id,
+            kind="stilling",
+            title=f"NAV har sendt stillingen «{opening.title}» tilbake",
+            body="Se kommentaren fra NAV, rett stillingen og send den inn igjen.",
+            link=f"/stillinger/{opening.id}",
+        )
+    return opening
+
+
+def resubmit_opening(session: Session, *, actor: User, opening_id: int, comment: str = "") -> Opening:
+    """The employer (or NAV on their behalf) sends a returned opening in again, with an optional answer: it is a
+    draft waiting for approval, back in the queue."""
+    opening = get_opening(session, actor=actor, opening_id=opening_id)
+    if opening.status != "returnert":
+        raise Conflict("Bare en stilling som er sendt tilbake, kan sendes inn igjen.", field="status")
+    text = _comment(comment, required=False)
+    opening.awaiting_approval = True
+    opening.return_comment = None
+    _record_change(session, opening, actor, "utkast", text or "sendt til godkjenning igjen")
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="opening",
+        subject_id=opening.id,
+        purpose="sendt til godkjenning igjen",
+    )
+    return opening
 
 
 def expire_openings(session: Session, now: dt.datetime) -> list[Opening]:

@@ -147,7 +147,7 @@ class ContactOut(ORM):
     mode: str
     face_to_face: bool
     duration_minutes: int
-    content: str
+    content: str = Field(description="Notatet; tomt for en arbeidsgiverbruker (notatet er NAVs interne)")
     employer_id: int | None
     placement_id: int | None
 

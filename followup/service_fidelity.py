@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit
+from core.cleaning import bounded_text
 from core.errors import Forbidden, ValidationFailed
 from core.models import Office, User
 from followup.dates import add_months, quarter_bounds, week_start
@@ -436,7 +437,7 @@ def save_review(
         session.add(review)
     review.scores = clean
     review.reviewer_id = actor.id
-    review.note = note.strip()[:5000]
+    review.note = bounded_text(note, field="note", label="Merknad", max_len=5000)
     session.flush()
     audit.record(
         session,

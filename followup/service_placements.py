@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.cleaning import bounded_text
 from core.errors import NotFound, ValidationFailed
 from core.models import User
 from employers import service as employers_service
@@ -118,13 +119,15 @@ def start_placement(
         praksisplass_id=praksisplass_id,
         specialist_id=record.specialist_id,
         type=type,
-        title=title.strip()[:200],
+        title=bounded_text(title, field="title", label="Stillingstittel", max_len=200),
         styrk_code=(styrk_code or None),
         start_date=start_date,
         percent=percent_i,
         hours_per_week=hours_f,
         wage_type=wage_type,
-        contact_person=contact_person.strip()[:300],
+        contact_person=bounded_text(
+            contact_person, field="contact_person", label="Kontaktperson hos arbeidsgiver", max_len=300
+        ),
         changes=[],
     )
     session.add(placement)
@@ -231,7 +234,7 @@ def change_placement(
         changed_on=changed_on,
         percent=percent_i,
         hours_per_week=hours_f,
-        note=note[:500],
+        note=bounded_text(note, field="note", label="Merknad", max_len=500),
     )
     session.add(change)
     placement.changes.append(change)
@@ -273,7 +276,7 @@ def end_placement(
         raise ValidationFailed("Velg hvorfor arbeidsforholdet sluttet.", field="reason")
     placement.end_date = end_date
     placement.end_reason = reason
-    placement.end_note = note.strip()[:2000] or None
+    placement.end_note = bounded_text(note, field="note", label="Merknad", max_len=2000) or None
     session.flush()
     plan.close_placement_items(session, record, placement)
     still = [

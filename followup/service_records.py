@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from candidates import service as candidates_service
 from core import audit
-from core.cleaning import EVENT_DATE, PROGRAMME_DATE, DateBounds, check_date
+from core.cleaning import EVENT_DATE, PROGRAMME_DATE, DateBounds, bounded_text, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import User
 from core.settings import Settings, get_settings
@@ -505,7 +505,12 @@ def enter_phase(
         raise ValidationFailed(
             "Fase 5 er oppfølging i jobb: registrer jobbstarten, så går fasen dit selv.", field="phase"
         )
-    entry = PhaseEntry(record_id=record.id, phase=phase, entered_on=entered_on, note=note[:500])
+    entry = PhaseEntry(
+        record_id=record.id,
+        phase=phase,
+        entered_on=entered_on,
+        note=bounded_text(note, field="note", label="Merknad", max_len=500),
+    )
     session.add(entry)
     record.phases.append(entry)
     follow_phase(record, today)
@@ -572,7 +577,10 @@ def add_passive_period(
     if not reason.strip():
         raise ValidationFailed("Skriv hvorfor oppfølgingen settes på pause.", field="reason")
     period = PassivePeriod(
-        record_id=record.id, from_date=from_date, to_date=to_date, reason=reason.strip()[:500]
+        record_id=record.id,
+        from_date=from_date,
+        to_date=to_date,
+        reason=bounded_text(reason, field="reason", label="Årsak", max_len=500),
     )
     session.add(period)
     record.passive_periods.append(period)
@@ -640,6 +648,17 @@ PROFILE_FIELDS = (
     "nav_veileder",
 )
 RESTRICTED_FIELDS = ("health", "warning_signs", "coping", "treatment_team")
+PROFILE_LABELS = {
+    "preferences": "Ønsker og interesser",
+    "health": "Helse slik det påvirker arbeid",
+    "warning_signs": "Varseltegn",
+    "coping": "Mestring",
+    "network": "Nettverk",
+    "transport": "Transport",
+    "preferred_hours": "Ønsket arbeidstid",
+    "treatment_team": "Behandlerteam",
+    "nav_veileder": "NAV-veileder",
+}
 
 
 def may_read_restricted(actor: User, record: FollowupRecord) -> bool:
@@ -682,7 +701,7 @@ def save_profile(
     restricted_ok = may_read_restricted(actor, record)
     for f in PROFILE_FIELDS:
         if f in data and data[f] is not None and (restricted_ok or f not in RESTRICTED_FIELDS):
-            setattr(profile, f, str(data[f])[:5000])
+            setattr(profile, f, bounded_text(data[f], field=f, label=PROFILE_LABELS[f], max_len=5000))
     grad = data.get("ufore_grad")
     if grad not in (None, ""):
         try:
@@ -727,8 +746,12 @@ def save_disclosure(
     if plan_row is None:
         plan_row = DisclosurePlan(record_id=record.id)
         session.add(plan_row)
-    plan_row.may_tell = may_tell.strip()[:5000]
-    plan_row.may_not_tell = may_not_tell.strip()[:5000]
+    plan_row.may_tell = bounded_text(
+        may_tell, field="may_tell", label="Dette kan arbeidsgiver få vite", max_len=5000
+    )
+    plan_row.may_not_tell = bounded_text(
+        may_not_tell, field="may_not_tell", label="Dette skal ikke deles", max_len=5000
+    )
     plan_row.consent_date = consent_date
     audit.record(
         session,
@@ -809,11 +832,11 @@ def log_contact(
         other_kind=other_kind if with_whom == "andre" else None,
         mode=mode,
         duration_minutes=duration_minutes or 0,
-        content=content.strip()[:10000],
+        content=bounded_text(content, field="content", label="Innhold", max_len=10000),
         employer_id=employer_id,
         employer_user_id=employer_user_id,
         placement_id=placement_id,
-        participants=participants.strip()[:500],
+        participants=bounded_text(participants, field="participants", label="Deltakere", max_len=500),
     )
     session.add(contact)
     session.flush()
@@ -863,8 +886,32 @@ def _audit_contacts(
     return contacts
 
 
+def _without_notes(contact: FollowupContact) -> FollowupContact:
+    """What an employer user sees of a meeting they took part in: when, how and how long, never the job
+    specialist's note or list of participants (written for colleagues, about the person). A detached copy, so
+    the stored row is never touched."""
+    return FollowupContact(
+        id=contact.id,
+        record_id=contact.record_id,
+        user_id=contact.user_id,
+        date=contact.date,
+        with_whom=contact.with_whom,
+        other_kind=contact.other_kind,
+        mode=contact.mode,
+        duration_minutes=contact.duration_minutes,
+        content="",
+        employer_id=contact.employer_id,
+        employer_user_id=contact.employer_user_id,
+        placement_id=contact.placement_id,
+        participants="",
+    )
+
+
 def readable_contacts_list(session: Session, *, actor: User, limit: int = 100) -> Sequence[FollowupContact]:
-    """The newest contacts the actor may read (API `/followup/contacts`), audit-logged per person."""
+    """The newest contacts the actor may read (API `/followup/contacts`), audit-logged per person; an employer
+    user gets their meetings without the notes."""
+    if actor.role == "arbeidsgiver":
+        return contacts_for_employer_user(session, actor=actor, limit=limit)
     contacts = session.scalars(
         readable_contacts(actor).order_by(FollowupContact.date.desc(), FollowupContact.id.desc()).limit(limit)
     ).all()
@@ -874,12 +921,14 @@ def readable_contacts_list(session: Session, *, actor: User, limit: int = 100) -
 def contacts_for_employer_user(
     session: Session, *, actor: User, limit: int = 200
 ) -> Sequence[FollowupContact]:
+    """The meetings an employer user took part in, without the notes (`_without_notes`)."""
     if actor.role != "arbeidsgiver":
         return []
     contacts = session.scalars(
-        readable_contacts(actor).order_by(FollowupContact.date.desc()).limit(limit)
+        readable_contacts(actor).order_by(FollowupContact.date.desc(), FollowupContact.id.desc()).limit(limit)
     ).all()
-    return _audit_contacts(session, actor, contacts, "arbeidsgiver: egne kontakter i oppfølgingen")
+    _audit_contacts(session, actor, contacts, "arbeidsgiver: egne kontakter i oppfølgingen")
+    return [_without_notes(c) for c in contacts]
 
 
 # --- benefits counselling and uføretrygd -------------------------------------------------------------------------
@@ -916,11 +965,11 @@ def log_counselling(
         placement_id=placement_id,
         date=date,
         occasion=occasion,
-        benefits=benefits.strip()[:300],
+        benefits=bounded_text(benefits, field="benefits", label="Ytelser", max_len=300),
         earnings_year=date.year,
         earnings_to_date=earnings_to_date,
         expected_annual_earnings=expected_annual_earnings,
-        note=note.strip()[:5000],
+        note=bounded_text(note, field="note", label="Merknad", max_len=5000),
     )
     session.add(row)
     session.flush()
@@ -1019,7 +1068,7 @@ def add_measure(
         start_date=start_date,
         end_date=end_date,
         reduced_work_capacity=reduced_work_capacity,
-        note=note[:500],
+        note=bounded_text(note, field="note", label="Merknad", max_len=500),
     )
     session.add(measure)
     session.flush()

@@ -3,8 +3,11 @@
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
-from core.errors import Forbidden, NotFound, ValidationFailed
+from core.audit import AuditEntry
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.notifications import Notification
 from employers import service
 from tests.factories import load_builtin_reference, make_employer, make_opening, make_user
 
@@ -221,3 +224,123 @@ def test_styrk_suggestion_from_title(db, title, code):
     suggestions = service.suggest_styrk(db, title)
     assert suggestions and suggestions[0].code == code, suggestions
     assert suggestions[0].name
+
+
+def test_returned_with_a_comment_then_edited_and_resubmitted(db):
+    """NAV sends an employer's opening back with a required comment (1–2000 characters): it leaves the queue as
+    «Sendt tilbake», the employer is notified and may edit it; sent in again it waits in the queue once more."""
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    contact = make_user(db, "markedskontakt")
+    opening = make_opening(db, employer, actor=boss, title="Kokk")
+    for blank in ("", "   \n "):
+        with pytest.raises(ValidationFailed) as exc:
+            service.return_opening(db, actor=contact, opening_id=opening.id, comment=blank)
+        assert exc.value.field == "comment"
+    with pytest.raises(ValidationFailed) as exc:
+        service.return_opening(db, actor=contact, opening_id=opening.id, comment="x" * 2001)
+    assert exc.value.field == "comment" and "2000" in exc.value.message
+    with pytest.raises(Forbidden):
+        service.return_opening(db, actor=boss, opening_id=opening.id, comment="Selv")
+    assert opening.status == "utkast" and opening.awaiting_approval  # the refused attempts changed nothing
+
+    comment = "Oppgi stillingsprosent og arbeidstid.\n" + "Og søknadsfrist. " * 100  # long, but within 2000
+    assert len(comment) <= 2000
+    service.return_opening(db, actor=contact, opening_id=opening.id, comment=comment)
+    db.expire_all()
+    opening = service.get_opening(db, actor=boss, opening_id=opening.id, full=True)
+    assert opening.status == "returnert" and not opening.awaiting_approval
+    assert opening.return_comment == comment.strip()
+    assert service.approval_queue(db, actor=contact) == []
+    last = opening.status_changes[-1]
+    assert (last.from_status, last.to_status, last.note, last.actor_id) == (
+        "utkast",
+        "returnert",
+        comment.strip(),
+        contact.id,
+    )
+    audit_rows = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.subject_type == "opening", AuditEntry.subject_id == str(opening.id)
+        )
+    ).all()
+    assert any(r.purpose == "sendt tilbake til arbeidsgiver" and r.actor_id == contact.id for r in audit_rows)
+    told = db.scalars(select(Notification).where(Notification.user_id == boss.id)).all()
+    assert [n.link for n in told] == [f"/stillinger/{opening.id}"] and "Kokk" in told[0].title
+    with pytest.raises(Conflict):  # once returned it is not waiting: neither returned again nor approved
+        service.return_opening(db, actor=contact, opening_id=opening.id, comment="Igjen")
+    with pytest.raises(ValidationFailed):
+        service.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
+    with pytest.raises(ValidationFailed):  # nor published through the lifecycle
+        service.transition_opening(
+            db, actor=contact, opening_id=opening.id, to_status="publisert", today=TODAY
+        )
+
+    service.update_opening(db, actor=boss, opening_id=opening.id, percent_min=50, percent_max=80)
+    with pytest.raises(ValidationFailed) as exc:
+        service.resubmit_opening(db, actor=boss, opening_id=opening.id, comment="y" * 2001)
+    assert exc.value.field == "comment"
+    service.resubmit_opening(db, actor=boss, opening_id=opening.id, comment="Rettet, takk.")
+    db.expire_all()
+    opening = service.get_opening(db, actor=boss, opening_id=opening.id, full=True)
+    assert opening.status == "utkast" and opening.awaiting_approval and opening.return_comment is None
+    assert [o.id for o in service.approval_queue(db, actor=contact)] == [opening.id]
+    assert [(c.to_status, c.note) for c in opening.status_changes][-2:] == [
+        ("returnert", comment.strip()),
+        ("utkast", "Rettet, takk."),
+    ]
+    with pytest.raises(Conflict):
+        service.resubmit_opening(db, actor=boss, opening_id=opening.id)
+    service.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
+    assert opening.status == "publisert" and opening.percent_min == 50
+
+
+def test_another_employer_cannot_see_or_resubmit_a_returned_opening(db):
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    outsider = make_user(db, "arbeidsgiver", employer=make_employer(db))
+    contact = make_user(db, "markedskontakt")
+    opening = make_opening(db, employer, actor=boss)
+    service.return_opening(db, actor=contact, opening_id=opening.id, comment="Mangler frist")
+    with pytest.raises(NotFound):
+        service.resubmit_opening(db, actor=outsider, opening_id=opening.id)
+    assert db.scalars(select(Notification).where(Notification.user_id == outsider.id)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("application_url", "ikke en lenke"),
+        ("application_url", "javascript:alert(1)"),
+        ("application_email", "ola.no"),
+        ("application_email", "jobb@bil.no?bcc=alle@bil.no"),  # would add to the mailto: link
+        ("contact_phone", "ring meg"),
+        ("how_to_apply", "x" * 2001),
+        ("contact_name", "x" * 201),
+    ],
+)
+def test_how_to_apply_fields_name_the_field(db, field, value):
+    with pytest.raises(ValidationFailed) as exc:
+        make_opening(db, make_employer(db), **{field: value})
+    assert [e["field"] for e in exc.value.errors] == [field]
+
+
+def test_how_to_apply_fields_are_stored(db):
+    opening = make_opening(
+        db,
+        make_employer(db),
+        how_to_apply="Send CV og en kort søknad.",
+        application_url="jobb.example.no/soknad",
+        application_email="jobb@example.no",
+        contact_name="Kari Nordmann",
+        contact_phone="+47 612 34 567",
+    )
+    assert opening.application_url == "https://jobb.example.no/soknad"
+    assert (opening.how_to_apply, opening.application_email, opening.contact_name, opening.contact_phone) == (
+        "Send CV og en kort søknad.",
+        "jobb@example.no",
+        "Kari Nordmann",
+        "+47 612 34 567",
+    )
+    service.update_opening(db, actor=None, opening_id=opening.id, application_url="", contact_phone="")
+    assert opening.application_url is None and opening.contact_phone is None

@@ -167,6 +167,9 @@ GET /stillinger/{opening_id}/rediger staff+emp
 POST /stillinger/{opening_id}/rediger staff+emp
 POST /stillinger/{opening_id}/status staff+emp
 POST /stillinger/{opening_id}/godkjenn staff
+GET /stillinger/{opening_id}/send-tilbake staff
+POST /stillinger/{opening_id}/send-tilbake staff
+POST /stillinger/{opening_id}/send-inn staff+emp
 GET /oppfolging staff
 POST /oppfolging staff
 GET /oppfolging/kontakter user
@@ -245,6 +248,8 @@ GET /api/v1/openings/{opening_id} staff+emp
 PATCH /api/v1/openings/{opening_id} staff+emp
 POST /api/v1/openings/{opening_id}/status staff+emp
 POST /api/v1/openings/{opening_id}/approve staff
+POST /api/v1/openings/{opening_id}/return staff
+POST /api/v1/openings/{opening_id}/resubmit staff+emp
 GET /api/v1/openings/{opening_id}/jobposting staff+emp
 GET /api/v1/followup/records staff
 POST /api/v1/followup/records office

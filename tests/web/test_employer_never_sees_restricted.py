@@ -18,6 +18,7 @@ from candidates import service as candidates_service
 from candidates.models import Candidate, Certificate, Consent, Programme, Situation, WorkExperience
 from core.models import Base, User
 from employers import service as employers_service
+from employers.models import Employer, EmployerContact
 from followup.models import FollowupProfile
 from recruitment import service as recruitment_service
 from recruitment.models import CandidateListEntry, EntryEvent
@@ -37,14 +38,14 @@ RESTRICTED_TABLES = {
 }
 # Free text written for colleagues: never for an employer (the employer sees titles, employers, education and
 # certificate names, skills and wishes, and the presentation written for them).
-# One exception, by the follow-up domain's design: the note of a contact an employer user took part in is shown to
-# that user (/oppfolging/kontakter, tests/web/test_followup_pages.py), so it is the meeting's shared record.
-SHARED_BY_DESIGN = {("followup_contacts", "content")}
+# No exception: not even the note of a contact an employer user took part in (/oppfolging/kontakter shows them the
+# meeting, not the job specialist's note about it), nor the participants written down for it.
 FOLLOWUP_TEXT = {
     table: tuple(
         c.name
         for c in table.columns
-        if isinstance(c.type, Text) and not c.foreign_keys and (table.name, c.name) not in SHARED_BY_DESIGN
+        if (isinstance(c.type, Text) or (table.name, c.name) == ("followup_contacts", "participants"))
+        and not c.foreign_keys
     )
     for table in Base.metadata.sorted_tables
     if table.name.startswith("followup")
@@ -56,6 +57,10 @@ INTERNAL_TEXT = {
     Consent.__table__: ("note",),
     CandidateListEntry.__table__: ("status_reason",),
     EntryEvent.__table__: ("note",),
+    Employer.__table__: (
+        "notes",
+    ),  # NAV's notes about the employer and its contact log, about the employer itself
+    EmployerContact.__table__: ("summary", "next_step", "participants"),
     **{t: cols for t, cols in FOLLOWUP_TEXT.items() if cols},
 }
 # the candidate's address is restricted too, but "address" is also the employer's own (public) address: the

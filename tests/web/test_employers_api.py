@@ -2,8 +2,9 @@
 
 import datetime as dt
 
+from employers import service
 from employers.models import Employer
-from tests.factories import api_headers, make_employer, make_opening, make_user, valid_orgnr
+from tests.factories import api_headers, login, make_employer, make_opening, make_user, valid_orgnr
 
 
 def test_employer_crud_and_orgnr_rule(client, db):
@@ -173,3 +174,58 @@ def test_deleting_a_contact_person_answers_204_without_a_body(client, db):
     r = client.delete(f"/api/v1/contact-persons/{person['id']}", headers=h)
     assert r.status_code == 204 and r.content == b""
     assert client.delete(f"/api/v1/contact-persons/{person['id']}", headers=h).status_code == 404
+
+
+def test_return_with_a_comment_and_resubmit_through_the_api(client, db):
+    own = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=own)
+    contact = make_user(db, "markedskontakt")
+    h, hc = api_headers(db, boss), api_headers(db, contact)
+    r = client.post(
+        "/api/v1/openings",
+        json={"employer_id": own.id, "title": "Kokk", "application_email": "jobb@example.no"},
+        headers=h,
+    )
+    oid = r.json()["id"]
+    assert r.json()["application_email"] == "jobb@example.no"
+    assert (
+        client.post(f"/api/v1/openings/{oid}/return", json={"comment": "Nei"}, headers=h).status_code == 403
+    )
+    r = client.post(f"/api/v1/openings/{oid}/return", json={"comment": "   "}, headers=hc)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "comment"
+    r = client.post(f"/api/v1/openings/{oid}/return", json={"comment": "x" * 2001}, headers=hc)
+    assert r.status_code == 422
+    r = client.post(f"/api/v1/openings/{oid}/return", json={"comment": "Mangler frist"}, headers=hc)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "returnert" and body["return_comment"] == "Mangler frist"
+    assert body["status_changes"][-1]["note"] == "Mangler frist"
+    assert oid not in [
+        o["id"] for o in client.get("/api/v1/openings?awaiting_approval=true", headers=hc).json()
+    ]
+    seen = client.get(f"/api/v1/openings/{oid}", headers=h).json()
+    assert seen["return_comment"] == "Mangler frist"
+    r = client.post(f"/api/v1/openings/{oid}/return", json={"comment": "Igjen"}, headers=hc)
+    assert r.status_code == 409
+    r = client.post(f"/api/v1/openings/{oid}/resubmit", json={"comment": "Lagt inn frist"}, headers=h)
+    assert r.status_code == 200 and r.json()["awaiting_approval"] and r.json()["return_comment"] is None
+    assert client.post(f"/api/v1/openings/{oid}/resubmit", json={}, headers=h).status_code == 409
+    assert oid in [o["id"] for o in client.get("/api/v1/openings?awaiting_approval=true", headers=hc).json()]
+
+
+def test_employer_user_never_gets_navs_notes_about_the_employer(client, db):
+    """NAV's notes about an employer are written for colleagues: the page hides them from the employer's users,
+    and so does every API answer (one, the list, the answer to their own PATCH)."""
+    own = make_employer(db)
+    contact = make_user(db, "markedskontakt")
+    service.update_employer(db, actor=contact, employer_id=own.id, notes="INTERNNOTAT om ledelsen")
+    boss = make_user(db, "arbeidsgiver", employer=own)
+    h, hc = api_headers(db, boss), api_headers(db, contact)
+    assert client.get(f"/api/v1/employers/{own.id}", headers=hc).json()["notes"] == "INTERNNOTAT om ledelsen"
+    one = client.get(f"/api/v1/employers/{own.id}", headers=h)
+    listed = client.get("/api/v1/employers", headers=h)
+    assert one.status_code == 200 and [e["id"] for e in listed.json()] == [own.id]
+    assert "INTERNNOTAT" not in one.text and "INTERNNOTAT" not in listed.text
+    assert one.json()["notes"] is None
+    login(client, boss)
+    assert "INTERNNOTAT" not in client.get(f"/arbeidsgivere/{own.id}").text

@@ -277,3 +277,146 @@ def test_employer_user_own_view_self_service_and_approval(client, db):
     assert r.status_code == 303
     db.expire_all()
     assert db.get(Opening, opening_id).status == "publisert"
+
+
+def test_approval_queue_returns_an_opening_with_a_comment_and_the_employer_resubmits(client, db):
+    employer = make_employer(db, name="Egen Bedrift AS")
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    contact = make_user(db, "markedskontakt")
+    opening = make_opening(db, employer, actor=boss, title="Kokk")
+    oid, url = opening.id, f"/stillinger/{opening.id}"
+    login(client, contact)
+    queue = client.get("/stillinger/godkjenning").text
+    assert f'href="{url}/send-tilbake"' in queue
+    form_url = f"{url}/send-tilbake"
+    r = _post(client, form_url, {"comment": "  "}, form_url)
+    assert r.status_code == 422 and 'aria-invalid="true"' in r.text and 'href="#f-comment"' in r.text
+    assert "Skriv en kommentar" in r.text
+    typed = "For lang kommentar " * 120  # 2280 characters: refused, and kept in the field
+    r = _post(client, form_url, {"comment": typed}, form_url)
+    assert r.status_code == 422 and "høyst 2000 tegn" in r.text and typed.strip() in r.text
+    comment = "Oppgi arbeidstid og søknadsfrist.\nStillingsprosenten mangler."
+    r = _post(client, form_url, {"comment": comment}, form_url)
+    assert r.status_code == 303 and r.headers["location"] == "/stillinger/godkjenning"
+    queue = client.get("/stillinger/godkjenning").text
+    waiting, returned = queue.split("Sendt tilbake, venter på arbeidsgiveren (1)")
+    assert "Kokk" not in waiting and "Kokk" in returned and "Stillingsprosenten mangler." in returned
+    assert "Stillingen venter ikke" in _post(client, form_url, {"comment": "Igjen"}, form_url).text
+
+    # the employer: the comment on the opening, the status in the list, the bell; edit and send in again
+    client.cookies.clear()
+    login(client, boss)
+    page = client.get(url)
+    assert "NAV har sendt stillingen tilbake" in page.text and "Stillingsprosenten mangler." in page.text
+    assert contact.name in page.text and "Sendt tilbake" in page.text
+    assert "Sendt tilbake" in client.get("/stillinger").text
+    assert "Kokk" in client.get("/varsler").text
+    edit = client.get(f"{url}/rediger")
+    assert "Stillingsprosenten mangler." in edit.text and 'value="resubmit"' in edit.text
+    r = _post(
+        client,
+        f"{url}/rediger",
+        {"title": "Kokk", "percent_min": "60", "percent_max": "80", "action": "resubmit"},
+        f"{url}/rediger",
+    )
+    assert r.status_code == 303
+    db.expire_all()
+    stored = db.get(Opening, oid)
+    assert (stored.status, stored.awaiting_approval, stored.percent_min) == ("utkast", True, 60)
+    assert "NAV har sendt stillingen tilbake" not in client.get(url).text
+    history = client.get(url).text
+    assert (
+        "Sendt tilbake" in history and "Stillingsprosenten mangler." in history
+    )  # the comment stays in the history
+
+    client.cookies.clear()
+    login(client, contact)
+    assert "Kokk" in client.get("/stillinger/godkjenning").text
+    r = _post(client, f"{url}/godkjenn", {}, "/stillinger/godkjenning")
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.get(Opening, oid).status == "publisert"
+
+
+def test_employer_resubmits_from_the_opening_page_with_an_answer(client, db):
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    contact = make_user(db, "markedskontakt")
+    opening = make_opening(db, employer, actor=boss, title="Servitør")
+    service.return_opening(db, actor=contact, opening_id=opening.id, comment="Mangler søknadsfrist")
+    url = f"/stillinger/{opening.id}"
+    login(client, boss)
+    long_answer = "svar " * 401
+    r = _post(client, f"{url}/send-inn", {"comment": long_answer}, url)
+    assert r.status_code == 422 and "høyst 2000 tegn" in r.text and long_answer.strip() in r.text
+    db.expire_all()
+    assert db.get(Opening, opening.id).status == "returnert"
+    r = _post(client, f"{url}/send-inn", {"comment": "Frist lagt inn"}, url)
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.get(Opening, opening.id).awaiting_approval
+    assert "Frist lagt inn" in client.get(url).text
+    r = _post(client, f"{url}/send-inn", {}, url)  # already in the queue: said on the opening's page
+    assert r.status_code == 303 and "Bare en stilling som er sendt tilbake" in client.get(url).text
+
+
+def test_public_opening_page_says_how_to_apply(client, db):
+    employer = make_employer(db, name="Hunndalen Bil AS")
+    service.add_contact_person(
+        db, actor=None, employer_id=employer.id, name="Intern Kontaktperson", email="intern@bil.no"
+    )
+    deadline = dt.date.today() + dt.timedelta(days=20)
+    given = make_opening(
+        db,
+        employer,
+        title="Bilpleier",
+        application_deadline=deadline,
+        how_to_apply="Send CV og noen ord om deg selv.",
+        application_url="https://jobb.example.no/bilpleier",
+        application_email="jobb@bil.no",
+        contact_name="Per Hansen",
+        contact_phone="612 34 567",
+    )
+    bare = make_opening(db, employer, title="Lagerarbeider")
+    for o in (given, bare):
+        service.transition_opening(db, actor=None, opening_id=o.id, to_status="publisert")
+    page = client.get(f"/offentlig/stillinger/{given.id}")
+    assert page.status_code == 200
+    text = page.text
+    assert '<h2 id="h-sok">Slik søker du</h2>' in text and 'href="#sok"' in text
+    assert "Send CV og noen ord om deg selv." in text and deadline.strftime("%d.%m.%Y") in text
+    assert 'href="https://jobb.example.no/bilpleier"' in text
+    assert 'href="mailto:jobb@bil.no?subject=S%C3%B8knad%3A%20Bilpleier"' in text
+    assert "Per Hansen" in text and 'href="tel:61234567"' in text
+    assert "har ikke oppgitt" not in text
+    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S).group(1))
+    assert jsonld["applicationContact"] == {
+        "@type": "ContactPoint",
+        "name": "Per Hansen",
+        "email": "jobb@bil.no",
+        "telephone": "612 34 567",
+        "url": "https://jobb.example.no/bilpleier",
+        "description": "Send CV og noen ord om deg selv.",
+    }
+
+    text = client.get(f"/offentlig/stillinger/{bare.id}").text
+    assert "Arbeidsgiveren har ikke oppgitt hvordan du søker" in text and "Hunndalen Bil AS" in text
+    assert "Ingen frist oppgitt" in text
+    assert (
+        "Intern Kontaktperson" not in text and "intern@bil.no" not in text
+    )  # NAV's contact, never published
+
+
+def test_employer_posting_gets_their_own_contact_as_the_default(client, db):
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    login(client, boss)
+    form = client.get("/stillinger/ny").text
+    assert f'value="{boss.email}"' in form and f'value="{boss.name}"' in form
+    r = _post(
+        client,
+        "/stillinger/ny",
+        {"employer_id": str(employer.id), "title": "Kokk", "application_email": "feil", "action": "save"},
+        "/stillinger/ny",
+    )
+    assert r.status_code == 422 and "Ugyldig e-postadresse." in r.text and 'value="feil"' in r.text

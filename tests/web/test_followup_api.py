@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from followup import service
 from tests.factories import (
@@ -121,7 +122,8 @@ def test_api_flow_and_rules(client, db):
     )
     db.flush()
     seen = client.get("/api/v1/followup/contacts", headers=hb).json()
-    assert [c["content"] for c in seen] == ["Trepartsmøte"]
+    assert [(c["date"], c["content"]) for c in seen] == [(TODAY.isoformat(), "")]  # the meeting, not the note
+    assert "Trepartsmøte" not in json.dumps(seen)
 
 
 def test_openapi_lists_followup(client):

@@ -248,7 +248,9 @@ def test_other_office_gets_404_and_employer_users_see_only_their_contacts(client
     assert client.get("/oppfolging").status_code == 403
     assert client.get("/oppfolging/rapporter").status_code == 403
     page = client.get("/oppfolging/kontakter")
-    assert "Oppstartsmøte med leder" in page.text and "Hemmelig" not in page.text
+    # the meeting they took part in, never the job specialist's note about it
+    assert "Kontakter (1)" in page.text and TODAY.strftime("%d.%m.%Y") in page.text
+    assert "Oppstartsmøte med leder" not in page.text and "Hemmelig" not in page.text
 
     client.cookies.clear()
     login(client, outsider)

@@ -59,6 +59,9 @@ OPENING_RULES = rules_beyond_schema(
     "inclusion",
     "target_groups",
     "measures",
+    "application_url",
+    "application_email",
+    "contact_phone",
 )
 # PATCH of a record two people edit: `version` is required; a stale one is 409 naming the changed fields.
 PATCH_ERRORS = {**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}}
@@ -119,7 +122,8 @@ def create_employer(session: SessionDep, user: ApiStaffUser, body: s.EmployerIn)
 
 @router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
 def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.EmployerOut:
-    return s.EmployerOut.model_validate(es.get_employer(session, actor=user, employer_id=employer_id))
+    employer = es.get_employer(session, actor=user, employer_id=employer_id)
+    return s.EmployerOut.model_validate(es.employer_view(user, employer))
 
 
 @router.patch(
@@ -133,7 +137,7 @@ def update_employer(
 ) -> s.EmployerOut:
     es.get_employer(session, actor=user, employer_id=employer_id)
     employer = es.update_employer(session, actor=user, employer_id=employer_id, **_set(body))
-    return s.EmployerOut.model_validate(employer)
+    return s.EmployerOut.model_validate(es.employer_view(user, employer))
 
 
 @router.get("/employers/{employer_id}/similar", response_model=list[s.SimilarOut], responses=ERRORS)
@@ -418,6 +422,39 @@ def change_status(
 @router.post("/openings/{opening_id}/approve", response_model=s.OpeningDetailOut, responses=ERRORS)
 def approve(session: SessionDep, user: ApiStaffUser, opening_id: int) -> s.OpeningDetailOut:
     es.approve_opening(session, actor=user, opening_id=opening_id)
+    session.expire_all()
+    return s.OpeningDetailOut.model_validate(
+        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+    )
+
+
+@router.post(
+    "/openings/{opening_id}/return",
+    response_model=s.OpeningDetailOut,
+    responses=ERRORS,
+    openapi_extra=rules_beyond_schema("comment"),  # a comment of only white space is no comment
+    summary="Send en stilling som venter på godkjenning, tilbake til arbeidsgiveren med en kommentar",
+)
+def return_opening(
+    session: SessionDep, user: ApiStaffUser, opening_id: int, body: s.ReturnIn
+) -> s.OpeningDetailOut:
+    es.return_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
+    session.expire_all()
+    return s.OpeningDetailOut.model_validate(
+        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+    )
+
+
+@router.post(
+    "/openings/{opening_id}/resubmit",
+    response_model=s.OpeningDetailOut,
+    responses=ERRORS,
+    summary="Send en stilling NAV har sendt tilbake, til godkjenning igjen",
+)
+def resubmit_opening(
+    session: SessionDep, user: ApiUser, opening_id: int, body: s.ResubmitIn
+) -> s.OpeningDetailOut:
+    es.resubmit_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
     session.expire_all()
     return s.OpeningDetailOut.model_validate(
         es.get_opening(session, actor=user, opening_id=opening_id, full=True)

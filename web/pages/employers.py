@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from candidates import service as cs
 from core import reference as reference_service
-from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from employers import importers
@@ -499,7 +499,14 @@ def openings_list(
 
 @router.get("/stillinger/godkjenning")
 def approval_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    return render(request, "employers/approval.html", _ctx(openings=es.approval_queue(session, actor=user)))
+    return render(
+        request,
+        "employers/approval.html",
+        _ctx(
+            openings=es.approval_queue(session, actor=user),
+            returned=es.returned_openings(session, actor=user),
+        ),
+    )
 
 
 def _opening_to_form(o: Any) -> dict[str, Any]:
@@ -518,6 +525,11 @@ def _opening_to_form(o: Any) -> dict[str, Any]:
             "application_deadline",
             "address",
             "postal_code",
+            "how_to_apply",
+            "application_url",
+            "application_email",
+            "contact_name",
+            "contact_phone",
         )
     }
     for k in ("working_time", "inclusion", "target_groups", "measures"):
@@ -549,6 +561,11 @@ OPENING_FIELDS = {
     "postal_code": "Postnummer",
     "working_time": "Arbeidstid",
     "inclusion": "Tilretteleggingsmuligheter",
+    "how_to_apply": "Slik søker du",
+    "application_url": "Lenke til søknadsskjema",
+    "application_email": "E-post for søknad og spørsmål",
+    "contact_name": "Kontaktperson",
+    "contact_phone": "Telefon til kontaktperson",
 }
 
 
@@ -605,6 +622,8 @@ def new_opening(
     elif user.role == "arbeidsgiver":
         own = es.employers_of(session, user)
         form["employer_id"] = str(own[0].id) if own else ""
+    if user.role == "arbeidsgiver":  # the one posting is the natural contact; shown, so they may change it
+        form.update(contact_name=user.name, application_email=user.email)
     return _opening_form(request, session, user, form=form, errors={})
 
 
@@ -669,24 +688,27 @@ STATUS_BUTTONS = {
 @quick
 def opening_detail(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
     opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
-    return render(
-        request,
-        "employers/opening_detail.html",
-        _ctx(
-            opening=opening,
-            jsonld=_jsonld(session, opening) if opening.status == "publisert" else None,
-            styrk_label=styrk_name(session, opening.styrk_code),
-            municipality=reference_service.municipality_name(session, opening.municipality_code),
-            staff=user.role != "arbeidsgiver",
-            allowed=[
-                s
-                for s in es.TRANSITIONS[opening.status]
-                if user.role != "arbeidsgiver" or s in ("besatt", "stengt")
-            ],
-            status_buttons=STATUS_BUTTONS,
-            errors={},
-            today=dt.date.today(),
-        ),
+    return render(request, "employers/opening_detail.html", _detail_ctx(session, user, opening))
+
+
+def _detail_ctx(
+    session: SessionDep, user: User, opening: Any, form: dict | None = None, errors: dict | None = None
+) -> dict[str, Any]:
+    return _ctx(
+        opening=opening,
+        jsonld=_jsonld(session, opening) if opening.status == "publisert" else None,
+        styrk_label=styrk_name(session, opening.styrk_code),
+        municipality=reference_service.municipality_name(session, opening.municipality_code),
+        staff=user.role != "arbeidsgiver",
+        allowed=[
+            s
+            for s in es.TRANSITIONS[opening.status]
+            if user.role != "arbeidsgiver" or s in ("besatt", "stengt")
+        ],
+        status_buttons=STATUS_BUTTONS,
+        form=form or {},
+        errors=errors or {},
+        today=dt.date.today(),
     )
 
 
@@ -738,6 +760,14 @@ def save_opening(
         data.setdefault(k, "")
     try:
         es.update_opening(session, actor=user, opening_id=opening_id, **data)
+        if form.get("action") == "resubmit" and opening.status == "returnert":  # saved and sent in, one step
+            es.resubmit_opening(session, actor=user, opening_id=opening_id)
+            return redirect(
+                request,
+                f"/stillinger/{opening_id}",
+                "Stillingen er lagret og sendt til NAV igjen.",
+                "success",
+            )
     except StaleEdit as exc:
         conflict = stale_context(
             exc, current=_opening_to_form(opening), submitted=form, labels=OPENING_FIELDS
@@ -759,7 +789,7 @@ def change_status(
             opening_id=opening_id,
             to_status=form.get("status", ""),
             application_deadline=form.get("application_deadline") or None,
-            note=form.get("note", "")[:500],
+            note=form.get("note", ""),
         )
     except NotFound:
         raise
@@ -782,3 +812,54 @@ def approve(
     except DomainError as exc:
         return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
     return redirect(request, "/stillinger/godkjenning", "Stillingen er godkjent og publisert.", "success")
+
+
+def _return_form(request: Request, opening: Any, form: dict, errors: dict, status: int = 200) -> Response:
+    return render(
+        request,
+        "employers/opening_return.html",
+        _ctx(opening=opening, form=form, errors=errors),
+        status_code=status,
+    )
+
+
+@router.get("/stillinger/{opening_id}/send-tilbake")
+def return_opening_form(request: Request, session: SessionDep, user: StaffUser, opening_id: int) -> Response:
+    return _return_form(request, es.get_opening(session, actor=user, opening_id=opening_id), {}, {})
+
+
+@router.post("/stillinger/{opening_id}/send-tilbake")
+def return_opening(
+    request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: FormData
+) -> Response:
+    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    try:
+        es.return_opening(session, actor=user, opening_id=opening_id, comment=form.get("comment", ""))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return _return_form(request, opening, form, _errors(exc), exc.status_code)
+    return redirect(
+        request, "/stillinger/godkjenning", "Stillingen er sendt tilbake til arbeidsgiveren.", "success"
+    )
+
+
+@router.post("/stillinger/{opening_id}/send-inn")
+def resubmit_opening(
+    request: Request, session: SessionDep, user: PageUser, opening_id: int, form: FormData
+) -> Response:
+    try:
+        es.resubmit_opening(session, actor=user, opening_id=opening_id, comment=form.get("comment", ""))
+    except ValidationFailed as exc:  # the answer too long: the page again, the answer kept beside its field
+        opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        return render(
+            request,
+            "employers/opening_detail.html",
+            _detail_ctx(session, user, opening, form=form, errors=_errors(exc)),
+            status_code=422,
+        )
+    except (Conflict, Forbidden) as exc:  # not (or no longer) sent back: said on the opening's page
+        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
+    return redirect(
+        request, f"/stillinger/{opening_id}", "Stillingen er sendt til NAV for godkjenning igjen.", "success"
+    )

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from candidates import service as candidates_service
@@ -36,18 +36,16 @@ from followup.models import (
     FollowupRecord,
 )
 from web.deps import PageUser, SessionDep, StaffUser
+from web.forms import form_type
 from web.pages import page_router
 from web.templating import redirect, render
 
 router = page_router(prefix="/oppfolging")
 
 
-async def form_data(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v[:10000] for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-
-
-FormData = Annotated[dict[str, str], Depends(form_data)]
+FormData = (
+    form_type()
+)  # the one form reader (web.forms): a text longer than its field holds is named, not cut
 
 
 def _today() -> dt.date:
