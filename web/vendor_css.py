@@ -26,7 +26,11 @@ FONT_SUBSETS = ("latin", "latin-ext")  # bokmål needs no more; other scripts fa
 
 def _unpack(package: str, version: str, into: Path) -> Path:
     out = subprocess.run(
-        ["npm", "pack", "--silent", f"{package}@{version}"], cwd=into, check=True, capture_output=True, text=True
+        ["npm", "pack", "--silent", f"{package}@{version}"],
+        cwd=into,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     target = into / package.replace("/", "_")
     with tarfile.open(into / out.stdout.strip().splitlines()[-1]) as tar:
@@ -55,7 +59,10 @@ def vendor_font(version: str, work: Path) -> None:
         old.unlink()
     rules = []
     for style, css_file in (("normal", "wght.css"), ("italic", "wght-italic.css")):
-        blocks = re.findall(r"/\* source-sans-3-([a-z-]+)-wght-\w+ \*/\s*(@font-face\s*\{[^}]*\})", (pkg / css_file).read_text())
+        blocks = re.findall(
+            r"/\* source-sans-3-([a-z-]+)-wght-\w+ \*/\s*(@font-face\s*\{[^}]*\})",
+            (pkg / css_file).read_text(),
+        )
         for subset, block in blocks:
             if subset not in FONT_SUBSETS:
                 continue
@@ -81,7 +88,9 @@ def main() -> None:
         name = vendor_aksel(args.aksel, Path(tmp))
         vendor_font(args.font, Path(tmp))
     text = TEMPLATING.read_text()
-    TEMPLATING.write_text(re.sub(r'^AKSEL_CSS = ".*"$', f'AKSEL_CSS = "vendor/{name}"', text, count=1, flags=re.M))
+    TEMPLATING.write_text(
+        re.sub(r'^AKSEL_CSS = ".*"$', f'AKSEL_CSS = "vendor/{name}"', text, count=1, flags=re.M)
+    )
     print(f"vendored {name} and Source Sans 3 {args.font} into {VENDOR}")
 
 

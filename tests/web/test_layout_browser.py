@@ -49,7 +49,9 @@ def phone_page(_browser):  # type: ignore[no-untyped-def]
 
 
 def menu_pages(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
-    hrefs = page.eval_on_selector_all("nav[aria-label='Hovedmeny'] a[href]", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = page.eval_on_selector_all(
+        "nav[aria-label='Hovedmeny'] a[href]", "els => els.map(e => e.getAttribute('href'))"
+    )
     return [base + h for h in hrefs]
 
 
@@ -108,6 +110,11 @@ def test_jobbspor_menu_reaches_the_contact_form_in_one_click(live_server, browse
     assert box is not None and 0 <= box["y"] < 800 - box["height"]
     page.locator("#f-k_date").focus()
     assert page.evaluate("document.activeElement.closest('form').action").endswith("/kontakt")
+    # on a phone too, the menu's Kontaktlogg is on the first screen
+    page.set_viewport_size(PHONE)
+    page.goto(page.url.split("#")[0])
+    link = menu.get_by_role("link", name="Kontaktlogg").bounding_box()
+    assert link is not None and link["y"] + link["height"] <= PHONE["height"]
 
 
 def test_design_system_css_and_font_come_from_this_server(live_server, browser_page):
