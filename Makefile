@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format install migrate clean
+.PHONY: run test bench lint format install migrate clean vendor-css
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -67,3 +67,12 @@ format: install
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm
+
+# NAV's design system CSS (Aksel, MIT) and its font (Source Sans 3, OFL-1.1), vendored into web/static/vendor from the
+# npm registry by web/vendor_css.py: nothing is fetched when the app runs. Update: `make vendor-css AKSEL_VERSION=x.y.z`,
+# look at the pages (tests/web/test_layout_browser.py, -k axe) and commit web/static/vendor and web/templating.py.
+AKSEL_VERSION ?= 8.16.2
+FONT_VERSION ?= 5.3.1
+
+vendor-css: install
+	$(BIN)/python -m web.vendor_css --aksel $(AKSEL_VERSION) --font $(FONT_VERSION)

@@ -22,6 +22,19 @@ FLASH_COOKIE = "ab_flash"
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 # Templates ship with the code: checking every file's mtime on each render cost a stat per template per request.
 templates.env.auto_reload = False
+# NAV's design system CSS, vendored with its version in the name (`make vendor-css` rewrites this line).
+AKSEL_CSS = "vendor/navikt-ds-css-8.16.2.min.css"
+templates.env.globals["aksel_css"] = AKSEL_CSS
+# A state shown as an Aksel tag takes its colour from here (follow-up duties, job runs), one mapping for every page.
+templates.env.globals["tag_colors"] = {
+    "forfalt": "danger",
+    "failed": "danger",
+    "i_dag": "warning",
+    "varslet": "warning",
+    "utfort": "success",
+    "ok": "success",
+    "running": "info",
+}
 
 
 # One filter per kind of value, both in Europe/Oslo time whatever the server's clock zone (core.formatting).
