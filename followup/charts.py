@@ -32,6 +32,24 @@ def _every(labels: Sequence[str], slot: float) -> int:
     return max(1, math.ceil((widest * CHAR_W + 8) / slot)) if slot > 0 else 1
 
 
+def _thinned(labels: Sequence[str], every: int) -> list[str | None]:
+    """The axis text under each point (None: left out). A left-out label's second line (a new year under «jan.»)
+    moves to the next label shown, so thinning never hides where a year begins."""
+    out: list[str | None] = []
+    carried = None
+    for i, label in enumerate(labels):
+        if i % every:
+            out.append(None)
+            if "\n" in label:
+                carried = label.split("\n", 1)[1]
+            continue
+        if carried and "\n" not in label:
+            label = f"{label}\n{carried}"
+        carried = None
+        out.append(label)
+    return out
+
+
 def _axis_label(x: float, label: str) -> str:
     """A label under the axis; a two-line label ("jan.\n2026") gets one tspan per line."""
     lines = label.split("\n")
@@ -77,26 +95,34 @@ def _axis(max_value: float, as_share: bool) -> tuple[list[str], float]:
 
 
 def bar_chart(
-    title: str, desc: str, labels: Sequence[str], values: Sequence[float], *, as_share: bool = False
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    as_share: bool = False,
+    names: Sequence[str] | None = None,
 ) -> str:
+    """`names` are the bars' full names for the tooltips ("februar 2026") when the axis labels are short."""
     body, top = _axis(max(values, default=0), as_share)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     n = max(1, len(values))
     slot = plot_w / n
     bar_w = max(4.0, slot * 0.7)
-    every = _every(labels, slot)
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+    axis = _thinned(labels, _every(labels, slot))
+    names = names or [label.replace("\n", " ") for label in labels]
+    for i, (label, value, name) in enumerate(zip(labels, values, names, strict=True)):
         h = plot_h * (value / top) if top else 0
         x = LEFT + slot * i + (slot - bar_w) / 2
         y = TOP + plot_h - h
         shown = _shown(value, as_share)
         body.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{BAR}">'
-            f"<title>{escape(label.replace(chr(10), ' '))}: {shown}</title></rect>"
+            f"<title>{escape(name)}: {shown}</title></rect>"
         )
-        if i % every == 0:
-            body.append(_axis_label(x + bar_w / 2, label))
+        if (text := axis[i]) is not None:
+            body.append(_axis_label(x + bar_w / 2, text))
     return _frame(title, desc, body)
 
 
@@ -109,12 +135,12 @@ def line_chart(
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     n = len(values)
-    every = _every(labels, plot_w / n if n else plot_w)
+    axis = _thinned(labels, _every(labels, plot_w / n if n else plot_w))
     runs: list[list[tuple[float, float]]] = [[]]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = LEFT + (plot_w * (i + 0.5) / n if n else 0)
-        if i % every == 0:
-            body.append(_axis_label(x, label))
+        if (text := axis[i]) is not None:
+            body.append(_axis_label(x, text))
         if value is None:
             if runs[-1]:
                 runs.append([])

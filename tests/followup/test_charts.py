@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from core.formatting import month_axis_labels
+from core.formatting import month_axis_labels, month_no
 from followup import charts
 
 AXIS_TEXT_RE = re.compile(r'<text x="([\d.]+)" y="\d+" text-anchor="middle"[^>]*>(.*?)</text>')
@@ -25,12 +25,23 @@ def _assert_apart(shown: list[tuple[float, list[str]]]) -> None:
 
 def test_two_years_of_months_stay_apart_and_name_each_year():
     months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
-    svg = charts.bar_chart("Jobbstarter", "test", month_axis_labels(months), list(range(24)))
+    svg = charts.bar_chart(
+        "Jobbstarter", "test", month_axis_labels(months), list(range(24)), names=[month_no(m) for m in months]
+    )
     shown = _axis(svg)
     assert 4 <= len(shown) < 24  # thinned, not dropped
     _assert_apart(shown)
     assert ["jan.", "2025"] in [lines for _, lines in shown]
-    assert "<title>jan. 2025: 0</title>" in svg  # the tooltip names month and year on one line
+    assert (
+        "<title>januar 2025: 0</title>" in svg and "<title>februar 2025: 1</title>" in svg
+    )  # tooltips in full
+
+
+def test_a_year_that_begins_on_a_left_out_month_is_named_under_the_next_one():
+    months = [f"2025-{m:02d}" for m in range(2, 13)] + [f"2026-{m:02d}" for m in range(1, 13)]  # feb. 2025 on
+    shown = [lines for _, lines in _axis(charts.bar_chart("x", "x", month_axis_labels(months), [1] * 23))]
+    assert ["jan.", "2026"] not in shown and ["feb.", "2026"] in shown  # every second label: jan. is left out
+    assert ["feb.", "2025"] == shown[0]
 
 
 def test_long_labels_on_a_line_chart_are_thinned_too():

@@ -228,6 +228,7 @@ def _charts(rep: dict) -> dict[str, str]:
             + ", ".join(f"{formatting.month_no(r['month'])}: {r['starts']}" for r in rep["per_month"]),
             months,
             [r["starts"] for r in rep["per_month"]],
+            names=[formatting.month_no(r["month"]) for r in rep["per_month"]],
         ),
         "first_job": charts.bar_chart(
             "Tid fra innskriving til første jobb",
