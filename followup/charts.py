@@ -112,7 +112,7 @@ def bar_chart(
     bar_w = max(4.0, slot * 0.7)
     axis = _thinned(labels, _every(labels, slot))
     names = names or [label.replace("\n", " ") for label in labels]
-    for i, (label, value, name) in enumerate(zip(labels, values, names, strict=True)):
+    for i, (value, name) in enumerate(zip(values, names, strict=True)):
         h = plot_h * (value / top) if top else 0
         x = LEFT + slot * i + (slot - bar_w) / 2
         y = TOP + plot_h - h
