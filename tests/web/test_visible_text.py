@@ -136,3 +136,13 @@ def test_every_page_reads_as_norwegian(client, demo_data, email):
         pages = crawl(client, limit=400, per_pattern=4)
         assert len(pages) >= 15
     _check(pages)
+
+
+def test_the_demo_employers_have_real_naeringskoder():
+    """A code SN2007 does not have would be shown without its name (web.labels.nace_label)."""
+    from core.demo_names import EMPLOYER_KINDS, PUBLIC_EMPLOYERS
+    from employers.demo import TITLES_BY_NACE
+
+    codes = {code for _, code, _ in (*EMPLOYER_KINDS, *PUBLIC_EMPLOYERS)}
+    assert codes <= NACE_CODES, codes - NACE_CODES
+    assert codes <= set(TITLES_BY_NACE), codes - set(TITLES_BY_NACE)  # every kind has its titles
