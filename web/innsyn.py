@@ -123,6 +123,7 @@ SECTION_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "programmes": {"kind": ("Program eller ytelse", "ytelse")},
     "languages": {"level": ("Nivå (CEFR)", "")},
 }
+RESTRICTED_SECTIONS = ("situation", "programmes")  # empty in the export of a reader without need-to-know
 CAPACITY_SOURCES = {
     "overstyrt": "satt for hånd",
     "uføregrad": "avledet av uføregraden",
@@ -152,6 +153,7 @@ class Section:
     title: str
     rows: list[list[tuple[str, str]]] = field(default_factory=list)  # each row: (field name, shown value)
     single: bool = True  # one record (a definition list) or a list of records
+    hidden: bool = False  # left out of this reader's export (need-to-know), not empty
 
 
 @dataclass
@@ -245,7 +247,8 @@ def sections(export: Mapping[str, Any], names: Names) -> list[Section]:
     out = []
     for key, title in SECTIONS:
         data = export.get(key)
-        section = Section(key, title, single=not isinstance(data, list))
+        hidden = bool(export.get("restricted_hidden")) and key in RESTRICTED_SECTIONS
+        section = Section(key, title, single=not isinstance(data, list), hidden=hidden)
         for row in data if isinstance(data, list) else [data] if data else []:
             shown = []
             for k, value in row.items():

@@ -71,3 +71,15 @@ def test_unknown_columns_are_caught():
     assert innsyn.unnamed_fields({"candidate": {"first_name": "Kari", "shoe_size": 42, "office_id": 1}}) == {
         "candidate.shoe_size"
     }
+
+
+def test_sections_left_out_for_need_to_know_say_so(client, db):
+    demo.load(db, size="small")
+    db.expire_all()
+    mk = db.scalars(select(User).where(User.email == "markedskontakt@arbeidsbro.no")).one()
+    candidate = db.scalars(select(Candidate).where(Candidate.office_id == mk.office_id)).first()
+    assert candidate is not None and not cs.may_read_restricted(mk, candidate)
+    login(client, mk, password=demo.DEMO_PASSWORD)
+    text = visible_text(client.get(f"/kandidater/{candidate.id}/innsyn").text)
+    situation = text.split("Situasjon og arbeidsevne (begrenset tilgang)", 1)[1].split("\n")[1]
+    assert situation == "Bare med i uttrekket for den som følger opp personen."
