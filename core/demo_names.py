@@ -158,7 +158,7 @@ EMPLOYER_KINDS = (
     ("Renhold AS", "81.210", "privat"),
     ("Bakeri AS", "10.710", "privat"),
     ("Lager og Logistikk AS", "52.100", "privat"),
-    ("Dagligvare AS", "47.110", "privat"),
+    ("Dagligvare AS", "47.111", "privat"),
     ("Kafé og Kantine AS", "56.290", "privat"),
     ("Bygg AS", "41.200", "privat"),
     ("Transport AS", "49.410", "privat"),
@@ -167,7 +167,7 @@ EMPLOYER_KINDS = (
     ("Eiendomsdrift AS", "68.320", "privat"),
     ("Barnehage SA", "88.911", "privat"),
     ("Helse og Omsorg AS", "87.301", "privat"),
-    ("Kundesenter AS", "82.200", "privat"),
+    ("Kundesenter AS", "82.201", "privat"),
     ("Hagesenter AS", "47.761", "privat"),
 )
 

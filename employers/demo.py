@@ -44,7 +44,7 @@ TITLES_BY_NACE: dict[str, list[tuple[str, str]]] = {
     "81.210": [("Renholder", "9112"), ("Renholdsleder", "9112"), ("Vinduspusser", "9123")],
     "10.710": [("Baker", "7512"), ("Bakeriassistent", "9329"), ("Butikkmedarbeider bakeri", "5223")],
     "52.100": [("Lagermedarbeider", "4321"), ("Truckfører", "8344"), ("Pakker", "9321"), ("Sjåfør", "8322")],
-    "47.110": [("Butikkmedarbeider", "5223"), ("Varepåfyller", "9334"), ("Butikkavdelingssjef", "5222")],
+    "47.111": [("Butikkmedarbeider", "5223"), ("Varepåfyller", "9334"), ("Butikkavdelingssjef", "5222")],
     "56.290": [
         ("Kokk", "5120"),
         ("Kjøkkenassistent", "9412"),
@@ -77,7 +77,7 @@ TITLES_BY_NACE: dict[str, list[tuple[str, str]]] = {
         ("Sykepleier", "2223"),
         ("Hjemmehjelp", "5322"),
     ],
-    "82.200": [("Kundesentermedarbeider", "4222"), ("Kontormedarbeider", "4110"), ("Telefonselger", "5244")],
+    "82.201": [("Kundesentermedarbeider", "4222"), ("Kontormedarbeider", "4110"), ("Telefonselger", "5244")],
     "47.761": [
         ("Gartner", "6113"),
         ("Butikkmedarbeider hagesenter", "5223"),

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from core import reference as reference_service
 from core.cleaning import check_document, load_json
 from core.errors import DomainError, ValidationFailed
+from core.formatting import number_input
 from core.models import User, utcnow
 from employers import orgnr as orgnr_rules
 from employers import service
@@ -416,7 +417,7 @@ def to_jobposting(session: Session, opening: Opening) -> dict[str, Any]:
     )
     hours = [percent]
     if opening.hours_per_week is not None:
-        hours.append(f"{opening.hours_per_week:g} timer per uke")
+        hours.append(f"{number_input(opening.hours_per_week)} timer per uke")  # "37,5": bokmål, and read back
     hours.extend(opening.working_time)
     types = ["FULL_TIME" if opening.percent_min >= 100 else "PART_TIME"]
     if ENGAGEMENT_TO_SCHEMA.get(opening.engagement_type):

@@ -53,6 +53,16 @@ from employers.service_suggest import *  # noqa: F403
 DUPLICATE_THRESHOLD = 85
 STAFF_ONLY_FIELDS = frozenset({"notes"})  # NAV's own notes about an employer, written for colleagues
 _NACE_RE = re.compile(r"^\d{2}(\.\d{1,3})?$")
+_NACE_LABELLED_RE = re.compile(r"\((\d{2}(?:\.\d{1,3})?)\)\s*$")
+
+
+def _nace_code_of(raw: Any) -> Any:
+    """A næringskode as the form shows it, with its name ("Drift av restauranter og kafeer (56.101)"), is its code."""
+    if isinstance(raw, str) and (m := _NACE_LABELLED_RE.search(raw)):
+        return m.group(1)
+    return raw
+
+
 _LEGAL_FORMS = {"as", "asa", "sa", "ans", "da", "ba", "enk", "nuf", "ks", "iks", "kf", "sf", "hf"}
 _NOISE = {"avd", "avdeling", "avdelingen", "og", "&"}
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
@@ -77,6 +87,8 @@ def employers_of(session: Session, user: User) -> Sequence[Employer]:
 
 
 def _clean_employer(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    if "nace_code" in data:
+        data = {**data, "nace_code": _nace_code_of(data["nace_code"])}
     c = Cleaner(data, only_present=partial)
     if not partial or c.has("orgnr"):
         number = orgnr_rules.normalise(str(data.get("orgnr") or ""))

@@ -18,6 +18,7 @@ from candidates import service as candidates_service
 from core import audit
 from core.cleaning import EVENT_DATE, PROGRAMME_DATE, DateBounds, bounded_text, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
+from core.formatting import date_no, number_no
 from core.models import User
 from core.settings import Settings, get_settings
 from employers import service as employers_service
@@ -990,10 +991,10 @@ def counselling_missing(session: Session, record: FollowupRecord) -> list[str]:
     missing = []
     for p in record.placements:
         if not any(r.date <= p.start_date and r.date >= p.start_date - dt.timedelta(days=60) for r in rows):
-            missing.append(f"Jobbstart {p.start_date.isoformat()} ({p.title or p.type_label})")
+            missing.append(f"Jobbstart {date_no(p.start_date)} ({p.title or p.type_label})")
         for c in p.changes:
             if not any(c.changed_on - dt.timedelta(days=60) <= r.date <= c.changed_on for r in rows):
-                missing.append(f"Endring {c.changed_on.isoformat()} til {c.percent} %")
+                missing.append(f"Endring {date_no(c.changed_on)} til {number_no(c.percent)} %")
     return missing
 
 

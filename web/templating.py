@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from core import formatting
 from web.deps import csrf_token
+from web.labels import label
 from web.nav import nav_for
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -40,6 +41,14 @@ templates.env.globals["tag_colors"] = {
 # One filter per kind of value, both in Europe/Oslo time whatever the server's clock zone (core.formatting).
 templates.env.filters["dato"] = formatting.date_no
 templates.env.filters["datotid"] = formatting.datetime_no
+# Numbers, shares, ranges and counted nouns the bokmål way through Babel (decimal comma, "1 endring"), and a code's
+# label from web.labels: a template never prints a float or a code as it is.
+templates.env.filters["tall"] = formatting.number_no
+templates.env.filters["prosent"] = formatting.percent_no
+templates.env.filters["intervall"] = formatting.range_no
+templates.env.filters["antall"] = formatting.plural_no
+templates.env.filters["maaned"] = formatting.month_no
+templates.env.filters["etikett"] = label
 templates.env.filters["urlquote"] = lambda v: quote(str(v), safe="")
 templates.env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2)
 

@@ -170,7 +170,7 @@ def test_own_opening_round_trip(db):
         styrk_code="5223",
         percent_min=40,
         percent_max=60,
-        hours_per_week=15,
+        hours_per_week=15.5,
         working_time=["kveld", "helg"],
         engagement_type="vikariat",
         start_by_agreement=True,
@@ -189,6 +189,7 @@ def test_own_opening_round_trip(db):
     before = _snapshot(opening)
     doc = importers.to_jobposting(db, opening)
     assert doc["employmentType"] == ["PART_TIME", "TEMPORARY"] and "40–60 %" in doc["workHours"]
+    assert "15,5 timer per uke" in doc["workHours"]  # bokmål's decimal comma, read back below
     assert doc["occupationalCategory"]["codeValue"] == "5223"
     result = importers.import_documents(db, [doc], fmt="jobposting", today=dt.date(2026, 3, 1))
     assert result.as_dict() == {"imported": 0, "updated": 1, "errors": []}

@@ -37,12 +37,13 @@ from candidates.models import (
     WORKING_TIMES,
     Candidate,
 )
-from core import accounts
+from core import accounts, formatting
 from core import reference as reference_service
 from core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from employers import service as es
+from web import innsyn
 from web.conflicts import stale_context
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import field_errors, form_type
@@ -95,7 +96,7 @@ COMMON = {
     "working_times": WORKING_TIMES,
     "engagement_types": ENGAGEMENT_TYPES,
     "innsatsgrupper": INNSATSGRUPPER,
-    "innsatsgruppe_options": [(code, f"{label} ({code})") for code, label in INNSATSGRUPPER.items()],
+    "innsatsgruppe_options": list(INNSATSGRUPPER.items()),  # the label alone: the code is for systems
     "hovedmal": HOVEDMAL,
     "programmes": PROGRAMMES,
     "need_categories": NEED_CATEGORIES,
@@ -121,8 +122,8 @@ def _s(value: Any) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return formatting.number_input(value)  # "37,5": the form reads the decimal comma back
     return str(value)
 
 
@@ -1231,11 +1232,33 @@ def give_reason(
 # --- innsyn and erasure --------------------------------------------------------------------------------------
 
 
+def _employer_name(session: Session, employer_id: int | None) -> str | None:
+    if employer_id is None:
+        return None
+    try:
+        return es.get_employer(session, actor=None, employer_id=employer_id).name
+    except NotFound:
+        return None
+
+
 @router.get("/kandidater/{candidate_id}/innsyn")
 def access_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
     data = cs.export_candidate(session, actor=user, candidate_id=candidate_id)
     candidate = cs.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="innsyn: lesbar side", full=True
+    )
+    names = innsyn.Names(
+        styrk=reference_service.styrk_names(session),
+        municipality=lambda code: reference_service.municipality_name(session, code),
+        employers={
+            c.employer_id: n for c in candidate.consents if (n := _employer_name(session, c.employer_id))
+        },
+        openings={
+            oid: o.title
+            for oid, (o, _) in es.openings_with_employer_names(
+                session, [c.opening_id for c in candidate.consents if c.opening_id]
+            ).items()
+        },
     )
     return render(
         request,
@@ -1244,6 +1267,8 @@ def access_page(request: Request, session: SessionDep, user: StaffUser, candidat
             candidate=candidate,
             tab="/innsyn",
             export=data,
+            sections=innsyn.sections(data, names),
+            access_log=innsyn.access_log(data),
             capacity=cs.capacity_of(candidate),
             restricted_ok=cs.may_read_restricted(user, candidate),
             erase_ok=cs.may_erase(user, candidate),

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from candidates import service as cs
+from core import formatting
 from core import reference as reference_service
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.locking import StaleEdit
@@ -22,6 +23,7 @@ from employers.styrk import name_of as styrk_name
 from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
 from web.forms import field_errors, form_type
+from web.labels import nace_label
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
 from web.routing import quick
@@ -166,6 +168,10 @@ def _employer_to_form(e: Any) -> dict[str, Any]:
         k: ("" if getattr(e, k) is None else str(getattr(e, k)))
         for k in (*EMPLOYER_FIELDS, "municipality_code")
     }
+    if (
+        e.nace_code
+    ):  # the code with its name, "Drift av restauranter og kafeer (56.101)"; the service reads it back
+        form["nace_code"] = nace_label(e.nace_code)
     form["version"] = str(e.version)
     return form
 
@@ -532,6 +538,7 @@ def _opening_to_form(o: Any) -> dict[str, Any]:
             "contact_phone",
         )
     }
+    form["hours_per_week"] = formatting.number_input(o.hours_per_week)  # "37,5": the form reads it back
     for k in ("working_time", "inclusion", "target_groups", "measures"):
         form[k] = list(getattr(o, k))
     for k in ("start_by_agreement", "open_to_reduced_capacity"):

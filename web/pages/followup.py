@@ -13,6 +13,7 @@ from fastapi import Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from candidates import service as candidates_service
+from core import formatting
 from core.errors import AccessDenied, DomainError, ValidationFailed
 from core.models import User
 from employers import service as employers_service
@@ -120,7 +121,10 @@ def _caseload_context(
         "overdue_records": overdue_records,
         "state_labels": fs.STATE_LABELS,
         "candidate_options": [
-            (c.id, f"{c.full_name} ({c.birth_date.isoformat() if c.birth_date else 'uten fødselsdato'})")
+            (
+                c.id,
+                f"{c.full_name} ({formatting.date_no(c.birth_date) if c.birth_date else 'uten fødselsdato'})",
+            )
             for c in candidates
         ],
         "specialist_options": [(u.id, u.name) for u in specialists],
@@ -214,14 +218,15 @@ def _office_choice(session: SessionDep, user: User, kontor: str | None) -> tuple
 
 
 def _charts(rep: dict) -> dict[str, str]:
-    months = [r["month"] for r in rep["per_month"]]
+    months = formatting.month_axis_labels([r["month"] for r in rep["per_month"]])
     return {
         "starts": charts.bar_chart(
             "Jobbstarter per måned",
             "Antall jobbstarter hver måned i perioden: "
-            + ", ".join(f"{r['month']}: {r['starts']}" for r in rep["per_month"]),
+            + ", ".join(f"{formatting.month_no(r['month'])}: {r['starts']}" for r in rep["per_month"]),
             months,
             [r["starts"] for r in rep["per_month"]],
+            names=[formatting.month_no(r["month"]) for r in rep["per_month"]],
         ),
         "first_job": charts.bar_chart(
             "Tid fra innskriving til første jobb",
@@ -234,7 +239,7 @@ def _charts(rep: dict) -> dict[str, str]:
             "Beholdt jobben",
             "Andel som fortsatt var i jobben etter 1, 3, 6 og 12 måneder: "
             + ", ".join(
-                f"{r['months']} mnd: {round(r['share'] * 100)} %"
+                f"{r['months']} mnd: {formatting.percent_no(r['share'])}"
                 if r["n"]
                 else f"{r['months']} mnd: ingen data"
                 for r in rep["retention"]
@@ -245,7 +250,7 @@ def _charts(rep: dict) -> dict[str, str]:
         "employment": charts.bar_chart(
             "Sysselsettingsrate per kvartal",
             "Andel i ordinær jobb per kvartal av dem som var uten arbeid ved oppstart: "
-            + ", ".join(f"{q['label']}: {round(q['value'] * 100)} %" for q in rep["quarters"]),
+            + ", ".join(f"{q['label']}: {formatting.percent_no(q['value'])}" for q in rep["quarters"]),
             [q["label"] for q in rep["quarters"]],
             [q["value"] for q in rep["quarters"]],
             as_share=True,
@@ -337,8 +342,8 @@ def _fidelity_context(
         charts.line_chart(
             "Selvevaluering over tid",
             "Samlet skår (av 125) per gjennomgang: "
-            + ", ".join(f"{r.review_date.isoformat()}: {r.total}" for r in reviews),
-            [r.review_date.strftime("%d.%m.%y") for r in reviews],
+            + ", ".join(f"{formatting.date_no(r.review_date)}: {r.total}" for r in reviews),
+            [formatting.date_no(r.review_date) for r in reviews],
             [r.total for r in reviews],
             as_share=False,
         )
