@@ -549,8 +549,9 @@ class TitleClassifier:
                 pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)  # whole or not at all: another process may be reading
             kept = sorted(path.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
-            for old in kept[2:]:  # ~65 MB each (one dense float32 matrix; the title is cast to float32 too, so
-                # the product stays fast); the current vocabulary and the one before a re-import
+            # ~65 MB each (one dense float32 matrix; a title is cast to float32 too, so scoring stays fast):
+            # keep the current vocabulary's and the one before a re-import
+            for old in kept[2:]:
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only var/ only costs a fit per process
