@@ -20,6 +20,7 @@ from tests.factories import (
 )
 
 API = "/api/v1/candidates"
+SECTIONS = ("arbeid", "utdanning", "sertifikat", "sprak")
 
 
 @pytest.fixture
@@ -305,8 +306,12 @@ def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def
     expected = {
         "/api/v1/candidates": {"get", "post"},
         "/api/v1/candidates/{candidate_id}": {"get", "patch", "delete"},
-        "/api/v1/candidates/{candidate_id}/cv/{section}": {"post"},
-        "/api/v1/candidates/{candidate_id}/cv/{section}/{entry_id}": {"patch", "delete"},
+        **{f"/api/v1/candidates/{{candidate_id}}/cv/{section}": {"post"} for section in SECTIONS},
+        **{
+            f"/api/v1/candidates/{{candidate_id}}/cv/{section}/{{entry_id}}": {"patch"}
+            for section in SECTIONS
+        },
+        "/api/v1/candidates/{candidate_id}/cv/{section}/{entry_id}": {"delete"},
         "/api/v1/candidates/{candidate_id}/skills": {"put"},
         "/api/v1/candidates/{candidate_id}/jobbprofil": {"put", "patch"},
         "/api/v1/candidates/{candidate_id}/situation": {"put"},
