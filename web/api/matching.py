@@ -15,8 +15,7 @@ from core.errors import ValidationFailed
 from recruitment import ranking
 from recruitment import service as rs
 from recruitment.models import EMPLOYER_ANSWERS, ENTRY_STATUSES, OUTCOMES, CandidateListEntry
-from web.api import api_router_for
-from web.api import rules
+from web.api import api_router_for, rules
 from web.api.contract import error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
