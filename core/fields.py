@@ -6,6 +6,7 @@ imports; a type here is never looser than they are (tests/web/test_api_fuzz.py s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StrictBool
@@ -56,6 +57,18 @@ def _iso_text(value: Any) -> Any:
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_text)]
+
+
+def any_case(values: tuple[str, ...], description: str | None = None) -> type[str]:
+    """One of `values` in upper or lower case (the services upper-case it), e.g. driving licence classes."""
+
+    def letters(value: str) -> str:
+        return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in value)
+
+    pattern = "^(" + "|".join(letters(v) for v in sorted(values, key=len, reverse=True)) + ")$"
+    return Annotated[str, Field(pattern=pattern, description=description)]  # type: ignore[return-value]
+
+
 Code4 = Annotated[str, Field(pattern=r"^[0-9]{4}$", description="Fire sifre.")]
 Email = Annotated[
     str,

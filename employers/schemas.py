@@ -69,7 +69,7 @@ Inclusion = Literal[INCLUSION_OPTIONS]  # type: ignore[valid-type]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
 class ORM(BaseModel):
@@ -95,7 +95,7 @@ class EmployerIn(_EmployerFields):
 
 
 class EmployerPatch(_EmployerFields):
-    version: int = Field(
+    version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
     orgnr: Orgnr = None  # type: ignore[assignment]
@@ -198,7 +198,7 @@ class PraksisplassNew(PraksisplassIn):
 
 
 class PraksisplassPatch(PraksisplassIn):
-    version: int = Field(
+    version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
 
@@ -237,7 +237,7 @@ class PraksisplassOut(ORM):
 
 
 class RequirementsPart(_In):
-    driving_licences: list[Literal[DRIVING_LICENCES]] | None = None  # type: ignore[valid-type]
+    driving_licences: list[f.any_case(DRIVING_LICENCES)] | None = None  # type: ignore[valid-type]
     certificates: list[Annotated[str, Field(max_length=200)]] | None = None
     skills: list[Annotated[str, Field(max_length=200)]] | None = None
     experience: list[Annotated[str, Field(max_length=200)]] | None = None
@@ -278,7 +278,7 @@ class OpeningIn(_OpeningFields):
 
 
 class OpeningPatch(_OpeningFields):
-    version: int = Field(
+    version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
 

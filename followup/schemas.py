@@ -21,7 +21,7 @@ class ORM(BaseModel):
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
 Hours = Annotated[float, Field(gt=0, le=75, allow_inf_nan=False)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from candidates import service as cs
 from core import fields as f
@@ -115,7 +115,7 @@ MARKED_TEXT = rules.rule(
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
 class EntryIn(_In):
