@@ -69,6 +69,17 @@ def any_case(values: tuple[str, ...], description: str | None = None) -> type[st
     return Annotated[str, Field(pattern=pattern, description=description)]  # type: ignore[return-value]
 
 
+def number(
+    *, ge: float | None = None, gt: float | None = None, le: float, description: str | None = None
+) -> type[float]:
+    """A number in a range (a JSON number: not "5", true, NaN or infinity)."""
+    return Annotated[  # type: ignore[return-value]
+        float,
+        Field(ge=ge, gt=gt, le=le, allow_inf_nan=False, description=description),
+        BeforeValidator(_number),
+    ]
+
+
 Code4 = Annotated[str, Field(pattern=r"^[0-9]{4}$", description="Fire sifre.")]
 Email = Annotated[
     str,

@@ -256,7 +256,7 @@ class _OpeningFields(_In):
     positions: f.integer(1, 1000) | None = None  # type: ignore[valid-type]
     percent_min: f.integer(1, 100) | None = Field(None, description="Ikke over percent_max.")  # type: ignore[valid-type]
     percent_max: f.integer(1, 100) | None = None  # type: ignore[valid-type]
-    hours_per_week: Annotated[float, Field(gt=0, le=75, allow_inf_nan=False)] | None = None
+    hours_per_week: f.number(gt=0, le=75) | None = None  # type: ignore[valid-type]
     working_time: list[Literal[WORKING_TIMES]] | None = None  # type: ignore[valid-type]
     engagement_type: Literal[ENGAGEMENT_TYPES] | None = None  # type: ignore[valid-type]
     start_date: f.Date | None = Field(None, description="Ett år tilbake til tre år fram.")

@@ -24,7 +24,7 @@ class _In(BaseModel):
     """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
-Hours = Annotated[float, Field(gt=0, le=75, allow_inf_nan=False)]
+Hours = f.number(gt=0, le=75)
 
 
 class RecordIn(_In):

@@ -246,7 +246,7 @@ GET /api/v1/styrk/suggest staff
 GET /api/v1/places/suggest staff
 GET /api/v1/candidates/suggest staff
 GET /api/v1/employers/suggest staff
-POST /api/v1/openings staff+emps
+POST /api/v1/openings staff+emp
 GET /api/v1/openings/{opening_id} staff+emp
 PATCH /api/v1/openings/{opening_id} staff+emp
 POST /api/v1/openings/{opening_id}/status staff+emp

@@ -566,7 +566,7 @@ class CapacityIn(_In):
     reason: f.text(2000) | None = Field(  # type: ignore[valid-type]
         None, description="Begrunnelse; påkrevd når arbeidsevnen settes for hånd."
     )
-    preferred_hours_per_week: Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)] | None = None
+    preferred_hours_per_week: f.number(ge=0, le=60) | None = None  # type: ignore[valid-type]
 
 
 class NeedsIn(_In):

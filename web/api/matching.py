@@ -5,7 +5,7 @@ pages: staff of the candidate's office; an employer only answers on candidates s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -120,7 +120,7 @@ class _In(BaseModel):
 
 class EntryIn(_In):
     candidate_id: f.Id
-    score: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
+    score: f.number(ge=0, le=1) | None = None  # type: ignore[valid-type]
 
 
 class EntryPatch(_In):
