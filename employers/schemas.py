@@ -1,53 +1,105 @@
-"""Pydantic models for the employers API. Input models are loose on purpose: the services hold the rules and answer
-422 with the field and a Norwegian message, so the API and the pages refuse exactly the same input."""
+"""Pydantic models for the employers API. Input models state what the services accept (lengths, patterns, value
+lists; core.fields), so the OpenAPI document is the contract; the services keep the rules a schema cannot state
+(a checksum, a register loaded at run time, dates counted from today, one field against another), which the API
+routes list under `x-rules-beyond-schema`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from employers.models import OPENING_STATUSES
+from core import fields as f
+from employers.models import (
+    CONTACT_TYPES,
+    EMPLOYER_STATUSES,
+    ENGAGEMENT_TYPES,
+    INCLUSION_OPTIONS,
+    MEASURES,
+    NORWEGIAN_LEVELS,
+    OPENING_STATUSES,
+    PRAKSISPLASS_STATUSES,
+    SECTORS,
+    SIZES,
+    TARGET_GROUPS,
+    WORKING_TIMES,
+)
+from matching.feasibility import LICENCE_CLASSES as DRIVING_LICENCES
 
-Scalar = str | int | None
+Orgnr = Annotated[
+    str, Field(pattern=r"^[0-9]{9}$", description="Ni sifre med gyldig kontrollsiffer (modulus 11).")
+]
+NaceCode = Annotated[
+    str, Field(pattern=r"^[0-9]{2}(\.[0-9]{1,3})?$", description="SN2007, f.eks. 56.101 eller 47.")
+]
+Website = Annotated[
+    str,
+    Field(
+        max_length=300,
+        pattern=rf"^(https?://)?[A-Za-z0-9_.-]+\.[A-Za-z]{{2,}}(/[^{f.SPACE}]*)?$",
+        description="En adresse som https://eksempel.no (https:// legges til når det mangler).",
+    ),
+]
+Occupation = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^[0-9]{{4}}(\.[0-9]{{1,5}})?$|[^0-9.{f.SPACE}]",
+        description="STYRK-08-kode (fire sifre), eller en tittel fra /api/v1/styrk/suggest («Renholder (9112)»).",
+    ),
+]
+Place = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^[0-9]{{4}}$|[^0-9{f.SPACE}]",
+        description="Kommunenummer (fire sifre) eller kommunenavn («Gjøvik», «Gjøvik (3407)»).",
+    ),
+]
+PersonPhone = Annotated[
+    str, Field(max_length=40, pattern=r"^[+0-9][0-9 ]{4,}$", description="Sifre og mellomrom, + først.")
+]
+PersonEmail = Annotated[
+    str, Field(max_length=254, pattern=rf"^[^@{f.SPACE}]+@[^@{f.SPACE}]+\.[^@{f.SPACE}]+$")
+]
+Inclusion = Literal[INCLUSION_OPTIONS]  # type: ignore[valid-type]
+
+
+class _In(BaseModel):
+    """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
 class ORM(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class EmployerIn(BaseModel):
-    orgnr: str
-    name: str
-    nace_code: str | None = None
-    sector: str | None = None
-    address: str | None = None
-    postal_code: str | None = None
-    municipality_code: str | None = None
-    size: str | None = None
-    website: str | None = None
-    status: str | None = None
-    responsible_user_id: int | None = None
-    notes: str | None = None
+class _EmployerFields(_In):
+    nace_code: NaceCode | None = None
+    sector: Literal[SECTORS] | None = None  # type: ignore[valid-type]
+    address: f.text(300) | None = None  # type: ignore[valid-type]
+    postal_code: f.Code4 | None = Field(None, description="Kommunen settes fra postnummeret.")
+    municipality_code: f.Code4 | None = None
+    size: Literal[SIZES] | None = None  # type: ignore[valid-type]
+    website: Website | None = None
+    status: Literal[EMPLOYER_STATUSES] | None = None  # type: ignore[valid-type]
+    responsible_user_id: f.Id | None = Field(None, description="En NAV-ansatt.")
+    notes: f.text(20000) | None = None  # type: ignore[valid-type]
 
 
-class EmployerPatch(BaseModel):
-    version: int = Field(
+class EmployerIn(_EmployerFields):
+    orgnr: Orgnr
+    name: f.required_text(300)  # type: ignore[valid-type]
+
+
+class EmployerPatch(_EmployerFields):
+    version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    orgnr: str | None = None
-    name: str | None = None
-    nace_code: str | None = None
-    sector: str | None = None
-    address: str | None = None
-    postal_code: str | None = None
-    municipality_code: str | None = None
-    size: str | None = None
-    website: str | None = None
-    status: str | None = None
-    responsible_user_id: int | None = None
-    notes: str | None = None
+    orgnr: Orgnr = None  # type: ignore[assignment]
+    name: f.required_text(300) = None  # type: ignore[valid-type,assignment]
 
 
 class EmployerOut(ORM):
@@ -74,15 +126,19 @@ class SimilarOut(BaseModel):
     score: float
 
 
-class MergeIn(BaseModel):
-    merge_id: int = Field(description="Arbeidsgiveren som slås inn i denne og slettes.")
+class MergeIn(_In):
+    merge_id: f.Id = Field(description="Arbeidsgiveren som slås inn i denne og slettes.")
 
 
-class ContactPersonIn(BaseModel):
-    name: str | None = None
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = None
+class ContactPersonPatch(_In):
+    name: f.required_text(200) = None  # type: ignore[valid-type,assignment]
+    role: f.text(200) | None = None  # type: ignore[valid-type]
+    phone: PersonPhone | None = None
+    email: PersonEmail | None = None
+
+
+class ContactPersonIn(ContactPersonPatch):
+    name: f.required_text(200)  # type: ignore[valid-type]
 
 
 class ContactPersonOut(ORM):
@@ -94,15 +150,21 @@ class ContactPersonOut(ORM):
     email: str | None
 
 
-class ContactIn(BaseModel):
-    date: dt.date | str | None = None
-    type: str | None = None
-    participants: str | None = None
-    summary: str | None = None
-    next_step: str | None = None
-    next_step_due: dt.date | str | None = None
-    next_step_owner_id: int | None = None
-    next_step_done: bool | None = None
+class ContactPatch(_In):
+    date: f.Date = Field(None, description="20 år tilbake til to år fram.")  # type: ignore[assignment]
+    type: Literal[CONTACT_TYPES] = None  # type: ignore[valid-type,assignment]
+    participants: f.text(2000) | None = None  # type: ignore[valid-type]
+    summary: f.required_text(20000) = None  # type: ignore[valid-type,assignment]
+    next_step: f.text(2000) | None = Field(None, description="Med frist (next_step_due).")  # type: ignore[valid-type]
+    next_step_due: f.Date | None = Field(None, description="Med neste steg (next_step).")
+    next_step_owner_id: f.Id | None = Field(None, description="En NAV-ansatt; standard er du.")
+    next_step_done: f.Bool | None = None
+
+
+class ContactIn(ContactPatch):
+    date: f.Date = Field(description="20 år tilbake til to år fram.")
+    type: Literal[CONTACT_TYPES]  # type: ignore[valid-type]
+    summary: f.required_text(20000)  # type: ignore[valid-type]
 
 
 class ContactOut(ORM):
@@ -118,29 +180,33 @@ class ContactOut(ORM):
     next_step_done: bool
 
 
-class PraksisplassIn(BaseModel):
-    title: str | None = None
-    styrk_code: str | None = None
-    tasks: str | None = None
-    places: Scalar = None
-    period_start: dt.date | str | None = None
-    period_end: dt.date | str | None = None
-    supervisor: str | None = None
-    adaptations: list[str] | None = None
-    adaptations_note: str | None = None
-    status: str | None = None
+class PraksisplassIn(_In):
+    title: f.required_text(300) = None  # type: ignore[valid-type,assignment]
+    styrk_code: Occupation | None = None
+    tasks: f.text(20000) | None = None  # type: ignore[valid-type]
+    places: f.integer(1, 100) | None = None  # type: ignore[valid-type]
+    period_start: f.Date | None = Field(None, description="20 år tilbake til to år fram.")
+    period_end: f.Date | None = Field(None, description="Ikke før period_start.")
+    supervisor: f.text(200) | None = None  # type: ignore[valid-type]
+    adaptations: list[Inclusion] | None = None  # type: ignore[valid-type]
+    adaptations_note: f.text(5000) | None = None  # type: ignore[valid-type]
+    status: Literal[PRAKSISPLASS_STATUSES] | None = None  # type: ignore[valid-type]
+
+
+class PraksisplassNew(PraksisplassIn):
+    title: f.required_text(300)  # type: ignore[valid-type]
 
 
 class PraksisplassPatch(PraksisplassIn):
-    version: int = Field(
+    version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
 
 
-class OccupantIn(BaseModel):
-    start_date: dt.date | str | None = None
-    candidate_ref: int | None = None
-    note: str = ""
+class OccupantIn(_In):
+    start_date: f.Date
+    candidate_ref: f.Id | None = None
+    note: f.text(500) = ""  # type: ignore[valid-type]
 
 
 class OccupantOut(ORM):
@@ -170,54 +236,72 @@ class PraksisplassOut(ORM):
     occupants: list[OccupantOut]
 
 
-class OpeningIn(BaseModel):
-    employer_id: int | None = None
-    title: str | None = None
-    styrk_code: str | None = None
-    description: str | None = None
-    positions: Scalar = None
-    percent_min: Scalar = None
-    percent_max: Scalar = None
-    hours_per_week: float | str | None = None
-    working_time: list[str] | None = None
-    engagement_type: str | None = None
-    start_date: dt.date | str | None = None
-    start_by_agreement: bool | None = None
-    application_deadline: dt.date | str | None = None
-    address: str | None = None
-    postal_code: str | None = None
-    municipality_code: str | None = None
-    requirements: dict[str, Any] | None = None
-    inclusion: list[str] | None = None
-    target_groups: list[str] | None = None
-    measures: list[str] | None = None
-    open_to_reduced_capacity: bool | None = None
-    how_to_apply: str | None = Field(default=None, max_length=2000)
-    application_url: str | None = Field(default=None, max_length=500)
-    application_email: str | None = Field(default=None, max_length=254)
-    contact_name: str | None = Field(default=None, max_length=200)
-    contact_phone: str | None = Field(default=None, max_length=40)
+class RequirementsPart(_In):
+    driving_licences: list[f.any_case(DRIVING_LICENCES)] | None = None  # type: ignore[valid-type]
+    certificates: list[Annotated[str, Field(max_length=200)]] | None = None
+    skills: list[Annotated[str, Field(max_length=200)]] | None = None
+    experience: list[Annotated[str, Field(max_length=200)]] | None = None
+    norwegian_level: Literal[NORWEGIAN_LEVELS] | None = None  # type: ignore[valid-type]
 
 
-class OpeningPatch(OpeningIn):
-    version: int = Field(
+class Requirements(_In):
+    must: RequirementsPart | None = None
+    should: RequirementsPart | None = None
+
+
+class _OpeningFields(_In):
+    title: f.required_text(300) = None  # type: ignore[valid-type,assignment]
+    styrk_code: Occupation | None = None
+    description: f.text(50000) | None = None  # type: ignore[valid-type]
+    positions: f.integer(1, 1000) | None = None  # type: ignore[valid-type]
+    percent_min: f.integer(1, 100) | None = Field(None, description="Ikke over percent_max.")  # type: ignore[valid-type]
+    percent_max: f.integer(1, 100) | None = None  # type: ignore[valid-type]
+    hours_per_week: f.number(gt=0, le=75) | None = None  # type: ignore[valid-type]
+    working_time: list[Literal[WORKING_TIMES]] | None = None  # type: ignore[valid-type]
+    engagement_type: Literal[ENGAGEMENT_TYPES] | None = None  # type: ignore[valid-type]
+    start_date: f.Date | None = Field(None, description="Ett år tilbake til tre år fram.")
+    start_by_agreement: f.Bool | None = None
+    application_deadline: f.Date | None = Field(None, description="Ett år tilbake til to år fram.")
+    address: f.text(300) | None = None  # type: ignore[valid-type]
+    postal_code: f.Code4 | None = Field(None, description="Kommunen settes fra postnummeret.")
+    municipality_code: Place | None = None
+    requirements: Requirements | None = None
+    inclusion: list[Inclusion] | None = None  # type: ignore[valid-type]
+    target_groups: list[Literal[TARGET_GROUPS]] | None = None  # type: ignore[valid-type]
+    measures: list[Literal[MEASURES]] | None = None  # type: ignore[valid-type]
+    open_to_reduced_capacity: f.Bool | None = None
+    how_to_apply: f.text(2000) | None = None  # type: ignore[valid-type]
+    application_url: f.text(500) | None = None  # type: ignore[valid-type]
+    application_email: f.text(254) | None = None  # type: ignore[valid-type]
+    contact_name: f.text(200) | None = None  # type: ignore[valid-type]
+    contact_phone: f.text(40) | None = None  # type: ignore[valid-type]
+
+
+class OpeningIn(_OpeningFields):
+    employer_id: f.Id = Field(description="Arbeidsgiveren stillingen hører til.")
+    title: f.required_text(300)  # type: ignore[valid-type]
+
+
+class OpeningPatch(_OpeningFields):
+    version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
 
 
-class StatusIn(BaseModel):
-    # the document names the statuses; the service refuses any other with its own message in Bokmål
-    status: str = Field(json_schema_extra={"enum": list(OPENING_STATUSES)})
-    application_deadline: dt.date | None = None
+class StatusIn(_In):
+    status: Literal[OPENING_STATUSES] = Field(
+        description="Hvilken status som kan følge hvilken: se feilmeldingen."
+    )  # type: ignore[valid-type]
+    application_deadline: f.Date | None = None
     note: str = Field(default="", max_length=500)
 
 
-class ReturnIn(BaseModel):
-    comment: str = Field(min_length=1, max_length=2000, description="Hva arbeidsgiveren må endre (påkrevd).")
+class ReturnIn(_In):
+    comment: f.required_text(2000, "Hva arbeidsgiveren må endre (påkrevd).")  # type: ignore[valid-type]
 
 
-class ResubmitIn(BaseModel):
-    comment: str = Field(default="", max_length=2000, description="Svar til NAV (valgfritt).")
+class ResubmitIn(_In):
+    comment: f.text(2000, "Svar til NAV (valgfritt).") = ""  # type: ignore[valid-type,assignment]
 
 
 class StatusChangeOut(ORM):

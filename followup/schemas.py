@@ -1,11 +1,16 @@
-"""Pydantic input/output models for the follow-up API (validation messages in bokmål)."""
+"""Pydantic input/output models for the follow-up API (validation messages in bokmål). Input models state what
+the services accept (core.fields: a number is a JSON number, a date ÅÅÅÅ-MM-DD); the rules that depend on the
+record or on today are listed per route under `x-rules-beyond-schema` (web/api/followup.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from core import fields as f
+from followup.models import END_DETAILS, OTHER_KINDS, STATUSES
 
 ServiceKey = Literal["ips", "ips_ung", "supported_employment", "kvp", "ordinaer"]
 PlacementType = Literal["ordinaer", "lonnstilskudd", "arbeidstrening", "laerling", "utdanning"]
@@ -15,67 +20,76 @@ class ORM(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class RecordIn(BaseModel):
-    candidate_id: int
+class _In(BaseModel):
+    """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
+
+
+Hours = f.number(gt=0, le=75)
+
+
+class RecordIn(_In):
+    candidate_id: f.Id
     service: ServiceKey
-    referral_date: dt.date
-    start_date: dt.date
+    referral_date: f.Date
+    start_date: f.Date
     goal: Literal["arbeid", "utdanning"] = "arbeid"
-    specialist_id: int | None = None
-    out_of_work_at_intake: bool = True
-    target_refugee: bool = False
-    target_ufore: bool = False
+    specialist_id: f.Id | None = None
+    out_of_work_at_intake: f.Bool = True
+    target_refugee: f.Bool = False
+    target_ufore: f.Bool = False
 
 
-class StatusIn(BaseModel):
-    status: str = Field(max_length=20)
+class StatusIn(_In):
+    status: Literal[tuple(k for k in STATUSES if k != "avsluttet")] = Field(  # type: ignore[misc]
+        description="Avslutt med /end. Hvilke statuser en tjeneste har, og hva de krever: se feilmeldingen."
+    )
 
 
-class EndRecordIn(BaseModel):
-    end_date: dt.date
+class EndRecordIn(_In):
+    end_date: f.Date
     cause: Literal["arbeid", "utdanning", "annet"]
-    detail: str | None = Field(default=None, max_length=40)
-    note: str = Field(default="", max_length=5000)
+    detail: Literal[tuple(END_DETAILS)] | None = None  # type: ignore[misc]
+    note: f.text(5000) = ""  # type: ignore[valid-type]
 
 
-class ContactIn(BaseModel):
-    date: dt.date
+class ContactIn(_In):
+    date: f.Date
     with_whom: Literal["person", "arbeidsgiver", "andre"]
     mode: Literal["arbeidsplassen", "samfunnet", "nav", "telefon", "digitalt"]
-    duration_minutes: int | None = Field(default=None, ge=0, le=1440)
-    content: str = Field(default="", max_length=10000)
-    other_kind: str | None = Field(default=None, max_length=20)
-    employer_id: int | None = None
-    employer_user_id: int | None = None
-    placement_id: int | None = None
-    participants: str = Field(default="", max_length=500)
+    duration_minutes: f.integer(0, 1440) | None = None  # type: ignore[valid-type]
+    content: f.text(10000) = ""  # type: ignore[valid-type]
+    other_kind: Literal[tuple(OTHER_KINDS)] | None = None  # type: ignore[misc]
+    employer_id: f.Id | None = None
+    employer_user_id: f.Id | None = None
+    placement_id: f.Id | None = None
+    participants: f.text(500) = ""  # type: ignore[valid-type]
 
 
-class PlacementIn(BaseModel):
+class PlacementIn(_In):
     type: PlacementType
-    start_date: dt.date
-    percent: int = Field(ge=1, le=100)
-    hours_per_week: float | None = Field(default=None, gt=0, le=75)
-    employer_id: int | None = None
-    title: str = Field(default="", max_length=200)
-    styrk_code: str | None = Field(default=None, max_length=8)
+    start_date: f.Date
+    percent: f.integer(1, 100)  # type: ignore[valid-type]
+    hours_per_week: Hours | None = None
+    employer_id: f.Id | None = Field(None, description="Påkrevd unntatt for utdanning.")
+    title: f.text(200) = ""  # type: ignore[valid-type]
+    styrk_code: Annotated[str, Field(max_length=8)] | None = None
     wage_type: Literal["timelonn", "fastlonn", "ingen"] = "timelonn"
-    contact_person: str = Field(default="", max_length=300)
-    opening_id: int | None = None
-    praksisplass_id: int | None = None
+    contact_person: f.text(300) = ""  # type: ignore[valid-type]
+    opening_id: f.Id | None = None
+    praksisplass_id: f.Id | None = None
 
 
-class PlacementChangeIn(BaseModel):
-    changed_on: dt.date
-    percent: int = Field(ge=1, le=100)
-    hours_per_week: float | None = Field(default=None, gt=0, le=75)
-    note: str = Field(default="", max_length=500)
+class PlacementChangeIn(_In):
+    changed_on: f.Date
+    percent: f.integer(1, 100)  # type: ignore[valid-type]
+    hours_per_week: Hours | None = None
+    note: f.text(500) = ""  # type: ignore[valid-type]
 
 
-class PlacementEndIn(BaseModel):
-    end_date: dt.date
+class PlacementEndIn(_In):
+    end_date: f.Date
     reason: Literal["sa_opp", "oppsagt", "midlertidig_utlop", "helse", "ny_jobb", "utdanning"]
-    note: str = Field(default="", max_length=2000)
+    note: f.text(2000) = ""  # type: ignore[valid-type]
 
 
 class PhaseOut(ORM):

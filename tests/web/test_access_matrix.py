@@ -203,8 +203,14 @@ PATCH /api/v1/candidates/{candidate_id} office
 DELETE /api/v1/candidates/{candidate_id} caseworker
 POST /api/v1/candidates/{candidate_id}/break-glass admin
 GET /api/v1/candidates/{candidate_id}/export office
-POST /api/v1/candidates/{candidate_id}/cv/{section} office
-PATCH /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
+POST /api/v1/candidates/{candidate_id}/cv/arbeid office
+PATCH /api/v1/candidates/{candidate_id}/cv/arbeid/{entry_id} office
+POST /api/v1/candidates/{candidate_id}/cv/utdanning office
+PATCH /api/v1/candidates/{candidate_id}/cv/utdanning/{entry_id} office
+POST /api/v1/candidates/{candidate_id}/cv/sertifikat office
+PATCH /api/v1/candidates/{candidate_id}/cv/sertifikat/{entry_id} office
+POST /api/v1/candidates/{candidate_id}/cv/sprak office
+PATCH /api/v1/candidates/{candidate_id}/cv/sprak/{entry_id} office
 DELETE /api/v1/candidates/{candidate_id}/cv/{section}/{entry_id} office
 PUT /api/v1/candidates/{candidate_id}/skills office
 PUT /api/v1/candidates/{candidate_id}/jobbprofil office
@@ -243,7 +249,7 @@ GET /api/v1/styrk/suggest staff
 GET /api/v1/places/suggest staff
 GET /api/v1/candidates/suggest staff
 GET /api/v1/employers/suggest staff
-POST /api/v1/openings staff+emps
+POST /api/v1/openings staff+emp
 GET /api/v1/openings/{opening_id} staff+emp
 PATCH /api/v1/openings/{opening_id} staff+emp
 POST /api/v1/openings/{opening_id}/status staff+emp
@@ -325,6 +331,16 @@ def world(db):  # type: ignore[no-untyped-def]
         kind="arbeid",
         data={"title": "Lager", "styrk_code": "9333"},
     )
+    cv_entries = {"arbeid": cv_entry.id} | {
+        kind: candidates_service.add_cv_entry(
+            db, actor=None, candidate_id=candidate.id, kind=kind, data=data
+        ).id
+        for kind, data in (
+            ("utdanning", {"level": "fagbrev"}),
+            ("sertifikat", {"name": "Truckførerbevis"}),
+            ("sprak", {"language": "Norsk"}),
+        )
+    }
     candidates_service.set_programme(db, actor=None, candidate_id=candidate.id, kind="AAP", data={})
     consent = candidates_service.give_consent(db, actor=None, candidate_id=candidate.id, employer_id=own.id)
     record = make_followup_record(db, office_a, users["js_a"], candidate)
@@ -362,6 +378,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "candidate_id": candidate.id,
         "section": "arbeid",  # type: ignore[dict-item]
         "entry_id": cv_entry.id,
+        "cv_entries": cv_entries,  # type: ignore[dict-item]
         "programme": "AAP",  # type: ignore[dict-item]
         "consent_id": consent.id,
         "record_id": record.id,
@@ -385,6 +402,10 @@ def world(db):  # type: ignore[no-untyped-def]
 
 
 def concrete(path: str, ids: dict[str, int]) -> str:
+    section = re.search(r"/cv/([a-z]+)/\{entry_id\}", path)  # a section's own PATCH: a line of that section
+    if section:
+        ids = {**ids, "entry_id": ids["cv_entries"][section.group(1)]}  # type: ignore[index]
+
     def sub(m: re.Match[str]) -> str:
         name = m.group(1).split(":")[0]
         assert name in ids, f"no id for {{{name}}} in the matrix world"

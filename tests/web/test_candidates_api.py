@@ -20,6 +20,7 @@ from tests.factories import (
 )
 
 API = "/api/v1/candidates"
+SECTIONS = ("arbeid", "utdanning", "sertifikat", "sprak")
 
 
 @pytest.fixture
@@ -151,7 +152,7 @@ def test_situation_capacity_needs_programmes(client, world):  # type: ignore[no-
     }
     r = client.put(f"{API}/{cid}/capacity", headers=h, json={"override_percent": 50})
     assert r.status_code == 422
-    assert r.json()["detail"][0]["field"] == "capacity_override_reason"
+    assert r.json()["detail"][0]["field"] == "reason"  # the body's field, not the service's column
     r = client.put(f"{API}/{cid}/needs", headers=h, json={"needs_arbeidstid": ["IKKE_HELE_DAGER"]})
     assert r.status_code == 200 and r.json()["needs_arbeidstid"] == ["IKKE_HELE_DAGER"]
     detail = client.get(f"{API}/{cid}", headers=h).json()
@@ -305,8 +306,12 @@ def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def
     expected = {
         "/api/v1/candidates": {"get", "post"},
         "/api/v1/candidates/{candidate_id}": {"get", "patch", "delete"},
-        "/api/v1/candidates/{candidate_id}/cv/{section}": {"post"},
-        "/api/v1/candidates/{candidate_id}/cv/{section}/{entry_id}": {"patch", "delete"},
+        **{f"/api/v1/candidates/{{candidate_id}}/cv/{section}": {"post"} for section in SECTIONS},
+        **{
+            f"/api/v1/candidates/{{candidate_id}}/cv/{section}/{{entry_id}}": {"patch"}
+            for section in SECTIONS
+        },
+        "/api/v1/candidates/{candidate_id}/cv/{section}/{entry_id}": {"delete"},
         "/api/v1/candidates/{candidate_id}/skills": {"put"},
         "/api/v1/candidates/{candidate_id}/jobbprofil": {"put", "patch"},
         "/api/v1/candidates/{candidate_id}/situation": {"put"},

@@ -13,16 +13,20 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from candidates import service as cs
-from candidates.models import Candidate
+from candidates.models import DRIVING_LICENCES, NEED_CATEGORIES, Candidate
+from candidates.validation import check_email
 from core import accounts
+from core import fields as f
 from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
-from web.api import api_router_for
+from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel, StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
@@ -36,20 +40,78 @@ ERRORS = error_responses(
     d403="Rollen har ikke tilgang (arbeidsgiverbrukere når ingen kandidatendepunkter)",
     d404="Ikke funnet (eller kandidaten hører til et annet kontor)",
 )
-# Checked by the service beyond what the schema states: dates relative to today, codes that must exist, formats.
-CANDIDATE_RULES = rules_beyond_schema(
-    "birth_date",
-    "retention_date",
-    "email",
-    "phone",
-    "postal_code",
-    "municipality_code",
-    "office",
-    "responsible_user_id",
-    "first_name",
-    "last_name",
-    "summary",
-    "address",
+RESPONSIBLE = rules.rule(
+    "ansvarlig-ved-kontoret",
+    "Ansvarlig er en veileder eller jobbspesialist ved kandidatens kontor.",
+    r"Ansvarlig må være en veileder eller jobbspesialist ved kandidatens kontor\.",
+)
+OFFICE_FOR_ADMIN = rules.rule(
+    "kontor-for-admin",
+    "En bruker uten eget kontor (admin) må oppgi kontoret.",
+    r"Oppgi kontoret \(enhetsnummer\)\.",
+)
+CANDIDATE_RULES = {
+    "birth_date": rules.BIRTH,
+    "retention_date": rules.RETENTION,
+    "postal_code": rules.POSTAL_CODE,
+    "municipality_code": rules.MUNICIPALITY,
+    "responsible_user_id": RESPONSIBLE,
+    "email": rules.EMAIL,
+}
+PERCENT_ORDER = rules.rule(
+    "prosent-fra-til",
+    "Stillingsprosent fra er ikke høyere enn til (også mot det som er lagret).",
+    r"Stillingsprosent fra kan ikke være høyere enn til\.",
+)
+JOB_PROFILE_RULES = rules_beyond_schema(
+    wanted_styrk=rules.OCCUPATION,
+    municipalities=rules.MUNICIPALITY_NAME,
+    postal_code=rules.POSTAL_CODE,
+    percent_min=PERCENT_ORDER,
+    earliest_start=rules.PROGRAMME,
+)
+CAPACITY_RULES = rules_beyond_schema(
+    reason=rules.rule(
+        "begrunnelse-ved-overstyring",
+        "En arbeidsevne satt for hånd (override_percent) har en begrunnelse.",
+        r"Skriv en begrunnelse når arbeidsevnen settes for hånd\.",
+    )
+)
+PROGRAMME_RULES = rules_beyond_schema(
+    start_date=rules.PROGRAMME,
+    end_date=(rules.PROGRAMME, rules.FROM_TO),
+    uforegrad=rules.rule(
+        "uføregrad-for-uføretrygd",
+        "UFORETRYGD har en uføregrad.",
+        r"Uføretrygd må ha en uføregrad \(1–100\)\.",
+    ),
+)
+CONSENT_RULES = rules_beyond_schema(
+    given_on=(
+        rules.EVENT,
+        rules.rule(
+            "samtykke-ikke-fram-i-tid", "Ikke fram i tid.", r"Samtykket kan ikke være gitt fram i tid\."
+        ),
+    ),
+    employer_id=rules.rule(
+        "arbeidsgiver-for-samtykke",
+        "Arbeidsgiveren finnes (eller gis av stillingen).",
+        r"Velg arbeidsgiveren samtykket gjelder\.",
+        r"Fant ikke arbeidsgiveren\.",
+    ),
+    opening_id=rules.rule(
+        "stilling-for-samtykke",
+        "Stillingen finnes og hører til arbeidsgiveren.",
+        r"Fant ikke stillingen\.",
+        r"Stillingen hører til en annen arbeidsgiver\.",
+    ),
+)
+ERASE_RULES = rules_beyond_schema(
+    confirm=rules.rule(
+        "bekreft-sletting", "confirm=true.", r"Bekreft at alle opplysninger om kandidaten skal slettes\."
+    ),
+    # required, but checked after access: another office's candidate is 404 with or without it (no existence leak)
+    reason=rules.rule("begrunnelse-for-sletting", "En begrunnelse.", r"Skriv hvorfor kandidaten slettes\."),
 )
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX)]
@@ -64,13 +126,17 @@ ProgrammeKind = Literal[
     "UFORETRYGD",
     "SOSIALHJELP",
 ]
-Text = str | None
-Number = int | float | str | None
-TextList = list[str] | str | None
-
-
-def _date_field(description: str) -> Any:
-    return Field(None, description=description, json_schema_extra={"format": "date"})
+DrivingLicence = f.any_case(DRIVING_LICENCES, "Førerkortklasse: " + ", ".join(DRIVING_LICENCES))
+NEEDS = {category: tuple(items) for category, items in NEED_CATEGORIES.items()}
+MunicipalityItem = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^[0-9]{{4}}$|[^0-9,;{f.SPACE}]",
+        description="Kommunenummer (fire sifre) eller kommunenavn («Gjøvik», «Gjøvik (3407)»).",
+    ),
+]
 
 
 # --- output models --------------------------------------------------------------------------------------
@@ -319,153 +385,210 @@ class SharedCandidateOut(BaseModel):
 
 
 # --- input models ---------------------------------------------------------------------------------------
+# What the services accept, stated in the schema (core.fields); what is left for them is listed per operation
+# under `x-rules-beyond-schema` (web.api.rules). A field left out stays as it is (PATCH/PUT "felt som ikke sendes,
+# står") where the summary says so.
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Name = f.required_text(100)
+
+
+def _usable_email(value: str) -> str:
+    """The service's e-mail check (email_validator) in the model, so a 422 names it with every other field."""
+    if check_email(value.strip()) is None:
+        raise PydanticCustomError("email", "E-post er ikke en gyldig e-postadresse.")
+    return value
+
+
+CandidateEmail = Annotated[f.Email, AfterValidator(_usable_email)]
+PHONE_PATTERN = r"^\+?[0-9 ().-]{5,20}$"
+Phone = Annotated[str, Field(pattern=PHONE_PATTERN, description="Sifre, mellomrom, ( ) . - og + først.")]
+Listed = Annotated[str, Field(max_length=200)]
+OccupationItem = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^[0-9]{{4}}$|[^0-9,;{f.SPACE}]",
+        description="STYRK-08-kode (fire sifre), eller en tittel fra /api/v1/styrk/suggest («Renholder (9112)»).",
+    ),
+]
+
+
 class _CandidateFields(_In):
-    first_name: Text = None
-    last_name: Text = None
-    birth_date: Text = _date_field("Fødselsdato (ÅÅÅÅ-MM-DD).")
-    email: Text = None
-    phone: Text = None
-    address: Text = None
-    postal_code: Text = Field(None, description="Fire sifre; kommunen settes fra postnummeret.")
-    municipality_code: Text = None
+    birth_date: f.Date | None = Field(None, description="Fødselsdato (ÅÅÅÅ-MM-DD): 15–80 år gammel i dag.")
+    email: CandidateEmail | None = None
+    phone: Phone | None = None
+    address: f.text(200) | None = None  # type: ignore[valid-type]
+    postal_code: f.Code4 | None = Field(None, description="Fire sifre; kommunen settes fra postnummeret.")
+    municipality_code: f.Code4 | None = None
     status: Literal["aktiv", "i jobb", "avsluttet"] | None = None
-    retention_date: Text = _date_field("Slettedato (settes ellers når oppfølgingen avsluttes).")
-    summary: Text = None
-    responsible_user_id: int | None = None
-
-
-class CandidatePatch(_CandidateFields):
-    version: int = Field(
-        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    retention_date: f.Date | None = Field(
+        None,
+        description="Slettedato (settes ellers når oppfølgingen avsluttes): fra ett år tilbake til tolv år fram.",
+    )
+    summary: f.text(5000) | None = None  # type: ignore[valid-type]
+    responsible_user_id: f.Id | None = Field(
+        None, description="En veileder eller jobbspesialist ved kandidatens kontor."
     )
 
 
+class CandidatePatch(_CandidateFields):
+    version: f.Int = Field(
+        description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
+    )
+    first_name: Name = None  # type: ignore[valid-type,assignment]
+    last_name: Name = None  # type: ignore[valid-type,assignment]
+
+
 class CandidateIn(_CandidateFields):
-    first_name: str  # type: ignore[assignment]
-    last_name: str  # type: ignore[assignment]
-    office: str | None = Field(
+    first_name: Name  # type: ignore[valid-type]
+    last_name: Name  # type: ignore[valid-type]
+    office: f.Code4 | None = Field(
         None, description="Enhetsnummeret (fire sifre); standard er ditt eget kontor. Admin må oppgi det."
     )
 
 
+class WorkIn(_In):
+    title: f.required_text(200)  # type: ignore[valid-type]
+    employer: f.text(200) | None = None  # type: ignore[valid-type]
+    start_date: f.Date | None = Field(None, description="Fra: 65 år tilbake til fem år fram.")
+    end_date: f.Date | None = Field(None, description="Til; tom for pågående. Ikke før fra.")
+    description: f.text(5000) | None = None  # type: ignore[valid-type]
+    styrk_code: OccupationItem | None = Field(None, description="Foreslås fra tittelen når den mangler.")
+
+
+class EducationIn(_In):
+    level: Literal["grunnskole", "videregående", "fagbrev", "høyere utdanning"]
+    field: f.text(200) | None = None  # type: ignore[valid-type]
+    institution: f.text(200) | None = None  # type: ignore[valid-type]
+    start_year: f.integer(1940, 2100) | None = None  # type: ignore[valid-type]
+    end_year: f.integer(1940, 2100) | None = Field(None, description="Ikke før fra-året.")  # type: ignore[valid-type]
+
+
+class CertificateIn(_In):
+    name: f.required_text(200)  # type: ignore[valid-type]
+    kind: Literal["sertifikat", "kurs", "fagbrev"] | None = None
+    issuer: f.text(200) | None = None  # type: ignore[valid-type]
+    date: f.Date | None = Field(None, description="65 år tilbake til fem år fram.")
+
+
+class LanguageIn(_In):
+    language: f.required_text(100)  # type: ignore[valid-type]
+    level: Literal["A1", "A2", "B1", "B2", "C1", "C2"] | None = Field(None, description="CEFR.")
+
+
+def _partial(model: type[_In]) -> type[_In]:
+    """The same section's fields, every one optional (PATCH of a CV line: fields left out stay), with the same
+    rules for a field that is sent."""
+    fields = {
+        name: (info.annotation, FieldInfo.merge_field_infos(info, default=None))
+        for name, info in model.model_fields.items()
+    }
+    return create_model(f"{model.__name__[:-2]}Patch", __base__=_In, **fields)  # type: ignore[call-overload]
+
+
+CV_MODELS: dict[str, tuple[type[_In], type[_In]]] = {
+    section: (model, _partial(model))
+    for section, model in (
+        ("arbeid", WorkIn),
+        ("utdanning", EducationIn),
+        ("sertifikat", CertificateIn),
+        ("sprak", LanguageIn),
+    )
+}
 CV_FIELDS: dict[str, tuple[str, ...]] = {
-    "arbeid": ("title", "employer", "start_date", "end_date", "description", "styrk_code"),
-    "utdanning": ("level", "field", "institution", "start_year", "end_year"),
-    "sertifikat": ("name", "kind", "issuer", "date"),
-    "sprak": ("language", "level"),
+    section: tuple(model.model_fields) for section, (model, _patch) in CV_MODELS.items()
+}
+CV_RULES = {
+    "arbeid": {
+        "styrk_code": rules.OCCUPATION,
+        "start_date": rules.CAREER,
+        "end_date": (rules.CAREER, rules.FROM_TO),
+    },
+    "utdanning": {"end_year": rules.FROM_TO},
+    "sertifikat": {"date": rules.CAREER},
+    "sprak": {},
 }
 
 
-# Which fields belong depends on the section in the path; the service refuses the others, and checks dates and years.
-def service_checked(model: type[BaseModel]) -> dict[str, Any]:
-    """For the loose input models below (text the service parses and checks with messages in Bokmål): every
-    field has rules beyond the schema (the codes in each description, ranges, dates)."""
-    return rules_beyond_schema(*model.model_fields)
-
-
-CV_RULES = rules_beyond_schema(*{f for fields in CV_FIELDS.values() for f in fields})
-
-
-class CvEntryIn(_In):
-    """Fields per section — arbeid: title, employer, start_date, end_date, description, styrk_code (foreslås fra
-    tittelen når den mangler); utdanning: level (grunnskole, videregående, fagbrev, høyere utdanning), field,
-    institution, start_year, end_year; sertifikat: name, kind (sertifikat, kurs, fagbrev), issuer, date;
-    sprak: language, level (CEFR A1–C2). A field of another section is refused."""
-
-    title: Text = None
-    employer: Text = None
-    start_date: Text = _date_field("Fra (arbeid).")
-    end_date: Text = _date_field("Til (arbeid); tom for pågående.")
-    description: Text = None
-    styrk_code: Text = None
-    level: Text = None
-    field: Text = None
-    institution: Text = None
-    start_year: Number = None
-    end_year: Number = None
-    name: Text = None
-    kind: Text = None
-    issuer: Text = None
-    date: Text = _date_field("Dato (sertifikat).")
-    language: Text = None
-
-
 class SkillsIn(_In):
-    skills: TextList = None
-    driving_licences: TextList = Field(None, description="Klasser: B, BE, C1, C1E, C, CE, D1, D1E, D, DE …")
-    summary: Text = None
+    skills: list[Listed] | None = None  # type: ignore[valid-type]
+    driving_licences: list[DrivingLicence] | None = Field(None, description="Førerkortklasser.")  # type: ignore[valid-type]
+    summary: f.text(5000) | None = None  # type: ignore[valid-type]
 
 
 class JobProfileIn(_In):
-    wanted_styrk: TextList = Field(
+    wanted_styrk: list[OccupationItem] | None = Field(  # type: ignore[valid-type]
         None,
         description="STYRK-08-koder (fire sifre), eller yrker som /api/v1/styrk/suggest gir dem («Renholder (9112)»)"
         " eller med et navn forslagene kjenner eksakt.",
     )
-    wanted_titles: TextList = None
-    municipalities: TextList = Field(
+    wanted_titles: list[Listed] | None = None  # type: ignore[valid-type]
+    municipalities: list[MunicipalityItem] | None = Field(  # type: ignore[valid-type]
         None, description="Kommunenummer (fire sifre), eller kommunenavn («Gjøvik», «Gjøvik (3407)»)."
     )
-    postal_code: Text = None
-    max_commute_minutes: Number = None
-    max_commute_km: Number = None
-    percent_min: Number = None
-    percent_max: Number = None
-    working_time: TextList = Field(None, description="dagtid, kveld, natt, helg, skift")
-    engagement_types: TextList = Field(None, description="fast, vikariat, engasjement, sesong, lærling")
-    earliest_start: Text = _date_field("Tidligste oppstart.")
+    postal_code: f.Code4 | None = None
+    max_commute_minutes: f.integer(0, 300) | None = None  # type: ignore[valid-type]
+    max_commute_km: f.integer(0, 500) | None = None  # type: ignore[valid-type]
+    percent_min: f.integer(0, 100) | None = Field(None, description="Ikke over percent_max.")  # type: ignore[valid-type]
+    percent_max: f.integer(1, 100) | None = None  # type: ignore[valid-type]
+    working_time: list[Literal["dagtid", "kveld", "natt", "helg", "skift"]] | None = None
+    engagement_types: list[Literal["fast", "vikariat", "engasjement", "sesong", "lærling"]] | None = None
+    earliest_start: f.Date | None = Field(
+        None, description="Tidligste oppstart: 50 år tilbake til fem år fram."
+    )
+
+
+Innsatsgruppe = Literal[
+    "STANDARD_INNSATS",
+    "SITUASJONSBESTEMT_INNSATS",
+    "SPESIELT_TILPASSET_INNSATS",
+    "GRADERT_VARIG_TILPASSET_INNSATS",
+    "VARIG_TILPASSET_INNSATS",
+]
 
 
 class SituationIn(_In):
-    innsatsgruppe: Text = Field(
-        None,
-        description="STANDARD_INNSATS, SITUASJONSBESTEMT_INNSATS, SPESIELT_TILPASSET_INNSATS, "
-        "GRADERT_VARIG_TILPASSET_INNSATS eller VARIG_TILPASSET_INNSATS",
-    )
-    hovedmal: Text = Field(None, description="SKAFFE_ARBEID eller BEHOLDE_ARBEID")
-    decision_date: Text = _date_field("Vedtaksdato.")
+    innsatsgruppe: Innsatsgruppe | None = None
+    hovedmal: Literal["SKAFFE_ARBEID", "BEHOLDE_ARBEID"] | None = None
+    decision_date: f.Date | None = Field(None, description="Vedtaksdato: 50 år tilbake til i dag.")
 
 
 class CapacityIn(_In):
-    override_percent: Number = Field(
+    override_percent: f.integer(0, 100) | None = Field(  # type: ignore[valid-type]
         None, description="Arbeidsevne satt for hånd (0–100); tom = utledet fra uføregraden."
     )
-    reason: Text = Field(None, description="Begrunnelse; påkrevd når arbeidsevnen settes for hånd.")
-    preferred_hours_per_week: Number = None
+    reason: f.text(2000) | None = Field(  # type: ignore[valid-type]
+        None, description="Begrunnelse; påkrevd når arbeidsevnen settes for hånd."
+    )
+    preferred_hours_per_week: f.number(ge=0, le=60) | None = None  # type: ignore[valid-type]
 
 
 class NeedsIn(_In):
-    needs_arbeidstid: TextList = Field(
-        None, description="IKKE_HELE_DAGER, BORTE_FASTE_DAGER_ELLER_TIDER, FLEKSIBEL, GRADVIS_ØKNING"
-    )
-    needs_fysisk: TextList = Field(
-        None, description="ARBEIDSSTILLING, ERGONOMI, TUNGE_LØFT, UNIVERSELL_UTFORMING"
-    )
-    needs_arbeidshverdagen: TextList = Field(
-        None, description="OPPLÆRING, OPPGAVER, TETT_OPPFØLGING, STILLE_OG_ROLIG_MILJØ, PERSONLIG_BISTAND"
-    )
-    needs_norsk: TextList = Field(None, description="SNAKKE, SKRIVE, LESE")
-    needs_note: Text = None
+    needs_arbeidstid: list[Literal[NEEDS["arbeidstid"]]] | None = None  # type: ignore[valid-type]
+    needs_fysisk: list[Literal[NEEDS["fysisk"]]] | None = None  # type: ignore[valid-type]
+    needs_arbeidshverdagen: list[Literal[NEEDS["arbeidshverdagen"]]] | None = None  # type: ignore[valid-type]
+    needs_norsk: list[Literal[NEEDS["norsk"]]] | None = None  # type: ignore[valid-type]
+    needs_note: f.text(5000) | None = None  # type: ignore[valid-type]
 
 
 class ProgrammeIn(_In):
-    start_date: Text = _date_field("Fra.")
-    end_date: Text = _date_field("Til.")
-    uforegrad: Number = Field(None, description="Påkrevd for UFORETRYGD (1–100).")
-    aktivitetsplikt: bool | None = Field(
+    start_date: f.Date | None = Field(None, description="Fra: 50 år tilbake til fem år fram.")
+    end_date: f.Date | None = Field(None, description="Til: ikke før fra.")
+    uforegrad: f.integer(1, 100) | None = Field(None, description="Påkrevd for UFORETRYGD.")  # type: ignore[valid-type]
+    aktivitetsplikt: f.Bool | None = Field(
         None, description="Bare for SOSIALHJELP; standard er ja for kandidater under 30."
     )
-    note: Text = None
+    note: f.text(2000) | None = None  # type: ignore[valid-type]
 
 
 class PresentationIn(_In):
-    text: str | None = Field(None, description="Presentasjonen til arbeidsgiver (høyst 3000 tegn).")
+    text: f.text(3000) | None = Field(None, description="Presentasjonen til arbeidsgiver.")  # type: ignore[valid-type]
 
 
 class MarkOut(BaseModel):
@@ -485,11 +608,11 @@ class PresentationOut(BaseModel):
 
 
 class ConsentIn(_In):
-    employer_id: int | None = Field(None, description="Arbeidsgiveren samtykket gjelder.")
-    opening_id: int | None = Field(None, description="Eller én av arbeidsgiverens stillinger.")
-    given_on: Text = _date_field("Dato for samtykket; standard i dag.")
-    named: bool = Field(True, description="false: bare en anonym presentasjon (kort sammendrag).")
-    note: str = ""
+    employer_id: f.Id | None = Field(None, description="Arbeidsgiveren samtykket gjelder.")
+    opening_id: f.Id | None = Field(None, description="Eller én av arbeidsgiverens stillinger.")
+    given_on: f.Date | None = Field(None, description="Dato for samtykket; standard i dag. Ikke fram i tid.")
+    named: f.Bool = Field(True, description="false: bare en anonym presentasjon (kort sammendrag).")
+    note: f.text(2000) = ""  # type: ignore[valid-type]
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -564,16 +687,12 @@ def _cv_entry(section: str, entry: Any) -> CvEntryOut:
     return CvEntryOut(id=entry.id, section=section, **values)  # type: ignore[arg-type]
 
 
-def _cv_data(section: str, body: CvEntryIn) -> dict[str, Any]:
-    data = _set(body)
-    errors = [
-        {"field": name, "message": f"Feltet {name} hører ikke til CV-delen {section}."}
-        for name in data
-        if name not in CV_FIELDS[section]
-    ]
-    if errors:
-        raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
-    return data
+CAPACITY_FIELDS = {"capacity_override_percent": "override_percent", "capacity_override_reason": "reason"}
+
+
+def _renamed(exc: ValidationFailed, names: dict[str, str]) -> ValidationFailed:
+    errors = [{**e, "field": names.get(e.get("field") or "", e.get("field"))} for e in exc.errors]
+    return ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
 
 
 # --- the record -----------------------------------------------------------------------------------------
@@ -620,7 +739,7 @@ def list_candidates(
     status_code=201,
     responses=ERRORS,
     summary="Ny kandidat",
-    openapi_extra=CANDIDATE_RULES,
+    openapi_extra=rules_beyond_schema(**CANDIDATE_RULES, office=OFFICE_FOR_ADMIN),
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
@@ -658,7 +777,7 @@ def get_candidate(
     "/candidates/{candidate_id}",
     response_model=CandidateDetailOut,
     responses={**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}},
-    openapi_extra=CANDIDATE_RULES,
+    openapi_extra=rules_beyond_schema(**CANDIDATE_RULES),
 )
 def update_candidate(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CandidatePatch
@@ -672,19 +791,17 @@ def update_candidate(
     status_code=204,
     responses=ERRORS,
     summary="Slett kandidaten og alle personopplysninger (bare en revisjonsrad blir igjen)",
-    openapi_extra=rules_beyond_schema(
-        "confirm", "reason"
-    ),  # confirm=true, and a reason where the role needs one
+    openapi_extra=ERASE_RULES,
 )
 def erase_candidate(
     session: SessionDep,
     user: ApiStaffUser,
     candidate_id: int,
-    confirm: Annotated[bool, Query(description="Må være true.")] = False,
     reason: Annotated[
         str,
         Query(max_length=200, description="Påkrevd: hvorfor kandidaten slettes (lagres i revisjonsloggen)."),
     ] = "",
+    confirm: Annotated[bool, Query(description="Må være true.")] = False,
 ) -> Response:
     """Only the candidate's responsible caseworker (403 for others, 404 outside the office)."""
     cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
@@ -704,45 +821,46 @@ def export_candidate(session: SessionDep, user: ApiStaffUser, candidate_id: int)
 # --- CV -------------------------------------------------------------------------------------------------
 
 
-@router.post(
-    "/candidates/{candidate_id}/cv/{section}",
-    response_model=CvEntryOut,
-    status_code=201,
-    responses=ERRORS,
-    openapi_extra=CV_RULES,
-)
-def add_cv_entry(
-    session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, body: CvEntryIn
-) -> CvEntryOut:
-    entry = cs.add_cv_entry(
-        session, actor=user, candidate_id=candidate_id, kind=section, data=_cv_data(section, body)
-    )
-    return _cv_entry(section, entry)
+def _cv_routes(section: str, model: type[_In], patch: type[_In]) -> None:
+    """POST and PATCH of one CV section, each with that section's own fields in the document."""
+    extra = rules_beyond_schema(**CV_RULES[section])
+
+    def add(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: _In) -> CvEntryOut:
+        entry = cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=section, data=_set(body))
+        return _cv_entry(section, entry)
+
+    def update(
+        session: SessionDep, user: ApiStaffUser, candidate_id: int, entry_id: int, body: _In
+    ) -> CvEntryOut:
+        entry = cs.update_cv_entry(
+            session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id, data=_set(body)
+        )
+        return _cv_entry(section, entry)
+
+    # the body's model is the section's (annotations are strings here: set the class itself)
+    add.__annotations__ = {**add.__annotations__, "body": model}
+    update.__annotations__ = {**update.__annotations__, "body": patch}
+    router.post(
+        f"/candidates/{{candidate_id}}/cv/{section}",
+        response_model=CvEntryOut,
+        status_code=201,
+        responses=ERRORS,
+        openapi_extra=extra,
+        summary=f"Ny CV-linje ({section})",
+        name=f"add_cv_entry_{section}",
+    )(add)
+    router.patch(
+        f"/candidates/{{candidate_id}}/cv/{section}/{{entry_id}}",
+        response_model=CvEntryOut,
+        responses=ERRORS,
+        openapi_extra=extra,
+        summary=f"Endre en CV-linje ({section}; felt som ikke sendes, står)",
+        name=f"update_cv_entry_{section}",
+    )(update)
 
 
-@router.patch(
-    "/candidates/{candidate_id}/cv/{section}/{entry_id}",
-    response_model=CvEntryOut,
-    responses=ERRORS,
-    openapi_extra=CV_RULES,
-)
-def update_cv_entry(
-    session: SessionDep,
-    user: ApiStaffUser,
-    candidate_id: int,
-    section: Section,
-    entry_id: int,
-    body: CvEntryIn,
-) -> CvEntryOut:
-    entry = cs.update_cv_entry(
-        session,
-        actor=user,
-        candidate_id=candidate_id,
-        kind=section,
-        entry_id=entry_id,
-        data=_cv_data(section, body),
-    )
-    return _cv_entry(section, entry)
+for _section, (_model, _patch) in CV_MODELS.items():
+    _cv_routes(_section, _model, _patch)
 
 
 @router.delete("/candidates/{candidate_id}/cv/{section}/{entry_id}", status_code=204, responses=ERRORS)
@@ -757,7 +875,6 @@ def delete_cv_entry(
     "/candidates/{candidate_id}/skills",
     response_model=CandidateDetailOut,
     responses=ERRORS,
-    openapi_extra=service_checked(SkillsIn),
     summary="Ferdigheter, førerkort og sammendrag (felt som ikke sendes, står)",
 )
 def set_skills(
@@ -774,7 +891,7 @@ def set_skills(
     "/candidates/{candidate_id}/jobbprofil",
     response_model=JobProfileOut,
     responses=ERRORS,
-    openapi_extra=service_checked(JobProfileIn),
+    openapi_extra=JOB_PROFILE_RULES,
     summary="Erstatt jobbprofilen (felt som ikke sendes, tømmes)",
 )
 def put_job_profile(
@@ -789,7 +906,7 @@ def put_job_profile(
     "/candidates/{candidate_id}/jobbprofil",
     response_model=JobProfileOut,
     responses=ERRORS,
-    openapi_extra=service_checked(JobProfileIn),
+    openapi_extra=JOB_PROFILE_RULES,
     summary="Endre deler av jobbprofilen",
 )
 def patch_job_profile(
@@ -808,7 +925,7 @@ def patch_job_profile(
     "/candidates/{candidate_id}/situation",
     response_model=SituationOut,
     responses=ERRORS,
-    openapi_extra=service_checked(SituationIn),
+    openapi_extra=rules_beyond_schema(decision_date=rules.DECISION),
     summary="§14a: innsatsgruppe, hovedmål og vedtaksdato (felt som ikke sendes, står)",
 )
 def set_situation(
@@ -822,18 +939,21 @@ def set_situation(
     "/candidates/{candidate_id}/capacity",
     response_model=CapacityOut,
     responses=ERRORS,
-    openapi_extra=service_checked(CapacityIn),
+    openapi_extra=CAPACITY_RULES,
     summary="Arbeidsevne: overstyring med begrunnelse, eller tom for 100 − uføregrad",
 )
 def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CapacityIn) -> CapacityOut:
-    cs.set_capacity(
-        session,
-        actor=user,
-        candidate_id=candidate_id,
-        override_percent=body.override_percent,
-        reason=body.reason,
-        preferred_hours_per_week=body.preferred_hours_per_week,
-    )
+    try:
+        cs.set_capacity(
+            session,
+            actor=user,
+            candidate_id=candidate_id,
+            override_percent=body.override_percent,
+            reason=body.reason,
+            preferred_hours_per_week=body.preferred_hours_per_week,
+        )
+    except ValidationFailed as exc:  # the service names its columns; the answer names the body's fields
+        raise _renamed(exc, CAPACITY_FIELDS) from exc
     return _reloaded(session, user, candidate_id).capacity
 
 
@@ -841,7 +961,6 @@ def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
     "/candidates/{candidate_id}/needs",
     response_model=SituationOut,
     responses=ERRORS,
-    openapi_extra=service_checked(NeedsIn),
     summary="Tilretteleggingsbehov i NAVs fire kategorier (erstatter alle)",
 )
 def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: NeedsIn) -> SituationOut:
@@ -853,7 +972,7 @@ def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: 
     "/candidates/{candidate_id}/programmes/{programme}",
     response_model=ProgrammeOut,
     responses=ERRORS,
-    openapi_extra=service_checked(ProgrammeIn),
+    openapi_extra=PROGRAMME_RULES,
     summary="Registrer eller endre et program eller en ytelse",
 )
 def set_programme(
@@ -910,7 +1029,7 @@ def break_glass(
     response_model=ConsentOut,
     status_code=201,
     responses=ERRORS,
-    openapi_extra=service_checked(ConsentIn),
+    openapi_extra=CONSENT_RULES,
     summary="Registrer samtykke til deling med en arbeidsgiver (eller en av dens stillinger)",
 )
 def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: ConsentIn) -> ConsentOut:
@@ -935,7 +1054,6 @@ def withdraw_consent(
     "/candidates/{candidate_id}/presentation",
     response_model=PresentationOut,
     responses=ERRORS,
-    openapi_extra=service_checked(PresentationIn),
     summary="Sett presentasjonen til arbeidsgiver (den eneste friteksten en arbeidsgiver ser), med tekstsjekkens merker",
 )
 def set_presentation(

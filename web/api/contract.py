@@ -12,8 +12,10 @@ each code is written out."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from core.cleaning import DateBounds
 from web.input_checks import DB_INT_MAX
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -73,11 +75,53 @@ def error_responses(*codes: int, **descriptions: str) -> dict[int | str, dict[st
     return out
 
 
-def rules_beyond_schema(*fields: str) -> dict[str, Any]:
-    """`openapi_extra=` for a route whose service checks these input fields by rules JSON Schema cannot state
-    (a checksum, an id that must exist, a date relative to today, a field that belongs to another CV section):
-    a request that fits the schema may still get a 422 naming one of them, and only them."""
-    return {RULES_BEYOND_SCHEMA: sorted(fields)}
+@dataclass(frozen=True)
+class Rule:
+    """A rule a service enforces that JSON Schema cannot state (a date relative to today, a code that must be in
+    the loaded register, one field against another, which status may follow which). `messages` are the regular
+    expressions (matched whole) of every 422 message the rule gives: tests/web/test_api_fuzz.py lets a 422 for
+    schema-valid input through only when each error names a field declared with a rule and carries that rule's
+    message, so a rule listed here cannot hide another check."""
+
+    key: str
+    description: str
+    messages: tuple[str, ...]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(key: str, description: str, *messages: str) -> Rule:
+    """Declares (once) a rule beyond the schema; `messages` are regular expressions of its 422 messages."""
+    found = RULES.get(key)
+    if found is not None:
+        assert found.messages == messages, f"rule {key} declared twice with other messages"
+        return found
+    RULES[key] = Rule(key, description, messages)
+    return RULES[key]
+
+
+def _template(text: str) -> str:
+    """A message template of the services ("{label} kan ikke være før {earliest}.") as a regular expression."""
+    return re.sub(r"\\\{[a-z_]+\\\}", ".+", re.escape(text))
+
+
+def date_rule(key: str, bounds: DateBounds, description: str) -> Rule:
+    """A date within a field's plausible range, counted from today (core.cleaning): the document cannot carry a
+    bound that moves every day, so the rule names the range and the test knows its two messages."""
+    return rule(key, description, _template(bounds.too_early), _template(bounds.too_late))
+
+
+def rules_beyond_schema(**fields: Rule | tuple[Rule, ...]) -> dict[str, Any]:
+    """`openapi_extra=` for a route whose service checks these input fields by rules beyond the schema: a request
+    that fits the schema may still get a 422 naming one of them, with one of that field's rules' messages, and
+    nothing else. (A field named like a Python keyword is passed as `**{"from": rule}`.)"""
+    entries = []
+    for name in sorted(fields):
+        declared = fields[name]
+        for item in declared if isinstance(declared, tuple) else (declared,):
+            entries.append({"field": name, "rule": item.key, "description": item.description})
+    return {RULES_BEYOND_SCHEMA: entries}
 
 
 def codes_for(method: str, operation: dict[str, Any]) -> set[int]:

@@ -10,11 +10,10 @@ from typing import Annotated, Any
 from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 
-from core.errors import ValidationFailed
 from employers import importers
 from employers import schemas as s
 from employers import service as es
-from web.api import api_router_for
+from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep
@@ -24,44 +23,117 @@ router = api_router_for(tags=["arbeidsgivere"])
 ERRORS = error_responses(
     403, 404, 422, d403="Rollen kan ikke gjøre dette", d404="Ikke funnet (eller ikke tilgang)"
 )
-# Checked by the service beyond what the schema states: the organisation number's checksum, codes and ids that
-# must exist, dates relative to today.
-EMPLOYER_RULES = rules_beyond_schema(
-    "orgnr",
-    "name",
-    "nace_code",
-    "sector",
-    "address",
-    "postal_code",
-    "municipality_code",
-    "size",
-    "website",
-    "status",
-    "responsible_user_id",
-    "notes",
+ORGNR = rules.rule(
+    "orgnr-kontrollsiffer",
+    "Organisasjonsnummerets kontrollsiffer stemmer (modulus 11).",
+    r"Organisasjonsnummeret [0-9]{9} er ugyldig: kontrollsifferet stemmer ikke \(modulus 11\)\.",
 )
-PERSON_RULES = rules_beyond_schema("name", "email", "phone", "role")  # a name; e-mail and phone formats
+STAFF_OWNER = rules.rule(
+    "nav-ansatt", "Ansvarlig er en NAV-ansatt.", r"Ansvarlig (for neste steg )?må være en NAV-ansatt\."
+)
+STYRK = rules.rule(
+    "styrk-i-registeret",
+    "En STYRK-08-kode (fire sifre, eventuelt med desimaler) finnes i registeret som er lastet; en tittel er et av "
+    "forslagene.",
+    r"Fant ikke yrket «.*»\. Skriv litt mer, eller velg et av forslagene\.",
+    r"STYRK-08-koden må være fire sifre\.",
+    r"Ukjent STYRK-08-kode [0-9]{4}\.",
+)
+PLACE = rules.rule(
+    "sted-fra-forslagene",
+    "En kommune er et nummer i registeret eller et navn forslagene kjenner.",
+    r"Ukjent kommunenummer [0-9]{4}\.",
+    r"Fant ikke kommunen «.*»\. Skriv navnet, eller velg et av forslagene\.",
+)
+EMPLOYER_RULES = rules_beyond_schema(
+    orgnr=ORGNR,
+    postal_code=rules.POSTAL_CODE,
+    municipality_code=rules.MUNICIPALITY,
+    responsible_user_id=STAFF_OWNER,
+)
+NEXT_STEP = rules.rule(
+    "neste-steg-med-frist",
+    "Et neste steg har en frist, og en frist har et neste steg.",
+    r"Sett en frist for neste steg\.",
+    r"Beskriv neste steg når du setter en frist\.",
+)
+CONTACT_RULES = rules_beyond_schema(
+    date=rules.EVENT,
+    next_step=NEXT_STEP,
+    next_step_due=(rules.EVENT, NEXT_STEP),
+    next_step_owner_id=STAFF_OWNER,
+)
+PRAKSIS_RULES = rules_beyond_schema(
+    styrk_code=STYRK,
+    period_start=rules.EVENT,
+    period_end=(
+        rules.EVENT,
+        rules.rule(
+            "periode-fra-til",
+            "Perioden slutter ikke før den begynner.",
+            r"Perioden kan ikke slutte før den begynner\.",
+        ),
+    ),
+)
 OPENING_RULES = rules_beyond_schema(
-    "employer_id",
-    "title",
-    "styrk_code",
-    "start_date",
-    "application_deadline",
-    "postal_code",
-    "municipality_code",
-    "percent_min",
-    "percent_max",
-    "positions",
-    "hours_per_week",
-    "engagement_type",
-    "working_time",
-    "requirements",
-    "inclusion",
-    "target_groups",
-    "measures",
-    "application_url",
-    "application_email",
-    "contact_phone",
+    styrk_code=STYRK,
+    start_date=rules.START,
+    application_deadline=rules.DEADLINE_DATE,
+    postal_code=rules.POSTAL_CODE,
+    municipality_code=PLACE,
+    percent_min=rules.rule(
+        "stillingsprosent-fra-til",
+        "Stillingsprosent fra er ikke høyere enn til (også mot det som er lagret).",
+        r"Stillingsprosent fra kan ikke være høyere enn stillingsprosent til\.",
+    ),
+    application_url=rules.rule(
+        "soknadslenke",
+        "En lenke er en nettadresse (https:// legges til når den mangler).",
+        r"Lenken må være en adresse som https://eksempel\.no/soknad\.",
+    ),
+    application_email=rules.rule(
+        "soknad-epost", "En e-postadresse som kan stå i en mailto-lenke.", r"Ugyldig e-postadresse\."
+    ),
+    contact_phone=rules.rule(
+        "kontakt-telefon",
+        "Sifre og mellomrom, + først, minst fem tegn.",
+        r"Telefonnummeret kan bare ha sifre, mellomrom og \+ først\.",
+    ),
+)
+STATUS_RULES = rules_beyond_schema(
+    status=rules.rule(
+        "statusovergang",
+        "Hvilken status som kan følge hvilken (utkast → publisert → besatt/stengt/utløpt …).",
+        r"En stilling med status .+ kan ikke bli .+\.",
+    ),
+    application_deadline=(
+        rules.DEADLINE_DATE,
+        rules.rule(
+            "frist-ved-publisering",
+            "En stilling publiseres med en søknadsfrist som ikke har gått.",
+            r"Stillingen kan bare publiseres igjen med en ny søknadsfrist fram i tid\.",
+            r"Søknadsfristen har gått: sett en ny frist\.",
+        ),
+    ),
+)
+MERGE_RULES = rules_beyond_schema(
+    merge_id=rules.rule(
+        "sammenslåing",
+        "En annen arbeidsgiver enn den som beholdes; ikke to gyldige, ulike organisasjonsnumre; den etablerte "
+        "beholdes.",
+        r"Velg to forskjellige arbeidsgivere\.",
+        r".+ har hvert sitt gyldige organisasjonsnummer og er to virksomheter\. De kan ikke slås sammen\.",
+        r".+ er den etablerte arbeidsgiveren og beholdes; slå den andre sammen inn i den\.",
+    )
+)
+OCCUPANT_RULES = rules_beyond_schema(
+    start_date=rules.EVENT,
+    note=rules.rule(
+        "kandidat-eller-merknad",
+        "Kandidaten eller en merknad om hvem som er på plassen.",
+        r"Oppgi kandidaten eller en merknad om hvem som er på plassen\.",
+    ),
+    status=rules.rule("aktiv-praksisplass", "Praksisplassen er aktiv.", r"Praksisplassen er ikke aktiv\."),
 )
 # PATCH of a record two people edit: `version` is required; a stale one is 409 naming the changed fields.
 PATCH_ERRORS = {**ERRORS, 409: {"description": "Endret av en annen siden du leste den", "model": StaleOut}}
@@ -74,6 +146,12 @@ EMPLOYER_OUT_FIELDS = tuple(s.EmployerOut.model_fields)  # the columns the emplo
 
 def _set(body: Any) -> dict[str, Any]:
     return body.model_dump(exclude_unset=True)
+
+
+class JsonLdResponse(JSONResponse):
+    """JSON-LD: the document names this media type (and only it) for the answer."""
+
+    media_type = "application/ld+json"
 
 
 # --- employers ----------------------------------------------------------------------------------------
@@ -154,7 +232,7 @@ def similar(session: SessionDep, user: ApiStaffUser, employer_id: int) -> list[s
     "/employers/{employer_id}/merge",
     response_model=s.EmployerOut,
     responses=ERRORS,
-    openapi_extra=rules_beyond_schema("merge_id"),  # another employer than the one kept
+    openapi_extra=MERGE_RULES,
 )
 def merge(session: SessionDep, user: ApiStaffUser, employer_id: int, body: s.MergeIn) -> s.EmployerOut:
     kept = es.merge_employers(session, actor=user, keep_id=employer_id, merge_id=body.merge_id)
@@ -179,7 +257,6 @@ def list_persons(session: SessionDep, user: ApiUser, employer_id: int) -> list[s
     response_model=s.ContactPersonOut,
     status_code=201,
     responses=ERRORS,
-    openapi_extra=PERSON_RULES,
 )
 def add_person(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.ContactPersonIn
@@ -193,10 +270,9 @@ def add_person(
     "/contact-persons/{person_id}",
     response_model=s.ContactPersonOut,
     responses=ERRORS,
-    openapi_extra=PERSON_RULES,
 )
 def update_person(
-    session: SessionDep, user: ApiUser, person_id: int, body: s.ContactPersonIn
+    session: SessionDep, user: ApiUser, person_id: int, body: s.ContactPersonPatch
 ) -> s.ContactPersonOut:
     es.get_contact_person(session, actor=user, person_id=person_id)
     person = es.update_contact_person(session, actor=user, person_id=person_id, **_set(body))
@@ -222,7 +298,11 @@ def list_contacts(
 
 
 @router.post(
-    "/employers/{employer_id}/contacts", response_model=s.ContactOut, status_code=201, responses=ERRORS
+    "/employers/{employer_id}/contacts",
+    response_model=s.ContactOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=CONTACT_RULES,
 )
 def log_contact(session: SessionDep, user: ApiStaffUser, employer_id: int, body: s.ContactIn) -> s.ContactOut:
     return s.ContactOut.model_validate(
@@ -230,9 +310,11 @@ def log_contact(session: SessionDep, user: ApiStaffUser, employer_id: int, body:
     )
 
 
-@router.patch("/contacts/{contact_id}", response_model=s.ContactOut, responses=ERRORS)
+@router.patch(
+    "/contacts/{contact_id}", response_model=s.ContactOut, responses=ERRORS, openapi_extra=CONTACT_RULES
+)
 def update_contact(
-    session: SessionDep, user: ApiStaffUser, contact_id: int, body: s.ContactIn
+    session: SessionDep, user: ApiStaffUser, contact_id: int, body: s.ContactPatch
 ) -> s.ContactOut:
     return s.ContactOut.model_validate(
         es.update_contact(session, actor=user, contact_id=contact_id, **_set(body))
@@ -268,9 +350,15 @@ def list_places(
     return [s.PraksisplassOut.model_validate(p) for p in rows]
 
 
-@router.post("/praksisplasser", response_model=s.PraksisplassOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/praksisplasser",
+    response_model=s.PraksisplassOut,
+    status_code=201,
+    responses=ERRORS,
+    openapi_extra=PRAKSIS_RULES,
+)
 def create_place(
-    session: SessionDep, user: ApiUser, employer_id: QueryId, body: s.PraksisplassIn
+    session: SessionDep, user: ApiUser, employer_id: QueryId, body: s.PraksisplassNew
 ) -> s.PraksisplassOut:
     es.get_employer(session, actor=user, employer_id=employer_id)
     place = es.create_praksisplass(session, actor=user, employer_id=employer_id, **_set(body))
@@ -284,7 +372,12 @@ def get_place(session: SessionDep, user: ApiUser, praksisplass_id: int) -> s.Pra
     )
 
 
-@router.patch("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=PATCH_ERRORS)
+@router.patch(
+    "/praksisplasser/{praksisplass_id}",
+    response_model=s.PraksisplassOut,
+    responses=PATCH_ERRORS,
+    openapi_extra=PRAKSIS_RULES,
+)
 def update_place(
     session: SessionDep, user: ApiUser, praksisplass_id: int, body: s.PraksisplassPatch
 ) -> s.PraksisplassOut:
@@ -298,6 +391,7 @@ def update_place(
     response_model=s.PraksisplassOut,
     status_code=201,
     responses=ERRORS,
+    openapi_extra=OCCUPANT_RULES,
 )
 def add_occupant(
     session: SessionDep, user: ApiUser, praksisplass_id: int, body: s.OccupantIn
@@ -362,9 +456,7 @@ def styrk_suggestions(
 )
 def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.OpeningDetailOut:
     data = _set(body)
-    employer_id = data.pop("employer_id", None)
-    if employer_id is None:
-        raise ValidationFailed("Velg arbeidsgiver.", field="employer_id")
+    employer_id = data.pop("employer_id")
     opening = es.create_opening(session, actor=user, employer_id=employer_id, **data)
     return s.OpeningDetailOut.model_validate(
         es.get_opening(session, actor=user, opening_id=opening.id, full=True)
@@ -400,7 +492,7 @@ def update_opening(
     "/openings/{opening_id}/status",
     response_model=s.OpeningDetailOut,
     responses=ERRORS,
-    openapi_extra=rules_beyond_schema("status", "application_deadline"),  # which status may follow which
+    openapi_extra=STATUS_RULES,
 )
 def change_status(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.StatusIn
@@ -419,7 +511,18 @@ def change_status(
     )
 
 
-@router.post("/openings/{opening_id}/approve", response_model=s.OpeningDetailOut, responses=ERRORS)
+@router.post(
+    "/openings/{opening_id}/approve",
+    response_model=s.OpeningDetailOut,
+    responses=ERRORS,
+    openapi_extra=rules_beyond_schema(
+        status=rules.rule(
+            "venter-på-godkjenning",
+            "Stillingen venter på godkjenning.",
+            r"Stillingen venter ikke på godkjenning\.",
+        )
+    ),
+)
 def approve(session: SessionDep, user: ApiStaffUser, opening_id: int) -> s.OpeningDetailOut:
     es.approve_opening(session, actor=user, opening_id=opening_id)
     session.expire_all()
@@ -432,7 +535,6 @@ def approve(session: SessionDep, user: ApiStaffUser, opening_id: int) -> s.Openi
     "/openings/{opening_id}/return",
     response_model=s.OpeningDetailOut,
     responses=ERRORS,
-    openapi_extra=rules_beyond_schema("comment"),  # a comment of only white space is no comment
     summary="Send en stilling som venter på godkjenning, tilbake til arbeidsgiveren med en kommentar",
 )
 def return_opening(
@@ -463,8 +565,15 @@ def resubmit_opening(
 
 @router.get(
     "/openings/{opening_id}/jobposting",
-    responses={**ERRORS, 200: {"description": "schema.org JobPosting (JSON-LD)"}},
+    responses={
+        **ERRORS,
+        200: {
+            "description": "schema.org JobPosting (JSON-LD)",
+            "content": {"application/ld+json": {"schema": {"type": "object"}}},
+        },
+    },
+    response_class=JsonLdResponse,
 )
-def jobposting(session: SessionDep, user: ApiUser, opening_id: int) -> JSONResponse:
+def jobposting(session: SessionDep, user: ApiUser, opening_id: int) -> JsonLdResponse:
     opening = es.get_opening(session, actor=user, opening_id=opening_id)
-    return JSONResponse(importers.to_jobposting(session, opening), media_type="application/ld+json")
+    return JsonLdResponse(importers.to_jobposting(session, opening))

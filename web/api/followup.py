@@ -12,12 +12,121 @@ from fastapi import Query
 from core.errors import NotFound, ValidationFailed
 from followup import schemas
 from followup import service as fs
-from web.api import api_router_for
+from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
 router = api_router_for(prefix="/followup", tags=["oppfølging"])
 NOT_FOUND = error_responses(404, 422, d404="Ikke funnet (eller ikke tilgang)")
+STAFF_OF_OFFICE = rules.rule(
+    "jobbspesialist-ved-kontoret",
+    "Jobbspesialisten er ved kandidatens NAV-kontor.",
+    r"Velg en jobbspesialist ved kandidatens NAV-kontor\.",
+)
+RECORD_RULES = rules_beyond_schema(
+    referral_date=rules.PROGRAMME,
+    start_date=(
+        rules.PROGRAMME,
+        rules.rule(
+            "jobbspor-start",
+            "Startdatoen er ikke før henvisningsdatoen, og høyst ett år fram i tid.",
+            r"Startdatoen kan ikke være før henvisningsdatoen\.",
+            r"Startdatoen er mer enn ett år fram i tid\.",
+        ),
+    ),
+    specialist_id=STAFF_OF_OFFICE,
+    service=rules.rule(
+        "ips-ung-alder",
+        "IPS ung er for personer mellom 16 og 30 år.",
+        r"IPS ung er for personer mellom 16 og 30 år\.",
+    ),
+)
+STATUS_RULES = rules_beyond_schema(
+    status=rules.rule(
+        "status-for-tjenesten",
+        "Statusen finnes for jobbsporets tjeneste, og det den krever er registrert (en jobb, en utdanning, fase 5).",
+        r"Statusen '.+' finnes ikke for denne tjenesten\.",
+        r"«I jobb» krever en registrert jobb\. Registrer arbeidsforholdet først\.",
+        r"«I utdanning» krever en registrert utdanning eller læreplass\.",
+        r"«Nedtrapping» kommer etter jobbstart \(fase 5\)\.",
+    )
+)
+AFTER_START = rules.rule(
+    "ikke-før-start", "Ikke før startdatoen.", r"Sluttdatoen kan ikke være før startdatoen\."
+)
+END_RULES = rules_beyond_schema(end_date=(rules.EVENT, AFTER_START))
+CONTACT_RULES = rules_beyond_schema(
+    date=(
+        rules.EVENT,
+        rules.rule(
+            "kontaktdato",
+            "Ikke fram i tid, og ikke lenge (30 dager) før jobbsporet startet.",
+            r"En kontakt kan ikke føres fram i tid\.",
+            r"Datoen er lenge før jobbsporet startet\.",
+        ),
+    ),
+    employer_id=rules.rule(
+        "arbeidsgiver-for-kontakten",
+        "Arbeidsgiveren finnes og er synlig for deg; påkrevd når kontakten var med en arbeidsgiver.",
+        r"Fant ikke arbeidsgiveren\.",
+        r"Velg arbeidsgiveren kontakten var med\.",
+    ),
+    employer_user_id=rules.rule(
+        "arbeidsgiverbruker",
+        "En arbeidsgiverbruker ved arbeidsgiveren.",
+        r"Deltakeren må være en arbeidsgiverbruker\.",
+        r"Deltakeren hører ikke til denne arbeidsgiveren\.",
+    ),
+    placement_id=rules.rule(
+        "arbeidsforhold-på-jobbsporet",
+        "Et arbeidsforhold på dette jobbsporet.",
+        r"Fant ikke arbeidsforholdet på dette jobbsporet\.",
+    ),
+)
+SOURCE = rules.rule(
+    "kilde-hos-arbeidsgiveren",
+    "Stillingen eller praksisplassen finnes og hører til arbeidsgiveren.",
+    r"Fant ikke stillingen eller praksisplassen\.",
+    r"Den hører til en annen arbeidsgiver\.",
+)
+PLACEMENT_RULES = rules_beyond_schema(
+    start_date=rules.rule(
+        "jobbstart",
+        "Ikke lenge (30 dager) før jobbsporet startet, og høyst et halvt år fram i tid.",
+        r"Jobbstarten kan ikke være lenge før jobbsporet startet\.",
+        r"Jobbstarten er mer enn et halvt år fram i tid\.",
+    ),
+    employer_id=rules.rule(
+        "arbeidsgiver-for-jobben",
+        "Påkrevd unntatt for utdanning; en arbeidsgiver du har tilgang til.",
+        r"Velg arbeidsgiver\.",
+        r"Fant ikke arbeidsgiveren\.",
+    ),
+    opening_id=SOURCE,
+    praksisplass_id=SOURCE,
+)
+CHANGE_RULES = rules_beyond_schema(
+    changed_on=(
+        rules.EVENT,
+        rules.rule(
+            "endring-i-arbeidsforholdet",
+            "Mens arbeidsforholdet varte.",
+            r"Endringen kan ikke være før jobbstarten\.",
+            r"Arbeidsforholdet var avsluttet på den datoen\.",
+        ),
+    )
+)
+PLACEMENT_END_RULES = rules_beyond_schema(
+    end_date=(
+        rules.EVENT,
+        AFTER_START,
+        rules.rule(
+            "arbeidsforhold-åpent",
+            "Arbeidsforholdet er ikke avsluttet.",
+            r"Arbeidsforholdet er allerede avsluttet\.",
+        ),
+    )
+)
 
 
 def _detail(record: Any) -> schemas.RecordDetailOut:
@@ -49,9 +158,7 @@ def list_records(
     response_model=schemas.RecordDetailOut,
     status_code=201,
     responses=NOT_FOUND,
-    openapi_extra=rules_beyond_schema(
-        "referral_date", "start_date", "candidate_id", "programme"
-    ),  # date bounds
+    openapi_extra=RECORD_RULES,
 )
 def create_record(session: SessionDep, user: ApiStaffUser, body: schemas.RecordIn) -> schemas.RecordDetailOut:
     record = fs.enrol(session, actor=user, **body.model_dump())
@@ -72,7 +179,7 @@ def get_record(
     "/records/{record_id}/status",
     response_model=schemas.RecordDetailOut,
     responses=NOT_FOUND,
-    openapi_extra=rules_beyond_schema(*schemas.StatusIn.model_fields),  # which status may follow which
+    openapi_extra=STATUS_RULES,
 )
 def set_status(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.StatusIn
@@ -82,7 +189,12 @@ def set_status(
     return _detail(record)
 
 
-@router.post("/records/{record_id}/end", response_model=schemas.RecordDetailOut, responses=NOT_FOUND)
+@router.post(
+    "/records/{record_id}/end",
+    response_model=schemas.RecordDetailOut,
+    responses=NOT_FOUND,
+    openapi_extra=END_RULES,
+)
 def end_record(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.EndRecordIn
 ) -> schemas.RecordDetailOut:
@@ -98,7 +210,11 @@ def record_contacts(session: SessionDep, user: ApiStaffUser, record_id: int) -> 
 
 
 @router.post(
-    "/records/{record_id}/contacts", response_model=schemas.ContactOut, status_code=201, responses=NOT_FOUND
+    "/records/{record_id}/contacts",
+    response_model=schemas.ContactOut,
+    status_code=201,
+    responses=NOT_FOUND,
+    openapi_extra=CONTACT_RULES,
 )
 def log_contact(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.ContactIn
@@ -114,6 +230,7 @@ def log_contact(
     response_model=schemas.PlacementOut,
     status_code=201,
     responses=NOT_FOUND,
+    openapi_extra=PLACEMENT_RULES,
 )
 def start_placement(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.PlacementIn
@@ -128,6 +245,7 @@ def start_placement(
     "/records/{record_id}/placements/{placement_id}/changes",
     response_model=schemas.PlacementOut,
     responses=NOT_FOUND,
+    openapi_extra=CHANGE_RULES,
 )
 def change_placement(
     session: SessionDep,
@@ -146,6 +264,7 @@ def change_placement(
     "/records/{record_id}/placements/{placement_id}/end",
     response_model=schemas.PlacementOut,
     responses=NOT_FOUND,
+    openapi_extra=PLACEMENT_END_RULES,
 )
 def end_placement(
     session: SessionDep, user: ApiStaffUser, record_id: int, placement_id: int, body: schemas.PlacementEndIn
@@ -200,7 +319,16 @@ def contacts(
     "/report",
     summary="Oppfølgingstall for et kontor (samme form som `arbeidsbro followup report`)",
     responses=error_responses(404, d404="Fant ikke NAV-kontoret"),
-    openapi_extra=rules_beyond_schema("from", "to"),  # a period of at most ten years
+    openapi_extra=rules_beyond_schema(
+        **{
+            "from": rules.rule(
+                "periode-høyst-ti-år",
+                "Perioden (from–to, standard til i dag) er høyst ti år, og from er ikke etter to.",
+                r"Perioden kan ikke være lengre enn ti år\.",
+                r"Fra-datoen kan ikke være etter til-datoen\.",
+            )
+        }
+    ),
 )
 def report(
     session: SessionDep,

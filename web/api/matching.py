@@ -5,17 +5,18 @@ pages: staff of the candidate's office; an employer only answers on candidates s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from candidates import service as cs
+from core import fields as f
 from core.errors import ValidationFailed
 from recruitment import ranking
 from recruitment import service as rs
-from recruitment.models import CandidateListEntry
-from web.api import api_router_for
-from web.api.contract import error_responses
+from recruitment.models import EMPLOYER_ANSWERS, ENTRY_STATUSES, OUTCOMES, CandidateListEntry
+from web.api import api_router_for, rules
+from web.api.contract import error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel
 from web.deps import ApiStaffUser, ApiUser, SessionDep
 
@@ -100,18 +101,37 @@ class EntryOut(ORMModel):
     employer_answer_reason: str | None
 
 
-class EntryIn(BaseModel):
-    candidate_id: int = Field(ge=1, le=2_147_483_647)
-    score: float | None = Field(None, ge=0, le=1)
+CONSENT = rules.rule(
+    "samtykke-til-deling",
+    "Kandidaten har et gjeldende samtykke for arbeidsgiveren (og stillingen, når samtykket nevner en).",
+    r"Kandidaten har ikke samtykket til deling med denne arbeidsgiveren\. Registrer samtykket på kandidatkortet "
+    r"først\.",
+)
+MARKED_TEXT = rules.rule(
+    "tekstsjekk",
+    "Teksten arbeidsgiveren ser har ingen merkede ord, eller delingen har en begrunnelse.",
+    r"Teksten arbeidsgiveren vil se inneholder ord som kan røpe .+, eller oppgi hvorfor teksten likevel kan deles\.",
+)
 
 
-class EntryPatch(BaseModel):
-    status: str | None = None
-    reason: str | None = Field(None, max_length=500)
-    outcome: str | None = None
+class _In(BaseModel):
+    """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
-class ShareIn(BaseModel):
+class EntryIn(_In):
+    candidate_id: f.Id
+    score: f.number(ge=0, le=1) | None = None  # type: ignore[valid-type]
+
+
+class EntryPatch(_In):
+    status: Literal[tuple(ENTRY_STATUSES)] | None = Field(  # type: ignore[misc]
+        None, description="Status eller utfall (minst ett av dem); UAKTUELL med begrunnelse."
+    )
+    reason: f.text(500) | None = None  # type: ignore[valid-type]
+    outcome: Literal[tuple(OUTCOMES)] | None = None  # type: ignore[misc]
+
+
+class ShareIn(_In):
     override_reason: str | None = Field(
         None,
         max_length=500,
@@ -120,7 +140,7 @@ class ShareIn(BaseModel):
 
 
 class BulkShareIn(ShareIn):
-    entry_ids: list[int] = Field(
+    entry_ids: list[f.Id] = Field(  # type: ignore[valid-type]
         min_length=1, max_length=500, description="Oppføringene på listen som deles."
     )
 
@@ -136,9 +156,9 @@ class BulkShareOut(BaseModel):
     refused: list[RefusalOut]
 
 
-class AnswerIn(BaseModel):
-    answer: str
-    reason: str | None = Field(None, max_length=500)
+class AnswerIn(_In):
+    answer: Literal[tuple(EMPLOYER_ANSWERS)]  # type: ignore[misc]
+    reason: f.text(500) | None = Field(None, description="Påkrevd for «ikke aktuell».")  # type: ignore[valid-type]
 
 
 def _opening_match(s: ranking.OpeningSuggestion, reasons: Any = list) -> OpeningMatchOut:
@@ -248,6 +268,13 @@ def candidate_list(session: SessionDep, user: ApiStaffUser, opening_id: int) -> 
     status_code=201,
     responses=ERRORS,
     summary="Legg en kandidat på kandidatlisten",
+    openapi_extra=rules_beyond_schema(
+        candidate_id=rules.rule(
+            "ikke-på-listen",
+            "Kandidaten står ikke på listen fra før.",
+            r"Kandidaten står allerede på listen\.",
+        )
+    ),
 )
 def add_entry(session: SessionDep, user: ApiStaffUser, opening_id: int, body: EntryIn) -> CandidateListEntry:
     return rs.add_candidate(
@@ -260,6 +287,16 @@ def add_entry(session: SessionDep, user: ApiStaffUser, opening_id: int, body: En
     response_model=EntryOut,
     responses=ERRORS,
     summary="Endre status (UAKTUELL krever begrunnelse) og/eller utfall",
+    openapi_extra=rules_beyond_schema(
+        status=rules.rule(
+            "status-eller-utfall", "Status eller utfall, minst ett.", r"Oppgi status eller utfall\."
+        ),
+        reason=rules.rule(
+            "begrunnelse-for-uaktuell",
+            "UAKTUELL har en begrunnelse.",
+            r"Oppgi hvorfor kandidaten er uaktuell\.",
+        ),
+    ),
 )
 def patch_entry(
     session: SessionDep, user: ApiStaffUser, list_entry_id: int, body: EntryPatch
@@ -279,6 +316,7 @@ def patch_entry(
     response_model=EntryOut,
     responses=ERRORS,
     summary="Del kandidaten med arbeidsgiveren (krever samtykke og en tekst uten merkede ord, eller en begrunnelse)",
+    openapi_extra=rules_beyond_schema(consent=CONSENT, override_reason=MARKED_TEXT),
 )
 def share_entry(
     session: SessionDep, user: ApiStaffUser, list_entry_id: int, body: ShareIn | None = None
@@ -322,6 +360,13 @@ def share_entries(
     status_code=204,
     responses=ERRORS,
     summary="Arbeidsgiverens svar på en delt kandidat (interessant, intervju, ansatt, ikke aktuell)",
+    openapi_extra=rules_beyond_schema(
+        reason=rules.rule(
+            "begrunnelse-for-ikke-aktuell",
+            "Svaret «ikke aktuell» har en begrunnelse.",
+            r"Oppgi kort hvorfor kandidaten ikke er aktuell\.",
+        )
+    ),
 )
 def answer_entry(session: SessionDep, user: ApiUser, list_entry_id: int, body: AnswerIn) -> None:
     rs.record_employer_answer(
