@@ -26,7 +26,6 @@ from web.api import api_router_for
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel, StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
-from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
 ERRORS = error_responses(
@@ -582,7 +581,6 @@ def _cv_data(section: str, body: CvEntryIn) -> dict[str, Any]:
 @router.get(
     "/candidates", response_model=list[CandidateOut], summary="Kandidater ved eget kontor", responses=ERRORS
 )
-@quick
 def list_candidates(
     session: SessionDep,
     user: ApiStaffUser,

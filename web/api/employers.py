@@ -18,7 +18,6 @@ from web.api import api_router_for
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep
-from web.routing import quick
 
 router = api_router_for(tags=["arbeidsgivere"])
 ERRORS = error_responses(
@@ -79,7 +78,6 @@ def _set(body: Any) -> dict[str, Any]:
 @router.get(
     "/employers", response_model=list[s.EmployerOut], summary="Arbeidsgivere brukeren har tilgang til"
 )
-@quick
 def list_employers(
     session: SessionDep,
     user: ApiUser,
