@@ -185,7 +185,7 @@ def access_params(actor: User | None) -> dict[str, Any]:
 def readable_candidates(actor: User | None) -> Select[tuple[Candidate]]:
     """Every candidate read starts here: staff see their own office's candidates, employers none by this path.
     `None` is the system itself (CLI import, demo data, scheduled jobs)."""
-    return select(Candidate).where(READABLE.params(access_params(actor)))
+    return select(Candidate).where(READABLE).params(access_params(actor))
 
 
 def readable_ids(session: Session, actor: User | None) -> list[int]:
