@@ -246,7 +246,8 @@ def install_page_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path == "/healthz":
+        # /healthz; and an API path the mount's pattern refuses (a newline in an id): the API's JSON 404
+        if request.url.path == "/healthz" or request.url.path.startswith(PREFIX + "/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         title = ERROR_TITLES.get(exc.status_code, "Feil")
         messages = {404: NOT_FOUND, 405: "Metoden er ikke tillatt."}
