@@ -4,11 +4,10 @@ forgotten check cannot leak another office's records; a refused read raises Acce
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, false, select
+from sqlalchemy import Boolean, Integer, Select, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from candidates.models import BreakGlass, Candidate
@@ -167,31 +166,26 @@ def may_erase(actor: User | None, candidate: Candidate) -> bool:
     return candidate.responsible_user_id in (None, actor.id)
 
 
-def access_key(actor: User | None) -> tuple[str, int | None]:
-    """The rule itself: what of the actor decides which candidates they read. `readable_candidates` is built from
-    this key alone, so a statement built from it may be kept and reused for every actor with the same key."""
+# The access rule as bind parameters, their values from `access_params(actor)`: a statement built from it once serves
+# every reader, so no kept statement can be keyed wrong. "ingen" (employer users by this path): neither binds true.
+READABLE = or_(
+    bindparam("all_offices", type_=Boolean), Candidate.office_id == bindparam("reader_office", type_=Integer)
+)
+
+
+def access_params(actor: User | None) -> dict[str, Any]:
+    """The rule itself: admins and the system (None) read every office, staff their own office, others none."""
     if actor is None or actor.role == "admin":
-        return ("alle", None)
+        return {"all_offices": True, "reader_office": None}
     if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
-        return ("kontor", actor.office_id)
-    return ("ingen", None)
+        return {"all_offices": False, "reader_office": actor.office_id}
+    return {"all_offices": False, "reader_office": None}
 
 
 def readable_candidates(actor: User | None) -> Select[tuple[Candidate]]:
     """Every candidate read starts here: staff see their own office's candidates, employers none by this path.
     `None` is the system itself (CLI import, demo data, scheduled jobs)."""
-    return readable_for(access_key(actor))
-
-
-def readable_for(key: tuple[str, int | None]) -> Select[tuple[Candidate]]:
-    """`readable_candidates` by its access key (see access_key)."""
-    scope, office_id = key
-    stmt = select(Candidate)
-    if scope == "alle":
-        return stmt
-    if scope == "kontor":
-        return stmt.where(Candidate.office_id == office_id)
-    return stmt.where(false())
+    return select(Candidate).where(READABLE).params(access_params(actor))
 
 
 def readable_ids(session: Session, actor: User | None) -> list[int]:
@@ -223,15 +217,9 @@ SUMMARY_LOAD = (
 )
 
 
-# The loads get_candidate keeps statements for, by name (the statement cache is keyed by the name).
-_KEPT_LOADS: dict[str, tuple[Any, ...]] = {"": (), "full": FULL_LOAD, "summary": SUMMARY_LOAD}
-
-
-@functools.lru_cache(maxsize=256)
-def _one_candidate(key: tuple[str, int | None], load: str) -> Select[tuple[Candidate]]:
-    """One candidate by id (bound), kept per access key and load: with its loader options the statement cost more
-    to build and key than to run; the access key is all readable_candidates decides by."""
-    return readable_for(key).where(Candidate.id == bindparam("candidate_id")).options(*_KEPT_LOADS[load])
+# One candidate by id, with the access rule bound (READABLE): the record pages ask on every view.
+_ONE = select(Candidate).where(READABLE, Candidate.id == bindparam("candidate_id"))
+_ONE_FULL = _ONE.options(*FULL_LOAD)
 
 
 def get_candidate(
@@ -248,11 +236,9 @@ def get_candidate(
     `full` loads every relation; `load` names the loader options a page needs instead. `restricted`: the read
     shows the restricted sections, refused (404, "nektet") unless `may_read_restricted`."""
     if load is None:
-        load = FULL_LOAD if full else ()
-    name = "" if not load else next((n for n, kept in _KEPT_LOADS.items() if kept is load), None)
-    if name is not None:
-        stmt = _one_candidate(access_key(actor), name)
-        candidate = session.scalar(stmt, {"candidate_id": candidate_id})
+        candidate = session.scalar(
+            _ONE_FULL if full else _ONE, {"candidate_id": candidate_id, **access_params(actor)}
+        )
     else:
         candidate = session.scalar(
             readable_candidates(actor).where(Candidate.id == candidate_id).options(*load)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import hmac
 import io
 import json
@@ -214,27 +213,18 @@ def _lock_chain(conn: Connection) -> None:
     # SQLite: every transaction holds the single writer lock from BEGIN IMMEDIATE (core.db), so appends queue.
 
 
-@functools.cache
-def _statements(log: str) -> tuple[Any, Any]:
-    """The chain's two hot statements per log, built once (ids and the log name are bound): the head, and the
-    rows to seal as stored. Building them per commit cost more than running them."""
-    model, fields = LOGS[log]
-    head = (
-        select(AuditChain.seq, AuditChain.mac)
-        .where(AuditChain.log == bindparam("log"))
-        .order_by(AuditChain.seq.desc())
-        .limit(1)
-    )
-    rows = (
-        select(*[getattr(model, f) for f in fields])
-        .where(model.id.in_(bindparam("ids", expanding=True)))
-        .order_by(model.id)
-    )
-    return head, rows
+# The chain's two hot statements, built once (the log name and the ids are bound): the head, and each log's rows to
+# seal as stored (_ROWS, below LOGS). Building them per commit cost more than running them.
+_HEAD = (
+    select(AuditChain.seq, AuditChain.mac)
+    .where(AuditChain.log == bindparam("log"))
+    .order_by(AuditChain.seq.desc())
+    .limit(1)
+)
 
 
 def _head(conn: Connection, log: str) -> tuple[int, str]:
-    row = conn.execute(_statements(log)[0], {"log": log}).first()
+    row = conn.execute(_HEAD, {"log": log}).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -251,7 +241,7 @@ def seal(conn: Connection, log: str, ids: Iterable[int], key: bytes | None = Non
     key = key or current_key()
     _lock_chain(conn)
     seq, prev = _head(conn, log)
-    stmt = _statements(log)[1]
+    stmt = _ROWS[log]
     chained = []
     for start in range(0, len(wanted), 1000):
         for row in conn.execute(stmt, {"ids": wanted[start : start + 1000]}):
@@ -576,6 +566,12 @@ def search(
 
 
 LOGS.update({"audit": (AuditEntry, AUDIT_FIELDS), "security": (SecurityEvent, SECURITY_FIELDS)})
+_ROWS = {
+    log: select(*[getattr(model, f) for f in fields])
+    .where(model.id.in_(bindparam("ids", expanding=True)))
+    .order_by(model.id)
+    for log, (model, fields) in LOGS.items()
+}
 
 
 def search_security(

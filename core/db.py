@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import Settings, get_settings
 
-T = TypeVar("T")
-
 
 def is_sqlite(url_or_engine: str | Engine) -> bool:
     url = str(url_or_engine.url) if isinstance(url_or_engine, Engine) else url_or_engine
     return url.startswith("sqlite")
-
-
-# A request that runs on the event loop (web.routing.LoopRoute) takes the SQLite writer lock before it starts, and
-# only if it is free: the loop must never wait for it, since a thread holding it may need the loop to finish. Its
-# transactions then find the lock theirs already and must not take it again.
-WRITER_HELD: ContextVar[bool] = ContextVar("writer_held", default=False)
-_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
-
-
-def writer_lock(engine: Engine) -> threading.Lock | None:
-    """The process's SQLite writer lock of an engine made by make_engine (None on PostgreSQL)."""
-    return _WRITERS.get(engine)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -54,12 +38,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # takes the write lock up front (BEGIN IMMEDIATE, as Rails 8 does). Threads of this process queue on a
         # lock instead of polling SQLite's busy handler, which keeps latency even under load.
         writer = threading.Lock()
-        _WRITERS[engine] = writer
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Held for the request by web.routing.LoopRoute: it releases the lock when the request is done.
-            conn.info["holds_writer"] = False if WRITER_HELD.get() else writer.acquire(timeout=60)
+            conn.info["holds_writer"] = writer.acquire(timeout=60)
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
@@ -117,24 +99,6 @@ def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Sess
         raise
     finally:
         session.close()
-
-
-class KeptStatements:
-    """Statements kept per key and reused: on SQLite, building a statement and its cache key costs more than
-    running it. The key must hold everything the statement depends on. At most `size` are kept; when full, the
-    store starts over (a statement is cheap to build again, just not on every request)."""
-
-    def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self._kept: dict[Hashable, Any] = {}
-
-    def get(self, key: Hashable, build: Callable[[], T]) -> T:
-        found = self._kept.get(key)
-        if found is None:
-            if len(self._kept) >= self.size:
-                self._kept.clear()
-            found = self._kept[key] = build()
-        return found
 
 
 def count(session: Session, stmt: Any) -> int:

@@ -60,11 +60,7 @@ class Settings(BaseSettings):
     threadpool_size: int = 100
     max_requests_in_flight: int = 80
     # On SQLite, requests running at once (the rest wait in the event loop; web.app.ActiveRequestLimit); 0: no cap.
-    # Two: quick requests then nearly always find the writer lock free and run on the loop (with four they mostly
-    # found it taken and went to the pool: 218 against 292 req/s), and one long request still leaves a lane.
     sqlite_active_requests: int = 2
-    # On SQLite, short reads marked `quick` run on the event loop instead of the thread pool (web.routing.LoopRoute).
-    sqlite_on_loop: bool = True
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     # Matching: a travel time in minutes becomes a straight-line distance at this speed (roads wind, ~1.3×).
     commute_kmh: float = Field(default=45.0, gt=0, le=200)

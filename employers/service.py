@@ -8,7 +8,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -324,12 +323,6 @@ def _employer_page(base: Select[Any], columns: tuple[str, ...], sort: str, **sha
     return stmt.order_by(*_ordering(sort)).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
-@lru_cache(maxsize=256)
-def _staff_employer_page(columns: tuple[str, ...], sort: str, **shape: bool) -> Select[Any]:
-    """Staff read the whole registry (readable_employers), so their pages are built once per shape and reused."""
-    return _employer_page(select(Employer), columns, sort, **shape)
-
-
 def list_employer_columns(
     session: Session,
     *,
@@ -347,11 +340,9 @@ def list_employer_columns(
     JSON list, which shows only these (no ORM rows, no total, no last contact)."""
     shape, values = _search_params(actor, q, status, municipality_code, mine)
     sort = sort if sort in EMPLOYER_SORTS else "navn"
-    if is_staff(actor):
-        stmt = _staff_employer_page(tuple(columns), sort, **shape)
-    else:
+    if not is_staff(actor):
         columns = [c for c in columns if c not in STAFF_ONLY_FIELDS]
-        stmt = _employer_page(readable_employers(session, actor), tuple(columns), sort, **shape)
+    stmt = _employer_page(readable_employers(session, actor), tuple(columns), sort, **shape)
     rows = session.execute(stmt, {**values, "limit": limit, "offset": offset}).all()
     return [dict(zip(columns, r, strict=True)) for r in rows]
 

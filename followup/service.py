@@ -13,7 +13,6 @@ from sqlalchemy import Date, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
-from core.db import KeptStatements
 from core.models import User
 from followup.models import FollowupRecord, PassivePeriod, PlanItem
 from followup.service_fidelity import (
@@ -197,17 +196,7 @@ def caseload_items(session: Session, *, actor: User, today: dt.date, horizon_day
     return open_items(session, stmt, today, horizon_days=horizon_days)
 
 
-# The access rules the overdue query is built from (readable_records, readable_candidates) depend only on the
-# user's id, role and office: built once per such key, the statement keeps its SQLAlchemy cache key, where
-# building it on every dashboard view cost more than running it.
-_OVERDUE = KeptStatements()
-
-
 def _overdue_statement(actor: User) -> Select[Any]:
-    return _OVERDUE.get((actor.id, actor.role, actor.office_id), lambda: _build_overdue_statement(actor))
-
-
-def _build_overdue_statement(actor: User) -> Select[Any]:
     """The overdue items of the actor's caseload, as `caseload_items` chooses them (bound: `today`, `limit`)."""
     records = readable_records(actor).where(FollowupRecord.status != "avsluttet")
     if actor.role == "jobbspesialist":

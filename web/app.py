@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DataError
@@ -27,12 +29,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from candidates.access import BREAK_GLASS_MINUTES
 from core import audit
-from core.db import is_sqlite, make_engine, writer_lock
+from core.db import is_sqlite, make_engine
 from core.errors import DomainError, ReasonRequired, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
 from core.settings import Settings, get_settings
 from web import registry  # noqa: F401  (all models mapped before the first query)
+from web.api import PREFIX
+from web.api.contract import allowed_methods, complete_document
 from web.deps import (
     CSRF_COOKIE,
     ApiAuthRequired,
@@ -134,10 +138,6 @@ def _cookie(name: str, value: str, secure: bool, samesite: str) -> str:
     return "; ".join(parts)
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:
     return render(
         request,
@@ -158,27 +158,43 @@ ERROR_TITLES = {
     422: "Ugyldige opplysninger",
     500: "Noe gikk galt",
 }
+NOT_FOUND = "Siden finnes ikke, eller du har ikke tilgang til den."
+STALE = "Posten ble endret av noen andre i samme øyeblikk. Ingenting er lagret: last siden på nytt."
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    return [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form")),
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors()
+    ]
+
+
+def _number_fields(request: Request, exc: Exception) -> tuple[str, list[str]]:
+    """What a number too large for the database (SQLite: OverflowError; PostgreSQL: DataError) was: an id in the
+    path that large cannot exist ("path": 404 as for any unknown id); "other": a DataError not about a number;
+    otherwise ("query") the query parameters that hold one (bad input, named)."""
+    if isinstance(exc, DataError) and not _too_large(request.path_params.values()):
+        return "other", []
+    if any(_too_large([v]) for v in request.path_params.values()):
+        return "path", []
+    return "query", [k for k, v in request.query_params.items() if _too_large([v])] or [""]
+
+
+def install_page_error_handlers(app: FastAPI) -> None:
+    """The pages answer errors with an HTML page (or a redirect to sign in)."""
+
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
-    @app.exception_handler(ApiAuthRequired)
-    async def _api_auth(request: Request, exc: ApiAuthRequired) -> Response:
-        return JSONResponse(
-            {"detail": "Mangler gyldig API-nøkkel (Authorization: Bearer …)."},
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
     @app.exception_handler(RoleRequired)
     async def _role(request: Request, exc: RoleRequired) -> Response:
         await run_in_threadpool(_log_refusal, request, "role_refused")
-        if _is_api(request):
-            return JSONResponse({"detail": "Rollen din har ikke tilgang til dette."}, status_code=403)
         return _error_page(request, 403, ERROR_TITLES[403], "Rollen din har ikke tilgang til denne siden.")
 
     @app.exception_handler(CsrfFailed)
@@ -193,16 +209,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        if _is_api(request):
-            if isinstance(exc, ValidationFailed):
-                return JSONResponse({"detail": exc.errors}, status_code=422)
-            body: dict[str, Any] = {"detail": exc.message}
-            if exc.field:
-                body["field"] = exc.field
-            if isinstance(exc, StaleEdit):  # the API's 409 names what differs (web.api.schemas.StaleOut)
-                body["current_version"] = exc.current_version
-                body["changed"] = [{"field": k, "current": v} for k, v in exc.changed.items()]
-            return JSONResponse(body, status_code=exc.status_code)
         if isinstance(exc, ReasonRequired):  # break the glass: ask for the reason, then come back here
             await run_in_threadpool(_log_refusal, request, "reason_required")
             return render(
@@ -218,90 +224,108 @@ def install_error_handlers(app: FastAPI) -> None:
                 },
                 status_code=403,
             )
-        title = ERROR_TITLES.get(exc.status_code, "Feil")
-        return _error_page(request, exc.status_code, title, exc.message)
+        return _error_page(request, exc.status_code, ERROR_TITLES.get(exc.status_code, "Feil"), exc.message)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
     async def _out_of_range(request: Request, exc: Exception) -> Response:
-        """A number too large for the database (SQLite: OverflowError; PostgreSQL: DataError). An id in the
-        path that large cannot exist: 404 as for any unknown id; anything else is bad input, named."""
-        if isinstance(exc, DataError) and not _too_large(request.path_params.values()):
-            if not _is_api(request):
-                return _error_page(request, 422, ERROR_TITLES[422], "En verdi er for stor eller for lang.")
-            return JSONResponse(
-                {"detail": [{"field": "", "message": "En verdi er for stor eller for lang for databasen."}]},
-                status_code=422,
-            )
-        fields = [k for k, v in request.path_params.items() if _too_large([v])]
-        if fields:
-            if _is_api(request):
-                return JSONResponse({"detail": "Ikke funnet"}, status_code=404)
-            return _error_page(
-                request, 404, ERROR_TITLES[404], "Siden finnes ikke, eller du har ikke tilgang til den."
-            )
-        names = [k for k, v in request.query_params.items() if _too_large([v])] or [""]
-        message = "Tallet er for stort."
-        if _is_api(request):
-            return JSONResponse(
-                {"detail": [{"field": n, "message": message} for n in names]}, status_code=422
-            )
+        kind, _ = _number_fields(request, exc)
+        if kind == "path":
+            return _error_page(request, 404, ERROR_TITLES[404], NOT_FOUND)
+        message = "En verdi er for stor eller for lang." if kind == "other" else "Tallet er for stort."
         return _error_page(request, 422, ERROR_TITLES[422], message)
 
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> Response:
-        message = "Posten ble endret av noen andre i samme øyeblikk. Ingenting er lagret: last siden på nytt."
-        if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=409)
-        return _error_page(request, 409, ERROR_TITLES.get(409, "Konflikt"), message)
+        return _error_page(request, 409, ERROR_TITLES[409], STALE)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {
-                "field": ".".join(
-                    str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form")
-                ),
-                "message": e.get("msg", ""),
-                "type": e.get("type", ""),
-            }
-            for e in exc.errors()
-        ]
-        if _is_api(request):
-            return JSONResponse({"detail": errors}, status_code=422)
-        text_ = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        text_ = "; ".join(f"{e['field']}: {e['message']}" for e in _validation_errors(exc))
         return _error_page(request, 422, ERROR_TITLES[422], text_)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if _is_api(request) and exc.status_code == 400:
-            # FastAPI's answer to a body it cannot decode (not UTF-8): bad input like any other, named (422)
-            return JSONResponse(
-                {"detail": [{"field": "body", "message": "Innholdet er ikke gyldig JSON i UTF-8."}]},
-                status_code=422,
-            )
-        if _is_api(request) and exc.status_code == 405:
-            from web.api.contract import allowed_methods
-
-            allow = allowed_methods(request.app.openapi(), request.url.path)
-            return JSONResponse(
-                {"detail": "Metoden er ikke tillatt."}, status_code=405, headers={"Allow": ", ".join(allow)}
-            )
-        if _is_api(request) or request.url.path == "/healthz":
+        # /healthz; and an API path the mount's pattern refuses (a newline in an id): the API's JSON 404
+        if request.url.path == "/healthz" or request.url.path.startswith(PREFIX + "/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         title = ERROR_TITLES.get(exc.status_code, "Feil")
-        messages = {
-            404: "Siden finnes ikke, eller du har ikke tilgang til den.",
-            405: "Metoden er ikke tillatt.",
-        }
+        messages = {404: NOT_FOUND, 405: "Metoden er ikke tillatt."}
         return _error_page(request, exc.status_code, title, messages.get(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("Uventet feil på %s", request.url.path)
-        if _is_api(request):
-            return JSONResponse({"detail": "Intern feil. Feilen er logget."}, status_code=500)
         return _error_page(request, 500, ERROR_TITLES[500], "Det oppstod en uventet feil. Feilen er logget.")
+
+
+def install_api_error_handlers(api: FastAPI) -> None:
+    """The API answers errors in JSON: `{"detail": "..."}`, or for 422 `{"detail": [{"field", "message"}]}`."""
+
+    @api.exception_handler(ApiAuthRequired)
+    async def _api_auth(request: Request, exc: ApiAuthRequired) -> Response:
+        return JSONResponse(
+            {"detail": "Mangler gyldig API-nøkkel (Authorization: Bearer …)."},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @api.exception_handler(RoleRequired)
+    async def _role(request: Request, exc: RoleRequired) -> Response:
+        await run_in_threadpool(_log_refusal, request, "role_refused")
+        return JSONResponse({"detail": "Rollen din har ikke tilgang til dette."}, status_code=403)
+
+    @api.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, ValidationFailed):
+            return JSONResponse({"detail": exc.errors}, status_code=422)
+        body: dict[str, Any] = {"detail": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+        if isinstance(exc, StaleEdit):  # the API's 409 names what differs (web.api.schemas.StaleOut)
+            body["current_version"] = exc.current_version
+            body["changed"] = [{"field": k, "current": v} for k, v in exc.changed.items()]
+        return JSONResponse(body, status_code=exc.status_code)
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        kind, names = _number_fields(request, exc)
+        if kind == "path":
+            return JSONResponse({"detail": "Ikke funnet"}, status_code=404)
+        if kind == "other":
+            names, message = [""], "En verdi er for stor eller for lang for databasen."
+        else:
+            message = "Tallet er for stort."
+        return JSONResponse({"detail": [{"field": n, "message": message} for n in names]}, status_code=422)
+
+    @api.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        return JSONResponse({"detail": STALE}, status_code=409)
+
+    @api.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"detail": _validation_errors(exc)}, status_code=422)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not UTF-8): bad input like any other, named (422)
+            return JSONResponse(
+                {"detail": [{"field": "body", "message": "Innholdet er ikke gyldig JSON i UTF-8."}]},
+                status_code=422,
+            )
+        if exc.status_code == 405:
+            allow = allowed_methods(api.openapi(), request.url.path)
+            return JSONResponse(
+                {"detail": "Metoden er ikke tillatt."}, status_code=405, headers={"Allow": ", ".join(allow)}
+            )
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @api.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        # not logged here: Starlette raises it on after the answer, and the pages' application logs it
+        return JSONResponse({"detail": "Intern feil. Feilen er logget."}, status_code=500)
 
 
 def _too_large(values: Any) -> bool:
@@ -375,30 +399,22 @@ def create_app(
     if session_factory is None:
         engine = make_engine(settings.resolved_database_url())
         session_factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app = FastAPI(
-        title="Arbeidsbro API",
-        version="1.0",
-        description="JSON-API for Arbeidsbro. Autentisering: `Authorization: Bearer <nøkkel>` fra `arbeidsbro user token`.",
-        openapi_url="/api/v1/openapi.json",
-        docs_url=None,
-        redoc_url=None,
-        lifespan=lifespan,
-    )
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.engine = session_factory.kw["bind"]
     app.state.start_scheduler = start_scheduler
     app.state.secret_key = settings.resolved_secret_key()
     audit.configure_key(settings.resolved_audit_key())
-    # Quick routes run on the event loop when they can take this lock at once (web.routing.LoopRoute).
-    app.state.loop_writer = writer_lock(app.state.engine) if settings.sqlite_on_loop else None
+    api = create_api(app)
 
-    app.add_middleware(JsonBodyCheck)
+    app.add_middleware(JsonBodyCheck, document=api.openapi)
     app.add_middleware(SecurityHeadersMiddleware)
     if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
         app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    install_error_handlers(app)
+    app.mount(PREFIX, api)
+    install_page_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
@@ -410,25 +426,52 @@ def create_app(
             return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    from web.api import PREFIX, api_router
     from web.pages import page_routers
 
     for router in page_routers():
         app.include_router(router)
-    app.include_router(api_router, prefix=PREFIX)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
 
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document completed with our error contract (web.api.contract): the error shapes and each
-    operation's error codes, as the handlers in install_error_handlers answer them."""
-    if app.openapi_schema is None:
-        from web.api import PREFIX
-        from web.api.contract import complete_document
+def create_api(app: FastAPI) -> FastAPI:
+    """The JSON API, an application of its own (its own error handlers and document) sharing the pages' state
+    (settings, session factory, keys). Its document names every path in full (/api/v1/...), as clients call it."""
+    api = FastAPI(
+        title="Arbeidsbro API",
+        version="1.0",
+        description="JSON-API for Arbeidsbro. Autentisering: `Authorization: Bearer <nøkkel>` fra `arbeidsbro user token`.",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        root_path_in_servers=False,
+        responses={401: {"description": "Mangler gyldig API-nøkkel"}},
+        generate_unique_id_function=_operation_id,
+    )
+    api.state = app.state
+    install_api_error_handlers(api)
+    from web.api import api_routers
 
-        schema = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
-        )
-        app.openapi_schema = complete_document(schema, PREFIX)
-    return app.openapi_schema
+    for router in api_routers():
+        api.include_router(router)
+
+    def document() -> dict[str, Any]:
+        """FastAPI's document completed with our error contract (web.api.contract): the error shapes and each
+        operation's error codes, as install_api_error_handlers answers them."""
+        if api.openapi_schema is None:
+            schema = get_openapi(
+                title=api.title, version=api.version, description=api.description, routes=api.routes
+            )
+            schema["paths"] = {PREFIX + path: item for path, item in schema.get("paths", {}).items()}
+            api.openapi_schema = complete_document(schema, PREFIX)
+        return api.openapi_schema
+
+    api.openapi = document  # type: ignore[method-assign]
+    return api
+
+
+def _operation_id(route: APIRoute) -> str:
+    """FastAPI's own operation id, of the path in full: the ids (and body schema names) clients were made with."""
+    return (
+        re.sub(r"\W", "_", f"{route.name}{PREFIX}{route.path_format}")
+        + f"_{sorted(route.methods)[0].lower()}"
+    )

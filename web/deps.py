@@ -13,11 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from core import accounts, audit, notifications
-from core.db import WRITER_HELD
 from core.errors import AccessDenied
 from core.models import User
 from core.security import client_address, constant_time_equals, new_token
-from web.routing import quick
 
 SESSION_COOKIE = "ab_session"
 CSRF_COOKIE = "ab_csrf"
@@ -89,25 +87,14 @@ def _record_refusal(request: Request, session: Session, denied: AccessDenied) ->
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent (scope='function').
 
-    Async, so opening the session (no I/O yet) costs no trip through the thread pool. A request that runs on the
-    event loop (web.routing.LoopRoute, SQLite) commits right here too: a short append to the WAL, cheaper than the
-    thread hops. Every other commit goes to the pool: on PostgreSQL it is a network round trip, and on SQLite it
-    may have to begin the transaction and wait for the writer lock, which the loop must never do. Errors are
-    rare: their rollback runs here."""
+    Async, so opening the session (no I/O yet) costs no trip through the thread pool; the commit (a network round
+    trip on PostgreSQL, on SQLite perhaps a wait for the writer lock) and the refusal's audit row go to the pool."""
     session: Session = request.app.state.session_factory()
     try:
         yield session
-        if WRITER_HELD.get():
-            session.commit()
-        else:
-            await run_in_threadpool(session.commit)
+        await run_in_threadpool(session.commit)
     except AccessDenied as exc:
-        # Writing the refusal takes the writer lock: on the loop only if this request holds it already (the loop
-        # must never wait for it; web.routing.LoopRoute).
-        if WRITER_HELD.get():
-            _record_refusal(request, session, exc)
-        else:
-            await run_in_threadpool(_record_refusal, request, session, exc)
+        await run_in_threadpool(_record_refusal, request, session, exc)
         raise
     except BaseException:
         session.rollback()
@@ -119,37 +106,24 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def _page_user(request: Request, session: Session) -> User | None:
-    settings = request.app.state.settings
-    info = accounts.resolve_session(session, request.cookies.get(SESSION_COOKIE), settings)
-    if info is None:
-        return None
-    request.state.user_session_id = info.session.id
-    return info.user
-
-
-def _optional_page_user(request: Request, session: Session) -> User | None:
-    user = _page_user(request, session)
+def optional_page_user(request: Request, session: SessionDep) -> User | None:
+    info = accounts.resolve_session(session, request.cookies.get(SESSION_COOKIE), request.app.state.settings)
+    user = info.user if info is not None else None
     _remember(request, user)
-    if user is not None:  # the header's unread count, on every page
-        request.state.unread_count = notifications.unread_count(session, user.id)
+    if info is not None:
+        request.state.user_session_id = info.session.id
+        request.state.unread_count = notifications.unread_count(
+            session, info.user.id
+        )  # the header's, every page
     return user
 
 
-@quick
-def optional_page_user(request: Request, session: SessionDep) -> User | None:
-    return _optional_page_user(request, session)
-
-
-@quick
-def page_user(request: Request, session: SessionDep) -> User:
-    user = _optional_page_user(request, session)
+async def page_user(user: Annotated[User | None, Depends(optional_page_user)]) -> User:
     if user is None:
         raise LoginRequired()
     return user
 
 
-@quick
 def api_user(request: Request, session: SessionDep) -> User:
     """The API takes bearer tokens only: no cookie, so no CSRF exposure."""
     header = request.headers.get("authorization", "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -65,10 +66,11 @@ def _is_form(scope: Scope) -> bool:
 
 class JsonBodyCheck:
     """Pure ASGI: reads a non-form request body once, refuses it with 422 when `json_problem` says so, and
-    otherwise hands the same bytes on to the app."""
+    otherwise hands the same bytes on to the app. `document`: the API's OpenAPI document (its integer bounds)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, document: Callable[[], dict[str, Any]]) -> None:
         self.app = app
+        self.document = document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("path", "").startswith("/api/"):
@@ -91,7 +93,7 @@ class JsonBodyCheck:
         body = b"".join(chunks)
         problem = json_problem(body)
         if problem is None and scope.get("path", "").startswith("/api/") and _LONG_NUMBER.search(body):
-            problem = _integer_problem(scope, body)
+            problem = _integer_problem(self.document(), scope, body)
         if problem is not None:
             await JSONResponse({"detail": [problem]}, status_code=422)(scope, receive, send)
             return
@@ -100,7 +102,7 @@ class JsonBodyCheck:
         )
 
 
-def _integer_problem(scope: Scope, body: bytes) -> dict[str, str] | None:
+def _integer_problem(document: dict[str, Any], scope: Scope, body: bytes) -> dict[str, str] | None:
     """A declared integer field of an API body beyond what the database's integer columns hold, named (the
     document states the bound for every integer: web.api.contract). Without this SQLite would store it and
     PostgreSQL refuse it with a 422 that names no field."""
@@ -110,7 +112,7 @@ def _integer_problem(scope: Scope, body: bytes) -> dict[str, str] | None:
         value: Any = json.loads(body)
     except (ValueError, RecursionError):
         return None
-    field = too_large_integer(scope["app"].openapi(), scope["method"], scope["path"], value)
+    field = too_large_integer(document, scope["method"], scope["path"], value)
     return None if field is None else {"field": field, "message": TOO_LARGE}
 
 

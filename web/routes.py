@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.routing import Mount
 
 
 @dataclass(frozen=True)
@@ -17,19 +18,25 @@ class RouteInfo:
     include_in_schema: bool
 
 
-def iter_routes(app: FastAPI) -> Iterator[RouteInfo]:
-    """Newer FastAPI keeps included routers lazily (`effective_route_contexts`); older ones flatten them."""
+def iter_routes(app: FastAPI, prefix: str = "") -> Iterator[RouteInfo]:
+    """Through mounted applications (the API at /api/v1). Newer FastAPI keeps included routers lazily
+    (`effective_route_contexts`); older ones flatten them."""
     for route in app.routes:
+        if isinstance(route, Mount) and isinstance(route.app, FastAPI):
+            yield from iter_routes(route.app, prefix + route.path)
+            continue
         contexts = getattr(route, "effective_route_contexts", None)
         if contexts is not None:
             for ctx in contexts():
                 original = ctx.original_route
                 if isinstance(original, APIRoute):
                     yield RouteInfo(
-                        ctx.path or original.path,
+                        prefix + (ctx.path or original.path),
                         frozenset(original.methods),
                         original.name,
                         bool(ctx.include_in_schema),
                     )
         elif isinstance(route, APIRoute):
-            yield RouteInfo(route.path, frozenset(route.methods), route.name, route.include_in_schema)
+            yield RouteInfo(
+                prefix + route.path, frozenset(route.methods), route.name, route.include_in_schema
+            )

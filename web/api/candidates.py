@@ -30,7 +30,6 @@ from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel, StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
-from web.routing import quick
 
 router = api_router_for(tags=["kandidater"])
 ERRORS = error_responses(
@@ -701,7 +700,6 @@ def _renamed(exc: ValidationFailed, names: dict[str, str]) -> ValidationFailed:
 @router.get(
     "/candidates", response_model=list[CandidateOut], summary="Kandidater ved eget kontor", responses=ERRORS
 )
-@quick
 def list_candidates(
     session: SessionDep,
     user: ApiStaffUser,

@@ -15,13 +15,11 @@ from followup import service as followup_service
 from web.api import api_router_for
 from web.api.schemas import AuditEntryOut, OfficeOut, UserOut
 from web.deps import ApiAdminUser, ApiUser, SessionDep
-from web.routing import quick
 
 router = api_router_for(tags=["konto"])
 
 
 @router.get("/me", response_model=UserOut, summary="Innlogget bruker")
-@quick
 def me(session: SessionDep, user: ApiUser) -> UserOut:
     out = UserOut.model_validate(user)
     if user.role == "arbeidsgiver":

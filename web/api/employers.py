@@ -17,7 +17,6 @@ from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep
-from web.routing import quick
 
 router = api_router_for(tags=["arbeidsgivere"])
 ERRORS = error_responses(
@@ -160,7 +159,6 @@ class JsonLdResponse(JSONResponse):
 @router.get(
     "/employers", response_model=list[s.EmployerOut], summary="Arbeidsgivere brukeren har tilgang til"
 )
-@quick
 def list_employers(
     session: SessionDep,
     user: ApiUser,

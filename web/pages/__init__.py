@@ -7,13 +7,12 @@ from fastapi import APIRouter, Depends
 
 from web.deps import verify_csrf
 from web.forms import check_form_text
-from web.routing import DispatchRouter
 
 PAGE_CHECKS = [Depends(verify_csrf), Depends(check_form_text)]
 
 
 def page_router(**kwargs: object) -> APIRouter:
-    return DispatchRouter(dependencies=PAGE_CHECKS, include_in_schema=False, **kwargs)  # type: ignore[arg-type]
+    return APIRouter(dependencies=PAGE_CHECKS, include_in_schema=False, **kwargs)  # type: ignore[arg-type]
 
 
 def page_routers() -> list[APIRouter]:

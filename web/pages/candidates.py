@@ -49,7 +49,6 @@ from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import field_errors, form_type
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
-from web.routing import quick
 from web.templating import redirect, render
 
 router = page_router()
@@ -205,7 +204,6 @@ def _fail(
 
 
 @router.get("/kandidater")
-@quick
 def candidate_list(
     request: Request,
     session: SessionDep,
@@ -351,7 +349,6 @@ def _personalia_ctx(
 
 
 @router.get("/kandidater/{candidate_id}")
-@quick
 def candidate_detail(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
     return _tab_page(request, session, user, candidate_id, "", "candidates/detail.html")
 

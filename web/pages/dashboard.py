@@ -12,22 +12,15 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core import notifications
-from core.db import KeptStatements
 from core.models import ROLE_LABELS, User
 from employers import service as employers_service
 from followup import service as followup_service
 from recruitment import service as recruitment_service
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
-from web.routing import quick
 from web.templating import render
 
 router = page_router()
-
-# The panels' counts in one query per view, composed from the domains' own access statements. Those depend only on
-# the user's id, role and office, so the query is built once per such key and reused: a reused statement keeps its
-# SQLAlchemy cache key, where building it anew on every view costs more than running it.
-_COUNTS = KeptStatements()
 
 
 def _count_of(stmt: Select[Any]) -> ScalarSelect[int]:
@@ -38,24 +31,19 @@ def _count_of(stmt: Select[Any]) -> ScalarSelect[int]:
 
 def _counts_query(session: Session, user: User) -> Select[Any]:
     """Candidates and employers the user may read, and the role's own: openings awaiting approval
-    (markedskontakt), users (admin)."""
-
-    def build() -> Select[Any]:
-        counts = [
-            _count_of(candidates_service.readable_candidates(user)),
-            _count_of(employers_service.readable_employers(session, user)),
-        ]
-        if user.role == "markedskontakt":
-            counts.append(_count_of(employers_service.awaiting_approval(session, actor=user)))
-        if user.role == "admin":
-            counts.append(_count_of(select(User)))
-        return select(*counts)
-
-    return _COUNTS.get((user.id, user.role, user.office_id), build)
+    (markedskontakt), users (admin); one query, composed from the domains' own access statements."""
+    counts = [
+        _count_of(candidates_service.readable_candidates(user)),
+        _count_of(employers_service.readable_employers(session, user)),
+    ]
+    if user.role == "markedskontakt":
+        counts.append(_count_of(employers_service.awaiting_approval(session, actor=user)))
+    if user.role == "admin":
+        counts.append(_count_of(select(User)))
+    return select(*counts)
 
 
 @router.get("/")
-@quick
 def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response:
     context: dict = {"role_label": ROLE_LABELS[user.role]}
     if user.role in ("markedskontakt", "jobbspesialist", "admin"):

@@ -26,7 +26,6 @@ from web.forms import field_errors, form_type
 from web.labels import nace_label
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
-from web.routing import quick
 from web.templating import redirect, render
 
 router = page_router()
@@ -692,7 +691,6 @@ STATUS_BUTTONS = {
 
 
 @router.get("/stillinger/{opening_id}")
-@quick
 def opening_detail(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
     opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
     return render(request, "employers/opening_detail.html", _detail_ctx(session, user, opening))
