@@ -51,10 +51,9 @@ from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Progra
 from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
 from candidates.service_suggest import *  # noqa: F403
-from candidates.validation import Cleaner
 from core import audit
 from core import reference as reference_service
-from core.cleaning import BIRTH_DATE, RETENTION_DATE
+from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User

@@ -42,10 +42,9 @@ from candidates.models import (
     Candidate,
     Consent,
 )
-from candidates.validation import Cleaner
 from core import audit
 from core import reference as reference_service
-from core.cleaning import EVENT_DATE
+from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
 from employers import service as employers_service

@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit
 from core import reference as reference_service
-from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START
+from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as_list
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
 from employers import service_suggest, styrk
 from employers.access import STAFF_ROLES, get_employer, readable_employers
-from employers.cleaning import Cleaner, as_list
 from employers.models import (
     ENGAGEMENT_TYPES,
     INCLUSION_OPTIONS,
@@ -244,14 +243,14 @@ def clean_opening(
     Dates typed by people keep near the present; an `imported` ad's dates are the source's record (an expired
     ad from an archive keeps its old deadline), so only absurd ones are refused."""
     data = service_suggest.with_chosen_codes(session, data, place=True)
-    c = Cleaner(data, only_present=partial)
-    c.text("title", "Stillingstittel", required=True)
-    c.text("styrk_code", "STYRK-08-kode", max_len=10)
-    c.text("description", "Beskrivelse", max_len=50000, keep_empty=True)
+    c = Cleaner(data, partial=partial)
+    c.optional_text("title", "Stillingstittel", required=True)
+    c.optional_text("styrk_code", "STYRK-08-kode", max_len=10)
+    c.text("description", "Beskrivelse", max_len=50000)
     c.integer("positions", "Antall stillinger", minimum=1, maximum=1000, default=1)
     c.integer("percent_min", "Stillingsprosent fra", minimum=1, maximum=100)
     c.integer("percent_max", "Stillingsprosent til", minimum=1, maximum=100)
-    c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75)
+    c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75, above=True)
     c.choices("working_time", "Arbeidstid", WORKING_TIMES)
     c.choice("engagement_type", "Ansettelsesform", ENGAGEMENT_TYPES, default="fast")
     c.date(
@@ -267,9 +266,9 @@ def clean_opening(
         bounds=IMPORTED_AD_DATE if imported else DEADLINE,
         unchanged=current.application_deadline if current else None,
     )
-    c.text("address", "Adresse")
-    c.text("postal_code", "Postnummer", max_len=4)
-    c.text("municipality_code", "Kommunenummer", max_len=4)
+    c.optional_text("address", "Adresse")
+    c.optional_text("postal_code", "Postnummer", max_len=4)
+    c.optional_text("municipality_code", "Kommunenummer", max_len=4)
     c.choices("inclusion", "Inkluderingsmulighet", INCLUSION_OPTIONS)
     c.choices("target_groups", "Prioritert målgruppe", TARGET_GROUPS)
     c.choices("measures", "Tiltak", MEASURES)
@@ -319,7 +318,7 @@ def clean_opening(
             c.error("municipality_code", exc.message)
     if out.get("start_by_agreement"):
         out["start_date"] = None if not partial or "start_date" in out else out.get("start_date")
-    result = c.check()
+    result = c.done()
     return {k: v for k, v in result.items() if k in EDITABLE}
 
 
@@ -495,7 +494,7 @@ def transition_opening(
     if application_deadline not in (None, ""):
         c = Cleaner({"application_deadline": application_deadline})
         c.date("application_deadline", "Søknadsfrist", bounds=DEADLINE)
-        opening.application_deadline = c.check()["application_deadline"]
+        opening.application_deadline = c.done()["application_deadline"]
     if to_status == "publisert":
         deadline = opening.application_deadline
         if opening.status in ("utløpt", "stengt") and (deadline is None or deadline <= today):
