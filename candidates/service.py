@@ -51,7 +51,7 @@ from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Progra
 from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
 from candidates.service_suggest import *  # noqa: F403
-from core import audit
+from core import accounts, audit
 from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner
 from core.errors import Forbidden, ValidationFailed
@@ -511,11 +511,34 @@ def _check_responsible(session: Session, user_id: int | None, office_id: int) ->
         )
 
 
+def office_for_new(
+    session: Session, *, actor: User | None, office_id: int | str | None = None, office_number: str | None = None
+) -> Office:
+    """Where a new candidate belongs, decided here for the page (`office_id`, the admin's choice), the API
+    (`office_number`, an enhetsnummer) and anyone else: the chosen office, or else the actor's own. The error
+    names the field the caller offered (the page's `office_id`, otherwise `office`)."""
+    if office_number:
+        return accounts.get_office_by_number(session, office_number)
+    chosen = str(office_id or "").strip()
+    if chosen:
+        office = session.get(Office, int(chosen)) if chosen.isdigit() else None
+        if office is None:
+            raise ValidationFailed("Velg NAV-kontoret kandidaten hører til.", field="office_id")
+        return office
+    if actor is not None and actor.office is not None:
+        return actor.office
+    if office_id is not None:
+        raise ValidationFailed("Velg NAV-kontoret kandidaten hører til.", field="office_id")
+    raise ValidationFailed("Oppgi kontoret (enhetsnummer).", field="office")
+
+
 def create_candidate(
     session: Session,
     *,
     actor: User | None,
-    office: Office,
+    office: Office | None = None,
+    office_id: int | str | None = None,
+    office_number: str | None = None,
     first_name: str,
     last_name: str,
     birth_date: dt.date | None = None,
@@ -523,8 +546,11 @@ def create_candidate(
     status: str = "aktiv",
     **fields: Any,
 ) -> Candidate:
+    """A new candidate in `office`, or the office `office_for_new` decides."""
     if actor is not None and actor.role not in STAFF_ROLES:
         raise Forbidden("Bare NAV-ansatte kan registrere kandidater.")
+    if office is None:
+        office = office_for_new(session, actor=actor, office_id=office_id, office_number=office_number)
     if actor is not None and actor.role != "admin" and actor.office_id != office.id:
         raise Forbidden("Du kan bare registrere kandidater ved ditt eget NAV-kontor.")
     data = {

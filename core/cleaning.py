@@ -414,7 +414,7 @@ class Cleaner:
             return
         value = parse_date(raw)
         if value is None:
-            self.error(name, f"{label}: ugyldig dato {str(raw).strip()!r}, skriv ÅÅÅÅ-MM-DD.")
+            self.error(name, f"Ugyldig dato for {label.lower()}: «{str(raw).strip()}». Skriv ÅÅÅÅ-MM-DD.")
             return
         message = check_date(value, bounds, label) if bounds is not None and value != unchanged else None
         if message:

@@ -1,15 +1,23 @@
-"""Posted forms for the page routers: the form as a dict (lists for checkbox groups, the last value otherwise) and
-a domain error as the {field: message} map the form macros show beside each field."""
+"""Posted forms for the page routers: the form as a dict (lists for checkbox groups, the last value otherwise), a
+domain error as the {field: message} map the form macros show beside each field, and `submit`, the one way a page
+runs a posted form (post → redirect → get; on a domain error roll back and show the form again, or for a button
+with nothing typed, go back to the page with the message)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from core.cleaning import INVALID_TEXT, invalid_text
-from core.errors import DomainError, ValidationFailed
+from core.errors import AccessDenied, DomainError, Forbidden, NotFound, ValidationFailed
+from core.locking import StaleEdit
+from web.templating import redirect
+
+T = TypeVar("T")
 
 MAX_FIELD = 20000
 
@@ -56,3 +64,59 @@ def field_errors(exc: DomainError, prefix: str = "") -> dict[str, str]:
     if isinstance(exc, ValidationFailed):
         return {prefix + (e["field"] or "form"): e["message"] for e in exc.errors}
     return {prefix + (exc.field or "form"): exc.message}
+
+
+def submit(
+    request: Request,
+    session: Session,
+    action: Callable[[], T],
+    *,
+    to: str | Callable[[T], str],
+    message: str | tuple[str, str] | Callable[[T], str | tuple[str, str]],
+    page: Callable[[dict[str, str], int], Response] | None = None,
+    prefix: str = "",
+    back: str | None = None,
+    conflict: Callable[[StaleEdit], Response] | None = None,
+    not_found: str | None = None,
+) -> Response:
+    """Runs a posted form's `action` and redirects to `to` with `message` (either may be read from the action's
+    result; a message may be a (text, kind) pair such as a warning).
+
+    On a domain error the request's session is rolled back first, so a refused form writes nothing. Then
+    `page(errors, status)` renders the form again with every error beside its field (`prefix` before each field
+    name) and the typed values kept; without a `page` (a button press: nothing typed to keep) the user goes back
+    to `back` (default `to`) by redirect with the message, so a refresh never posts again. `conflict` answers a
+    stale edit (another person saved first). A NotFound is the app's 404 (and a refused read is logged), unless
+    `not_found` names the field whose choice was not found; a button's Forbidden is the app's 403."""
+    try:
+        result = action()
+    except DomainError as exc:
+        if isinstance(exc, NotFound) and (not_found is None or isinstance(exc, AccessDenied)):
+            raise
+        session.rollback()
+        if conflict is not None and isinstance(exc, StaleEdit):
+            return conflict(exc)
+        if isinstance(exc, NotFound):
+            exc = ValidationFailed(exc.message, field=not_found)
+        if page is not None:
+            return page(
+                field_errors(exc, prefix), 422 if isinstance(exc, ValidationFailed) else exc.status_code
+            )
+        if isinstance(exc, Forbidden):
+            raise
+        return redirect(request, back or (to if isinstance(to, str) else "/"), exc.message, "error")
+    url = to(result) if callable(to) else to
+    text = message(result) if callable(message) else message
+    return redirect(request, url, *((text, "success") if isinstance(text, str) else text))
+
+
+def errors_of(prefix: str, action: Callable[..., object], **kwargs: Any) -> dict[str, str]:
+    """The errors of `action(**kwargs)`, one part of a form that saves several (each row of a reviewed import), so
+    all of them are shown together, each field named with `prefix`; {} when the part was saved."""
+    try:
+        action(**kwargs)
+    except AccessDenied:
+        raise
+    except DomainError as exc:
+        return field_errors(exc, prefix)
+    return {}
