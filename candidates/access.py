@@ -15,11 +15,8 @@ from candidates.models import BreakGlass, Candidate
 from core import audit
 from core.errors import AccessDenied, Forbidden, ReasonRequired, ValidationFailed
 from core.models import User, utcnow
-from core.roles import FOLLOW_UP, NAV_STAFF, Role
+from core.roles import FOLLOW_UP, NAV_STAFF, OFFICE_STAFF, Role
 from matching import feasibility
-
-STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
-assert set(STAFF_ROLES) == NAV_STAFF
 
 # The restricted sections of a record (need-to-know): only FOLLOW_UP caseworkers of the candidate's own office read
 # or change them. A market contact sees what matching concludes (fits / does not fit, with the reason category).
@@ -172,7 +169,7 @@ def access_key(actor: User | None) -> tuple[str, int | None]:
     this key alone, so a statement built from it may be kept and reused for every actor with the same key."""
     if actor is None or actor.role == "admin":
         return ("alle", None)
-    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
+    if actor.role in OFFICE_STAFF and actor.office_id is not None:
         return ("kontor", actor.office_id)
     return ("ingen", None)
 
@@ -288,7 +285,7 @@ def load_for_change(
     """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller.
     `restricted`: a change of a restricted section (404 "nektet" unless `may_read_restricted`, so neither a
     market contact nor the admin changes health or benefit data); `erase`: `may_erase` (403 otherwise)."""
-    if actor is not None and actor.role not in STAFF_ROLES:
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan endre kandidater.")
     stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
     if full:

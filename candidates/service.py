@@ -19,7 +19,6 @@ from candidates.access import (  # noqa: F401  (re-exported: other domains use c
     BREAK_GLASS_MINUTES,
     CAPACITY_REASON_CATEGORY,
     FULL_LOAD,
-    STAFF_ROLES,
     SUMMARY_LOAD,
     access_key,
     break_glass,
@@ -58,6 +57,7 @@ from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User
 from core.reference import Municipality
+from core.roles import NAV_STAFF, OFFICE_STAFF
 
 RETENTION_DAYS = 2 * 365  # after the follow-up ends (status "avsluttet") unless set by hand
 
@@ -504,7 +504,7 @@ def _check_responsible(session: Session, user_id: int | None, office_id: int) ->
     if user_id is None:
         return
     user = session.get(User, user_id)
-    if user is None or user.role not in STAFF_ROLES or (user.role != "admin" and user.office_id != office_id):
+    if user is None or user.role not in NAV_STAFF or (user.role != "admin" and user.office_id != office_id):
         raise ValidationFailed(
             "Ansvarlig må være en veileder eller jobbspesialist ved kandidatens kontor.",
             field="responsible_user_id",
@@ -512,7 +512,11 @@ def _check_responsible(session: Session, user_id: int | None, office_id: int) ->
 
 
 def office_for_new(
-    session: Session, *, actor: User | None, office_id: int | str | None = None, office_number: str | None = None
+    session: Session,
+    *,
+    actor: User | None,
+    office_id: int | str | None = None,
+    office_number: str | None = None,
 ) -> Office:
     """Where a new candidate belongs, decided here for the page (`office_id`, the admin's choice), the API
     (`office_number`, an enhetsnummer) and anyone else: the chosen office, or else the actor's own. The error
@@ -547,7 +551,7 @@ def create_candidate(
     **fields: Any,
 ) -> Candidate:
     """A new candidate in `office`, or the office `office_for_new` decides."""
-    if actor is not None and actor.role not in STAFF_ROLES:
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan registrere kandidater.")
     if office is None:
         office = office_for_new(session, actor=actor, office_id=office_id, office_number=office_number)
@@ -563,7 +567,7 @@ def create_candidate(
     }
     out = _clean_record(session, data, partial=False)
     if out.get("responsible_user_id") is None:
-        out["responsible_user_id"] = actor.id if actor and actor.is_staff else None
+        out["responsible_user_id"] = actor.id if actor and actor.is_office_staff else None
     _check_responsible(session, out["responsible_user_id"], office.id)
     candidate = Candidate(office_id=office.id, **out)
     if candidate.status == "avsluttet" and candidate.retention_date is None:
@@ -614,7 +618,7 @@ def follow_up_ended(session: Session, *, candidate_id: int, ended_on: dt.date) -
 # Built once: the record page asks on every view, and a reused statement keeps its cache key.
 _STAFF_OF_OFFICE = (
     select(User.id, User.name)
-    .where(User.office_id == bindparam("office_id"), User.role.in_(("markedskontakt", "jobbspesialist")))
+    .where(User.office_id == bindparam("office_id"), User.role.in_(OFFICE_STAFF))
     .where(User.is_active.is_(True))
     .order_by(User.name)
 )

@@ -21,9 +21,9 @@ from core.cleaning import Cleaner
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import Base, User
+from core.roles import NAV_STAFF
 from employers import orgnr as orgnr_rules
 from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
-    STAFF_ROLES,
     employer_ids_for,
     get_employer,
     is_staff,
@@ -107,7 +107,7 @@ def _clean_employer(session: Session, data: dict[str, Any], *, partial: bool) ->
             c.error("municipality_code", exc.message)
     if out.get("responsible_user_id"):
         owner = session.get(User, out["responsible_user_id"])
-        if owner is None or owner.role not in STAFF_ROLES:
+        if owner is None or owner.role not in NAV_STAFF:
             c.error("responsible_user_id", "Ansvarlig må være en NAV-ansatt.")
     return c.done()
 
@@ -457,7 +457,7 @@ def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge
     domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record.
     Only in the direction `merge_plan` decides (the valid orgnr and the history are kept), never between two
     different valid orgnr."""
-    if actor is not None and actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan slå sammen arbeidsgivere.")
     # a merge changes one record and deletes the other: both must be the actor's office's (or the admin's)
     keep = get_employer(session, actor=actor, employer_id=keep_id)
@@ -573,5 +573,5 @@ def contact_persons(session: Session, *, actor: User, employer_id: int) -> Seque
 def staff_users(session: Session) -> Sequence[User]:
     """Who can own an employer or a next step."""
     return session.scalars(
-        select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True)).order_by(User.name)
+        select(User).where(User.role.in_(NAV_STAFF), User.is_active.is_(True)).order_by(User.name)
     ).all()

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, contains_eager
 from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import NotFound
 from core.models import User
-from employers.access import STAFF_ROLES, get_employer, readable_employers, require_staff
+from core.roles import NAV_STAFF
+from employers.access import get_employer, readable_employers, require_staff
 from employers.models import CONTACT_TYPES, Employer, EmployerContact, Opening, employer_users
 
 __all__ = [
@@ -59,7 +60,7 @@ def _clean_contact(session: Session, data: dict[str, Any], *, partial: bool) -> 
             c.error("next_step", "Beskriv neste steg når du setter en frist.")
     if out.get("next_step_owner_id"):
         owner = session.get(User, out["next_step_owner_id"])
-        if owner is None or owner.role not in STAFF_ROLES:
+        if owner is None or owner.role not in NAV_STAFF:
             c.error("next_step_owner_id", "Ansvarlig for neste steg må være en NAV-ansatt.")
     return c.done()
 

@@ -16,8 +16,9 @@ from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
+from core.roles import NAV_STAFF
 from employers import service_suggest, styrk
-from employers.access import STAFF_ROLES, get_employer, readable_employers
+from employers.access import get_employer, readable_employers
 from employers.models import (
     ENGAGEMENT_TYPES,
     INCLUSION_OPTIONS,
@@ -147,7 +148,7 @@ def openings_with_employer_names(session: Session, ids: Sequence[int]) -> dict[i
 def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:
     """Staff see every opening; an employer user those of their own organisations; `None` is the system."""
     stmt = select(Opening)
-    if actor is not None and actor.role not in STAFF_ROLES:
+    if actor is not None and actor.role not in NAV_STAFF:
         stmt = stmt.where(
             Opening.employer_id.in_(readable_employers(session, actor).with_only_columns(Employer.id))
         )
@@ -164,7 +165,7 @@ _PUBLIC_OPENING = _OPENING.where(Opening.status == "publisert")
 
 def get_opening(session: Session, *, actor: User | None, opening_id: int, full: bool = False) -> Opening:
     """One readable opening with its employer; `full` adds the status history. 404 for one the actor may not see."""
-    if actor is None or actor.role in STAFF_ROLES:
+    if actor is None or actor.role in NAV_STAFF:
         stmt = _OPENING_FULL if full else _OPENING
         params: dict[str, Any] = {"opening_id": opening_id}
     else:
@@ -448,7 +449,7 @@ def list_openings(
 def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
     """The openings waiting for approval, as a statement: `approval_queue` lists it, the dashboard counts it (in
     one query with its other counts)."""
-    if actor.role not in STAFF_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
     return readable_openings(session, actor).where(
         Opening.awaiting_approval.is_(True), Opening.status == "utkast"
@@ -527,7 +528,7 @@ def approve_opening(
     session: Session, *, actor: User, opening_id: int, today: dt.date | None = None
 ) -> Opening:
     """A market contact approves an employer's self-service opening: it is published."""
-    if actor.role not in STAFF_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if not opening.awaiting_approval:

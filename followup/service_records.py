@@ -19,6 +19,7 @@ from core import audit
 from core.cleaning import EVENT_DATE, PROGRAMME_DATE, Cleaner, DateBounds, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import User
+from core.roles import NAV_STAFF, OFFICE_STAFF
 from core.settings import Settings, get_settings
 from employers import service as employers_service
 from followup import service_plan as plan
@@ -49,7 +50,6 @@ from followup.models import (
     PlanItem,
 )
 
-WRITER_ROLES = ("admin", "markedskontakt", "jobbspesialist")
 SUBJECT = "followup_record"
 
 
@@ -71,13 +71,13 @@ def readable_records(actor: User) -> Select[tuple[FollowupRecord]]:
     stmt = select(FollowupRecord)
     if actor.role == "admin":
         return stmt
-    if actor.role in ("markedskontakt", "jobbspesialist"):
+    if actor.role in OFFICE_STAFF:
         return stmt.where(FollowupRecord.candidate_id.in_(_readable_candidate_ids(actor)))
     return stmt.where(false())
 
 
 def _check_writer(actor: User) -> None:
-    if actor.role not in WRITER_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan føre oppfølging.")
 
 

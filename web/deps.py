@@ -16,6 +16,7 @@ from core import accounts, audit, notifications
 from core.db import WRITER_HELD
 from core.errors import AccessDenied
 from core.models import User
+from core.roles import NAV_STAFF
 from core.security import client_address, constant_time_equals, new_token
 from web.routing import quick
 
@@ -223,8 +224,7 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
-STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
 AdminUser = Annotated[User, require_roles("admin")]
-StaffUser = Annotated[User, require_roles(*STAFF_ROLES)]
-ApiStaffUser = Annotated[User, require_api_roles(*STAFF_ROLES)]
+StaffUser = Annotated[User, require_roles(*NAV_STAFF)]
+ApiStaffUser = Annotated[User, require_api_roles(*NAV_STAFF)]
 ApiAdminUser = Annotated[User, require_api_roles("admin")]

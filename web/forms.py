@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from core.cleaning import INVALID_TEXT, invalid_text
-from core.errors import AccessDenied, DomainError, Forbidden, NotFound, ValidationFailed
+from core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from core.locking import StaleEdit
 from web.templating import redirect
 
@@ -78,6 +78,7 @@ def submit(
     back: str | None = None,
     conflict: Callable[[StaleEdit], Response] | None = None,
     not_found: str | None = None,
+    passes: tuple[type[DomainError], ...] = (),
 ) -> Response:
     """Runs a posted form's `action` and redirects to `to` with `message` (either may be read from the action's
     result; a message may be a (text, kind) pair such as a warning).
@@ -87,11 +88,14 @@ def submit(
     name) and the typed values kept; without a `page` (a button press: nothing typed to keep) the user goes back
     to `back` (default `to`) by redirect with the message, so a refresh never posts again. `conflict` answers a
     stale edit (another person saved first). A NotFound is the app's 404 (and a refused read is logged), unless
-    `not_found` names the field whose choice was not found; a button's Forbidden is the app's 403."""
+    `not_found` names the field whose choice was not found; the errors in `passes` go on to the app's handlers
+    too (a 403 for another office's record)."""
     try:
         result = action()
     except DomainError as exc:
-        if isinstance(exc, NotFound) and (not_found is None or isinstance(exc, AccessDenied)):
+        if isinstance(exc, passes) or (
+            isinstance(exc, NotFound) and (not_found is None or isinstance(exc, AccessDenied))
+        ):
             raise
         session.rollback()
         if conflict is not None and isinstance(exc, StaleEdit):
@@ -102,8 +106,6 @@ def submit(
             return page(
                 field_errors(exc, prefix), 422 if isinstance(exc, ValidationFailed) else exc.status_code
             )
-        if isinstance(exc, Forbidden):
-            raise
         return redirect(request, back or (to if isinstance(to, str) else "/"), exc.message, "error")
     url = to(result) if callable(to) else to
     text = message(result) if callable(message) else message

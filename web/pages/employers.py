@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from candidates import service as cs
 from core import reference as reference_service
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, Forbidden, NotFound
 from core.models import User
 from employers import importers
 from employers import models as m
@@ -336,6 +336,7 @@ def merge(
         to=lambda kept: f"/arbeidsgivere/{kept.id}",
         message="Arbeidsgiverne er slått sammen.",
         back=f"/arbeidsgivere/{employer_id}",
+        passes=(Forbidden,),  # another office's record: 403, not a flash message after a redirect
     )
 
 
