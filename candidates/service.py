@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Date, Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
@@ -37,14 +37,18 @@ from candidates.access import (  # noqa: F401  (re-exported: other domains use c
     require_reason,
 )
 from candidates.derived import (  # noqa: F401
+    OVERRIDE_SQL,
+    REASON_SQL,
     Capacity,
     capacity_from,
     capacity_of,
+    capacity_sql,
     needs_for_matching,
     thirty_years_before,
     uforegrad_of,
+    uforegrad_sql,
 )
-from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Programme, Situation
+from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Situation
 
 # The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
 from candidates.service_privacy import *  # noqa: F403
@@ -138,23 +142,6 @@ def matching_profiles(
 # --- search ---------------------------------------------------------------------------------------------
 
 
-def _reduced_capacity_clause(today: dt.date) -> Any:
-    override = select(Situation.id).where(
-        Situation.candidate_id == Candidate.id, Situation.capacity_override_percent.is_not(None)
-    )
-    override_below = select(Situation.id).where(
-        Situation.candidate_id == Candidate.id, Situation.capacity_override_percent < 100
-    )
-    ufore = select(Programme.id).where(
-        Programme.candidate_id == Candidate.id,
-        Programme.kind == "UFORETRYGD",
-        Programme.uforegrad > 0,
-        or_(Programme.start_date.is_(None), Programme.start_date <= today),
-        or_(Programme.end_date.is_(None), Programme.end_date >= today),
-    )
-    return or_(exists(override_below), and_(~exists(override), exists(ufore)))
-
-
 def search_statement(
     actor: User | None,
     *,
@@ -205,7 +192,7 @@ def _search(
     if under_30:
         stmt = stmt.where(Candidate.birth_date > thirty_years_before(today))
     if reduced_capacity:
-        stmt = stmt.where(_reduced_capacity_clause(today))
+        stmt = stmt.where(capacity_sql(today) < 100)
     if innsatsgruppe:
         stmt = stmt.where(
             exists(
@@ -285,27 +272,7 @@ class CandidateRow(PersonFacts):
 
 # The list's derived columns, for the rows of one page (built once; `today` is bound).
 _TODAY = bindparam("today", type_=Date)
-_OVERRIDE = (
-    select(Situation.capacity_override_percent)
-    .where(Situation.candidate_id == Candidate.id)
-    .scalar_subquery()
-)
-_REASON = (
-    select(Situation.capacity_override_reason).where(Situation.candidate_id == Candidate.id).scalar_subquery()
-)
-_GRADE = (
-    select(Programme.uforegrad)
-    .where(
-        Programme.candidate_id == Candidate.id,
-        Programme.kind == "UFORETRYGD",
-        Programme.uforegrad > 0,
-        or_(Programme.start_date.is_(None), Programme.start_date <= _TODAY),
-        or_(Programme.end_date.is_(None), Programme.end_date >= _TODAY),
-    )
-    .order_by(Programme.id)
-    .limit(1)
-    .scalar_subquery()
-)
+_OVERRIDE, _REASON, _GRADE = OVERRIDE_SQL, REASON_SQL, uforegrad_sql(_TODAY)
 _ORDER = (Candidate.last_name, Candidate.first_name, Candidate.id)
 
 

@@ -919,7 +919,7 @@ def _situation_ctx(
     return {
         "form": form,
         "program_form": program_form,
-        "derived_capacity": max(0, 100 - grade) if grade is not None else 100,
+        "derived_capacity": cs.capacity_from(None, None, grade).percent,
         "uforegrad": grade,
         "today": dt.date.today(),
     }
