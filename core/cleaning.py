@@ -308,6 +308,17 @@ class Cleaner:
     def raw(self, name: str) -> Any:
         return self.data.get(name)
 
+    def _empty(self, name: str, *, required: str | bool = False, default: Any = None) -> bool:
+        """True when the field was left empty: then `default` is its value or, for a required field without a
+        default, `required` (the message) is its error."""
+        if not blank(self.data.get(name)):
+            return False
+        if required and default is None:
+            self.error(name, str(required))
+        else:
+            self.out[name] = default
+        return True
+
     def text(self, name: str, label: str, *, required: bool = False, max_len: int = 300) -> None:
         """Stripped text; empty is ""."""
         if self.skip(name):
@@ -343,15 +354,11 @@ class Cleaner:
         message: str | None = None,
     ) -> None:
         """A whole number ("40 %" reads as 40); `message` replaces every message about a bad value."""
-        if self.skip(name):
+        if self.skip(name) or self._empty(
+            name, required=required and (message or f"{label} må fylles ut."), default=default
+        ):
             return
         raw = self.data.get(name)
-        if blank(raw):
-            if required and default is None:
-                self.error(name, message or f"{label} må fylles ut.")
-            else:
-                self.out[name] = default
-            return
         try:
             if isinstance(raw, bool | float):
                 raise ValueError
@@ -372,12 +379,9 @@ class Cleaner:
         self, name: str, label: str, *, minimum: float = 0, maximum: float = 1e9, above: bool = False
     ) -> None:
         """A decimal number (comma or point) from `minimum` (`above`: over it) up to `maximum`."""
-        if self.skip(name):
+        if self.skip(name) or self._empty(name):
             return
         raw = self.data.get(name)
-        if blank(raw):
-            self.out[name] = None
-            return
         try:
             if isinstance(raw, bool):
                 raise ValueError
@@ -403,15 +407,9 @@ class Cleaner:
     ) -> None:
         """A date; with `bounds`, within that field's plausible range (`unchanged`: the stored value, which an
         edit of other fields may send back as it is)."""
-        if self.skip(name):
+        if self.skip(name) or self._empty(name, required=required and f"{label} må fylles ut (ÅÅÅÅ-MM-DD)."):
             return
         raw = self.data.get(name)
-        if blank(raw):
-            if required:
-                self.error(name, f"{label} må fylles ut (ÅÅÅÅ-MM-DD).")
-            else:
-                self.out[name] = None
-            return
         value = parse_date(raw)
         if value is None:
             self.error(name, f"Ugyldig dato for {label.lower()}: «{str(raw).strip()}». Skriv ÅÅÅÅ-MM-DD.")
@@ -433,16 +431,11 @@ class Cleaner:
         message: str | None = None,
     ) -> None:
         """One of `options` (compared as text); `message` replaces the messages for a missing or unknown one."""
-        if self.skip(name):
+        if self.skip(name) or self._empty(
+            name, required=required and (message or f"{label} må velges."), default=default
+        ):
             return
-        raw = self.data.get(name)
-        if blank(raw):
-            if required and default is None:
-                self.error(name, message or f"{label} må velges.")
-            else:
-                self.out[name] = default
-            return
-        value = str(raw).strip()
+        value = str(self.data.get(name)).strip()
         if value not in {str(o) for o in options}:
             self.error(name, message or f"Ukjent verdi for {label.lower()}: {value!r}.")
         else:
@@ -498,12 +491,9 @@ class Cleaner:
             self.out[name] = as_bool(self.data.get(name))
 
     def email(self, name: str, label: str = "E-post") -> None:
-        if self.skip(name):
+        if self.skip(name) or self._empty(name):
             return
         raw = self.data.get(name)
-        if blank(raw):
-            self.out[name] = None
-            return
         normalised = check_email(str(raw).strip()) if isinstance(raw, str) else None
         if normalised is None:
             self.error(name, f"{label} er ikke en gyldig e-postadresse.")
@@ -511,12 +501,9 @@ class Cleaner:
             self.out[name] = normalised
 
     def phone(self, name: str, label: str = "Telefon") -> None:
-        if self.skip(name):
+        if self.skip(name) or self._empty(name):
             return
         raw = self.data.get(name)
-        if blank(raw):
-            self.out[name] = None
-            return
         value = str(raw).strip()
         if not PHONE_RE.match(value):
             self.error(name, f"{label} kan bare inneholde sifre, mellomrom og +.")
@@ -525,12 +512,9 @@ class Cleaner:
 
     def code4(self, name: str, label: str) -> None:
         """A four-digit code (postal code, municipality number)."""
-        if self.skip(name):
+        if self.skip(name) or self._empty(name):
             return
         raw = self.data.get(name)
-        if blank(raw):
-            self.out[name] = None
-            return
         value = str(raw).strip()
         if not (value.isdigit() and len(value) == 4):
             self.error(name, f"{label} må være fire sifre.")

@@ -5,7 +5,7 @@ with nothing typed, go back to the page with the message)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.cleaning import INVALID_TEXT, invalid_text
 from core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 from core.locking import StaleEdit
+from web.conflicts import stale_context
 from web.templating import redirect
 
 T = TypeVar("T")
@@ -73,10 +74,10 @@ def submit(
     *,
     to: str | Callable[[T], str],
     message: str | tuple[str, str] | Callable[[T], str | tuple[str, str]],
-    page: Callable[[dict[str, str], int], Response] | None = None,
+    page: Callable[..., Response] | None = None,
     prefix: str = "",
     back: str | None = None,
-    conflict: Callable[[StaleEdit], Response] | None = None,
+    stale: tuple[Callable[[], Mapping[str, Any]], Mapping[str, str], dict[str, Any]] | None = None,
     not_found: str | None = None,
     passes: tuple[type[DomainError], ...] = (),
 ) -> Response:
@@ -86,8 +87,9 @@ def submit(
     On a domain error the request's session is rolled back first, so a refused form writes nothing. Then
     `page(errors, status)` renders the form again with every error beside its field (`prefix` before each field
     name) and the typed values kept; without a `page` (a button press: nothing typed to keep) the user goes back
-    to `back` (default `to`) by redirect with the message, so a refresh never posts again. `conflict` answers a
-    stale edit (another person saved first). A NotFound is the app's 404 (and a refused read is logged), unless
+    to `back` (default `to`) by redirect with the message, so a refresh never posts again. A stale edit
+    (another person saved first) with `stale` (the saved values, their labels, the typed form) is
+    `page({}, 409, conflict=…)`, the two side by side (web.conflicts). A NotFound is the app's 404 (and a refused read is logged), unless
     `not_found` names the field whose choice was not found; the errors in `passes` go on to the app's handlers
     too (a 403 for another office's record)."""
     try:
@@ -98,8 +100,11 @@ def submit(
         ):
             raise
         session.rollback()
-        if conflict is not None and isinstance(exc, StaleEdit):
-            return conflict(exc)
+        if stale is not None and page is not None and isinstance(exc, StaleEdit):
+            current, labels, typed = stale
+            return page(
+                {}, 409, conflict=stale_context(exc, current=current(), submitted=typed, labels=labels)
+            )
         if isinstance(exc, NotFound):
             exc = ValidationFailed(exc.message, field=not_found)
         if page is not None:

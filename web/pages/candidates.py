@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -41,10 +42,8 @@ from candidates.models import (
 from core import accounts
 from core import reference as reference_service
 from core.errors import DomainError, NotFound, ValidationFailed
-from core.locking import StaleEdit
 from core.models import User
 from employers import service as es
-from web.conflicts import stale_context
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import errors_of, field_errors, form_type, submit
 from web.pages import page_router
@@ -176,10 +175,10 @@ def _tab_form(
     tab: str,
     form: dict[str, Any],
     **extra: Any,
-) -> Callable[[dict[str, str], int], Response]:
+) -> Callable[..., Response]:
     """A tab's form again, with the errors and the typed input (`submit`'s page)."""
     template = TAB_TEMPLATES[tab]
-    return lambda errors, status: _tab_page(
+    return lambda errors, status, **more: _tab_page(
         request,
         session,
         user,
@@ -190,7 +189,50 @@ def _tab_form(
         errors=errors,
         form=form,
         **extra,
+        **more,
     )
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One candidate's record as a request sees it; its tabs' forms are saved through `save`."""
+
+    request: Request
+    session: Session
+    user: User
+    candidate_id: int
+
+    def save(
+        self,
+        where: str,
+        message: Any,
+        service: Callable[..., Any],
+        form: dict[str, Any],
+        *,
+        prefix: str = "",
+        to: str | None = None,
+        extra: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """`service(session, actor=, candidate_id=, **kwargs)` through `submit`: then to `where` (the tab and an
+        anchor) with `message`, or the tab again with every error, the typed `form` and `extra` for its page."""
+        return submit(
+            self.request,
+            self.session,
+            lambda: service(self.session, actor=self.user, candidate_id=self.candidate_id, **kwargs),
+            to=to or f"/kandidater/{self.candidate_id}{where}",
+            message=message,
+            page=_tab_form(
+                self.request,
+                self.session,
+                self.user,
+                self.candidate_id,
+                where.partition("#")[0],
+                form,
+                **(extra or {}),
+            ),
+            prefix=prefix,
+        )
 
 
 # --- list and registration ---------------------------------------------------------------------------------
@@ -343,18 +385,9 @@ def save_personalia(
 ) -> Response:
     data = {k: form.get(k, "") for k in (*RECORD_FIELDS, "version") if k in form}
 
-    def conflict(exc: StaleEdit) -> Response:
+    def saved() -> dict[str, str]:
         candidate = cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=PURPOSES[""])
-        current = {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
-        return _tab_form(
-            request,
-            session,
-            user,
-            candidate_id,
-            "",
-            form,
-            conflict=stale_context(exc, current=current, submitted=form, labels=RECORD_LABELS),
-        )({}, 409)
+        return {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
 
     return submit(
         request,
@@ -363,7 +396,7 @@ def save_personalia(
         to=f"/kandidater/{candidate_id}",
         message="Personalia er lagret.",
         page=_tab_form(request, session, user, candidate_id, "", form),
-        conflict=conflict,
+        stale=(saved, RECORD_LABELS, form),
     )
 
 
@@ -399,13 +432,13 @@ def save_skills(
         "driving_licences": form.get("driving_licences") or [],
         "summary": form.get("summary", ""),
     }
-    return submit(
-        request,
-        session,
-        lambda: cs.set_skills_and_licences(session, actor=user, candidate_id=candidate_id, data=data),
-        to=f"/kandidater/{candidate_id}/cv#ferdigheter",
-        message="Ferdigheter og førerkort er lagret.",
-        page=_tab_form(request, session, user, candidate_id, "/cv", {}, skills_form=data),
+    return _Record(request, session, user, candidate_id).save(
+        "/cv#ferdigheter",
+        "Ferdigheter og førerkort er lagret.",
+        cs.set_skills_and_licences,
+        {},
+        extra={"skills_form": data},
+        data=data,
     )
 
 
@@ -673,14 +706,15 @@ def add_cv(
     if kind not in CV_LABELS:
         raise NotFound("Ukjent CV-del.")
     data = _cv_data(kind, _prefixed(form, f"{kind}__"), session)
-    return submit(
-        request,
-        session,
-        lambda: cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data),
-        to=f"/kandidater/{candidate_id}/cv#{kind}",
-        message=f"La til {CV_LABELS[kind]}.",
-        page=_tab_form(request, session, user, candidate_id, "/cv", form, open_kind=kind),
+    return _Record(request, session, user, candidate_id).save(
+        f"/cv#{kind}",
+        f"La til {CV_LABELS[kind]}.",
+        cs.add_cv_entry,
+        form,
         prefix=f"{kind}__",
+        extra={"open_kind": kind},
+        kind=kind,
+        data=data,
     )
 
 
@@ -869,13 +903,8 @@ def save_profile(
         data[key] = [v for v in (form.get(key) or []) if str(v).strip()]
     data["working_time"] = form.get("working_time") or []
     data["engagement_types"] = form.get("engagement_types") or []
-    return submit(
-        request,
-        session,
-        lambda: cs.set_job_profile(session, actor=user, candidate_id=candidate_id, data=data),
-        to=f"/kandidater/{candidate_id}/jobbprofil",
-        message="Jobbprofilen er lagret.",
-        page=_tab_form(request, session, user, candidate_id, "/jobbprofil", data),
+    return _Record(request, session, user, candidate_id).save(
+        "/jobbprofil", "Jobbprofilen er lagret.", cs.set_job_profile, data, data=data
     )
 
 
@@ -945,13 +974,9 @@ def save_decision(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     data = {k: form.get(k, "") for k in ("innsatsgruppe", "hovedmal", "decision_date")}
-    return submit(
-        request,
-        session,
-        lambda: cs.set_situation(session, actor=user, candidate_id=candidate_id, data=data, partial=False),
-        to=f"/kandidater/{candidate_id}/situasjon#vedtak",
-        message="Innsatsgruppe og hovedmål er lagret.",
-        page=_tab_form(request, session, user, candidate_id, "/situasjon", data),
+    message = "Innsatsgruppe og hovedmål er lagret."
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#vedtak", message, cs.set_situation, data, data=data, partial=False
     )
 
 
@@ -961,14 +986,15 @@ def save_programme(
 ) -> Response:
     data = _prefixed(form, "p_")
     kind = data.pop("kind", "")
-    return submit(
-        request,
-        session,
-        lambda: cs.set_programme(session, actor=user, candidate_id=candidate_id, kind=kind, data=data),
-        to=f"/kandidater/{candidate_id}/situasjon#program",
-        message=lambda _: f"{PROGRAMMES[kind]} er registrert.",
-        page=_tab_form(request, session, user, candidate_id, "/situasjon", {}, program_form=form),
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#program",
+        lambda _: f"{PROGRAMMES[kind]} er registrert.",
+        cs.set_programme,
+        {},
         prefix="p_",
+        extra={"program_form": form},
+        kind=kind,
+        data=data,
     )
 
 
@@ -993,20 +1019,14 @@ def save_capacity(
         k: form.get(k, "")
         for k in ("capacity_override_percent", "capacity_override_reason", "preferred_hours_per_week")
     }
-    return submit(
-        request,
-        session,
-        lambda: cs.set_capacity(
-            session,
-            actor=user,
-            candidate_id=candidate_id,
-            override_percent=data["capacity_override_percent"],
-            reason=data["capacity_override_reason"],
-            preferred_hours_per_week=data["preferred_hours_per_week"],
-        ),
-        to=f"/kandidater/{candidate_id}/situasjon#arbeidsevne",
-        message="Arbeidsevnen er lagret.",
-        page=_tab_form(request, session, user, candidate_id, "/situasjon", data),
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#arbeidsevne",
+        "Arbeidsevnen er lagret.",
+        cs.set_capacity,
+        data,
+        override_percent=data["capacity_override_percent"],
+        reason=data["capacity_override_reason"],
+        preferred_hours_per_week=data["preferred_hours_per_week"],
     )
 
 
@@ -1016,13 +1036,8 @@ def save_needs(
 ) -> Response:
     data: dict[str, Any] = {f"needs_{c}": form.get(f"needs_{c}") or [] for c in NEED_CATEGORIES}
     data["needs_note"] = form.get("needs_note", "")
-    return submit(
-        request,
-        session,
-        lambda: cs.set_needs(session, actor=user, candidate_id=candidate_id, data=data),
-        to=f"/kandidater/{candidate_id}/situasjon#behov",
-        message="Tilretteleggingsbehovene er lagret.",
-        page=_tab_form(request, session, user, candidate_id, "/situasjon", data),
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#behov", "Tilretteleggingsbehovene er lagret.", cs.set_needs, data, data=data
     )
 
 
@@ -1116,25 +1131,23 @@ def give_consent(
 def set_presentation(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
-    return submit(
-        request,
-        session,
-        lambda: cs.presentation_marks(
-            cs.set_presentation(
-                session, actor=user, candidate_id=candidate_id, text=form.get("presentation", "")
-            )
-        ),
-        to=f"/kandidater/{candidate_id}/samtykke#presentasjon",
-        message=lambda marks: (
-            (
-                "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
-                f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
-                "warning",
-            )
-            if marks
-            else "Presentasjonen er lagret."
-        ),
-        page=_tab_form(request, session, user, candidate_id, "/samtykke", form),
+    return _Record(request, session, user, candidate_id).save(
+        "/samtykke#presentasjon",
+        _presentation_saved,
+        cs.set_presentation,
+        form,
+        text=form.get("presentation", ""),
+    )
+
+
+def _presentation_saved(candidate: Candidate) -> str | tuple[str, str]:
+    marks = cs.presentation_marks(candidate)
+    if not marks:
+        return "Presentasjonen er lagret."
+    return (
+        "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
+        f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
+        "warning",
     )
 
 
@@ -1236,19 +1249,14 @@ def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate
 def erase(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
-    return submit(
-        request,
-        session,
-        lambda: cs.erase_candidate(
-            session,
-            actor=user,
-            candidate_id=candidate_id,
-            confirm=form.get("confirm") == "1",
-            reason=form.get("reason", ""),
-        ),
+    return _Record(request, session, user, candidate_id).save(
+        "/slett",
+        "Kandidaten og alle personopplysningene er slettet.",
+        cs.erase_candidate,
+        form,
         to="/kandidater",
-        message="Kandidaten og alle personopplysningene er slettet.",
-        page=_tab_form(request, session, user, candidate_id, "/slett", form),
+        confirm=form.get("confirm") == "1",
+        reason=form.get("reason", ""),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import Request
@@ -19,7 +20,6 @@ from employers import importers
 from employers import models as m
 from employers import service as es
 from employers.styrk import name_of as styrk_name
-from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
 from web.forms import form_type, submit
 from web.pages import page_router
@@ -28,6 +28,7 @@ from web.routing import quick
 from web.templating import redirect, render
 
 router = page_router()
+SAVED = "Endringene er lagret."
 MULTI = {"working_time", "inclusion", "target_groups", "measures", "adaptations"}
 PAGE_SIZE = 50
 
@@ -279,21 +280,14 @@ def save_employer(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
     e = es.get_employer(session, actor=user, employer_id=employer_id)
+
+    def page(errors: dict[str, str], status: int, conflict: dict | None = None) -> Response:
+        return _employer_form(request, session, form=form, errors=errors, employer=e, conflict=conflict)
+
+    action = partial(es.update_employer, session, actor=user, employer_id=employer_id, **form)
+    stale = (partial(_employer_to_form, e), EMPLOYER_FIELDS, form)
     return submit(
-        request,
-        session,
-        lambda: es.update_employer(session, actor=user, employer_id=employer_id, **form),
-        to=f"/arbeidsgivere/{employer_id}",
-        message="Endringene er lagret.",
-        page=lambda errors, _: _employer_form(request, session, form=form, errors=errors, employer=e),
-        conflict=lambda exc: _employer_form(
-            request,
-            session,
-            form=form,
-            errors={},
-            employer=e,
-            conflict=stale_context(exc, current=_employer_to_form(e), submitted=form, labels=EMPLOYER_FIELDS),
-        ),
+        request, session, action, to=f"/arbeidsgivere/{e.id}", message=SAVED, page=page, stale=stale
     )
 
 
@@ -340,12 +334,21 @@ def merge(
     )
 
 
-def _detail_form(
-    request: Request, session: SessionDep, user: User, employer_id: int, form: dict
-) -> Callable[[dict[str, str], int], Response]:
-    """The employer's page again with a form's errors and typed values (`submit`'s page)."""
-    return lambda errors, status: _detail(
-        request, session, user, employer_id, errors=errors, form=form, status_code=status
+def _on_detail(
+    request: Request, session: SessionDep, user: User, employer_id: int, form: dict, prefix: str = ""
+) -> Callable[[str, str, Callable[[], object]], Response]:
+    """A form on the employer's page: `save(anchor, message, action)` runs it through `submit`, back to the page
+    at `anchor`, or the page again with the form's errors (`prefix` before each field) and typed values."""
+    return lambda anchor, message, action: submit(
+        request,
+        session,
+        action,
+        to=f"/arbeidsgivere/{employer_id}#{anchor}",
+        message=message,
+        page=lambda errors, status: _detail(
+            request, session, user, employer_id, errors=errors, form=form, status_code=status
+        ),
+        prefix=prefix,
     )
 
 
@@ -354,14 +357,11 @@ def add_person(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
     data = {k.removeprefix("cp_"): v for k, v in form.items() if k.startswith("cp_")}
-    return submit(
-        request,
-        session,
+    save = _on_detail(request, session, user, employer_id, form, "cp_")
+    return save(
+        "kontaktpersoner",
+        "Kontaktpersonen er lagt til.",
         lambda: es.add_contact_person(session, actor=user, employer_id=employer_id, **data),
-        to=f"/arbeidsgivere/{employer_id}#kontaktpersoner",
-        message="Kontaktpersonen er lagt til.",
-        page=_detail_form(request, session, user, employer_id, form),
-        prefix="cp_",
     )
 
 
@@ -369,13 +369,10 @@ def add_person(
 def log_contact(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
-    return submit(
-        request,
-        session,
+    return _on_detail(request, session, user, employer_id, form)(
+        "kontaktlogg",
+        "Kontakten er ført i loggen.",
         lambda: es.log_contact(session, actor=user, employer_id=employer_id, **form),
-        to=f"/arbeidsgivere/{employer_id}#kontaktlogg",
-        message="Kontakten er ført i loggen.",
-        page=_detail_form(request, session, user, employer_id, form),
     )
 
 
@@ -397,14 +394,11 @@ def add_place(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
     data = {k.removeprefix("pp_"): v for k, v in form.items() if k.startswith("pp_")}
-    return submit(
-        request,
-        session,
+    save = _on_detail(request, session, user, employer_id, form, "pp_")
+    return save(
+        "praksisplasser",
+        "Praksisplassen er registrert.",
         lambda: es.create_praksisplass(session, actor=user, employer_id=employer_id, **data),
-        to=f"/arbeidsgivere/{employer_id}#praksisplasser",
-        message="Praksisplassen er registrert.",
-        page=_detail_form(request, session, user, employer_id, form),
-        prefix="pp_",
     )
 
 
@@ -415,9 +409,9 @@ def add_occupant(
     place = es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
 
     typed = (form.get("candidate_ref") or "").strip()
-    return submit(
-        request,
-        session,
+    return _on_detail(request, session, user, place.employer_id, form)(
+        f"praksis-{place.id}",
+        "Deltakeren er registrert på praksisplassen.",
         lambda: es.add_occupant(
             session,
             actor=user,
@@ -428,9 +422,6 @@ def add_occupant(
             else None,
             note=form.get("note", ""),
         ),
-        to=f"/arbeidsgivere/{place.employer_id}#praksis-{place.id}",
-        message="Deltakeren er registrert på praksisplassen.",
-        page=_detail_form(request, session, user, place.employer_id, form),
     )
 
 
@@ -735,26 +726,15 @@ def save_opening(
         data.setdefault(k, [])
     for k in ("start_by_agreement", "open_to_reduced_capacity"):
         data.setdefault(k, "")
+    edited = partial(_opening_form, request, session, user, form=form, opening=opening)
     return submit(
         request,
         session,
-        lambda: es.update_opening(session, actor=user, opening_id=opening_id, **data),
+        partial(es.update_opening, session, actor=user, opening_id=opening_id, **data),
         to=f"/stillinger/{opening_id}",
-        message="Endringene er lagret.",
-        page=lambda errors, _: _opening_form(
-            request, session, user, form=form, errors=errors, opening=opening
-        ),
-        conflict=lambda exc: _opening_form(
-            request,
-            session,
-            user,
-            form=form,
-            errors={},
-            opening=opening,
-            conflict=stale_context(
-                exc, current=_opening_to_form(opening), submitted=form, labels=OPENING_FIELDS
-            ),
-        ),
+        message=SAVED,
+        page=lambda errors, _, conflict=None: edited(errors=errors, conflict=conflict),
+        stale=(partial(_opening_to_form, opening), OPENING_FIELDS, form),
     )
 
 
