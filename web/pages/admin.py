@@ -126,6 +126,7 @@ def lift_delay(
         lambda: accounts.lift_delay(session, actor=user, key=key, ip=client_ip(request)),
         to="/admin/brukere",
         message="Forsinkelsen er opphevet.",
+        not_found="key",
     )
 
 

@@ -331,6 +331,7 @@ def merge(
         message="Arbeidsgiverne er slått sammen.",
         back=f"/arbeidsgivere/{employer_id}",
         passes=(Forbidden,),  # another office's record: 403, not a flash message after a redirect
+        not_found="merge_id",
     )
 
 
