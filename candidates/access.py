@@ -14,11 +14,8 @@ from candidates.models import BreakGlass, Candidate
 from core import audit
 from core.errors import AccessDenied, Forbidden, ReasonRequired, ValidationFailed
 from core.models import User, utcnow
-from core.roles import FOLLOW_UP, NAV_STAFF, Role
+from core.roles import FOLLOW_UP, NAV_STAFF, OFFICE_STAFF, Role
 from matching import feasibility
-
-STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
-assert set(STAFF_ROLES) == NAV_STAFF
 
 # The restricted sections of a record (need-to-know): only FOLLOW_UP caseworkers of the candidate's own office read
 # or change them. A market contact sees what matching concludes (fits / does not fit, with the reason category).
@@ -177,7 +174,7 @@ def access_params(actor: User | None) -> dict[str, Any]:
     """The rule itself: admins and the system (None) read every office, staff their own office, others none."""
     if actor is None or actor.role == "admin":
         return {"all_offices": True, "reader_office": None}
-    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
+    if actor.role in OFFICE_STAFF and actor.office_id is not None:
         return {"all_offices": False, "reader_office": actor.office_id}
     return {"all_offices": False, "reader_office": None}
 
@@ -274,7 +271,7 @@ def load_for_change(
     """A candidate the actor may change (same rule as reading); the change itself is audit-logged by the caller.
     `restricted`: a change of a restricted section (404 "nektet" unless `may_read_restricted`, so neither a
     market contact nor the admin changes health or benefit data); `erase`: `may_erase` (403 otherwise)."""
-    if actor is not None and actor.role not in STAFF_ROLES:
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan endre kandidater.")
     stmt = readable_candidates(actor).where(Candidate.id == candidate_id)
     if full:

@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from candidates.models import NEED_CATEGORIES, NEED_TO_INCLUSION, Candidate, Programme
+from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, case, or_, select
+
+from candidates.models import NEED_CATEGORIES, NEED_TO_INCLUSION, Candidate, Programme, Situation
 
 
 def thirty_years_before(today: dt.date) -> dt.date:
@@ -51,6 +53,47 @@ def capacity_from(override: int | None, reason: str | None, grade: int | None) -
     if grade is not None:
         return Capacity(max(0, 100 - grade), "uføregrad", None, grade)
     return Capacity(100, "standard")
+
+
+# The same rules in SQL, side by side with the Python above (tests/candidates/test_derived.py holds them to the
+# same rows): a candidate's columns for lists and filters, correlated on Candidate.id.
+
+OVERRIDE_SQL: ScalarSelect[int | None] = (
+    select(Situation.capacity_override_percent)
+    .where(Situation.candidate_id == Candidate.id)
+    .scalar_subquery()
+)
+REASON_SQL: ScalarSelect[str | None] = (
+    select(Situation.capacity_override_reason).where(Situation.candidate_id == Candidate.id).scalar_subquery()
+)
+
+
+def uforegrad_sql(today: dt.date | BindParameter[dt.date]) -> ScalarSelect[int | None]:
+    """SQL twin of `uforegrad_of`: the first active uføretrygd's grade."""
+    return (
+        select(Programme.uforegrad)
+        .where(
+            Programme.candidate_id == Candidate.id,
+            Programme.kind == "UFORETRYGD",
+            Programme.uforegrad > 0,
+            or_(Programme.start_date.is_(None), Programme.start_date <= today),
+            or_(Programme.end_date.is_(None), Programme.end_date >= today),
+        )
+        .order_by(Programme.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def capacity_sql(today: dt.date | BindParameter[dt.date]) -> ColumnElement[int]:
+    """SQL twin of `capacity_of(...).percent`."""
+    grade = uforegrad_sql(today)
+    return case(
+        (OVERRIDE_SQL.is_not(None), OVERRIDE_SQL),
+        (grade >= 100, 0),
+        (grade.is_not(None), 100 - grade),
+        else_=100,
+    )
 
 
 def needs_for_matching(candidate: Candidate) -> list[str]:

@@ -9,7 +9,7 @@ not read (every `url`, `projects[].startDate`, `meta.canonical`, ...) is a warni
 samples write `projects[].url` as "example.com", and refusing a CV for a link nobody looks at helps no one. An
 empty string where a format is expected ("email": "") is a field left empty, not a problem.
 
-The product's own rules apply on top: an e-mail address must pass candidates.validation.check_email (stricter than
+The product's own rules apply on top: an e-mail address must pass core.cleaning.check_email (stricter than
 the schema's "contains an @"), every text fits its column (too long is refused, never cut), a date the product
 reads is a real date within the bounds the CV form uses, and the shapes core.cleaning.check_document checks
 (nesting, valid Unicode).
@@ -40,8 +40,7 @@ from sqlalchemy.orm import Session
 
 from candidates import service
 from candidates.models import Candidate, Certificate, Education, LanguageSkill, WorkExperience
-from candidates.validation import check_email
-from core.cleaning import CAREER_DATE, check_date, check_document, load_json
+from core.cleaning import CAREER_DATE, check_date, check_document, check_email, load_json
 from core.errors import DomainError, ValidationFailed
 from core.models import Office, User
 from core.reference import BUILTIN_DIR

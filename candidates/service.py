@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Date, Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
     BREAK_GLASS_MINUTES,
     CAPACITY_REASON_CATEGORY,
     FULL_LOAD,
-    STAFF_ROLES,
     SUMMARY_LOAD,
     break_glass,
     break_glass_for_office,
@@ -35,27 +34,31 @@ from candidates.access import (  # noqa: F401  (re-exported: other domains use c
     require_reason,
 )
 from candidates.derived import (  # noqa: F401
+    OVERRIDE_SQL,
+    REASON_SQL,
     Capacity,
     capacity_from,
     capacity_of,
+    capacity_sql,
     needs_for_matching,
     thirty_years_before,
     uforegrad_of,
+    uforegrad_sql,
 )
-from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Programme, Situation
+from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Situation
 
 # The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
 from candidates.service_privacy import *  # noqa: F403
 from candidates.service_profile import *  # noqa: F403
 from candidates.service_suggest import *  # noqa: F403
-from candidates.validation import Cleaner
-from core import audit
+from core import accounts, audit
 from core import reference as reference_service
-from core.cleaning import BIRTH_DATE, RETENTION_DATE
+from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
 from core.models import Office, User
 from core.reference import Municipality
+from core.roles import NAV_STAFF, OFFICE_STAFF
 
 RETENTION_DAYS = 2 * 365  # after the follow-up ends (status "avsluttet") unless set by hand
 
@@ -136,23 +139,6 @@ def matching_profiles(
 # --- search ---------------------------------------------------------------------------------------------
 
 
-def _reduced_capacity_clause(today: dt.date) -> Any:
-    override = select(Situation.id).where(
-        Situation.candidate_id == Candidate.id, Situation.capacity_override_percent.is_not(None)
-    )
-    override_below = select(Situation.id).where(
-        Situation.candidate_id == Candidate.id, Situation.capacity_override_percent < 100
-    )
-    ufore = select(Programme.id).where(
-        Programme.candidate_id == Candidate.id,
-        Programme.kind == "UFORETRYGD",
-        Programme.uforegrad > 0,
-        or_(Programme.start_date.is_(None), Programme.start_date <= today),
-        or_(Programme.end_date.is_(None), Programme.end_date >= today),
-    )
-    return or_(exists(override_below), and_(~exists(override), exists(ufore)))
-
-
 def search_statement(
     actor: User | None,
     *,
@@ -203,7 +189,7 @@ def _search(
     if under_30:
         stmt = stmt.where(Candidate.birth_date > thirty_years_before(today))
     if reduced_capacity:
-        stmt = stmt.where(_reduced_capacity_clause(today))
+        stmt = stmt.where(capacity_sql(today) < 100)
     if innsatsgruppe:
         stmt = stmt.where(
             exists(
@@ -283,27 +269,7 @@ class CandidateRow(PersonFacts):
 
 # The list's derived columns, for the rows of one page (built once; `today` is bound).
 _TODAY = bindparam("today", type_=Date)
-_OVERRIDE = (
-    select(Situation.capacity_override_percent)
-    .where(Situation.candidate_id == Candidate.id)
-    .scalar_subquery()
-)
-_REASON = (
-    select(Situation.capacity_override_reason).where(Situation.candidate_id == Candidate.id).scalar_subquery()
-)
-_GRADE = (
-    select(Programme.uforegrad)
-    .where(
-        Programme.candidate_id == Candidate.id,
-        Programme.kind == "UFORETRYGD",
-        Programme.uforegrad > 0,
-        or_(Programme.start_date.is_(None), Programme.start_date <= _TODAY),
-        or_(Programme.end_date.is_(None), Programme.end_date >= _TODAY),
-    )
-    .order_by(Programme.id)
-    .limit(1)
-    .scalar_subquery()
-)
+_OVERRIDE, _REASON, _GRADE = OVERRIDE_SQL, REASON_SQL, uforegrad_sql(_TODAY)
 _ORDER = (Candidate.last_name, Candidate.first_name, Candidate.id)
 
 
@@ -497,18 +463,45 @@ def _check_responsible(session: Session, user_id: int | None, office_id: int) ->
     if user_id is None:
         return
     user = session.get(User, user_id)
-    if user is None or user.role not in STAFF_ROLES or (user.role != "admin" and user.office_id != office_id):
+    if user is None or user.role not in NAV_STAFF or (user.role != "admin" and user.office_id != office_id):
         raise ValidationFailed(
             "Ansvarlig må være en veileder eller jobbspesialist ved kandidatens kontor.",
             field="responsible_user_id",
         )
 
 
+def office_for_new(
+    session: Session,
+    *,
+    actor: User | None,
+    office_id: int | str | None = None,
+    office_number: str | None = None,
+) -> Office:
+    """Where a new candidate belongs, decided here for the page (`office_id`, the admin's choice), the API
+    (`office_number`, an enhetsnummer) and anyone else: the chosen office, or else the actor's own. The error
+    names the field the caller offered (the page's `office_id`, otherwise `office`)."""
+    if office_number:
+        return accounts.get_office_by_number(session, office_number)
+    chosen = str(office_id or "").strip()
+    if chosen:
+        office = session.get(Office, int(chosen)) if chosen.isdigit() else None
+        if office is None:
+            raise ValidationFailed("Velg NAV-kontoret kandidaten hører til.", field="office_id")
+        return office
+    if actor is not None and actor.office is not None:
+        return actor.office
+    if office_id is not None:
+        raise ValidationFailed("Velg NAV-kontoret kandidaten hører til.", field="office_id")
+    raise ValidationFailed("Oppgi kontoret (enhetsnummer).", field="office")
+
+
 def create_candidate(
     session: Session,
     *,
     actor: User | None,
-    office: Office,
+    office: Office | None = None,
+    office_id: int | str | None = None,
+    office_number: str | None = None,
     first_name: str,
     last_name: str,
     birth_date: dt.date | None = None,
@@ -516,8 +509,11 @@ def create_candidate(
     status: str = "aktiv",
     **fields: Any,
 ) -> Candidate:
-    if actor is not None and actor.role not in STAFF_ROLES:
+    """A new candidate in `office`, or the office `office_for_new` decides."""
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan registrere kandidater.")
+    if office is None:
+        office = office_for_new(session, actor=actor, office_id=office_id, office_number=office_number)
     if actor is not None and actor.role != "admin" and actor.office_id != office.id:
         raise Forbidden("Du kan bare registrere kandidater ved ditt eget NAV-kontor.")
     data = {
@@ -530,7 +526,7 @@ def create_candidate(
     }
     out = _clean_record(session, data, partial=False)
     if out.get("responsible_user_id") is None:
-        out["responsible_user_id"] = actor.id if actor and actor.is_staff else None
+        out["responsible_user_id"] = actor.id if actor and actor.is_office_staff else None
     _check_responsible(session, out["responsible_user_id"], office.id)
     candidate = Candidate(office_id=office.id, **out)
     if candidate.status == "avsluttet" and candidate.retention_date is None:
@@ -581,7 +577,7 @@ def follow_up_ended(session: Session, *, candidate_id: int, ended_on: dt.date) -
 # Built once: the record page asks on every view, and a reused statement keeps its cache key.
 _STAFF_OF_OFFICE = (
     select(User.id, User.name)
-    .where(User.office_id == bindparam("office_id"), User.role.in_(("markedskontakt", "jobbspesialist")))
+    .where(User.office_id == bindparam("office_id"), User.role.in_(OFFICE_STAFF))
     .where(User.is_active.is_(True))
     .order_by(User.name)
 )

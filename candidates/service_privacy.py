@@ -42,12 +42,12 @@ from candidates.models import (
     Candidate,
     Consent,
 )
-from candidates.validation import Cleaner
 from core import audit
 from core import reference as reference_service
-from core.cleaning import EVENT_DATE
+from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
+from core.roles import NAV_STAFF
 from employers import service as employers_service
 
 __all__ = [
@@ -580,7 +580,7 @@ def _columns(obj: Any) -> dict[str, Any]:
 def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dict[str, Any]:
     """Everything stored about the candidate (every column of every table, the derived facts, and who has read
     or changed the record according to the audit log). Audit action "export"."""
-    if actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan ta ut innsyn.")
     candidate = session.scalar(
         readable_candidates(actor)

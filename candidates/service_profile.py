@@ -32,9 +32,8 @@ from candidates.models import (
     Situation,
     WorkExperience,
 )
-from candidates.validation import Cleaner
 from core import reference as reference_service
-from core.cleaning import CAREER_DATE, DECISION_DATE, PROGRAMME_DATE
+from core.cleaning import CAREER_DATE, DECISION_DATE, PROGRAMME_DATE, Cleaner
 from core.errors import NotFound, ValidationFailed
 from core.models import User
 from employers import service as employers_service

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import audit, reference
 from core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import ROLES, ApiToken, LoginThrottle, Office, User, UserSession, utcnow
+from core.roles import OFFICE_STAFF
 from core.security import (
     check_password_policy,
     hash_password,
@@ -91,7 +92,7 @@ def create_user(
         raise ValidationFailed("Navn må fylles ut.", field="name")
     if role not in ROLES:
         raise ValidationFailed(f"Ukjent rolle {role!r}; gyldige er {', '.join(ROLES)}.", field="role")
-    if role in ("markedskontakt", "jobbspesialist") and office is None:
+    if role in OFFICE_STAFF and office is None:
         raise ValidationFailed("Ansatte må høre til et NAV-kontor (--office).", field="office")
     if role == "arbeidsgiver" and office is not None:
         raise ValidationFailed("En arbeidsgiverbruker hører ikke til et NAV-kontor.", field="office")

@@ -1,14 +1,19 @@
-"""Input rules that every domain's cleaner shares: text that is valid Unicode, documents that are not nested past
-reason, and dates within plausible bounds per field. The domains' cleaners (candidates.validation,
-employers.cleaning, followup) and the web layer's JSON and form readers call these, so each rule has one home."""
+"""Input cleaning for every domain: the one `Cleaner` (raw values in — form strings or JSON values —, typed values
+out, every problem collected with its field so a form shows all its errors at once and the API answers
+422 [{field, message}]), text that is valid Unicode, documents that are not nested past reason, and dates within
+plausible bounds per field. Candidates, employers, follow-up, the importers and the web layer's readers all use
+these, so each rule has one home."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
 
 from core.errors import ValidationFailed
 
@@ -230,3 +235,303 @@ EVENT_DATE = DateBounds(
     too_early="{label} kan ikke være før {earliest}.",
     too_late="{label} kan ikke være mer enn to år fram i tid (senest {latest}).",
 )
+
+
+# --- the cleaner ---------------------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[,;\n]")
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def check_email(value: str) -> str | None:
+    """The normalised address, or None when it is not a valid e-mail address (no DNS look-up)."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def parse_date(raw: Any) -> dt.date | None:
+    """A date from a date, a datetime, "ÅÅÅÅ-MM-DD" or "DD.MM.ÅÅÅÅ"; None when it is none of those."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    value = str(raw).strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def as_list(raw: Any) -> list[str]:
+    """A list from a JSON list, a repeated form field, or a comma-separated string; blanks and repeats dropped."""
+    if blank(raw):
+        return []
+    items: Iterable[Any] = (
+        _SPLIT.split(raw) if isinstance(raw, str) else raw if isinstance(raw, Iterable) else [raw]
+    )
+    seen: list[str] = []
+    for item in items:
+        text = str(item).strip()
+        if text and text not in seen:
+            seen.append(text)
+    return seen
+
+
+def as_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    return str(raw or "").strip().lower() in ("1", "true", "on", "ja", "yes")
+
+
+class Cleaner:
+    """Reads fields from `data` into `out`, collecting every error; `done()` raises them all as one
+    ValidationFailed. With `partial` the fields the caller did not send are left alone (partial updates);
+    `prefix` goes before each field name in the errors (two forms on one page)."""
+
+    def __init__(self, data: Mapping[str, Any], *, partial: bool = False, prefix: str = "") -> None:
+        self.data = data
+        self.partial = partial
+        self.prefix = prefix
+        self.errors: list[dict[str, str]] = []
+        self.out: dict[str, Any] = {}
+
+    def error(self, name: str, message: str) -> None:
+        field = self.prefix + name
+        if not any(e["field"] == field for e in self.errors):
+            self.errors.append({"field": field, "message": message})
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def skip(self, name: str) -> bool:
+        return self.partial and name not in self.data
+
+    def raw(self, name: str) -> Any:
+        return self.data.get(name)
+
+    def _empty(self, name: str, *, required: str | bool = False, default: Any = None) -> bool:
+        """True when the field was left empty: then `default` is its value or, for a required field without a
+        default, `required` (the message) is its error."""
+        if not blank(self.data.get(name)):
+            return False
+        if required and default is None:
+            self.error(name, str(required))
+        else:
+            self.out[name] = default
+        return True
+
+    def text(self, name: str, label: str, *, required: bool = False, max_len: int = 300) -> None:
+        """Stripped text; empty is ""."""
+        if self.skip(name):
+            return
+        raw = self.data.get(name)
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int | float)):
+            self.error(name, f"{label} må være tekst.")
+            return
+        value = "" if raw is None else str(raw).strip()
+        if not value and required:
+            self.error(name, f"{label} må fylles ut.")
+            return
+        if len(value) > max_len:
+            self.error(name, f"{label} kan være høyst {max_len} tegn.")
+            return
+        self.out[name] = value
+
+    def optional_text(self, name: str, label: str, *, required: bool = False, max_len: int = 300) -> None:
+        """As `text`, with empty as None."""
+        self.text(name, label, required=required, max_len=max_len)
+        if name in self.out and not self.out[name]:
+            self.out[name] = None
+
+    def integer(
+        self,
+        name: str,
+        label: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        required: bool = False,
+        default: int | None = None,
+        message: str | None = None,
+    ) -> None:
+        """A whole number ("40 %" reads as 40); `message` replaces every message about a bad value."""
+        if self.skip(name) or self._empty(
+            name, required=required and (message or f"{label} må fylles ut."), default=default
+        ):
+            return
+        raw = self.data.get(name)
+        try:
+            if isinstance(raw, bool | float):
+                raise ValueError
+            value = raw if isinstance(raw, int) else int(str(raw).strip().rstrip("%").strip())
+        except ValueError:
+            self.error(name, message or f"{label} må være et helt tall.")
+            return
+        if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+            self.error(name, message or f"{label} må være mellom {minimum} og {maximum}.")
+        elif minimum is not None and value < minimum:
+            self.error(name, message or f"{label} må være minst {minimum}.")
+        elif maximum is not None and value > maximum:
+            self.error(name, message or f"{label} kan være høyst {maximum}.")
+        else:
+            self.out[name] = value
+
+    def number(
+        self, name: str, label: str, *, minimum: float = 0, maximum: float = 1e9, above: bool = False
+    ) -> None:
+        """A decimal number (comma or point) from `minimum` (`above`: over it) up to `maximum`."""
+        if self.skip(name) or self._empty(name):
+            return
+        raw = self.data.get(name)
+        try:
+            if isinstance(raw, bool):
+                raise ValueError
+            value = float(str(raw).replace(",", ".").strip())
+        except ValueError:
+            self.error(name, f"{label} må være et tall.")
+            return
+        if above and not minimum < value <= maximum:
+            self.error(name, f"{label} må være over {minimum:g} og høyst {maximum:g}.")
+        elif not minimum <= value <= maximum:
+            self.error(name, f"{label} må være mellom {minimum:g} og {maximum:g}.")
+        else:
+            self.out[name] = value
+
+    def date(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        bounds: DateBounds | None = None,
+        unchanged: dt.date | None = None,
+    ) -> None:
+        """A date; with `bounds`, within that field's plausible range (`unchanged`: the stored value, which an
+        edit of other fields may send back as it is)."""
+        if self.skip(name) or self._empty(name, required=required and f"{label} må fylles ut (ÅÅÅÅ-MM-DD)."):
+            return
+        raw = self.data.get(name)
+        value = parse_date(raw)
+        if value is None:
+            self.error(name, f"Ugyldig dato for {label.lower()}: «{str(raw).strip()}». Skriv ÅÅÅÅ-MM-DD.")
+            return
+        message = check_date(value, bounds, label) if bounds is not None and value != unchanged else None
+        if message:
+            self.error(name, message)
+        else:
+            self.out[name] = value
+
+    def choice(
+        self,
+        name: str,
+        label: str,
+        options: Iterable[Any],
+        *,
+        required: bool = False,
+        default: Any = None,
+        message: str | None = None,
+    ) -> None:
+        """One of `options` (compared as text); `message` replaces the messages for a missing or unknown one."""
+        if self.skip(name) or self._empty(
+            name, required=required and (message or f"{label} må velges."), default=default
+        ):
+            return
+        value = str(self.data.get(name)).strip()
+        if value not in {str(o) for o in options}:
+            self.error(name, message or f"Ukjent verdi for {label.lower()}: {value!r}.")
+        else:
+            self.out[name] = value
+
+    def multi(
+        self, name: str, label: str, options: Iterable[str] | None = None, *, upper: bool = False
+    ) -> None:
+        """A list from a JSON array, repeated form fields or a comma-separated string; repeats removed."""
+        if self.skip(name):
+            return
+        raw = self.data.get(name)
+        if blank(raw):
+            self.out[name] = []
+            return
+        if isinstance(raw, str):
+            items = [p.strip() for p in _SPLIT.split(raw)]
+        elif isinstance(raw, list | tuple):
+            items = []
+            for item in raw:
+                if not isinstance(item, str):
+                    self.error(name, f"{label} må være en liste med tekst.")
+                    return
+                items.extend(p.strip() for p in _SPLIT.split(item))
+        else:
+            self.error(name, f"{label} må være en liste.")
+            return
+        values: list[str] = []
+        allowed = set(options) if options is not None else None
+        for item in items:
+            if not item:
+                continue
+            item = item.upper() if upper else item
+            if allowed is not None and item not in allowed:
+                self.error(name, f"Ukjent verdi for {label.lower()}: {item!r}.")
+                return
+            if len(item) > 200:
+                self.error(name, f"{label}: hver verdi kan være høyst 200 tegn.")
+                return
+            if item not in values:
+                values.append(item)
+        self.out[name] = values
+
+    def choices(self, name: str, label: str, options: Iterable[str]) -> None:
+        """As `multi` with fixed options, kept in the options' order."""
+        options = tuple(options)
+        self.multi(name, label, options)
+        if isinstance(self.out.get(name), list):
+            self.out[name] = [o for o in options if o in self.out[name]]
+
+    def flag(self, name: str) -> None:
+        if not self.skip(name):
+            self.out[name] = as_bool(self.data.get(name))
+
+    def email(self, name: str, label: str = "E-post") -> None:
+        if self.skip(name) or self._empty(name):
+            return
+        raw = self.data.get(name)
+        normalised = check_email(str(raw).strip()) if isinstance(raw, str) else None
+        if normalised is None:
+            self.error(name, f"{label} er ikke en gyldig e-postadresse.")
+        else:
+            self.out[name] = normalised
+
+    def phone(self, name: str, label: str = "Telefon") -> None:
+        if self.skip(name) or self._empty(name):
+            return
+        raw = self.data.get(name)
+        value = str(raw).strip()
+        if not PHONE_RE.match(value):
+            self.error(name, f"{label} kan bare inneholde sifre, mellomrom og +.")
+        else:
+            self.out[name] = value
+
+    def code4(self, name: str, label: str) -> None:
+        """A four-digit code (postal code, municipality number)."""
+        if self.skip(name) or self._empty(name):
+            return
+        raw = self.data.get(name)
+        value = str(raw).strip()
+        if not (value.isdigit() and len(value) == 4):
+            self.error(name, f"{label} må være fire sifre.")
+        else:
+            self.out[name] = value
+
+    def done(self) -> dict[str, Any]:
+        if self.errors:
+            first = self.errors[0]
+            raise ValidationFailed(first["message"], field=first["field"], errors=self.errors)
+        return self.out

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
-from core.roles import ROLE_LABELS, Role
+from core.roles import OFFICE_STAFF, ROLE_LABELS, Role
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,7 +68,6 @@ class VersionedMixin:
 
 # Plain strings (the column's values); the names and sets live in core.roles.
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
-STAFF_ROLES: tuple[str, ...] = (Role.MARKEDSKONTAKT.value, Role.JOBBSPESIALIST.value)
 
 
 class Office(TimestampMixin, Base):
@@ -100,8 +99,9 @@ class User(TimestampMixin, Base):
     office: Mapped[Office | None] = relationship(lazy="joined")
 
     @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+    def is_office_staff(self) -> bool:
+        """A caseworker bound to an office (core.roles.OFFICE_STAFF; the admin is NAV staff but not this)."""
+        return self.role in OFFICE_STAFF
 
     @property
     def role_label(self) -> str:

@@ -7,21 +7,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.errors import Forbidden, NotFound
 from core.models import User
+from core.roles import NAV_STAFF
 from employers.models import Employer, employer_users
-
-STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
-
 
 # --- access -------------------------------------------------------------------------------------------
 
 
 def is_staff(actor: User | None) -> bool:
-    return actor is not None and actor.role in STAFF_ROLES
+    return actor is not None and actor.role in NAV_STAFF
 
 
 def require_staff(actor: User | None) -> None:
     """`None` is the system itself (CLI, import, demo data, scheduled jobs)."""
-    if actor is not None and actor.role not in STAFF_ROLES:
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan gjøre dette.")
 
 
@@ -30,7 +28,7 @@ def may_merge_or_delete(actor: User | None, employer: Employer) -> bool:
     if actor is None or actor.role == "admin":
         return True
     return (
-        actor.role in STAFF_ROLES
+        actor.role in NAV_STAFF
         and actor.office_id is not None
         and employer.owner_office_id == actor.office_id
     )
@@ -58,7 +56,7 @@ def readable_employers(session: Session, actor: User) -> Select[tuple[Employer]]
         stmt = stmt.where(
             Employer.id.in_(select(employer_users.c.employer_id).where(employer_users.c.user_id == actor.id))
         )
-    elif actor.role not in STAFF_ROLES:
+    elif actor.role not in NAV_STAFF:
         stmt = stmt.where(False)
     return stmt
 

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core import reference as reference_service
+from core.cleaning import Cleaner
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import Base, User
+from core.roles import NAV_STAFF
 from employers import orgnr as orgnr_rules
 from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
-    STAFF_ROLES,
     employer_ids_for,
     get_employer,
     is_staff,
@@ -30,7 +31,6 @@ from employers.access import (  # noqa: F401  (re-exported: other domains use em
     require_merge_or_delete,
     require_staff,
 )
-from employers.cleaning import Cleaner
 from employers.models import (
     EMPLOYER_STATUSES,
     SECTORS,
@@ -88,24 +88,24 @@ def employers_of(session: Session, user: User) -> Sequence[Employer]:
 def _clean_employer(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     if "nace_code" in data:
         data = {**data, "nace_code": _nace_code_of(data["nace_code"])}
-    c = Cleaner(data, only_present=partial)
+    c = Cleaner(data, partial=partial)
     if not partial or c.has("orgnr"):
         number = orgnr_rules.normalise(str(data.get("orgnr") or ""))
         if (msg := orgnr_rules.orgnr_error(number)) is not None:
             c.error("orgnr", msg)
         else:
             c.out["orgnr"] = number
-    c.text("name", "Navn", required=True)
-    c.text("nace_code", "Næringskode", max_len=10)
+    c.optional_text("name", "Navn", required=True)
+    c.optional_text("nace_code", "Næringskode", max_len=10)
     c.choice("sector", "Sektor", SECTORS, default="privat")
-    c.text("address", "Adresse")
-    c.text("postal_code", "Postnummer", max_len=4)
+    c.optional_text("address", "Adresse")
+    c.optional_text("postal_code", "Postnummer", max_len=4)
     c.choice("size", "Størrelse", SIZES)
-    c.text("website", "Nettsted")
+    c.optional_text("website", "Nettsted")
     c.choice("status", "Status", EMPLOYER_STATUSES, default="prospekt")
     c.integer("responsible_user_id", "Ansvarlig markedskontakt", minimum=1)
-    c.text("notes", "Notater", max_len=20000)
-    c.text("municipality_code", "Kommunenummer", max_len=4)
+    c.optional_text("notes", "Notater", max_len=20000)
+    c.optional_text("municipality_code", "Kommunenummer", max_len=4)
     out = c.out
     if out.get("nace_code") and not _NACE_RE.match(out["nace_code"]):
         c.error("nace_code", "Næringskoden skrives som SN2007-kode, for eksempel 56.101 eller 47.")
@@ -130,9 +130,9 @@ def _clean_employer(session: Session, data: dict[str, Any], *, partial: bool) ->
             c.error("municipality_code", exc.message)
     if out.get("responsible_user_id"):
         owner = session.get(User, out["responsible_user_id"])
-        if owner is None or owner.role not in STAFF_ROLES:
+        if owner is None or owner.role not in NAV_STAFF:
             c.error("responsible_user_id", "Ansvarlig må være en NAV-ansatt.")
-    return c.check()
+    return c.done()
 
 
 def create_employer(session: Session, *, actor: User | None, **fields: Any) -> Employer:
@@ -473,7 +473,7 @@ def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge
     domains' references) to `keep_id`, fills the kept record's empty fields, and deletes the other record.
     Only in the direction `merge_plan` decides (the valid orgnr and the history are kept), never between two
     different valid orgnr."""
-    if actor is not None and actor.role not in ("admin", "markedskontakt", "jobbspesialist"):
+    if actor is not None and actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan slå sammen arbeidsgivere.")
     # a merge changes one record and deletes the other: both must be the actor's office's (or the admin's)
     keep = get_employer(session, actor=actor, employer_id=keep_id)
@@ -533,16 +533,16 @@ def merge_employers(session: Session, *, actor: User | None, keep_id: int, merge
 
 
 def _clean_person(data: dict[str, Any], partial: bool) -> dict[str, Any]:
-    c = Cleaner(data, only_present=partial)
-    c.text("name", "Navn", required=True, max_len=200)
-    c.text("role", "Rolle", max_len=200)
-    c.text("phone", "Telefon", max_len=40)
-    c.text("email", "E-post", max_len=254)
+    c = Cleaner(data, partial=partial)
+    c.optional_text("name", "Navn", required=True, max_len=200)
+    c.optional_text("role", "Rolle", max_len=200)
+    c.optional_text("phone", "Telefon", max_len=40)
+    c.optional_text("email", "E-post", max_len=254)
     if c.out.get("email") and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", c.out["email"]):
         c.error("email", "Ugyldig e-postadresse.")
     if c.out.get("phone") and not re.match(r"^[+\d][\d ]{4,}$", c.out["phone"]):
         c.error("phone", "Telefonnummeret kan bare ha sifre, mellomrom og + først.")
-    return c.check()
+    return c.done()
 
 
 def add_contact_person(
@@ -589,5 +589,5 @@ def contact_persons(session: Session, *, actor: User, employer_id: int) -> Seque
 def staff_users(session: Session) -> Sequence[User]:
     """Who can own an employer or a next step."""
     return session.scalars(
-        select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True)).order_by(User.name)
+        select(User).where(User.role.in_(NAV_STAFF), User.is_active.is_(True)).order_by(User.name)
     ).all()

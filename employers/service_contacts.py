@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Date, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from core.cleaning import EVENT_DATE
+from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import NotFound
 from core.models import User
-from employers.access import STAFF_ROLES, get_employer, readable_employers, require_staff
-from employers.cleaning import Cleaner
+from core.roles import NAV_STAFF
+from employers.access import get_employer, readable_employers, require_staff
 from employers.models import CONTACT_TYPES, Employer, EmployerContact, Opening, employer_users
 
 __all__ = [
@@ -39,12 +39,12 @@ __all__ = [
 
 
 def _clean_contact(session: Session, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    c = Cleaner(data, only_present=partial)
+    c = Cleaner(data, partial=partial)
     c.date("date", "Dato", required=True, bounds=EVENT_DATE)
     c.choice("type", "Kontakttype", CONTACT_TYPES, required=True)
-    c.text("participants", "Deltakere", max_len=2000, keep_empty=True)
-    c.text("summary", "Sammendrag", required=True, max_len=20000)
-    c.text("next_step", "Neste steg", max_len=2000)
+    c.text("participants", "Deltakere", max_len=2000)
+    c.optional_text("summary", "Sammendrag", required=True, max_len=20000)
+    c.optional_text("next_step", "Neste steg", max_len=2000)
     c.date("next_step_due", "Frist for neste steg", bounds=EVENT_DATE)
     c.integer("next_step_owner_id", "Ansvarlig for neste steg", minimum=1)
     c.flag("next_step_done")
@@ -60,9 +60,9 @@ def _clean_contact(session: Session, data: dict[str, Any], *, partial: bool) -> 
             c.error("next_step", "Beskriv neste steg når du setter en frist.")
     if out.get("next_step_owner_id"):
         owner = session.get(User, out["next_step_owner_id"])
-        if owner is None or owner.role not in STAFF_ROLES:
+        if owner is None or owner.role not in NAV_STAFF:
             c.error("next_step_owner_id", "Ansvarlig for neste steg må være en NAV-ansatt.")
-    return c.check()
+    return c.done()
 
 
 def log_contact(session: Session, *, actor: User | None, employer_id: int, **fields: Any) -> EmployerContact:

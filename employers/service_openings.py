@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core import audit, notifications
 from core import reference as reference_service
-from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, bounded_text
+from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as_list, bounded_text
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
+from core.roles import NAV_STAFF
 from employers import service_suggest, styrk
-from employers.access import STAFF_ROLES, get_employer, readable_employers
-from employers.cleaning import Cleaner, as_list
+from employers.access import get_employer, readable_employers
 from employers.models import (
     ENGAGEMENT_TYPES,
     INCLUSION_OPTIONS,
@@ -164,7 +164,7 @@ def openings_with_employer_names(session: Session, ids: Sequence[int]) -> dict[i
 def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:
     """Staff see every opening; an employer user those of their own organisations; `None` is the system."""
     stmt = select(Opening)
-    if actor is not None and actor.role not in STAFF_ROLES:
+    if actor is not None and actor.role not in NAV_STAFF:
         stmt = stmt.where(
             Opening.employer_id.in_(readable_employers(session, actor).with_only_columns(Employer.id))
         )
@@ -181,7 +181,7 @@ _PUBLIC_OPENING = _OPENING.where(Opening.status == "publisert")
 
 def get_opening(session: Session, *, actor: User | None, opening_id: int, full: bool = False) -> Opening:
     """One readable opening with its employer; `full` adds the status history. 404 for one the actor may not see."""
-    if actor is None or actor.role in STAFF_ROLES:
+    if actor is None or actor.role in NAV_STAFF:
         stmt = _OPENING_FULL if full else _OPENING
         params: dict[str, Any] = {"opening_id": opening_id}
     else:
@@ -280,14 +280,14 @@ def clean_opening(
     Dates typed by people keep near the present; an `imported` ad's dates are the source's record (an expired
     ad from an archive keeps its old deadline), so only absurd ones are refused."""
     data = service_suggest.with_chosen_codes(session, data, place=True)
-    c = Cleaner(data, only_present=partial)
-    c.text("title", "Stillingstittel", required=True)
-    c.text("styrk_code", "STYRK-08-kode", max_len=10)
-    c.text("description", "Beskrivelse", max_len=50000, keep_empty=True)
+    c = Cleaner(data, partial=partial)
+    c.optional_text("title", "Stillingstittel", required=True)
+    c.optional_text("styrk_code", "STYRK-08-kode", max_len=10)
+    c.text("description", "Beskrivelse", max_len=50000)
     c.integer("positions", "Antall stillinger", minimum=1, maximum=1000, default=1)
     c.integer("percent_min", "Stillingsprosent fra", minimum=1, maximum=100)
     c.integer("percent_max", "Stillingsprosent til", minimum=1, maximum=100)
-    c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75)
+    c.number("hours_per_week", "Timer per uke", minimum=0, maximum=75, above=True)
     c.choices("working_time", "Arbeidstid", WORKING_TIMES)
     c.choice("engagement_type", "Ansettelsesform", ENGAGEMENT_TYPES, default="fast")
     c.date(
@@ -303,9 +303,9 @@ def clean_opening(
         bounds=IMPORTED_AD_DATE if imported else DEADLINE,
         unchanged=current.application_deadline if current else None,
     )
-    c.text("address", "Adresse")
-    c.text("postal_code", "Postnummer", max_len=4)
-    c.text("municipality_code", "Kommunenummer", max_len=4)
+    c.optional_text("address", "Adresse")
+    c.optional_text("postal_code", "Postnummer", max_len=4)
+    c.optional_text("municipality_code", "Kommunenummer", max_len=4)
     c.choices("inclusion", "Inkluderingsmulighet", INCLUSION_OPTIONS)
     c.choices("target_groups", "Prioritert målgruppe", TARGET_GROUPS)
     c.choices("measures", "Tiltak", MEASURES)
@@ -356,7 +356,7 @@ def clean_opening(
             c.error("municipality_code", exc.message)
     if out.get("start_by_agreement"):
         out["start_date"] = None if not partial or "start_date" in out else out.get("start_date")
-    result = c.check()
+    result = c.done()
     return {k: v for k, v in result.items() if k in EDITABLE}
 
 
@@ -490,7 +490,7 @@ def list_openings(
 def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
     """The openings waiting for approval, as a statement: `approval_queue` lists it, the dashboard counts it (in
     one query with its other counts)."""
-    if actor.role not in STAFF_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
     return readable_openings(session, actor).where(
         Opening.awaiting_approval.is_(True), Opening.status == "utkast"
@@ -508,7 +508,7 @@ def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
 def returned_openings(session: Session, *, actor: User) -> Sequence[Opening]:
     """Openings NAV sent back and the employer has not sent in again: shown under the queue, so they are not
     forgotten."""
-    if actor.role not in STAFF_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
     return session.scalars(
         readable_openings(session, actor)
@@ -550,7 +550,7 @@ def transition_opening(
     if application_deadline not in (None, ""):
         c = Cleaner({"application_deadline": application_deadline})
         c.date("application_deadline", "Søknadsfrist", bounds=DEADLINE)
-        opening.application_deadline = c.check()["application_deadline"]
+        opening.application_deadline = c.done()["application_deadline"]
     if to_status == "publisert":
         deadline = opening.application_deadline
         if opening.status in ("utløpt", "stengt") and (deadline is None or deadline <= today):
@@ -583,7 +583,7 @@ def approve_opening(
     session: Session, *, actor: User, opening_id: int, today: dt.date | None = None
 ) -> Opening:
     """A market contact approves an employer's self-service opening: it is published."""
-    if actor.role not in STAFF_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if not opening.awaiting_approval:
@@ -606,7 +606,7 @@ def return_opening(session: Session, *, actor: User, opening_id: int, comment: s
     """A market contact sends an employer's self-service opening back with a comment (1–2000 characters): it
     leaves the approval queue as «Sendt tilbake», the comment is shown to the employer on the opening and kept
     in its status history, and the employer's users get a notification."""
-    if actor.role not in STAFF_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if not (opening.awaiting_approval and opening.status == "utkast"):

@@ -10,13 +10,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import reference as reference_service
-from core.cleaning import EVENT_DATE
+from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.locking import check_version
 from core.models import User
 from employers import service_suggest
 from employers.access import get_employer, readable_employers, require_staff
-from employers.cleaning import Cleaner
 from employers.models import (
     INCLUSION_OPTIONS,
     PRAKSISPLASS_STATUSES,
@@ -60,22 +59,22 @@ def _clean(
     session: Session, data: dict[str, Any], *, partial: bool, current: Praksisplass | None = None
 ) -> dict[str, Any]:
     data = service_suggest.with_chosen_codes(session, data)
-    c = Cleaner(data, only_present=partial)
-    c.text("title", "Tittel", required=True)
-    c.text("styrk_code", "STYRK-08-kode", max_len=10)
-    c.text("tasks", "Arbeidsoppgaver", max_len=20000, keep_empty=True)
+    c = Cleaner(data, partial=partial)
+    c.optional_text("title", "Tittel", required=True)
+    c.optional_text("styrk_code", "STYRK-08-kode", max_len=10)
+    c.text("tasks", "Arbeidsoppgaver", max_len=20000)
     c.integer("places", "Antall plasser", minimum=1, maximum=100, default=1)
     c.date("period_start", "Periode fra", bounds=EVENT_DATE)
     c.date("period_end", "Periode til", bounds=EVENT_DATE)
-    c.text("supervisor", "Veileder", max_len=200)
+    c.optional_text("supervisor", "Veileder", max_len=200)
     c.choices("adaptations", "Tilrettelegging", INCLUSION_OPTIONS)
-    c.text("adaptations_note", "Om tilretteleggingen", max_len=5000, keep_empty=True)
+    c.text("adaptations_note", "Om tilretteleggingen", max_len=5000)
     c.choice("status", "Status", PRAKSISPLASS_STATUSES, default="aktiv")
     _check_styrk(session, c)
     start, end = c.out.get("period_start"), c.out.get("period_end")
     if start and end and end < start:
         c.error("period_end", "Perioden kan ikke slutte før den begynner.")
-    out = c.check()
+    out = c.done()
     service_suggest.keep_provenance(out, data, current)
     if partial and out.get("status") is None:
         out.pop("status", None)
@@ -185,8 +184,8 @@ def add_occupant(
     c = Cleaner({"start_date": start_date, "candidate_ref": candidate_ref, "note": note})
     c.date("start_date", "Startdato", required=True, bounds=EVENT_DATE)
     c.integer("candidate_ref", "Kandidat", minimum=1)
-    c.text("note", "Merknad", max_len=300, keep_empty=True)
-    data = c.check()
+    c.text("note", "Merknad", max_len=300)
+    data = c.done()
     if not data.get("candidate_ref") and not data.get("note"):
         raise ValidationFailed("Oppgi kandidaten eller en merknad om hvem som er på plassen.", field="note")
     if place.status != "aktiv":
@@ -210,7 +209,7 @@ def end_occupant(
     _load(session, actor, occupant.praksisplass_id)
     c = Cleaner({"end_date": end_date})
     c.date("end_date", "Sluttdato", required=True, bounds=EVENT_DATE)
-    data = c.check()
+    data = c.done()
     if data["end_date"] < occupant.start_date:
         raise ValidationFailed("Sluttdatoen kan ikke være før startdatoen.", field="end_date")
     occupant.end_date = data["end_date"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, func, or_, select
+from sqlalchemy import Date, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core.models import User
-from followup.models import FollowupRecord, PassivePeriod, PlanItem
+from followup.models import FollowupRecord, PlanItem
 from followup.service_fidelity import (
     EMPLOYMENT_BENCHMARKS,
     FIDELITY_ITEMS,
@@ -49,6 +49,7 @@ from followup.service_plan import (
     item_label,
     item_state,
     open_items,
+    overdue_clause,
 )
 from followup.service_records import (
     PROFILE_FIELDS,
@@ -204,15 +205,6 @@ def _overdue_statement(actor: User) -> Select[Any]:
     candidates = candidates_service.readable_candidates(actor)
     person = candidates.selected_columns
     names = candidates.with_only_columns(person.id, person.first_name, person.last_name).subquery()
-    paused = (
-        select(PassivePeriod.id)
-        .where(
-            PassivePeriod.record_id == PlanItem.record_id,
-            PassivePeriod.from_date <= PlanItem.due_date,
-            or_(PassivePeriod.to_date.is_(None), PlanItem.due_date <= PassivePeriod.to_date),
-        )
-        .exists()
-    )
     today = bindparam("today", type_=Date)
     return (
         select(
@@ -230,10 +222,7 @@ def _overdue_statement(actor: User) -> Select[Any]:
         .outerjoin(names, names.c.id == FollowupRecord.candidate_id)
         .where(
             PlanItem.record_id.in_(records.with_only_columns(FollowupRecord.id)),
-            PlanItem.done_on.is_(None),
-            PlanItem.warn_date <= today,
-            PlanItem.due_date < today,
-            ~paused,
+            overdue_clause(today),
         )
         .order_by(PlanItem.due_date, PlanItem.id)
         .limit(bindparam("limit"))

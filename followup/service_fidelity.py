@@ -17,6 +17,7 @@ from core import audit
 from core.cleaning import bounded_text
 from core.errors import Forbidden, ValidationFailed
 from core.models import Office, User
+from core.roles import OFFICE_STAFF
 from followup.dates import add_months, quarter_bounds, week_start
 from followup.models import (
     COMMUNITY_MODES,
@@ -392,7 +393,7 @@ def per_specialist(
 def _office_for(actor: User, office_id: int | None) -> int:
     if actor.role == "admin" and office_id is not None:
         return office_id
-    if actor.role in ("markedskontakt", "jobbspesialist") and actor.office_id is not None:
+    if actor.role in OFFICE_STAFF and actor.office_id is not None:
         if office_id is not None and office_id != actor.office_id:
             raise Forbidden("Du kan bare se ditt eget NAV-kontor.")
         return actor.office_id

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import BindParameter, ColumnElement, and_, or_, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup.dates import add_months
@@ -350,8 +350,31 @@ def satisfy_with_contact(
 # --- state ------------------------------------------------------------------------------------------------
 
 
+# The rule for an item's state lives here twice, side by side: `state_of` in Python (one record's page) and the
+# clauses below in SQL (caseloads, the dashboard, the daily stamps); tests/followup/test_overdue_rule.py holds them
+# to the same rows, passive periods included.
+
+
 def in_passive_period(day: dt.date, periods: Iterable[PassivePeriod]) -> bool:
     return any(p.from_date <= day and (p.to_date is None or day <= p.to_date) for p in periods)
+
+
+def paused_clause() -> ColumnElement[bool]:
+    """SQL twin of `in_passive_period(item.due_date, record's periods)`."""
+    return (
+        select(PassivePeriod.id)
+        .where(
+            PassivePeriod.record_id == PlanItem.record_id,
+            PassivePeriod.from_date <= PlanItem.due_date,
+            or_(PassivePeriod.to_date.is_(None), PlanItem.due_date <= PassivePeriod.to_date),
+        )
+        .exists()
+    )
+
+
+def overdue_clause(today: dt.date | BindParameter[dt.date]) -> ColumnElement[bool]:
+    """SQL twin of `state_of(...) == "forfalt"`: not done, not paused, past due."""
+    return and_(PlanItem.done_on.is_(None), ~paused_clause(), PlanItem.due_date < today)
 
 
 def item_state(item: PlanItem, today: dt.date, periods: Iterable[PassivePeriod] = ()) -> str:
@@ -465,22 +488,19 @@ def open_items(
 
 
 def mark_alert_states(session: Session, today: dt.date) -> None:
-    """Records when an item was first warned and first breached (the scheduler notifies once per change)."""
-    items = session.scalars(
-        select(PlanItem)
-        .join(FollowupRecord, FollowupRecord.id == PlanItem.record_id)
-        .where(
-            FollowupRecord.status != "avsluttet",
-            PlanItem.done_on.is_(None),
-            PlanItem.warn_date <= today,
+    """Records the day an open item was first warned and first overdue, by the same rule as `state_of` (an item
+    paused by a passive period is neither)."""
+    of_open_records = PlanItem.record_id.in_(
+        select(FollowupRecord.id).where(FollowupRecord.status != "avsluttet")
+    )
+    warned = and_(PlanItem.done_on.is_(None), ~paused_clause(), PlanItem.warn_date <= today)
+    for column, rule in ((PlanItem.warned_on, warned), (PlanItem.breached_on, overdue_clause(today))):
+        session.execute(
+            update(PlanItem)
+            .where(of_open_records, column.is_(None), rule)
+            .values({column: today})
+            .execution_options(synchronize_session="fetch")
         )
-    ).all()
-    for item in items:
-        if item.warned_on is None:
-            item.warned_on = today
-        if today > item.due_date and item.breached_on is None:
-            item.breached_on = today
-    session.flush()
 
 
 def due_reminders(session: Session, today: dt.date) -> dict[int, dict[str, list[dict[str, Any]]]]:

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from candidates import service as candidates_service
 from core import audit
-from core.cleaning import EVENT_DATE, PROGRAMME_DATE, DateBounds, bounded_text, check_date
+from core.cleaning import EVENT_DATE, PROGRAMME_DATE, Cleaner, DateBounds, bounded_text, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
 from core.formatting import date_no, number_no
 from core.models import User
+from core.roles import NAV_STAFF, OFFICE_STAFF
 from core.settings import Settings, get_settings
 from employers import service as employers_service
 from followup import service_plan as plan
@@ -50,7 +51,6 @@ from followup.models import (
     PlanItem,
 )
 
-WRITER_ROLES = ("admin", "markedskontakt", "jobbspesialist")
 SUBJECT = "followup_record"
 
 
@@ -72,13 +72,13 @@ def readable_records(actor: User) -> Select[tuple[FollowupRecord]]:
     stmt = select(FollowupRecord)
     if actor.role == "admin":
         return stmt
-    if actor.role in ("markedskontakt", "jobbspesialist"):
+    if actor.role in OFFICE_STAFF:
         return stmt.where(FollowupRecord.candidate_id.in_(_readable_candidate_ids(actor)))
     return stmt.where(false())
 
 
 def _check_writer(actor: User) -> None:
-    if actor.role not in WRITER_ROLES:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare NAV-ansatte kan føre oppfølging.")
 
 
@@ -221,35 +221,47 @@ def enrol(
     session: Session,
     *,
     actor: User,
-    candidate_id: int,
+    candidate_id: int | str | None,
     service: str,
-    referral_date: dt.date | None,
-    start_date: dt.date | None,
+    referral_date: dt.date | str | None,
+    start_date: dt.date | str | None,
     goal: str = "arbeid",
-    specialist_id: int | None = None,
+    specialist_id: int | str | None = None,
     out_of_work_at_intake: bool = True,
     target_refugee: bool = False,
     target_ufore: bool = False,
     today: dt.date | None = None,
 ) -> FollowupRecord:
-    """Starts a jobbspor for a candidate of the actor's office; at most one open record per service."""
+    """Starts a jobbspor for a candidate of the actor's office; at most one open record per service. Takes the
+    form's text or typed values, and names every bad field at once."""
     _check_writer(actor)
     today = today or _today()
-    if service not in SERVICES:
-        raise ValidationFailed("Velg en tjeneste.", field="service")
-    if goal not in GOALS:
-        raise ValidationFailed("Velg et mål.", field="goal")
-    _require(referral_date, "referral_date", "Henvisningsdato må fylles ut (ÅÅÅÅ-MM-DD).")
-    _require(start_date, "start_date", "Startdato må fylles ut (ÅÅÅÅ-MM-DD).")
+    c = Cleaner(
+        {
+            "candidate_id": candidate_id,
+            "service": service,
+            "goal": goal,
+            "referral_date": referral_date,
+            "start_date": start_date,
+            "specialist_id": specialist_id,
+        }
+    )
+    c.integer("candidate_id", "Kandidat", required=True, message="Velg en kandidat.")
+    c.choice("service", "Tjeneste", SERVICES, required=True, message="Velg en tjeneste.")
+    c.choice("goal", "Mål", GOALS, required=True, message="Velg et mål.")
+    c.date("referral_date", "Henvisningsdato", required=True, bounds=PROGRAMME_DATE)
+    c.date("start_date", "Startdato", required=True, bounds=PROGRAMME_DATE)
+    c.integer("specialist_id", "Jobbspesialist", message="Velg en jobbspesialist ved kandidatens NAV-kontor.")
+    referral_date, start_date = c.out.get("referral_date"), c.out.get("start_date")
+    if referral_date and start_date and start_date < referral_date:
+        c.error("start_date", "Startdatoen kan ikke være før henvisningsdatoen.")
+    if start_date and start_date > today + dt.timedelta(days=366):
+        c.error("start_date", "Startdatoen er mer enn ett år fram i tid.")
+    out = c.done()
+    service, goal, specialist_id = out["service"], out["goal"], out["specialist_id"]
     assert referral_date is not None and start_date is not None
-    check_bounds(referral_date, "referral_date", "Henvisningsdato", PROGRAMME_DATE)
-    check_bounds(start_date, "start_date", "Startdato", PROGRAMME_DATE)
-    if start_date < referral_date:
-        raise ValidationFailed("Startdatoen kan ikke være før henvisningsdatoen.", field="start_date")
-    if start_date > today + dt.timedelta(days=366):
-        raise ValidationFailed("Startdatoen er mer enn ett år fram i tid.", field="start_date")
     candidate = candidates_service.get_candidate(
-        session, actor=actor, candidate_id=candidate_id, purpose="oppfølging: innskriving i jobbspor"
+        session, actor=actor, candidate_id=out["candidate_id"], purpose="oppfølging: innskriving i jobbspor"
     )
     if specialist_id is None and actor.role == "jobbspesialist":
         specialist_id = actor.id
@@ -774,57 +786,76 @@ def log_contact(
     *,
     actor: User,
     record: FollowupRecord,
-    date: dt.date | None,
+    date: dt.date | str | None,
     with_whom: str,
     mode: str,
-    duration_minutes: int | None = None,
+    duration_minutes: int | str | None = None,
     content: str = "",
     other_kind: str | None = None,
-    employer_id: int | None = None,
-    employer_user_id: int | None = None,
-    placement_id: int | None = None,
+    employer_id: int | str | None = None,
+    employer_user_id: int | str | None = None,
+    placement_id: int | str | None = None,
     participants: str = "",
     today: dt.date | None = None,
 ) -> FollowupContact:
-    """Logs a contact; an employer contact also counts as job development, and contacts fulfil plan items."""
+    """Logs a contact; an employer contact also counts as job development, and contacts fulfil plan items. Takes
+    the form's text or typed values, and names every bad field at once."""
     _check_writer(actor)
     check_open(record)
     today = today or _today()
-    _require(date, "date", "Datoen må fylles ut (ÅÅÅÅ-MM-DD).")
-    assert date is not None
-    check_bounds(date, "date", "Datoen")
-    if date > today:
-        raise ValidationFailed("En kontakt kan ikke føres fram i tid.", field="date")
-    if date < record.start_date - dt.timedelta(days=30):
-        raise ValidationFailed("Datoen er lenge før jobbsporet startet.", field="date")
-    if with_whom not in CONTACT_WITH:
-        raise ValidationFailed("Velg hvem kontakten var med.", field="with_whom")
-    if mode not in CONTACT_MODES:
-        raise ValidationFailed("Velg kontaktform.", field="mode")
-    if with_whom == "andre" and other_kind and other_kind not in OTHER_KINDS:
-        raise ValidationFailed("Ukjent type kontakt.", field="other_kind")
-    if duration_minutes is not None and not (0 <= duration_minutes <= 24 * 60):
-        raise ValidationFailed("Varigheten må være mellom 0 og 1440 minutter.", field="duration_minutes")
+    c = Cleaner(
+        {
+            "date": date,
+            "with_whom": with_whom,
+            "mode": mode,
+            "other_kind": other_kind if with_whom == "andre" else None,
+            "duration_minutes": duration_minutes,
+            "employer_id": employer_id,
+            "employer_user_id": employer_user_id,
+            "placement_id": placement_id,
+        }
+    )
+    c.date("date", "Datoen", required=True, bounds=EVENT_DATE)
+    c.choice("with_whom", "Hvem", CONTACT_WITH, required=True, message="Velg hvem kontakten var med.")
+    c.choice("mode", "Kontaktform", CONTACT_MODES, required=True, message="Velg kontaktform.")
+    c.choice("other_kind", "Type kontakt", OTHER_KINDS, message="Ukjent type kontakt.")
+    c.integer(
+        "duration_minutes",
+        "Varigheten",
+        minimum=0,
+        maximum=24 * 60,
+        message="Varigheten må være et helt antall minutter mellom 0 og 1440.",
+    )
+    c.integer("employer_id", "Arbeidsgiver", message="Fant ikke arbeidsgiveren.")
+    c.integer("employer_user_id", "Deltaker", message="Deltakeren må være en arbeidsgiverbruker.")
+    c.integer("placement_id", "Arbeidsforhold", message="Fant ikke arbeidsforholdet på dette jobbsporet.")
+    out = c.out
+    date, employer_id, employer_user_id = out.get("date"), out.get("employer_id"), out.get("employer_user_id")
+    if date is not None and date > today:
+        c.error("date", "En kontakt kan ikke føres fram i tid.")
+    elif date is not None and date < record.start_date - dt.timedelta(days=30):
+        c.error("date", "Datoen er lenge før jobbsporet startet.")
     if employer_id is not None:
         if (
             session.scalar(employers_service.readable_employers(session, actor).filter_by(id=employer_id))
             is None
         ):
-            raise ValidationFailed("Fant ikke arbeidsgiveren.", field="employer_id")
-    elif with_whom == "arbeidsgiver":
-        raise ValidationFailed("Velg arbeidsgiveren kontakten var med.", field="employer_id")
+            c.error("employer_id", "Fant ikke arbeidsgiveren.")
+    elif with_whom == "arbeidsgiver" and "employer_id" in out:
+        c.error("employer_id", "Velg arbeidsgiveren kontakten var med.")
     if employer_user_id is not None:
         participant = session.get(User, employer_user_id)
         if participant is None or participant.role != "arbeidsgiver":
-            raise ValidationFailed("Deltakeren må være en arbeidsgiverbruker.", field="employer_user_id")
-        if employer_id is not None and employer_id not in employers_service.employer_ids_for(
+            c.error("employer_user_id", "Deltakeren må være en arbeidsgiverbruker.")
+        elif employer_id is not None and employer_id not in employers_service.employer_ids_for(
             session, participant
         ):
-            raise ValidationFailed(
-                "Deltakeren hører ikke til denne arbeidsgiveren.", field="employer_user_id"
-            )
-    if placement_id is not None and placement_id not in {p.id for p in record.placements}:
-        raise ValidationFailed("Fant ikke arbeidsforholdet på dette jobbsporet.", field="placement_id")
+            c.error("employer_user_id", "Deltakeren hører ikke til denne arbeidsgiveren.")
+    if out.get("placement_id") is not None and out["placement_id"] not in {p.id for p in record.placements}:
+        c.error("placement_id", "Fant ikke arbeidsforholdet på dette jobbsporet.")
+    out = c.done()
+    date, with_whom, mode, other_kind = out["date"], out["with_whom"], out["mode"], out["other_kind"]
+    duration_minutes, placement_id = out["duration_minutes"], out["placement_id"]
     contact = FollowupContact(
         record_id=record.id,
         user_id=actor.id,

@@ -14,6 +14,7 @@ from candidates import service as candidates_service
 from core import audit
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
+from core.roles import NAV_STAFF
 from employers import service as employers_service
 from matching import learn
 from recruitment.models import (
@@ -27,13 +28,12 @@ from recruitment.models import (
     WeightModelVersion,
 )
 
-STAFF = ("admin", "markedskontakt", "jobbspesialist")
 POSITIVE = {"TIL_INTERVJU", "AKTUELL", "FATT_JOBBEN", "interessant", "intervju", "ansatt"}
 NEGATIVE = {"UAKTUELL", "UINTERESSERT", "ikke aktuell"}
 
 
 def _require_staff(actor: User) -> None:
-    if actor.role not in STAFF:
+    if actor.role not in NAV_STAFF:
         raise Forbidden("Bare ansatte i NAV kan bygge kandidatlister.")
 
 
@@ -150,7 +150,7 @@ def _entry(
     )
     if entry is None:
         raise NotFound("Fant ikke oppføringen på kandidatlisten.")
-    if actor.role in STAFF:
+    if actor.role in NAV_STAFF:
         candidates_service.get_candidate(
             session, actor=actor, candidate_id=entry.candidate_id, purpose=purpose
         )
@@ -208,7 +208,7 @@ def record_employer_answer(
     )
     if entry is None or entry.shared_at is None:
         raise NotFound("Fant ikke kandidaten.")
-    if actor.role in STAFF:
+    if actor.role in NAV_STAFF:
         _entry(session, actor, entry_id)
     elif actor.role != "arbeidsgiver" or not _employer_answerable(session, actor, entry):
         raise NotFound("Fant ikke kandidaten.")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core import accounts, audit, notifications
 from core.errors import AccessDenied
 from core.models import User
+from core.roles import NAV_STAFF
 from core.security import client_address, constant_time_equals, new_token
 
 SESSION_COOKIE = "ab_session"
@@ -197,8 +198,7 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
-STAFF_ROLES = ("admin", "markedskontakt", "jobbspesialist")
 AdminUser = Annotated[User, require_roles("admin")]
-StaffUser = Annotated[User, require_roles(*STAFF_ROLES)]
-ApiStaffUser = Annotated[User, require_api_roles(*STAFF_ROLES)]
+StaffUser = Annotated[User, require_roles(*NAV_STAFF)]
+ApiStaffUser = Annotated[User, require_api_roles(*NAV_STAFF)]
 ApiAdminUser = Annotated[User, require_api_roles("admin")]

@@ -1,15 +1,24 @@
-"""Posted forms for the page routers: the form as a dict (lists for checkbox groups, the last value otherwise) and
-a domain error as the {field: message} map the form macros show beside each field."""
+"""Posted forms for the page routers: the form as a dict (lists for checkbox groups, the last value otherwise), a
+domain error as the {field: message} map the form macros show beside each field, and `submit`, the one way a page
+runs a posted form (post → redirect → get; on a domain error roll back and show the form again, or for a button
+with nothing typed, go back to the page with the message)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from core.cleaning import INVALID_TEXT, invalid_text
-from core.errors import DomainError, ValidationFailed
+from core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from core.locking import StaleEdit
+from web.conflicts import stale_context
+from web.templating import redirect
+
+T = TypeVar("T")
 
 # Above every text limit of the domains (the longest: an opening's description, 50 000 characters), so a field
 # that is too long reaches its domain rule whole and comes back beside the field with the text kept. Longer than
@@ -64,3 +73,65 @@ def field_errors(exc: DomainError, prefix: str = "") -> dict[str, str]:
     if isinstance(exc, ValidationFailed):
         return {prefix + (e["field"] or "form"): e["message"] for e in exc.errors}
     return {prefix + (exc.field or "form"): exc.message}
+
+
+def submit(
+    request: Request,
+    session: Session,
+    action: Callable[[], T],
+    *,
+    to: str | Callable[[T], str],
+    message: str | tuple[str, str] | Callable[[T], str | tuple[str, str]],
+    page: Callable[..., Response] | None = None,
+    prefix: str = "",
+    back: str | None = None,
+    stale: tuple[Callable[[], Mapping[str, Any]], Mapping[str, str], dict[str, Any]] | None = None,
+    not_found: str | None = None,
+    passes: tuple[type[DomainError], ...] = (),
+) -> Response:
+    """Runs a posted form's `action` and redirects to `to` with `message` (either may be read from the action's
+    result; a message may be a (text, kind) pair such as a warning).
+
+    On a domain error the request's session is rolled back first, so a refused form writes nothing. Then
+    `page(errors, status)` renders the form again with every error beside its field (`prefix` before each field
+    name) and the typed values kept; without a `page` (a button press: nothing typed to keep) the user goes back
+    to `back` (default `to`) by redirect with the message, so a refresh never posts again. A stale edit
+    (another person saved first) with `stale` (the saved values, their labels, the typed form) is
+    `page({}, 409, conflict=…)`, the two side by side (web.conflicts). A NotFound is the app's 404 (and a refused read is logged), unless
+    `not_found` names the field whose choice was not found; the errors in `passes` go on to the app's handlers
+    too (a 403 for another office's record)."""
+    try:
+        result = action()
+    except DomainError as exc:
+        if isinstance(exc, passes) or (
+            isinstance(exc, NotFound) and (not_found is None or isinstance(exc, AccessDenied))
+        ):
+            raise
+        session.rollback()
+        if stale is not None and page is not None and isinstance(exc, StaleEdit):
+            current, labels, typed = stale
+            return page(
+                {}, 409, conflict=stale_context(exc, current=current(), submitted=typed, labels=labels)
+            )
+        if isinstance(exc, NotFound):
+            exc = ValidationFailed(exc.message, field=not_found)
+        if page is not None:
+            return page(
+                field_errors(exc, prefix), 422 if isinstance(exc, ValidationFailed) else exc.status_code
+            )
+        return redirect(request, back or (to if isinstance(to, str) else "/"), exc.message, "error")
+    url = to(result) if callable(to) else to
+    text = message(result) if callable(message) else message
+    return redirect(request, url, *((text, "success") if isinstance(text, str) else text))
+
+
+def errors_of(prefix: str, action: Callable[..., object], **kwargs: Any) -> dict[str, str]:
+    """The errors of `action(**kwargs)`, one part of a form that saves several (each row of a reviewed import), so
+    all of them are shown together, each field named with `prefix`; {} when the part was saved."""
+    try:
+        action(**kwargs)
+    except AccessDenied:
+        raise
+    except DomainError as exc:
+        return field_errors(exc, prefix)
+    return {}

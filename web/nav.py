@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from core.models import User
+from core.roles import FOLLOW_UP, NAV_STAFF, Role
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     href: str
-    roles: tuple[str, ...]
+    roles: Collection[str]
 
 
+EVERYONE = NAV_STAFF | {Role.ARBEIDSGIVER.value}
+FOLLOW_UP_PAGES = FOLLOW_UP | {Role.ADMIN.value}
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Oversikt", "/", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")),
-    NavItem("Arbeidsgivere", "/arbeidsgivere", ("admin", "markedskontakt", "jobbspesialist")),
-    NavItem("Stillinger", "/stillinger", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")),
-    NavItem(
-        "Praksisplasser", "/praksisplasser", ("admin", "markedskontakt", "jobbspesialist", "arbeidsgiver")
-    ),
-    NavItem("Kandidater", "/kandidater", ("admin", "markedskontakt", "jobbspesialist")),
-    NavItem("Oppfølging", "/oppfolging", ("admin", "jobbspesialist")),
-    NavItem("Rapporter", "/oppfolging/rapporter", ("admin", "jobbspesialist")),
+    NavItem("Oversikt", "/", EVERYONE),
+    NavItem("Arbeidsgivere", "/arbeidsgivere", NAV_STAFF),
+    NavItem("Stillinger", "/stillinger", EVERYONE),
+    NavItem("Praksisplasser", "/praksisplasser", EVERYONE),
+    NavItem("Kandidater", "/kandidater", NAV_STAFF),
+    NavItem("Oppfølging", "/oppfolging", FOLLOW_UP_PAGES),
+    NavItem("Rapporter", "/oppfolging/rapporter", FOLLOW_UP_PAGES),
     NavItem("Oppfølgingskontakter", "/oppfolging/kontakter", ("arbeidsgiver",)),
     NavItem("Delte kandidater", "/delte-kandidater", ("arbeidsgiver",)),
     NavItem("Brukere", "/admin/brukere", ("admin",)),

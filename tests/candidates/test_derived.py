@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from candidates import service
+from candidates.derived import capacity_sql
+from candidates.models import Candidate
 from core.errors import ValidationFailed
 from tests.factories import make_candidate, make_office, make_user
 
@@ -193,3 +196,32 @@ def test_kept_record_statements_are_never_shared_across_offices(db):  # type: ig
                 assert got.id == ids[i]
                 with pytest.raises(AccessDenied):
                     service.get_candidate(db, actor=user, candidate_id=ids[1 - i], purpose="test", load=load)
+
+
+def test_capacity_in_sql_agrees_with_python(db, team):  # type: ignore[no-untyped-def]
+    """`capacity_sql` (the list's reduced-capacity filter) and `capacity_of` give every candidate the same
+    percent: none, an active, an ended and a full uføretrygd, an override above and below the derived value."""
+    office, js = team
+    today = dt.date.today()
+    cases = [
+        ({}, None),
+        ({"uforegrad": "60"}, None),
+        ({"uforegrad": "100"}, None),
+        ({"uforegrad": "50", "end_date": (today - dt.timedelta(days=1)).isoformat()}, None),
+        ({"uforegrad": "60"}, 80),
+        ({}, 30),
+    ]
+    ids = []
+    for programme, override in cases:
+        cid = make_candidate(db, office, actor=js).id
+        if programme:
+            data = {"start_date": (today - dt.timedelta(days=400)).isoformat(), **programme}
+            service.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data=data)
+        if override is not None:
+            service.set_capacity(db, actor=js, candidate_id=cid, override_percent=override, reason="Vurdert")
+        ids.append(cid)
+    db.flush()
+    in_sql = dict(db.execute(select(Candidate.id, capacity_sql(today)).where(Candidate.id.in_(ids))).all())
+    in_python = {cid: service.capacity_of(_full(db, js, cid), today).percent for cid in ids}
+    assert in_sql == in_python
+    assert sorted(in_python.values()) == [0, 30, 40, 80, 100, 100]

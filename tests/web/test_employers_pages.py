@@ -420,3 +420,26 @@ def test_employer_posting_gets_their_own_contact_as_the_default(client, db):
         "/stillinger/ny",
     )
     assert r.status_code == 422 and "Ugyldig e-postadresse." in r.text and 'value="feil"' in r.text
+
+
+def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):  # type: ignore[no-untyped-def]
+    """Publishing a closed opening again with a deadline already passed: the service sets the deadline before it
+    refuses, so only the page helper's rollback keeps the stored one; the refusal is a redirect (post → redirect
+    → get), not a page at the POST URL."""
+    contact = make_user(db, "markedskontakt")
+    opening = make_opening(db, make_employer(db), actor=contact)
+    deadline = dt.date.today() + dt.timedelta(days=20)
+    service.transition_opening(
+        db, actor=contact, opening_id=opening.id, to_status="publisert", application_deadline=deadline
+    )
+    service.transition_opening(db, actor=contact, opening_id=opening.id, to_status="stengt")
+    db.flush()
+    login(client, contact)
+    url = f"/stillinger/{opening.id}"
+    passed = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    r = _post(client, f"{url}/status", {"status": "publisert", "application_deadline": passed}, url)
+    assert r.status_code == 303 and r.headers["location"] == url
+    assert "ny søknadsfrist fram i tid" in client.get(url).text
+    db.expire_all()
+    stored = db.get(Opening, opening.id)
+    assert stored.status == "stengt" and stored.application_deadline == deadline

@@ -276,3 +276,35 @@ def test_dashboard_helper_counts_overdue(db):
 def _svgs(html: str) -> str:
     """The charts' own markup (the page around them may load the typeahead script; the charts need none)."""
     return "".join(part.split("</svg>", 1)[0] for part in html.split("<svg")[1:])
+
+
+def _field_error(html: str, field: str) -> str:
+    match = re.search(rf'<p class="error-text" id="e-{re.escape(field)}">([^<]*)</p>', html)
+    return match.group(1) if match else ""
+
+
+def test_a_contact_form_shows_every_error_at_once_with_the_values_kept(client, db):  # type: ignore[no-untyped-def]
+    office = make_office(db)
+    spec = make_user(db, "jobbspesialist", office=office)
+    record = make_followup_record(db, office, spec, start_date=TODAY - dt.timedelta(days=30))
+    login(client, spec)
+    url = f"/oppfolging/{record.id}"
+    r = _post(
+        client,
+        f"{url}/kontakt",
+        {
+            "k_date": "31.02.2026",
+            "k_with_whom": "arbeidsgiver",
+            "k_mode": "",
+            "k_duration_minutes": "en halvtime",
+            "k_content": "Møte om praksis",
+        },
+        url,
+    )
+    assert r.status_code == 422
+    assert "Ugyldig dato" in _field_error(r.text, "k_date")
+    assert "kontaktform" in _field_error(r.text, "k_mode")
+    assert "minutter" in _field_error(r.text, "k_duration_minutes")
+    assert "Velg arbeidsgiveren" in _field_error(r.text, "k_employer_id")
+    assert 'value="31.02.2026"' in r.text and 'value="en halvtime"' in r.text and "Møte om praksis" in r.text
+    assert db.scalar(select(func.count()).where(FollowupContact.record_id == record.id)) == 0

@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from candidates import service as cs
 from candidates.models import DRIVING_LICENCES, NEED_CATEGORIES, Candidate
-from candidates.validation import check_email
-from core import accounts
 from core import fields as f
+from core.cleaning import check_email
 from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
@@ -741,14 +740,7 @@ def list_candidates(
 )
 def create_candidate(session: SessionDep, user: ApiStaffUser, body: CandidateIn) -> CandidateDetailOut:
     data = _set(body)
-    number = data.pop("office", None)
-    if number:
-        office = accounts.get_office_by_number(session, number)
-    elif user.office is not None:
-        office = user.office
-    else:
-        raise ValidationFailed("Oppgi kontoret (enhetsnummer).", field="office")
-    candidate = cs.create_candidate(session, actor=user, office=office, **data)
+    candidate = cs.create_candidate(session, actor=user, office_number=data.pop("office", None), **data)
     return _reloaded(session, user, candidate.id)
 
 

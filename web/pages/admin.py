@@ -10,11 +10,12 @@ from fastapi.responses import PlainTextResponse, Response
 
 from candidates import service as cs
 from core import accounts, audit
-from core.errors import DomainError
+from core.errors import ValidationFailed
 from core.models import ROLE_LABELS, ROLES, User
 from employers import service as employers_service
 from followup import service as fs
 from web.deps import AdminUser, SessionDep, client_ip
+from web.forms import submit
 from web.pages import page_router
 from web.templating import redirect, render
 
@@ -58,14 +59,15 @@ def create_user(
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     form = {"email": email, "name": name, "role": role, "office": office, "employer": employer}
-    try:
+
+    def create() -> User:
         office_obj = accounts.get_office_by_number(session, office) if office else None
         new = accounts.create_user(
             session, email=email, name=name, role=role, password=password, office=office_obj
         )
         if role == "arbeidsgiver":
             if not employer:
-                raise DomainError(
+                raise ValidationFailed(
                     "En arbeidsgiverbruker må knyttes til et organisasjonsnummer.", field="employer"
                 )
             employers_service.bind_user(
@@ -79,11 +81,19 @@ def create_user(
             subject_id=new.id,
             purpose="brukeradministrasjon",
         )
-    except DomainError as exc:
-        session.rollback()
-        errors = {exc.field or "email": exc.message}
-        return render(request, "admin/users.html", _users_context(session, errors, form), status_code=422)
-    return redirect(request, "/admin/brukere", f"Brukeren {new.email} er opprettet.", "success")
+        return new
+
+    return submit(
+        request,
+        session,
+        create,
+        to="/admin/brukere",
+        message=lambda new: f"Brukeren {new.email} er opprettet.",
+        page=lambda errors, _: render(
+            request, "admin/users.html", _users_context(session, errors, form), status_code=422
+        ),
+        not_found="employer",  # the typed orgnr (the office is chosen from a list)
+    )
 
 
 @router.post("/brukere/{user_id}/aktiv")
@@ -110,11 +120,14 @@ def lift_delay(
     key: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     """Lift a login delay (an account, a second factor or an IP) for someone who must get in now."""
-    try:
-        accounts.lift_delay(session, actor=user, key=key, ip=client_ip(request))
-    except DomainError as exc:
-        return redirect(request, "/admin/brukere", exc.message, "error")
-    return redirect(request, "/admin/brukere", "Forsinkelsen er opphevet.", "success")
+    return submit(
+        request,
+        session,
+        lambda: accounts.lift_delay(session, actor=user, key=key, ip=client_ip(request)),
+        to="/admin/brukere",
+        message="Forsinkelsen er opphevet.",
+        not_found="key",
+    )
 
 
 @router.get("/kontorer")
@@ -134,17 +147,21 @@ def create_office(
     municipalities: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     form = {"number": number, "name": name, "municipalities": municipalities}
-    try:
-        accounts.create_office(session, number=number, name=name, municipalities=municipalities.split(","))
-    except DomainError as exc:
-        session.rollback()
-        ctx = {
-            "offices": accounts.list_offices(session),
-            "errors": {exc.field or "number": exc.message},
-            "form": form,
-        }
-        return render(request, "admin/offices.html", ctx, status_code=422)
-    return redirect(request, "/admin/kontorer", f"Kontoret {number} er opprettet.", "success")
+    return submit(
+        request,
+        session,
+        lambda: accounts.create_office(
+            session, number=number, name=name, municipalities=municipalities.split(",")
+        ),
+        to="/admin/kontorer",
+        message=f"Kontoret {number} er opprettet.",
+        page=lambda errors, _: render(
+            request,
+            "admin/offices.html",
+            {"offices": accounts.list_offices(session), "errors": errors, "form": form},
+            status_code=422,
+        ),
+    )
 
 
 @router.get("/revisjonslogg")

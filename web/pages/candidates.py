@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -39,14 +41,12 @@ from candidates.models import (
 )
 from core import accounts, formatting
 from core import reference as reference_service
-from core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
-from core.locking import StaleEdit
+from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import User
 from employers import service as es
 from web import innsyn
-from web.conflicts import stale_context
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
-from web.forms import field_errors, form_type
+from web.forms import errors_of, field_errors, form_type, submit
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
 from web.templating import redirect, render
@@ -109,9 +109,6 @@ COMMON = {
 FormData = form_type(MULTI)
 
 
-_errors = field_errors
-
-
 def _prefixed(form: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {k.removeprefix(prefix): v for k, v in form.items() if k.startswith(prefix)}
 
@@ -170,34 +167,72 @@ def _tab_page(
     return render(request, template, ctx, status_code=status_code)
 
 
-def _fail(
+def _tab_form(
     request: Request,
     session: Session,
     user: User,
     candidate_id: int,
     tab: str,
-    template: str,
-    exc: DomainError,
     form: dict[str, Any],
-    prefix: str = "",
     **extra: Any,
-) -> Response:
-    """Bad input: undo whatever the failed call touched, then show the tab again with the typed input."""
-    if isinstance(exc, AccessDenied):
-        raise exc
-    session.rollback()
-    return _tab_page(
+) -> Callable[..., Response]:
+    """A tab's form again, with the errors and the typed input (`submit`'s page)."""
+    template = TAB_TEMPLATES[tab]
+    return lambda errors, status, **more: _tab_page(
         request,
         session,
         user,
         candidate_id,
         tab,
         template,
-        status_code=422 if isinstance(exc, ValidationFailed) else exc.status_code,
-        errors=_errors(exc, prefix),
+        status_code=status,
+        errors=errors,
         form=form,
         **extra,
+        **more,
     )
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One candidate's record as a request sees it; its tabs' forms are saved through `save`."""
+
+    request: Request
+    session: Session
+    user: User
+    candidate_id: int
+
+    def save(
+        self,
+        where: str,
+        message: Any,
+        service: Callable[..., Any],
+        form: dict[str, Any],
+        *,
+        prefix: str = "",
+        to: str | None = None,
+        extra: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """`service(session, actor=, candidate_id=, **kwargs)` through `submit`: then to `where` (the tab and an
+        anchor) with `message`, or the tab again with every error, the typed `form` and `extra` for its page."""
+        return submit(
+            self.request,
+            self.session,
+            lambda: service(self.session, actor=self.user, candidate_id=self.candidate_id, **kwargs),
+            to=to or f"/kandidater/{self.candidate_id}{where}",
+            message=message,
+            page=_tab_form(
+                self.request,
+                self.session,
+                self.user,
+                self.candidate_id,
+                where.partition("#")[0],
+                form,
+                **(extra or {}),
+            ),
+            prefix=prefix,
+        )
 
 
 # --- list and registration ---------------------------------------------------------------------------------
@@ -305,31 +340,20 @@ RECORD_LABELS = {
 @router.post("/kandidater/ny")
 def create_candidate(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
     data = {k: form.get(k, "") for k in RECORD_FIELDS if k in form}
-    try:
-        if user.role == "admin":
-            office_id = form.get("office_id") or ""
-            office = next((o for o in accounts.list_offices(session) if str(o.id) == office_id), None)
-            if office is None:
-                raise ValidationFailed("Velg NAV-kontoret kandidaten hører til.", field="office_id")
-        else:
-            office = user.office
-            if office is None:
-                raise ValidationFailed("Du er ikke knyttet til et NAV-kontor.", field="form")
-        candidate = cs.create_candidate(
+    return submit(
+        request,
+        session,
+        lambda: cs.create_candidate(
             session,
             actor=user,
-            office=office,
+            office_id=form.get("office_id") or "",
             first_name=data.pop("first_name", ""),
             last_name=data.pop("last_name", ""),
             **data,
-        )
-    except AccessDenied:
-        raise
-    except DomainError as exc:
-        session.rollback()
-        return _new_form(request, session, user, form, _errors(exc))
-    return redirect(
-        request, f"/kandidater/{candidate.id}", f"{candidate.full_name} er registrert.", "success"
+        ),
+        to=lambda candidate: f"/kandidater/{candidate.id}",
+        message=lambda candidate: f"{candidate.full_name} er registrert.",
+        page=lambda errors, _: _new_form(request, session, user, form, errors),
     )
 
 
@@ -358,28 +382,20 @@ def save_personalia(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     data = {k: form.get(k, "") for k in (*RECORD_FIELDS, "version") if k in form}
-    try:
-        cs.update_candidate(session, actor=user, candidate_id=candidate_id, **data)
-    except StaleEdit as exc:
-        candidate = cs.get_candidate(
-            session, actor=user, candidate_id=candidate_id, purpose=PURPOSES.get("", "")
-        )
-        current = {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
-        conflict = stale_context(exc, current=current, submitted=form, labels=RECORD_LABELS)
-        return _tab_page(
-            request,
-            session,
-            user,
-            candidate_id,
-            "",
-            "candidates/detail.html",
-            status_code=409,
-            form=form,
-            conflict=conflict,
-        )
-    except DomainError as exc:
-        return _fail(request, session, user, candidate_id, "", "candidates/detail.html", exc, form)
-    return redirect(request, f"/kandidater/{candidate_id}", "Personalia er lagret.", "success")
+
+    def saved() -> dict[str, str]:
+        candidate = cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=PURPOSES[""])
+        return {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
+
+    return submit(
+        request,
+        session,
+        lambda: cs.update_candidate(session, actor=user, candidate_id=candidate_id, **data),
+        to=f"/kandidater/{candidate_id}",
+        message="Personalia er lagret.",
+        page=_tab_form(request, session, user, candidate_id, "", form),
+        stale=(saved, RECORD_LABELS, form),
+    )
 
 
 # --- CV ------------------------------------------------------------------------------------------------------
@@ -414,17 +430,13 @@ def save_skills(
         "driving_licences": form.get("driving_licences") or [],
         "summary": form.get("summary", ""),
     }
-    try:
-        cs.set_skills_and_licences(session, actor=user, candidate_id=candidate_id, data=data)
-    except DomainError as exc:
-        return _fail(
-            request, session, user, candidate_id, "/cv", "candidates/cv.html", exc, {}, skills_form=data
-        )
-    return redirect(
-        request,
-        f"/kandidater/{candidate_id}/cv#ferdigheter",
+    return _Record(request, session, user, candidate_id).save(
+        "/cv#ferdigheter",
         "Ferdigheter og førerkort er lagret.",
-        "success",
+        cs.set_skills_and_licences,
+        {},
+        extra={"skills_form": data},
+        data=data,
     )
 
 
@@ -538,7 +550,7 @@ def upload_cv(
             raise ValidationFailed("Filen er større enn 5 MB.", field="file")
         text = cv_text.extract_text(upload["data"], upload["filename"])
     except ValidationFailed as exc:
-        return _upload_page(request, session, user, candidate_id, errors=_errors(exc))
+        return _upload_page(request, session, user, candidate_id, errors=field_errors(exc))
 
     def suggest(title: str) -> tuple[str, str, float] | None:
         best = cs.suggest_for_import(session, title)
@@ -598,45 +610,64 @@ def accept_proposals(
     offered = [x for x in (form.get("lic_offered") or "").split(",") if x]
     chosen = form.get("lic") or []
     rows["licences"] = [{"code": code, "take": code in chosen} for code in offered]
-    errors: dict[str, str] = {}
-    saved = 0
-    for prefix, kind, key in (
-        ("w", "arbeid", "work"),
-        ("lang", "sprak", "languages"),
-        ("cert", "sertifikat", "certificates"),
-    ):
-        for i, row in enumerate(rows[key]):
-            if not row["take"]:
-                continue
-            data = {k: v for k, v in row.items() if k not in ("take", "styrk_name", "line", "written")}
-            if kind == "arbeid":
-                data = _reviewed_occupation(data)
-                data["description"] = ""
-            try:
-                cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
-                saved += 1
-            except AccessDenied:
-                raise
-            except DomainError as exc:
-                errors.update(_errors(exc, f"{prefix}-{i}-"))
-    if chosen and not errors:
-        candidate = cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="endre CV")
-        licences = list(candidate.driving_licences or [])
-        licences += [c for c in chosen if c not in licences]
-        try:
-            cs.set_skills_and_licences(
-                session, actor=user, candidate_id=candidate_id, data={"driving_licences": licences}
+
+    def save() -> int:
+        errors: dict[str, str] = {}
+        saved = 0
+        for prefix, kind, key in (
+            ("w", "arbeid", "work"),
+            ("lang", "sprak", "languages"),
+            ("cert", "sertifikat", "certificates"),
+        ):
+            for i, row in enumerate(rows[key]):
+                if not row["take"]:
+                    continue
+                data = {k: v for k, v in row.items() if k not in ("take", "styrk_name", "line", "written")}
+                if kind == "arbeid":
+                    data = {**_reviewed_occupation(data), "description": ""}
+                found = errors_of(
+                    f"{prefix}-{i}-",
+                    cs.add_cv_entry,
+                    session=session,
+                    actor=user,
+                    candidate_id=candidate_id,
+                    kind=kind,
+                    data=data,
+                )
+                errors.update(found)
+                saved += not found
+        if chosen and not errors:
+            candidate = cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="endre CV")
+            licences = list(candidate.driving_licences or [])
+            licences += [c for c in chosen if c not in licences]
+            errors.update(
+                errors_of(
+                    "lic-",
+                    cs.set_skills_and_licences,
+                    session=session,
+                    actor=user,
+                    candidate_id=candidate_id,
+                    data={"driving_licences": licences},
+                )
             )
             saved += 1
-        except DomainError as exc:
-            errors.update(_errors(exc, "lic-"))
-    if errors:
-        session.rollback()
-        return _upload_page(request, session, user, candidate_id, proposals=rows, errors=errors)
-    if not saved:
-        return redirect(request, f"/kandidater/{candidate_id}/cv", "Ingenting ble lagt til fra filen.")
-    return redirect(
-        request, f"/kandidater/{candidate_id}/cv", "Forslagene du valgte er lagt til i CV-en.", "success"
+        if errors:
+            raise ValidationFailed(
+                next(iter(errors.values())), errors=[{"field": f, "message": m} for f, m in errors.items()]
+            )
+        return saved
+
+    return submit(
+        request,
+        session,
+        save,
+        to=f"/kandidater/{candidate_id}/cv",
+        message=lambda saved: (
+            "Forslagene du valgte er lagt til i CV-en." if saved else "Ingenting ble lagt til fra filen."
+        ),
+        page=lambda errors, _: _upload_page(
+            request, session, user, candidate_id, proposals=rows, errors=errors
+        ),
     )
 
 
@@ -673,22 +704,16 @@ def add_cv(
     if kind not in CV_LABELS:
         raise NotFound("Ukjent CV-del.")
     data = _cv_data(kind, _prefixed(form, f"{kind}__"), session)
-    try:
-        cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
-    except DomainError as exc:
-        return _fail(
-            request,
-            session,
-            user,
-            candidate_id,
-            "/cv",
-            "candidates/cv.html",
-            exc,
-            form,
-            prefix=f"{kind}__",
-            open_kind=kind,
-        )
-    return redirect(request, f"/kandidater/{candidate_id}/cv#{kind}", f"La til {CV_LABELS[kind]}.", "success")
+    return _Record(request, session, user, candidate_id).save(
+        f"/cv#{kind}",
+        f"La til {CV_LABELS[kind]}.",
+        cs.add_cv_entry,
+        form,
+        prefix=f"{kind}__",
+        extra={"open_kind": kind},
+        kind=kind,
+        data=data,
+    )
 
 
 def _find_entry(candidate: Candidate, kind: str, entry_id: int) -> Any:
@@ -781,20 +806,18 @@ def save_cv(
     if kind not in CV_LABELS:
         raise NotFound("Ukjent CV-del.")
     data = _cv_data(kind, {k: form.get(k, "") for k in ENTRY_FIELDS[kind] if k in form}, session)
-    try:
-        cs.update_cv_entry(
+    return submit(
+        request,
+        session,
+        lambda: cs.update_cv_entry(
             session, actor=user, candidate_id=candidate_id, kind=kind, entry_id=entry_id, data=data
-        )
-    except AccessDenied:
-        raise
-    except NotFound:
-        raise
-    except DomainError as exc:
-        session.rollback()
-        return _entry_page(
-            request, session, user, candidate_id, kind, entry_id, form=form, errors=_errors(exc)
-        )
-    return redirect(request, f"/kandidater/{candidate_id}/cv#{kind}", f"Endret {CV_LABELS[kind]}.", "success")
+        ),
+        to=f"/kandidater/{candidate_id}/cv#{kind}",
+        message=f"Endret {CV_LABELS[kind]}.",
+        page=lambda errors, _: _entry_page(
+            request, session, user, candidate_id, kind, entry_id, form=form, errors=errors
+        ),
+    )
 
 
 @router.post("/kandidater/{candidate_id}/cv/{section}/{entry_id:int}/slett")
@@ -878,13 +901,9 @@ def save_profile(
         data[key] = [v for v in (form.get(key) or []) if str(v).strip()]
     data["working_time"] = form.get("working_time") or []
     data["engagement_types"] = form.get("engagement_types") or []
-    try:
-        cs.set_job_profile(session, actor=user, candidate_id=candidate_id, data=data)
-    except DomainError as exc:
-        return _fail(
-            request, session, user, candidate_id, "/jobbprofil", "candidates/jobbprofil.html", exc, data
-        )
-    return redirect(request, f"/kandidater/{candidate_id}/jobbprofil", "Jobbprofilen er lagret.", "success")
+    return _Record(request, session, user, candidate_id).save(
+        "/jobbprofil", "Jobbprofilen er lagret.", cs.set_job_profile, data, data=data
+    )
 
 
 # --- RESTRICTED: situation, programmes, capacity, needs ------------------------------------------------------
@@ -927,7 +946,7 @@ def _situation_ctx(
     return {
         "form": form,
         "program_form": program_form,
-        "derived_capacity": max(0, 100 - grade) if grade is not None else 100,
+        "derived_capacity": cs.capacity_from(None, None, grade).percent,
         "uforegrad": grade,
         "today": dt.date.today(),
     }
@@ -948,44 +967,14 @@ def situation_page(
     )
 
 
-def _situation_fail(
-    request: Request,
-    session: Session,
-    user: User,
-    candidate_id: int,
-    exc: DomainError,
-    form: dict[str, Any],
-    prefix: str = "",
-    **extra: Any,
-) -> Response:
-    return _fail(
-        request,
-        session,
-        user,
-        candidate_id,
-        "/situasjon",
-        "candidates/situasjon.html",
-        exc,
-        form,
-        prefix=prefix,
-        **extra,
-    )
-
-
 @router.post("/kandidater/{candidate_id}/situasjon/vedtak")
 def save_decision(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     data = {k: form.get(k, "") for k in ("innsatsgruppe", "hovedmal", "decision_date")}
-    try:
-        cs.set_situation(session, actor=user, candidate_id=candidate_id, data=data, partial=False)
-    except DomainError as exc:
-        return _situation_fail(request, session, user, candidate_id, exc, data)
-    return redirect(
-        request,
-        f"/kandidater/{candidate_id}/situasjon#vedtak",
-        "Innsatsgruppe og hovedmål er lagret.",
-        "success",
+    message = "Innsatsgruppe og hovedmål er lagret."
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#vedtak", message, cs.set_situation, data, data=data, partial=False
     )
 
 
@@ -995,17 +984,15 @@ def save_programme(
 ) -> Response:
     data = _prefixed(form, "p_")
     kind = data.pop("kind", "")
-    try:
-        if kind not in PROGRAMMES:
-            raise ValidationFailed("Velg program eller ytelse.", field="kind")
-        cs.set_programme(session, actor=user, candidate_id=candidate_id, kind=kind, data=data)
-    except DomainError as exc:
-        return _situation_fail(request, session, user, candidate_id, exc, {}, prefix="p_", program_form=form)
-    return redirect(
-        request,
-        f"/kandidater/{candidate_id}/situasjon#program",
-        f"{PROGRAMMES[kind]} er registrert.",
-        "success",
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#program",
+        lambda _: f"{PROGRAMMES[kind]} er registrert.",
+        cs.set_programme,
+        {},
+        prefix="p_",
+        extra={"program_form": form},
+        kind=kind,
+        data=data,
     )
 
 
@@ -1030,19 +1017,14 @@ def save_capacity(
         k: form.get(k, "")
         for k in ("capacity_override_percent", "capacity_override_reason", "preferred_hours_per_week")
     }
-    try:
-        cs.set_capacity(
-            session,
-            actor=user,
-            candidate_id=candidate_id,
-            override_percent=data["capacity_override_percent"],
-            reason=data["capacity_override_reason"],
-            preferred_hours_per_week=data["preferred_hours_per_week"],
-        )
-    except DomainError as exc:
-        return _situation_fail(request, session, user, candidate_id, exc, data)
-    return redirect(
-        request, f"/kandidater/{candidate_id}/situasjon#arbeidsevne", "Arbeidsevnen er lagret.", "success"
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#arbeidsevne",
+        "Arbeidsevnen er lagret.",
+        cs.set_capacity,
+        data,
+        override_percent=data["capacity_override_percent"],
+        reason=data["capacity_override_reason"],
+        preferred_hours_per_week=data["preferred_hours_per_week"],
     )
 
 
@@ -1052,15 +1034,8 @@ def save_needs(
 ) -> Response:
     data: dict[str, Any] = {f"needs_{c}": form.get(f"needs_{c}") or [] for c in NEED_CATEGORIES}
     data["needs_note"] = form.get("needs_note", "")
-    try:
-        cs.set_needs(session, actor=user, candidate_id=candidate_id, data=data)
-    except DomainError as exc:
-        return _situation_fail(request, session, user, candidate_id, exc, data)
-    return redirect(
-        request,
-        f"/kandidater/{candidate_id}/situasjon#behov",
-        "Tilretteleggingsbehovene er lagret.",
-        "success",
+    return _Record(request, session, user, candidate_id).save(
+        "/situasjon#behov", "Tilretteleggingsbehovene er lagret.", cs.set_needs, data, data=data
     )
 
 
@@ -1126,8 +1101,10 @@ def give_consent(
             request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", form=dict(form)
         )
     typed_employer = str(form.get("employer_id") or "").strip()  # the typeahead: name, orgnr or id
-    try:
-        consent = cs.give_consent(
+    return submit(
+        request,
+        session,
+        lambda: cs.give_consent(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -1138,15 +1115,13 @@ def give_consent(
             given_on=form.get("given_on") or None,
             named=form.get("named") == "1",
             note=form.get("note", ""),
-        )
-    except DomainError as exc:
-        return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
-    kind = "navngitt profil" if consent.named else "anonym presentasjon"
-    return redirect(
-        request,
-        f"/kandidater/{candidate_id}/samtykke",
-        f"Samtykket er registrert ({kind}). Arbeidsgiveren ser ingenting før kandidaten deles fra en kandidatliste.",
-        "success",
+        ),
+        to=f"/kandidater/{candidate_id}/samtykke",
+        message=lambda consent: (
+            f"Samtykket er registrert ({'navngitt profil' if consent.named else 'anonym presentasjon'}). "
+            "Arbeidsgiveren ser ingenting før kandidaten deles fra en kandidatliste."
+        ),
+        page=_tab_form(request, session, user, candidate_id, "/samtykke", form),
     )
 
 
@@ -1154,23 +1129,23 @@ def give_consent(
 def set_presentation(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
-    try:
-        candidate = cs.set_presentation(
-            session, actor=user, candidate_id=candidate_id, text=form.get("presentation", "")
-        )
-    except DomainError as exc:
-        return _fail(request, session, user, candidate_id, "/samtykke", "candidates/samtykke.html", exc, form)
+    return _Record(request, session, user, candidate_id).save(
+        "/samtykke#presentasjon",
+        _presentation_saved,
+        cs.set_presentation,
+        form,
+        text=form.get("presentation", ""),
+    )
+
+
+def _presentation_saved(candidate: Candidate) -> str | tuple[str, str]:
     marks = cs.presentation_marks(candidate)
-    if marks:
-        return redirect(
-            request,
-            f"/kandidater/{candidate_id}/samtykke#presentasjon",
-            "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
-            f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
-            "warning",
-        )
-    return redirect(
-        request, f"/kandidater/{candidate_id}/samtykke#presentasjon", "Presentasjonen er lagret.", "success"
+    if not marks:
+        return "Presentasjonen er lagret."
+    return (
+        "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
+        f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
+        "warning",
     )
 
 
@@ -1198,17 +1173,19 @@ def give_reason(
     target = str(form.get("next") or "")
     if not target.startswith(f"/kandidater/{candidate_id}") or "//" in target:
         target = f"/kandidater/{candidate_id}"
-    try:
-        cs.break_glass(
+    return submit(
+        request,
+        session,
+        lambda: cs.break_glass(
             session,
             actor=user,
             candidate_id=candidate_id,
             reason=form.get("reason", ""),
             ip=client_ip(request),
-        )
-    except ValidationFailed as exc:
-        session.rollback()
-        return render(
+        ),
+        to=target,
+        message=("Begrunnelsen er registrert og vises for personens NAV-kontor.", "warning"),
+        page=lambda errors, status: render(
             request,
             "candidates/begrunnelse.html",
             {
@@ -1216,13 +1193,11 @@ def give_reason(
                 "candidate_id": candidate_id,
                 "next": target,
                 "minutes": cs.BREAK_GLASS_MINUTES,
-                "errors": {"reason": exc.message},
+                "errors": errors,
                 "form": {"reason": form.get("reason", "")},
             },
-            status_code=422,
-        )
-    return redirect(
-        request, target, "Begrunnelsen er registrert og vises for personens NAV-kontor.", "warning"
+            status_code=status,
+        ),
     )
 
 
@@ -1296,19 +1271,25 @@ def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate
 def erase(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
-    try:
-        cs.erase_candidate(
-            session,
-            actor=user,
-            candidate_id=candidate_id,
-            confirm=form.get("confirm") == "1",
-            reason=form.get("reason", ""),
-        )
-    except DomainError as exc:
-        return _fail(request, session, user, candidate_id, "/slett", "candidates/slett.html", exc, form)
-    return redirect(request, "/kandidater", "Kandidaten og alle personopplysningene er slettet.", "success")
+    return _Record(request, session, user, candidate_id).save(
+        "/slett",
+        "Kandidaten og alle personopplysningene er slettet.",
+        cs.erase_candidate,
+        form,
+        to="/kandidater",
+        confirm=form.get("confirm") == "1",
+        reason=form.get("reason", ""),
+    )
 
 
+TAB_TEMPLATES = {
+    "": "candidates/detail.html",
+    "/cv": "candidates/cv.html",
+    "/jobbprofil": "candidates/jobbprofil.html",
+    "/situasjon": "candidates/situasjon.html",
+    "/samtykke": "candidates/samtykke.html",
+    "/slett": "candidates/slett.html",
+}
 TAB_CONTEXT = {
     "": _personalia_ctx,
     "/cv": _cv_ctx,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from candidates import service as candidates_service
 from core import notifications
 from core.models import ROLE_LABELS, User
+from core.roles import NAV_STAFF, OFFICE_STAFF
 from employers import service as employers_service
 from followup import service as followup_service
 from recruitment import service as recruitment_service
@@ -46,14 +47,14 @@ def _counts_query(session: Session, user: User) -> Select[Any]:
 @router.get("/")
 def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response:
     context: dict = {"role_label": ROLE_LABELS[user.role]}
-    if user.role in ("markedskontakt", "jobbspesialist", "admin"):
+    if user.role in NAV_STAFF:
         counts = session.execute(_counts_query(session, user)).one()
         context["candidate_count"], context["employer_count"] = counts[0], counts[1]
         if user.role == "markedskontakt":
             context["approval_count"] = counts[2]
         if user.role == "admin":
             context["user_count"] = counts[2]
-    if user.role in ("markedskontakt", "jobbspesialist"):  # the admin's reasoned reads of the office's people
+    if user.role in OFFICE_STAFF:  # the admin's reasoned reads of the office's people
         context["break_glass"] = candidates_service.break_glass_for_office(session, actor=user, limit=10)
     if user.role == "markedskontakt":
         panels = employers_service.next_steps_panels(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import Request
@@ -13,30 +15,26 @@ from fastapi.responses import Response
 from candidates import service as cs
 from core import formatting
 from core import reference as reference_service
-from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from core.locking import StaleEdit
+from core.errors import DomainError, Forbidden, NotFound
 from core.models import User
 from employers import importers
 from employers import models as m
 from employers import service as es
 from employers.styrk import name_of as styrk_name
-from web.conflicts import stale_context
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
-from web.forms import field_errors, form_type
+from web.forms import form_type, submit
 from web.labels import nace_label
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
 from web.templating import redirect, render
 
 router = page_router()
+SAVED = "Endringene er lagret."
 MULTI = {"working_time", "inclusion", "target_groups", "measures", "adaptations"}
 PAGE_SIZE = 50
 
 
 FormData = form_type(MULTI)
-
-
-_errors = field_errors
 
 
 def _municipality_filter(session: SessionDep, typed: str) -> str:
@@ -189,11 +187,14 @@ def create_employer(request: Request, session: SessionDep, user: StaffUser, form
         similar = es.similar_to_new(session, **fields)
         if similar:
             return _employer_form(request, session, form=fields, errors={}, similar=similar)
-    try:
-        employer = es.create_employer(session, actor=user, **fields)
-    except DomainError as exc:
-        return _employer_form(request, session, form=fields, errors=_errors(exc))
-    return redirect(request, f"/arbeidsgivere/{employer.id}", f"{employer.name} er registrert.", "success")
+    return submit(
+        request,
+        session,
+        lambda: es.create_employer(session, actor=user, **fields),
+        to=lambda employer: f"/arbeidsgivere/{employer.id}",
+        message=lambda employer: f"{employer.name} er registrert.",
+        page=lambda errors, _: _employer_form(request, session, form=fields, errors=errors),
+    )
 
 
 @router.get("/arbeidsgivere/neste-steg")
@@ -284,14 +285,15 @@ def save_employer(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
     e = es.get_employer(session, actor=user, employer_id=employer_id)
-    try:
-        es.update_employer(session, actor=user, employer_id=employer_id, **form)
-    except StaleEdit as exc:
-        conflict = stale_context(exc, current=_employer_to_form(e), submitted=form, labels=EMPLOYER_FIELDS)
-        return _employer_form(request, session, form=form, errors={}, employer=e, conflict=conflict)
-    except DomainError as exc:
-        return _employer_form(request, session, form=form, errors=_errors(exc), employer=e)
-    return redirect(request, f"/arbeidsgivere/{employer_id}", "Endringene er lagret.", "success")
+
+    def page(errors: dict[str, str], status: int, conflict: dict | None = None) -> Response:
+        return _employer_form(request, session, form=form, errors=errors, employer=e, conflict=conflict)
+
+    action = partial(es.update_employer, session, actor=user, employer_id=employer_id, **form)
+    stale = (partial(_employer_to_form, e), EMPLOYER_FIELDS, form)
+    return submit(
+        request, session, action, to=f"/arbeidsgivere/{e.id}", message=SAVED, page=page, stale=stale
+    )
 
 
 @router.get("/arbeidsgivere/{employer_id}/sammenslaing")
@@ -324,33 +326,36 @@ def merge_confirmation(
 def merge(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
-    try:
-        kept = es.merge_employers(
+    return submit(
+        request,
+        session,
+        lambda: es.merge_employers(
             session, actor=user, keep_id=employer_id, merge_id=_int(form.get("merge_id")) or 0
-        )
-    except NotFound:
-        return redirect(request, f"/arbeidsgivere/{employer_id}", "Fant ikke arbeidsgiveren.", "error")
-    except Forbidden:
-        raise  # another office's record: 403, not a flash message after a redirect
-    except DomainError as exc:
-        return redirect(request, f"/arbeidsgivere/{employer_id}", exc.message, "error")
-    return redirect(request, f"/arbeidsgivere/{kept.id}", "Arbeidsgiverne er slått sammen.", "success")
+        ),
+        to=lambda kept: f"/arbeidsgivere/{kept.id}",
+        message="Arbeidsgiverne er slått sammen.",
+        back=f"/arbeidsgivere/{employer_id}",
+        passes=(Forbidden,),  # another office's record: 403, not a flash message after a redirect
+        not_found="merge_id",
+    )
 
 
-def _act(
-    request: Request, session: SessionDep, user: User, employer_id: int, form: dict, anchor: str, action
-) -> Response:  # type: ignore[no-untyped-def]
-    try:
-        message = action()
-    except ValidationFailed as exc:
-        return _detail(request, session, user, employer_id, errors=_errors(exc), form=form, status_code=422)
-    except DomainError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        return _detail(
-            request, session, user, employer_id, errors=_errors(exc), form=form, status_code=exc.status_code
-        )
-    return redirect(request, f"/arbeidsgivere/{employer_id}#{anchor}", message, "success")
+def _on_detail(
+    request: Request, session: SessionDep, user: User, employer_id: int, form: dict, prefix: str = ""
+) -> Callable[[str, str, Callable[[], object]], Response]:
+    """A form on the employer's page: `save(anchor, message, action)` runs it through `submit`, back to the page
+    at `anchor`, or the page again with the form's errors (`prefix` before each field) and typed values."""
+    return lambda anchor, message, action: submit(
+        request,
+        session,
+        action,
+        to=f"/arbeidsgivere/{employer_id}#{anchor}",
+        message=message,
+        page=lambda errors, status: _detail(
+            request, session, user, employer_id, errors=errors, form=form, status_code=status
+        ),
+        prefix=prefix,
+    )
 
 
 @router.post("/arbeidsgivere/{employer_id}/kontaktpersoner")
@@ -358,29 +363,23 @@ def add_person(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
     data = {k.removeprefix("cp_"): v for k, v in form.items() if k.startswith("cp_")}
-
-    def action() -> str:
-        try:
-            es.add_contact_person(session, actor=user, employer_id=employer_id, **data)
-        except ValidationFailed as exc:
-            raise ValidationFailed(
-                exc.message,
-                errors=[{"field": f"cp_{e['field']}", "message": e["message"]} for e in exc.errors],
-            ) from exc
-        return "Kontaktpersonen er lagt til."
-
-    return _act(request, session, user, employer_id, form, "kontaktpersoner", action)
+    save = _on_detail(request, session, user, employer_id, form, "cp_")
+    return save(
+        "kontaktpersoner",
+        "Kontaktpersonen er lagt til.",
+        lambda: es.add_contact_person(session, actor=user, employer_id=employer_id, **data),
+    )
 
 
 @router.post("/arbeidsgivere/{employer_id}/kontakter")
 def log_contact(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
-    def action() -> str:
-        es.log_contact(session, actor=user, employer_id=employer_id, **form)
-        return "Kontakten er ført i loggen."
-
-    return _act(request, session, user, employer_id, form, "kontaktlogg", action)
+    return _on_detail(request, session, user, employer_id, form)(
+        "kontaktlogg",
+        "Kontakten er ført i loggen.",
+        lambda: es.log_contact(session, actor=user, employer_id=employer_id, **form),
+    )
 
 
 @router.post("/arbeidsgivere/kontakter/{contact_id}/utfort")
@@ -401,18 +400,12 @@ def add_place(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
     data = {k.removeprefix("pp_"): v for k, v in form.items() if k.startswith("pp_")}
-
-    def action() -> str:
-        try:
-            es.create_praksisplass(session, actor=user, employer_id=employer_id, **data)
-        except ValidationFailed as exc:
-            raise ValidationFailed(
-                exc.message,
-                errors=[{"field": f"pp_{e['field']}", "message": e["message"]} for e in exc.errors],
-            ) from exc
-        return "Praksisplassen er registrert."
-
-    return _act(request, session, user, employer_id, form, "praksisplasser", action)
+    save = _on_detail(request, session, user, employer_id, form, "pp_")
+    return save(
+        "praksisplasser",
+        "Praksisplassen er registrert.",
+        lambda: es.create_praksisplass(session, actor=user, employer_id=employer_id, **data),
+    )
 
 
 @router.post("/praksisplasser/{praksisplass_id}/deltakere")
@@ -421,20 +414,21 @@ def add_occupant(
 ) -> Response:
     place = es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
 
-    def action() -> str:
-        typed = (form.get("candidate_ref") or "").strip()
-        ref = cs.candidate_ref(session, actor=user, text=typed, field="candidate_ref") if typed else None
-        es.add_occupant(
+    typed = (form.get("candidate_ref") or "").strip()
+    return _on_detail(request, session, user, place.employer_id, form)(
+        f"praksis-{place.id}",
+        "Deltakeren er registrert på praksisplassen.",
+        lambda: es.add_occupant(
             session,
             actor=user,
             praksisplass_id=praksisplass_id,
             start_date=form.get("start_date"),
-            candidate_ref=str(ref) if ref is not None else None,
+            candidate_ref=str(cs.candidate_ref(session, actor=user, text=typed, field="candidate_ref"))
+            if typed
+            else None,
             note=form.get("note", ""),
-        )
-        return "Deltakeren er registrert på praksisplassen."
-
-    return _act(request, session, user, place.employer_id, form, f"praksis-{place.id}", action)
+        ),
+    )
 
 
 @router.post("/praksisplasser/deltakere/{occupant_id}/avslutt")
@@ -650,29 +644,26 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
     employer_id = _int(form.get("employer_id"))
     if employer_id is None:
         return _opening_form(request, session, user, form=form, errors={"employer_id": "Velg arbeidsgiver."})
-    try:
-        opening = es.create_opening(session, actor=user, employer_id=employer_id, **data)
-    except NotFound:
-        return _opening_form(
-            request, session, user, form=form, errors={"employer_id": "Fant ikke arbeidsgiveren."}
-        )
-    except DomainError as exc:
-        return _opening_form(
+    return submit(
+        request,
+        session,
+        lambda: es.create_opening(session, actor=user, employer_id=employer_id, **data),
+        to=lambda opening: f"/stillinger/{opening.id}",
+        message=lambda opening: (
+            "Stillingen er sendt til NAV for godkjenning."
+            if opening.awaiting_approval
+            else "Stillingen er lagret som utkast."
+        ),
+        page=lambda errors, _: _opening_form(
             request,
             session,
             user,
             form=form,
-            errors=_errors(exc),
-            suggestions=es.suggest_styrk(session, form.get("title", ""))
-            if not form.get("styrk_code")
-            else [],
-        )
-    message = (
-        "Stillingen er sendt til NAV for godkjenning."
-        if opening.awaiting_approval
-        else "Stillingen er lagret som utkast."
+            errors=errors,
+            suggestions=[] if form.get("styrk_code") else es.suggest_styrk(session, form.get("title", "")),
+        ),
+        not_found="employer_id",
     )
-    return redirect(request, f"/stillinger/{opening.id}", message, "success")
 
 
 def _jsonld(session: SessionDep, opening: Any) -> str:
@@ -763,46 +754,45 @@ def save_opening(
         data.setdefault(k, [])
     for k in ("start_by_agreement", "open_to_reduced_capacity"):
         data.setdefault(k, "")
-    try:
+    edited = partial(_opening_form, request, session, user, form=form, opening=opening)
+    resubmit = (
+        form.get("action") == "resubmit" and opening.status == "returnert"
+    )  # saved and sent in, one step
+
+    def save() -> None:
         es.update_opening(session, actor=user, opening_id=opening_id, **data)
-        if form.get("action") == "resubmit" and opening.status == "returnert":  # saved and sent in, one step
+        if resubmit:
             es.resubmit_opening(session, actor=user, opening_id=opening_id)
-            return redirect(
-                request,
-                f"/stillinger/{opening_id}",
-                "Stillingen er lagret og sendt til NAV igjen.",
-                "success",
-            )
-    except StaleEdit as exc:
-        conflict = stale_context(
-            exc, current=_opening_to_form(opening), submitted=form, labels=OPENING_FIELDS
-        )
-        return _opening_form(request, session, user, form=form, errors={}, opening=opening, conflict=conflict)
-    except DomainError as exc:
-        return _opening_form(request, session, user, form=form, errors=_errors(exc), opening=opening)
-    return redirect(request, f"/stillinger/{opening_id}", "Endringene er lagret.", "success")
+
+    return submit(
+        request,
+        session,
+        save,
+        to=f"/stillinger/{opening_id}",
+        message="Stillingen er lagret og sendt til NAV igjen." if resubmit else SAVED,
+        page=lambda errors, _, conflict=None: edited(errors=errors, conflict=conflict),
+        stale=(partial(_opening_to_form, opening), OPENING_FIELDS, form),
+    )
 
 
 @router.post("/stillinger/{opening_id}/status")
 def change_status(
     request: Request, session: SessionDep, user: PageUser, opening_id: int, form: FormData
 ) -> Response:
-    try:
-        es.transition_opening(
+    label = m.OPENING_STATUS_LABELS.get(form.get("status", ""), "")
+    return submit(
+        request,
+        session,
+        lambda: es.transition_opening(
             session,
             actor=user,
             opening_id=opening_id,
             to_status=form.get("status", ""),
             application_deadline=form.get("application_deadline") or None,
             note=form.get("note", ""),
-        )
-    except NotFound:
-        raise
-    except DomainError as exc:
-        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
-    label = m.OPENING_STATUS_LABELS.get(form.get("status", ""), "")
-    return redirect(
-        request, f"/stillinger/{opening_id}", f"Stillingen har nå status {label.lower()}.", "success"
+        ),
+        to=f"/stillinger/{opening_id}",
+        message=f"Stillingen har nå status {label.lower()}.",
     )
 
 
@@ -810,13 +800,14 @@ def change_status(
 def approve(
     request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: FormData
 ) -> Response:
-    try:
-        es.approve_opening(session, actor=user, opening_id=opening_id)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
-    return redirect(request, "/stillinger/godkjenning", "Stillingen er godkjent og publisert.", "success")
+    return submit(
+        request,
+        session,
+        lambda: es.approve_opening(session, actor=user, opening_id=opening_id),
+        to="/stillinger/godkjenning",
+        message="Stillingen er godkjent og publisert.",
+        back=f"/stillinger/{opening_id}",
+    )
 
 
 def _return_form(request: Request, opening: Any, form: dict, errors: dict, status: int = 200) -> Response:
@@ -838,14 +829,15 @@ def return_opening(
     request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: FormData
 ) -> Response:
     opening = es.get_opening(session, actor=user, opening_id=opening_id)
-    try:
-        es.return_opening(session, actor=user, opening_id=opening_id, comment=form.get("comment", ""))
-    except NotFound:
-        raise
-    except DomainError as exc:
-        return _return_form(request, opening, form, _errors(exc), exc.status_code)
-    return redirect(
-        request, "/stillinger/godkjenning", "Stillingen er sendt tilbake til arbeidsgiveren.", "success"
+    return submit(
+        request,
+        session,
+        lambda: es.return_opening(
+            session, actor=user, opening_id=opening_id, comment=form.get("comment", "")
+        ),
+        to="/stillinger/godkjenning",
+        message="Stillingen er sendt tilbake til arbeidsgiveren.",
+        page=lambda errors, status: _return_form(request, opening, form, errors, status),
     )
 
 
@@ -853,18 +845,26 @@ def return_opening(
 def resubmit_opening(
     request: Request, session: SessionDep, user: PageUser, opening_id: int, form: FormData
 ) -> Response:
-    try:
-        es.resubmit_opening(session, actor=user, opening_id=opening_id, comment=form.get("comment", ""))
-    except ValidationFailed as exc:  # the answer too long: the page again, the answer kept beside its field
+    def again(errors: dict, status: int) -> Response:
+        """The answer refused (too long): the opening's page again with it beside its field; a refusal of the
+        step itself (not, or no longer, sent back) is said on the opening's page by redirect."""
+        if status != 422:
+            return redirect(request, f"/stillinger/{opening_id}", next(iter(errors.values()), ""), "error")
         opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
         return render(
             request,
             "employers/opening_detail.html",
-            _detail_ctx(session, user, opening, form=form, errors=_errors(exc)),
+            _detail_ctx(session, user, opening, form=form, errors=errors),
             status_code=422,
         )
-    except (Conflict, Forbidden) as exc:  # not (or no longer) sent back: said on the opening's page
-        return redirect(request, f"/stillinger/{opening_id}", exc.message, "error")
-    return redirect(
-        request, f"/stillinger/{opening_id}", "Stillingen er sendt til NAV for godkjenning igjen.", "success"
+
+    return submit(
+        request,
+        session,
+        lambda: es.resubmit_opening(
+            session, actor=user, opening_id=opening_id, comment=form.get("comment", "")
+        ),
+        to=f"/stillinger/{opening_id}",
+        message="Stillingen er sendt til NAV for godkjenning igjen.",
+        page=again,
     )

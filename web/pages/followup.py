@@ -14,7 +14,8 @@ from fastapi.responses import PlainTextResponse, Response
 
 from candidates import service as candidates_service
 from core import formatting
-from core.errors import AccessDenied, DomainError, ValidationFailed
+from core.cleaning import Cleaner
+from core.errors import ValidationFailed
 from core.models import User
 from employers import service as employers_service
 from followup import charts
@@ -37,9 +38,9 @@ from followup.models import (
     FollowupRecord,
 )
 from web.deps import PageUser, SessionDep, StaffUser
-from web.forms import form_type
+from web.forms import form_type, submit
 from web.pages import page_router
-from web.templating import redirect, render
+from web.templating import render
 
 router = page_router(prefix="/oppfolging")
 
@@ -53,28 +54,24 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def parse_date(value: str | None, field: str, *, required: bool = True) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise ValidationFailed("Datoen må fylles ut (ÅÅÅÅ-MM-DD).", field=field)
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationFailed("Ugyldig dato: skriv ÅÅÅÅ-MM-DD.", field=field)
-
-
-def parse_int(value: str | None, field: str, message: str = "Må være et helt tall.") -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
+def _typed(
+    form: dict[str, str],
+    prefix: str,
+    *,
+    dates: tuple[str, ...] = (),
+    optional_dates: tuple[str, ...] = (),
+    numbers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A form's dates and whole numbers through the one cleaner (core.cleaning), every bad field named at once;
+    the service checks the rest."""
+    c = Cleaner({k.removeprefix(prefix): v for k, v in form.items() if k.startswith(prefix)})
+    for name in dates:
+        c.date(name, "Datoen", required=True)
+    for name in optional_dates:
+        c.date(name, "Datoen")
+    for name, message in (numbers or {}).items():
+        c.integer(name, "Tallet", message=message)
+    return c.done()
 
 
 def _options(d: dict[Any, str]) -> list[tuple[Any, str]]:
@@ -148,33 +145,30 @@ def caseload(request: Request, session: SessionDep, user: StaffUser) -> Response
 
 @router.post("")
 def enrol(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
-    try:
-        candidate_id = parse_int(form.get("candidate_id"), "candidate_id")
-        if candidate_id is None:
-            raise ValidationFailed("Velg en kandidat.", field="candidate_id")
-        record = fs.enrol(
+    return submit(
+        request,
+        session,
+        lambda: fs.enrol(
             session,
             actor=user,
-            candidate_id=candidate_id,
+            candidate_id=form.get("candidate_id"),
             service=form.get("service", ""),
             goal=form.get("goal", "arbeid"),
-            referral_date=parse_date(form.get("referral_date"), "referral_date"),
-            start_date=parse_date(form.get("start_date"), "start_date"),
-            specialist_id=parse_int(form.get("specialist_id"), "specialist_id"),
+            referral_date=form.get("referral_date"),
+            start_date=form.get("start_date"),
+            specialist_id=form.get("specialist_id"),
             out_of_work_at_intake=form.get("out_of_work_at_intake") == "1",
             target_refugee=form.get("target_refugee") == "1",
             target_ufore=form.get("target_ufore") == "1",
-        )
-    except AccessDenied:
-        raise
-    except DomainError as exc:
-        session.rollback()
-        errors = {exc.field or "candidate_id": exc.message}
-        return render(
-            request, "followup/caseload.html", _caseload_context(session, user, errors, form), status_code=422
-        )
-    return redirect(
-        request, f"/oppfolging/{record.id}", "Kandidaten er skrevet inn i et jobbspor.", "success"
+        ),
+        to=lambda record: f"/oppfolging/{record.id}",
+        message="Kandidaten er skrevet inn i et jobbspor.",
+        page=lambda errors, status: render(
+            request,
+            "followup/caseload.html",
+            _caseload_context(session, user, errors, form),
+            status_code=status,
+        ),
     )
 
 
@@ -192,15 +186,11 @@ def employer_contacts(request: Request, session: SessionDep, user: PageUser) -> 
 
 def _period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date, dict[str, str]]:
     d_from, d_to = fs.default_period(_today())
-    errors: dict[str, str] = {}
-    try:
-        d_to = parse_date(date_to, "til", required=False) or d_to
-    except ValidationFailed as exc:
-        errors["til"] = exc.message
-    try:
-        d_from = parse_date(date_from, "fra", required=False) or d_from
-    except ValidationFailed as exc:
-        errors["fra"] = exc.message
+    c = Cleaner({"fra": date_from, "til": date_to})
+    c.date("fra", "Fra-datoen")
+    c.date("til", "Til-datoen")
+    errors = {e["field"]: e["message"] for e in c.errors}
+    d_from, d_to = c.out.get("fra") or d_from, c.out.get("til") or d_to
     if d_from > d_to:
         errors["fra"] = "Fra-datoen kan ikke være etter til-datoen."
         d_from, d_to = fs.default_period(_today())
@@ -384,34 +374,36 @@ def fidelity_page(
 @router.post("/kvalitet")
 def save_review(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
     kontor = form.get("kontor") or None
-    try:
-        office_id, _ = _office_choice(session, user, kontor)
-        scores = []
-        for i in range(1, len(fs.FIDELITY_ITEMS) + 1):
-            value = parse_int(form.get(f"item_{i}"), f"item_{i}", f"Punkt {i} må skåres fra 1 til 5.")
-            if value is None:
-                raise ValidationFailed(f"Punkt {i} må skåres fra 1 til 5.", field=f"item_{i}")
-            scores.append(value)
-        review = fs.save_review(
+    items = range(1, len(fs.FIDELITY_ITEMS) + 1)
+
+    def save() -> Any:
+        c = Cleaner(form)
+        c.date("review_date", "Datoen", required=True)
+        for i in items:
+            message = f"Punkt {i} må skåres fra 1 til 5."
+            c.integer(f"item_{i}", f"Punkt {i}", required=True, message=message)
+        out = c.done()
+        return fs.save_review(
             session,
             actor=user,
-            office_id=office_id,
-            review_date=parse_date(form.get("review_date"), "review_date"),
-            scores=scores,
+            office_id=_office_choice(session, user, kontor)[0],
+            review_date=out["review_date"],
+            scores=[out[f"item_{i}"] for i in items],
             note=form.get("note", ""),
         )
-    except DomainError as exc:
-        session.rollback()
-        ctx = _fidelity_context(
-            session, user, kontor, None, None, {exc.field or "review_date": exc.message}, form
-        )
-        return render(request, "followup/fidelity.html", ctx, status_code=422)
-    suffix = f"?kontor={kontor}" if kontor else ""
-    return redirect(
+
+    return submit(
         request,
-        f"/oppfolging/kvalitet{suffix}",
-        f"Selvevalueringen er lagret: {review.total} av {fs.MAX_SCORE}.",
-        "success",
+        session,
+        save,
+        to=f"/oppfolging/kvalitet{f'?kontor={kontor}' if kontor else ''}",
+        message=lambda review: f"Selvevalueringen er lagret: {review.total} av {fs.MAX_SCORE}.",
+        page=lambda errors, status: render(
+            request,
+            "followup/fidelity.html",
+            _fidelity_context(session, user, kontor, None, None, errors, form),
+            status_code=status,
+        ),
     )
 
 
@@ -508,18 +500,19 @@ def _act(
     anchor: str,
     action: Callable[[FollowupRecord], str],
 ) -> Response:
-    """Runs one form's action on the record; on bad input the record page comes back with the error beside
-    the field (field names carry the form's prefix, so two forms never share an id)."""
-    try:
-        record = fs.for_update(session, actor=user, record_id=record_id)
-        message = action(record)
-    except AccessDenied:
-        raise
-    except DomainError as exc:
-        session.rollback()
-        errors = {f"{prefix}{exc.field or 'form'}": exc.message}
-        return _render_record(request, session, user, record_id, errors=errors, form=form, status=422)
-    return redirect(request, f"/oppfolging/{record_id}#{anchor}", message, "success")
+    """One form's action on the record through `submit`: on bad input the record page comes back with every
+    error beside its field (field names carry the form's prefix, so two forms never share an id)."""
+    return submit(
+        request,
+        session,
+        lambda: action(fs.for_update(session, actor=user, record_id=record_id)),
+        to=f"/oppfolging/{record_id}#{anchor}",
+        message=lambda text: text,
+        page=lambda errors, status: _render_record(
+            request, session, user, record_id, errors=errors, form=form, status=status
+        ),
+        prefix=prefix,
+    )
 
 
 def _f(form: dict[str, str], prefix: str, name: str, default: str = "") -> str:
@@ -542,13 +535,14 @@ def enter_phase(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        phase = parse_int(_f(form, "ph_", "phase"), "phase") or 0
+        v = _typed(form, "ph_", dates=("entered_on",), numbers={"phase": "Velg en fase fra 1 til 5."})
+        phase = v["phase"] or 0
         fs.enter_phase(
             session,
             actor=user,
             record=record,
             phase=phase,
-            entered_on=parse_date(_f(form, "ph_", "entered_on"), "entered_on"),
+            entered_on=v["entered_on"],
             note=_f(form, "ph_", "note"),
         )
         return f"Fase {PHASES.get(phase, phase)} er registrert."
@@ -565,18 +559,14 @@ def log_contact(
             session,
             actor=user,
             record=record,
-            date=parse_date(_f(form, "k_", "date"), "date"),
+            date=_f(form, "k_", "date"),
             with_whom=_f(form, "k_", "with_whom"),
             mode=_f(form, "k_", "mode"),
-            duration_minutes=parse_int(
-                _f(form, "k_", "duration_minutes"),
-                "duration_minutes",
-                "Varigheten må være et helt antall minutter.",
-            ),
+            duration_minutes=_f(form, "k_", "duration_minutes"),
             content=_f(form, "k_", "content"),
             other_kind=_f(form, "k_", "other_kind") or None,
-            employer_id=parse_int(_f(form, "k_", "employer_id"), "employer_id"),
-            placement_id=parse_int(_f(form, "k_", "placement_id"), "placement_id"),
+            employer_id=_f(form, "k_", "employer_id"),
+            placement_id=_f(form, "k_", "placement_id"),
             participants=_f(form, "k_", "participants"),
         )
         return f"Kontakten {contact.date.strftime('%d.%m.%Y')} er ført."
@@ -589,16 +579,22 @@ def start_placement(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
+        v = _typed(
+            form,
+            "p_",
+            dates=("start_date",),
+            numbers={"employer_id": "Velg arbeidsgiver.", "opening_id": "Velg stilling."},
+        )
         p = fs.start_placement(
             session,
             actor=user,
             record=record,
             type=_f(form, "p_", "type"),
-            start_date=parse_date(_f(form, "p_", "start_date"), "start_date"),
+            start_date=v["start_date"],
             percent=_f(form, "p_", "percent"),
             hours_per_week=_f(form, "p_", "hours_per_week") or None,
-            employer_id=parse_int(_f(form, "p_", "employer_id"), "employer_id"),
-            opening_id=parse_int(_f(form, "p_", "opening_id"), "opening_id"),
+            employer_id=v["employer_id"],
+            opening_id=v["opening_id"],
             title=_f(form, "p_", "title"),
             wage_type=_f(form, "p_", "wage_type", "timelonn"),
             contact_person=_f(form, "p_", "contact_person"),
@@ -621,7 +617,7 @@ def change_placement(
             actor=user,
             record=record,
             placement=p,
-            changed_on=parse_date(_f(form, prefix, "changed_on"), "changed_on"),
+            changed_on=_typed(form, prefix, dates=("changed_on",))["changed_on"],
             percent=_f(form, prefix, "percent"),
             hours_per_week=_f(form, prefix, "hours_per_week") or None,
             note=_f(form, prefix, "note"),
@@ -644,7 +640,7 @@ def end_placement(
             actor=user,
             record=record,
             placement=p,
-            end_date=parse_date(_f(form, prefix, "end_date"), "end_date"),
+            end_date=_typed(form, prefix, dates=("end_date",))["end_date"],
             reason=_f(form, prefix, "reason"),
             note=_f(form, prefix, "note"),
         )
@@ -676,7 +672,7 @@ def save_disclosure(
             record=record,
             may_tell=_f(form, "d_", "may_tell"),
             may_not_tell=_f(form, "d_", "may_not_tell"),
-            consent_date=parse_date(_f(form, "d_", "consent_date"), "consent_date"),
+            consent_date=_typed(form, "d_", optional_dates=("consent_date",))["consent_date"],
         )
         return "Planen for åpenhet er lagret."
 
@@ -688,21 +684,19 @@ def log_counselling(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
+        amounts = dict.fromkeys(
+            ("earnings_to_date", "expected_annual_earnings"), "Beløpet må være hele kroner."
+        )
+        v = _typed(form, "b_", dates=("date",), numbers=amounts)
         fs.log_counselling(
             session,
             actor=user,
             record=record,
-            date=parse_date(_f(form, "b_", "date"), "date"),
+            date=v["date"],
             occasion=_f(form, "b_", "occasion"),
             benefits=_f(form, "b_", "benefits"),
-            earnings_to_date=parse_int(
-                _f(form, "b_", "earnings_to_date"), "earnings_to_date", "Beløpet må være hele kroner."
-            ),
-            expected_annual_earnings=parse_int(
-                _f(form, "b_", "expected_annual_earnings"),
-                "expected_annual_earnings",
-                "Beløpet må være hele kroner.",
-            ),
+            earnings_to_date=v["earnings_to_date"],
+            expected_annual_earnings=v["expected_annual_earnings"],
             note=_f(form, "b_", "note"),
         )
         return "Veiledningen om arbeid og ytelser er ført."
@@ -715,12 +709,13 @@ def add_passive(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
+        v = _typed(form, "pa_", dates=("from_date",), optional_dates=("to_date",))
         fs.add_passive_period(
             session,
             actor=user,
             record=record,
-            from_date=parse_date(_f(form, "pa_", "from_date"), "from_date"),
-            to_date=parse_date(_f(form, "pa_", "to_date"), "to_date", required=False),
+            from_date=v["from_date"],
+            to_date=v["to_date"],
             reason=_f(form, "pa_", "reason"),
         )
         return "Oppfølgingen er satt på pause. Jobbsporet er fortsatt åpent."
@@ -737,7 +732,7 @@ def log_outreach(
             session,
             actor=user,
             record=record,
-            date=parse_date(_f(form, "o_", "date"), "date"),
+            date=_typed(form, "o_", dates=("date",))["date"],
             mode=_f(form, "o_", "mode"),
             reached=_f(form, "o_", "reached") == "1",
             note=_f(form, "o_", "note"),
@@ -752,13 +747,14 @@ def add_measure(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
+        v = _typed(form, "m_", dates=("start_date", "end_date"))
         m = fs.add_measure(
             session,
             actor=user,
             record=record,
             kind=_f(form, "m_", "kind"),
-            start_date=parse_date(_f(form, "m_", "start_date"), "start_date"),
-            end_date=parse_date(_f(form, "m_", "end_date"), "end_date"),
+            start_date=v["start_date"],
+            end_date=v["end_date"],
             reduced_work_capacity=_f(form, "m_", "reduced_work_capacity") == "1",
             note=_f(form, "m_", "note"),
         )
@@ -777,7 +773,7 @@ def complete_item(
             actor=user,
             record=record,
             item_id=item_id,
-            done_on=parse_date(form.get("done_on") or _today().isoformat(), "done_on") or _today(),
+            done_on=_typed(form, "", optional_dates=("done_on",))["done_on"] or _today(),
         )
         return "Punktet er merket som utført."
 
@@ -793,7 +789,7 @@ def end_record(
             session,
             actor=user,
             record=record,
-            end_date=parse_date(_f(form, "x_", "end_date"), "end_date"),
+            end_date=_typed(form, "x_", dates=("end_date",))["end_date"],
             cause=_f(form, "x_", "cause"),
             detail=_f(form, "x_", "detail") or None,
             note=_f(form, "x_", "note"),

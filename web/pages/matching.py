@@ -3,6 +3,7 @@ an opening, and the employer's answer on a candidate shared with them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from candidates import service as cs
 from candidates.models import STATUS_LABELS, Candidate
-from core.errors import DomainError, NotFound
+from core.errors import NotFound, ValidationFailed
 from core.models import User
 from employers import service as es
 from followup import service as fs
@@ -21,7 +22,7 @@ from recruitment import ranking
 from recruitment import service as rs
 from recruitment.models import EMPLOYER_ANSWERS, ENTRY_STATUSES, OUTCOMES
 from web.deps import SessionDep, StaffUser, require_roles
-from web.forms import form_type
+from web.forms import form_type, submit
 from web.pages import page_router
 from web.pages.candidates import TABS
 from web.templating import redirect, render
@@ -112,11 +113,16 @@ def opening_candidates(request: Request, session: SessionDep, user: StaffUser, o
     return render(request, "matching/opening_candidates.html", _opening_context(session, user, opening_id))
 
 
-def _back(request: Request, session: Session, user: User, opening_id: int, exc: DomainError) -> Response:
-    """A refused change: the page again with the message beside the list (422), nothing else lost."""
-    ctx = _opening_context(session, user, opening_id)
-    ctx["errors"] = {exc.field or "form": exc.message}
-    return render(request, "matching/opening_candidates.html", ctx, status_code=422)
+def _list_form(
+    request: Request, session: Session, user: User, opening_id: int, form: dict[str, Any]
+) -> Callable[[dict[str, str], int], Response]:
+    """The list page again with a form's errors and typed values (`submit`'s page)."""
+
+    def page(errors: dict[str, str], status: int) -> Response:
+        ctx = {**_opening_context(session, user, opening_id), "errors": errors, "form": form}
+        return render(request, "matching/opening_candidates.html", ctx, status_code=status)
+
+    return page
 
 
 @router.post("/stillinger/{opening_id}/kandidater")
@@ -125,9 +131,11 @@ def add_to_list(
 ) -> Response:
     raw = str(form.get("candidate_id", "")).strip()
     back = str(form.get("tilbake", ""))
-    try:
+    from_candidate = back.startswith("/kandidater/")  # the button on a candidate's job suggestions
+
+    def add() -> None:
         if not raw:
-            raise DomainError("Velg en kandidat.", field="candidate_id")
+            raise ValidationFailed("Velg en kandidat.", field="candidate_id")
         # a number, the typeahead's "Name (number)", or a name only one readable candidate has
         candidate_id = cs.candidate_ref(session, actor=user, text=raw, field="candidate_id")
         score = form.get("score")
@@ -138,12 +146,15 @@ def add_to_list(
             candidate_id=candidate_id,
             score=float(score) if score else None,
         )
-    except DomainError as exc:
-        if back.startswith("/kandidater/"):
-            return redirect(request, back, exc.message, "error")
-        return _back(request, session, user, opening_id, exc)
-    target = back if back.startswith("/kandidater/") else f"/stillinger/{opening_id}/kandidater"
-    return redirect(request, target, "Kandidaten er lagt på kandidatlisten.", "success")
+
+    return submit(
+        request,
+        session,
+        add,
+        to=back if from_candidate else f"/stillinger/{opening_id}/kandidater",
+        message="Kandidaten er lagt på kandidatlisten.",
+        page=None if from_candidate else _list_form(request, session, user, opening_id, form),
+    )
 
 
 def _entry_opening(session: Session, user: User, list_entry_id: int) -> int:
@@ -156,18 +167,19 @@ def change_status(
     request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
 ) -> Response:
     opening_id = _entry_opening(session, user, list_entry_id)
-    try:
-        rs.set_status(
+    return submit(
+        request,
+        session,
+        lambda: rs.set_status(
             session,
             actor=user,
             entry_id=list_entry_id,
             status=str(form.get("status", "")),
             reason=form.get("reason"),
-        )
-    except DomainError as exc:
-        return _back(request, session, user, opening_id, exc)
-    return redirect(
-        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", "Status er endret."
+        ),
+        to=f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
+        message="Status er endret.",
+        page=_list_form(request, session, user, opening_id, form),
     )
 
 
@@ -176,12 +188,14 @@ def change_outcome(
     request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
 ) -> Response:
     opening_id = _entry_opening(session, user, list_entry_id)
-    try:
-        rs.set_outcome(session, actor=user, entry_id=list_entry_id, outcome=str(form.get("outcome", "")))
-    except DomainError as exc:
-        return _back(request, session, user, opening_id, exc)
-    return redirect(
-        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", "Utfallet er endret."
+    return submit(
+        request,
+        session,
+        lambda: rs.set_outcome(
+            session, actor=user, entry_id=list_entry_id, outcome=str(form.get("outcome", ""))
+        ),
+        to=f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
+        message="Utfallet er endret.",
     )
 
 
@@ -190,27 +204,17 @@ def share(
     request: Request, session: SessionDep, user: StaffUser, list_entry_id: int, form: FormData
 ) -> Response:
     opening_id = _entry_opening(session, user, list_entry_id)
-    try:
-        rs.share_with_employer(
+    return submit(  # a refused share: back to the list by redirect, so a refresh does not post again
+        request,
+        session,
+        lambda: rs.share_with_employer(
             session,
             actor=user,
             entry_id=list_entry_id,
             override_reason=str(form.get("override_reason", "")) or None,
-        )
-    except DomainError as exc:
-        return _back_to_list(request, opening_id, list_entry_id, exc)
-    return redirect(
-        request,
-        f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
-        "Kandidaten er delt med arbeidsgiveren.",
-        "success",
-    )
-
-
-def _back_to_list(request: Request, opening_id: int, list_entry_id: int, exc: DomainError) -> Response:
-    """A refused share: back to the list (a GET, so a refresh does not post again) with the message."""
-    return redirect(
-        request, f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}", exc.message, "error"
+        ),
+        to=f"/stillinger/{opening_id}/kandidater#oppforing-{list_entry_id}",
+        message="Kandidaten er delt med arbeidsgiveren.",
     )
 
 
@@ -232,31 +236,31 @@ def share_chosen(
 ) -> Response:
     """Bulk share of the chosen entries of one list; each is shared or refused on its own terms."""
     ids = [int(v) for v in form.get("entry_id", []) if str(v).isdigit()]
-    try:
-        shared, refused = rs.share_entries(
+
+    def said(result: tuple[list, list]) -> str | tuple[str, str]:
+        shared, refused = result
+        if refused:
+            names = ", ".join(f"oppføring {r['entry_id']}: {r['message']}" for r in refused)
+            text = f"{len(shared)} delt, {len(refused)} ikke delt ({names})"
+            return text, "error" if not shared else "warning"
+        return (
+            f"{len(shared)} kandidater er delt med arbeidsgiveren."
+            if len(shared) != 1
+            else "1 kandidat er delt."
+        )
+
+    return submit(
+        request,
+        session,
+        lambda: rs.share_entries(
             session,
             actor=user,
             opening_id=opening_id,
             entry_ids=ids,
             override_reason=str(form.get("override_reason", "")) or None,
-        )
-    except DomainError as exc:
-        return redirect(request, f"/stillinger/{opening_id}/kandidater#kandidatliste", exc.message, "error")
-    if refused:
-        names = ", ".join(f"oppføring {r['entry_id']}: {r['message']}" for r in refused)
-        return redirect(
-            request,
-            f"/stillinger/{opening_id}/kandidater#kandidatliste",
-            f"{len(shared)} delt, {len(refused)} ikke delt ({names})",
-            "error" if not shared else "warning",
-        )
-    return redirect(
-        request,
-        f"/stillinger/{opening_id}/kandidater#kandidatliste",
-        f"{len(shared)} kandidater er delt med arbeidsgiveren."
-        if len(shared) != 1
-        else "1 kandidat er delt.",
-        "success",
+        ),
+        to=f"/stillinger/{opening_id}/kandidater#kandidatliste",
+        message=said,
     )
 
 
@@ -270,11 +274,12 @@ def employer_answer(
     }
     if not ours:
         raise NotFound("Fant ikke kandidaten.")
-    try:
+
+    def answer() -> None:
         if not raw.isdigit():
-            raise DomainError("Velg stillingen svaret gjelder.", field="entry_id")
+            raise ValidationFailed("Velg stillingen svaret gjelder.", field="entry_id")
         if int(raw) not in ours:
-            raise DomainError("Kandidaten er ikke delt med dere for den stillingen.", field="entry_id")
+            raise ValidationFailed("Kandidaten er ikke delt med dere for den stillingen.", field="entry_id")
         rs.record_employer_answer(
             session,
             actor=user,
@@ -282,9 +287,14 @@ def employer_answer(
             answer=str(form.get("answer", "")),
             reason=form.get("reason"),
         )
-    except DomainError as exc:
-        return redirect(request, f"/delte-kandidater/{candidate_id}", f"{exc.message}", "error")
-    return redirect(request, f"/delte-kandidater/{candidate_id}", "Takk, svaret er sendt til NAV.", "success")
+
+    return submit(
+        request,
+        session,
+        answer,
+        to=f"/delte-kandidater/{candidate_id}",
+        message="Takk, svaret er sendt til NAV.",
+    )
 
 
 @router.get("/kandidatliste/{list_entry_id}/oppfolging")

@@ -11,9 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 
 from core import notifications
-from core.errors import DomainError
+from core.errors import ValidationFailed
 from jobs import overview
 from web.deps import AdminUser, PageUser, SessionDep
+from web.forms import submit
 from web.pages import page_router
 from web.templating import redirect, render
 
@@ -117,17 +118,23 @@ def run_job_now(
     job: str,
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
-    name = job
-    try:
-        spec = overview.get_spec(name)
+    def start() -> str:
+        spec = overview.get_spec(job)
         if dry_run and not spec.dry_run:
-            raise DomainError("Denne jobben har ingen prøvekjøring.", field="dry_run")
-    except DomainError as exc:
-        return redirect(request, "/admin/jobber", exc.message, "error")
-    _run_in_background(request, name, user.id, dry_run)
+            raise ValidationFailed("Denne jobben har ingen prøvekjøring.", field="dry_run")
+        _run_in_background(request, job, user.id, dry_run)
+        return spec.label
+
     what = "Prøvekjøring" if dry_run else "Kjøring"
-    return redirect(
+    return submit(
         request,
-        f"/admin/jobber?jobb={name}",
-        f"{what} av «{spec.label}» er startet. Oppdater siden for å se resultatet.",
+        session,
+        start,
+        to=f"/admin/jobber?jobb={job}",
+        message=lambda label: (
+            f"{what} av «{label}» er startet. Oppdater siden for å se resultatet.",
+            "info",
+        ),
+        back="/admin/jobber",
+        not_found="job",
     )

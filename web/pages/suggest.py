@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core.models import User
+from core.roles import NAV_STAFF
 from employers import service as employers_service
-from web.deps import STAFF_ROLES, PageUser, SessionDep
+from web.deps import PageUser, SessionDep
 from web.pages import page_router
 
 router = page_router()
@@ -83,6 +84,6 @@ STAFF_KINDS = (
 def suggestions(
     session: SessionDep, user: PageUser, kind: str, q: Annotated[str, Query(max_length=200)] = ""
 ) -> JSONResponse:
-    if kind not in KINDS or (kind in STAFF_KINDS and user.role not in STAFF_ROLES):
+    if kind not in KINDS or (kind in STAFF_KINDS and user.role not in NAV_STAFF):
         return JSONResponse([], status_code=404)
     return JSONResponse(options(session, user, kind, q))
