@@ -29,7 +29,10 @@ def test_group_codes_agree_on_their_own_digits_only() -> None:
 
 def _worker(id: str, code: str) -> CandidateProfile:
     return CandidateProfile(
-        id=id, experience=(Experience("kjøkken", 2.0, code),), municipalities=("0301",), capacity_percent=100.0
+        id=id,
+        experience=(Experience("kjøkken", 2.0, code),),
+        municipalities=("0301",),
+        capacity_percent=100.0,
     )
 
 
@@ -72,5 +75,9 @@ def test_an_office_scored_alone_ranks_as_the_masked_whole() -> None:
     office = {candidates[i].id for i in rng.choice(len(candidates), size=40, replace=False)}
     for o in openings[:10]:
         alone = m.rank_candidates(o, k=15, include_infeasible=True, allowed=m.candidate_mask(office))
-        whole = [r for r in m.rank_candidates(o, k=len(candidates), include_infeasible=True) if r.id in office]
-        assert [(r.id, r.score, r.feasible) for r in alone] == [(r.id, r.score, r.feasible) for r in whole[:15]]
+        whole = [
+            r for r in m.rank_candidates(o, k=len(candidates), include_infeasible=True) if r.id in office
+        ]
+        assert [(r.id, r.score, r.feasible) for r in alone] == [
+            (r.id, r.score, r.feasible) for r in whole[:15]
+        ]
