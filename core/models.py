@@ -54,6 +54,14 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ChangeMarkMixin:
+    """`changed_at`: when the row, or a row that belongs to it (a candidate's CV lines, jobbprofil…), last changed
+    through the ORM — the mark the ranking index refreshes from (`recruitment.ranking`). It moves with every UPDATE
+    of the row (`onupdate`); the owning domain touches it when a child row changes."""
+
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+
 class VersionedMixin:
     """Optimistic locking for records two people edit: SQLAlchemy adds `WHERE version = n` to every UPDATE and
     bumps it, so a save based on a stale read fails instead of overwriting; forms carry the version they were

@@ -123,13 +123,13 @@ def matchable_openings(session: Session, *, ids: Sequence[int] | None = None) ->
 
 def opening_change_mark(session: Session) -> dt.datetime | None:
     """The last change to any opening (for caches of the matching index)."""
-    return session.execute(select(func.max(Opening.updated_at))).scalar()
+    return session.execute(select(func.max(Opening.changed_at))).scalar()
 
 
 def openings_changed_since(session: Session, mark: dt.datetime | None, limit: int) -> list[int]:
     stmt = select(Opening.id)
     if mark is not None:
-        stmt = stmt.where(Opening.updated_at >= mark)
+        stmt = stmt.where(Opening.changed_at >= mark)
     return list(session.scalars(stmt.limit(limit)))
 
 

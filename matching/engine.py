@@ -228,14 +228,16 @@ class Matcher:
         mapper: TitleMapper | None = None,
         text_model: TextModel | None = None,
         commute_kmh: float = sc.DEFAULT_COMMUTE_KMH,
+        weights_version: str = "default",
     ):
         """``text_model``: a (fitted or unfitted) :class:`~matching.text.TextModel` for the optional "text"
         component; one is fitted on the openings automatically when the "text" weight is above 0.
-        ``commute_kmh``: the speed that turns a commute limit in minutes into a distance."""
+        ``commute_kmh``: the speed that turns a commute limit in minutes into a distance.
+        ``weights_version``: the name of ``weights`` (shown beside every ranking)."""
         self.encoder = sc.Encoder(mapper or TitleMapper(styrk_names), geo, commute_kmh)
         self.geo = geo
         self.weights = sc.normalise_weights(weights)
-        self.weights_version = "default"
+        self.weights_version = weights_version
         self.today = today
         self._places: dict[str, int] = {}
         self._o = _Store(_OPEN_SPEC)
@@ -274,6 +276,10 @@ class Matcher:
         self.weights_version = version
         if self.weights["text"] > 0 and self.encoder.text_model is None:
             self.fit_text()
+
+    def set_today(self, today: dt.date | None) -> None:
+        """The day deadlines are checked against (None: the calendar's); the index does not depend on it."""
+        self.today = today
 
     def fit_text(self, texts: Iterable[str] | None = None, model: TextModel | None = None) -> None:
         """(Re)fit the TF-IDF model (default: on the indexed openings' text) and re-encode every row."""
