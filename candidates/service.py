@@ -57,7 +57,7 @@ from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
-from core.models import Office, User
+from core.models import ChangeMark, Office, User, change_mark, changed_since
 from core.reference import Municipality
 
 RETENTION_DAYS = 2 * 365  # after the follow-up ends (status "avsluttet") unless set by hand
@@ -93,16 +93,18 @@ def matching_rows(
     return out
 
 
-def candidate_change_mark(session: Session) -> dt.datetime | None:
-    """The last change to any candidate or a row of theirs (for caches of the matching index)."""
-    return session.execute(select(func.max(Candidate.changed_at))).scalar()
+def candidate_change_mark(session: Session) -> ChangeMark:
+    """The candidates' change mark (for caches of the matching index)."""
+    return change_mark(session, Candidate)
 
 
-def candidates_changed_since(session: Session, mark: dt.datetime | None, limit: int) -> list[int]:
-    stmt = select(Candidate.id)
-    if mark is not None:
-        stmt = stmt.where(Candidate.changed_at >= mark)
-    return list(session.scalars(stmt.limit(limit)))
+def candidates_changed_since(session: Session, since: dt.datetime | None, limit: int) -> list[int]:
+    return changed_since(session, Candidate, since, limit)
+
+
+def candidate_row_ids(session: Session) -> set[int]:
+    """Every candidate id there is (a cache checks what it holds against it after rows went)."""
+    return set(session.scalars(select(Candidate.id)))
 
 
 # --- search ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core import reference as reference_service
-from core.models import User
+from core.models import ChangeMark, User
 from employers import service as employers_service
 from employers import service_suggest
 from matching import Matcher, RankedItem
@@ -117,7 +117,7 @@ class _Entry:
     matcher: Matcher
     version: str
     today: dt.date
-    mark: Any  # the last changed_at of the openings or candidates
+    mark: ChangeMark  # of the openings' or the candidates' table
 
 
 class _Cache:
@@ -138,7 +138,7 @@ def _db_key(session: Session) -> str:
     return str(getattr(bind, "url", id(bind)))
 
 
-def _mark(session: Session, kind: str) -> Any:
+def _mark(session: Session, kind: str) -> ChangeMark:
     if kind == "openings":
         return employers_service.opening_change_mark(session)
     return candidates_service.candidate_change_mark(session)
@@ -157,26 +157,34 @@ def _build(session: Session, kind: str, today: dt.date, weights: tuple[str, Any]
 
 
 def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool:
-    """Applies the changes since the entry's mark (rows changed at or after it: re-applying one is harmless);
-    False when a rebuild is due instead."""
+    """Applies the changes since the entry's mark (rows changed at or after it: re-applying one is harmless) and
+    drops rows that went; False when a rebuild is due instead."""
     mark = _mark(session, kind)
     if mark == entry.mark:
         return True
+    since, matcher = entry.mark.changed_at, entry.matcher
     if kind == "openings":
-        changed = employers_service.openings_changed_since(session, entry.mark, REBUILD_AFTER + 1)
+        changed = employers_service.openings_changed_since(session, since, REBUILD_AFTER + 1)
     else:
-        changed = candidates_service.candidates_changed_since(session, entry.mark, REBUILD_AFTER + 1)
+        changed = candidates_service.candidates_changed_since(session, since, REBUILD_AFTER + 1)
     if len(changed) > REBUILD_AFTER:
         return False
+    discard = matcher.discard_opening if kind == "openings" else matcher.discard_candidate
     for row_id in changed:
-        if kind == "openings":
-            entry.matcher.discard_opening(str(row_id))
-        else:
-            entry.matcher.discard_candidate(str(row_id))
+        discard(str(row_id))
     if kind == "openings":
-        entry.matcher.add_openings(pool.opening_profiles(session, ids=changed))
+        matcher.add_openings(pool.opening_profiles(session, ids=changed))
     else:
-        entry.matcher.add_candidates(pool.candidate_profiles(session, ids=changed, today=today))
+        matcher.add_candidates(pool.candidate_profiles(session, ids=changed, today=today))
+    created = sum(1 for i in changed if entry.mark.last_id is None or i > entry.mark.last_id)
+    if mark.rows != entry.mark.rows + created:  # rows went (an erasure, a cascade): drop what the index holds
+        if kind == "openings":
+            present, held = employers_service.opening_row_ids(session), matcher.opening_ids()
+        else:
+            present, held = candidates_service.candidate_row_ids(session), matcher.candidate_ids()
+        for item_id in held:
+            if int(item_id) not in present:
+                discard(item_id)
     entry.mark = mark
     return True
 
