@@ -373,9 +373,12 @@ _PARTS = (WorkExperience, Education, Certificate, LanguageSkill, JobProfile, Sit
 
 @event.listens_for(Session, "after_flush")
 def _touch_candidates(session: Session, _context: Any) -> None:
+    # `dirty` also holds rows whose attributes were only set to the same value: those wrote nothing, and a read
+    # (a page on the event loop, without the SQLite writer lock) must not start writing because of them
+    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
     ids = {
         obj.candidate_id
-        for obj in (*session.new, *session.dirty, *session.deleted)
+        for obj in (*session.new, *changed, *session.deleted)
         if isinstance(obj, _PARTS) and obj.candidate_id is not None
     }
     if ids:
