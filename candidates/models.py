@@ -9,10 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from core.models import Base, Office, TimestampMixin, User, VersionedMixin, utcnow
+from core.models import Base, ChangeMarkMixin, Office, TimestampMixin, User, VersionedMixin, utcnow
 
 CANDIDATE_STATUSES = ("aktiv", "i jobb", "avsluttet")
 
@@ -131,7 +142,7 @@ class PersonFacts:
         return age is not None and age < 30
 
 
-class Candidate(PersonFacts, VersionedMixin, TimestampMixin, Base):
+class Candidate(PersonFacts, VersionedMixin, TimestampMixin, ChangeMarkMixin, Base):
     __tablename__ = "candidates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -352,3 +363,26 @@ class BreakGlass(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
+
+
+# The rows that make up a person's record beside the candidate row: a change to any of them is a change to the
+# candidate (its `changed_at`, the ranking index's mark). Written beside the flush as a plain UPDATE, so the
+# candidate's `version` (optimistic locking of the personalia form) does not move with a CV edit.
+_PARTS = (WorkExperience, Education, Certificate, LanguageSkill, JobProfile, Situation, Programme, Consent)
+
+
+@event.listens_for(Session, "after_flush")
+def _touch_candidates(session: Session, _context: Any) -> None:
+    # `dirty` also holds rows whose attributes were only set to the same value: those wrote nothing, and a read
+    # (a page on the event loop, without the SQLite writer lock) must not start writing because of them
+    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    ids = {
+        obj.candidate_id
+        for obj in (*session.new, *changed, *session.deleted)
+        if isinstance(obj, _PARTS) and obj.candidate_id is not None
+    }
+    if ids:
+        table = Candidate.__table__
+        session.connection().execute(
+            update(table).where(table.c.id.in_(sorted(ids))).values(changed_at=utcnow())
+        )

@@ -1,5 +1,5 @@
-"""Candidate use cases: the record, access, search, derived facts (age, under 30, work capacity) and the adapter to
-the matching format. The CV, jobbprofil and restricted situation are in `service_profile`, consent, the employer
+"""Candidate use cases: the record, access, search, derived facts (age, under 30, work capacity) and the rows the
+matching pool reads. The CV, jobbprofil and restricted situation are in `service_profile`, consent, the employer
 view, export and erasure in `service_privacy`; both are re-exported here so other domains need only this module.
 
 Every read by a person is audit-logged with its purpose; access is decided in the query (`readable_candidates`)."""
@@ -56,84 +56,55 @@ from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
-from core.models import Office, User
+from core.models import ChangeMark, Office, User, change_mark, changed_since
 from core.reference import Municipality
 from core.roles import NAV_STAFF, OFFICE_STAFF
 
 RETENTION_DAYS = 2 * 365  # after the follow-up ends (status "avsluttet") unless set by hand
 
 
-def to_matching_profile(candidate: Candidate, today: dt.date | None = None) -> dict[str, Any]:
-    """The candidate in the matching benchmark format (../shared/bench/FORMAT.md candidates.jsonl), as a plain
-    dict (`matching.CandidateProfile.from_bench_dict` reads it). Needs the full load (`FULL_LOAD`)."""
-    today = today or dt.date.today()
-    profile = candidate.job_profile
-    situation = candidate.situation
-    capacity = capacity_of(candidate, today)
-    wanted = [*(profile.wanted_titles if profile else []), *(profile.wanted_styrk if profile else [])]
-    municipalities = list(profile.municipalities) if profile and profile.municipalities else []
-    if not municipalities and candidate.municipality_code:
-        municipalities = [candidate.municipality_code]
-    wmin = profile.percent_min if profile and profile.percent_min is not None else 0
-    wmax = profile.percent_max if profile and profile.percent_max is not None else capacity.percent
-    return {
-        "id": str(candidate.id),
-        "titles": [w.title for w in candidate.work_experiences],
-        "experience": [
-            {"title": w.title, "years": w.years, "styrk08": w.styrk_code} for w in candidate.work_experiences
-        ],
-        "education": [{"title": " ".join(x for x in (e.field, e.level) if x)} for e in candidate.educations],
-        "certificates": [c.name for c in candidate.certificates],
-        "driving_licences": list(candidate.driving_licences or []),
-        "languages": [{"language": lang.language, "level": lang.level} for lang in candidate.languages],
-        "skills": list(candidate.skills or []),
-        "wanted_occupations": wanted,
-        "municipalities": municipalities,
-        "postal_code": (profile.postal_code if profile and profile.postal_code else candidate.postal_code),
-        "max_commute_km": profile.max_commute_km if profile else None,
-        "max_commute_minutes": profile.max_commute_minutes if profile else None,
-        "capacity_percent": capacity.percent,
-        "wanted_percent_min": min(wmin, capacity.percent),
-        "wanted_percent_max": min(wmax, capacity.percent),
-        "hours_per_week": situation.preferred_hours_per_week if situation else None,
-        "working_hours": list(profile.working_time) if profile else [],
-        "engagement_types": list(profile.engagement_types) if profile else [],
-        "earliest_start": (
-            profile.earliest_start.isoformat() if profile and profile.earliest_start else None
-        ),
-        "needs": needs_for_matching(candidate),
-        "text": candidate.summary or "",
-    }
-
-
 MATCHING_LOAD = FULL_LOAD[2:-1]  # the profile only: not office, responsible user or consents
 
 
-def matching_profiles(
+def matching_rows(
     session: Session,
     *,
     ids: Sequence[int] | None = None,
-    today: dt.date | None = None,
     chunk: int = 2000,
     active_only: bool = True,
-) -> list[dict[str, Any]]:
-    """For the matching pool (a system read, no actor, not a person's look-up): active candidates in the bench
-    format, loaded in chunks so 20 000 candidates do not become one giant IN list."""
-    today = today or dt.date.today()
+) -> list[Candidate]:
+    """For the matching pool (a system read, no actor, not a person's look-up): active candidates with what their
+    matching profile reads (`recruitment.adapters.candidate_profile`), loaded in chunks so 20 000 candidates do not
+    become one giant IN list."""
     stmt = select(Candidate.id).order_by(Candidate.id)
     if active_only:
         stmt = stmt.where(Candidate.status == "aktiv")
     if ids is not None:
         stmt = stmt.where(Candidate.id.in_(list(ids)))
     all_ids = list(session.scalars(stmt))
-    out: list[dict[str, Any]] = []
+    out: list[Candidate] = []
     for start in range(0, len(all_ids), chunk):
         part = all_ids[start : start + chunk]
-        rows = session.scalars(
-            select(Candidate).where(Candidate.id.in_(part)).options(*MATCHING_LOAD).order_by(Candidate.id)
-        ).all()
-        out.extend(to_matching_profile(c, today) for c in rows)
+        out.extend(
+            session.scalars(
+                select(Candidate).where(Candidate.id.in_(part)).options(*MATCHING_LOAD).order_by(Candidate.id)
+            ).all()
+        )
     return out
+
+
+def candidate_change_mark(session: Session) -> ChangeMark:
+    """The candidates' change mark (for caches of the matching index)."""
+    return change_mark(session, Candidate)
+
+
+def candidates_changed_since(session: Session, since: dt.datetime | None, limit: int) -> list[int]:
+    return changed_since(session, Candidate, since, limit)
+
+
+def candidate_row_ids(session: Session) -> set[int]:
+    """Every candidate id there is (a cache checks what it holds against it after rows went)."""
+    return set(session.scalars(select(Candidate.id)))
 
 
 # --- search ---------------------------------------------------------------------------------------------

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, MetaData, String, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    func,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, relationship
 
 from core.roles import OFFICE_STAFF, ROLE_LABELS, Role
 
@@ -52,6 +63,39 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChangeMarkMixin:
+    """`changed_at`: when the row, or a row that belongs to it (a candidate's CV lines, jobbprofil…), last changed
+    through the ORM — the mark the ranking index refreshes from (`recruitment.ranking`). It moves with every UPDATE
+    of the row (`onupdate`); the owning domain touches it when a child row changes."""
+
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+
+class ChangeMark(NamedTuple):
+    """A table's state for a cache: the last `changed_at`, the number of rows and the highest id. New rows have
+    higher ids, so rows + new rows ≠ rows now tells that some went (deleted rows leave no mark of their own)."""
+
+    changed_at: dt.datetime | None
+    rows: int
+    last_id: int | None
+
+
+def change_mark(session: Session, model: Any) -> ChangeMark:
+    """The ChangeMark of a table whose model has `ChangeMarkMixin` and an integer `id`."""
+    changed_at, rows, last_id = session.execute(
+        select(func.max(model.changed_at), func.count(), func.max(model.id))
+    ).one()
+    return ChangeMark(changed_at, int(rows), last_id)
+
+
+def changed_since(session: Session, model: Any, since: dt.datetime | None, limit: int) -> list[int]:
+    """Ids of rows changed at or after ``since`` (all with None), at most ``limit``."""
+    stmt = select(model.id)
+    if since is not None:
+        stmt = stmt.where(model.changed_at >= since)
+    return list(session.scalars(stmt.limit(limit)))
 
 
 class VersionedMixin:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import Base, TimestampMixin, VersionedMixin, utcnow
+from core.models import Base, ChangeMarkMixin, TimestampMixin, VersionedMixin, utcnow
 
 EMPLOYER_STATUSES = ("prospekt", "aktiv", "samarbeidspartner")
 EMPLOYER_STATUS_LABELS = {"prospekt": "Prospekt", "aktiv": "Aktiv", "samarbeidspartner": "Samarbeidspartner"}
@@ -220,7 +220,7 @@ class PraksisplassOccupant(Base):
     praksisplass: Mapped[Praksisplass] = relationship(back_populates="occupants", lazy="raise")
 
 
-class Opening(VersionedMixin, TimestampMixin, Base):
+class Opening(VersionedMixin, TimestampMixin, ChangeMarkMixin, Base):
     """A direktemeldt stilling. `source`/`external_id` identify an imported ad, so a re-import updates it."""
 
     __tablename__ = "openings"

@@ -16,7 +16,7 @@ from core import reference as reference_service
 from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as_list, bounded_text
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
-from core.models import User, utcnow
+from core.models import ChangeMark, User, change_mark, changed_since, utcnow
 from core.roles import NAV_STAFF
 from employers import service_suggest, styrk
 from employers.access import get_employer, readable_employers
@@ -50,6 +50,7 @@ __all__ = [
     "list_openings",
     "matchable_openings",
     "opening_change_mark",
+    "opening_row_ids",
     "openings_changed_since",
     "openings_with_employer_names",
     "public_opening",
@@ -137,16 +138,18 @@ def matchable_openings(session: Session, *, ids: Sequence[int] | None = None) ->
     return session.scalars(stmt.order_by(Opening.id)).all()
 
 
-def opening_change_mark(session: Session) -> dt.datetime | None:
-    """The last change to any opening (for caches of the matching index)."""
-    return session.execute(select(func.max(Opening.updated_at))).scalar()
+def opening_change_mark(session: Session) -> ChangeMark:
+    """The openings' change mark (for caches of the matching index)."""
+    return change_mark(session, Opening)
 
 
-def openings_changed_since(session: Session, mark: dt.datetime | None, limit: int) -> list[int]:
-    stmt = select(Opening.id)
-    if mark is not None:
-        stmt = stmt.where(Opening.updated_at >= mark)
-    return list(session.scalars(stmt.limit(limit)))
+def openings_changed_since(session: Session, since: dt.datetime | None, limit: int) -> list[int]:
+    return changed_since(session, Opening, since, limit)
+
+
+def opening_row_ids(session: Session) -> set[int]:
+    """Every opening id there is (a cache checks what it holds against it after rows went)."""
+    return set(session.scalars(select(Opening.id)))
 
 
 def openings_with_employer_names(session: Session, ids: Sequence[int]) -> dict[int, tuple[Opening, str]]:

@@ -87,42 +87,87 @@ class _Store:
                 col[i] = v
 
 
-def _haversine(
-    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
-):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dlat = p2 - p1
-    dlon = np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * KM_PER_RAD * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+class _Distinct:
+    """Distinct values of a few opening fields, numbered as they first appear (thousands of openings share a
+    percent range, hours or a start date), with the values as arrays for a query to compute over."""
+
+    def __init__(self, fields: Mapping[str, type]):
+        self.fields = dict(fields)
+        self.ids: dict[tuple, int] = {}
+        self.keys: list[tuple] = []
+        self._arrays: dict[str, np.ndarray] | None = None
+
+    def id(self, key: tuple) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.keys)
+            self.keys.append(key)
+            self._arrays = None
+        return found
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if self._arrays is None:
+            cols = list(zip(*self.keys, strict=True)) if self.keys else [()] * len(self.fields)
+            self._arrays = {
+                name: np.array(values, dtype=dtype)
+                for (name, dtype), values in zip(self.fields.items(), cols, strict=True)
+            }
+        return self._arrays
+
+
+class _ItemSets(_Distinct):
+    """Distinct skill-item lists ((vocab id, weight), …) as padded id and weight matrices and their totals."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if self._arrays is None:
+            width = max((len(k) for k in self.keys), default=0)
+            ids = np.full((len(self.keys), width), -1, dtype=np.int64)
+            weights = np.zeros((len(self.keys), width))
+            for i, key in enumerate(self.keys):
+                for j, (item, wt) in enumerate(key):
+                    ids[i, j], weights[i, j] = item, wt
+            total = np.array([_ordered_sum(wt for _, wt in key) for key in self.keys], dtype=np.float64)
+            self._arrays = {"ids": ids, "weights": weights, "total": total}
+        return self._arrays
+
+
+# the code's first 1, 2, 3, 4 digits (NO_CODE where the code has fewer digits, or there is none)
+_CODES = {"c1": np.int64, "c2": np.int64, "c3": np.int64, "c4": np.int64}
+_TERMS = {
+    "pmin": np.float64,
+    "pmax": np.float64,
+    "flex": np.bool_,
+    "adapt": np.int64,
+    "nor": np.int64,
+    "lic": np.int64,
+    "is_open": np.bool_,
+}
+_HOURS = {"hours": np.int64, "eng": np.int64}
+_START = {"start": np.float64}
 
 
 _OPEN_SPEC: dict[str, tuple[type, float | int, bool]] = {
     "alive": (np.bool_, False, False),
-    "c4": (np.int64, sc.NO_CODE, False),
-    "c3": (np.int64, sc.NO_CODE, False),
-    "c2": (np.int64, sc.NO_CODE, False),
-    "c1": (np.int64, sc.NO_CODE, False),
     "conf": (np.float64, 0.0, False),
-    "muni": (np.int64, -1, False),
-    "county": (np.int64, -1, False),
-    "lat": (np.float64, _NAN, False),
-    "lon": (np.float64, _NAN, False),
-    "pmin": (np.float64, 100.0, False),
-    "pmax": (np.float64, 100.0, False),
-    "adapt": (np.int64, 0, False),
-    "flex": (np.bool_, False, False),
-    "hours": (np.int64, 0, False),
-    "eng": (np.int64, -1, False),
-    "start": (np.float64, _NAN, False),
+    "muni": (np.int32, -1, False),
+    "county": (np.int32, -1, False),
+    "rlat": (np.float64, _NAN, False),
+    "coslat": (np.float64, _NAN, False),
+    "rlon": (np.float64, _NAN, False),
     "deadline": (np.float64, _NAN, False),
-    "is_open": (np.bool_, True, False),
-    "lic": (np.int64, 0, False),
-    "nor": (np.int64, 0, False),
+    # ids of the opening's distinct STYRK code, skill items, (percent, adaptations, language, licences, status),
+    # (hours, engagement) and start: a query computes those components once per distinct value (a few hundred
+    # codes, a few thousand ranges and dates among 100 000 openings), then gathers them for every row
+    "code_cls": (np.int32, 0, False),
+    "items_cls": (np.int32, 0, False),
+    "terms": (np.int32, 0, False),
+    "hours_cls": (np.int32, 0, False),
+    "start_cls": (np.int32, 0, False),
+    "has_certs": (np.bool_, False, False),
     "certs": (np.int64, -1, True),
-    "items": (np.int64, -1, True),
-    "items_w": (np.float64, 0.0, True),
-    "items_total": (np.float64, 0.0, False),
 }
 _CAND_SPEC: dict[str, tuple[type, float | int, bool]] = {
     "alive": (np.bool_, False, False),
@@ -183,17 +228,24 @@ class Matcher:
         mapper: TitleMapper | None = None,
         text_model: TextModel | None = None,
         commute_kmh: float = sc.DEFAULT_COMMUTE_KMH,
+        weights_version: str = "default",
     ):
         """``text_model``: a (fitted or unfitted) :class:`~matching.text.TextModel` for the optional "text"
         component; one is fitted on the openings automatically when the "text" weight is above 0.
-        ``commute_kmh``: the speed that turns a commute limit in minutes into a distance."""
+        ``commute_kmh``: the speed that turns a commute limit in minutes into a distance.
+        ``weights_version``: the name of ``weights`` (shown beside every ranking)."""
         self.encoder = sc.Encoder(mapper or TitleMapper(styrk_names), geo, commute_kmh)
         self.geo = geo
         self.weights = sc.normalise_weights(weights)
-        self.weights_version = "default"
+        self.weights_version = weights_version
         self.today = today
         self._places: dict[str, int] = {}
         self._o = _Store(_OPEN_SPEC)
+        self._o_codes = _Distinct(_CODES)
+        self._o_items = _ItemSets()
+        self._o_terms = _Distinct(_TERMS)
+        self._o_hours = _Distinct(_HOURS)
+        self._o_start = _Distinct(_START)
         self._o_ids: list[str | None] = []
         self._o_slot: dict[str, int] = {}
         self._o_feat: list[sc.OpenFeatures | None] = []
@@ -224,6 +276,10 @@ class Matcher:
         self.weights_version = version
         if self.weights["text"] > 0 and self.encoder.text_model is None:
             self.fit_text()
+
+    def set_today(self, today: dt.date | None) -> None:
+        """The day deadlines are checked against (None: the calendar's); the index does not depend on it."""
+        self.today = today
 
     def fit_text(self, texts: Iterable[str] | None = None, model: TextModel | None = None) -> None:
         """(Re)fit the TF-IDF model (default: on the indexed openings' text) and re-encode every row."""
@@ -273,34 +329,27 @@ class Matcher:
             self._o_text.set(slot, f.text)
         lic = f.lic_mask | (_UNKNOWN_LICENCE_BIT if any(r not in LICENCE_BIT for r in f.lic_req) else 0)
         code = f.code
+        rad = (math.radians(f.coords[0]), math.radians(f.coords[1])) if f.coords else (_NAN, _NAN)
+        flex = sc.flexible_time(f)
+        start = f.start if f.start is not None else _NAN
         self._o.set_row(
             slot,
             {
                 "alive": True,
-                "c4": code,
-                "c3": code // 10 if code >= 0 else sc.NO_CODE,
-                "c2": code // 100 if code >= 0 else sc.NO_CODE,
-                "c1": code // 1000 if code >= 0 else sc.NO_CODE,
+                "code_cls": self._o_codes.id(tuple(sc.prefix(code, lv, sc.NO_CODE) for lv in (1, 2, 3, 4))),
+                "items_cls": self._o_items.id(f.items),
                 "conf": f.conf,
                 "muni": self._place(f.muni),
                 "county": self._place("fylke:" + f.county) if f.county else -1,
-                "lat": f.coords[0] if f.coords else _NAN,
-                "lon": f.coords[1] if f.coords else _NAN,
-                "pmin": f.pmin,
-                "pmax": f.pmax,
-                "adapt": f.adapt,
-                "flex": sc.flexible_time(f),
-                "hours": f.hours,
-                "eng": f.engagement,
-                "start": f.start if f.start is not None else _NAN,
+                "rlat": rad[0],
+                "coslat": math.cos(rad[0]),
+                "rlon": rad[1],
                 "deadline": f.deadline if f.deadline is not None else _NAN,
-                "is_open": f.is_open,
-                "lic": lic,
-                "nor": f.norwegian,
+                "terms": self._o_terms.id((f.pmin, f.pmax, flex, f.adapt, f.norwegian, lic, f.is_open)),
+                "hours_cls": self._o_hours.id((f.hours, f.engagement)),
+                "start_cls": self._o_start.id((start,)),  # one NaN object: equal to itself
+                "has_certs": bool(f.cert_req),
                 "certs": f.cert_req,
-                "items": [i for i, _ in f.items],
-                "items_w": [w for _, w in f.items],
-                "items_total": _ordered_sum(w for _, w in f.items),
             },
         )
         self._o.n = len(self._o_ids)
@@ -408,16 +457,16 @@ class Matcher:
             "has_limit": mc is not None,
             "no_place": not f.munis and f.coords is None,
             "alive": True,
-            "codes": [c for c, _, _ in f.codes],
-            "codes3": [c // 10 for c, _, _ in f.codes],
-            "codes2": [c // 100 for c, _, _ in f.codes],
-            "codes1": [c // 1000 for c, _, _ in f.codes],
+            "codes": [sc.prefix(c, 4) for c, _, _ in f.codes],
+            "codes3": [sc.prefix(c, 3) for c, _, _ in f.codes],
+            "codes2": [sc.prefix(c, 2) for c, _, _ in f.codes],
+            "codes1": [sc.prefix(c, 1) for c, _, _ in f.codes],
             "kinds": [k for _, k, _ in f.codes],
             "confs": [w for _, _, w in f.codes],
-            "exp_codes": [c for c, _ in f.exp],
-            "exp3": [c // 10 for c, _ in f.exp],
-            "exp2": [c // 100 for c, _ in f.exp],
-            "exp1": [c // 1000 for c, _ in f.exp],
+            "exp_codes": [sc.prefix(c, 4) for c, _ in f.exp],
+            "exp3": [sc.prefix(c, 3) for c, _ in f.exp],
+            "exp2": [sc.prefix(c, 2) for c, _ in f.exp],
+            "exp1": [sc.prefix(c, 1) for c, _ in f.exp],
             "exp_years": [y for _, y in f.exp],
             "munis": [self._place(m) for m in f.munis],
             "counties": [self._place("fylke:" + c) for c in f.counties],
@@ -447,150 +496,174 @@ class Matcher:
     def _score_openings(
         self, candidate: CandidateProfile | sc.CandFeatures
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(scores, feasible, related) for every opening slot."""
+        """(scores, feasible, related) for every opening slot (dead slots: score -inf, infeasible).
+
+        Same values as the scalar definitions, added in the same order. Every component but place is computed
+        once per distinct value of the opening fields it reads (STYRK code, skill list, percent range, hours,
+        start…) and gathered for every row; distances only where latitude alone does not put the opening beyond
+        reach.
+        """
         f = candidate if isinstance(candidate, sc.CandFeatures) else self.encoder.candidate(candidate)
         col = self._o.cols
         n = self._o.n
         w = self.weights
-        c4, c3, c2, c1 = col["c4"][:n], col["c3"][:n], col["c2"][:n], col["c1"][:n]
-        pmin, pmax, adapt = col["pmin"][:n], col["pmax"][:n], col["adapt"][:n]
-        flex = col["flex"][:n]
-        zeros = np.zeros(n)
-        values: dict[str, np.ndarray] = {}
 
-        best = zeros.copy()
-        years = zeros.copy()
+        # occupation and experience once per distinct STYRK code of the openings
+        codes = self._o_codes.arrays()
+        at = [codes["c1"], codes["c2"], codes["c3"], codes["c4"]]
+        code_cls = col["code_cls"][:n]
+        best = np.zeros(len(at[0]))
         for code, kind, conf in f.codes:
-            lvl = (
-                (c1 == code // 1000).astype(np.int64)
-                + (c2 == code // 100)
-                + (c3 == code // 10)
-                + (c4 == code)
-            )
-            best = np.maximum(best, _SIM[kind][lvl] * conf)
-        values["occupation"] = best * col["conf"][:n]
-        for code, y in f.exp:
-            lvl = (
-                (c1 == code // 1000).astype(np.int64)
-                + (c2 == code // 100)
-                + (c3 == code // 10)
-                + (c4 == code)
-            )
-            years = years + y * _EXPF[lvl]
-        values["experience"] = np.minimum(1.0, years / sc.EXP_FULL_YEARS)
+            np.maximum(best, _SIM[kind][_agreement(at, code)] * conf, out=best)
+        occ = best[code_cls] * col["conf"][:n]
+        score = w["occupation"] * occ
+        related = occ >= sc.OCC_RELATED
+        if f.exp:
+            years = np.zeros(len(at[0]))
+            for code, y in f.exp:
+                years = years + y * _EXPF[_agreement(at, code)]
+            score += (w["experience"] * np.minimum(1.0, years / sc.EXP_FULL_YEARS))[code_cls]
 
-        items, items_w = col["items"][:n], col["items_w"][:n]
-        has = np.zeros(len(self.encoder.vocab) + 1, dtype=bool)
+        # skills: the share of the opening's items the person has (1 when it asks for none), per distinct list
+        sets = self._o_items.arrays()
+        total = sets["total"]
         if f.items:
+            has = np.zeros(len(self.encoder.vocab) + 1, dtype=bool)
             has[list(f.items)] = True
-        got = zeros.copy()
-        for k in range(items.shape[1]):
-            got = got + np.where(has[items[:, k]], items_w[:, k], 0.0)
-        total = col["items_total"][:n]
-        values["skills"] = np.where(total > 0, got / np.where(total > 0, total, 1.0), 1.0)
+            ids, weights = sets["ids"], sets["weights"]
+            got = np.zeros(len(total))
+            for k in range(ids.shape[1]):
+                got = got + np.where(has[ids[:, k]], weights[:, k], 0.0)
+            skills = np.where(total > 0, got / np.where(total > 0, total, 1.0), 1.0)
+        else:
+            skills = np.where(total > 0, 0.0, 1.0)
+        score += (w["skills"] * skills)[col["items_cls"][:n]]
 
-        muni, county = col["muni"][:n], col["county"][:n]
-        mun_tab = np.zeros(len(self._places) + 1, dtype=bool)
-        cty_tab = np.zeros(len(self._places) + 1, dtype=bool)
+        # place: municipality 1, county 0.6 (a table lookup per row), commute credit where near enough; the
+        # table's last entry is the row without a municipality (place unknown)
+        muni = col["muni"][:n]
+        mun_val = np.zeros(len(self._places) + 1)
+        cty_val = np.zeros(len(self._places) + 1)
         for m in f.munis:
             if m in self._places:
-                mun_tab[self._places[m]] = True
+                mun_val[self._places[m]] = sc.PLACE_MUNICIPALITY
         for c in f.counties:
-            key = "fylke:" + c
-            if key in self._places:
-                cty_tab[self._places[key]] = True
-        in_mun = mun_tab[muni]
-        place = np.where(in_mun, sc.PLACE_MUNICIPALITY, np.where(cty_tab[county], sc.PLACE_COUNTY, 0.0))
-        dist = None
-        if f.coords is not None:
-            dist = _haversine(f.coords[0], f.coords[1], col["lat"][:n], col["lon"][:n])
-            limit = (
-                f.max_commute if f.max_commute is not None and f.max_commute > 0 else sc.DEFAULT_COMMUTE_KM
-            )
-            with np.errstate(invalid="ignore"):
-                commute = sc.PLACE_COMMUTE_MAX * np.maximum(0.0, 1.0 - dist / limit)
-            place = np.where(np.isnan(dist), place, np.maximum(place, commute))
+            if "fylke:" + c in self._places:
+                cty_val[self._places["fylke:" + c]] = sc.PLACE_COUNTY
+        mun_val[-1] = cty_val[-1] = sc.PLACE_UNKNOWN
+        by_muni = mun_val[muni]
+        in_mun = by_muni == sc.PLACE_MUNICIPALITY
+        mc = f.max_commute
+        far = near_idx = dist = None
         if not f.munis and f.coords is None:
             place = np.full(n, sc.PLACE_UNKNOWN)
-        values["place"] = np.where(muni < 0, sc.PLACE_UNKNOWN, place)
+        else:
+            place = np.maximum(by_muni, cty_val[col["county"][:n]])
+            if f.coords is not None:
+                limit = mc if mc is not None and mc > 0 else sc.DEFAULT_COMMUTE_KM
+                reach = max(limit, mc) if mc is not None else limit
+                p1 = float(np.radians(f.coords[0]))
+                rlat = col["rlat"][:n]
+                # great-circle distance >= R·|Δlat|: rows beyond reach by latitude alone get no commute credit
+                # and break a commute limit, exactly as the full formula would say
+                far = np.abs(rlat - p1) * KM_PER_RAD > reach + _REACH_MARGIN_KM
+                near_idx = np.flatnonzero(~far)
+                dist = _haversine_pre(
+                    rlat[near_idx],
+                    col["coslat"][near_idx],
+                    col["rlon"][near_idx],
+                    p1,
+                    float(np.cos(p1)),
+                    float(np.radians(f.coords[1])),
+                )
+                with np.errstate(invalid="ignore"):
+                    commute = sc.PLACE_COMMUTE_MAX * np.maximum(0.0, 1.0 - dist / limit)
+                sub = place[near_idx]
+                keep = np.isnan(dist) | (muni[near_idx] < 0)
+                place[near_idx] = np.where(keep, sub, np.maximum(sub, commute))
+        score += w["place"] * place
 
+        terms = self._o_terms.arrays()
+        t_cls = col["terms"][:n]
+        pmin, flex, adapt = terms["pmin"], terms["flex"], terms["adapt"]
         hi = min(f.wmax, f.capacity)
         lo = min(f.wmin, hi)
         gap_up = pmin - hi
         gap_up = np.where(flex, gap_up * 0.5, gap_up)
-        gap = np.maximum(np.maximum(gap_up, lo - pmax), 0.0)
-        values["percent"] = np.maximum(0.0, 1.0 - gap / sc.PERCENT_GAP_ZERO)
-
+        gap = np.maximum(np.maximum(gap_up, lo - terms["pmax"]), 0.0)
+        percent = np.maximum(0.0, 1.0 - gap / sc.PERCENT_GAP_ZERO)
         if f.needs:
             offered = adapt | np.where(pmin <= f.capacity, sc.ARBEIDSTID, 0)
-            values["adaptations"] = _POP[f.needs & offered] / _POP[f.needs]
+            adaptations = _POP[f.needs & offered] / _POP[f.needs]
         else:
-            values["adaptations"] = np.ones(n)
-
-        ohours = col["hours"][:n]
+            adaptations = np.ones(len(pmin))
+        hrs = self._o_hours.arrays()
+        ohours = hrs["hours"]
         if f.hours:
             hv = np.where(
                 ohours == 0, 1.0, _POP[(f.hours & ohours) & 0xFF] / np.maximum(_POP[ohours & 0xFF], 1)
             )
         else:
-            hv = np.ones(n)
+            hv = np.ones(len(ohours))
         if f.engagements:
-            eng = col["eng"][:n]
+            eng = hrs["eng"]
             ok = (eng < 0) | (((f.engagements >> np.clip(eng, 0, 62)) & 1) == 1)
             hv = np.where(ok, hv, hv * 0.5)
-        values["hours"] = hv
-
-        onor = col["nor"][:n]
-        values["language"] = np.where(
+        onor = terms["nor"]
+        language = np.where(
             (onor == 0) | (f.norwegian >= onor),
             1.0,
             np.where(
                 adapt & sc.GRUNNLEGGENDE, sc.LANG_ADAPTED, np.maximum(0.0, 1.0 - 0.25 * (onor - f.norwegian))
             ),
         )
-
-        start = col["start"][:n]
+        start = self._o_start.arrays()["start"]
         if f.earliest is None:
-            values["start"] = np.ones(n)
+            start_v = np.ones(len(start))
         else:
             late = f.earliest - start
             with np.errstate(invalid="ignore"):
-                values["start"] = np.where(
+                start_v = np.where(
                     np.isnan(start) | (late <= 0), 1.0, np.maximum(0.0, 1.0 - late / sc.START_LATE_ZERO_DAYS)
                 )
-
+        for key, table, cls in (
+            ("percent", percent, t_cls),
+            ("adaptations", adaptations, t_cls),
+            ("hours", hv, col["hours_cls"][:n]),
+            ("language", language, t_cls),
+            ("start", start_v, col["start_cls"][:n]),
+        ):
+            if w[key]:  # a weight of 0 adds 0
+                score += (w[key] * table)[cls]
         if f.text:
-            values["text"] = self._o_text.scores(f.text, n)
-        score = zeros.copy()
-        for k in sc.COMPONENTS:
-            if k in values:  # an absent component is 0 everywhere (no text model): adding 0 changes nothing
-                score = score + w[k] * values[k]
-        related = values["occupation"] >= sc.OCC_RELATED
-        score = np.where(related, score, score * sc.UNRELATED_FACTOR)
+            score += w["text"] * self._o_text.scores(f.text, n)
+        score *= np.where(related, 1.0, sc.UNRELATED_FACTOR)
 
-        # feasibility
-        today = float(self._today().toordinal())
-        deadline = col["deadline"][:n]
-        bad = ~col["is_open"][:n] | (deadline < today)
-        bad |= (pmin > f.capacity) & ~flex
-        bad |= (col["lic"][:n] & ~f.licence_mask) != 0
-        certs = col["certs"][:n]
-        if certs.shape[1] and (certs >= 0).any():
+        # feasibility: status, capacity and licences once per distinct value; deadline, certificates, distance
+        bad_terms = (
+            ~terms["is_open"] | ((pmin > f.capacity) & ~flex) | ((terms["lic"] & ~f.licence_mask) != 0)
+        )
+        bad = bad_terms[t_cls]
+        bad |= col["deadline"][:n] < float(self._today().toordinal())
+        idx = np.flatnonzero(col["has_certs"][:n])
+        if len(idx):
             have = np.zeros(len(self.encoder.vocab) + 1, dtype=bool)
             have[-1] = True  # padding
             if f.certs:
                 have[list(f.certs)] = True
-            bad |= ~have[certs].all(axis=1)
-        if f.max_commute is not None:
+            bad[idx] |= ~have[col["certs"][idx]].all(axis=1)
+        if mc is not None:
             if (
                 dist is None
             ):  # the person has no coordinates: every place outside their municipalities is unknown
                 bad |= ~in_mun
             else:
+                assert far is not None and near_idx is not None
+                bad |= far & ~in_mun
                 with np.errstate(invalid="ignore"):
-                    bad |= ~in_mun & ((dist > f.max_commute) | np.isnan(dist))
+                    bad[near_idx] |= ~in_mun[near_idx] & ((dist > mc) | np.isnan(dist))
         alive = col["alive"][:n]
-        score = np.where(alive, score, -np.inf)
+        np.copyto(score, -np.inf, where=~alive)
         return score, ~bad & alive, related
 
     # ---- vectorised scoring: one opening against all candidates -------------------------------------------
@@ -600,9 +673,10 @@ class Matcher:
         return score, feasible
 
     def _score_candidates(
-        self, opening: Opening | sc.OpenFeatures
+        self, opening: Opening | sc.OpenFeatures, rows: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(scores, feasible, related) for every candidate slot (dead slots: score -inf, infeasible).
+        """(scores, feasible, related) for every candidate slot (dead slots: score -inf, infeasible), or only
+        for the slots in ``rows`` (an office's candidates: its columns are gathered first).
 
         Same values as the scalar definitions; the work is cut by looking only where a term can be non-zero:
         occupation and experience only for candidates sharing the opening's STYRK group (rows found by one
@@ -612,6 +686,9 @@ class Matcher:
         o = opening if isinstance(opening, sc.OpenFeatures) else self.encoder.opening(opening)
         col = self._c.cols
         n = self._c.n
+        if rows is not None:
+            col = {name: values[rows] for name, values in col.items()}
+            n = len(rows)
         w = self.weights
         zeros = np.zeros(n)
         values: dict[str, np.ndarray] = {}
@@ -718,7 +795,8 @@ class Matcher:
                 )
 
         if o.text:
-            values["text"] = self._c_text.scores(o.text, n)
+            text = self._c_text.scores(o.text, self._c.n)
+            values["text"] = text if rows is None else text[rows]
         score = zeros  # in place, same operations and order as the scalar sum: score + weight × value
         term = np.empty(n)
         for k in sc.COMPONENTS:
@@ -793,20 +871,29 @@ class Matcher:
         """Top-k candidates for an opening, same ordering rules as :meth:`rank_openings`. ``allowed`` (from
         :meth:`candidate_mask`) limits the result to the rows a reader may see, before the top-k cut."""
         f = self.encoder.opening(opening)
-        scores, feasible, related = self._score_candidates(f)
+        ids: list[str | None] = self._c_ids
+        rows = None
         if allowed is not None:
-            n = len(scores)
+            n = self._c.n
             mask = np.zeros(n, dtype=bool)
             m = min(n, len(allowed))
             mask[:m] = allowed[:m]
-            scores = np.where(mask, scores, -np.inf)
-            feasible = feasible & mask
-        picked = _select(scores, feasible, self._c_ids, k, include_infeasible, related)
+            rows = np.flatnonzero(mask)
+            if len(rows) * _SUBSET_SHARE < n:  # a small office: score only its rows
+                ids = [self._c_ids[i] for i in rows]
+            else:
+                rows, allowed = None, mask
+        scores, feasible, related = self._score_candidates(f, rows)
+        if rows is None and allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+            feasible = feasible & allowed
+        picked = _select(scores, feasible, ids, k, include_infeasible, related)
         out = []
         for i in picked:
-            cf = self._c_feat[i]
+            slot = i if rows is None else int(rows[i])
+            cf = self._c_feat[slot]
             assert cf is not None
-            out.append(self._item(cf, f, str(self._c_ids[i]), float(scores[i]), bool(feasible[i])))
+            out.append(self._item(cf, f, str(self._c_ids[slot]), float(scores[i]), bool(feasible[i])))
         return out
 
     def _item(
@@ -871,6 +958,7 @@ class Matcher:
 
 # ---- helpers of the candidate-side query --------------------------------------------------------------------
 _BLOOM_BITS = 63  # bits 0..62 of an int64
+_SUBSET_SHARE = 4  # an allowed set below a quarter of the rows is scored alone (gathering its columns first)
 _REACH_MARGIN_KM = 1.0  # far beyond float error of the latitude bound
 _NEED_SPAN = 1 << len(NEED_CATEGORIES)
 _HOURS_SPAN = 1 << len(WORKING_HOURS)
@@ -889,7 +977,15 @@ _EXP_MIN_LEVEL = _min_level([sc.EXP_FACTOR])
 
 
 def _level_code(code: int, level: int) -> int:
-    return code // 10 ** (4 - level)
+    return sc.prefix(code, level, sc.NO_CODE)
+
+
+def _agreement(at: list[np.ndarray], code: int) -> np.ndarray:
+    """Levels 0..4 on which each code (``at``: the codes' 1..4-digit prefixes) agrees with ``code``."""
+    lvl = (at[0] == sc.prefix(code, 1)).astype(np.int64)
+    for lv in (2, 3, 4):
+        lvl += at[lv - 1] == sc.prefix(code, lv)
+    return lvl
 
 
 def _rows_at_level(
@@ -936,7 +1032,7 @@ def _bloom(ids: Iterable[int]) -> int:
 
 
 def _haversine_pre(p1: np.ndarray, cos1: np.ndarray, rlon1: np.ndarray, p2: float, cos2: float, rlon2: float):
-    """:func:`_haversine` with the radians and cosines of one side computed at index time (same operations)."""
+    """Great-circle distance (haversine), the radians and cosines of one side computed at index time."""
     dlat = p2 - p1
     dlon = rlon2 - rlon1
     a = np.sin(dlat / 2) ** 2 + cos1 * cos2 * np.sin(dlon / 2) ** 2

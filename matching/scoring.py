@@ -95,6 +95,12 @@ START_LATE_ZERO_DAYS = 90.0
 LANG_ADAPTED = 0.75
 NO_CODE = -1
 PAD_CODE = -100000
+# A STYRK code as one int: a unit group (4 digits) is itself, a minor group (3 digits) 10000 + the code, a sub-major
+# group (2 digits) 20000 + the code. The title classifier backs off to a group when only that is certain; such a
+# code agrees with another on at most its own digits, so it earns graded credit (same minor group < same unit group).
+GROUP3_BASE = 10_000
+GROUP2_BASE = 20_000
+MISSING_LEVEL = -3  # a group code's prefix below its own digits: equal to no opening's (NO_CODE) or padding
 
 NEED_BIT: dict[str, int] = {c: 1 << i for i, c in enumerate(NEED_CATEGORIES)}
 ARBEIDSTID = NEED_BIT["ARBEIDSTID"]
@@ -124,6 +130,33 @@ class Component:
     value: float
     weight: float
     contribution: float
+
+
+def code_int(code: str | None) -> int | None:
+    """A 2-, 3- or 4-digit STYRK code as the engine's int (see GROUP3_BASE); anything else None."""
+    code = (code or "").strip()
+    if not _CODE.fullmatch(code):
+        return None
+    n = int(code)
+    return n if len(code) == 4 else n + (GROUP3_BASE if len(code) == 3 else GROUP2_BASE)
+
+
+def code_digits(code: int) -> int:
+    return 4 if code < GROUP3_BASE else 3 if code < GROUP2_BASE else 2
+
+
+def prefix(code: int, lv: int, missing: int = MISSING_LEVEL) -> int:
+    """The code's first ``lv`` digits, or ``missing`` when the code is a group with fewer digits (or no code)."""
+    if code < 0:
+        return missing
+    d = code_digits(code)
+    if lv > d:
+        return missing
+    base = code if d == 4 else code - (GROUP3_BASE if d == 3 else GROUP2_BASE)
+    return base // 10 ** (d - lv)
+
+
+_CODE = re.compile(r"\d{2,4}")
 
 
 # ---- geography ----------------------------------------------------------------------------------------------
@@ -285,17 +318,26 @@ class Encoder:
         return self.engagement_ids.setdefault(name.strip().lower(), len(self.engagement_ids))
 
     def _code(self, title: str, styrk: str | None = None) -> tuple[int, float] | None:
-        if styrk and re.fullmatch(r"\d{4}", styrk.strip()):
-            return int(styrk), CONF_EXACT
-        m = self.mapper.map(title) if title else None
-        return (int(m[0]), m[1]) if m else None
+        """(code, confidence): a structured code (2–4 digits) wins; else the title's unit group, or the group
+        the classifier backs off to when only that is certain (graded credit, see GROUP3_BASE)."""
+        code = code_int(styrk)
+        if code is not None:
+            return code, CONF_EXACT
+        if not title:
+            return None
+        m = self.mapper.map(title)
+        if m is None:
+            guess = self.mapper.classify(title)
+            m = (guess.code, guess.confidence) if guess.code else None
+        code = code_int(m[0]) if m else None
+        return (code, m[1]) if code is not None and m is not None else None
 
     def opening_code(self, o: Opening) -> tuple[int, float]:
         """Structured STYRK code wins (the employer chose it); else the title; else the description's words."""
         c = self._code(o.title, o.styrk08)
         if c is None and o.description:
-            m = self.mapper.map(o.description.split(".")[0])
-            c = (int(m[0]), 0.8 * m[1]) if m else None
+            m = self._code(o.description.split(".")[0])
+            c = (m[0], 0.8 * m[1]) if m else None
         return c or (NO_CODE, 0.0)
 
     def candidate(self, c: CandidateProfile, text: TextVector | None = None) -> CandFeatures:
@@ -405,10 +447,12 @@ def _pop(x: int) -> int:
 
 # ---- scalar component definitions ---------------------------------------------------------------------------
 def level(a: int, b: int) -> int:
-    """How many leading STYRK digits agree (0..4)."""
+    """How many leading STYRK digits agree (0..4; a group code agrees on at most its own digits)."""
     if a < 0 or b < 0:
         return 0
-    return int(a // 1000 == b // 1000) + int(a // 100 == b // 100) + int(a // 10 == b // 10) + int(a == b)
+    if a < GROUP3_BASE and b < GROUP3_BASE:
+        return int(a // 1000 == b // 1000) + int(a // 100 == b // 100) + int(a // 10 == b // 10) + int(a == b)
+    return sum(prefix(a, lv) == prefix(b, lv, NO_CODE) for lv in (1, 2, 3, 4))
 
 
 def occupation_value(c: CandFeatures, o: OpenFeatures) -> float:

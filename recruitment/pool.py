@@ -71,9 +71,15 @@ def opening_profiles(session: Session, *, ids: Sequence[int] | None = None) -> l
 
 
 def candidate_profiles(
-    session: Session, *, ids: Sequence[int] | None = None, today: dt.date | None = None
+    session: Session,
+    *,
+    ids: Sequence[int] | None = None,
+    today: dt.date | None = None,
+    active_only: bool = True,
 ) -> list[CandidateProfile]:
-    return [candidate_profile(d) for d in candidates_service.matching_profiles(session, ids=ids, today=today)]
+    today = today or dt.date.today()
+    rows = candidates_service.matching_rows(session, ids=ids, active_only=active_only)
+    return [candidate_profile(c, today) for c in rows]
 
 
 def new_matcher(
@@ -82,19 +88,21 @@ def new_matcher(
     candidates: Iterable[CandidateProfile] | None = None,
     *,
     today: dt.date | None = None,
-    weights: Mapping[str, float] | None = None,
+    weights: tuple[str, Mapping[str, float]] | None = None,
 ) -> Matcher:
     """Every index in the product is built here, so all rank with the same names, coordinates, commute speed
-    (`ARBEIDSBRO_COMMUTE_KMH`) and title classifier (learnt from NAV's titles; a title without a code is read
+    (`ARBEIDSBRO_COMMUTE_KMH`), title classifier (learnt from NAV's titles; a title without a code is read
     to a unit group only when the classifier is confident enough, and never to a regulated profession the title
-    does not name)."""
+    does not name) and weights: ``weights`` is (version, weights), by default the active ones."""
+    version, values = weights if weights is not None else active_weights(session)
     return Matcher(
         openings,
         candidates,
         styrk_names=reference_service.styrk_names(session),
         mapper=service_suggest.title_classifier(session),
         geo=geo_from_reference(session),
-        weights=weights,
+        weights=values,
+        weights_version=version,
         today=today,
         commute_kmh=get_settings().commute_kmh,
     )
@@ -102,13 +110,9 @@ def new_matcher(
 
 def build_matcher(session: Session, *, today: dt.date | None = None, with_candidates: bool = True) -> Matcher:
     """An index of every published opening (and active candidate) ranked with the active weights."""
-    version, weights = active_weights(session)
-    matcher = new_matcher(
+    return new_matcher(
         session,
         opening_profiles(session),
         candidate_profiles(session, today=today) if with_candidates else None,
-        weights=weights,
         today=today,
     )
-    matcher.weights_version = version
-    return matcher

@@ -1,8 +1,8 @@
 """Live ranking for the pages and the API: openings for one candidate, candidates for one opening.
 
-The index of published openings (and of active candidates) is built once per process and rebuilt when the data
-changed: a cheap fingerprint query (row counts, last change, the audit log's last change to a candidate, the active
-weights) is compared on every call, so an edit anywhere — in this process or another — re-ranks at once. The
+The index of published openings (and of active candidates) is built once per process and kept up to date from
+the tables' own change marks (`changed_at` of openings and candidates, compared on every call, and the active
+weights), so an edit anywhere — in this process or another — re-ranks at once. The
 person being ranked is always read fresh from the database."""
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
-from core import audit
 from core import reference as reference_service
-from core.models import User
+from core.models import ChangeMark, User
 from employers import service as employers_service
 from employers import service_suggest
 from matching import Matcher, RankedItem
 from recruitment import pool
-from recruitment.adapters import candidate_profile, opening_profile, praksis_profile
+from recruitment.adapters import opening_profile, praksis_profile
 from recruitment.service import active_weights
 
 SUGGESTIONS = 20
@@ -118,7 +117,7 @@ class _Entry:
     matcher: Matcher
     version: str
     today: dt.date
-    mark: Any  # openings: their last updated_at; candidates: the last audited change's id
+    mark: ChangeMark  # of the openings' or the candidates' table
 
 
 class _Cache:
@@ -139,22 +138,14 @@ def _db_key(session: Session) -> str:
     return str(getattr(bind, "url", id(bind)))
 
 
-def _openings_mark(session: Session) -> Any:
-    return employers_service.opening_change_mark(session)
+def _mark(session: Session, kind: str) -> ChangeMark:
+    if kind == "openings":
+        return employers_service.opening_change_mark(session)
+    return candidates_service.candidate_change_mark(session)
 
 
-def _candidates_mark(session: Session) -> Any:
-    """Candidates' sections live in several tables; every change to any of them is audit-logged (never a read),
-    so the last such audit id moves with each change, in any process."""
-    return session.execute(
-        select(func.max(audit.AuditEntry.id)).where(
-            audit.AuditEntry.subject_type == "candidate", audit.AuditEntry.action != "read"
-        )
-    ).scalar()
-
-
-def _build(session: Session, kind: str, today: dt.date, version: str, weights: Any) -> _Entry:
-    mark = _openings_mark(session) if kind == "openings" else _candidates_mark(session)
+def _build(session: Session, kind: str, today: dt.date, weights: tuple[str, Any]) -> _Entry:
+    mark = _mark(session, kind)
     matcher = pool.new_matcher(
         session,
         pool.opening_profiles(session) if kind == "openings" else [],
@@ -162,38 +153,38 @@ def _build(session: Session, kind: str, today: dt.date, version: str, weights: A
         weights=weights,
         today=today,
     )
-    matcher.weights_version = version
-    return _Entry(matcher, version, today, mark)
+    return _Entry(matcher, weights[0], today, mark)
 
 
 def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool:
-    """Applies the changes since the entry's mark; False when a rebuild is due instead."""
+    """Applies the changes since the entry's mark (rows changed at or after it: re-applying one is harmless) and
+    drops rows that went; False when a rebuild is due instead."""
+    mark = _mark(session, kind)
+    if mark == entry.mark:
+        return True
+    since, matcher = entry.mark.changed_at, entry.matcher
     if kind == "openings":
-        mark = _openings_mark(session)
-        if mark == entry.mark:
-            return True
-        changed = employers_service.openings_changed_since(session, entry.mark, REBUILD_AFTER + 1)
-        if len(changed) > REBUILD_AFTER:
-            return False
-        for oid in changed:
-            entry.matcher.discard_opening(str(oid))
-        entry.matcher.add_openings(pool.opening_profiles(session, ids=changed))
+        changed = employers_service.openings_changed_since(session, since, REBUILD_AFTER + 1)
     else:
-        mark = _candidates_mark(session)
-        if mark == entry.mark:
-            return True
-        stmt = select(audit.AuditEntry.subject_id).where(
-            audit.AuditEntry.subject_type == "candidate", audit.AuditEntry.action != "read"
-        )
-        if entry.mark is not None:
-            stmt = stmt.where(audit.AuditEntry.id > entry.mark)
-        subjects = set(session.scalars(stmt.distinct().limit(REBUILD_AFTER + 1)))
-        if len(subjects) > REBUILD_AFTER:
-            return False
-        changed = sorted(int(x) for x in subjects if x and str(x).isdigit())
-        for cid in changed:
-            entry.matcher.discard_candidate(str(cid))
-        entry.matcher.add_candidates(pool.candidate_profiles(session, ids=changed, today=today))
+        changed = candidates_service.candidates_changed_since(session, since, REBUILD_AFTER + 1)
+    if len(changed) > REBUILD_AFTER:
+        return False
+    discard = matcher.discard_opening if kind == "openings" else matcher.discard_candidate
+    for row_id in changed:
+        discard(str(row_id))
+    if kind == "openings":
+        matcher.add_openings(pool.opening_profiles(session, ids=changed))
+    else:
+        matcher.add_candidates(pool.candidate_profiles(session, ids=changed, today=today))
+    created = sum(1 for i in changed if entry.mark.last_id is None or i > entry.mark.last_id)
+    if mark.rows != entry.mark.rows + created:  # rows went (an erasure, a cascade): drop what the index holds
+        if kind == "openings":
+            present, held = employers_service.opening_row_ids(session), matcher.opening_ids()
+        else:
+            present, held = candidates_service.candidate_row_ids(session), matcher.candidate_ids()
+        for item_id in held:
+            if int(item_id) not in present:
+                discard(item_id)
     entry.mark = mark
     return True
 
@@ -207,19 +198,21 @@ def _ranked(session: Session, kind: str, today: dt.date, fn: Any, gone: Any = No
     `gone(result)` names the ids in a result whose rows no longer exist (deleted without a change mark: a
     cascade, a restore, a retention run in another process); they are dropped from the index and the query runs
     again, so the index never outlives its rows where it matters — in what it returns."""
-    version, weights = active_weights(session)
+    weights = active_weights(session)
+    version = weights[0]
     if not isinstance(session.get_bind(), Engine):
         # bound to one connection (a test's rolled-back transaction): row ids and timestamps come back after a
         # rollback, so no mark can tell two states apart — build afresh
-        return fn(_build(session, kind, today, version, weights).matcher)
+        return fn(_build(session, kind, today, weights).matcher)
     key = (kind, _db_key(session))
     with _cache.lock:
         entry = _cache.entries.get(key)
         if entry is not None and entry.today != today:  # a new day: deadlines are checked against it
-            entry.matcher.today = entry.today = today
+            entry.matcher.set_today(today)
+            entry.today = today
         fresh = entry is not None and entry.version == version
         if not (fresh and entry is not None and _refresh(session, kind, entry, today)):
-            entry = _build(session, kind, today, version, weights)
+            entry = _build(session, kind, today, weights)
             _cache.entries[key] = entry
         result = fn(entry.matcher)
         for _ in range(GONE_RETRIES):
@@ -298,10 +291,7 @@ def openings_for_candidate(
         candidate = candidates_service.get_candidate(
             session, actor=actor, candidate_id=candidate_id, purpose="jobbforslag"
         )
-    profiles = candidates_service.matching_profiles(
-        session, ids=[candidate_id], today=today, active_only=False
-    )
-    profile = candidate_profile(profiles[0])
+    profile = pool.candidate_profiles(session, ids=[candidate_id], today=today, active_only=False)[0]
     rows: dict[int, Any] | None = None
 
     def gone(result: Any) -> list[int]:
@@ -315,7 +305,7 @@ def openings_for_candidate(
         "openings",
         today,
         lambda m: (
-            str(getattr(m, "weights_version", "default")),
+            m.weights_version,
             m.n_openings,
             m.rank_openings(profile, SUGGESTIONS),
             m.rank_infeasible_openings(profile, WHY_NOT),
@@ -338,10 +328,7 @@ def _praksis(session: Session, profile: Any, today: dt.date, k: int = 10) -> lis
     places = {p.id: p for p in employers_service.matchable_praksisplasser(session)}
     if not places:
         return []
-    _, weights = active_weights(session)
-    matcher = pool.new_matcher(
-        session, [praksis_profile(p) for p in places.values()], None, weights=weights, today=today
-    )
+    matcher = pool.new_matcher(session, [praksis_profile(p) for p in places.values()], None, today=today)
     out = []
     for item in matcher.rank_openings(profile, k):
         place = places[int(item.id.removeprefix("p"))]
@@ -383,7 +370,7 @@ def candidates_for_opening(
         "candidates",
         today,
         lambda m: (
-            str(getattr(m, "weights_version", "default")),
+            m.weights_version,
             m.rank_candidates(profile, k=k, allowed=m.candidate_mask(readable)),
         ),
         gone,

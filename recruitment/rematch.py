@@ -18,7 +18,6 @@ from core.models import User, utcnow
 from employers import service as employers_service
 from recruitment import pool
 from recruitment.models import TopMatch
-from recruitment.service import active_weights
 
 TOP_K = 20  # stored per opening
 STRONG_SCORE = 0.85  # a stored match at or above this score, and among the opening's best STRONG_RANK, is
@@ -58,17 +57,16 @@ def rank_top_matches(
     session: Session, *, today: dt.date, k: int = TOP_K, opening_ids: Sequence[int] | None = None
 ) -> RankResult:
     """Ranks the active candidates for each published opening (vectorised engine, feasible only). Reads only."""
-    version, weights = active_weights(session)
     openings = pool.opening_profiles(session, ids=opening_ids)
     candidates = pool.candidate_profiles(session, today=today)
-    matcher = pool.new_matcher(session, openings, candidates, weights=weights, today=today)
+    matcher = pool.new_matcher(session, openings, candidates, today=today)
     matches: list[Match] = []
     if candidates:
         for opening in openings:
             for rank, item in enumerate(matcher.rank_candidates(opening, k), start=1):
                 if item.feasible:
                     matches.append(Match(int(opening.id), int(item.id), rank, round(item.score, 4)))
-    return RankResult(matches, len(openings), len(candidates), version)
+    return RankResult(matches, len(openings), len(candidates), matcher.weights_version)
 
 
 def store_top_matches(

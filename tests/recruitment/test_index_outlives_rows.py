@@ -105,7 +105,8 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
     assert live() == ([keep_o], [keep_c])
     assert not indexes["openings"].has_opening(str(gone_o))
     # (a candidate index row whose person is gone is outside every reader's mask — readable ids come from the
-    # rows — so it can never surface; an erasure through the service is audit-logged and drops it at once)
+    # rows — so it can never surface; an erasure removes the row, the table's change mark counts one row less and
+    # the index drops it at once)
     with session_scope(factory) as s:
         actor = s.get(type(js), js.id)
         candidates_service.erase_candidate(

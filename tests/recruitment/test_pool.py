@@ -69,9 +69,9 @@ def test_db_rows_rank_the_part_time_job_first_for_partial_capacity(db):
         candidate_id=person.id,
         data={"wanted_titles": ["butikk"], "municipalities": ["3407"], "working_time": ["dagtid"]},
     )
-    profiles = candidates_service.matching_profiles(db, ids=[person.id], today=dt.date(2026, 11, 23))
-    assert profiles[0]["capacity_percent"] == 40
-    assert profiles[0]["needs"] == ["ARBEIDSTID"]
+    profiles = pool.candidate_profiles(db, ids=[person.id], today=dt.date(2026, 11, 23))
+    assert profiles[0].capacity_percent == 40
+    assert profiles[0].needs == ("ARBEIDSTID",)
 
     matcher = pool.build_matcher(db, today=dt.date(2026, 11, 23))
     ids = {o.id for o in pool.opening_profiles(db)}

@@ -2,8 +2,8 @@
 history's note widened to hold a comment of up to 2000 characters); how to apply (how_to_apply, application_url,
 application_email, contact_name, contact_phone) for the public page
 
-Revision ID: 0015b
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015b"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
