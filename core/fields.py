@@ -33,7 +33,7 @@ def required_text(max_length: int, description: str | None = None) -> type[str]:
 def _number(value: Any) -> Any:
     """A number comes as a JSON number, as the document says: pydantic would otherwise read "5" or true as 5."""
     if isinstance(value, str | bool):
-        raise ValueError("må være et tall")
+        raise ValueError("Må være et tall.")
     return value
 
 

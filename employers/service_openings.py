@@ -253,11 +253,11 @@ def _clean_requirements(raw: Any, data: dict[str, Any], c: Cleaner) -> dict[str,
 
 def _clean_how_to_apply(c: Cleaner) -> None:
     """How to apply: free text, a link (https:// added when left out), an e-mail address, a contact person."""
-    c.text("how_to_apply", "Slik søker du", max_len=2000)
-    c.text("application_url", "Lenke til søknadsskjema", max_len=500)
-    c.text("application_email", "E-post for søknad og spørsmål", max_len=254)
-    c.text("contact_name", "Kontaktperson", max_len=200)
-    c.text("contact_phone", "Telefon til kontaktperson", max_len=40)
+    c.optional_text("how_to_apply", "Slik søker du", max_len=2000)
+    c.optional_text("application_url", "Lenke til søknadsskjema", max_len=500)
+    c.optional_text("application_email", "E-post for søknad og spørsmål", max_len=254)
+    c.optional_text("contact_name", "Kontaktperson", max_len=200)
+    c.optional_text("contact_phone", "Telefon til kontaktperson", max_len=40)
     out = c.out
     url = out.get("application_url")
     if url:

@@ -47,6 +47,7 @@ from web.deps import (
 )
 from web.input_checks import JsonBodyCheck
 from web.templating import FLASH_COOKIE, render
+from web.validation_messages import bokmal
 
 log = logging.getLogger("arbeidsbro")
 STATIC_DIR = Path(__file__).with_name("static")
@@ -166,7 +167,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form")),
-            "message": e.get("msg", ""),
+            "message": bokmal(e),
             "type": e.get("type", ""),
         }
         for e in exc.errors()

@@ -229,3 +229,21 @@ def test_employer_user_never_gets_navs_notes_about_the_employer(client, db):
     assert one.json()["notes"] is None
     login(client, boss)
     assert "INTERNNOTAT" not in client.get(f"/arbeidsgivere/{own.id}").text
+
+
+def test_schema_errors_are_in_bokmal_and_name_the_field(client, db):
+    """pydantic's own texts are English: every 422 of the API says why in bokmål, beside the field it names."""
+    h = api_headers(db, make_user(db, "markedskontakt"))
+    employer = make_employer(db)
+    r = client.post(
+        "/api/v1/openings",
+        json={"employer_id": employer.id, "title": "x" * 301, "percent_max": 101, "positions": "to"},
+        headers=h,
+    )
+    assert r.status_code == 422
+    said = {e["field"]: e["message"] for e in r.json()["detail"]}
+    assert said["title"] == "Kan være høyst 300 tegn."
+    assert said["percent_max"] == "Kan være høyst 100."
+    assert said["positions"] == "Må være et tall."
+    r = client.post("/api/v1/openings", json={"title": "Kokk"}, headers=h)
+    assert {e["field"]: e["message"] for e in r.json()["detail"]} == {"employer_id": "Må fylles ut."}
