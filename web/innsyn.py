@@ -25,6 +25,7 @@ TECHNICAL = frozenset(
         "recorded_by_id",
         "user_id",
         "version",
+        "changed_at",  # the ranking index's change mark (updated_at is the one a person reads)
         "format",
     }
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -16,6 +17,7 @@ class RouteInfo:
     methods: frozenset[str]
     name: str
     include_in_schema: bool
+    endpoint: Any = None  # the function that answers (several routes may share a name made by a factory)
 
 
 def iter_routes(app: FastAPI, prefix: str = "") -> Iterator[RouteInfo]:
@@ -35,8 +37,13 @@ def iter_routes(app: FastAPI, prefix: str = "") -> Iterator[RouteInfo]:
                         frozenset(original.methods),
                         original.name,
                         bool(ctx.include_in_schema),
+                        original.endpoint,
                     )
         elif isinstance(route, APIRoute):
             yield RouteInfo(
-                prefix + route.path, frozenset(route.methods), route.name, route.include_in_schema
+                prefix + route.path,
+                frozenset(route.methods),
+                route.name,
+                route.include_in_schema,
+                route.endpoint,
             )

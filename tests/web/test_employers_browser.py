@@ -66,7 +66,7 @@ def test_market_contact_employer_flow(live_server, browser_page):
     assert page.get_by_role("heading", level=1).inner_text() == "Bakeriassistent"
     page.get_by_role("button", name="Publiser").click()
     assert page.locator("#opening-status").inner_text() == "Publisert"
-    assert "40 %" in page.locator("dl.facts").inner_text()
+    assert "40\xa0%" in page.locator("dl.facts").first.inner_text()  # the opening's facts (then how to apply)
     assert page.locator('script[type="application/ld+json"]').count() == 1
 
     # the next step is due this week
