@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
@@ -101,20 +102,18 @@ def store_top_matches(
         )
     new = [m for key, m in current.items() if key not in previous]
     if new:
-        session.execute(
-            insert(TopMatch),
-            [
-                {
-                    "opening_id": m.opening_id,
-                    "candidate_id": m.candidate_id,
-                    "rank": m.rank,
-                    "score": m.score,
-                    "first_seen_at": now,
-                    "updated_at": now,
-                }
-                for m in new
-            ],
-        )
+        try:
+            with session.begin_nested():
+                _insert(session, new, now)
+        except IntegrityError:
+            # A row deleted after the re-check by a writer that committed meanwhile (PostgreSQL's read committed
+            # lets another job's erasure land here; SQLite's one writer does not): check again, write the rest.
+            kept = _still_there(session, {(m.opening_id, m.candidate_id): m for m in new})
+            new = list(kept.values())
+            current = {k: m for k, m in current.items() if k in kept or k in previous}
+            result.stored = len(current)
+            if new:
+                _insert(session, new, now)
     changed = [
         {"opening_id": o, "candidate_id": c, "rank": m.rank, "score": m.score, "updated_at": now}
         for (o, c), m in current.items()
@@ -130,6 +129,23 @@ def store_top_matches(
     )
     result.by_user = recipients(session, result.new_strong)
     return result
+
+
+def _insert(session: Session, matches: Sequence[Match], now: dt.datetime) -> None:
+    session.execute(
+        insert(TopMatch),
+        [
+            {
+                "opening_id": m.opening_id,
+                "candidate_id": m.candidate_id,
+                "rank": m.rank,
+                "score": m.score,
+                "first_seen_at": now,
+                "updated_at": now,
+            }
+            for m in matches
+        ],
+    )
 
 
 def _still_there(session: Session, pairs: dict[tuple[int, int], Match]) -> dict[tuple[int, int], Match]:
