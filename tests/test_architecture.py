@@ -6,8 +6,11 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "matching", "employers", "candidates", "followup", "recruitment", "jobs", "web")
-DOMAINS = ("employers", "candidates", "followup", "recruitment")
+PACKAGES = ("core", "matching", "employers", "candidates", "followup", "recruitment", "plans", "jobs", "web")
+DOMAINS = ("employers", "candidates", "followup", "recruitment", "plans")
+# Domains import only domains on a lower level (the arrows of ARCHITECTURE.md): plans builds on follow-up and
+# recruitment, which build on employers and candidates.
+LEVEL = {"employers": 1, "candidates": 1, "followup": 2, "recruitment": 2, "plans": 3}
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "alembic", "jinja2", "apscheduler")
 
 
@@ -38,6 +41,8 @@ def violations() -> list[str]:
                     found.append(f"{rel}: matching (pure library) imports {name}")
                 elif package in DOMAINS and top in ("web", "jobs"):
                     found.append(f"{rel}: domain imports {name}")
+                elif package in DOMAINS and top in DOMAINS and LEVEL[top] > LEVEL[package]:
+                    found.append(f"{rel}: imports {name}, a domain above it")
                 elif package in DOMAINS and top in DOMAINS and top != package:
                     parts = name.split(".")
                     if (
