@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from candidates.models import Candidate
 from core.audit import AuditEntry
 from core.notifications import Notification
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from employers.models import Opening
 from followup.models import FidelitySnapshot
 from jobs.definitions import BY_NAME
@@ -95,7 +95,7 @@ def test_opening_expiry_sets_utlopt_and_tells_the_employer_users_and_market_cont
     assert len(notes(db)) == 3
 
     # published again with a new deadline, it expires again, and that is news again
-    employers_service.transition_opening(
+    employers_openings.transition_opening(
         db,
         actor=t.market_contact,
         opening_id=gone.id,
@@ -183,7 +183,7 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     newest = notes(db, user_id=t.specialist.id)[-1]
     assert newcomer.full_name in newest.body and strong.full_name not in newest.body
 
-    employers_service.transition_opening(
+    employers_openings.transition_opening(
         db, actor=t.market_contact, opening_id=opening.id, to_status="stengt"
     )
     closed = run("nightly-rematch", now=night + dt.timedelta(days=3))

@@ -14,10 +14,16 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from core import accounts, notifications
 from employers import service as employers_service
-from followup import service as followup_service
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
+from followup import service_placements as followup_placements
+from followup import service_records as followup_records
 from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
@@ -321,10 +327,10 @@ def world(db):  # type: ignore[no-untyped-def]
     users["emp_other"] = make_user(db, "arbeidsgiver", employer=other)
     mk = users["mk_a"]
     candidate = make_candidate(db, office_a, actor=users["js_a"])
-    candidates_service.break_glass(
+    candidates_access.break_glass(
         db, actor=users["admin_r"], candidate_id=candidate.id, reason="Klage på behandlingen, sak 2026/123"
     )
-    cv_entry = candidates_service.add_cv_entry(
+    cv_entry = candidates_profile.add_cv_entry(
         db,
         actor=None,
         candidate_id=candidate.id,
@@ -332,7 +338,7 @@ def world(db):  # type: ignore[no-untyped-def]
         data={"title": "Lager", "styrk_code": "9333"},
     )
     cv_entries = {"arbeid": cv_entry.id} | {
-        kind: candidates_service.add_cv_entry(
+        kind: candidates_profile.add_cv_entry(
             db, actor=None, candidate_id=candidate.id, kind=kind, data=data
         ).id
         for kind, data in (
@@ -341,20 +347,20 @@ def world(db):  # type: ignore[no-untyped-def]
             ("sprak", {"language": "Norsk"}),
         )
     }
-    candidates_service.set_programme(db, actor=None, candidate_id=candidate.id, kind="AAP", data={})
-    consent = candidates_service.give_consent(db, actor=None, candidate_id=candidate.id, employer_id=own.id)
+    candidates_profile.set_programme(db, actor=None, candidate_id=candidate.id, kind="AAP", data={})
+    consent = candidates_privacy.give_consent(db, actor=None, candidate_id=candidate.id, employer_id=own.id)
     record = make_followup_record(db, office_a, users["js_a"], candidate)
     opening = make_opening(db, own, actor=mk)
-    employers_service.transition_opening(db, actor=mk, opening_id=opening.id, to_status="publisert")
+    employers_openings.transition_opening(db, actor=mk, opening_id=opening.id, to_status="publisert")
     place = make_praksisplass(db, own, actor=mk)
-    occupant = employers_service.add_occupant(
+    occupant = employers_praksis.add_occupant(
         db, actor=mk, praksisplass_id=place.id, start_date="2026-11-02", note="Deltaker"
     )
-    contact = employers_service.log_contact(
+    contact = employers_contacts.log_contact(
         db, actor=mk, employer_id=own.id, date=dt.date(2026, 11, 2), type="telefon", summary="Samtale"
     )
     person = employers_service.add_contact_person(db, actor=mk, employer_id=own.id, name="Per Person")
-    placement = followup_service.start_placement(
+    placement = followup_placements.start_placement(
         db,
         actor=users["js_a"],
         record=record,
@@ -373,7 +379,7 @@ def world(db):  # type: ignore[no-untyped-def]
     db.flush()
     token_id = accounts.list_tokens(db, user=token_user)[0].id
     db.refresh(record)
-    item_ids = [i.id for i in followup_service.load(db, record.id).plan_items]
+    item_ids = [i.id for i in followup_records.load(db, record.id).plan_items]
     ids = {
         "candidate_id": candidate.id,
         "section": "arbeid",  # type: ignore[dict-item]

@@ -22,10 +22,12 @@ from schemathesis import GenerationMode
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from candidates import service as cs
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from employers import service as es
+from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
-from followup import service as fs
+from followup import service_placements as followup_placements
 from recruitment import service as rs
 from tests.factories import (
     api_headers,
@@ -57,12 +59,12 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
     opening = make_opening(db, employer, actor=staff)
     place = make_praksisplass(db, employer, actor=staff)
     person = es.add_contact_person(db, actor=staff, employer_id=employer.id, name="Kari Kontakt")
-    contact = es.log_contact(
+    contact = employers_contacts.log_contact(
         db, actor=staff, employer_id=employer.id, date=dt.date.today(), type="telefon", summary="Ringte"
     )
     candidate = make_candidate(db, office_a, actor=staff)
     entries = [
-        cs.add_cv_entry(db, actor=staff, candidate_id=candidate.id, kind=kind, data=data).id
+        candidates_profile.add_cv_entry(db, actor=staff, candidate_id=candidate.id, kind=kind, data=data).id
         for kind, data in (
             ("arbeid", {"title": "Lagermedarbeider"}),
             ("utdanning", {"level": "fagbrev"}),
@@ -70,11 +72,13 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
             ("sprak", {"language": "Norsk"}),
         )
     ]
-    cs.set_programme(db, actor=staff, candidate_id=candidate.id, kind="KVP", data={})
-    consent = cs.give_consent(db, actor=staff, candidate_id=candidate.id, employer_id=employer.id)
+    candidates_profile.set_programme(db, actor=staff, candidate_id=candidate.id, kind="KVP", data={})
+    consent = candidates_privacy.give_consent(
+        db, actor=staff, candidate_id=candidate.id, employer_id=employer.id
+    )
     entry = rs.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=candidate.id)
     record = make_followup_record(db, office_a, staff, candidate)
-    placement = fs.start_placement(
+    placement = followup_placements.start_placement(
         db,
         actor=staff,
         record=record,

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import access as candidates_access
 from candidates.models import BreakGlass
 from core.audit import AuditEntry, SecurityEvent
 from tests.factories import api_headers, csrf_from, login, make_candidate, make_office, make_user
@@ -90,7 +90,7 @@ def test_admin_read_with_a_reason_is_allowed_and_flagged(client, db, world):  # 
 
 def test_the_office_sees_the_admins_reason(client, anon_client, db, world):  # type: ignore[no-untyped-def]
     cid = world["candidate"].id
-    cs.break_glass(db, actor=world["admin"], candidate_id=cid, reason=REASON)
+    candidates_access.break_glass(db, actor=world["admin"], candidate_id=cid, reason=REASON)
     db.flush()
     login(client, world["mk"])
     dashboard = client.get("/")
@@ -100,13 +100,13 @@ def test_the_office_sees_the_admins_reason(client, anon_client, db, world):  # t
     assert innsyn.status_code == 200 and "begrunnet innsyn (administrator)" in innsyn.text
     other_office = make_user(db, "markedskontakt", office=make_office(db))
     db.flush()
-    assert REASON not in [g.reason for g in cs.break_glass_for_office(db, actor=other_office)]
+    assert REASON not in [g.reason for g in candidates_access.break_glass_for_office(db, actor=other_office)]
 
 
 def test_a_reason_lasts_a_while_and_covers_one_person(client, db, world):  # type: ignore[no-untyped-def]
     cid = world["candidate"].id
     other = make_candidate(db, world["js"].office, actor=world["js"])
-    grant = cs.break_glass(db, actor=world["admin"], candidate_id=cid, reason=REASON)
+    grant = candidates_access.break_glass(db, actor=world["admin"], candidate_id=cid, reason=REASON)
     db.flush()
     h = api_headers(db, world["admin"])
     assert client.get(f"/api/v1/candidates/{cid}", headers=h).status_code == 200

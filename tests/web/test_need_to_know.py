@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
 from core.audit import AuditEntry
 from tests.factories import (
@@ -35,14 +37,18 @@ def world(db):  # type: ignore[no-untyped-def]
     admin = make_user(db, "admin")
     employer = make_employer(db)
     candidate = make_candidate(db, office, actor=js)
-    cs.set_programme(db, actor=js, candidate_id=candidate.id, kind="UFORETRYGD", data={"uforegrad": "40"})
-    cs.set_situation(
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=candidate.id, kind="UFORETRYGD", data={"uforegrad": "40"}
+    )
+    candidates_profile.set_situation(
         db, actor=js, candidate_id=candidate.id, data={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"}
     )
-    cs.set_needs(
+    candidates_profile.set_needs(
         db, actor=js, candidate_id=candidate.id, data={"needs_fysisk": [], "needs_note": MARKER_NOTE}
     )
-    consent = cs.give_consent(db, actor=js, candidate_id=candidate.id, employer_id=employer.id)
+    consent = candidates_privacy.give_consent(
+        db, actor=js, candidate_id=candidate.id, employer_id=employer.id
+    )
     db.flush()
     return {"js": js, "js2": js2, "mk": mk, "admin": admin, "candidate": candidate, "consent": consent}
 
@@ -165,7 +171,7 @@ def test_retention_job_still_erases(db, world):  # type: ignore[no-untyped-def]
     candidate.status = "avsluttet"
     candidate.retention_date = dt.date(2020, 1, 1)
     db.flush()
-    assert candidate.id in cs.erase_expired(db, today=dt.date(2026, 1, 1))
+    assert candidate.id in candidates_privacy.erase_expired(db, today=dt.date(2026, 1, 1))
 
 
 def test_matching_reasons_name_the_category_not_the_capacity(db, world):  # type: ignore[no-untyped-def]
@@ -173,9 +179,9 @@ def test_matching_reasons_name_the_category_not_the_capacity(db, world):  # type
 
     candidate = world["candidate"]
     reasons = [feasibility.reason_capacity(80, 60), feasibility.reason_licence(["B"])]
-    assert cs.reasons_for(world["js"], candidate, reasons) == reasons
-    masked = cs.reasons_for(world["mk"], candidate, reasons)
-    assert masked == [cs.CAPACITY_REASON_CATEGORY, reasons[1]]
+    assert candidates_access.reasons_for(world["js"], candidate, reasons) == reasons
+    masked = candidates_access.reasons_for(world["mk"], candidate, reasons)
+    assert masked == [candidates_access.CAPACITY_REASON_CATEGORY, reasons[1]]
     assert not any("60" in r for r in masked)
 
 

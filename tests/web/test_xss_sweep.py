@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import String, Text, cast, literal, update
 
+import demo
 from core.models import User
 from tests.crawl import crawl
 from tests.factories import login
-from web import demo, registry
+from web import registry
 
 PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)>"
 RAW_MARKERS = ("<script>alert('xss')", "<img src=x onerror")

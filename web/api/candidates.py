@@ -18,7 +18,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from candidates import access as candidates_access
+from candidates import derived as candidates_derived
 from candidates import service as cs
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import DRIVING_LICENCES, NEED_CATEGORIES, Candidate
 from core import fields as f
 from core.cleaning import check_email
@@ -622,7 +626,7 @@ def _set(body: BaseModel) -> dict[str, Any]:
 
 def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
     """The record; the restricted sections only for a reader with need-to-know (the rest get null)."""
-    capacity = cs.capacity_of(candidate)
+    capacity = candidates_derived.capacity_of(candidate)
     situation = candidate.situation
     out = CandidateDetailOut(
         id=candidate.id,
@@ -661,10 +665,10 @@ def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
             uforegrad=capacity.uforegrad,
             preferred_hours_per_week=situation.preferred_hours_per_week if situation else None,
         ),
-        needs_as_inclusion=cs.needs_for_matching(candidate),
+        needs_as_inclusion=candidates_derived.needs_for_matching(candidate),
         consents=[ConsentOut.model_validate(c) for c in candidate.consents],
     )
-    if not cs.may_read_restricted(user, candidate):
+    if not candidates_access.may_read_restricted(user, candidate):
         out.situation = out.programmes = out.capacity = out.needs_as_inclusion = None
     return out
 
@@ -673,7 +677,7 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
     """The record after a change, for the answer (the change itself is audit-logged by the service)."""
     session.expire_all()
     return _detail(
-        cs.load_for_change(
+        candidates_access.load_for_change(
             session, actor=user, candidate_id=candidate_id, purpose="svar etter endring", full=True
         ),
         user,
@@ -759,7 +763,10 @@ def get_candidate(
     ),
 ) -> CandidateDetailOut:
     return _detail(
-        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True), user
+        candidates_access.get_candidate(
+            session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True
+        ),
+        user,
     )
 
 
@@ -794,7 +801,9 @@ def erase_candidate(
     confirm: Annotated[bool, Query(description="Må være true.")] = False,
 ) -> Response:
     """Only the candidate's responsible caseworker (403 for others, 404 outside the office)."""
-    cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
+    candidates_privacy.erase_candidate(
+        session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason
+    )
     return Response(status_code=204)
 
 
@@ -805,7 +814,7 @@ def erase_candidate(
     summary="Innsyn: alt som er lagret om kandidaten (format arbeidsbro-innsyn/1)",
 )
 def export_candidate(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> dict[str, Any]:
-    return cs.export_candidate(session, actor=user, candidate_id=candidate_id)
+    return candidates_privacy.export_candidate(session, actor=user, candidate_id=candidate_id)
 
 
 # --- CV -------------------------------------------------------------------------------------------------
@@ -816,13 +825,15 @@ def _cv_routes(section: str, model: type[_In], patch: type[_In]) -> None:
     extra = rules_beyond_schema(**CV_RULES[section])
 
     def add(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: _In) -> CvEntryOut:
-        entry = cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=section, data=_set(body))
+        entry = candidates_profile.add_cv_entry(
+            session, actor=user, candidate_id=candidate_id, kind=section, data=_set(body)
+        )
         return _cv_entry(section, entry)
 
     def update(
         session: SessionDep, user: ApiStaffUser, candidate_id: int, entry_id: int, body: _In
     ) -> CvEntryOut:
-        entry = cs.update_cv_entry(
+        entry = candidates_profile.update_cv_entry(
             session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id, data=_set(body)
         )
         return _cv_entry(section, entry)
@@ -857,7 +868,9 @@ for _section, (_model, _patch) in CV_MODELS.items():
 def delete_cv_entry(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, entry_id: int
 ) -> Response:
-    cs.delete_cv_entry(session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id)
+    candidates_profile.delete_cv_entry(
+        session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id
+    )
     return Response(status_code=204)
 
 
@@ -870,7 +883,9 @@ def delete_cv_entry(
 def set_skills(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SkillsIn
 ) -> CandidateDetailOut:
-    cs.set_skills_and_licences(session, actor=user, candidate_id=candidate_id, data=_set(body))
+    candidates_profile.set_skills_and_licences(
+        session, actor=user, candidate_id=candidate_id, data=_set(body)
+    )
     return _reloaded(session, user, candidate_id)
 
 
@@ -888,7 +903,9 @@ def put_job_profile(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JobProfileIn
 ) -> JobProfileOut:
     data = body.model_dump()
-    profile = cs.set_job_profile(session, actor=user, candidate_id=candidate_id, data=data, partial=False)
+    profile = candidates_profile.set_job_profile(
+        session, actor=user, candidate_id=candidate_id, data=data, partial=False
+    )
     return JobProfileOut.model_validate(profile)
 
 
@@ -902,7 +919,7 @@ def put_job_profile(
 def patch_job_profile(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JobProfileIn
 ) -> JobProfileOut:
-    profile = cs.set_job_profile(
+    profile = candidates_profile.set_job_profile(
         session, actor=user, candidate_id=candidate_id, data=_set(body), partial=True
     )
     return JobProfileOut.model_validate(profile)
@@ -921,7 +938,9 @@ def patch_job_profile(
 def set_situation(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SituationIn
 ) -> SituationOut:
-    situation = cs.set_situation(session, actor=user, candidate_id=candidate_id, data=_set(body))
+    situation = candidates_profile.set_situation(
+        session, actor=user, candidate_id=candidate_id, data=_set(body)
+    )
     return SituationOut.model_validate(situation)
 
 
@@ -934,7 +953,7 @@ def set_situation(
 )
 def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CapacityIn) -> CapacityOut:
     try:
-        cs.set_capacity(
+        candidates_profile.set_capacity(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -954,7 +973,9 @@ def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
     summary="Tilretteleggingsbehov i NAVs fire kategorier (erstatter alle)",
 )
 def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: NeedsIn) -> SituationOut:
-    situation = cs.set_needs(session, actor=user, candidate_id=candidate_id, data=body.model_dump())
+    situation = candidates_profile.set_needs(
+        session, actor=user, candidate_id=candidate_id, data=body.model_dump()
+    )
     return SituationOut.model_validate(situation)
 
 
@@ -968,7 +989,9 @@ def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: 
 def set_programme(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, programme: ProgrammeKind, body: ProgrammeIn
 ) -> ProgrammeOut:
-    row = cs.set_programme(session, actor=user, candidate_id=candidate_id, kind=programme, data=_set(body))
+    row = candidates_profile.set_programme(
+        session, actor=user, candidate_id=candidate_id, kind=programme, data=_set(body)
+    )
     return ProgrammeOut.model_validate(row)
 
 
@@ -976,7 +999,7 @@ def set_programme(
 def remove_programme(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, programme: ProgrammeKind
 ) -> Response:
-    cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
+    candidates_profile.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
     return Response(status_code=204)
 
 
@@ -1005,7 +1028,7 @@ class BreakGlassOut(BaseModel):
 def break_glass(
     request: Request, session: SessionDep, user: ApiStaffUser, candidate_id: int, body: BreakGlassIn
 ) -> BreakGlassOut:
-    grant = cs.break_glass(
+    grant = candidates_access.break_glass(
         session, actor=user, candidate_id=candidate_id, reason=body.reason, ip=client_ip(request)
     )
     return BreakGlassOut(candidate_id=grant.candidate_id, reason=grant.reason, expires_at=grant.expires_at)
@@ -1023,7 +1046,9 @@ def break_glass(
     summary="Registrer samtykke til deling med en arbeidsgiver (eller en av dens stillinger)",
 )
 def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: ConsentIn) -> ConsentOut:
-    consent = cs.give_consent(session, actor=user, candidate_id=candidate_id, **body.model_dump())
+    consent = candidates_privacy.give_consent(
+        session, actor=user, candidate_id=candidate_id, **body.model_dump()
+    )
     return ConsentOut.model_validate(consent)
 
 
@@ -1036,7 +1061,9 @@ def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
 def withdraw_consent(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, consent_id: int
 ) -> ConsentOut:
-    consent = cs.withdraw_consent(session, actor=user, candidate_id=candidate_id, consent_id=consent_id)
+    consent = candidates_privacy.withdraw_consent(
+        session, actor=user, candidate_id=candidate_id, consent_id=consent_id
+    )
     return ConsentOut.model_validate(consent)
 
 
@@ -1049,10 +1076,12 @@ def withdraw_consent(
 def set_presentation(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: PresentationIn
 ) -> PresentationOut:
-    candidate = cs.set_presentation(session, actor=user, candidate_id=candidate_id, text=body.text)
+    candidate = candidates_privacy.set_presentation(
+        session, actor=user, candidate_id=candidate_id, text=body.text
+    )
     return PresentationOut(
         text=candidate.presentation,
-        marks=[MarkOut.model_validate(m.as_dict()) for m in cs.presentation_marks(candidate)],
+        marks=[MarkOut.model_validate(m.as_dict()) for m in candidates_privacy.presentation_marks(candidate)],
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from candidates import service as cs
+from candidates import access as candidates_access
 from core import fields as f
 from core.errors import ValidationFailed
 from recruitment import ranking
@@ -194,13 +194,13 @@ def _comps(item: Any) -> list[ComponentOut]:
     summary="Jobbforslag: stillinger rangert for kandidaten, med forklaring og «hvorfor ikke»",
 )
 def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> CandidateMatchesOut:
-    candidate = cs.get_candidate(
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="jobbforslag", full=True
     )
     r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id, candidate=candidate)
 
     def reasons(found: Any) -> list[str]:  # need-to-know: the category of a restricted reason, not the values
-        return cs.reasons_for(user, candidate, found)
+        return candidates_access.reasons_for(user, candidate, found)
 
     return CandidateMatchesOut(
         candidate_id=candidate_id,
