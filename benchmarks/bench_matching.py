@@ -56,7 +56,7 @@ TODAY = dt.date(2025, 1, 20)
 PREVIOUS = "0963d62"  # main before the issue 18 speed work
 
 
-def timed(fn, items) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def timed(fn, items) -> dict[str, float]:
     """Median and p95 of each call, in wall time and in the thread's CPU time (ms)."""
     wall, cpu = [], []
     for x in items:
@@ -75,7 +75,7 @@ def timed(fn, items) -> dict[str, float]:  # type: ignore[no-untyped-def]
     }
 
 
-def median_ms(fn, items) -> float:  # type: ignore[no-untyped-def]
+def median_ms(fn, items) -> float:
     return timed(fn, items)["median"]
 
 

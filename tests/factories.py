@@ -162,7 +162,7 @@ def make_followup_record(
     start_date: dt.date = dt.date(2026, 1, 5),
     today: dt.date | None = None,
     **kw: object,
-):  # type: ignore[no-untyped-def]
+):
     """A follow-up record ("jobbspor") enrolled through the real service by the job specialist."""
     candidate = candidate or make_candidate(db, office, actor=specialist)
     return followup_records.enrol(
@@ -189,13 +189,13 @@ def load_builtin_reference(db: Session) -> None:
         reference.import_reference(db, reference.default_files(None))
 
 
-def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):  # type: ignore[no-untyped-def]
+def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):
     data: dict[str, object] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
     data.update(kw)
     return employers_openings.create_opening(db, actor=actor, employer_id=employer.id, **data)
 
 
-def make_praksisplass(db: Session, employer: Employer, actor: User | None = None, **kw: object):  # type: ignore[no-untyped-def]
+def make_praksisplass(db: Session, employer: Employer, actor: User | None = None, **kw: object):
     data: dict[str, object] = {"title": "Praksis på lager", "places": 2}
     data.update(kw)
     return employers_praksis.create_praksisplass(db, actor=actor, employer_id=employer.id, **data)

@@ -28,7 +28,7 @@ from demo import candidates as candidates_demo
 from tests.factories import load_builtin_reference, make_employer, make_user
 
 
-def _load(db: Session, seed: int = 7):  # type: ignore[no-untyped-def]
+def _load(db: Session, seed: int = 7):
     offices = [
         accounts.create_office(db, number=n, name=f"NAV {m}", municipalities=[m])
         for n, m in (("0502", "3407"), ("0501", "3405"))
@@ -42,7 +42,7 @@ def _load(db: Session, seed: int = 7):  # type: ignore[no-untyped-def]
     return offices, users, employers, n
 
 
-def test_small_demo_is_varied(db):  # type: ignore[no-untyped-def]
+def test_small_demo_is_varied(db):
     load_builtin_reference(db)
     offices, _users, employers, n = _load(db)
     assert n >= 300
@@ -92,7 +92,7 @@ def test_small_demo_is_varied(db):  # type: ignore[no-untyped-def]
     assert presented and not [p for p in presented if sensitive_text.check(p)]
 
 
-def test_demo_rows_pass_the_services_rules(db):  # type: ignore[no-untyped-def]
+def test_demo_rows_pass_the_services_rules(db):
     """Bulk-inserted rows skip the services: re-cleaning a sample through them must change nothing."""
     load_builtin_reference(db)
     _, users, _, _ = _load(db)
@@ -126,7 +126,7 @@ def test_demo_rows_pass_the_services_rules(db):  # type: ignore[no-untyped-def]
     )
 
 
-def test_same_seed_same_people(db):  # type: ignore[no-untyped-def]
+def test_same_seed_same_people(db):
     _load(db, seed=11)
     first = db.execute(
         select(Candidate.first_name, Candidate.last_name, Candidate.birth_date).order_by(Candidate.id)

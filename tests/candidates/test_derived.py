@@ -21,19 +21,19 @@ D = dt.date
 
 
 @pytest.fixture
-def team(db):  # type: ignore[no-untyped-def]
+def team(db):
     office = make_office(db)
     return office, make_user(db, "jobbspesialist", office=office)
 
 
-def _full(db, actor, candidate_id):  # type: ignore[no-untyped-def]
+def _full(db, actor, candidate_id):
     db.expire_all()
     return candidates_access.load_for_change(
         db, actor=actor, candidate_id=candidate_id, purpose="test", full=True
     )
 
 
-def test_capacity_from_uforegrad_and_override_with_reason(db, team):  # type: ignore[no-untyped-def]
+def test_capacity_from_uforegrad_and_override_with_reason(db, team):
     office, js = team
     cid = make_candidate(db, office, actor=js).id
     assert candidates_derived.capacity_of(_full(db, js, cid)) == candidates_derived.Capacity(100, "standard")
@@ -70,7 +70,7 @@ def test_capacity_from_uforegrad_and_override_with_reason(db, team):  # type: ig
     assert exc.value.field == "uforegrad"
 
 
-def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):  # type: ignore[no-untyped-def]
+def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):
     office, js = team
     cid = make_candidate(db, office, actor=js).id
     candidates_profile.set_programme(
@@ -91,7 +91,7 @@ def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):  # type: ignore[
     assert service.list_candidates(db, actor=js, reduced_capacity=True, today=D(2026, 6, 1)) == []
 
 
-def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-untyped-def]
+def test_list_capacities_agree_with_the_record(db, team):
     """The list reads capacity with plain queries; it must give what the full record gives, case by case."""
     office, js = team
     plain = make_candidate(db, office, actor=js).id
@@ -124,7 +124,7 @@ def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-unt
     assert [{r.id: r for r in rows}[c].capacity.percent for c in ids] == [100, 40, 100, 20]
 
 
-def test_list_page_totals_and_pages(db, team):  # type: ignore[no-untyped-def]
+def test_list_page_totals_and_pages(db, team):
     office, js = team
     for i in range(5):
         make_candidate(db, office, actor=js, last_name=f"Etternavn{i}")
@@ -154,7 +154,7 @@ def test_list_page_totals_and_pages(db, team):  # type: ignore[no-untyped-def]
         (D(2008, 1, 1), D(2026, 1, 1), True),
     ],
 )
-def test_under_30_boundaries(db, team, birth, today, under):  # type: ignore[no-untyped-def]
+def test_under_30_boundaries(db, team, birth, today, under):
     office, js = team
     candidate = make_candidate(db, office, actor=js, birth_date=birth)
     assert candidate.under_30(today) is under
@@ -163,7 +163,7 @@ def test_under_30_boundaries(db, team, birth, today, under):  # type: ignore[no-
     assert service.count_candidates(db, actor=js, under_30=True, today=today) == int(under)
 
 
-def test_age_is_derived_not_stored(db, team):  # type: ignore[no-untyped-def]
+def test_age_is_derived_not_stored(db, team):
     office, js = team
     candidate = make_candidate(db, office, actor=js, birth_date=D(2000, 12, 31))
     assert candidate.age(D(2026, 12, 30)) == 25 and candidate.age(D(2026, 12, 31)) == 26
@@ -171,7 +171,7 @@ def test_age_is_derived_not_stored(db, team):  # type: ignore[no-untyped-def]
     assert "under_30" not in Candidate.__table__.columns
 
 
-def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):  # type: ignore[no-untyped-def]
+def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):
     office, js = team
     young = make_candidate(
         db, office, actor=js, birth_date=dt.date.today().replace(year=dt.date.today().year - 22)
@@ -184,7 +184,7 @@ def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):  # type: ig
     assert p_young.aktivitetsplikt is True and p_old.aktivitetsplikt is False
 
 
-def test_kept_list_statements_are_never_shared_across_offices(db):  # type: ignore[no-untyped-def]
+def test_kept_list_statements_are_never_shared_across_offices(db):
     """list_page keeps its statements per access key: alternate offices (and the same filters) must still each see
     only their own; an admin sees both; an employer user none."""
     offices = [make_office(db), make_office(db)]
@@ -202,7 +202,7 @@ def test_kept_list_statements_are_never_shared_across_offices(db):  # type: igno
         service.list_page(db, actor=staff[0], navn="x")
 
 
-def test_kept_record_statements_are_never_shared_across_offices(db):  # type: ignore[no-untyped-def]
+def test_kept_record_statements_are_never_shared_across_offices(db):
     from core.errors import AccessDenied
 
     offices = [make_office(db), make_office(db)]
@@ -221,7 +221,7 @@ def test_kept_record_statements_are_never_shared_across_offices(db):  # type: ig
                     )
 
 
-def test_capacity_in_sql_agrees_with_python(db, team):  # type: ignore[no-untyped-def]
+def test_capacity_in_sql_agrees_with_python(db, team):
     """`capacity_sql` (the list's reduced-capacity filter) and `capacity_of` give every candidate the same
     percent: none, an active, an ended and a full uføretrygd, an override above and below the derived value."""
     office, js = team

@@ -49,7 +49,7 @@ CANDIDATE_MODELS = (
 
 
 @pytest.fixture
-def team(db):  # type: ignore[no-untyped-def]
+def team(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     mk = make_user(db, "markedskontakt", office=office)
@@ -151,7 +151,7 @@ def _share(db: Session, team: dict[str, Any], c: cm.Candidate, opening: Any = No
     return recruitment_service.share_with_employer(db, actor=team["mk"], entry_id=entry.id)
 
 
-def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, team):  # type: ignore[no-untyped-def]
+def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, team):
     c = full_candidate(db, team)
     emp = team["emp"]
     with pytest.raises(AccessDenied):
@@ -210,7 +210,7 @@ def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, t
         _shared_view(db, emp, c.id)
 
 
-def test_withdrawing_the_share_closes_access_at_once(db, team):  # type: ignore[no-untyped-def]
+def test_withdrawing_the_share_closes_access_at_once(db, team):
     c = full_candidate(db, team)
     candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
     entry = _share(db, team, c)
@@ -225,7 +225,7 @@ def test_withdrawing_the_share_closes_access_at_once(db, team):  # type: ignore[
     assert "share" in actions and actions.index("share") < actions.index("unshare")
 
 
-def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
+def test_consent_scoped_to_an_opening(db, team):
     c = full_candidate(db, team)
     opening = make_opening(db, team["employer"], actor=team["mk"])
     elsewhere = make_opening(db, team["employer"], actor=team["mk"])
@@ -253,7 +253,7 @@ def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
     assert exc.value.field == "given_on"
 
 
-def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-untyped-def]
+def test_employer_never_sees_restricted_fields(db, team):
     c = full_candidate(db, team)
     candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
     _share(db, team, c)
@@ -281,7 +281,7 @@ def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-unt
     assert exported.count(MARKER) >= 5 and "SPESIELT_TILPASSET_INNSATS" in exported
 
 
-def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: ignore[no-untyped-def]
+def test_export_holds_every_column_of_every_candidate_table(db, team):
     c = full_candidate(db, team)
     candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
     candidates_access.break_glass(
@@ -390,7 +390,7 @@ def _person_everywhere(db: Session, team: dict[str, Any]) -> cm.Candidate:
     return c
 
 
-def test_erasure_leaves_only_the_audit_tombstone(db, team):  # type: ignore[no-untyped-def]
+def test_erasure_leaves_only_the_audit_tombstone(db, team):
     c = _person_everywhere(db, team)
     cid = c.id
     before = _referencing_rows(db, cid)
@@ -449,7 +449,7 @@ def test_erasure_leaves_only_the_audit_tombstone(db, team):  # type: ignore[no-u
         assert personal not in dump, personal
 
 
-def test_erasure_needs_confirmation_and_access(db, team):  # type: ignore[no-untyped-def]
+def test_erasure_needs_confirmation_and_access(db, team):
     c = make_candidate(db, team["office"], actor=team["js"])
     with pytest.raises(AccessDenied):
         candidates_privacy.erase_candidate(
@@ -463,7 +463,7 @@ def test_erasure_needs_confirmation_and_access(db, team):  # type: ignore[no-unt
     assert db.get(cm.Candidate, c.id) is not None
 
 
-def test_erase_expired_with_dry_run(db, team):  # type: ignore[no-untyped-def]
+def test_erase_expired_with_dry_run(db, team):
     js = team["js"]
     expired = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 1))
     today_ = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 2))

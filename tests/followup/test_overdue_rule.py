@@ -20,7 +20,7 @@ D = dt.date
 DAYS = [D(2026, 2, 27), D(2026, 3, 1), D(2026, 4, 1), D(2026, 5, 2), D(2026, 7, 1), D(2026, 11, 1)]
 
 
-def _placed(db, office, spec, employer):  # type: ignore[no-untyped-def]
+def _placed(db, office, spec, employer):
     record = make_followup_record(db, office, spec, service="ordinaer", start_date=D(2026, 1, 31))
     followup_placements.start_placement(
         db,
@@ -35,7 +35,7 @@ def _placed(db, office, spec, employer):  # type: ignore[no-untyped-def]
     return record
 
 
-def test_sql_and_python_agree_on_overdue_items(db):  # type: ignore[no-untyped-def]
+def test_sql_and_python_agree_on_overdue_items(db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     employer = make_employer(db)
@@ -79,7 +79,7 @@ def test_sql_and_python_agree_on_overdue_items(db):  # type: ignore[no-untyped-d
     assert seen_overdue and seen_paused, "the rows must hold both an overdue item and a paused past-due one"
 
 
-def test_the_daily_stamps_skip_paused_items(db):  # type: ignore[no-untyped-def]
+def test_the_daily_stamps_skip_paused_items(db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     record = _placed(db, office, spec, make_employer(db))

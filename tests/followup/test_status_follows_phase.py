@@ -29,7 +29,7 @@ D = dt.date
 START = D(2026, 1, 5)
 
 
-def state(record, today=None):  # type: ignore[no-untyped-def]
+def state(record, today=None):
     """(phase, status), after checking the stored status is the one the phase stands for."""
     assert record.status == followup_records.status_for(record, today), (
         record.status,
@@ -39,12 +39,12 @@ def state(record, today=None):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def team(db):  # type: ignore[no-untyped-def]
+def team(db):
     office = make_office(db)
     return office, make_user(db, "jobbspesialist", office=office), make_employer(db)
 
 
-def test_a_job_start_in_the_future_puts_phase_and_status_in_job_together(db, team):  # type: ignore[no-untyped-def]
+def test_a_job_start_in_the_future_puts_phase_and_status_in_job_together(db, team):
     office, spec, employer = team
     record = make_followup_record(db, office, spec, start_date=START)
     followup_records.enter_phase(
@@ -66,7 +66,7 @@ def test_a_job_start_in_the_future_puts_phase_and_status_in_job_together(db, tea
     assert record.status_label == "I jobb"
 
 
-def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  # type: ignore[no-untyped-def]
+def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):
     office, spec, employer = team
     record = make_followup_record(db, office, spec, start_date=START)
     day = D(2026, 1, 10)
@@ -142,7 +142,7 @@ def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  
     assert school.employer_id is None
 
 
-def test_services_without_the_ips_steps_map_phases_to_aktiv(db, team):  # type: ignore[no-untyped-def]
+def test_services_without_the_ips_steps_map_phases_to_aktiv(db, team):
     office, spec, employer = team
     record = make_followup_record(db, office, spec, service="kvp", start_date=START)
     followup_records.enter_phase(
@@ -163,7 +163,7 @@ def test_services_without_the_ips_steps_map_phases_to_aktiv(db, team):  # type: 
     assert state(record, D(2026, 1, 12)) == (5, "i_jobb")
 
 
-def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):  # type: ignore[no-untyped-def]
+def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     employer = make_employer(db)
@@ -195,7 +195,7 @@ def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):  #
     assert '<dd id="jobbspor-fase">5 Oppfølging på og utenfor arbeidsplassen</dd>' in page
 
 
-def test_the_demo_data_has_no_record_whose_status_disagrees_with_its_phase(db):  # type: ignore[no-untyped-def]
+def test_the_demo_data_has_no_record_whose_status_disagrees_with_its_phase(db):
     load_builtin_reference(db)
     demo.load(db, size="small")
     db.flush()

@@ -24,7 +24,7 @@ from tests.factories import make_candidate, make_employer, make_office, make_use
 
 
 @pytest.fixture
-def factory(tmp_path):  # type: ignore[no-untyped-def]
+def factory(tmp_path):
     scratch = ScratchDatabase(tmp_path, "index_rows")
     engine = make_engine(scratch.url)
     migrate.upgrade(engine)
@@ -34,7 +34,7 @@ def factory(tmp_path):  # type: ignore[no-untyped-def]
     scratch.drop()
 
 
-def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ignore[no-untyped-def]
+def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
     today = dt.date.today()
     with session_scope(factory) as s:
         office = make_office(s)

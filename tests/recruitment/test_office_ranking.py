@@ -9,7 +9,7 @@ from recruitment import ranking
 from tests.factories import make_candidate, make_employer, make_office, make_user
 
 
-def _people(db, office, actor, n: int, wanted: str, percent_min: int):  # type: ignore[no-untyped-def]
+def _people(db, office, actor, n: int, wanted: str, percent_min: int):
     ids = []
     for _ in range(n):
         p = make_candidate(db, office, actor=actor)
@@ -23,7 +23,7 @@ def _people(db, office, actor, n: int, wanted: str, percent_min: int):  # type: 
     return ids
 
 
-def test_two_offices_of_unequal_size_each_get_their_full_top_k(db):  # type: ignore[no-untyped-def]
+def test_two_offices_of_unequal_size_each_get_their_full_top_k(db):
     small_office, big_office = make_office(db), make_office(db)
     small_js = make_user(db, "jobbspesialist", office=small_office)
     big_js = make_user(db, "jobbspesialist", office=big_office)

@@ -20,7 +20,7 @@ from tests.factories import make_candidate, make_employer, make_office, make_use
 
 
 @pytest.fixture
-def factory(tmp_path):  # type: ignore[no-untyped-def]
+def factory(tmp_path):
     scratch = ScratchDatabase(tmp_path, "ranking_cache")
     engine = make_engine(scratch.url)
     migrate.upgrade(engine)
@@ -30,7 +30,7 @@ def factory(tmp_path):  # type: ignore[no-untyped-def]
     scratch.drop()
 
 
-def test_edits_reach_the_cached_index_without_a_rebuild(factory):  # type: ignore[no-untyped-def]
+def test_edits_reach_the_cached_index_without_a_rebuild(factory):
     with session_scope(factory) as s:
         office = make_office(s)
         js = make_user(s, "jobbspesialist", office=office)

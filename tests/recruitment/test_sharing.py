@@ -21,7 +21,7 @@ from tests.factories import make_candidate, make_employer, make_office, make_use
 
 
 @pytest.fixture
-def setting(db):  # type: ignore[no-untyped-def]
+def setting(db):
     office = make_office(db)
     staff = make_user(db, "markedskontakt", office=office)
     employer = make_employer(db)
@@ -32,14 +32,14 @@ def setting(db):  # type: ignore[no-untyped-def]
     return office, staff, employer, employer_user, opening
 
 
-def _consented_entry(db, office, staff, employer, opening, **kw):  # type: ignore[no-untyped-def]
+def _consented_entry(db, office, staff, employer, opening, **kw):
     candidate = make_candidate(db, office, **kw)
     candidates_privacy.give_consent(db, actor=staff, candidate_id=candidate.id, employer_id=employer.id)
     entry = service.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=candidate.id)
     return candidate, entry
 
 
-def _audit(db, candidate_id, action):  # type: ignore[no-untyped-def]
+def _audit(db, candidate_id, action):
     return db.scalars(
         select(AuditEntry).where(AuditEntry.subject_id == str(candidate_id), AuditEntry.action == action)
     ).all()

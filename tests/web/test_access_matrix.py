@@ -291,7 +291,7 @@ def parse_routes(text: str) -> dict[tuple[str, str], str]:
 TABLE = parse_routes(ROUTES)
 
 
-def app_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def app_routes(app) -> set[tuple[str, str]]:
     return {
         (method, route.path)
         for route in iter_routes(app)
@@ -300,7 +300,7 @@ def app_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_every_route_has_a_line_in_the_matrix(app):  # type: ignore[no-untyped-def]
+def test_every_route_has_a_line_in_the_matrix(app):
     routes = app_routes(app)
     missing = sorted(routes - set(TABLE))
     stale = sorted(set(TABLE) - routes)
@@ -311,7 +311,7 @@ def test_every_route_has_a_line_in_the_matrix(app):  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office_a, office_b = make_office(db), make_office(db)
     users = {
         "admin": make_user(db, "admin"),
@@ -420,7 +420,7 @@ def concrete(path: str, ids: dict[str, int]) -> str:
     return re.sub(r"\{([^}]+)\}", sub, path)
 
 
-def refused(r, api: bool) -> bool:  # type: ignore[no-untyped-def]
+def refused(r, api: bool) -> bool:
     if r.status_code in (401, 403, 404):
         return True
     return not api and r.status_code in (302, 303) and r.headers.get("location", "").startswith("/login")
@@ -481,7 +481,7 @@ def request_for(doc: dict, method: str, pattern: str, ids: dict[str, int]) -> di
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def test_access_matrix(app, connection, db, world):  # type: ignore[no-untyped-def]
+def test_access_matrix(app, connection, db, world):
     users, ids = world
     clients: dict[str, TestClient] = {}
     headers: dict[str, dict[str, str]] = {}

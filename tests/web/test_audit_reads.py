@@ -26,7 +26,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     load_builtin_reference(db)
     office, other_office = make_office(db), make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
@@ -60,7 +60,7 @@ def world(db):  # type: ignore[no-untyped-def]
     }
 
 
-def _reads_after(db, mark: int) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+def _reads_after(db, mark: int) -> list[AuditEntry]:
     return list(
         db.scalars(
             select(AuditEntry)
@@ -70,7 +70,7 @@ def _reads_after(db, mark: int) -> list[AuditEntry]:  # type: ignore[no-untyped-
     )
 
 
-def _mark(db) -> int:  # type: ignore[no-untyped-def]
+def _mark(db) -> int:
     return db.scalar(select(func.max(AuditEntry.id))) or 0
 
 

@@ -373,7 +373,7 @@ def _employer_world(db):
     return specialist, employer, employer_user, other_user, c
 
 
-def _list_and_share(client, db, opening, c, override_reason=None):  # type: ignore[no-untyped-def]
+def _list_and_share(client, db, opening, c, override_reason=None):
     """Puts the candidate on the opening's list and presses "Del med arbeidsgiver" (with a reason, if given)."""
     listing = f"/stillinger/{opening.id}/kandidater"
     _post(client, listing, {"candidate_id": str(c.id)}, listing)
@@ -724,7 +724,7 @@ def test_share_chosen_entries_from_the_list_page(client, anon_client, db):
     assert "Ingrid Bakke" in shared and "Olav" not in shared
 
 
-def _office_of(db, c):  # type: ignore[no-untyped-def]
+def _office_of(db, c):
     from core.models import Office
 
     return db.get(Office, c.office_id)

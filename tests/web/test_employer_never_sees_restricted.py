@@ -77,7 +77,7 @@ RESTRICTED_KEYS = (set(candidates_privacy.RESTRICTED_FIELDS) - {"address"}) | {
 }
 
 
-def _seed_markers(db) -> None:  # type: ignore[no-untyped-def]
+def _seed_markers(db) -> None:
     for table, only in RESTRICTED_TABLES.items():
         values = {}
         for col in table.columns:
@@ -105,7 +105,7 @@ def _seed_markers(db) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def shared_world(db):  # type: ignore[no-untyped-def]
+def shared_world(db):
     demo.load(db, size="small")
     employer_user = db.scalar(select(User).where(User.email == demo.EMPLOYER_USER[0]))
     employer_id = employers_access.employer_ids_for(db, employer_user)[0]

@@ -425,7 +425,7 @@ def test_employer_posting_gets_their_own_contact_as_the_default(client, db):
     assert r.status_code == 422 and "Ugyldig e-postadresse." in r.text and 'value="feil"' in r.text
 
 
-def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):  # type: ignore[no-untyped-def]
+def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):
     """Publishing a closed opening again with a deadline already passed: the service sets the deadline before it
     refuses, so only the page helper's rollback keeps the stored one; the refusal is a redirect (post → redirect
     → get), not a page at the POST URL."""

@@ -290,7 +290,7 @@ def _field_error(html: str, field: str) -> str:
     return match.group(1) if match else ""
 
 
-def test_a_contact_form_shows_every_error_at_once_with_the_values_kept(client, db):  # type: ignore[no-untyped-def]
+def test_a_contact_form_shows_every_error_at_once_with_the_values_kept(client, db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     record = make_followup_record(db, office, spec, start_date=TODAY - dt.timedelta(days=30))

@@ -22,7 +22,7 @@ MICROSECONDS_RE = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+")
 ISO_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
-def _followed_candidates(db, user: User, n: int = 3) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def _followed_candidates(db, user: User, n: int = 3) -> list[Candidate]:
     """Candidates the caseworker follows up (restricted sections included) that have a situation recorded."""
     rows = db.scalars(select(Candidate).join(Situation).where(Candidate.office_id == user.office_id)).all()
     return [c for c in rows if candidates_access.may_read_restricted(user, c)][:n]

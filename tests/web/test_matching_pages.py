@@ -27,14 +27,14 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     other_js = make_user(db, "jobbspesialist", office=make_office(db))
     employer = make_employer(db, municipality_code="3407", actor=js)
     emp_user = make_user(db, "arbeidsgiver", employer=employer)
 
-    def opening(title: str, lo: int, hi: int, **kw: object):  # type: ignore[no-untyped-def]
+    def opening(title: str, lo: int, hi: int, **kw: object):
         o = employers_openings.create_opening(
             db,
             actor=js,
@@ -80,7 +80,7 @@ def _order(html: str, ids: list[int], prefix: str) -> list[int]:
     return [i for i in found if i in ids]
 
 
-def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world):  # type: ignore[no-untyped-def]
+def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world):
     login(client, world["js"])
     page = client.get(f"/kandidater/{world['person'].id}/jobbforslag")
     assert page.status_code == 200
@@ -97,7 +97,7 @@ def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world)
     assert anon_client.get(f"/kandidater/{world['person'].id}/jobbforslag").status_code == 404
 
 
-def test_an_edit_re_ranks_at_once(client, db, world):  # type: ignore[no-untyped-def]
+def test_an_edit_re_ranks_at_once(client, db, world):
     login(client, world["js"])
     before = client.get(f"/kandidater/{world['person'].id}/jobbforslag").text
     assert _order(before, [world["full"].id], "forslag") == []
@@ -114,7 +114,7 @@ def test_an_edit_re_ranks_at_once(client, db, world):  # type: ignore[no-untyped
     assert world["full"].id in _order(after, [world["part"].id, world["full"].id], "forslag")
 
 
-def test_candidate_list_status_history_share_and_answer(client, anon_client, db, world):  # type: ignore[no-untyped-def]
+def test_candidate_list_status_history_share_and_answer(client, anon_client, db, world):
     js, person, part = world["js"], world["person"], world["part"]
     login(client, js)
     page = client.get(f"/stillinger/{part.id}/kandidater")
@@ -187,7 +187,7 @@ def test_candidate_list_status_history_share_and_answer(client, anon_client, db,
     assert anon_client.get(f"/delte-kandidater/{person.id}").status_code == 404
 
 
-def test_job_start_from_a_list_entry(client, db, world):  # type: ignore[no-untyped-def]
+def test_job_start_from_a_list_entry(client, db, world):
     js, person, part = world["js"], world["person"], world["part"]
     login(client, js)
     post_form(
@@ -216,7 +216,7 @@ def test_job_start_from_a_list_entry(client, db, world):  # type: ignore[no-unty
     assert f'name="p_opening_id" value="{part.id}"' in form and 'value="40"' in form
 
 
-def test_matching_api(client, db, world):  # type: ignore[no-untyped-def]
+def test_matching_api(client, db, world):
     js, person, part = world["js"], world["person"], world["part"]
     h = api_headers(db, js)
     r = client.get(f"/api/v1/candidates/{person.id}/matches", headers=h)
@@ -258,7 +258,7 @@ def test_matching_api(client, db, world):  # type: ignore[no-untyped-def]
     )
 
 
-def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):  # type: ignore[no-untyped-def]
+def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):
     js = world["js"]
     free = employers_praksis.create_praksisplass(
         db,
@@ -282,7 +282,7 @@ def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):  # t
     assert [p["praksisplass_id"] for p in body["praksisplasser"]] == [free.id]
 
 
-def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world):  # type: ignore[no-untyped-def]
+def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world):
     """Issue 18: 20 minutes from Gjøvik does not reach Lillehammer (listed under "Hvorfor ikke?" with the
     reason), a welder's job near home sits under "Andre muligheter", each suggestion says why in one line, and
     neither the page nor the API shows a component that weighs 0."""
@@ -296,7 +296,7 @@ def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world)
             db.add(PostalCode(code=code, place=place, municipality_code=muni, latitude=lat, longitude=lon))
     db.flush()
 
-    def opening(title: str, municipality: str, postal: str):  # type: ignore[no-untyped-def]
+    def opening(title: str, municipality: str, postal: str):
         o = employers_openings.create_opening(
             db,
             actor=js,

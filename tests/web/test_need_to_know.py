@@ -29,7 +29,7 @@ MARKER_NOTE = "Ryggplager-merknad-7731"
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     js2 = make_user(db, "jobbspesialist", office=office)
@@ -69,11 +69,11 @@ RESTRICTED_API = (
 )
 
 
-def _csrf(client) -> str:  # type: ignore[no-untyped-def]
+def _csrf(client) -> str:
     return csrf_from(client, "/")
 
 
-def test_market_contact_is_refused_every_restricted_page(client, world):  # type: ignore[no-untyped-def]
+def test_market_contact_is_refused_every_restricted_page(client, world):
     cid = world["candidate"].id
     login(client, world["mk"])
     assert client.get(f"/kandidater/{cid}/situasjon").status_code == 404
@@ -100,7 +100,7 @@ def test_market_contact_is_refused_every_restricted_page(client, world):  # type
     assert r.status_code == 403
 
 
-def test_market_contact_is_refused_every_restricted_api_field(client, db, world):  # type: ignore[no-untyped-def]
+def test_market_contact_is_refused_every_restricted_api_field(client, db, world):
     cid = world["candidate"].id
     headers = api_headers(db, world["mk"])
     record = client.get(f"{API}/{cid}", headers=headers)
@@ -121,7 +121,7 @@ def test_market_contact_is_refused_every_restricted_api_field(client, db, world)
     assert db.get(Candidate, cid) is not None
 
 
-def test_follow_up_caseworker_reads_and_changes_the_restricted_fields(client, db, world):  # type: ignore[no-untyped-def]
+def test_follow_up_caseworker_reads_and_changes_the_restricted_fields(client, db, world):
     cid = world["candidate"].id
     headers = api_headers(db, world["js"])
     body = client.get(f"{API}/{cid}", headers=headers).json()
@@ -135,7 +135,7 @@ def test_follow_up_caseworker_reads_and_changes_the_restricted_fields(client, db
     assert page.status_code == 200 and MARKER_NOTE in page.text
 
 
-def test_admin_changes_no_health_or_benefit_data_and_withdraws_no_consent(client, db, world):  # type: ignore[no-untyped-def]
+def test_admin_changes_no_health_or_benefit_data_and_withdraws_no_consent(client, db, world):
     cid = world["candidate"].id
     headers = api_headers(db, world["admin"])
     for method, path, payload in RESTRICTED_API:
@@ -146,7 +146,7 @@ def test_admin_changes_no_health_or_benefit_data_and_withdraws_no_consent(client
     assert world["consent"].withdrawn_at is None
 
 
-def test_erasure_only_by_the_responsible_caseworker_with_a_reason(client, db, world):  # type: ignore[no-untyped-def]
+def test_erasure_only_by_the_responsible_caseworker_with_a_reason(client, db, world):
     cid = world["candidate"].id
     other = api_headers(db, world["js2"])  # same office, same role, not responsible
     assert client.delete(f"{API}/{cid}?confirm=true&reason=test", headers=other).status_code == 403
@@ -164,7 +164,7 @@ def test_erasure_only_by_the_responsible_caseworker_with_a_reason(client, db, wo
     assert rows and "Personen ba om det" in rows[-1].purpose
 
 
-def test_retention_job_still_erases(db, world):  # type: ignore[no-untyped-def]
+def test_retention_job_still_erases(db, world):
     import datetime as dt
 
     candidate = world["candidate"]
@@ -174,7 +174,7 @@ def test_retention_job_still_erases(db, world):  # type: ignore[no-untyped-def]
     assert candidate.id in candidates_privacy.erase_expired(db, today=dt.date(2026, 1, 1))
 
 
-def test_matching_reasons_name_the_category_not_the_capacity(db, world):  # type: ignore[no-untyped-def]
+def test_matching_reasons_name_the_category_not_the_capacity(db, world):
     from matching import feasibility
 
     candidate = world["candidate"]
@@ -185,7 +185,7 @@ def test_matching_reasons_name_the_category_not_the_capacity(db, world):  # type
     assert not any("60" in r for r in masked)
 
 
-def test_market_contact_job_suggestions_show_no_capacity(client, db, world):  # type: ignore[no-untyped-def]
+def test_market_contact_job_suggestions_show_no_capacity(client, db, world):
     cid = world["candidate"].id
     login(client, world["mk"])
     page = client.get(f"/kandidater/{cid}/jobbforslag")

@@ -107,7 +107,7 @@ ROLES = [
 
 
 @pytest.fixture
-def demo_data(db):  # type: ignore[no-untyped-def]
+def demo_data(db):
     demo.load(db, size="small")
     db.expire_all()
     return db

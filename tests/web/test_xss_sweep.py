@@ -33,7 +33,7 @@ def free_text_columns() -> list:  # type: ignore[type-arg]
     return out
 
 
-def poison(db) -> int:  # type: ignore[no-untyped-def]
+def poison(db) -> int:
     columns = free_text_columns()
     for col in columns:
         table = col.table
@@ -44,7 +44,7 @@ def poison(db) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def poisoned_demo(db):  # type: ignore[no-untyped-def]
+def poisoned_demo(db):
     demo.load(db, size="small")
     assert poison(db) > 40
     db.expire_all()

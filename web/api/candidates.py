@@ -10,7 +10,7 @@ purpose: the services clean the values and answer 422 [{field, message}] in bokm
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
@@ -128,7 +128,9 @@ ProgrammeKind = Literal[
     "UFORETRYGD",
     "SOSIALHJELP",
 ]
-DrivingLicence = f.any_case(DRIVING_LICENCES, "Førerkortklasse: " + ", ".join(DRIVING_LICENCES))
+DrivingLicence = Annotated[
+    str, f.any_case(DRIVING_LICENCES, "Førerkortklasse: " + ", ".join(DRIVING_LICENCES))
+]
 NEEDS = {category: tuple(items) for category, items in NEED_CATEGORIES.items()}
 MunicipalityItem = Annotated[
     str,
@@ -396,7 +398,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-Name = f.required_text(100)
+Name = Annotated[str, f.required_text(100)]
 
 
 def _usable_email(value: str) -> str:
@@ -425,7 +427,7 @@ class _CandidateFields(_In):
     birth_date: f.Date | None = Field(None, description="Fødselsdato (ÅÅÅÅ-MM-DD): 15–80 år gammel i dag.")
     email: CandidateEmail | None = None
     phone: Phone | None = None
-    address: f.text(200) | None = None  # type: ignore[valid-type]
+    address: Annotated[str, f.text(200)] | None = None
     postal_code: f.Code4 | None = Field(None, description="Fire sifre; kommunen settes fra postnummeret.")
     municipality_code: f.Code4 | None = None
     status: Literal["aktiv", "i jobb", "avsluttet"] | None = None
@@ -433,7 +435,7 @@ class _CandidateFields(_In):
         None,
         description="Slettedato (settes ellers når oppfølgingen avsluttes): fra ett år tilbake til tolv år fram.",
     )
-    summary: f.text(5000) | None = None  # type: ignore[valid-type]
+    summary: Annotated[str, f.text(5000)] | None = None
     responsible_user_id: f.Id | None = Field(
         None, description="En veileder eller jobbspesialist ved kandidatens kontor."
     )
@@ -443,44 +445,44 @@ class CandidatePatch(_CandidateFields):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    first_name: Name = None  # type: ignore[valid-type,assignment]
-    last_name: Name = None  # type: ignore[valid-type,assignment]
+    first_name: Name = None  # type: ignore[assignment]
+    last_name: Name = None  # type: ignore[assignment]
 
 
 class CandidateIn(_CandidateFields):
-    first_name: Name  # type: ignore[valid-type]
-    last_name: Name  # type: ignore[valid-type]
+    first_name: Name
+    last_name: Name
     office: f.Code4 | None = Field(
         None, description="Enhetsnummeret (fire sifre); standard er ditt eget kontor. Admin må oppgi det."
     )
 
 
 class WorkIn(_In):
-    title: f.required_text(200)  # type: ignore[valid-type]
-    employer: f.text(200) | None = None  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(200)]
+    employer: Annotated[str, f.text(200)] | None = None
     start_date: f.Date | None = Field(None, description="Fra: 65 år tilbake til fem år fram.")
     end_date: f.Date | None = Field(None, description="Til; tom for pågående. Ikke før fra.")
-    description: f.text(5000) | None = None  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] | None = None
     styrk_code: OccupationItem | None = Field(None, description="Foreslås fra tittelen når den mangler.")
 
 
 class EducationIn(_In):
     level: Literal["grunnskole", "videregående", "fagbrev", "høyere utdanning"]
-    field: f.text(200) | None = None  # type: ignore[valid-type]
-    institution: f.text(200) | None = None  # type: ignore[valid-type]
-    start_year: f.integer(1940, 2100) | None = None  # type: ignore[valid-type]
-    end_year: f.integer(1940, 2100) | None = Field(None, description="Ikke før fra-året.")  # type: ignore[valid-type]
+    field: Annotated[str, f.text(200)] | None = None
+    institution: Annotated[str, f.text(200)] | None = None
+    start_year: Annotated[int, f.integer(1940, 2100)] | None = None
+    end_year: Annotated[int, f.integer(1940, 2100)] | None = Field(None, description="Ikke før fra-året.")
 
 
 class CertificateIn(_In):
-    name: f.required_text(200)  # type: ignore[valid-type]
+    name: Annotated[str, f.required_text(200)]
     kind: Literal["sertifikat", "kurs", "fagbrev"] | None = None
-    issuer: f.text(200) | None = None  # type: ignore[valid-type]
+    issuer: Annotated[str, f.text(200)] | None = None
     date: f.Date | None = Field(None, description="65 år tilbake til fem år fram.")
 
 
 class LanguageIn(_In):
-    language: f.required_text(100)  # type: ignore[valid-type]
+    language: Annotated[str, f.required_text(100)]
     level: Literal["A1", "A2", "B1", "B2", "C1", "C2"] | None = Field(None, description="CEFR.")
 
 
@@ -519,26 +521,26 @@ CV_RULES = {
 
 
 class SkillsIn(_In):
-    skills: list[Listed] | None = None  # type: ignore[valid-type]
-    driving_licences: list[DrivingLicence] | None = Field(None, description="Førerkortklasser.")  # type: ignore[valid-type]
-    summary: f.text(5000) | None = None  # type: ignore[valid-type]
+    skills: list[Listed] | None = None
+    driving_licences: list[DrivingLicence] | None = Field(None, description="Førerkortklasser.")
+    summary: Annotated[str, f.text(5000)] | None = None
 
 
 class JobProfileIn(_In):
-    wanted_styrk: list[OccupationItem] | None = Field(  # type: ignore[valid-type]
+    wanted_styrk: list[OccupationItem] | None = Field(
         None,
         description="STYRK-08-koder (fire sifre), eller yrker som /api/v1/styrk/suggest gir dem («Renholder (9112)»)"
         " eller med et navn forslagene kjenner eksakt.",
     )
-    wanted_titles: list[Listed] | None = None  # type: ignore[valid-type]
-    municipalities: list[MunicipalityItem] | None = Field(  # type: ignore[valid-type]
+    wanted_titles: list[Listed] | None = None
+    municipalities: list[MunicipalityItem] | None = Field(
         None, description="Kommunenummer (fire sifre), eller kommunenavn («Gjøvik», «Gjøvik (3407)»)."
     )
     postal_code: f.Code4 | None = None
-    max_commute_minutes: f.integer(0, 300) | None = None  # type: ignore[valid-type]
-    max_commute_km: f.integer(0, 500) | None = None  # type: ignore[valid-type]
-    percent_min: f.integer(0, 100) | None = Field(None, description="Ikke over percent_max.")  # type: ignore[valid-type]
-    percent_max: f.integer(1, 100) | None = None  # type: ignore[valid-type]
+    max_commute_minutes: Annotated[int, f.integer(0, 300)] | None = None
+    max_commute_km: Annotated[int, f.integer(0, 500)] | None = None
+    percent_min: Annotated[int, f.integer(0, 100)] | None = Field(None, description="Ikke over percent_max.")
+    percent_max: Annotated[int, f.integer(1, 100)] | None = None
     working_time: list[Literal["dagtid", "kveld", "natt", "helg", "skift"]] | None = None
     engagement_types: list[Literal["fast", "vikariat", "engasjement", "sesong", "lærling"]] | None = None
     earliest_start: f.Date | None = Field(
@@ -562,35 +564,45 @@ class SituationIn(_In):
 
 
 class CapacityIn(_In):
-    override_percent: f.integer(0, 100) | None = Field(  # type: ignore[valid-type]
+    override_percent: Annotated[int, f.integer(0, 100)] | None = Field(
         None, description="Arbeidsevne satt for hånd (0–100); tom = utledet fra uføregraden."
     )
-    reason: f.text(2000) | None = Field(  # type: ignore[valid-type]
+    reason: Annotated[str, f.text(2000)] | None = Field(
         None, description="Begrunnelse; påkrevd når arbeidsevnen settes for hånd."
     )
-    preferred_hours_per_week: f.number(ge=0, le=60) | None = None  # type: ignore[valid-type]
+    preferred_hours_per_week: Annotated[float, f.number(ge=0, le=60)] | None = None
+
+
+# Literals of a label table's keys, built at run time: the type checker reads them as text.
+if TYPE_CHECKING:
+    NeedArbeidstid = NeedFysisk = NeedArbeidshverdagen = NeedNorsk = str
+else:
+    NeedArbeidstid = Literal[NEEDS["arbeidstid"]]
+    NeedFysisk = Literal[NEEDS["fysisk"]]
+    NeedArbeidshverdagen = Literal[NEEDS["arbeidshverdagen"]]
+    NeedNorsk = Literal[NEEDS["norsk"]]
 
 
 class NeedsIn(_In):
-    needs_arbeidstid: list[Literal[NEEDS["arbeidstid"]]] | None = None  # type: ignore[valid-type]
-    needs_fysisk: list[Literal[NEEDS["fysisk"]]] | None = None  # type: ignore[valid-type]
-    needs_arbeidshverdagen: list[Literal[NEEDS["arbeidshverdagen"]]] | None = None  # type: ignore[valid-type]
-    needs_norsk: list[Literal[NEEDS["norsk"]]] | None = None  # type: ignore[valid-type]
-    needs_note: f.text(5000) | None = None  # type: ignore[valid-type]
+    needs_arbeidstid: list[NeedArbeidstid] | None = None
+    needs_fysisk: list[NeedFysisk] | None = None
+    needs_arbeidshverdagen: list[NeedArbeidshverdagen] | None = None
+    needs_norsk: list[NeedNorsk] | None = None
+    needs_note: Annotated[str, f.text(5000)] | None = None
 
 
 class ProgrammeIn(_In):
     start_date: f.Date | None = Field(None, description="Fra: 50 år tilbake til fem år fram.")
     end_date: f.Date | None = Field(None, description="Til: ikke før fra.")
-    uforegrad: f.integer(1, 100) | None = Field(None, description="Påkrevd for UFORETRYGD.")  # type: ignore[valid-type]
+    uforegrad: Annotated[int, f.integer(1, 100)] | None = Field(None, description="Påkrevd for UFORETRYGD.")
     aktivitetsplikt: f.Bool | None = Field(
         None, description="Bare for SOSIALHJELP; standard er ja for kandidater under 30."
     )
-    note: f.text(2000) | None = None  # type: ignore[valid-type]
+    note: Annotated[str, f.text(2000)] | None = None
 
 
 class PresentationIn(_In):
-    text: f.text(3000) | None = Field(None, description="Presentasjonen til arbeidsgiver.")  # type: ignore[valid-type]
+    text: Annotated[str, f.text(3000)] | None = Field(None, description="Presentasjonen til arbeidsgiver.")
 
 
 class MarkOut(BaseModel):
@@ -614,7 +626,7 @@ class ConsentIn(_In):
     opening_id: f.Id | None = Field(None, description="Eller én av arbeidsgiverens stillinger.")
     given_on: f.Date | None = Field(None, description="Dato for samtykket; standard i dag. Ikke fram i tid.")
     named: f.Bool = Field(True, description="false: bare en anonym presentasjon (kort sammendrag).")
-    note: f.text(2000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, f.text(2000)] = ""
 
 
 # --- helpers --------------------------------------------------------------------------------------------

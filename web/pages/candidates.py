@@ -53,7 +53,7 @@ from employers import service_openings as employers_openings
 from employers import service_suggest as employers_suggest
 from web import innsyn
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
-from web.forms import errors_of, field_errors, form_type, submit
+from web.forms import errors_of, field_errors, form_fields, submit
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
 from web.templating import redirect, render
@@ -113,7 +113,7 @@ COMMON = {
 }
 
 
-FormData = form_type(MULTI)
+FormData = Annotated[dict[str, Any], form_fields(MULTI)]
 
 
 def _prefixed(form: dict[str, Any], prefix: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -27,7 +27,7 @@ from employers import service_praksis as employers_praksis
 from employers import service_suggest as employers_suggest
 from employers.styrk import name_of as styrk_name
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.labels import nace_label
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
@@ -39,7 +39,7 @@ MULTI = {"working_time", "inclusion", "target_groups", "measures", "adaptations"
 PAGE_SIZE = 50
 
 
-FormData = form_type(MULTI)
+FormData = Annotated[dict[str, Any], form_fields(MULTI)]
 
 
 def _municipality_filter(session: SessionDep, typed: str) -> str:

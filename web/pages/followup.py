@@ -44,16 +44,15 @@ from followup.models import (
     FollowupRecord,
 )
 from web.deps import PageUser, SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.templating import render
 
 router = page_router(prefix="/oppfolging")
 
 
-FormData = (
-    form_type()
-)  # the one form reader (web.forms): a text longer than its field holds is named, not cut
+# the one form reader (web.forms): a text longer than its field holds is named, not cut
+FormData = Annotated[dict[str, Any], form_fields()]
 
 
 def _today() -> dt.date:

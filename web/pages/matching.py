@@ -24,15 +24,15 @@ from recruitment import ranking
 from recruitment import service as rs
 from recruitment.models import EMPLOYER_ANSWERS, ENTRY_STATUSES, OUTCOMES
 from web.deps import SessionDep, StaffUser, require_roles
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.pages.candidates import TABS
 from web.templating import redirect, render
 
 router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
-FormData = form_type()
-BulkForm = form_type({"entry_id"})
+FormData = Annotated[dict[str, Any], form_fields()]
+BulkForm = Annotated[dict[str, Any], form_fields({"entry_id"})]
 EVENT_LABELS = {
     "added": "Lagt på listen",
     "status": "Status",
