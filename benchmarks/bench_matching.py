@@ -291,7 +291,7 @@ RATIOS = (
 )
 
 
-def print_ratios(new: dict, old: dict, rev: str) -> None:  # type: ignore[type-arg]
+def print_ratios(new: dict, old: dict, rev: str) -> None:
     """new/old per measure, wall and CPU time: at most 1.20 is the bar (no more than 20 % slower)."""
     print(f"\nagainst {rev} (run right after, same data): new/old, ≤ 1.20 passes")
     print(f"{'measure':<40} {'old':>9} {'new':>9} {'wall':>6} {'old cpu':>9} {'new cpu':>9} {'cpu':>6}")

@@ -386,7 +386,7 @@ def _situation(session: Session, candidate: Candidate) -> Situation:
         situation = Situation(candidate_id=candidate.id)
         session.add(situation)
         candidate.situation = situation
-    return candidate.situation  # type: ignore[return-value]
+    return candidate.situation
 
 
 def set_situation(

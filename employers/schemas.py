@@ -98,8 +98,8 @@ class EmployerPatch(_EmployerFields):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    orgnr: Orgnr = None  # type: ignore[assignment]
-    name: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]
+    orgnr: Orgnr = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    name: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
 
 
 class EmployerOut(ORM):
@@ -131,7 +131,7 @@ class MergeIn(_In):
 
 
 class ContactPersonPatch(_In):
-    name: Annotated[str, f.required_text(200)] = None  # type: ignore[assignment]
+    name: Annotated[str, f.required_text(200)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     role: Annotated[str, f.text(200)] | None = None
     phone: PersonPhone | None = None
     email: PersonEmail | None = None
@@ -151,10 +151,10 @@ class ContactPersonOut(ORM):
 
 
 class ContactPatch(_In):
-    date: f.Date = Field(None, description="20 år tilbake til to år fram.")  # type: ignore[assignment]
-    type: ContactType = None  # type: ignore[assignment]
+    date: f.Date = Field(None, description="20 år tilbake til to år fram.")  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    type: ContactType = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     participants: Annotated[str, f.text(2000)] | None = None
-    summary: Annotated[str, f.required_text(20000)] = None  # type: ignore[assignment]
+    summary: Annotated[str, f.required_text(20000)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     next_step: Annotated[str, f.text(2000)] | None = Field(None, description="Med frist (next_step_due).")
     next_step_due: f.Date | None = Field(None, description="Med neste steg (next_step).")
     next_step_owner_id: f.Id | None = Field(None, description="En NAV-ansatt; standard er du.")
@@ -181,7 +181,7 @@ class ContactOut(ORM):
 
 
 class PraksisplassIn(_In):
-    title: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]
+    title: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     styrk_code: Occupation | None = None
     tasks: Annotated[str, f.text(20000)] | None = None
     places: Annotated[int, f.integer(1, 100)] | None = None
@@ -250,7 +250,7 @@ class Requirements(_In):
 
 
 class _OpeningFields(_In):
-    title: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]
+    title: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     styrk_code: Occupation | None = None
     description: Annotated[str, f.text(50000)] | None = None
     positions: Annotated[int, f.integer(1, 1000)] | None = None
@@ -299,7 +299,7 @@ class ReturnIn(_In):
 
 
 class ResubmitIn(_In):
-    comment: Annotated[str, f.text(2000, "Svar til NAV (valgfritt).")] = ""  # type: ignore[assignment]
+    comment: Annotated[str, f.text(2000, "Svar til NAV (valgfritt).")] = ""
 
 
 class StatusChangeOut(ORM):

@@ -5,7 +5,7 @@ record or on today are listed per route under `x-rules-beyond-schema` (web/api/f
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,7 +41,9 @@ class RecordIn(_In):
 
 # Literals of a label table's keys, built at run time: the type checker reads them as text.
 if TYPE_CHECKING:
-    OpenStatus = EndDetail = OtherKind = str
+    OpenStatus: TypeAlias = str
+    EndDetail: TypeAlias = str
+    OtherKind: TypeAlias = str
 else:
     OpenStatus = Literal[tuple(k for k in STATUSES if k != "avsluttet")]
     EndDetail = Literal[tuple(END_DETAILS)]

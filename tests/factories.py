@@ -96,7 +96,7 @@ def make_candidate(db: Session, office: Office, actor: User | None = None, **kw:
         "municipality_code": "3407",
     }
     data.update(kw)
-    return candidates_service.create_candidate(db, actor=actor, office=office, **data)  # type: ignore[arg-type]
+    return candidates_service.create_candidate(db, actor=actor, office=office, **data)  # type: ignore[arg-type]  # test data passed through as the caller gave it
 
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -170,10 +170,10 @@ def make_followup_record(
         actor=specialist,
         candidate_id=candidate.id,
         service=service,
-        referral_date=kw.pop("referral_date", start_date),  # type: ignore[arg-type]
+        referral_date=kw.pop("referral_date", start_date),  # type: ignore[arg-type]  # test data passed through as the caller gave it
         start_date=start_date,
         today=today or start_date,
-        **kw,  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]  # test data passed through as the caller gave it
     )
 
 

@@ -466,7 +466,7 @@ def create_api(app: FastAPI) -> FastAPI:
             api.openapi_schema = complete_document(schema, PREFIX)
         return api.openapi_schema
 
-    api.openapi = document  # type: ignore[method-assign]
+    api.openapi = document  # type: ignore[method-assign]  # FastAPI's documented way to replace the OpenAPI document
     return api
 
 

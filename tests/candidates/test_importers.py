@@ -93,14 +93,14 @@ def test_reimport_with_same_email_updates(db):
     assert titles == ["Butikkmedarbeider", "Teacher"]  # the CV is replaced, not appended to
 
 
-def _broken(path: str, value: object) -> dict:  # type: ignore[type-arg]
+def _broken(path: str, value: object) -> dict:
     doc = copy.deepcopy(SAMPLE)
     target = doc
     keys = path.replace("[", ".").replace("]", "").split(".")
     for key in keys[:-1]:
         target = target[int(key)] if key.isdigit() else target[key]
     last = keys[-1]
-    target[int(last) if last.isdigit() else last] = value  # type: ignore[index]
+    target[int(last) if last.isdigit() else last] = value
     return doc
 
 
@@ -165,7 +165,7 @@ def test_the_schema_is_the_official_one_compiled_once():
     assert validator.is_valid({"basics": {"url": "https://example.com"}})
 
 
-def _variant(name: str) -> dict:  # type: ignore[type-arg]
+def _variant(name: str) -> dict:
     return json.loads((VARIANTS / name).read_text(encoding="utf-8"))
 
 

@@ -53,7 +53,7 @@ class Inbox:
         while not self.release.is_set():
             await asyncio.sleep(0.02)
         msg = message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+        self.messages.append((list(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
 
     @property

@@ -382,10 +382,10 @@ def world(db):
     item_ids = [i.id for i in followup_records.load(db, record.id).plan_items]
     ids = {
         "candidate_id": candidate.id,
-        "section": "arbeid",  # type: ignore[dict-item]
+        "section": "arbeid",
         "entry_id": cv_entry.id,
-        "cv_entries": cv_entries,  # type: ignore[dict-item]
-        "programme": "AAP",  # type: ignore[dict-item]
+        "cv_entries": cv_entries,
+        "programme": "AAP",
         "consent_id": consent.id,
         "record_id": record.id,
         "placement_id": placement.id,
@@ -410,7 +410,7 @@ def world(db):
 def concrete(path: str, ids: dict[str, int]) -> str:
     section = re.search(r"/cv/([a-z]+)/\{entry_id\}", path)  # a section's own PATCH: a line of that section
     if section:
-        ids = {**ids, "entry_id": ids["cv_entries"][section.group(1)]}  # type: ignore[index]
+        ids = {**ids, "entry_id": ids["cv_entries"][section.group(1)]}  # type: ignore[index]  # ids holds the CV entry ids by section under this key
 
     def sub(m: re.Match[str]) -> str:
         name = m.group(1).split(":")[0]
@@ -426,7 +426,7 @@ def refused(r, api: bool) -> bool:
     return not api and r.status_code in (302, 303) and r.headers.get("location", "").startswith("/login")
 
 
-def example(schema: dict, doc: dict, ids: dict[str, int] | None = None) -> object:  # type: ignore[type-arg]
+def example(schema: dict, doc: dict, ids: dict[str, int] | None = None) -> object:
     """The smallest value the schema accepts (required properties only), so FastAPI's body validation does not
     answer 422 before the access check has been reached."""
     while "$ref" in schema:
@@ -461,10 +461,10 @@ def example(schema: dict, doc: dict, ids: dict[str, int] | None = None) -> objec
     return "x" * max(1, schema.get("minLength", 1))
 
 
-def request_for(doc: dict, method: str, pattern: str, ids: dict[str, int]) -> dict:  # type: ignore[type-arg]
+def request_for(doc: dict, method: str, pattern: str, ids: dict[str, int]) -> dict:
     """The required query parameters and JSON body of an operation, ids taken from the matrix world."""
     operation = doc["paths"].get(pattern, {}).get(method.lower(), {})
-    kwargs: dict = {}  # type: ignore[type-arg]
+    kwargs: dict = {}
     params = {
         p["name"]: ids.get(p["name"]) or example(p.get("schema", {}), doc, ids)
         for p in operation.get("parameters", [])

@@ -18,7 +18,7 @@ ESCAPED = "&lt;script&gt;alert("
 SKIP_TABLES = ("audit_log", "security_log", "alembic_version")
 
 
-def free_text_columns() -> list:  # type: ignore[type-arg]
+def free_text_columns() -> list:
     """Text columns and strings of 100 characters or more (names, titles, notes), not e-mail addresses (logins)
     and not keys; new tables are covered without anyone listing them."""
     out = []

@@ -10,7 +10,7 @@ purpose: the services clean the values and answer 422 [{field, message}] in bokm
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from fastapi import Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
@@ -445,8 +445,8 @@ class CandidatePatch(_CandidateFields):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    first_name: Name = None  # type: ignore[assignment]
-    last_name: Name = None  # type: ignore[assignment]
+    first_name: Name = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    last_name: Name = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
 
 
 class CandidateIn(_CandidateFields):
@@ -493,7 +493,7 @@ def _partial(model: type[_In]) -> type[_In]:
         name: (info.annotation, FieldInfo.merge_field_infos(info, default=None))
         for name, info in model.model_fields.items()
     }
-    return create_model(f"{model.__name__[:-2]}Patch", __base__=_In, **fields)  # type: ignore[call-overload]
+    return create_model(f"{model.__name__[:-2]}Patch", __base__=_In, **fields)  # type: ignore[call-overload]  # field definitions built at run time
 
 
 CV_MODELS: dict[str, tuple[type[_In], type[_In]]] = {
@@ -575,7 +575,10 @@ class CapacityIn(_In):
 
 # Literals of a label table's keys, built at run time: the type checker reads them as text.
 if TYPE_CHECKING:
-    NeedArbeidstid = NeedFysisk = NeedArbeidshverdagen = NeedNorsk = str
+    NeedArbeidstid: TypeAlias = str
+    NeedFysisk: TypeAlias = str
+    NeedArbeidshverdagen: TypeAlias = str
+    NeedNorsk: TypeAlias = str
 else:
     NeedArbeidstid = Literal[NEEDS["arbeidstid"]]
     NeedFysisk = Literal[NEEDS["fysisk"]]
@@ -672,7 +675,7 @@ def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
         programmes=[ProgrammeOut.model_validate(p) for p in candidate.programmes],
         capacity=CapacityOut(
             percent=capacity.percent,
-            source=capacity.source,  # type: ignore[arg-type]
+            source=capacity.source,  # type: ignore[arg-type]  # checked by the model at run time
             reason=capacity.reason,
             uforegrad=capacity.uforegrad,
             preferred_hours_per_week=situation.preferred_hours_per_week if situation else None,
@@ -698,7 +701,7 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
 
 def _cv_entry(section: str, entry: Any) -> CvEntryOut:
     values = {name: getattr(entry, name) for name in CV_FIELDS[section]}
-    return CvEntryOut(id=entry.id, section=section, **values)  # type: ignore[arg-type]
+    return CvEntryOut(id=entry.id, section=section, **values)  # type: ignore[arg-type]  # checked by the model at run time
 
 
 CAPACITY_FIELDS = {"capacity_override_percent": "override_percent", "capacity_override_reason": "reason"}

@@ -5,7 +5,7 @@ pages: staff of the candidate's office; an employer only answers on candidates s
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, Field
 
@@ -120,7 +120,9 @@ class _In(BaseModel):
 
 # Literals of a label table's keys, built at run time: the type checker reads them as text.
 if TYPE_CHECKING:
-    EntryStatus = Outcome = EmployerAnswer = str
+    EntryStatus: TypeAlias = str
+    Outcome: TypeAlias = str
+    EmployerAnswer: TypeAlias = str
 else:
     EntryStatus = Literal[tuple(ENTRY_STATUSES)]
     Outcome = Literal[tuple(OUTCOMES)]
