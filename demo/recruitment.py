@@ -28,7 +28,7 @@ def generate(session: Session, *, rng: random.Random, employers: Sequence[Any], 
     sharer = next((u for u in users if u.role == "markedskontakt"), None)
     readable = employers_openings.readable_openings(session, None)
     cols = readable.selected_columns
-    opening_ids = list(
+    opening_ids: list[int] = list(
         session.scalars(
             readable.with_only_columns(cols.id)
             .where(cols.employer_id == employer.id, cols.status == "publisert")

@@ -31,11 +31,11 @@ SECTORS: tuple[Sector, ...] = get_args(Sector)
 SECTOR_LABELS = {"privat": "Privat", "offentlig": "Offentlig"}
 Size = Literal["1-4", "5-19", "20-99", "100-499", "500+"]
 SIZES: tuple[Size, ...] = get_args(Size)
-SIZE_LABELS = {s: f"{s} ansatte" for s in SIZES}
+SIZE_LABELS: dict[str, str] = {s: f"{s} ansatte" for s in SIZES}
 
 ContactType = Literal["møte", "telefon", "e-post", "besøk på arbeidsplassen", "digitalt møte"]
 CONTACT_TYPES: tuple[ContactType, ...] = get_args(ContactType)
-CONTACT_TYPE_LABELS = {t: t[0].upper() + t[1:] for t in CONTACT_TYPES}
+CONTACT_TYPE_LABELS: dict[str, str] = {t: t[0].upper() + t[1:] for t in CONTACT_TYPES}
 
 PraksisplassStatus = Literal["aktiv", "pause", "avsluttet"]
 PRAKSISPLASS_STATUSES: tuple[PraksisplassStatus, ...] = get_args(PraksisplassStatus)
