@@ -16,7 +16,7 @@ from core import reference as reference_service
 from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as_list, bounded_text
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
-from core.models import ChangeMark, User, change_mark, changed_since, utcnow
+from core.models import ChangeMark, User, change_mark, changed_since, hold_rows, utcnow
 from core.roles import NAV_STAFF
 from employers import service_suggest, styrk
 from employers.access import get_employer, readable_employers
@@ -47,6 +47,7 @@ __all__ = [
     "create_opening",
     "expire_openings",
     "get_opening",
+    "hold_openings",
     "list_openings",
     "matchable_openings",
     "opening_change_mark",
@@ -145,6 +146,12 @@ def opening_change_mark(session: Session) -> ChangeMark:
 
 def openings_changed_since(session: Session, since: dt.datetime | None, limit: int) -> list[int]:
     return changed_since(session, Opening, since, limit)
+
+
+def hold_openings(session: Session, opening_ids: Sequence[int]) -> set[int]:
+    """The openings among these that still exist, kept from deletion until the transaction ends (for a writer
+    that stores their ids: `core.models.hold_rows`)."""
+    return hold_rows(session, Opening, opening_ids)
 
 
 def opening_row_ids(session: Session) -> set[int]:
