@@ -37,7 +37,7 @@ from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner
 from core.errors import Forbidden, ValidationFailed
 from core.locking import check_version
-from core.models import ChangeMark, Office, User, change_mark, changed_since
+from core.models import ChangeMark, Office, User, change_mark, changed_since, hold_rows
 from core.reference import Municipality
 from core.roles import NAV_STAFF, OFFICE_STAFF
 
@@ -81,6 +81,12 @@ def candidate_change_mark(session: Session) -> ChangeMark:
 
 def candidates_changed_since(session: Session, since: dt.datetime | None, limit: int) -> list[int]:
     return changed_since(session, Candidate, since, limit)
+
+
+def hold_candidates(session: Session, candidate_ids: Sequence[int]) -> set[int]:
+    """The candidates among these that still exist, kept from deletion until the transaction ends (for a writer
+    that stores their ids: `core.models.hold_rows`)."""
+    return hold_rows(session, Candidate, candidate_ids)
 
 
 def candidate_row_ids(session: Session) -> set[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -96,6 +97,20 @@ def changed_since(session: Session, model: Any, since: dt.datetime | None, limit
     if since is not None:
         stmt = stmt.where(model.changed_at >= since)
     return list(session.scalars(stmt.limit(limit)))
+
+
+def hold_rows(session: Session, model: Any, ids: Iterable[int]) -> set[int]:
+    """The ids among ``ids`` whose rows still exist, held until the transaction ends: no other transaction can
+    delete them meanwhile, so a foreign key written to them now cannot fail later. PostgreSQL: FOR KEY SHARE
+    (a plain update of the row does not wait for it, a DELETE does), taken in id order; SQLite renders no lock,
+    its one writer (BEGIN IMMEDIATE) already serialises."""
+    wanted = sorted(set(ids))
+    held: set[int] = set()
+    for start in range(0, len(wanted), 2000):
+        part = wanted[start : start + 2000]
+        stmt = select(model.id).where(model.id.in_(part)).order_by(model.id)
+        held.update(session.scalars(stmt.with_for_update(read=True, key_share=True)))
+    return held
 
 
 class VersionedMixin:

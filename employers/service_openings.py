@@ -16,7 +16,7 @@ from core import reference as reference_service
 from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as_list, bounded_text
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.locking import check_version
-from core.models import ChangeMark, User, change_mark, changed_since, utcnow
+from core.models import ChangeMark, User, change_mark, changed_since, hold_rows, utcnow
 from core.roles import NAV_STAFF
 from employers import service_suggest, styrk
 from employers.access import get_employer, readable_employers
@@ -47,6 +47,7 @@ __all__ = [
     "create_opening",
     "expire_openings",
     "get_opening",
+    "hold_openings",
     "list_openings",
     "matchable_openings",
     "opening_change_mark",
@@ -145,6 +146,12 @@ def opening_change_mark(session: Session) -> ChangeMark:
 
 def openings_changed_since(session: Session, since: dt.datetime | None, limit: int) -> list[int]:
     return changed_since(session, Opening, since, limit)
+
+
+def hold_openings(session: Session, opening_ids: Sequence[int]) -> set[int]:
+    """The openings among these that still exist, kept from deletion until the transaction ends (for a writer
+    that stores their ids: `core.models.hold_rows`)."""
+    return hold_rows(session, Opening, opening_ids)
 
 
 def opening_row_ids(session: Session) -> set[int]:
@@ -382,6 +389,18 @@ def _record_change(
     opening.status = to_status
 
 
+def _change_status(
+    session: Session, opening: Opening, actor: User | None, to_status: str, note: str, *, purpose: str
+) -> Opening:
+    """A person's step in the lifecycle: the status history row, the flush and the audit entry."""
+    _record_change(session, opening, actor, to_status, note)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="update", subject_type="opening", subject_id=opening.id, purpose=purpose
+    )
+    return opening
+
+
 def create_opening(
     session: Session,
     *,
@@ -490,11 +509,15 @@ def list_openings(
     return session.scalars(stmt.limit(limit).offset(offset)).all(), total
 
 
+def _require_approver(actor: User) -> None:
+    if actor.role not in NAV_STAFF:
+        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+
+
 def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
     """The openings waiting for approval, as a statement: `approval_queue` lists it, the dashboard counts it (in
     one query with its other counts)."""
-    if actor.role not in NAV_STAFF:
-        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    _require_approver(actor)
     return readable_openings(session, actor).where(
         Opening.awaiting_approval.is_(True), Opening.status == "utkast"
     )
@@ -511,8 +534,7 @@ def approval_queue(session: Session, *, actor: User) -> Sequence[Opening]:
 def returned_openings(session: Session, *, actor: User) -> Sequence[Opening]:
     """Openings NAV sent back and the employer has not sent in again: shown under the queue, so they are not
     forgotten."""
-    if actor.role not in NAV_STAFF:
-        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    _require_approver(actor)
     return session.scalars(
         readable_openings(session, actor)
         .where(Opening.status == "returnert")
@@ -569,25 +591,14 @@ def transition_opening(
             opening.approved_at = utcnow()
             note = note or "godkjent"
         opening.published_at = utcnow()
-    _record_change(session, opening, actor, to_status, note)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        subject_type="opening",
-        subject_id=opening.id,
-        purpose=f"status {to_status}",
-    )
-    return opening
+    return _change_status(session, opening, actor, to_status, note, purpose=f"status {to_status}")
 
 
 def approve_opening(
     session: Session, *, actor: User, opening_id: int, today: dt.date | None = None
 ) -> Opening:
     """A market contact approves an employer's self-service opening: it is published."""
-    if actor.role not in NAV_STAFF:
-        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    _require_approver(actor)
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if not opening.awaiting_approval:
         raise ValidationFailed("Stillingen venter ikke på godkjenning.", field="status")
@@ -609,24 +620,14 @@ def return_opening(session: Session, *, actor: User, opening_id: int, comment: s
     """A market contact sends an employer's self-service opening back with a comment (1–2000 characters): it
     leaves the approval queue as «Sendt tilbake», the comment is shown to the employer on the opening and kept
     in its status history, and the employer's users get a notification."""
-    if actor.role not in NAV_STAFF:
-        raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
+    _require_approver(actor)
     opening = get_opening(session, actor=actor, opening_id=opening_id)
     if not (opening.awaiting_approval and opening.status == "utkast"):
         raise Conflict("Stillingen venter ikke på godkjenning.", field="status")
     text = _comment(comment, required=True)
     opening.awaiting_approval = False
     opening.return_comment = text
-    _record_change(session, opening, actor, "returnert", text)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        subject_type="opening",
-        subject_id=opening.id,
-        purpose="sendt tilbake til arbeidsgiver",
-    )
+    _change_status(session, opening, actor, "returnert", text, purpose="sendt tilbake til arbeidsgiver")
     for user_id in session.scalars(
         select(employer_users.c.user_id).where(employer_users.c.employer_id == opening.employer_id)
     ):
@@ -650,17 +651,8 @@ def resubmit_opening(session: Session, *, actor: User, opening_id: int, comment:
     text = _comment(comment, required=False)
     opening.awaiting_approval = True
     opening.return_comment = None
-    _record_change(session, opening, actor, "utkast", text or "sendt til godkjenning igjen")
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        subject_type="opening",
-        subject_id=opening.id,
-        purpose="sendt til godkjenning igjen",
-    )
-    return opening
+    purpose = "sendt til godkjenning igjen"
+    return _change_status(session, opening, actor, "utkast", text or purpose, purpose=purpose)
 
 
 def expire_openings(session: Session, now: dt.datetime) -> list[Opening]:

@@ -369,7 +369,8 @@ class MeasurePeriod(Base):
 
 
 class PlanItem(Base):
-    """A generated follow-up duty with a due date; warned and breached are recorded once, when first seen."""
+    """A generated follow-up duty with a due date; the day it was first warned is recorded once. Whether it is
+    overdue is computed, never stored (`service_plan.state_of` / `overdue_clause`)."""
 
     __tablename__ = "followup_plan_items"
     __table_args__ = (
@@ -389,7 +390,6 @@ class PlanItem(Base):
         ForeignKey("followup_contacts.id", ondelete="SET NULL")
     )
     warned_on: Mapped[dt.date | None]
-    breached_on: Mapped[dt.date | None]
     note: Mapped[str] = mapped_column(String(300), default="")
 
     @property

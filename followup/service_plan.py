@@ -488,25 +488,26 @@ def open_items(
 
 
 def mark_alert_states(session: Session, today: dt.date) -> None:
-    """Records the day an open item was first warned and first overdue, by the same rule as `state_of` (an item
-    paused by a passive period is neither)."""
-    of_open_records = PlanItem.record_id.in_(
-        select(FollowupRecord.id).where(FollowupRecord.status != "avsluttet")
-    )
-    warned = and_(PlanItem.done_on.is_(None), ~paused_clause(), PlanItem.warn_date <= today)
-    for column, rule in ((PlanItem.warned_on, warned), (PlanItem.breached_on, overdue_clause(today))):
-        session.execute(
-            update(PlanItem)
-            .where(of_open_records, column.is_(None), rule)
-            .values({column: today})
-            .execution_options(synchronize_session="fetch")
+    """Records the day an open item was first warned, by the same rule as `state_of` (an item paused by a
+    passive period is not)."""
+    session.execute(
+        update(PlanItem)
+        .where(
+            PlanItem.record_id.in_(select(FollowupRecord.id).where(FollowupRecord.status != "avsluttet")),
+            PlanItem.warned_on.is_(None),
+            PlanItem.done_on.is_(None),
+            ~paused_clause(),
+            PlanItem.warn_date <= today,
         )
+        .values(warned_on=today)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def due_reminders(session: Session, today: dt.date) -> dict[int, dict[str, list[dict[str, Any]]]]:
     """Per job specialist (user id): {"overdue": [...], "due_today": [...]} of open plan items.
 
-    Called by the scheduler once a day; also stamps warned_on / breached_on on the items (idempotent)."""
+    Called by the scheduler once a day; also stamps warned_on on the items (idempotent)."""
     mark_alert_states(session, today)
     result: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: {"overdue": [], "due_today": []})
     for due in open_items(session, select(FollowupRecord), today):

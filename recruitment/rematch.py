@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core.models import User, utcnow
 from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
 from recruitment import pool
 from recruitment.models import TopMatch
 
@@ -85,11 +85,12 @@ def store_top_matches(
     `opening_ids` limits the replacement to those openings (a partial re-match); otherwise every stored pair
     missing from `matches` is removed (its opening closed or its candidate left)."""
     now = now or utcnow()
+    current = _still_there(session, {(m.opening_id, m.candidate_id): m for m in matches})
     stmt = select(TopMatch.opening_id, TopMatch.candidate_id, TopMatch.rank, TopMatch.score)
     if opening_ids is not None:
         stmt = stmt.where(TopMatch.opening_id.in_(list(opening_ids)))
+    # read after the hold: no held pair can lose its row (a cascade) before the writes below
     previous = {(o, c): (r, s) for o, c, r, s in session.execute(stmt)}
-    current = _still_there(session, {(m.opening_id, m.candidate_id): m for m in matches})
     result = StoreResult(stored=len(current))
 
     gone = [{"o": o, "c": c} for (o, c) in previous.keys() - current.keys()]
@@ -102,18 +103,7 @@ def store_top_matches(
         )
     new = [m for key, m in current.items() if key not in previous]
     if new:
-        try:
-            with session.begin_nested():
-                _insert(session, new, now)
-        except IntegrityError:
-            # A row deleted after the re-check by a writer that committed meanwhile (PostgreSQL's read committed
-            # lets another job's erasure land here; SQLite's one writer does not): check again, write the rest.
-            kept = _still_there(session, {(m.opening_id, m.candidate_id): m for m in new})
-            new = list(kept.values())
-            current = {k: m for k, m in current.items() if k in kept or k in previous}
-            result.stored = len(current)
-            if new:
-                _insert(session, new, now)
+        _insert(session, new, now)
     changed = [
         {"opening_id": o, "candidate_id": c, "rank": m.rank, "score": m.score, "updated_at": now}
         for (o, c), m in current.items()
@@ -149,14 +139,15 @@ def _insert(session: Session, matches: Sequence[Match], now: dt.datetime) -> Non
 
 
 def _still_there(session: Session, pairs: dict[tuple[int, int], Match]) -> dict[tuple[int, int], Match]:
-    """The pairs whose opening and candidate still exist, re-checked in the writing transaction: the ranking
-    read may be minutes old (or come from an index that outlived its rows), and an erasure, a retention run or a
-    deleted opening in between must not make the insert fail on a foreign key — or store a match for a person
-    who is gone."""
+    """The pairs whose opening and candidate still exist, re-checked in the writing transaction and held until
+    it ends: the ranking read may be minutes old (or come from an index that outlived its rows), and an erasure,
+    a retention run or a deleted opening — before the re-check or, on PostgreSQL's read committed, after it —
+    must neither make the insert fail on a foreign key nor store a match for a person who is gone. A deletion
+    that comes after the re-check waits for this transaction, then takes the stored pairs with it (cascade)."""
     if not pairs:
         return pairs
-    candidates = candidates_service.responsible_users(session, sorted({c for _, c in pairs}))
-    openings = employers_contacts.opening_recipients(session, sorted({o for o, _ in pairs}))
+    candidates = candidates_service.hold_candidates(session, [c for _, c in pairs])
+    openings = employers_openings.hold_openings(session, [o for o, _ in pairs])
     return {(o, c): m for (o, c), m in pairs.items() if o in openings and c in candidates}
 
 

@@ -1,6 +1,6 @@
 """The overdue rule in its two homes — `service_plan.state_of` in Python and `overdue_clause` in SQL — picks the
 same plan items on the same rows, passive periods (closed and open-ended) and done items included; the daily
-stamps and the dashboard count follow the same rule."""
+reminders, their stamps and the dashboard count follow the same rule."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from followup import service_placements as followup_placements
 from followup import service_plan as followup_plan
 from followup import service_records as followup_records
 from followup.models import PlanItem
-from followup.service_plan import mark_alert_states, overdue_clause
+from followup.service_plan import overdue_clause
 from tests.factories import make_employer, make_followup_record, make_office, make_user
 
 D = dt.date
@@ -79,19 +79,22 @@ def test_sql_and_python_agree_on_overdue_items(db):
     assert seen_overdue and seen_paused, "the rows must hold both an overdue item and a paused past-due one"
 
 
-def test_the_daily_stamps_skip_paused_items(db):
+def test_the_daily_reminders_and_stamps_skip_paused_items(db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     record = _placed(db, office, spec, make_employer(db))
     followup_records.add_passive_period(
         db, actor=spec, record=record, from_date=D(2026, 3, 15), to_date=D(2026, 5, 10), reason="Sykemeldt"
     )
-    mark_alert_states(db, D(2026, 4, 1))
-    mark_alert_states(db, D(2026, 4, 2))  # idempotent: the first day stays
+    reminders = followup_plan.due_reminders(db, D(2026, 4, 1))  # stamps warned_on too
+    followup_plan.due_reminders(db, D(2026, 4, 2))  # idempotent: the first day stays
     by_note = {i.note: i for i in db.scalars(select(PlanItem).where(PlanItem.record_id == record.id))}
     for item in by_note.values():
         db.refresh(item)
-    assert by_note["måned 1"].breached_on == D(2026, 4, 1)  # due 28 February, not paused
-    assert (
-        by_note["måned 2"].breached_on is None and by_note["måned 2"].warned_on is None
-    )  # due 31 March, paused
+    first, second = by_note["måned 1"], by_note["måned 2"]  # due 28 February (not paused); 31 March (paused)
+    overdue = set(
+        db.scalars(select(PlanItem.id).where(PlanItem.record_id == record.id, overdue_clause(D(2026, 4, 1))))
+    )
+    assert first.id in overdue and second.id not in overdue
+    assert {i["item_id"] for i in reminders[spec.id]["overdue"]} == overdue
+    assert first.warned_on == D(2026, 4, 1) and second.warned_on is None

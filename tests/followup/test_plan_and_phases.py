@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from core.errors import Conflict, ValidationFailed
 from followup import service_placements as followup_placements
@@ -12,6 +13,7 @@ from followup import service_plan as followup_plan
 from followup import service_records as followup_records
 from followup.dates import add_months
 from followup.models import PlanItem
+from followup.service_plan import overdue_clause
 from tests.factories import (
     make_candidate,
     make_employer,
@@ -131,7 +133,12 @@ def test_overdue_detection_across_month_end(db, team):
     overdue_kinds = {i["kind"] for i in followup_plan.due_reminders(db, D(2026, 3, 1))[spec.id]["overdue"]}
     assert "monthly" in overdue_kinds
     db.refresh(monthly)
-    assert monthly.warned_on == D(2026, 2, 28) and monthly.breached_on == D(2026, 3, 1)
+    assert monthly.warned_on == D(2026, 2, 28)
+    overdue = {
+        d: db.scalars(select(PlanItem.id).where(overdue_clause(d))).all()
+        for d in (D(2026, 2, 28), D(2026, 3, 1))
+    }
+    assert monthly.id not in overdue[D(2026, 2, 28)] and monthly.id in overdue[D(2026, 3, 1)]
     # a contact with the person inside the window fulfils it; it is no longer overdue
     followup_records.log_contact(
         db,

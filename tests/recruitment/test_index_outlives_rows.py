@@ -5,11 +5,14 @@ reach a page, the API or `recruitment_top_matches`."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from candidates import service as candidates_service
 from candidates import service_privacy as candidates_privacy
 from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
@@ -21,6 +24,7 @@ from recruitment import ranking, rematch
 from recruitment.models import TopMatch
 from tests.browser_support import ScratchDatabase
 from tests.factories import make_candidate, make_employer, make_office, make_user
+from tests.jobs.conftest import wait_for
 
 
 @pytest.fixture
@@ -34,14 +38,14 @@ def factory(tmp_path):
     scratch.drop()
 
 
-def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
-    today = dt.date.today()
+def _seed(factory, n: int):
+    """n published openings and n candidates who fit every one of them, all at one office."""
     with session_scope(factory) as s:
         office = make_office(s)
         js = make_user(s, "jobbspesialist", office=office)
         employer = make_employer(s, municipality_code="3407", actor=js)
         openings = []
-        for title in ("Renholder", "Renholdsoperatør"):
+        for title in ("Renholder", "Renholdsoperatør")[:n]:
             o = employers_openings.create_opening(
                 s,
                 actor=js,
@@ -54,7 +58,7 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
             employers_openings.transition_opening(s, actor=js, opening_id=o.id, to_status="publisert")
             openings.append(o.id)
         people = []
-        for _ in range(2):
+        for _ in range(n):
             p = make_candidate(s, office, actor=js)
             candidates_profile.set_job_profile(
                 s,
@@ -63,6 +67,12 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
                 data={"wanted_titles": ["renholder"], "municipalities": ["3407"]},
             )
             people.append(p.id)
+    return js, openings, people
+
+
+def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ignore[no-untyped-def]
+    today = dt.date.today()
+    js, openings, people = _seed(factory, 2)
     (keep_o, gone_o), (keep_c, gone_c) = openings, people
 
     def live() -> tuple[list[int], list[int]]:
@@ -124,3 +134,69 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
         again = rematch.store_top_matches(s, rematch.rank_top_matches(s, today=today).matches)
         assert (again.stored, again.inserted, again.removed) == (0, 0, 0)
         assert s.scalar(select(TopMatch.opening_id)) is None
+
+
+def _ranked_pair(factory):  # type: ignore[no-untyped-def]
+    _, (opening,), (person,) = _seed(factory, 1)
+    with session_scope(factory) as s:
+        matches = rematch.rank_top_matches(s, today=dt.date.today()).matches
+    assert [(m.opening_id, m.candidate_id) for m in matches] == [(opening, person)]
+    return opening, person, matches
+
+
+@pytest.mark.postgres
+def test_a_deletion_after_the_recheck_waits_for_the_writer(factory):  # type: ignore[no-untyped-def]
+    """Read committed lets another transaction delete a row between a writer's re-check and its insert; the
+    re-check (`hold_candidates`, `hold_openings`) holds what it found, so the deletion waits for the commit."""
+    opening, person, _ = _ranked_pair(factory)
+    engine = factory.kw["bind"]
+    with factory() as writer:
+        assert candidates_service.hold_candidates(writer, [person, person + 1000]) == {person}
+        assert employers_openings.hold_openings(writer, [opening]) == {opening}
+        for model, row_id in ((Candidate, person), (Opening, opening)):  # an erasure; a deleted opening
+            with engine.connect() as other:
+                other.execute(text("SET lock_timeout = '300ms'"))
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    other.execute(delete(model).where(model.id == row_id))
+        writer.commit()
+    with session_scope(factory) as s:  # and after the commit it goes
+        s.execute(delete(Candidate).where(Candidate.id == person))
+        assert candidates_service.hold_candidates(s, [person]) == set()
+
+
+@pytest.mark.postgres
+def test_a_deletion_that_commits_during_the_recheck_is_left_out(factory):  # type: ignore[no-untyped-def]
+    """An erasure not yet committed when the store re-checks: the re-check waits for it, then leaves the person
+    out (a plain read would see the row and the insert would then fail on the foreign key)."""
+    _, person, matches = _ranked_pair(factory)
+    engine = factory.kw["bind"]
+    outcome: dict[str, object] = {}
+
+    def store() -> None:
+        try:
+            with session_scope(factory) as s:
+                outcome["result"] = rematch.store_top_matches(s, matches)
+        except Exception as e:  # reported below, not lost in the thread
+            outcome["error"] = e
+
+    with engine.connect() as eraser, engine.connect() as watcher:
+        eraser.execute(delete(Candidate).where(Candidate.id == person))
+        thread = threading.Thread(target=store)
+        thread.start()
+        waiting = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+
+        def blocked() -> int:
+            n = watcher.execute(waiting).scalar() or 0
+            watcher.rollback()  # pg_stat_activity is read once per transaction
+            return n
+
+        wait_for(blocked, what="the store waiting for the eraser")
+        eraser.commit()
+        thread.join(30)
+    assert "error" not in outcome, outcome
+    result = outcome["result"]
+    assert isinstance(result, rematch.StoreResult) and (result.stored, result.inserted) == (0, 0)
+    with session_scope(factory) as s:
+        assert s.scalar(select(func.count()).select_from(TopMatch)) == 0

@@ -9,8 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from employers import access as employers_access
+from core.models import User
 from employers import importers
 from employers import schemas as s
 from employers import service as es
@@ -451,6 +453,14 @@ def styrk_suggestions(
     ]
 
 
+def _changed(session: Session, user: User, opening_id: int) -> s.OpeningDetailOut:
+    """The opening as a write answers it: read again whole after the service's change (nothing cached)."""
+    session.expire_all()
+    return s.OpeningDetailOut.model_validate(
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
+    )
+
+
 @router.post(
     "/openings",
     response_model=s.OpeningDetailOut,
@@ -462,9 +472,7 @@ def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.O
     data = _set(body)
     employer_id = data.pop("employer_id")
     opening = employers_openings.create_opening(session, actor=user, employer_id=employer_id, **data)
-    return s.OpeningDetailOut.model_validate(
-        employers_openings.get_opening(session, actor=user, opening_id=opening.id, full=True)
-    )
+    return _changed(session, user, opening.id)
 
 
 @router.get("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS)
@@ -486,10 +494,7 @@ def update_opening(
     data = _set(body)
     data.pop("employer_id", None)
     employers_openings.update_opening(session, actor=user, opening_id=opening_id, **data)
-    session.expire_all()
-    return s.OpeningDetailOut.model_validate(
-        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
-    )
+    return _changed(session, user, opening_id)
 
 
 @router.post(
@@ -509,10 +514,7 @@ def change_status(
         note=body.note,
         application_deadline=body.application_deadline,
     )
-    session.expire_all()
-    return s.OpeningDetailOut.model_validate(
-        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
-    )
+    return _changed(session, user, opening_id)
 
 
 @router.post(
@@ -529,10 +531,7 @@ def change_status(
 )
 def approve(session: SessionDep, user: ApiStaffUser, opening_id: int) -> s.OpeningDetailOut:
     employers_openings.approve_opening(session, actor=user, opening_id=opening_id)
-    session.expire_all()
-    return s.OpeningDetailOut.model_validate(
-        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
-    )
+    return _changed(session, user, opening_id)
 
 
 @router.post(
@@ -545,10 +544,7 @@ def return_opening(
     session: SessionDep, user: ApiStaffUser, opening_id: int, body: s.ReturnIn
 ) -> s.OpeningDetailOut:
     employers_openings.return_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
-    session.expire_all()
-    return s.OpeningDetailOut.model_validate(
-        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
-    )
+    return _changed(session, user, opening_id)
 
 
 @router.post(
@@ -561,10 +557,7 @@ def resubmit_opening(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.ResubmitIn
 ) -> s.OpeningDetailOut:
     employers_openings.resubmit_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
-    session.expire_all()
-    return s.OpeningDetailOut.model_validate(
-        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
-    )
+    return _changed(session, user, opening_id)
 
 
 @router.get(
