@@ -11,8 +11,8 @@ from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from employers import access as employers_access
 from core.models import User
+from employers import access as employers_access
 from employers import importers
 from employers import schemas as s
 from employers import service as es
