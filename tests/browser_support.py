@@ -200,6 +200,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
+    if os.environ.get("ARBEIDSBRO_TEST_NO_BROWSER"):
+        # The suite must pass as on a machine without Chromium too (issue #15 item 8): this runs it that way here.
+        pytest.skip("ARBEIDSBRO_TEST_NO_BROWSER is set: run as on a machine without Chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
