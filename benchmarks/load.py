@@ -1,5 +1,7 @@
 """Load run on loopback: 50 concurrent users for a bounded time against a real server, on SQLite with one
 server process and on PostgreSQL with two. Prints requests/s and p50/p95/p99 and writes them to a JSON file.
+The timed run starts after a warm-up (`warm_up`), so a model fitted or loaded on the first ranking page does not
+count. Needs locust: pip install -e '.[bench]'.
 
     python benchmarks/load.py [--duration 120] [--users 50] [--only sqlite|postgres]
 """
@@ -8,19 +10,25 @@ from __future__ import annotations
 
 import argparse
 import csv
+import http.cookiejar
+import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+INSTALL = "pip install -e '.[bench]'"
+WARM_USER = "jobbspesialist@arbeidsbro.no"  # one of the locustfile's STAFF (the demo data's users)
 
 
 def free_port() -> int:
@@ -53,6 +61,71 @@ def pg_available() -> bool:
 
 def pg_admin(sql: str) -> None:
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True)
+
+
+def warm_up(base: str, rounds: int) -> None:
+    """Makes the server ready before the timed run: a staff user opens a candidate and an opening with their
+    ranking pages, so the title classifier is fitted or loaded (var/models) and the ranking indexes are built —
+    in every worker, as far as the rounds (each request on a new connection) reach them all."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(path: str) -> str:
+        with opener.open(base + path, timeout=600) as r:
+            return r.read().decode()
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', get("/login"))
+    if token is None:
+        raise SystemExit("warm-up: the login page has no CSRF token")
+    password = os.environ.get("LOAD_PASSWORD", "Demo-Arbeidsbro-2026")
+    form = {"email": WARM_USER, "password": password, "csrf_token": token.group(1), "next": "/"}
+    opener.open(base + "/login", urllib.parse.urlencode(form).encode(), timeout=60).close()
+    candidate = re.search(r'href="(/kandidater/\d+)"', get("/kandidater"))
+    opening = re.search(r'href="(/stillinger/\d+)"', get("/stillinger"))
+    if candidate is None or opening is None:
+        raise SystemExit(f"warm-up: {WARM_USER} sees no candidate or opening (login refused? no demo data?)")
+    for _ in range(rounds):
+        for path in (candidate.group(1), f"{candidate.group(1)}/jobbforslag", opening.group(1)):
+            get(path)
+        get(f"{opening.group(1)}/kandidater")
+
+
+def run_locust(env: dict, base: str, users: int, duration: int, prefix: Path) -> None:
+    """The timed run; a locust that is missing or fails says so, with its own words."""
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "benchmarks" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 5)),
+            "-t",
+            f"{duration}s",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+    )
+    if not Path(f"{prefix}_stats.csv").exists():
+        tail = "\n".join(r.stderr.strip().splitlines()[-20:])
+        raise SystemExit(
+            f"locust failed (exit {r.returncode}) and wrote no statistics; its stderr ends:\n{tail}\n"
+            f"(is it installed? {INSTALL})"
+        )
 
 
 def run_one(kind: str, workers: int, users: int, duration: int, tmp: Path) -> dict:
@@ -107,42 +180,13 @@ def run_one(kind: str, workers: int, users: int, duration: int, tmp: Path) -> di
                 break
             except OSError:
                 time.sleep(0.2)
+        else:
+            raise SystemExit(f"the server did not start; its log is var/load-server-{kind}.log")
+        warm_up(base, rounds=2 * workers)
         prefix = tmp / f"locust-{kind}"
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "benchmarks" / "locustfile.py"),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                str(max(1, users // 5)),
-                "-t",
-                f"{duration}s",
-                "--host",
-                base,
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--stop-timeout",
-                "5",
-            ],
-            cwd=ROOT,
-            env={**env, "LOAD_API_TOKEN": token},
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=duration + 120,
-        )
-        if not Path(f"{prefix}_stats.csv").exists():
-            raise SystemExit(
-                f"locust did not run (exit {run.returncode}): {run.stderr.strip()[-2000:]}\n"
-                "Is it installed? pip install -e '.[bench]' (make bench does it)."
-            )
-        shutil.copy(f"{prefix}_failures.csv", ROOT / "var" / f"load-failures-{kind}.csv")
+        run_locust({**env, "LOAD_API_TOKEN": token}, base, users, duration, prefix)
+        if Path(f"{prefix}_failures.csv").exists():
+            shutil.copy(f"{prefix}_failures.csv", ROOT / "var" / f"load-failures-{kind}.csv")
         with open(f"{prefix}_stats.csv", newline="") as f:
             rows = {r["Name"]: r for r in csv.DictReader(f)}
     finally:
@@ -180,6 +224,8 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--out", default=str(ROOT / "var" / "load-results.json"))
     args = parser.parse_args()
+    if importlib.util.find_spec("locust") is None:
+        raise SystemExit(f"locust is not installed in this Python ({sys.executable}): {INSTALL}")
     runs = []
     (ROOT / "var").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as d:
