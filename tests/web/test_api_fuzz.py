@@ -26,6 +26,7 @@ from candidates import service as cs
 from employers import service as es
 from employers.service_suggest import warm_title_classifier
 from followup import service as fs
+from plans import service_vedtak as vs
 from recruitment import service as rs
 from tests.factories import (
     api_headers,
@@ -83,6 +84,7 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
         percent=50,
         employer_id=employer.id,
     )
+    vedtak = vs.create_draft(db, actor=staff, candidate_id=candidate.id, data={})
     hidden = make_candidate(db, office_b, actor=specialist_b, last_name=OTHER_OFFICE_MARKER)
     make_followup_record(db, office_b, specialist_b, hidden)
     user = staff if request.param == "jobbspesialist" else make_user(db, "arbeidsgiver", employer=employer)
@@ -100,6 +102,7 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
         "list_entry_id": [entry.id],
         "record_id": [record.id],
         "placement_id": [placement.id],
+        "vedtak_id": [vedtak.id],
     }
     return api_headers(db, user), ids
 
