@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 from fastapi import Body
+from pydantic import BaseModel
 
 from plans import schemas_vedtak as schemas
 from plans import service_vedtak as vs
 from web.api import api_router_for, rules
 from web.api.contract import Rule, error_responses, rules_beyond_schema
-from web.api.schemas import StaleOut
+from web.api.schemas import ChangedFieldOut
 from web.deps import ApiStaffUser, SessionDep
 
 router = api_router_for(tags=["§ 14 a-vedtak"])
@@ -20,13 +21,23 @@ router = api_router_for(tags=["§ 14 a-vedtak"])
 ERRORS = error_responses(
     403, 404, 422, d404="Ikke funnet (eller ikke tilgang: bare oppfølgingsveiledere ved kontoret)"
 )
+
+
+class VedtakConflictOut(BaseModel):
+    """409: nothing is saved. The record is not in a state for this (an open draft exists already, the decision
+    is made, the draft waits for or does not wait for approval: `field` is `candidate_id` or `status`), or it was
+    changed by someone else after you read it (`field` is `version`, with `current_version` and the fields whose
+    saved value differs in `changed`, as for every PATCH)."""
+
+    detail: str
+    field: str | None = None
+    current_version: int | None = None
+    changed: list[ChangedFieldOut] | None = None
+
+
 WRITE_ERRORS = {
     **ERRORS,
-    409: {
-        "description": "Et åpent utkast finnes allerede, vedtaket er fattet, utkastet venter på kvalitetssikring, "
-        "eller det er endret av en annen siden du leste det",
-        "model": StaleOut,
-    },
+    409: {"description": "Konflikt: se feltet «field»; ingenting er lagret", "model": VedtakConflictOut},
 }
 
 
