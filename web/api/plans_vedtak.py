@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 
 from fastapi import Body
-from pydantic import BaseModel
 
 from plans import schemas_vedtak as schemas
 from plans import service_vedtak as vs
 from web.api import api_router_for, rules
 from web.api.contract import Rule, error_responses, rules_beyond_schema
-from web.api.schemas import ChangedFieldOut
 from web.deps import ApiStaffUser, SessionDep
 
 router = api_router_for(tags=["§ 14 a-vedtak"])
@@ -23,22 +21,19 @@ ERRORS = error_responses(
 )
 
 
-class VedtakConflictOut(BaseModel):
-    """409: nothing is saved. The record is not in a state for this (an open draft exists already, the decision
-    is made, the draft waits for or does not wait for approval: `field` is `candidate_id` or `status`), or it was
-    changed by someone else after you read it (`field` is `version`, with `current_version` and the fields whose
-    saved value differs in `changed`, as for every PATCH)."""
-
-    detail: str
-    field: str | None = None
-    current_version: int | None = None
-    changed: list[ChangedFieldOut] | None = None
-
-
-WRITE_ERRORS = {
-    **ERRORS,
-    409: {"description": "Konflikt: se feltet «field»; ingenting er lagret", "model": VedtakConflictOut},
-}
+# A 409 is the common error shape: a state conflict names `field` (`candidate_id`: an open draft exists; `status`:
+# the decision is made, or the draft waits or does not wait for approval); a stale `version` adds
+# `current_version` and `changed` (the fields whose saved value differs), as for every PATCH.
+WRITE_ERRORS = error_responses(
+    403,
+    404,
+    409,
+    422,
+    d404=ERRORS[404]["description"],
+    d409="Konflikt, ingenting er lagret: et åpent utkast finnes (field candidate_id), vedtaket er fattet eller "
+    "venter på kvalitetssikring (field status), eller det er endret siden du leste det (field version, med "
+    "current_version og changed)",
+)
 
 
 def _message(template: str) -> str:
