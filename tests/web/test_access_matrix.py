@@ -24,6 +24,7 @@ from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
+from plans import service_vedtak as vedtak_service
 from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
@@ -276,6 +277,19 @@ POST /api/v1/followup/records/{record_id}/placements/{placement_id}/end office
 GET /api/v1/followup/records/{record_id}/outcomes office
 GET /api/v1/followup/contacts staff+emps
 GET /api/v1/followup/report staff
+GET /kandidater/{candidate_id}/vedtak caseworker
+POST /kandidater/{candidate_id}/vedtak/ny caseworker
+GET /kandidater/{candidate_id}/vedtak/{vedtak_id:int} caseworker
+POST /kandidater/{candidate_id}/vedtak/{vedtak_id:int} caseworker
+POST /kandidater/{candidate_id}/vedtak/{vedtak_id:int}/godkjenn caseworker
+POST /kandidater/{candidate_id}/vedtak/{vedtak_id:int}/send-tilbake caseworker
+GET /api/v1/candidates/{candidate_id}/vedtak caseworker
+POST /api/v1/candidates/{candidate_id}/vedtak caseworker
+GET /api/v1/vedtak/{vedtak_id} caseworker
+PATCH /api/v1/vedtak/{vedtak_id} caseworker
+POST /api/v1/vedtak/{vedtak_id}/submit caseworker
+POST /api/v1/vedtak/{vedtak_id}/approve caseworker
+POST /api/v1/vedtak/{vedtak_id}/return caseworker
 """
 
 
@@ -378,6 +392,19 @@ def world(db):
     accounts.issue_token(db, user=token_user, name="matrise")
     db.flush()
     token_id = accounts.list_tokens(db, user=token_user)[0].id
+    # a §14a draft in a permanent group, written and sent by another caseworker of office A: js_a may approve it
+    drafter = make_user(db, "jobbspesialist", office=office_a)
+    vedtak = vedtak_service.create_draft(
+        db,
+        actor=drafter,
+        candidate_id=candidate.id,
+        data={
+            "innsatsgruppe": "VARIG_TILPASSET_INNSATS",
+            "begrunnelse": "Varig",
+            "default_sources": ["REGISTRERING"],
+        },
+    )
+    vedtak_service.submit(db, actor=drafter, vedtak_id=vedtak.id)
     db.refresh(record)
     item_ids = [i.id for i in followup_records.load(db, record.id).plan_items]
     ids = {
@@ -401,6 +428,7 @@ def world(db):
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
         "notification_id": notification.id,
         "list_entry_id": entry.id,
+        "vedtak_id": vedtak.id,
         "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }

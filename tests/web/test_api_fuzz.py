@@ -28,6 +28,7 @@ from employers import service as es
 from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
 from followup import service_placements as followup_placements
+from plans import service_vedtak as vs
 from recruitment import service as rs
 from tests.factories import (
     api_headers,
@@ -87,6 +88,7 @@ def fuzz_world(request, db):
         percent=50,
         employer_id=employer.id,
     )
+    vedtak = vs.create_draft(db, actor=staff, candidate_id=candidate.id, data={})
     hidden = make_candidate(db, office_b, actor=specialist_b, last_name=OTHER_OFFICE_MARKER)
     make_followup_record(db, office_b, specialist_b, hidden)
     user = staff if request.param == "jobbspesialist" else make_user(db, "arbeidsgiver", employer=employer)
@@ -104,6 +106,7 @@ def fuzz_world(request, db):
         "list_entry_id": [entry.id],
         "record_id": [record.id],
         "placement_id": [placement.id],
+        "vedtak_id": [vedtak.id],
     }
     return api_headers(db, user), ids
 

@@ -1,0 +1,140 @@
+"""The §14a pages (real app, real database): from the candidate's situation to the overview, a draft whose refused
+send comes back with every error beside its field and the typed values kept, sending, a second person's approval,
+and the candidate's innsatsgruppe following; other offices and roles are refused."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from candidates import service as cs
+from tests.factories import csrf_from, login, make_candidate, make_employer, make_office, make_user
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    office, other = make_office(db), make_office(db)
+    js = make_user(db, "jobbspesialist", office=office)
+    js2 = make_user(db, "jobbspesialist", office=office)
+    person = make_candidate(db, office, actor=js)
+    db.commit()
+    return {"office": office, "other": other, "js": js, "js2": js2, "person": person}
+
+
+def post(client, path: str, data: dict, page: str):  # type: ignore[no-untyped-def]
+    return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
+
+
+def error_beside(page: str, field: str) -> str:
+    match = re.search(rf'<p class="error-text" id="e-{re.escape(field)}">([^<]*)</p>', page)
+    assert match, f"no error beside {field}"
+    return html.unescape(match.group(1))
+
+
+def test_draft_refused_send_then_second_person_approves(client, app, db, world):  # type: ignore[no-untyped-def]
+    pid = world["person"].id
+    login(client, world["js"])
+    situation = client.get(f"/kandidater/{pid}/situasjon")
+    assert f'href="/kandidater/{pid}/vedtak"' in situation.text
+    overview = client.get(f"/kandidater/{pid}/vedtak")
+    assert overview.status_code == 200 and "Ingen § 14 a-vedtak er registrert" in overview.text
+    r = post(client, f"/kandidater/{pid}/vedtak/ny", {}, f"/kandidater/{pid}/vedtak")
+    assert r.status_code == 303
+    url = r.headers["location"]
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    for question in (
+        "Hva slags veiledning trenger personen?",
+        "Har noe endret seg siden forrige oppfølging?",
+    ):
+        assert question in html.unescape(form_page.text)
+    version = re.search(r'name="version" value="(\d+)"', form_page.text).group(1)
+
+    typed = {
+        "version": version,
+        "source_rows": "2",
+        "innsatsgruppe": "VARIG_TILPASSET_INNSATS",
+        "hovedmal": "SKAFFE_ARBEID",
+        "begrunnelse": "",
+        "svar_ENDRING_SIDEN_SIST": "Har fått ny diagnose",
+        "other_sources.1.kind": "",
+        "other_sources.1.text": "Legeerklæring fra fastlegen",
+        "capacity_percent": "20",
+        "capacity_reason": "",
+        "handling": "send",
+    }
+    bad = post(client, url, typed, url)
+    assert bad.status_code == 422
+    page = bad.text
+    assert error_beside(page, "other_sources.1.kind") == "Velg hva slags kilde det er."
+    assert error_beside(page, "capacity_reason").startswith("Skriv en begrunnelse for arbeidsevnen")
+    assert "Har fått ny diagnose" in page and "Legeerklæring fra fastlegen" in page  # typed values kept
+
+    typed.update({"other_sources.1.kind": "LEGEERKLAERING", "capacity_reason": "Kan jobbe litt."})
+    bad = post(client, url, typed, url)
+    assert bad.status_code == 422
+    assert "Hovedmål skal ikke fylles ut" in error_beside(bad.text, "hovedmal")
+    assert "Skriv en begrunnelse" in error_beside(bad.text, "begrunnelse")
+    assert 'value="SKAFFE_ARBEID" selected' in bad.text
+
+    typed.update({"hovedmal": "", "begrunnelse": "Varig nedsatt arbeidsevne."})
+    r = post(client, url, typed, url)
+    assert r.status_code == 303, r.text
+    waiting = client.get(f"/kandidater/{pid}/vedtak")
+    assert "Du kan ikke godkjenne et vedtak du har skrevet selv" in waiting.text
+    refused = post(client, f"{url}/godkjenn", {}, f"/kandidater/{pid}/vedtak")
+    assert refused.status_code == 303  # back with the message; nothing approved
+    db.expire_all()
+    assert (
+        cs.get_candidate(db, actor=world["js"], candidate_id=pid, purpose="test", full=True).situation is None
+    )
+
+    client.cookies.clear()
+    login(client, world["js2"])
+    page = client.get(url)
+    assert "Godkjenn vedtaket" in page.text
+    r = post(client, f"{url}/godkjenn", {}, url)
+    assert r.status_code == 303 and r.headers["location"] == f"/kandidater/{pid}/vedtak"
+    overview = client.get(f"/kandidater/{pid}/vedtak")
+    assert "Liten mulighet til å jobbe" in overview.text and world["js2"].name in overview.text
+    situation = client.get(f"/kandidater/{pid}/situasjon")
+    assert re.search(r'id="innsatsgruppe">Liten mulighet til å jobbe<', situation.text)
+    assert re.search(r'id="capacity-percent"><strong>20 %', situation.text)
+
+
+def test_stale_form_shows_both_versions(client, db, world):  # type: ignore[no-untyped-def]
+    from plans import service_vedtak as vs
+
+    pid = world["person"].id
+    v = vs.create_draft(db, actor=world["js"], candidate_id=pid, data={"begrunnelse": "Første"})
+    db.commit()
+    login(client, world["js"])
+    url = f"/kandidater/{pid}/vedtak/{v.id}"
+    page = client.get(url)
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    vs.update_draft(db, actor=world["js2"], vedtak_id=v.id, data={"begrunnelse": "Andres tekst"})
+    db.commit()
+    r = post(client, url, {"version": version, "begrunnelse": "Min tekst", "handling": "lagre"}, url)
+    assert r.status_code == 409
+    assert "Andres tekst" in r.text and "Min tekst" in r.text
+
+
+def test_other_office_market_contact_and_employer_are_refused(client, db, world):  # type: ignore[no-untyped-def]
+    from plans import service_vedtak as vs
+
+    pid = world["person"].id
+    v = vs.create_draft(db, actor=world["js"], candidate_id=pid, data={})
+    others = {
+        "js_other": make_user(db, "jobbspesialist", office=world["other"]),
+        "mk": make_user(db, "markedskontakt", office=world["office"]),
+        "emp": make_user(db, "arbeidsgiver", employer=make_employer(db)),
+    }
+    db.commit()
+    for name, user in others.items():
+        client.cookies.clear()
+        login(client, user)
+        expected = 403 if name == "emp" else 404
+        assert client.get(f"/kandidater/{pid}/vedtak").status_code == expected, name
+        assert client.get(f"/kandidater/{pid}/vedtak/{v.id}").status_code == expected, name
