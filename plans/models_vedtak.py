@@ -10,6 +10,7 @@ candidates service when it becomes current; a row here is the decision behind th
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,18 +19,34 @@ from core.models import Base, TimestampMixin, VersionedMixin
 
 # --- NAV's code lists -------------------------------------------------------------------------------------------
 # The innsatsgruppe is stored as NAV's legacy enum (`Innsatsgruppe`, still in NAV's API and the candidate's
-# situation); the V2 names (`InnsatsgruppeV2`) and Arena codes are read from it. Labels: candidates.models.
+# situation); the V2 names (`InnsatsgruppeV2`) and Arena codes are read from it. Labels: candidates.models. The
+# Literal types are the value lists (the tables below are keyed by them; tests/plans/test_vedtak.py checks that
+# each table has every value).
 
-INNSATSGRUPPE_V2 = {
+Innsatsgruppe = Literal[
+    "STANDARD_INNSATS",
+    "SITUASJONSBESTEMT_INNSATS",
+    "SPESIELT_TILPASSET_INNSATS",
+    "GRADERT_VARIG_TILPASSET_INNSATS",
+    "VARIG_TILPASSET_INNSATS",
+]
+InnsatsgruppeV2 = Literal[
+    "GODE_MULIGHETER",
+    "TRENGER_VEILEDNING",
+    "TRENGER_VEILEDNING_NEDSATT_ARBEIDSEVNE",
+    "JOBBE_DELVIS",
+    "LITEN_MULIGHET_TIL_A_JOBBE",
+]
+INNSATSGRUPPE_V2: dict[str, str] = {
     "STANDARD_INNSATS": "GODE_MULIGHETER",
     "SITUASJONSBESTEMT_INNSATS": "TRENGER_VEILEDNING",
     "SPESIELT_TILPASSET_INNSATS": "TRENGER_VEILEDNING_NEDSATT_ARBEIDSEVNE",
     "GRADERT_VARIG_TILPASSET_INNSATS": "JOBBE_DELVIS",
     "VARIG_TILPASSET_INNSATS": "LITEN_MULIGHET_TIL_A_JOBBE",
 }
-FROM_V2 = {v2: legacy for legacy, v2 in INNSATSGRUPPE_V2.items()}
+FROM_V2: dict[str, str] = {v2: legacy for legacy, v2 in INNSATSGRUPPE_V2.items()}
 # Arena cannot tell "jobbe delvis" from "varig": both are VARIG there.
-ARENA_CODES = {
+ARENA_CODES: dict[str, str] = {
     "STANDARD_INNSATS": "IKVAL",
     "SITUASJONSBESTEMT_INNSATS": "BFORM",
     "SPESIELT_TILPASSET_INNSATS": "BATT",
@@ -37,16 +54,17 @@ ARENA_CODES = {
     "VARIG_TILPASSET_INNSATS": "VARIG",
 }
 # The two permanent ("varig") groups: a second person (beslutter) approves them (InnsatsgruppeUtils.skalHaBeslutter).
-PERMANENT_GROUPS = ("GRADERT_VARIG_TILPASSET_INNSATS", "VARIG_TILPASSET_INNSATS")
+PERMANENT_GROUPS: tuple[Innsatsgruppe, ...] = ("GRADERT_VARIG_TILPASSET_INNSATS", "VARIG_TILPASSET_INNSATS")
 # Hovedmål must be empty for this group, and is required for every other.
-NO_HOVEDMAL_GROUP = "VARIG_TILPASSET_INNSATS"
+NO_HOVEDMAL_GROUP: Innsatsgruppe = "VARIG_TILPASSET_INNSATS"
 # Begrunnelse is optional only for this group, and then only when the current decision is not a permanent group.
-BEGRUNNELSE_OPTIONAL_GROUP = "STANDARD_INNSATS"
+BEGRUNNELSE_OPTIONAL_GROUP: Innsatsgruppe = "STANDARD_INNSATS"
 BEGRUNNELSE_MAX = 10_000
 BEGRUNNELSE_RECOMMENDED = 4_000
 
 # vedtakStatus and beslutterProsessStatus
-STATUSES = {"UTKAST": "Utkast", "SENDT": "Fattet", "SLETTET": "Slettet"}
+VedtakStatus = Literal["UTKAST", "SENDT", "SLETTET"]
+STATUSES: dict[VedtakStatus, str] = {"UTKAST": "Utkast", "SENDT": "Fattet", "SLETTET": "Slettet"}
 BESLUTTER_STATUSES = {
     "KLAR_TIL_BESLUTTER": "Venter på kvalitetssikring",
     "KLAR_TIL_VEILEDER": "Sendt tilbake til veilederen",
@@ -60,12 +78,14 @@ ORIGINS = {
 }
 
 # Kilder: NAV's three default sources (the veileder ticks them; the text is NAV's own) and the typed free ones.
-DEFAULT_SOURCES = {
+DefaultSource = Literal["REGISTRERING", "CV_JOBBPROFIL", "EGENVURDERING"]
+OtherSource = Literal["REFERAT", "DIALOG", "SLUTTRAPPORT", "LEGEERKLAERING", "ANNET"]
+DEFAULT_SOURCES: dict[str, str] = {
     "REGISTRERING": "Det du fortalte oss da du ble registrert som arbeidssøker",
     "CV_JOBBPROFIL": "CV-en/jobbønskene dine på nav.no",
     "EGENVURDERING": "Svarene dine om behov for veiledning",
 }
-OTHER_SOURCES = {
+OTHER_SOURCES: dict[str, str] = {
     "REFERAT": "Referat fra møte med veilederen",
     "DIALOG": "Dialogmeldinger i aktivitetsplanen",
     "SLUTTRAPPORT": "Sluttrapport fra tiltaksarrangør",
@@ -125,7 +145,7 @@ class Vedtak(VersionedMixin, TimestampMixin, Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     referanse: Mapped[str] = mapped_column(String(36), unique=True)
     origin: Mapped[str] = mapped_column(String(20), default="ARBEIDSBRO")
-    status: Mapped[str] = mapped_column(String(10), default="UTKAST")
+    status: Mapped[VedtakStatus] = mapped_column(String(10), default="UTKAST")
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
     innsatsgruppe: Mapped[str | None] = mapped_column(String(40))
     hovedmal: Mapped[str | None] = mapped_column(String(20))

@@ -6,7 +6,8 @@ depend on the record, on another field or on today are listed per route under `x
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Mapping
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,20 +16,21 @@ from plans.models_vedtak import (
     ANSWER_MAX,
     BEGRUNNELSE_MAX,
     DEFAULT_SOURCES,
-    FROM_V2,
-    INNSATSGRUPPE_V2,
     MAX_OTHER_SOURCES,
-    OTHER_SOURCES,
     QUESTIONS,
     SOURCE_TEXT_MAX,
+    DefaultSource,
+    Innsatsgruppe,
+    InnsatsgruppeV2,
+    OtherSource,
     Vedtak,
+    VedtakStatus,
 )
 
-Innsatsgruppe = Literal[tuple((*INNSATSGRUPPE_V2, *FROM_V2))]  # type: ignore[valid-type]
+GroupIn = Literal[Innsatsgruppe, InnsatsgruppeV2]
+"""NAV's legacy code or its V2 name (the service reads the V2 name as the same group)."""
 Hovedmal = Literal["SKAFFE_ARBEID", "BEHOLDE_ARBEID"]
-DefaultSource = Literal[tuple(DEFAULT_SOURCES)]  # type: ignore[valid-type]
-OtherSource = Literal[tuple(OTHER_SOURCES)]  # type: ignore[valid-type]
-Answer = f.text(ANSWER_MAX)
+Answer = Annotated[str, f.text(ANSWER_MAX)]
 
 
 class _In(BaseModel):
@@ -36,59 +38,61 @@ class _In(BaseModel):
 
 
 class OtherSourceIn(_In):
-    kind: OtherSource = Field(  # type: ignore[valid-type]
-        description="REFERAT, DIALOG, SLUTTRAPPORT, LEGEERKLAERING eller ANNET."
-    )
-    text: f.required_text(SOURCE_TEXT_MAX, "Hva kilden er, for eksempel «Legeerklæring fra fastlegen».")  # type: ignore[valid-type]
+    kind: OtherSource = Field(description="REFERAT, DIALOG, SLUTTRAPPORT, LEGEERKLAERING eller ANNET.")
+    text: Annotated[
+        str, f.required_text(SOURCE_TEXT_MAX, "Hva kilden er, for eksempel «Legeerklæring fra fastlegen».")
+    ]
     date: f.Date | None = Field(None, description="Datoen kilden er fra (ikke fram i tid).")
 
 
 class AnswersIn(_In):
     """The help questions (QUESTIONS), each its own answer; an empty answer removes it."""
 
-    MULIGHETER: Answer | None = Field(None, description=QUESTIONS["MULIGHETER"])  # type: ignore[valid-type]
-    ONSKET_ARBEID: Answer | None = Field(None, description=QUESTIONS["ONSKET_ARBEID"])  # type: ignore[valid-type]
-    VEILEDNINGSBEHOV: Answer | None = Field(None, description=QUESTIONS["VEILEDNINGSBEHOV"])  # type: ignore[valid-type]
-    BEGRENSNINGER: Answer | None = Field(None, description=QUESTIONS["BEGRENSNINGER"])  # type: ignore[valid-type]
-    TILTAKSBEHOV: Answer | None = Field(None, description=QUESTIONS["TILTAKSBEHOV"])  # type: ignore[valid-type]
-    EGEN_VURDERING: Answer | None = Field(None, description=QUESTIONS["EGEN_VURDERING"])  # type: ignore[valid-type]
-    ARBEIDSMAAL: Answer | None = Field(None, description=QUESTIONS["ARBEIDSMAAL"])  # type: ignore[valid-type]
-    ENDRING_SIDEN_SIST: Answer | None = Field(None, description=QUESTIONS["ENDRING_SIDEN_SIST"])  # type: ignore[valid-type]
-    AVTALT: Answer | None = Field(None, description=QUESTIONS["AVTALT"])  # type: ignore[valid-type]
-    NAV_VURDERING: Answer | None = Field(None, description=QUESTIONS["NAV_VURDERING"])  # type: ignore[valid-type]
+    MULIGHETER: Answer | None = Field(None, description=QUESTIONS["MULIGHETER"])
+    ONSKET_ARBEID: Answer | None = Field(None, description=QUESTIONS["ONSKET_ARBEID"])
+    VEILEDNINGSBEHOV: Answer | None = Field(None, description=QUESTIONS["VEILEDNINGSBEHOV"])
+    BEGRENSNINGER: Answer | None = Field(None, description=QUESTIONS["BEGRENSNINGER"])
+    TILTAKSBEHOV: Answer | None = Field(None, description=QUESTIONS["TILTAKSBEHOV"])
+    EGEN_VURDERING: Answer | None = Field(None, description=QUESTIONS["EGEN_VURDERING"])
+    ARBEIDSMAAL: Answer | None = Field(None, description=QUESTIONS["ARBEIDSMAAL"])
+    ENDRING_SIDEN_SIST: Answer | None = Field(None, description=QUESTIONS["ENDRING_SIDEN_SIST"])
+    AVTALT: Answer | None = Field(None, description=QUESTIONS["AVTALT"])
+    NAV_VURDERING: Answer | None = Field(None, description=QUESTIONS["NAV_VURDERING"])
 
 
 class VedtakFields(_In):
-    innsatsgruppe: Innsatsgruppe | None = Field(  # type: ignore[valid-type]
+    innsatsgruppe: GroupIn | None = Field(
         None, description="NAVs kode, den gamle (STANDARD_INNSATS …) eller V2-navnet (GODE_MULIGHETER …)."
     )
     hovedmal: Hovedmal | None = Field(
         None, description="Påkrevd ved sending, unntatt for VARIG_TILPASSET_INNSATS: der skal det være tomt."
     )
-    begrunnelse: f.text(BEGRUNNELSE_MAX) | None = Field(  # type: ignore[valid-type]
+    begrunnelse: Annotated[str, f.text(BEGRUNNELSE_MAX)] | None = Field(
         None,
         description="Påkrevd ved sending unntatt for STANDARD_INNSATS (og da også når personen i dag har en "
         "varig innsatsgruppe). Anbefalt høyst 4 000 tegn.",
     )
     decision_date: f.Date | None = Field(None, description="Vedtaksdato (ikke fram i tid); i dag når tom.")
-    default_sources: list[DefaultSource] | None = Field(  # type: ignore[valid-type]
+    default_sources: list[DefaultSource] | None = Field(
         None, max_length=len(DEFAULT_SOURCES), description="NAVs tre standardkilder som er brukt (erstatter)."
     )
     other_sources: list[OtherSourceIn] | None = Field(
         None, max_length=MAX_OTHER_SOURCES, description="Andre kilder (erstatter)."
     )
     answers: AnswersIn | None = Field(None, description="Svar på hjelpespørsmålene (de som sendes, settes).")
-    uforegrad: f.integer(1, 100) | None = Field(None, description="Revurdering ved uføretrygd.")  # type: ignore[valid-type]
-    desired_hours_per_week: f.number(ge=0, le=60) | None = Field(  # type: ignore[valid-type]
+    uforegrad: Annotated[int, f.integer(1, 100)] | None = Field(
+        None, description="Revurdering ved uføretrygd."
+    )
+    desired_hours_per_week: Annotated[float, f.number(ge=0, le=60)] | None = Field(
         None, description="Hvor mye personen ønsker å jobbe (timer per uke)."
     )
-    changes_since_last: f.text(ANSWER_MAX) | None = Field(  # type: ignore[valid-type]
+    changes_since_last: Annotated[str, f.text(ANSWER_MAX)] | None = Field(
         None, description="Hva som er endret siden forrige arbeidsavklaring."
     )
-    capacity_percent: f.integer(0, 100) | None = Field(  # type: ignore[valid-type]
+    capacity_percent: Annotated[int, f.integer(0, 100)] | None = Field(
         None, description="Arbeidsevne i prosent; blir kandidatens arbeidsevne når vedtaket gjelder."
     )
-    capacity_reason: f.text(1500) | None = Field(  # type: ignore[valid-type]
+    capacity_reason: Annotated[str, f.text(1500)] | None = Field(
         None, description="Påkrevd når capacity_percent er oppgitt."
     )
 
@@ -108,7 +112,7 @@ class SubmitIn(_In):
 
 
 class ReturnIn(_In):
-    note: f.text(2000) = Field("", description="Hva veilederen bør se på.")  # type: ignore[valid-type]
+    note: Annotated[str, f.text(2000)] = Field("", description="Hva veilederen bør se på.")
 
 
 class SourceOut(BaseModel):
@@ -125,7 +129,7 @@ class VedtakOut(BaseModel):
     version: int
     referanse: str
     origin: str
-    status: Literal["UTKAST", "SENDT", "SLETTET"]
+    status: VedtakStatus
     current: bool = Field(description="Gjeldende vedtak (ett per person).")
     innsatsgruppe: str | None = Field(description="NAVs kode (Innsatsgruppe).")
     innsatsgruppe_v2: str | None = Field(description="NAVs nye navn (InnsatsgruppeV2).")
@@ -157,14 +161,14 @@ class VedtakOverviewOut(BaseModel):
     history: list[VedtakOut] = Field(description="Fattede vedtak, nyeste først (det gjeldende med).")
 
 
-def vedtak_out(vedtak: Vedtak, labels: dict[str, str]) -> VedtakOut:
+def vedtak_out(vedtak: Vedtak, labels: Mapping[str, str]) -> VedtakOut:
     return VedtakOut(
         id=vedtak.id,
         candidate_id=vedtak.candidate_id,
         version=vedtak.version,
         referanse=vedtak.referanse,
         origin=vedtak.origin,
-        status=vedtak.status,  # type: ignore[arg-type]
+        status=vedtak.status,
         current=vedtak.is_current,
         innsatsgruppe=vedtak.innsatsgruppe,
         innsatsgruppe_v2=vedtak.innsatsgruppe_v2,

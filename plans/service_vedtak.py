@@ -4,10 +4,10 @@ history (../shared/domain/PLAN-KVP-PARTICIPANT.md §2.3–2.6; NAV's `validerVed
 
 Access is the candidate's restricted-field rule (innsatsgruppe and capacity are restricted): only
 `core.roles.FOLLOW_UP` caseworkers of the person's office read or change a record; everyone else is answered 404
-("nektet" in the audit log), an employer 403. Every read goes through `candidates.service.get_candidate`, which
+("nektet" in the audit log), an employer 403. Every read goes through `candidates.access.get_candidate`, which
 writes the audit row. When a record becomes current, the candidate's innsatsgruppe, hovedmål and decision date
-(and work capacity, when the re-assessment block gives it) are set through the candidates service: the candidate's
-situation stays the one home of the current value."""
+(and work capacity, when the re-assessment block gives it) are set through `candidates.service_profile`: the
+candidate's situation stays the one home of the current value."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import service_profile as candidates_profile
 from candidates.service_profile import HOVEDMAL, INNSATSGRUPPER
 from core.cleaning import DECISION_DATE, Cleaner, blank, check_date, parse_date
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -28,41 +29,27 @@ from core.locking import OSLO, StaleEdit, check_version
 from core.models import User, utcnow
 from plans.models_vedtak import (
     ANSWER_MAX,
-    ARENA_CODES,
     BEGRUNNELSE_MAX,
     BEGRUNNELSE_OPTIONAL_GROUP,
-    BESLUTTER_STATUSES,
     DEFAULT_SOURCES,
     FROM_V2,
-    INNSATSGRUPPE_V2,
     MAX_OTHER_SOURCES,
     NO_HOVEDMAL_GROUP,
     OTHER_SOURCES,
     PERMANENT_GROUPS,
     QUESTIONS,
-    SOURCE_KINDS,
     SOURCE_TEXT_MAX,
-    STATUSES,
     Vedtak,
     VedtakAnswer,
     VedtakSource,
 )
 
 __all__ = [
-    "ARENA_CODES",
-    "BESLUTTER_STATUSES",
-    "DEFAULT_SOURCES",
-    "HOVEDMAL",
-    "INNSATSGRUPPER",
-    "INNSATSGRUPPE_V2",
-    "OTHER_SOURCES",
-    "PERMANENT_GROUPS",
-    "QUESTIONS",
-    "SOURCE_KINDS",
-    "STATUSES",
+    "PURPOSE",
     "Overview",
     "approve",
     "create_draft",
+    "draft_state",
     "get_vedtak",
     "overview",
     "return_to_drafter",
@@ -110,18 +97,18 @@ class Overview:
 
 def _person(session: Session, actor: User, candidate_id: int, purpose: str) -> Any:
     """The candidate for a read, refused (404, "nektet") unless the actor may read restricted fields; logged."""
-    return cs.get_candidate(
+    return candidates_access.get_candidate(
         session,
         actor=actor,
         candidate_id=candidate_id,
         purpose=purpose,
-        load=cs.SUMMARY_LOAD,
+        load=candidates_access.SUMMARY_LOAD,
         restricted=True,
     )
 
 
 def _person_for_change(session: Session, actor: User, candidate_id: int, purpose: str) -> Any:
-    return cs.load_for_change(
+    return candidates_access.load_for_change(
         session, actor=actor, candidate_id=candidate_id, purpose=purpose, full=True, restricted=True
     )
 
@@ -309,11 +296,11 @@ def _apply(vedtak: Vedtak, out: dict[str, Any]) -> None:
         defaults = kept_defaults if defaults is None else defaults
         others = kept_others if others is None else others
         vedtak.sources.clear()
-        rows = [VedtakSource(kind=k, text=DEFAULT_SOURCES[k]) for k in defaults]
-        rows += [VedtakSource(kind=o["kind"], text=o["text"], date=o["date"]) for o in others]
-        for position, row in enumerate(rows):
-            row.position = position
-            vedtak.sources.append(row)
+        sources = [VedtakSource(kind=k, text=DEFAULT_SOURCES[k]) for k in defaults]
+        sources += [VedtakSource(kind=o["kind"], text=o["text"], date=o["date"]) for o in others]
+        for position, source in enumerate(sources):
+            source.position = position
+            vedtak.sources.append(source)
     if vedtak.capacity_percent is not None and not (vedtak.capacity_reason or "").strip():
         raise ValidationFailed(MSG_CAPACITY_REASON, field="capacity_reason")
 
@@ -410,7 +397,7 @@ def create_draft(
     _apply(vedtak, {"default_sources": [], "other_sources": [], **out})
     session.add(vedtak)
     session.flush()
-    cs.record_change(
+    candidates_access.record_change(
         session, actor=actor, candidate=candidate, what="§14a-vedtak: nytt utkast", action="create"
     )
     return vedtak
@@ -434,7 +421,9 @@ def update_draft(
     _apply(vedtak, out)
     _take_over(vedtak, actor)
     session.flush()
-    cs.record_change(session, actor=actor, candidate=candidate, what="§14a-vedtak: endret utkast")
+    candidates_access.record_change(
+        session, actor=actor, candidate=candidate, what="§14a-vedtak: endret utkast"
+    )
     return vedtak
 
 
@@ -452,7 +441,9 @@ def submit(
         vedtak.beslutter_status = "KLAR_TIL_BESLUTTER"
         vedtak.beslutter_note = ""
         session.flush()
-        cs.record_change(session, actor=actor, candidate=candidate, what="§14a-vedtak: til kvalitetssikring")
+        candidates_access.record_change(
+            session, actor=actor, candidate=candidate, what="§14a-vedtak: til kvalitetssikring"
+        )
         return vedtak
     _make_current(session, actor=actor, candidate=candidate, vedtak=vedtak)
     return vedtak
@@ -493,7 +484,7 @@ def return_to_drafter(
     vedtak.beslutter_status = "KLAR_TIL_VEILEDER"
     vedtak.beslutter_note = c.done()["note"]
     session.flush()
-    cs.record_change(
+    candidates_access.record_change(
         session, actor=actor, candidate=candidate, what="§14a-vedtak: sendt tilbake til veileder"
     )
     return vedtak
@@ -513,7 +504,7 @@ def _make_current(session: Session, *, actor: User, candidate: Any, vedtak: Vedt
     vedtak.sent_at = utcnow()
     vedtak.decision_date = vedtak.decision_date or dt.date.today()
     session.flush()
-    situation = cs.set_situation(
+    situation = candidates_profile.set_situation(
         session,
         actor=actor,
         candidate_id=candidate.id,
@@ -527,7 +518,7 @@ def _make_current(session: Session, *, actor: User, candidate: Any, vedtak: Vedt
     if vedtak.capacity_percent is not None or vedtak.desired_hours_per_week is not None:
         given = vedtak.capacity_percent is not None
         reason = f"§ 14 a-vedtak {vedtak.decision_date:%d.%m.%Y}: {vedtak.capacity_reason}"
-        cs.set_capacity(
+        candidates_profile.set_capacity(
             session,
             actor=actor,
             candidate_id=candidate.id,
@@ -539,7 +530,7 @@ def _make_current(session: Session, *, actor: User, candidate: Any, vedtak: Vedt
                 else situation.preferred_hours_per_week
             ),
         )
-    cs.record_change(session, actor=actor, candidate=candidate, what="§14a-vedtak: fattet")
+    candidates_access.record_change(session, actor=actor, candidate=candidate, what="§14a-vedtak: fattet")
 
 
 def draft_state(vedtak: Vedtak | None, actor: User) -> dict[str, bool]:

@@ -6,14 +6,20 @@ candidate's innsatsgruppe and capacity following the current record, access and 
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pytest
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import derived
+from candidates import service_profile as candidates_profile
+from candidates.models import HOVEDMAL, INNSATSGRUPPER
 from core.audit import AuditEntry
 from core.errors import AccessDenied, Conflict, Forbidden, ValidationFailed
 from core.locking import StaleEdit
+from plans import models_vedtak as m
+from plans import schemas_vedtak
 from plans import service_vedtak as vs
 from plans.models_vedtak import Vedtak
 from tests.factories import make_candidate, make_office, make_user
@@ -22,7 +28,7 @@ SOURCES = {"default_sources": ["REGISTRERING", "CV_JOBBPROFIL"]}
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office, other = make_office(db), make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     js2 = make_user(db, "jobbspesialist", office=office)
@@ -33,7 +39,20 @@ def world(db):  # type: ignore[no-untyped-def]
     return {"js": js, "js2": js2, "mk": mk, "js_other": js_other, "person": person}
 
 
-def draft(db, w, **data):  # type: ignore[no-untyped-def]
+def test_value_lists_and_their_tables_agree():
+    """The Literal types are the value lists the API document states; the tables (labels, V2 names, Arena codes)
+    and the candidate's own code lists are keyed by the same values, in the same order."""
+    groups = get_args(m.Innsatsgruppe)
+    assert groups == tuple(INNSATSGRUPPER) == tuple(m.INNSATSGRUPPE_V2) == tuple(m.ARENA_CODES)
+    assert get_args(m.InnsatsgruppeV2) == tuple(m.INNSATSGRUPPE_V2.values()) == tuple(m.FROM_V2)
+    assert set(m.PERMANENT_GROUPS) | {m.NO_HOVEDMAL_GROUP, m.BEGRUNNELSE_OPTIONAL_GROUP} <= set(groups)
+    assert get_args(m.DefaultSource) == tuple(m.DEFAULT_SOURCES)
+    assert get_args(m.OtherSource) == tuple(m.OTHER_SOURCES)
+    assert get_args(m.VedtakStatus) == tuple(m.STATUSES)
+    assert get_args(schemas_vedtak.Hovedmal) == tuple(HOVEDMAL)
+
+
+def draft(db, w, **data):
     return vs.create_draft(db, actor=w["js"], candidate_id=w["person"].id, data=data)
 
 
@@ -41,14 +60,14 @@ def errors_of(exc: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, str]:
     return {e["field"]: e["message"] for e in exc.value.errors}
 
 
-def send(db, w, **data):  # type: ignore[no-untyped-def]
+def send(db, w, **data):
     v = draft(db, w, **data)
     return vs.submit(db, actor=w["js"], vedtak_id=v.id)
 
 
-def situation(db, w):  # type: ignore[no-untyped-def]
+def situation(db, w):
     db.expire_all()
-    return cs.get_candidate(
+    return candidates_access.get_candidate(
         db, actor=w["js"], candidate_id=w["person"].id, purpose="test", full=True, restricted=True
     )
 
@@ -56,7 +75,7 @@ def situation(db, w):  # type: ignore[no-untyped-def]
 # --- hovedmål -----------------------------------------------------------------------------------------------
 
 
-def test_hovedmal_is_required(db, world):  # type: ignore[no-untyped-def]
+def test_hovedmal_is_required(db, world):
     v = draft(
         db, world, innsatsgruppe="SITUASJONSBESTEMT_INNSATS", begrunnelse="Trenger veiledning.", **SOURCES
     )
@@ -65,7 +84,7 @@ def test_hovedmal_is_required(db, world):  # type: ignore[no-untyped-def]
     assert errors_of(exc) == {"hovedmal": vs.MSG_HOVEDMAL_REQUIRED}
 
 
-def test_hovedmal_must_be_empty_for_liten_mulighet(db, world):  # type: ignore[no-untyped-def]
+def test_hovedmal_must_be_empty_for_liten_mulighet(db, world):
     v = draft(
         db,
         world,
@@ -81,7 +100,7 @@ def test_hovedmal_must_be_empty_for_liten_mulighet(db, world):  # type: ignore[n
     assert vs.submit(db, actor=world["js"], vedtak_id=v.id).beslutter_status == "KLAR_TIL_BESLUTTER"
 
 
-def test_jobbe_delvis_needs_a_hovedmal(db, world):  # type: ignore[no-untyped-def]
+def test_jobbe_delvis_needs_a_hovedmal(db, world):
     """Only «Liten mulighet til å jobbe» goes without: the other permanent group needs one."""
     v = draft(
         db, world, innsatsgruppe="GRADERT_VARIG_TILPASSET_INNSATS", begrunnelse="Kan jobbe litt.", **SOURCES
@@ -97,7 +116,7 @@ def test_jobbe_delvis_needs_a_hovedmal(db, world):  # type: ignore[no-untyped-de
 @pytest.mark.parametrize(
     "group", ["SITUASJONSBESTEMT_INNSATS", "SPESIELT_TILPASSET_INNSATS", "GRADERT_VARIG_TILPASSET_INNSATS"]
 )
-def test_begrunnelse_is_required_but_for_gode_muligheter(db, world, group):  # type: ignore[no-untyped-def]
+def test_begrunnelse_is_required_but_for_gode_muligheter(db, world, group):
     v = draft(db, world, innsatsgruppe=group, hovedmal="SKAFFE_ARBEID", **SOURCES)
     with pytest.raises(ValidationFailed) as exc:
         vs.submit(db, actor=world["js"], vedtak_id=v.id)
@@ -105,14 +124,14 @@ def test_begrunnelse_is_required_but_for_gode_muligheter(db, world, group):  # t
     assert "Skriv en begrunnelse for innsatsgruppen" in errors_of(exc)["begrunnelse"]
 
 
-def test_begrunnelse_is_optional_for_gode_muligheter(db, world):  # type: ignore[no-untyped-def]
+def test_begrunnelse_is_optional_for_gode_muligheter(db, world):
     v = send(db, world, innsatsgruppe="GODE_MULIGHETER", hovedmal="SKAFFE_ARBEID", **SOURCES)
     assert v.status == "SENDT" and v.is_current and v.begrunnelse == ""
     assert v.innsatsgruppe == "STANDARD_INNSATS"  # the V2 name is the same group, stored as NAV's code
 
 
 @pytest.mark.parametrize("permanent", ["VARIG_TILPASSET_INNSATS", "GRADERT_VARIG_TILPASSET_INNSATS"])
-def test_begrunnelse_is_required_for_gode_muligheter_after_a_permanent_group(db, world, permanent):  # type: ignore[no-untyped-def]
+def test_begrunnelse_is_required_for_gode_muligheter_after_a_permanent_group(db, world, permanent):
     hovedmal = None if permanent == "VARIG_TILPASSET_INNSATS" else "BEHOLDE_ARBEID"
     first = send(db, world, innsatsgruppe=permanent, hovedmal=hovedmal, begrunnelse="Varig.", **SOURCES)
     vs.approve(db, actor=world["js2"], vedtak_id=first.id)
@@ -128,7 +147,7 @@ def test_begrunnelse_is_required_for_gode_muligheter_after_a_permanent_group(db,
 # --- sources --------------------------------------------------------------------------------------------------
 
 
-def test_at_least_one_source(db, world):  # type: ignore[no-untyped-def]
+def test_at_least_one_source(db, world):
     v = draft(db, world, innsatsgruppe="STANDARD_INNSATS", hovedmal="SKAFFE_ARBEID")
     with pytest.raises(ValidationFailed) as exc:
         vs.submit(db, actor=world["js"], vedtak_id=v.id)
@@ -141,7 +160,7 @@ def test_at_least_one_source(db, world):  # type: ignore[no-untyped-def]
     assert vs.submit(db, actor=world["js"], vedtak_id=v.id).is_current
 
 
-def test_default_sources_carry_navs_text_and_typed_sources_need_theirs(db, world):  # type: ignore[no-untyped-def]
+def test_default_sources_carry_navs_text_and_typed_sources_need_theirs(db, world):
     v = draft(db, world, default_sources=["EGENVURDERING"])
     assert [s.text for s in v.sources] == ["Svarene dine om behov for veiledning"]
     with pytest.raises(ValidationFailed) as exc:
@@ -156,7 +175,7 @@ def test_default_sources_carry_navs_text_and_typed_sources_need_theirs(db, world
     assert errors_of(exc) == {"other_sources.1.text": vs.MSG_SOURCE_TEXT}
 
 
-def test_every_broken_rule_is_named_at_once(db, world):  # type: ignore[no-untyped-def]
+def test_every_broken_rule_is_named_at_once(db, world):
     v = draft(db, world)
     with pytest.raises(ValidationFailed) as exc:
         vs.submit(db, actor=world["js"], vedtak_id=v.id)
@@ -167,7 +186,7 @@ def test_every_broken_rule_is_named_at_once(db, world):  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("permanent", ["VARIG_TILPASSET_INNSATS", "GRADERT_VARIG_TILPASSET_INNSATS"])
-def test_a_permanent_group_is_current_only_after_a_second_person_approves(db, world, permanent):  # type: ignore[no-untyped-def]
+def test_a_permanent_group_is_current_only_after_a_second_person_approves(db, world, permanent):
     hovedmal = None if permanent == "VARIG_TILPASSET_INNSATS" else "SKAFFE_ARBEID"
     v = send(db, world, innsatsgruppe=permanent, hovedmal=hovedmal, begrunnelse="Varig nedsatt.", **SOURCES)
     assert (v.status, v.is_current, v.beslutter_status) == ("UTKAST", False, "KLAR_TIL_BESLUTTER")
@@ -188,7 +207,7 @@ def test_a_permanent_group_is_current_only_after_a_second_person_approves(db, wo
     assert situation(db, world).situation.innsatsgruppe == permanent
 
 
-def test_other_groups_need_no_second_person(db, world):  # type: ignore[no-untyped-def]
+def test_other_groups_need_no_second_person(db, world):
     v = send(
         db,
         world,
@@ -202,7 +221,7 @@ def test_other_groups_need_no_second_person(db, world):  # type: ignore[no-untyp
         vs.approve(db, actor=world["js2"], vedtak_id=v.id)
 
 
-def test_the_second_person_can_send_it_back(db, world):  # type: ignore[no-untyped-def]
+def test_the_second_person_can_send_it_back(db, world):
     v = send(db, world, innsatsgruppe="VARIG_TILPASSET_INNSATS", begrunnelse="Varig.", **SOURCES)
     with pytest.raises(Forbidden):
         vs.return_to_drafter(db, actor=world["js"], vedtak_id=v.id, note="Selv")
@@ -212,7 +231,7 @@ def test_the_second_person_can_send_it_back(db, world):  # type: ignore[no-untyp
     assert vs.submit(db, actor=world["js"], vedtak_id=v.id).beslutter_status == "KLAR_TIL_BESLUTTER"
 
 
-def test_whoever_saves_the_draft_is_its_veileder_and_cannot_approve_it(db, world):  # type: ignore[no-untyped-def]
+def test_whoever_saves_the_draft_is_its_veileder_and_cannot_approve_it(db, world):
     v = draft(db, world, innsatsgruppe="VARIG_TILPASSET_INNSATS", begrunnelse="Varig.", **SOURCES)
     vs.update_draft(db, actor=world["js2"], vedtak_id=v.id, data={"begrunnelse": "Varig, skrevet om."})
     vs.submit(db, actor=world["js2"], vedtak_id=v.id)
@@ -224,8 +243,8 @@ def test_whoever_saves_the_draft_is_its_veileder_and_cannot_approve_it(db, world
 # --- the person's situation follows the current record ----------------------------------------------------------
 
 
-def test_innsatsgruppe_and_capacity_follow_the_current_record(db, world):  # type: ignore[no-untyped-def]
-    cs.set_programme(
+def test_innsatsgruppe_and_capacity_follow_the_current_record(db, world):
+    candidates_profile.set_programme(
         db, actor=world["js"], candidate_id=world["person"].id, kind="UFORETRYGD", data={"uforegrad": 60}
     )
     first = send(
@@ -247,7 +266,7 @@ def test_innsatsgruppe_and_capacity_follow_the_current_record(db, world):  # typ
     assert person.situation.innsatsgruppe == "GRADERT_VARIG_TILPASSET_INNSATS"
     assert person.situation.hovedmal == "SKAFFE_ARBEID"
     assert person.situation.decision_date == dt.date(2026, 3, 2)
-    capacity = cs.capacity_of(person)
+    capacity = derived.capacity_of(person)
     assert (capacity.percent, capacity.source) == (40, "overstyrt")
     assert "Kan jobbe 40 % i tilrettelagt arbeid." in (capacity.reason or "")
     assert person.situation.preferred_hours_per_week == 15
@@ -264,7 +283,7 @@ def test_innsatsgruppe_and_capacity_follow_the_current_record(db, world):  # typ
     )
     person = situation(db, world)
     assert person.situation.innsatsgruppe == "SITUASJONSBESTEMT_INNSATS"
-    assert cs.capacity_of(person).percent == 60
+    assert derived.capacity_of(person).percent == 60
     assert person.situation.preferred_hours_per_week == 15  # not given this time: kept
     found = vs.overview(db, actor=world["js"], candidate_id=world["person"].id)
     assert found.current is not None and found.current.id == second.id
@@ -273,7 +292,7 @@ def test_innsatsgruppe_and_capacity_follow_the_current_record(db, world):  # typ
     assert db.scalar(select(Vedtak.is_current).where(Vedtak.id == first.id)) is False
 
 
-def test_capacity_in_per_cent_needs_a_reason(db, world):  # type: ignore[no-untyped-def]
+def test_capacity_in_per_cent_needs_a_reason(db, world):
     with pytest.raises(ValidationFailed) as exc:
         draft(db, world, capacity_percent=50)
     assert errors_of(exc) == {"capacity_reason": vs.MSG_CAPACITY_REASON}
@@ -282,13 +301,13 @@ def test_capacity_in_per_cent_needs_a_reason(db, world):  # type: ignore[no-unty
 # --- one draft, versions, what is kept -------------------------------------------------------------------------
 
 
-def test_one_open_draft_per_person(db, world):  # type: ignore[no-untyped-def]
+def test_one_open_draft_per_person(db, world):
     draft(db, world)
     with pytest.raises(Conflict):
         draft(db, world)
 
 
-def test_a_stale_save_is_refused(db, world):  # type: ignore[no-untyped-def]
+def test_a_stale_save_is_refused(db, world):
     v = draft(db, world, begrunnelse="Første")
     version = v.version
     vs.update_draft(db, actor=world["js2"], vedtak_id=v.id, data={"begrunnelse": "Andre", "version": version})
@@ -300,13 +319,13 @@ def test_a_stale_save_is_refused(db, world):  # type: ignore[no-untyped-def]
     assert exc.value.changed == {"begrunnelse": "Andre"}
 
 
-def test_a_sent_decision_cannot_be_changed(db, world):  # type: ignore[no-untyped-def]
+def test_a_sent_decision_cannot_be_changed(db, world):
     v = send(db, world, innsatsgruppe="STANDARD_INNSATS", hovedmal="SKAFFE_ARBEID", **SOURCES)
     with pytest.raises(Conflict):
         vs.update_draft(db, actor=world["js"], vedtak_id=v.id, data={"begrunnelse": "Etterpå"})
 
 
-def test_answers_to_the_help_questions_are_kept_apart(db, world):  # type: ignore[no-untyped-def]
+def test_answers_to_the_help_questions_are_kept_apart(db, world):
     v = draft(db, world, answers={"MULIGHETER": "Tror selv det går.", "ENDRING_SIDEN_SIST": "Ny bolig."})
     assert v.answer_map == {"MULIGHETER": "Tror selv det går.", "ENDRING_SIDEN_SIST": "Ny bolig."}
     v = vs.update_draft(
@@ -321,7 +340,7 @@ def test_answers_to_the_help_questions_are_kept_apart(db, world):  # type: ignor
 # --- access and audit -------------------------------------------------------------------------------------------
 
 
-def test_another_office_and_a_market_contact_are_refused(db, world):  # type: ignore[no-untyped-def]
+def test_another_office_and_a_market_contact_are_refused(db, world):
     v = draft(db, world)
     for actor in (world["js_other"], world["mk"]):
         with pytest.raises(AccessDenied):
@@ -334,7 +353,7 @@ def test_another_office_and_a_market_contact_are_refused(db, world):  # type: ig
             vs.create_draft(db, actor=actor, candidate_id=world["person"].id, data={})
 
 
-def test_an_employer_is_refused(db, world):  # type: ignore[no-untyped-def]
+def test_an_employer_is_refused(db, world):
     from tests.factories import make_employer
 
     employer_user = make_user(db, "arbeidsgiver", employer=make_employer(db))
@@ -345,7 +364,7 @@ def test_an_employer_is_refused(db, world):  # type: ignore[no-untyped-def]
         vs.update_draft(db, actor=employer_user, vedtak_id=v.id, data={})
 
 
-def test_reads_are_audit_logged(db, world):  # type: ignore[no-untyped-def]
+def test_reads_are_audit_logged(db, world):
     v = draft(db, world)
     db.commit()  # a new transaction: the read below is a new read
     mark = db.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) or 0

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import access as candidates_access
 from core.audit import AuditEntry
 from plans import service_vedtak as vs
 from tests.factories import api_headers, make_candidate, make_employer, make_office, make_user
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office, other = make_office(db), make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     js2 = make_user(db, "jobbspesialist", office=office)
@@ -28,7 +28,7 @@ def world(db):  # type: ignore[no-untyped-def]
     return users, headers, person.id
 
 
-def test_draft_send_and_approve(client, db, world):  # type: ignore[no-untyped-def]
+def test_draft_send_and_approve(client, db, world):
     users, h, pid = world
     r = client.post(
         f"/api/v1/candidates/{pid}/vedtak",
@@ -91,7 +91,7 @@ def test_draft_send_and_approve(client, db, world):  # type: ignore[no-untyped-d
     assert detail["situation"]["innsatsgruppe"] == "VARIG_TILPASSET_INNSATS"
 
 
-def test_capacity_from_the_reassessment(client, db, world):  # type: ignore[no-untyped-def]
+def test_capacity_from_the_reassessment(client, db, world):
     _, h, pid = world
     body = {
         "innsatsgruppe": "TRENGER_VEILEDNING_NEDSATT_ARBEIDSEVNE",
@@ -115,7 +115,7 @@ def test_capacity_from_the_reassessment(client, db, world):  # type: ignore[no-u
     assert (capacity["percent"], capacity["source"]) == (50, "overstyrt")
 
 
-def test_access(client, db, world):  # type: ignore[no-untyped-def]
+def test_access(client, db, world):
     users, h, pid = world
     v = vs.create_draft(db, actor=users["js"], candidate_id=pid, data={})
     db.commit()
@@ -135,7 +135,7 @@ def test_access(client, db, world):  # type: ignore[no-untyped-def]
     assert {r.actor_id for r in refused} >= {users["js_other"].id, users["mk"].id}
 
 
-def test_reads_are_audit_logged(client, db, world):  # type: ignore[no-untyped-def]
+def test_reads_are_audit_logged(client, db, world):
     users, h, pid = world
     v = vs.create_draft(db, actor=users["js"], candidate_id=pid, data={})
     db.commit()
@@ -151,4 +151,6 @@ def test_reads_are_audit_logged(client, db, world):  # type: ignore[no-untyped-d
     ]
     assert all("§14a" in r.purpose for r in rows)
     # the candidate's own record did not move: reading the §14a record is a read, not a change
-    assert cs.get_candidate(db, actor=users["js"], candidate_id=pid, purpose="test").version == 1
+    assert (
+        candidates_access.get_candidate(db, actor=users["js"], candidate_id=pid, purpose="test").version == 1
+    )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def serious_violations(page) -> list[str]:
     if not AXE.is_file():
         return []  # axe-core not installed (make test installs it): the flow is still checked
     page.evaluate(Path(AXE).read_text())
@@ -28,7 +28,7 @@ def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_a_caseworker_records_a_decision(live_server, _browser):  # type: ignore[no-untyped-def]
+def test_a_caseworker_records_a_decision(live_server, _browser):
     context = _browser.new_context(locale="nb-NO", bypass_csp=True)  # axe is injected; the CSP stays as is
     page = context.new_page()
     page.set_default_timeout(15_000)

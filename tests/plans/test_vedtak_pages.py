@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from candidates import service as cs
+from candidates import access as candidates_access
 from tests.factories import csrf_from, login, make_candidate, make_employer, make_office, make_user
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office, other = make_office(db), make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     js2 = make_user(db, "jobbspesialist", office=office)
@@ -23,7 +23,7 @@ def world(db):  # type: ignore[no-untyped-def]
     return {"office": office, "other": other, "js": js, "js2": js2, "person": person}
 
 
-def post(client, path: str, data: dict, page: str):  # type: ignore[no-untyped-def]
+def post(client, path: str, data: dict, page: str):
     return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
 
 
@@ -33,7 +33,13 @@ def error_beside(page: str, field: str) -> str:
     return html.unescape(match.group(1))
 
 
-def test_draft_refused_send_then_second_person_approves(client, app, db, world):  # type: ignore[no-untyped-def]
+def version_of(page: str) -> str:
+    match = re.search(r'name="version" value="(\d+)"', page)
+    assert match, "no version field on the form"
+    return match.group(1)
+
+
+def test_draft_refused_send_then_second_person_approves(client, app, db, world):
     pid = world["person"].id
     login(client, world["js"])
     situation = client.get(f"/kandidater/{pid}/situasjon")
@@ -50,7 +56,7 @@ def test_draft_refused_send_then_second_person_approves(client, app, db, world):
         "Har noe endret seg siden forrige oppfølging?",
     ):
         assert question in html.unescape(form_page.text)
-    version = re.search(r'name="version" value="(\d+)"', form_page.text).group(1)
+    version = version_of(form_page.text)
 
     typed = {
         "version": version,
@@ -88,7 +94,10 @@ def test_draft_refused_send_then_second_person_approves(client, app, db, world):
     assert refused.status_code == 303  # back with the message; nothing approved
     db.expire_all()
     assert (
-        cs.get_candidate(db, actor=world["js"], candidate_id=pid, purpose="test", full=True).situation is None
+        candidates_access.get_candidate(
+            db, actor=world["js"], candidate_id=pid, purpose="test", full=True
+        ).situation
+        is None
     )
 
     client.cookies.clear()
@@ -104,7 +113,7 @@ def test_draft_refused_send_then_second_person_approves(client, app, db, world):
     assert re.search(r'id="capacity-percent"><strong>20 %', situation.text)
 
 
-def test_stale_form_shows_both_versions(client, db, world):  # type: ignore[no-untyped-def]
+def test_stale_form_shows_both_versions(client, db, world):
     from plans import service_vedtak as vs
 
     pid = world["person"].id
@@ -113,7 +122,7 @@ def test_stale_form_shows_both_versions(client, db, world):  # type: ignore[no-u
     login(client, world["js"])
     url = f"/kandidater/{pid}/vedtak/{v.id}"
     page = client.get(url)
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    version = version_of(page.text)
     vs.update_draft(db, actor=world["js2"], vedtak_id=v.id, data={"begrunnelse": "Andres tekst"})
     db.commit()
     r = post(client, url, {"version": version, "begrunnelse": "Min tekst", "handling": "lagre"}, url)
@@ -121,7 +130,7 @@ def test_stale_form_shows_both_versions(client, db, world):  # type: ignore[no-u
     assert "Andres tekst" in r.text and "Min tekst" in r.text
 
 
-def test_other_office_market_contact_and_employer_are_refused(client, db, world):  # type: ignore[no-untyped-def]
+def test_other_office_market_contact_and_employer_are_refused(client, db, world):
     from plans import service_vedtak as vs
 
     pid = world["person"].id

@@ -8,8 +8,10 @@ import re
 
 from fastapi import Body
 
+from candidates.models import INNSATSGRUPPER
 from plans import schemas_vedtak as schemas
 from plans import service_vedtak as vs
+from plans.models_vedtak import Vedtak
 from web.api import api_router_for, rules
 from web.api.contract import Rule, error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, SessionDep
@@ -77,8 +79,8 @@ NAV_RULES: dict[str, Rule | tuple[Rule, ...]] = {
 SEND_RULES = rules_beyond_schema(**NAV_RULES)
 
 
-def _out(vedtak: object) -> schemas.VedtakOut:
-    return schemas.vedtak_out(vedtak, vs.INNSATSGRUPPER)  # type: ignore[arg-type]
+def _out(vedtak: Vedtak) -> schemas.VedtakOut:
+    return schemas.vedtak_out(vedtak, INNSATSGRUPPER)
 
 
 @router.get(

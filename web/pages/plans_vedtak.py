@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from candidates.models import HOVEDMAL, INNSATSGRUPPER
 from core import formatting
 from core.errors import ReasonRequired
 from core.models import User
@@ -22,19 +23,26 @@ from plans.models_vedtak import (
     ASSESSMENT_QUESTIONS,
     BEGRUNNELSE_MAX,
     BEGRUNNELSE_RECOMMENDED,
+    BESLUTTER_STATUSES,
+    DEFAULT_SOURCES,
     FORM_QUESTIONS,
     INNSATSGRUPPE_V2,
     ORIGINS,
+    OTHER_SOURCES,
+    PERMANENT_GROUPS,
+    QUESTIONS,
+    SOURCE_KINDS,
+    STATUSES,
     Vedtak,
 )
 from web.deps import SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.pages.candidates import COMMON as CANDIDATE_COMMON
 from web.templating import render
 
 router = page_router()
-FormData = form_type({"default_sources"})
+FormData = Annotated[dict[str, Any], form_fields({"default_sources"})]
 EMPTY_SOURCE_ROWS = 2  # blank rows for typed sources below the saved ones (no JavaScript needed)
 FIELDS = (
     "innsatsgruppe",
@@ -68,21 +76,21 @@ GROUP_HINTS = {
 }
 COMMON = {
     **CANDIDATE_COMMON,
-    "innsatsgrupper": vs.INNSATSGRUPPER,
+    "innsatsgrupper": INNSATSGRUPPER,
     "innsatsgruppe_v2": INNSATSGRUPPE_V2,
     "arena_codes": ARENA_CODES,
     "group_hints": GROUP_HINTS,
-    "hovedmal": vs.HOVEDMAL,
-    "statuses": vs.STATUSES,
-    "beslutter_statuses": vs.BESLUTTER_STATUSES,
+    "hovedmal": HOVEDMAL,
+    "statuses": STATUSES,
+    "beslutter_statuses": BESLUTTER_STATUSES,
     "origins": ORIGINS,
-    "default_sources": vs.DEFAULT_SOURCES,
-    "other_sources": vs.OTHER_SOURCES,
-    "source_kinds": vs.SOURCE_KINDS,
+    "default_sources": DEFAULT_SOURCES,
+    "other_sources": OTHER_SOURCES,
+    "source_kinds": SOURCE_KINDS,
     "form_questions": FORM_QUESTIONS,
     "assessment_questions": ASSESSMENT_QUESTIONS,
-    "questions": vs.QUESTIONS,
-    "permanent_groups": vs.PERMANENT_GROUPS,
+    "questions": QUESTIONS,
+    "permanent_groups": PERMANENT_GROUPS,
     "begrunnelse_max": BEGRUNNELSE_MAX,
     "begrunnelse_recommended": BEGRUNNELSE_RECOMMENDED,
 }
@@ -152,14 +160,14 @@ def new_draft(request: Request, session: SessionDep, user: StaffUser, candidate_
 def _form_of(vedtak: Vedtak) -> dict[str, Any]:
     form: dict[str, Any] = {k: _s(getattr(vedtak, k)) for k in FIELDS}
     form["version"] = str(vedtak.version)
-    form["default_sources"] = [s.kind for s in vedtak.sources if s.kind in vs.DEFAULT_SOURCES]
-    others = [s for s in vedtak.sources if s.kind not in vs.DEFAULT_SOURCES]
+    form["default_sources"] = [s.kind for s in vedtak.sources if s.kind in DEFAULT_SOURCES]
+    others = [s for s in vedtak.sources if s.kind not in DEFAULT_SOURCES]
     for i, source in enumerate(others):
         form[f"other_sources.{i}.kind"] = source.kind
         form[f"other_sources.{i}.text"] = source.text
         form[f"other_sources.{i}.date"] = _s(source.date)
     form["source_rows"] = str(len(others) + EMPTY_SOURCE_ROWS)
-    for code in vs.QUESTIONS:
+    for code in QUESTIONS:
         form[f"svar_{code}"] = vedtak.answer_map.get(code, "")
     return form
 
@@ -229,7 +237,7 @@ def _data(form: dict[str, Any]) -> dict[str, Any]:
         {part: form.get(f"other_sources.{i}.{part}", "") for part in ("kind", "text", "date")}
         for i in range(_rows(form))
     ]
-    data["answers"] = {code: form.get(f"svar_{code}", "") for code in vs.QUESTIONS}
+    data["answers"] = {code: form.get(f"svar_{code}", "") for code in QUESTIONS}
     return data
 
 
