@@ -12,6 +12,7 @@ import core.reference
 import employers.models
 import followup.models
 import jobs.models
+import plans.models_journal
 import recruitment.models
 
 MODEL_MODULES = (
@@ -24,6 +25,7 @@ MODEL_MODULES = (
     recruitment.models,
     core.notifications,
     jobs.models,
+    plans.models_journal,
 )
 
 

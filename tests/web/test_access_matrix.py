@@ -18,6 +18,7 @@ from candidates import service as candidates_service
 from core import accounts, notifications
 from employers import service as employers_service
 from followup import service as followup_service
+from plans import service_journal
 from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
@@ -33,9 +34,11 @@ from tests.factories import (
 from web.routes import iter_routes
 
 # admin_r: an admin who has recorded a reason ("break the glass") to read office A's candidate; the plain admin has
-# not, and is refused every read of a person's record.
-ACTORS = ("anon", "admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b", "emp_own", "emp_other")
-STAFF = {"admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b"}
+# not, and is refused every read of a person's record. vk_a: a veileder of office A employed by the municipality
+# (js_a and the other staff are state employees): a veileder has a job specialist's rights on the candidate record,
+# and the journal follows the employment (office A's journal entry in the world is the municipal social service's).
+ACTORS = ("anon", "admin", "admin_r", "mk_a", "js_a", "vk_a", "mk_b", "js_b", "emp_own", "emp_other")
+STAFF = {"admin", "admin_r", "mk_a", "js_a", "vk_a", "mk_b", "js_b"}
 RULES: dict[str, set[str]] = {
     "public": set(ACTORS),
     "user": set(ACTORS) - {"anon"},
@@ -43,8 +46,13 @@ RULES: dict[str, set[str]] = {
     "staff_reason": STAFF - {"admin"},  # reads people: the admin only with a recorded reason
     "staff+emp": STAFF | {"emp_own"},  # the resource belongs to emp_own's organisation
     "staff+emps": STAFF | {"emp_own", "emp_other"},  # employers see their own part of it
-    "office": {"admin_r", "mk_a", "js_a"},  # a person of office A: the admin only with a recorded reason
-    "office_any": {"admin", "admin_r", "mk_a", "js_a"},  # office A's records that are not a person's (merges)
+    "office": {
+        "admin_r",
+        "mk_a",
+        "js_a",
+        "vk_a",
+    },  # a person of office A: the admin only with a recorded reason
+    "office_any": {"admin", "admin_r", "mk_a", "js_a", "vk_a"},  # office A's records that are not a person's
     "admin": {"admin", "admin_r"},
     "emps": {"emp_own", "emp_other"},
     "emp": {"emp_own"},
@@ -52,10 +60,16 @@ RULES: dict[str, set[str]] = {
         "admin_r",
         "mk_a",
         "js_a",
+        "vk_a",
         "emp_own",
     },  # office A's entry, shared with emp_own from the candidate list under the candidate's consent
-    "caseworker": {"js_a"},  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
-    "office_staff": {"mk_a", "js_a"},  # office A's staff, not the admin (consents are the office's)
+    "caseworker": {
+        "js_a",
+        "vk_a",
+    },  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
+    "office_staff": {"mk_a", "js_a", "vk_a"},  # office A's staff, not the admin (consents are the office's)
+    "journal": {"js_a", "vk_a"},  # a person's journal: office A's follow-up caseworkers (each their services)
+    "journal_kommune": {"vk_a"},  # a municipal social-service entry: municipal staff of office A only
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
@@ -77,6 +91,7 @@ GET / user
 GET /admin/brukere admin
 POST /admin/brukere admin
 POST /admin/brukere/{user_id}/aktiv admin
+POST /admin/brukere/{user_id}/ansettelse admin
 POST /admin/forsinkelser/opphev admin
 GET /admin/kontorer admin
 POST /admin/kontorer admin
@@ -270,6 +285,17 @@ POST /api/v1/followup/records/{record_id}/placements/{placement_id}/end office
 GET /api/v1/followup/records/{record_id}/outcomes office
 GET /api/v1/followup/contacts staff+emps
 GET /api/v1/followup/report staff
+GET /kandidater/{candidate_id}/journal journal
+GET /kandidater/{candidate_id}/journal/ny journal
+POST /kandidater/{candidate_id}/journal/ny journal
+GET /journal/{journal_entry_id:int} journal_kommune
+POST /journal/{journal_entry_id:int} journal_kommune
+POST /journal/{journal_entry_id:int}/del journal_kommune
+GET /api/v1/candidates/{candidate_id}/journal journal
+POST /api/v1/candidates/{candidate_id}/journal journal
+GET /api/v1/journal/{journal_entry_id} journal_kommune
+PATCH /api/v1/journal/{journal_entry_id} journal_kommune
+POST /api/v1/journal/{journal_entry_id}/share journal_kommune
 """
 
 
@@ -312,6 +338,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "admin_r": make_user(db, "admin"),
         "mk_a": make_user(db, "markedskontakt", office=office_a),
         "js_a": make_user(db, "jobbspesialist", office=office_a),
+        "vk_a": make_user(db, "veileder", office=office_a, employment="KOMMUNE"),
         "mk_b": make_user(db, "markedskontakt", office=office_b),
         "js_b": make_user(db, "jobbspesialist", office=office_b),
     }
@@ -364,6 +391,17 @@ def world(db):  # type: ignore[no-untyped-def]
         employer_id=own.id,
         title="Lagermedarbeider",
     )
+    journal_entry = service_journal.create_entry(
+        db,
+        actor=users["vk_a"],
+        candidate_id=candidate.id,
+        data={
+            "kind": "NOTAT",
+            "service": "KOMMUNE_SOSIAL",
+            "title": "Bolig",
+            "text": "Søknad om bolig sendt.",
+        },
+    ).entry
     entry = recruitment_service.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=candidate.id)
     recruitment_service.share_with_employer(db, actor=mk, entry_id=entry.id)
     notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
@@ -395,6 +433,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
         "notification_id": notification.id,
         "list_entry_id": entry.id,
+        "journal_entry_id": journal_entry.id,
         "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }

@@ -26,6 +26,7 @@ from candidates import service as cs
 from employers import service as es
 from employers.service_suggest import warm_title_classifier
 from followup import service as fs
+from plans import service_journal
 from recruitment import service as rs
 from tests.factories import (
     api_headers,
@@ -83,6 +84,12 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
         percent=50,
         employer_id=employer.id,
     )
+    journal_entry = service_journal.create_entry(
+        db,
+        actor=staff,
+        candidate_id=candidate.id,
+        data={"kind": "SAMTALEREFERAT", "service": "STAT", "title": "Samtale", "text": "Om jobbmål."},
+    ).entry
     hidden = make_candidate(db, office_b, actor=specialist_b, last_name=OTHER_OFFICE_MARKER)
     make_followup_record(db, office_b, specialist_b, hidden)
     user = staff if request.param == "jobbspesialist" else make_user(db, "arbeidsgiver", employer=employer)
@@ -100,6 +107,7 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
         "list_entry_id": [entry.id],
         "record_id": [record.id],
         "placement_id": [placement.id],
+        "journal_entry_id": [journal_entry.id],
     }
     return api_headers(db, user), ids
 
@@ -159,7 +167,9 @@ def _last_if_final(operation):  # type: ignore[no-untyped-def]
     path = operation.path
     if operation.method.upper() == "DELETE":
         return (2, -path.count("/"), path)
-    if path.endswith(("/end", "/withdraw", "/merge")):
+    if path.endswith(
+        ("/end", "/withdraw", "/merge", "/journal/{journal_entry_id}/share")
+    ):  # a shared entry is final
         return (1, -path.count("/"), path)
     return (0, 0, "")
 

@@ -221,7 +221,9 @@ def test_demo_data_only_into_an_empty_database(tmp_path):
         first = json.loads(cli("demo-data", "--json", env=env).stdout)
         assert first["employers"] >= 60 and first["candidates"] >= 300
         roles = {u["role"] for u in first["users"]}
-        assert roles == {"admin", "markedskontakt", "jobbspesialist", "arbeidsgiver"}
+        assert roles == {"admin", "markedskontakt", "jobbspesialist", "veileder", "arbeidsgiver"}
+        veiledere = [u for u in first["users"] if u["role"] == "veileder"]
+        assert {u["employed_by"] for u in veiledere} == {"stat", "kommune"}
         assert all(u["password"] for u in first["users"])
         fails(env, "demo-data", contains="ikke tom")
         again = json.loads(cli("demo-data", "--if-empty", "--json", env=env).stdout)

@@ -56,6 +56,7 @@ def poisoned_demo(db):  # type: ignore[no-untyped-def]
         "admin@arbeidsbro.no",
         "markedskontakt@arbeidsbro.no",
         "jobbspesialist@arbeidsbro.no",
+        "veileder.kommune@arbeidsbro.no",
         demo.EMPLOYER_USER[0],
     ],
 )

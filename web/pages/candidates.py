@@ -44,6 +44,7 @@ from core import reference as reference_service
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import User
 from employers import service as es
+from plans import access_journal
 from web import innsyn
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import errors_of, field_errors, form_type, submit
@@ -155,6 +156,7 @@ def _tab_page(
         capacity=cs.capacity_of(candidate),
         restricted_ok=cs.may_read_restricted(user, candidate),
         erase_ok=cs.may_erase(user, candidate),
+        journal_ok=access_journal.may_use_journal(user),
         **extra,
     )
     if builder is not None:
