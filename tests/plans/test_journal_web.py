@@ -5,6 +5,7 @@ and asks the page to confirm — and the candidate's page links to the journal."
 from __future__ import annotations
 
 import pytest
+
 from plans import service_journal as sj
 from tests.factories import api_headers, csrf_from, login, make_candidate, make_office, make_user
 
