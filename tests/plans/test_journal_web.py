@@ -88,7 +88,7 @@ def test_api_create_in_another_service_is_a_422_naming_service(client, db, world
     r = client.post(
         f"/api/v1/candidates/{candidate.id}/journal",
         headers=api_headers(db, stat),
-        json={"kind": "NOTAT", "service": "KOMMUNE_SOSIAL", "title": "T", "text": "T"},
+        json={"type": "NOTAT", "service": "KOMMUNE_SOSIAL", "title": "T", "text": "T"},
     )
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "service"
 

@@ -68,6 +68,9 @@ RULES: dict[str, set[str]] = {
         "vk_a",
     },  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
     "office_staff": {"mk_a", "js_a", "vk_a"},  # office A's staff, not the admin (consents are the office's)
+    "responsible": {
+        "js_a"
+    },  # erasure: the candidate's responsible caseworker (js_a created office A's candidate)
     "journal": {"js_a", "vk_a"},  # a person's journal: office A's follow-up caseworkers (each their services)
     "journal_kommune": {"vk_a"},  # a municipal social-service entry: municipal staff of office A only
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
@@ -151,8 +154,8 @@ POST /kandidater/{candidate_id}/samtykke office
 POST /kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk office_staff
 GET /kandidater/{candidate_id}/innsyn office
 GET /kandidater/{candidate_id}/innsyn.json office
-GET /kandidater/{candidate_id}/slett caseworker
-POST /kandidater/{candidate_id}/slett caseworker
+GET /kandidater/{candidate_id}/slett responsible
+POST /kandidater/{candidate_id}/slett responsible
 POST /kandidater/{candidate_id}/begrunnelse admin
 GET /delte-kandidater emps
 GET /delte-kandidater/{candidate_id} emp
@@ -215,7 +218,7 @@ GET /api/v1/candidates staff
 GET /api/v1/candidates/{candidate_id} office
 POST /api/v1/candidates staff
 PATCH /api/v1/candidates/{candidate_id} office
-DELETE /api/v1/candidates/{candidate_id} caseworker
+DELETE /api/v1/candidates/{candidate_id} responsible
 POST /api/v1/candidates/{candidate_id}/break-glass admin
 GET /api/v1/candidates/{candidate_id}/export office
 POST /api/v1/candidates/{candidate_id}/cv/arbeid office

@@ -64,7 +64,7 @@ class _In(BaseModel):
 
 
 class JournalEntryIn(_In):
-    kind: Kind = Field(description="NOTAT eller SAMTALEREFERAT.")
+    type: Kind = Field(description="NOTAT eller SAMTALEREFERAT.")
     service: Service = Field(
         description="Tjenesten notatet hører til; den avgjør hvem som kan lese det (STAT: statlig ansatte, "
         "KOMMUNE_SOSIAL: kommunalt ansatte, ANNET: begge) ved personens kontor."
@@ -81,7 +81,7 @@ class JournalEntryPatch(_In):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    kind: Kind = None  # type: ignore[assignment]
+    type: Kind = None  # type: ignore[assignment]
     service: Service = None  # type: ignore[assignment]
     title: f.required_text(100) = None  # type: ignore[valid-type,assignment]
     text: f.required_text(5000) = None  # type: ignore[valid-type,assignment]
@@ -104,7 +104,7 @@ class WarningOut(BaseModel):
 class VersionOut(BaseModel):
     version: int
     change_type: str = Field(description="OPPRETTET, ENDRET eller DELT.")
-    kind: str
+    type: str = Field(validation_alias="kind")
     service: str
     title: str
     text: str
@@ -117,7 +117,7 @@ class VersionOut(BaseModel):
 class JournalEntryOut(BaseModel):
     id: int
     candidate_id: int
-    kind: str
+    type: str = Field(description="NOTAT eller SAMTALEREFERAT.")
     service: str
     title: str
     text: str
@@ -150,12 +150,20 @@ class JournalListOut(BaseModel):
     entries: list[JournalEntryOut]
 
 
+def _domain(body: BaseModel) -> dict[str, Any]:
+    """The fields sent, under the domain's names (the API's `type` is the entry's kind)."""
+    data = body.model_dump(exclude_unset=True)
+    if "type" in data:
+        data["kind"] = data.pop("type")
+    return data
+
+
 def _out(entry: JournalEntry, warnings: list[Any] | None = None) -> JournalEntryOut:
     saved = sj.Saved(entry, list(warnings or []))
     return JournalEntryOut(
         id=entry.id,
         candidate_id=entry.candidate_id,
-        kind=entry.kind,
+        type=entry.kind,
         service=entry.service,
         title=entry.title,
         text=entry.text,
@@ -198,9 +206,7 @@ def list_journal(
 def create_journal_entry(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JournalEntryIn
 ) -> JournalEntryOut:
-    saved = sj.create_entry(
-        session, actor=user, candidate_id=candidate_id, data=body.model_dump(exclude_unset=True)
-    )
+    saved = sj.create_entry(session, actor=user, candidate_id=candidate_id, data=_domain(body))
     return _out(saved.entry, saved.warnings)
 
 
@@ -236,7 +242,7 @@ def _detail(entry: JournalEntry, user: User) -> JournalEntryDetailOut:
 def patch_journal_entry(
     session: SessionDep, user: ApiStaffUser, journal_entry_id: int, body: JournalEntryPatch
 ) -> JournalEntryOut:
-    data = body.model_dump(exclude_unset=True)
+    data = _domain(body)
     version = data.pop("version")
     saved = sj.update_draft(session, actor=user, entry_id=journal_entry_id, data=data, version=version)
     return _out(saved.entry, saved.warnings)
