@@ -436,6 +436,15 @@ def kind_options() -> list[tuple[str, str]]:
     return list(KIND_LABELS.items())
 
 
+def audit_subjects_of(session: Session, candidate_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """The audit log's names for these people's journal entries, so a search of the log by person finds the
+    journal's reads, writes and shares too. Ids only (a system read for the admin's audit search)."""
+    if not candidate_ids:
+        return []
+    ids = session.scalars(select(JournalEntry.id).where(JournalEntry.candidate_id.in_(list(candidate_ids))))
+    return [(SUBJECT, str(i)) for i in ids]
+
+
 def entry_count(session: Session, *, actor: User, candidate_id: int) -> int:
     """How many entries the actor may read for the person (no contents read, nothing logged)."""
     stmt = readable_entries(actor).where(JournalEntry.candidate_id == candidate_id)

@@ -13,7 +13,7 @@ from core.locking import StaleEdit
 from plans import access_journal
 from plans import service_journal as sj
 from plans.models_journal import JournalEntry, JournalVersion
-from tests.factories import make_candidate, make_office, make_user
+from tests.factories import api_headers, make_candidate, make_office, make_user
 
 
 @pytest.fixture
@@ -206,3 +206,18 @@ def test_a_refused_read_names_the_entry(db, world):  # type: ignore[no-untyped-d
     with pytest.raises(AccessDenied) as refused:
         sj.get_entry(db, actor=people["stat"], entry_id=entry.id)
     assert (refused.value.subject_type, refused.value.subject_id) == ("plan_journal_entry", entry.id)
+
+
+def test_the_admins_audit_search_by_person_finds_the_journal_rows(client, db, world):  # type: ignore[no-untyped-def]
+    people, candidate = world
+    entry = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL")
+    sj.get_entry(db, actor=people["kommune"], entry_id=entry.id)
+    assert sj.audit_subjects_of(db, [candidate.id]) == [("plan_journal_entry", str(entry.id))]
+    db.flush()
+    found = client.get(
+        "/api/v1/audit", params={"person": str(candidate.id)}, headers=api_headers(db, people["admin"])
+    )
+    assert found.status_code == 200, found.text
+    assert ("plan_journal_entry", str(entry.id)) in {
+        (r["subject_type"], r["subject_id"]) for r in found.json()
+    }

@@ -15,6 +15,7 @@ from core.models import ROLE_LABELS, ROLES, User
 from core.roles import EMPLOYMENT_LABELS
 from employers import service as employers_service
 from followup import service as fs
+from plans import service_journal
 from web.deps import AdminUser, SessionDep, client_ip
 from web.forms import submit
 from web.pages import page_router
@@ -222,6 +223,7 @@ def audit_log(
         people = cs.people_for_audit_search(session, actor=user, text=person)
         ids = [cid for cid, _ in people]
         subjects = [("candidate", str(cid)) for cid in ids] + fs.audit_subjects_of(session, ids)
+        subjects += service_journal.audit_subjects_of(session, ids)
     filters = {
         "actor_email": actor or None,
         "action": action if action in audit.ACTIONS else None,
