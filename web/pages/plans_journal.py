@@ -11,7 +11,6 @@ from fastapi.responses import Response
 
 from candidates import service as candidates_service
 from core.models import User
-from core.roles import EMPLOYMENT_LABELS
 from plans import service_journal as sj
 from plans import tryggtekst
 from plans.access_journal import services_for
@@ -24,6 +23,7 @@ from web.templating import render
 router = page_router()
 FormData = form_type()
 FIELDS = ("kind", "service", "title", "text", "event_date", "corrects_id")
+EMPLOYMENT_PHRASES = {"STAT": "statlig ansatt", "KOMMUNE": "kommunalt ansatt"}
 
 
 def _common(user: User) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def _common(user: User) -> dict[str, Any]:
         "service_labels": SERVICE_LABELS,
         "kind_options": sj.kind_options(),
         "service_options": sj.service_options(user),
-        "employment_label": EMPLOYMENT_LABELS.get(user.employment or "", ""),
+        "employment_phrase": EMPLOYMENT_PHRASES.get(user.employment or "", ""),
         "readable_services": [SERVICE_LABELS[s] for s in services_for(user)],
     }
 
