@@ -14,7 +14,7 @@ from core.errors import ValidationFailed
 from core.models import ROLE_LABELS, ROLES, User
 from core.roles import EMPLOYMENT_LABELS
 from employers import service as employers_service
-from followup import service as fs
+from followup import service_records as followup_records
 from plans import service_journal
 from web.deps import AdminUser, SessionDep, client_ip
 from web.forms import submit
@@ -222,7 +222,7 @@ def audit_log(
     if person and person.strip():
         people = cs.people_for_audit_search(session, actor=user, text=person)
         ids = [cid for cid, _ in people]
-        subjects = [("candidate", str(cid)) for cid in ids] + fs.audit_subjects_of(session, ids)
+        subjects = [("candidate", str(cid)) for cid in ids] + followup_records.audit_subjects_of(session, ids)
         subjects += service_journal.audit_subjects_of(session, ids)
     filters = {
         "actor_email": actor or None,

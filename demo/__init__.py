@@ -1,4 +1,6 @@
-"""Demo data: realistic, synthetic, reproducible from a seed. Each domain adds its own part."""
+"""Demo data: realistic, synthetic, reproducible from a seed. One module per domain (`demo.employers`, `demo.candidates`,
+`demo.followup`, `demo.recruitment`, shared names in `demo.names`); this one makes the offices and logins and runs
+them in order. Only the CLI (`arbeidsbro demo-data`, `make run`) and the tests load it; no domain imports it."""
 
 from __future__ import annotations
 
@@ -8,15 +10,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from candidates import demo as candidates_demo
 from candidates.models import Candidate
 from core import accounts
 from core.models import Office, User
-from employers import demo as employers_demo
+from demo import candidates as candidates_demo
+from demo import employers as employers_demo
+from demo import followup as followup_demo
+from demo import journal as journal_demo
+from demo import recruitment as recruitment_demo
 from employers.models import Employer
-from followup import demo as followup_demo
-from plans import demo_journal
-from recruitment import demo as recruitment_demo
 
 # Public on purpose: these are the demo logins printed by `make run`. Never used outside demo data.
 DEMO_PASSWORD = "Demo-Arbeidsbro-2026"
@@ -95,7 +97,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
         )
         for email, name, office, employment in VEILEDERE
     ]
-    demo_journal.generate(session, rng=random.Random(seed + 19), veiledere=veiledere, size=size)
+    journal_demo.generate(session, rng=random.Random(seed + 19), veiledere=veiledere, size=size)
     session.flush()
     return existing_summary(session, seed=seed)
 
