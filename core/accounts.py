@@ -142,6 +142,7 @@ def set_employment(session: Session, *, actor: User, user: User, employment: str
     if not (employment or "").strip():
         raise ValidationFailed("Velg ansatt i staten eller kommunen.", field="employment")
     cleaned = clean_employment(employment, role=user.role)
+    assert cleaned is not None  # clean_employment refuses a value for non-staff and gives staff one
     user.employment = cleaned
     audit.record(
         session,

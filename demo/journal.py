@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
 from core.models import User
 from plans import service_journal
 
@@ -65,7 +65,7 @@ def generate(session: Session, *, rng: random.Random, veiledere: Sequence[User],
         state, municipal = pair.get("STAT"), pair.get("KOMMUNE")
         if state is None or municipal is None:
             continue
-        ids = sorted(candidates_service.readable_ids(session, state))
+        ids = sorted(candidates_access.readable_ids(session, state))
         for candidate_id in rng.sample(ids, min(per_office, len(ids))):
             title, text = rng.choice(STATE_REFERAT)
             day = today - dt.timedelta(days=rng.randint(7, 120))

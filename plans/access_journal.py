@@ -1,7 +1,7 @@
 """Who reads which journal entries: the statement every journal read starts from, and the same rule in Python.
 
 - A follow-up caseworker (`core.roles.FOLLOW_UP`: jobbspesialist, veileder) of the person's office — the office
-  as the candidates domain decides it (`candidates.service.readable_candidates`) — reads the entries of the
+  as the candidates domain decides it (`candidates.access.readable_candidates`) — reads the entries of the
   services their employment reads (`plans.models_journal.READERS`): state staff the state's, municipal staff the
   municipal social service's, both the `ANNET` entries. They write in the same services.
 - Everyone else reads none: the admin (need-to-know: a recorded reason opens the person's record, not the
@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, false, select
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
 from core.models import User
 from core.roles import FOLLOW_UP
 from plans.models_journal import READERS, JournalEntry, services_readable_by
@@ -39,11 +39,11 @@ def services_for(actor: User | None) -> tuple[str, ...]:
 
 
 def _readable_people(actor: User) -> Any:
-    people = candidates_service.readable_candidates(actor)
+    people = candidates_access.readable_candidates(actor)
     return people.with_only_columns(people.selected_columns.id)
 
 
-def readable_entries(actor: User | None) -> Select[tuple[JournalEntry]]:
+def readable_entries(actor: User | None) -> Select[JournalEntry]:
     """Every journal read by staff starts here (SQL side of `may_read`)."""
     services = services_for(actor)
     if not services:
@@ -65,7 +65,7 @@ def may_read(actor: User | None, entry: JournalEntry, person_office_id: int | No
     )
 
 
-def shared_with_person(candidate_id: int) -> Select[tuple[JournalEntry]]:
+def shared_with_person(candidate_id: int) -> Select[JournalEntry]:
     """What the person sees of their journal: the entries shared with them (drafts never), every service."""
     return select(JournalEntry).where(
         JournalEntry.candidate_id == candidate_id, JournalEntry.shared_with_person_at.is_not(None)

@@ -14,6 +14,7 @@ is a new entry that refers to it (`corrects_id`). What the person sees is what h
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal, get_args
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,9 +22,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.models import Base, VersionedMixin, utcnow
 from core.roles import Employment
 
-KINDS = ("NOTAT", "SAMTALEREFERAT")
+Kind = Literal["NOTAT", "SAMTALEREFERAT"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 KIND_LABELS = {"NOTAT": "Notat", "SAMTALEREFERAT": "Samtalereferat"}
-SERVICES = ("STAT", "KOMMUNE_SOSIAL", "ANNET")
+Service = Literal["STAT", "KOMMUNE_SOSIAL", "ANNET"]
+SERVICES: tuple[Service, ...] = get_args(Service)
 SERVICE_LABELS = {
     "STAT": "Statlig oppfølging (NAV stat)",
     "KOMMUNE_SOSIAL": "Kommunal sosialtjeneste",

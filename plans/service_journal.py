@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
 from core import audit
 from core.cleaning import EVENT_DATE, Cleaner, blank
 from core.errors import AccessDenied, Conflict, ValidationFailed
@@ -99,7 +99,7 @@ def journal_person(session: Session, *, actor: User, candidate_id: int, purpose:
     follow-up caseworker; everyone else is refused (404, logged)."""
     if not may_use_journal(actor):
         raise _refused(actor, "candidate", candidate_id, purpose)
-    return candidates_service.get_candidate(session, actor=actor, candidate_id=candidate_id, purpose=purpose)
+    return candidates_access.get_candidate(session, actor=actor, candidate_id=candidate_id, purpose=purpose)
 
 
 def list_entries(
@@ -196,20 +196,23 @@ def entries_for_person(
             JournalEntry.shared_with_person_at.desc(), JournalEntry.id.desc()
         )
     ).all()
-    return [
-        PersonEntry(
-            id=e.id,
-            kind=e.kind,
-            kind_label=e.kind_label,
-            service_label=e.service_label,
-            title=e.title,
-            text=e.text,
-            event_date=e.event_date,
-            shared_at=e.shared_with_person_at,  # type: ignore[arg-type]
-            written_by=e.created_by_name,
-        )
-        for e in rows
-    ]
+    return [_as_shared(e) for e in rows]
+
+
+def _as_shared(entry: JournalEntry) -> PersonEntry:
+    shared_at = entry.shared_with_person_at
+    assert shared_at is not None  # shared_with_person() reads only shared entries
+    return PersonEntry(
+        id=entry.id,
+        kind=entry.kind,
+        kind_label=entry.kind_label,
+        service_label=entry.service_label,
+        title=entry.title,
+        text=entry.text,
+        event_date=entry.event_date,
+        shared_at=shared_at,
+        written_by=entry.created_by_name,
+    )
 
 
 # --- writes ---------------------------------------------------------------------------------------------------
@@ -273,14 +276,15 @@ def create_entry(
     purpose = "oppfølging: journal (nytt notat)"
     if not may_use_journal(actor):
         raise _refused(actor, "candidate", candidate_id, purpose)
-    person = candidates_service.load_for_change(
+    person = candidates_access.load_for_change(
         session, actor=actor, candidate_id=candidate_id, purpose=purpose
     )
     values = _clean(data, actor, partial=False)
-    corrects_id = data.get("corrects_id")
-    if corrects_id not in (None, ""):
+    raw_corrects = data.get("corrects_id")
+    corrects_id: int | None = None
+    if raw_corrects is not None and raw_corrects != "":
         try:
-            corrects_id = int(corrects_id)
+            corrects_id = int(raw_corrects)
         except (TypeError, ValueError) as exc:
             raise ValidationFailed(CORRECTS_NOT_FOUND, field="corrects_id") from exc
         corrected = session.scalar(
@@ -290,8 +294,6 @@ def create_entry(
         )
         if corrected is None:
             raise ValidationFailed(CORRECTS_NOT_FOUND, field="corrects_id")
-    else:
-        corrects_id = None
     warnings = tryggtekst.warnings_for(
         title=values["title"], text=values["text"], service=values["service"], shared=False
     )
@@ -421,7 +423,7 @@ def share_warnings(entry: JournalEntry) -> list[tryggtekst.Mark]:
 
 
 def counts_by_service(entries: Sequence[JournalEntry]) -> dict[str, int]:
-    out = {s: 0 for s in SERVICES}
+    out: dict[str, int] = dict.fromkeys(SERVICES, 0)
     for e in entries:
         out[e.service] = out.get(e.service, 0) + 1
     return out

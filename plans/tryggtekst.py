@@ -15,12 +15,13 @@ before it is saved (PLAN-KVP-PARTICIPANT.md §1.5). Here:
 
 from __future__ import annotations
 
-from candidates import service as candidates_service
+from typing import Any
+
+from candidates import sensitive_text
+from candidates.sensitive_text import Mark
 from plans.models_journal import READERS
 
 HEALTH_CATEGORIES = ("helse", "diagnose", "legemidler", "rus")
-sensitive_text = candidates_service.sensitive_text
-Mark = sensitive_text.Mark
 
 
 def health_marks(*texts: str | None) -> list[Mark]:
@@ -56,5 +57,5 @@ def message(marks: list[Mark], *, service: str, shared: bool) -> str:
     )
 
 
-def as_dicts(marks: list[Mark]) -> list[dict[str, object]]:
+def as_dicts(marks: list[Mark]) -> list[dict[str, Any]]:
     return [m.as_dict() for m in marks]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import service_profile as candidates_profile
 from core import accounts
 from core.errors import ValidationFailed
 from core.roles import FOLLOW_UP, NAV_STAFF, OFFICE_STAFF, ROLE_LABELS, Role
@@ -18,13 +19,14 @@ def test_veileder_joins_the_role_sets():
 
 
 @pytest.mark.parametrize("employment", ["STAT", "KOMMUNE"])
-def test_a_veileder_has_a_job_specialists_rights_on_the_record(client, db, employment):  # type: ignore[no-untyped-def]
+def test_a_veileder_has_a_job_specialists_rights_on_the_record(client, db, employment):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     veileder = make_user(db, "veileder", office=office, employment=employment)
     candidate = make_candidate(db, office, actor=js)
-    assert cs.may_read_restricted(veileder, candidate) == cs.may_read_restricted(js, candidate) is True
-    cs.set_situation(
+    assert candidates_access.may_read_restricted(veileder, candidate) is True
+    assert candidates_access.may_read_restricted(js, candidate) is True
+    candidates_profile.set_situation(
         db, actor=veileder, candidate_id=candidate.id, data={"innsatsgruppe": "SITUASJONSBESTEMT_INNSATS"}
     )
     db.flush()
@@ -36,7 +38,7 @@ def test_a_veileder_has_a_job_specialists_rights_on_the_record(client, db, emplo
     assert client.get("/").status_code == 200  # the veileder's own dashboard
 
 
-def test_employment_defaults_to_the_state_and_is_only_for_nav_staff(db):  # type: ignore[no-untyped-def]
+def test_employment_defaults_to_the_state_and_is_only_for_nav_staff(db):
     assert make_user(db, "veileder").employment == "STAT"
     assert make_user(db, "admin").employment == "STAT"
     assert make_user(db, "veileder", employment="kommune").employment == "KOMMUNE"
@@ -54,7 +56,7 @@ def test_employment_defaults_to_the_state_and_is_only_for_nav_staff(db):  # type
         )
 
 
-def test_the_admin_sets_employment_on_the_users_page(client, db):  # type: ignore[no-untyped-def]
+def test_the_admin_sets_employment_on_the_users_page(client, db):
     admin = make_user(db, "admin")
     office = make_office(db)
     login(client, admin)

@@ -17,7 +17,7 @@ from tests.factories import api_headers, make_candidate, make_office, make_user
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office, other = make_office(db), make_office(db)
     people = {
         "stat": make_user(db, "veileder", office=office, employment="STAT"),
@@ -31,7 +31,7 @@ def world(db):  # type: ignore[no-untyped-def]
     return people, candidate
 
 
-def note(db, actor, candidate, service, text="Avtalt ny samtale om tre uker.", kind="NOTAT", title="Samtale"):  # type: ignore[no-untyped-def]
+def note(db, actor, candidate, service, text="Avtalt ny samtale om tre uker.", kind="NOTAT", title="Samtale"):
     return sj.create_entry(
         db,
         actor=actor,
@@ -40,12 +40,12 @@ def note(db, actor, candidate, service, text="Avtalt ny samtale om tre uker.", k
     ).entry
 
 
-def readable_titles(db, actor, candidate) -> set[str]:  # type: ignore[no-untyped-def]
+def readable_titles(db, actor, candidate) -> set[str]:
     _, entries = sj.list_entries(db, actor=actor, candidate_id=candidate.id)
     return {e.title for e in entries}
 
 
-def test_municipal_note_is_not_readable_by_state_staff_and_vice_versa(db, world):  # type: ignore[no-untyped-def]
+def test_municipal_note_is_not_readable_by_state_staff_and_vice_versa(db, world):
     people, candidate = world
     municipal = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL", title="Husleie")
     state = note(db, people["stat"], candidate, "STAT", title="Jobbmål")
@@ -62,7 +62,7 @@ def test_municipal_note_is_not_readable_by_state_staff_and_vice_versa(db, world)
 
 
 @pytest.mark.parametrize("who", ["mk", "admin", "other_office"])
-def test_no_journal_for_market_contacts_the_admin_or_another_office(db, world, who):  # type: ignore[no-untyped-def]
+def test_no_journal_for_market_contacts_the_admin_or_another_office(db, world, who):
     people, candidate = world
     entry = note(db, people["stat"], candidate, "ANNET")
     with pytest.raises(AccessDenied):
@@ -73,7 +73,7 @@ def test_no_journal_for_market_contacts_the_admin_or_another_office(db, world, w
         note(db, people[who], candidate, "ANNET")
 
 
-def test_the_sql_rule_and_the_python_rule_agree(db, world):  # type: ignore[no-untyped-def]
+def test_the_sql_rule_and_the_python_rule_agree(db, world):
     people, candidate = world
     entries = [
         note(db, people["stat"], candidate, "STAT"),
@@ -86,7 +86,7 @@ def test_the_sql_rule_and_the_python_rule_agree(db, world):  # type: ignore[no-u
         assert in_sql == in_python, actor.email
 
 
-def test_staff_write_only_in_their_own_service(db, world):  # type: ignore[no-untyped-def]
+def test_staff_write_only_in_their_own_service(db, world):
     people, candidate = world
     with pytest.raises(ValidationFailed) as refused:
         note(db, people["stat"], candidate, "KOMMUNE_SOSIAL")
@@ -96,7 +96,7 @@ def test_staff_write_only_in_their_own_service(db, world):  # type: ignore[no-un
     assert refused.value.field == "service"
 
 
-def test_a_referat_draft_is_invisible_to_the_person_until_shared(db, world):  # type: ignore[no-untyped-def]
+def test_a_referat_draft_is_invisible_to_the_person_until_shared(db, world):
     people, candidate = world
     referat = note(db, people["stat"], candidate, "STAT", kind="SAMTALEREFERAT", title="Referat fra møtet")
     assert sj.entries_for_person(db, candidate_id=candidate.id) == []
@@ -106,7 +106,7 @@ def test_a_referat_draft_is_invisible_to_the_person_until_shared(db, world):  # 
     assert [(e.id, e.title, e.kind) for e in seen] == [(referat.id, "Referat fra møtet", "SAMTALEREFERAT")]
 
 
-def test_the_person_sees_what_is_shared_from_every_service_and_no_drafts(db, world):  # type: ignore[no-untyped-def]
+def test_the_person_sees_what_is_shared_from_every_service_and_no_drafts(db, world):
     people, candidate = world
     municipal = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL", title="Delt fra kommunen")
     note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL", title="Kommunens utkast")
@@ -119,7 +119,7 @@ def test_the_person_sees_what_is_shared_from_every_service_and_no_drafts(db, wor
     }
 
 
-def test_edits_keep_versions_and_a_stale_version_is_refused(db, world):  # type: ignore[no-untyped-def]
+def test_edits_keep_versions_and_a_stale_version_is_refused(db, world):
     people, candidate = world
     entry = note(db, people["stat"], candidate, "STAT", text="Første tekst.")
     first = entry.version
@@ -140,7 +140,7 @@ def test_edits_keep_versions_and_a_stale_version_is_refused(db, world):  # type:
     ]
 
 
-def test_a_shared_entry_can_no_longer_be_edited_and_a_correction_refers_to_it(db, world):  # type: ignore[no-untyped-def]
+def test_a_shared_entry_can_no_longer_be_edited_and_a_correction_refers_to_it(db, world):
     people, candidate = world
     entry = note(db, people["stat"], candidate, "STAT", kind="SAMTALEREFERAT")
     sj.share_with_person(db, actor=people["stat"], entry_id=entry.id, version=entry.version)
@@ -168,7 +168,7 @@ def test_a_shared_entry_can_no_longer_be_edited_and_a_correction_refers_to_it(db
     assert sorted(versions) == ["DELT", "OPPRETTET"]
 
 
-def test_a_correction_must_refer_to_a_readable_entry_of_the_same_person(db, world):  # type: ignore[no-untyped-def]
+def test_a_correction_must_refer_to_a_readable_entry_of_the_same_person(db, world):
     people, candidate = world
     municipal = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL")
     with pytest.raises(ValidationFailed) as refused:
@@ -181,7 +181,7 @@ def test_a_correction_must_refer_to_a_readable_entry_of_the_same_person(db, worl
     assert refused.value.field == "corrects_id"
 
 
-def test_reads_and_writes_are_audit_logged(db, world):  # type: ignore[no-untyped-def]
+def test_reads_and_writes_are_audit_logged(db, world):
     people, candidate = world
     entry = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL")
     sj.list_entries(db, actor=people["kommune"], candidate_id=candidate.id)
@@ -200,7 +200,7 @@ def test_reads_and_writes_are_audit_logged(db, world):  # type: ignore[no-untype
     assert any("journal" in r.purpose for r in rows if r.subject_type == "candidate")
 
 
-def test_a_refused_read_names_the_entry(db, world):  # type: ignore[no-untyped-def]
+def test_a_refused_read_names_the_entry(db, world):
     people, candidate = world
     entry = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL")
     with pytest.raises(AccessDenied) as refused:
@@ -208,7 +208,7 @@ def test_a_refused_read_names_the_entry(db, world):  # type: ignore[no-untyped-d
     assert (refused.value.subject_type, refused.value.subject_id) == ("plan_journal_entry", entry.id)
 
 
-def test_the_admins_audit_search_by_person_finds_the_journal_rows(client, db, world):  # type: ignore[no-untyped-def]
+def test_the_admins_audit_search_by_person_finds_the_journal_rows(client, db, world):
     people, candidate = world
     entry = note(db, people["kommune"], candidate, "KOMMUNE_SOSIAL")
     sj.get_entry(db, actor=people["kommune"], entry_id=entry.id)

@@ -24,16 +24,16 @@ PLAIN = "Vi snakket om lagerjobber og avtalte å oppdatere CV-en."
         ("sliter med sosialangst", {"diagnose"}),
     ],
 )
-def test_health_words_are_marked(text, categories):  # type: ignore[no-untyped-def]
+def test_health_words_are_marked(text, categories):
     assert {m.category for m in tryggtekst.health_marks(text)} == categories
 
 
 @pytest.mark.parametrize("text", [PLAIN, "mottar AAP og sosialhjelp", "deltar i KVP", "syklet til møtet"])
-def test_plain_text_benefits_and_programmes_are_not_marked(text):  # type: ignore[no-untyped-def]
+def test_plain_text_benefits_and_programmes_are_not_marked(text):
     assert tryggtekst.health_marks(text) == []
 
 
-def test_a_warning_only_when_the_text_is_shown_to_others():  # type: ignore[no-untyped-def]
+def test_a_warning_only_when_the_text_is_shown_to_others():
     assert tryggtekst.warnings_for(title="", text=HEALTH, service="STAT", shared=False) == []
     assert tryggtekst.warnings_for(title="", text=HEALTH, service="KOMMUNE_SOSIAL", shared=False) == []
     assert tryggtekst.warnings_for(title="", text=HEALTH, service="STAT", shared=True)
@@ -42,13 +42,13 @@ def test_a_warning_only_when_the_text_is_shown_to_others():  # type: ignore[no-u
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     veileder = make_user(db, "veileder", office=office, employment="STAT")
     return veileder, make_candidate(db, office, actor=veileder)
 
 
-def entry(db, veileder, candidate, text, service="STAT"):  # type: ignore[no-untyped-def]
+def entry(db, veileder, candidate, text, service="STAT"):
     return sj.create_entry(
         db,
         actor=veileder,
@@ -57,7 +57,7 @@ def entry(db, veileder, candidate, text, service="STAT"):  # type: ignore[no-unt
     )
 
 
-def test_sharing_a_note_with_a_health_word_warns_and_a_plain_one_does_not(db, world):  # type: ignore[no-untyped-def]
+def test_sharing_a_note_with_a_health_word_warns_and_a_plain_one_does_not(db, world):
     veileder, candidate = world
     health = entry(db, veileder, candidate, HEALTH)
     assert health.warnings == []  # a state draft stays within the state service
@@ -70,13 +70,13 @@ def test_sharing_a_note_with_a_health_word_warns_and_a_plain_one_does_not(db, wo
     assert sj.share_with_person(db, actor=veileder, entry_id=plain.entry.id).warnings == []
 
 
-def test_a_note_for_both_services_warns_when_it_is_written(db, world):  # type: ignore[no-untyped-def]
+def test_a_note_for_both_services_warns_when_it_is_written(db, world):
     veileder, candidate = world
     saved = entry(db, veileder, candidate, HEALTH, service="ANNET")
     assert saved.warnings and "begge" not in (saved.warning or "") and "kommunale" in (saved.warning or "")
 
 
-def test_the_page_must_confirm_before_a_warned_text_is_saved_or_shared(db, world):  # type: ignore[no-untyped-def]
+def test_the_page_must_confirm_before_a_warned_text_is_saved_or_shared(db, world):
     veileder, candidate = world
     data = {"kind": "NOTAT", "service": "ANNET", "title": "Møte", "text": HEALTH}
     with pytest.raises(ValidationFailed) as asked:

@@ -13,7 +13,7 @@ HEALTH = "Hun fortalte om angst og at hun bruker sovemedisin."
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     stat = make_user(db, "veileder", office=office, employment="STAT")
     kommune = make_user(db, "veileder", office=office, employment="KOMMUNE")
@@ -44,7 +44,7 @@ def world(db):  # type: ignore[no-untyped-def]
     return stat, kommune, candidate, municipal, state
 
 
-def test_api_municipal_and_state_entries_each_for_their_own_staff(client, db, world):  # type: ignore[no-untyped-def]
+def test_api_municipal_and_state_entries_each_for_their_own_staff(client, db, world):
     stat, kommune, candidate, municipal, state = world
     as_stat, as_kommune = api_headers(db, stat), api_headers(db, kommune)
     listed = client.get(f"/api/v1/candidates/{candidate.id}/journal", headers=as_stat).json()
@@ -60,7 +60,7 @@ def test_api_municipal_and_state_entries_each_for_their_own_staff(client, db, wo
     assert [v["change_type"] for v in detail["history"]] == ["OPPRETTET"]
 
 
-def test_api_stale_version_is_refused_and_share_warns_without_refusing(client, db, world):  # type: ignore[no-untyped-def]
+def test_api_stale_version_is_refused_and_share_warns_without_refusing(client, db, world):
     stat, _, _, _, state = world
     headers = api_headers(db, stat)
     url = f"/api/v1/journal/{state.id}"
@@ -83,7 +83,7 @@ def test_api_stale_version_is_refused_and_share_warns_without_refusing(client, d
     assert after.status_code == 409
 
 
-def test_api_create_in_another_service_is_a_422_naming_service(client, db, world):  # type: ignore[no-untyped-def]
+def test_api_create_in_another_service_is_a_422_naming_service(client, db, world):
     stat, _, candidate, _, _ = world
     r = client.post(
         f"/api/v1/candidates/{candidate.id}/journal",
@@ -93,7 +93,7 @@ def test_api_create_in_another_service_is_a_422_naming_service(client, db, world
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "service"
 
 
-def test_pages_list_filter_and_hide_the_other_service(client, db, world):  # type: ignore[no-untyped-def]
+def test_pages_list_filter_and_hide_the_other_service(client, db, world):
     stat, _, candidate, municipal, _ = world
     login(client, stat)
     page = client.get(f"/kandidater/{candidate.id}/journal")
@@ -105,7 +105,7 @@ def test_pages_list_filter_and_hide_the_other_service(client, db, world):  # typ
     assert f'href="/kandidater/{candidate.id}/journal"' in record.text
 
 
-def test_page_asks_to_confirm_a_health_word_before_saving(client, db, world):  # type: ignore[no-untyped-def]
+def test_page_asks_to_confirm_a_health_word_before_saving(client, db, world):
     stat, _, candidate, _, _ = world
     login(client, stat)
     form_url = f"/kandidater/{candidate.id}/journal/ny"
@@ -125,7 +125,7 @@ def test_page_asks_to_confirm_a_health_word_before_saving(client, db, world):  #
     assert "Del med personen" in page.text and "tryggtekst-deling" in page.text
 
 
-def test_page_shares_a_plain_referat_and_it_becomes_read_only(client, db, world):  # type: ignore[no-untyped-def]
+def test_page_shares_a_plain_referat_and_it_becomes_read_only(client, db, world):
     stat, _, candidate, _, state = world
     login(client, stat)
     url = f"/journal/{state.id}"
@@ -140,7 +140,7 @@ def test_page_shares_a_plain_referat_and_it_becomes_read_only(client, db, world)
     assert [e.title for e in sj.entries_for_person(db, candidate_id=candidate.id)] == ["Jobbsamtale"]
 
 
-def test_page_edit_with_a_stale_version_shows_the_conflict(client, db, world):  # type: ignore[no-untyped-def]
+def test_page_edit_with_a_stale_version_shows_the_conflict(client, db, world):
     stat, _, _, _, state = world
     login(client, stat)
     url = f"/journal/{state.id}"
@@ -154,7 +154,7 @@ def test_page_edit_with_a_stale_version_shows_the_conflict(client, db, world):  
     assert stale.status_code == 409 and "Noen andre har lagret endringer" in stale.text
 
 
-def test_market_contact_has_no_journal(client, db, world):  # type: ignore[no-untyped-def]
+def test_market_contact_has_no_journal(client, db, world):
     _, _, candidate, _, state = world
     mk = make_user(db, "markedskontakt", office=world[0].office)
     db.flush()

@@ -7,7 +7,7 @@ services their employment reads — state staff `STAT`, municipal staff `KOMMUNE
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +17,7 @@ from core.models import User
 from plans import service_journal as sj
 from plans import tryggtekst
 from plans.access_journal import services_for
-from plans.models_journal import JournalEntry
+from plans.models_journal import JournalEntry, Kind, Service
 from web.api import api_router_for, rules
 from web.api.contract import error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, SessionDep
@@ -55,8 +55,6 @@ CORRECTS = rules.rule(
 )
 CREATE_RULES = rules_beyond_schema(service=SERVICE, corrects_id=CORRECTS, event_date=rules.EVENT)
 PATCH_RULES = rules_beyond_schema(service=SERVICE, event_date=rules.EVENT)
-Kind = Literal["NOTAT", "SAMTALEREFERAT"]
-Service = Literal["STAT", "KOMMUNE_SOSIAL", "ANNET"]
 
 
 class _In(BaseModel):
@@ -69,8 +67,8 @@ class JournalEntryIn(_In):
         description="Tjenesten notatet hører til; den avgjør hvem som kan lese det (STAT: statlig ansatte, "
         "KOMMUNE_SOSIAL: kommunalt ansatte, ANNET: begge) ved personens kontor."
     )
-    title: f.required_text(100)  # type: ignore[valid-type]
-    text: f.required_text(5000)  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(100)]
+    text: Annotated[str, f.required_text(5000)]
     event_date: f.Date | None = Field(
         None, description="Datoen samtalen eller notatet gjelder; standard i dag."
     )
@@ -81,10 +79,12 @@ class JournalEntryPatch(_In):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
+    # A patch: an absent field is unchanged, and null is not allowed (the document says so), hence the
+    # defaults of None outside the types.
     type: Kind = None  # type: ignore[assignment]
     service: Service = None  # type: ignore[assignment]
-    title: f.required_text(100) = None  # type: ignore[valid-type,assignment]
-    text: f.required_text(5000) = None  # type: ignore[valid-type,assignment]
+    title: Annotated[str, f.required_text(100)] = None  # type: ignore[assignment]
+    text: Annotated[str, f.required_text(5000)] = None  # type: ignore[assignment]
     event_date: f.Date = None  # type: ignore[assignment]
 
 
@@ -158,7 +158,11 @@ def _domain(body: BaseModel) -> dict[str, Any]:
     return data
 
 
-def _out(entry: JournalEntry, warnings: list[Any] | None = None) -> JournalEntryOut:
+def _warnings(marks: list[tryggtekst.Mark]) -> list[WarningOut]:
+    return [WarningOut.model_validate(w) for w in tryggtekst.as_dicts(marks)]
+
+
+def _out(entry: JournalEntry, warnings: list[tryggtekst.Mark] | None = None) -> JournalEntryOut:
     saved = sj.Saved(entry, list(warnings or []))
     return JournalEntryOut(
         id=entry.id,
@@ -175,7 +179,7 @@ def _out(entry: JournalEntry, warnings: list[Any] | None = None) -> JournalEntry
         created_by_name=entry.created_by_name,
         updated_at=entry.updated_at,
         warning=saved.warning,
-        warnings=[WarningOut(**w) for w in tryggtekst.as_dicts(saved.warnings)],  # type: ignore[arg-type]
+        warnings=_warnings(saved.warnings),
     )
 
 
@@ -228,7 +232,7 @@ def _detail(entry: JournalEntry, user: User) -> JournalEntryDetailOut:
     return JournalEntryDetailOut(
         **base.model_dump(),
         history=[VersionOut.model_validate(v, from_attributes=True) for v in entry.versions],
-        share_warnings=[WarningOut(**w) for w in tryggtekst.as_dicts(sj.share_warnings(entry))],  # type: ignore[arg-type]
+        share_warnings=_warnings(sj.share_warnings(entry)),
     )
 
 

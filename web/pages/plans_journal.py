@@ -16,12 +16,12 @@ from plans import tryggtekst
 from plans.access_journal import services_for
 from plans.models_journal import KIND_LABELS, SERVICE_LABELS, JournalEntry
 from web.deps import SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.templating import render
 
 router = page_router()
-FormData = form_type()
+FormData = Annotated[dict[str, Any], form_fields()]
 FIELDS = ("kind", "service", "title", "text", "event_date", "corrects_id")
 EMPLOYMENT_PHRASES = {"STAT": "statlig ansatt", "KOMMUNE": "kommunalt ansatt"}
 
