@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import audit, reference
 from core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import ROLES, ApiToken, LoginThrottle, Office, User, UserSession, utcnow
-from core.roles import OFFICE_STAFF
+from core.roles import EMPLOYMENT_LABELS, EMPLOYMENTS, NAV_STAFF, OFFICE_STAFF, Employment
 from core.security import (
     check_password_policy,
     hash_password,
@@ -83,8 +83,11 @@ def create_user(
     role: str,
     password: str,
     office: Office | None = None,
+    employment: str | None = None,
 ) -> User:
-    """Employer users are bound to employers by the employers service, not here (core knows no employers)."""
+    """Employer users are bound to employers by the employers service, not here (core knows no employers).
+    `employment`: state or municipal employee (`core.roles.Employment`, any case), for NAV staff only; staff
+    default to the state."""
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise ValidationFailed("Ugyldig e-postadresse.", field="email")
@@ -96,6 +99,7 @@ def create_user(
         raise ValidationFailed("Ansatte må høre til et NAV-kontor (--office).", field="office")
     if role == "arbeidsgiver" and office is not None:
         raise ValidationFailed("En arbeidsgiverbruker hører ikke til et NAV-kontor.", field="office")
+    employment = clean_employment(employment, role=role)
     check_password_policy(password, email=email)
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"Det finnes allerede en bruker med e-post {email}.", field="email")
@@ -103,6 +107,7 @@ def create_user(
         email=email,
         name=name.strip(),
         role=role,
+        employment=employment,
         office_id=office.id if office else None,
         office=office,
         password_hash=hash_password(password),
@@ -110,6 +115,43 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def clean_employment(value: str | None, *, role: str) -> str | None:
+    """NAV staff are employed by the state (the default) or the municipality; employer users by neither."""
+    value = (value or "").strip().upper()
+    if role not in NAV_STAFF:
+        if value:
+            raise ValidationFailed("Bare NAV-ansatte er ansatt i staten eller kommunen.", field="employment")
+        return None
+    if not value:
+        return Employment.STAT.value
+    if value not in EMPLOYMENTS:
+        raise ValidationFailed(
+            f"Velg ansatt i staten eller kommunen ({', '.join(EMPLOYMENT_LABELS.values())}).",
+            field="employment",
+        )
+    return value
+
+
+def set_employment(session: Session, *, actor: User, user: User, employment: str) -> None:
+    """The admin records whether a member of staff is employed by the state or the municipality (what they may
+    read of a person's journal follows it)."""
+    if actor.role != "admin":
+        raise Forbidden()
+    if not (employment or "").strip():
+        raise ValidationFailed("Velg ansatt i staten eller kommunen.", field="employment")
+    cleaned = clean_employment(employment, role=user.role)
+    assert cleaned is not None  # clean_employment refuses a value for non-staff and gives staff one
+    user.employment = cleaned
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        subject_type="user",
+        subject_id=user.id,
+        purpose=f"ansettelse: {cleaned.lower()}",
+    )
 
 
 def get_user_by_email(session: Session, email: str) -> User:

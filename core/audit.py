@@ -70,6 +70,7 @@ SUBJECT_LABELS = {
     "followup_health": "Helse i oppfølging",
     "followup_placement": "Jobb i oppfølging",
     "fidelity_review": "Kvalitetsvurdering",
+    "plan_journal_entry": "Journal (notat eller samtalereferat)",
 }
 OUTCOME_LABELS = {"ok": "Utført", "nektet": "Nektet"}
 EVENT_LABELS = {

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, relationship
 
-from core.roles import OFFICE_STAFF, ROLE_LABELS, Role
+from core.roles import EMPLOYMENT_LABELS, OFFICE_STAFF, ROLE_LABELS, Role
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -147,6 +147,8 @@ class User(TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
+    # core.roles.Employment for NAV staff (state or municipal employee); None for employer users
+    employment: Mapped[str | None] = mapped_column(String(10))
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -165,6 +167,10 @@ class User(TimestampMixin, Base):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def employment_label(self) -> str:
+        return EMPLOYMENT_LABELS.get(self.employment or "", "")
 
 
 class UserSession(Base):

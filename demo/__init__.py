@@ -16,6 +16,7 @@ from core.models import Office, User
 from demo import candidates as candidates_demo
 from demo import employers as employers_demo
 from demo import followup as followup_demo
+from demo import journal as journal_demo
 from demo import recruitment as recruitment_demo
 from employers.models import Employer
 
@@ -38,6 +39,17 @@ STAFF = (
     ("jobbspesialist.lillehammer@arbeidsbro.no", "Linn Lillehammer", "jobbspesialist", "0501"),
     ("markedskontakt.trondheim@arbeidsbro.no", "Trond Trondheim", "markedskontakt", "1601"),
     ("jobbspesialist.trondheim@arbeidsbro.no", "Tiril Trondheim", "jobbspesialist", "1601"),
+)
+
+# NAV follow-up caseworkers, one employed by the state and one by the municipality at each office (a NAV office is
+# a partnership of both); created after the other staff, so the generators before them draw as they did.
+VEILEDERE = (
+    ("veileder@arbeidsbro.no", "Vera Veileder", "0502", "STAT"),
+    ("veileder.kommune@arbeidsbro.no", "Kasper Kommuneveileder", "0502", "KOMMUNE"),
+    ("veileder.lillehammer@arbeidsbro.no", "Live Lillehammer", "0501", "STAT"),
+    ("veileder.kommune.lillehammer@arbeidsbro.no", "Kari Gausdal", "0501", "KOMMUNE"),
+    ("veileder.trondheim@arbeidsbro.no", "Tore Trondheim", "1601", "STAT"),
+    ("veileder.kommune.trondheim@arbeidsbro.no", "Kine Kommuneveileder", "1601", "KOMMUNE"),
 )
 
 EMPLOYER_USER = ("arbeidsgiver@arbeidsbro.no", "Arne Arbeidsgiver")
@@ -73,13 +85,26 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
     candidates_demo.generate(session, rng=rng, offices=offices, users=users, size=size, employers=employers)
     followup_demo.generate(session, rng=rng, offices=offices, users=users, employers=employers, size=size)
     recruitment_demo.generate(session, rng=rng, employers=employers, users=users)
+    veiledere = [
+        accounts.create_user(
+            session,
+            email=email,
+            name=name,
+            role="veileder",
+            password=DEMO_PASSWORD,
+            office=by_number[office],
+            employment=employment,
+        )
+        for email, name, office, employment in VEILEDERE
+    ]
+    journal_demo.generate(session, rng=random.Random(seed + 19), veiledere=veiledere, size=size)
     session.flush()
     return existing_summary(session, seed=seed)
 
 
 def existing_summary(session: Session, *, seed: int = 42) -> dict[str, Any]:
     users = session.scalars(select(User).order_by(User.id)).all()
-    demo_emails = {s[0] for s in STAFF} | {EMPLOYER_USER[0]}
+    demo_emails = {s[0] for s in STAFF} | {v[0] for v in VEILEDERE} | {EMPLOYER_USER[0]}
     return {
         "employers": session.scalar(select(func.count()).select_from(Employer)) or 0,
         "openings": employers_demo.count_openings(session),
@@ -87,6 +112,7 @@ def existing_summary(session: Session, *, seed: int = 42) -> dict[str, Any]:
         "offices": session.scalar(select(func.count()).select_from(Office)) or 0,
         "users": [
             {"email": u.email, "role": u.role, "password": DEMO_PASSWORD}
+            | ({"employed_by": u.employment.lower()} if u.employment else {})
             | ({"totp_secret": DEMO_ADMIN_TOTP} if u.role == "admin" else {})
             for u in users
             if u.email in demo_emails
@@ -104,7 +130,10 @@ def format_summary(result: dict[str, Any]) -> str:
     )
     if result["users"]:
         lines.append(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
-        lines.extend(f"  {u['role']:<15} {u['email']}" for u in result["users"])
+        lines.extend(
+            f"  {u['role']:<15} {u['email']}" + (f" ({u['employed_by']})" if u.get("employed_by") else "")
+            for u in result["users"]
+        )
         lines.append(
             f"Admin krever tofaktor: legg TOTP-nøkkelen {DEMO_ADMIN_TOTP} inn i en autentiseringsapp."
         )

@@ -47,9 +47,10 @@ def make_user(
     employer: Employer | None = None,
     email: str | None = None,
     password: str = PASSWORD,
+    employment: str | None = None,
 ) -> User:
     n = next(_seq)
-    if role in ("markedskontakt", "jobbspesialist") and office is None:
+    if role in ("markedskontakt", "jobbspesialist", "veileder") and office is None:
         office = make_office(db)
     user = accounts.create_user(
         db,
@@ -58,6 +59,7 @@ def make_user(
         role=role,
         password=password,
         office=office,
+        employment=employment,
     )
     if employer is not None:
         employers_service.bind_user(db, user=user, employer=employer)

@@ -184,8 +184,17 @@ def office_create(
 def user_create(
     email: Annotated[str, typer.Option(help="E-postadresse (brukernavn).")],
     name: Annotated[str, typer.Option(help="Fullt navn.")],
-    role: Annotated[str, typer.Option(help="admin, markedskontakt, jobbspesialist eller arbeidsgiver.")],
+    role: Annotated[
+        str, typer.Option(help="admin, markedskontakt, jobbspesialist, veileder eller arbeidsgiver.")
+    ],
     office: Annotated[str | None, typer.Option(help="Enhetsnummer for ansatte.")] = None,
+    employed_by: Annotated[
+        str | None,
+        typer.Option(
+            "--employed-by",
+            help="stat eller kommune: hvem som er arbeidsgiver for en ansatt (standard stat).",
+        ),
+    ] = None,
     employer: Annotated[str | None, typer.Option(help="Organisasjonsnummer for arbeidsgiverbrukere.")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Les passordet fra standard input.")
@@ -203,7 +212,13 @@ def user_create(
     with db_session() as session:
         office_obj = accounts.get_office_by_number(session, office) if office else None
         user = accounts.create_user(
-            session, email=email, name=name, role=role, password=password, office=office_obj
+            session,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            office=office_obj,
+            employment=employed_by,
         )
         if employer:
             employers_service.bind_user(

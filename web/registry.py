@@ -12,6 +12,7 @@ import core.reference
 import employers.models
 import followup.models
 import jobs.models
+import plans.models_journal
 import plans.models_vedtak
 import recruitment.models
 
@@ -26,6 +27,7 @@ MODEL_MODULES = (
     core.notifications,
     jobs.models,
     plans.models_vedtak,
+    plans.models_journal,
 )
 
 

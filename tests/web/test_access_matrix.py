@@ -24,6 +24,7 @@ from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
+from plans import service_journal
 from plans import service_vedtak as vedtak_service
 from recruitment import service as recruitment_service
 from tests.factories import (
@@ -40,9 +41,11 @@ from tests.factories import (
 from web.routes import iter_routes
 
 # admin_r: an admin who has recorded a reason ("break the glass") to read office A's candidate; the plain admin has
-# not, and is refused every read of a person's record.
-ACTORS = ("anon", "admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b", "emp_own", "emp_other")
-STAFF = {"admin", "admin_r", "mk_a", "js_a", "mk_b", "js_b"}
+# not, and is refused every read of a person's record. vk_a: a veileder of office A employed by the municipality
+# (js_a and the other staff are state employees): a veileder has a job specialist's rights on the candidate record,
+# and the journal follows the employment (office A's journal entry in the world is the municipal social service's).
+ACTORS = ("anon", "admin", "admin_r", "mk_a", "js_a", "vk_a", "mk_b", "js_b", "emp_own", "emp_other")
+STAFF = {"admin", "admin_r", "mk_a", "js_a", "vk_a", "mk_b", "js_b"}
 RULES: dict[str, set[str]] = {
     "public": set(ACTORS),
     "user": set(ACTORS) - {"anon"},
@@ -50,8 +53,13 @@ RULES: dict[str, set[str]] = {
     "staff_reason": STAFF - {"admin"},  # reads people: the admin only with a recorded reason
     "staff+emp": STAFF | {"emp_own"},  # the resource belongs to emp_own's organisation
     "staff+emps": STAFF | {"emp_own", "emp_other"},  # employers see their own part of it
-    "office": {"admin_r", "mk_a", "js_a"},  # a person of office A: the admin only with a recorded reason
-    "office_any": {"admin", "admin_r", "mk_a", "js_a"},  # office A's records that are not a person's (merges)
+    "office": {
+        "admin_r",
+        "mk_a",
+        "js_a",
+        "vk_a",
+    },  # a person of office A: the admin only with a recorded reason
+    "office_any": {"admin", "admin_r", "mk_a", "js_a", "vk_a"},  # office A's records that are not a person's
     "admin": {"admin", "admin_r"},
     "emps": {"emp_own", "emp_other"},
     "emp": {"emp_own"},
@@ -59,10 +67,19 @@ RULES: dict[str, set[str]] = {
         "admin_r",
         "mk_a",
         "js_a",
+        "vk_a",
         "emp_own",
     },  # office A's entry, shared with emp_own from the candidate list under the candidate's consent
-    "caseworker": {"js_a"},  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
-    "office_staff": {"mk_a", "js_a"},  # office A's staff, not the admin (consents are the office's)
+    "caseworker": {
+        "js_a",
+        "vk_a",
+    },  # need-to-know: a follow-up caseworker of office A (restricted fields, erasure)
+    "office_staff": {"mk_a", "js_a", "vk_a"},  # office A's staff, not the admin (consents are the office's)
+    "responsible": {
+        "js_a"
+    },  # erasure: the candidate's responsible caseworker (js_a created office A's candidate)
+    "journal": {"js_a", "vk_a"},  # a person's journal: office A's follow-up caseworkers (each their services)
+    "journal_kommune": {"vk_a"},  # a municipal social-service entry: municipal staff of office A only
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
     "flow": set(),  # the login flow: any answer but a 5xx (a redirect back to /login is its normal answer)
 }
@@ -84,6 +101,7 @@ GET / user
 GET /admin/brukere admin
 POST /admin/brukere admin
 POST /admin/brukere/{user_id}/aktiv admin
+POST /admin/brukere/{user_id}/ansettelse admin
 POST /admin/forsinkelser/opphev admin
 GET /admin/kontorer admin
 POST /admin/kontorer admin
@@ -143,8 +161,8 @@ POST /kandidater/{candidate_id}/samtykke office
 POST /kandidater/{candidate_id}/samtykke/{consent_id:int}/trekk office_staff
 GET /kandidater/{candidate_id}/innsyn office
 GET /kandidater/{candidate_id}/innsyn.json office
-GET /kandidater/{candidate_id}/slett caseworker
-POST /kandidater/{candidate_id}/slett caseworker
+GET /kandidater/{candidate_id}/slett responsible
+POST /kandidater/{candidate_id}/slett responsible
 POST /kandidater/{candidate_id}/begrunnelse admin
 GET /delte-kandidater emps
 GET /delte-kandidater/{candidate_id} emp
@@ -207,7 +225,7 @@ GET /api/v1/candidates staff
 GET /api/v1/candidates/{candidate_id} office
 POST /api/v1/candidates staff
 PATCH /api/v1/candidates/{candidate_id} office
-DELETE /api/v1/candidates/{candidate_id} caseworker
+DELETE /api/v1/candidates/{candidate_id} responsible
 POST /api/v1/candidates/{candidate_id}/break-glass admin
 GET /api/v1/candidates/{candidate_id}/export office
 POST /api/v1/candidates/{candidate_id}/cv/arbeid office
@@ -290,6 +308,17 @@ PATCH /api/v1/vedtak/{vedtak_id} caseworker
 POST /api/v1/vedtak/{vedtak_id}/submit caseworker
 POST /api/v1/vedtak/{vedtak_id}/approve caseworker
 POST /api/v1/vedtak/{vedtak_id}/return caseworker
+GET /kandidater/{candidate_id}/journal journal
+GET /kandidater/{candidate_id}/journal/ny journal
+POST /kandidater/{candidate_id}/journal/ny journal
+GET /journal/{journal_entry_id:int} journal_kommune
+POST /journal/{journal_entry_id:int} journal_kommune
+POST /journal/{journal_entry_id:int}/del journal_kommune
+GET /api/v1/candidates/{candidate_id}/journal journal
+POST /api/v1/candidates/{candidate_id}/journal journal
+GET /api/v1/journal/{journal_entry_id} journal_kommune
+PATCH /api/v1/journal/{journal_entry_id} journal_kommune
+POST /api/v1/journal/{journal_entry_id}/share journal_kommune
 """
 
 
@@ -332,6 +361,7 @@ def world(db):
         "admin_r": make_user(db, "admin"),
         "mk_a": make_user(db, "markedskontakt", office=office_a),
         "js_a": make_user(db, "jobbspesialist", office=office_a),
+        "vk_a": make_user(db, "veileder", office=office_a, employment="KOMMUNE"),
         "mk_b": make_user(db, "markedskontakt", office=office_b),
         "js_b": make_user(db, "jobbspesialist", office=office_b),
     }
@@ -384,6 +414,17 @@ def world(db):
         employer_id=own.id,
         title="Lagermedarbeider",
     )
+    journal_entry = service_journal.create_entry(
+        db,
+        actor=users["vk_a"],
+        candidate_id=candidate.id,
+        data={
+            "kind": "NOTAT",
+            "service": "KOMMUNE_SOSIAL",
+            "title": "Bolig",
+            "text": "Søknad om bolig sendt.",
+        },
+    ).entry
     entry = recruitment_service.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=candidate.id)
     recruitment_service.share_with_employer(db, actor=mk, entry_id=entry.id)
     notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
@@ -429,6 +470,7 @@ def world(db):
         "notification_id": notification.id,
         "list_entry_id": entry.id,
         "vedtak_id": vedtak.id,
+        "journal_entry_id": journal_entry.id,
         "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }

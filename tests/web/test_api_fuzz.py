@@ -28,6 +28,7 @@ from employers import service as es
 from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
 from followup import service_placements as followup_placements
+from plans import service_journal
 from plans import service_vedtak as vs
 from recruitment import service as rs
 from tests.factories import (
@@ -89,6 +90,12 @@ def fuzz_world(request, db):
         employer_id=employer.id,
     )
     vedtak = vs.create_draft(db, actor=staff, candidate_id=candidate.id, data={})
+    journal_entry = service_journal.create_entry(
+        db,
+        actor=staff,
+        candidate_id=candidate.id,
+        data={"kind": "SAMTALEREFERAT", "service": "STAT", "title": "Samtale", "text": "Om jobbmål."},
+    ).entry
     hidden = make_candidate(db, office_b, actor=specialist_b, last_name=OTHER_OFFICE_MARKER)
     make_followup_record(db, office_b, specialist_b, hidden)
     user = staff if request.param == "jobbspesialist" else make_user(db, "arbeidsgiver", employer=employer)
@@ -107,6 +114,7 @@ def fuzz_world(request, db):
         "record_id": [record.id],
         "placement_id": [placement.id],
         "vedtak_id": [vedtak.id],
+        "journal_entry_id": [journal_entry.id],
     }
     return api_headers(db, user), ids
 
@@ -166,7 +174,9 @@ def _last_if_final(operation):
     path = operation.path
     if operation.method.upper() == "DELETE":
         return (2, -path.count("/"), path)
-    if path.endswith(("/end", "/withdraw", "/merge")):
+    if path.endswith(
+        ("/end", "/withdraw", "/merge", "/journal/{journal_entry_id}/share")
+    ):  # a shared entry is final
         return (1, -path.count("/"), path)
     return (0, 0, "")
 

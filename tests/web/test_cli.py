@@ -119,12 +119,35 @@ def test_office_and_user_and_token(cli_env):
     assert user["id"]
     token = json.loads(cli("user", "token", "--email", "prove@nav.no", "--json", env=cli_env).stdout)["token"]
     assert token.startswith("abt_")
+    veileder = json.loads(
+        cli(
+            "user",
+            "create",
+            "--email",
+            "kommunal@nav.no",
+            "--name",
+            "Kommunal Veileder",
+            "--role",
+            "veileder",
+            "--office",
+            "0777",
+            "--employed-by",
+            "kommune",
+            "--password-stdin",
+            "--json",
+            env=cli_env,
+            stdin="et-langt-og-godt-passord\n",
+        ).stdout
+    )
+    assert veileder["id"]
     engine = create_engine(cli_env["DATABASE_URL"])
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users WHERE email='prove@nav.no'")).scalar_one()
         tokens = conn.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
+        employment = dict(conn.execute(text("SELECT email, employment FROM users")).all())
     engine.dispose()
     assert "et-langt-og-godt-passord" not in stored and token not in tokens
+    assert employment == {"prove@nav.no": "STAT", "kommunal@nav.no": "KOMMUNE"}
 
 
 @pytest.mark.parametrize(
@@ -181,6 +204,23 @@ def test_office_and_user_and_token(cli_env):
             "et-langt-og-godt-passord\n",
             "kontrollsifferet",
         ),
+        (
+            (
+                "user",
+                "create",
+                "--email",
+                "a@nav.no",
+                "--name",
+                "A",
+                "--role",
+                "admin",
+                "--employed-by",
+                "fylket",
+                "--password-stdin",
+            ),
+            "et-langt-og-godt-passord\n",
+            "staten eller kommunen",
+        ),
         (("user", "token", "--email", "ingen@nav.no"), None, "ingen@nav.no"),
         (("demo-data", "--size", "enorm"), None, "--size"),
         (("nonsense",), None, "nonsense"),
@@ -221,7 +261,9 @@ def test_demo_data_only_into_an_empty_database(tmp_path):
         first = json.loads(cli("demo-data", "--json", env=env).stdout)
         assert first["employers"] >= 60 and first["candidates"] >= 300
         roles = {u["role"] for u in first["users"]}
-        assert roles == {"admin", "markedskontakt", "jobbspesialist", "arbeidsgiver"}
+        assert roles == {"admin", "markedskontakt", "jobbspesialist", "veileder", "arbeidsgiver"}
+        veiledere = [u for u in first["users"] if u["role"] == "veileder"]
+        assert {u["employed_by"] for u in veiledere} == {"stat", "kommune"}
         assert all(u["password"] for u in first["users"])
         fails(env, "demo-data", contains="ikke tom")
         again = json.loads(cli("demo-data", "--if-empty", "--json", env=env).stdout)

@@ -279,7 +279,7 @@ def test_staff_dashboard_numbers_equal_the_totals_of_the_lists_they_link_to(clie
     make_candidate(db, make_office(db))
     for _ in range(2):
         make_employer(db)
-    for role in ("jobbspesialist", "markedskontakt", "admin"):
+    for role in ("jobbspesialist", "veileder", "markedskontakt", "admin"):
         client.cookies.clear()
         login(client, make_user(db, role, office=None if role == "admin" else office))
         page = client.get("/").text

@@ -101,6 +101,7 @@ ROLES = [
     "admin@arbeidsbro.no",
     "markedskontakt@arbeidsbro.no",
     "jobbspesialist@arbeidsbro.no",
+    "veileder.kommune@arbeidsbro.no",
     demo.EMPLOYER_USER[0],
     None,  # nobody signed in: the login pages and the public opening pages
 ]

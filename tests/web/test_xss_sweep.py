@@ -57,6 +57,7 @@ def poisoned_demo(db):
         "admin@arbeidsbro.no",
         "markedskontakt@arbeidsbro.no",
         "jobbspesialist@arbeidsbro.no",
+        "veileder.kommune@arbeidsbro.no",
         demo.EMPLOYER_USER[0],
     ],
 )

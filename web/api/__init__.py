@@ -15,6 +15,18 @@ def api_router_for(**kwargs: object) -> APIRouter:
 
 
 def api_routers() -> list[APIRouter]:
-    from web.api import candidates, core_api, employers, followup, matching, plans_vedtak, suggest
+    from web.api import (
+        candidates,
+        core_api,
+        employers,
+        followup,
+        matching,
+        plans_journal,
+        plans_vedtak,
+        suggest,
+    )
 
-    return [m.router for m in (core_api, suggest, candidates, employers, followup, matching, plans_vedtak)]
+    return [
+        m.router
+        for m in (core_api, suggest, candidates, employers, followup, matching, plans_journal, plans_vedtak)
+    ]

@@ -12,6 +12,7 @@ from candidates import service as candidates_service
 from core import accounts, audit
 from employers import access as employers_access
 from followup import service_records as followup_records
+from plans import service_journal
 from web.api import api_router_for
 from web.api.schemas import AuditEntryOut, OfficeOut, UserOut
 from web.deps import ApiAdminUser, ApiUser, SessionDep
@@ -84,6 +85,7 @@ def audit_search(
     if person and person.strip():
         ids = [cid for cid, _ in candidates_service.people_for_audit_search(session, actor=user, text=person)]
         subjects = [("candidate", str(cid)) for cid in ids] + followup_records.audit_subjects_of(session, ids)
+        subjects += service_journal.audit_subjects_of(session, ids)
     entries = audit.search(
         session,
         actor_email=actor,

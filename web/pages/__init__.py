@@ -25,6 +25,7 @@ def page_routers() -> list[APIRouter]:
         followup,
         matching,
         notifications,
+        plans_journal,
         plans_vedtak,
         suggest,
     )
@@ -39,5 +40,6 @@ def page_routers() -> list[APIRouter]:
         employers.router,
         followup.router,
         plans_vedtak.router,
+        plans_journal.router,
         suggest.router,
     ]

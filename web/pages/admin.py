@@ -12,8 +12,10 @@ from candidates import service as cs
 from core import accounts, audit
 from core.errors import ValidationFailed
 from core.models import ROLE_LABELS, ROLES, User
+from core.roles import EMPLOYMENT_LABELS
 from employers import service as employers_service
 from followup import service_records as followup_records
+from plans import service_journal
 from web.deps import AdminUser, SessionDep, client_ip
 from web.forms import submit
 from web.pages import page_router
@@ -39,6 +41,7 @@ def _users_context(session: SessionDep, errors: dict, form: dict) -> dict:
         "users": accounts.list_users(session),
         "office_options": [(o.number, f"{o.name} ({o.number})") for o in accounts.list_offices(session)],
         "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+        "employment_options": list(EMPLOYMENT_LABELS.items()),
         "throttled": accounts.throttled(session),
         "now": accounts.utcnow(),
         "errors": errors,
@@ -55,15 +58,29 @@ def create_user(
     name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=20)] = "",
     office: Annotated[str, Form(max_length=4)] = "",
+    employment: Annotated[str, Form(max_length=10)] = "",
     employer: Annotated[str, Form(max_length=20)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    form = {"email": email, "name": name, "role": role, "office": office, "employer": employer}
+    form = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "office": office,
+        "employment": employment,
+        "employer": employer,
+    }
 
     def create() -> User:
         office_obj = accounts.get_office_by_number(session, office) if office else None
         new = accounts.create_user(
-            session, email=email, name=name, role=role, password=password, office=office_obj
+            session,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            office=office_obj,
+            employment=employment or None,
         )
         if role == "arbeidsgiver":
             if not employer:
@@ -110,6 +127,26 @@ def set_active(
     accounts.set_active(session, actor=user, user=target, active=active == "1")
     state = "aktivert" if active == "1" else "deaktivert; innloggingene er avsluttet"
     return redirect(request, "/admin/brukere", f"{target.email} er {state}.", "success")
+
+
+@router.post("/brukere/{user_id}/ansettelse")
+def set_employment(
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    user_id: int,
+    employment: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    target = session.get(User, user_id)
+    if target is None:
+        return redirect(request, "/admin/brukere", "Fant ikke brukeren.", "error")
+    return submit(
+        request,
+        session,
+        lambda: accounts.set_employment(session, actor=user, user=target, employment=employment),
+        to="/admin/brukere",
+        message=f"{target.email}: {EMPLOYMENT_LABELS.get(employment.strip().upper(), '').lower()} er lagret.",
+    )
 
 
 @router.post("/forsinkelser/opphev")
@@ -186,6 +223,7 @@ def audit_log(
         people = cs.people_for_audit_search(session, actor=user, text=person)
         ids = [cid for cid, _ in people]
         subjects = [("candidate", str(cid)) for cid in ids] + followup_records.audit_subjects_of(session, ids)
+        subjects += service_journal.audit_subjects_of(session, ids)
     filters = {
         "actor_email": actor or None,
         "action": action if action in audit.ACTIONS else None,

@@ -51,6 +51,7 @@ from employers import access as employers_access
 from employers import service as es
 from employers import service_openings as employers_openings
 from employers import service_suggest as employers_suggest
+from plans import access_journal
 from web import innsyn
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
 from web.forms import errors_of, field_errors, form_fields, submit
@@ -162,6 +163,7 @@ def _tab_page(
         capacity=candidates_derived.capacity_of(candidate),
         restricted_ok=candidates_access.may_read_restricted(user, candidate),
         erase_ok=candidates_access.may_erase(user, candidate),
+        journal_ok=access_journal.may_use_journal(user),
         **extra,
     )
     if builder is not None:
