@@ -12,6 +12,7 @@ from candidates import demo as candidates_demo
 from candidates.models import Candidate
 from core import accounts
 from core.models import Office, User
+from demo import plans as plans_demo
 from employers import demo as employers_demo
 from employers.models import Employer
 from followup import demo as followup_demo
@@ -71,6 +72,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
     candidates_demo.generate(session, rng=rng, offices=offices, users=users, size=size, employers=employers)
     followup_demo.generate(session, rng=rng, offices=offices, users=users, employers=employers, size=size)
     recruitment_demo.generate(session, rng=rng, employers=employers, users=users)
+    plans_demo.generate(session, rng=rng, offices=offices, users=users)
     session.flush()
     return existing_summary(session, seed=seed)
 

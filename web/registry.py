@@ -12,6 +12,7 @@ import core.reference
 import employers.models
 import followup.models
 import jobs.models
+import plans.models
 import recruitment.models
 
 MODEL_MODULES = (
@@ -22,6 +23,7 @@ MODEL_MODULES = (
     candidates.models,
     followup.models,
     recruitment.models,
+    plans.models,
     core.notifications,
     jobs.models,
 )

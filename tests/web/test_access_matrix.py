@@ -18,6 +18,7 @@ from candidates import service as candidates_service
 from core import accounts, notifications
 from employers import service as employers_service
 from followup import service as followup_service
+from plans import service as plans_service
 from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
@@ -270,6 +271,29 @@ POST /api/v1/followup/records/{record_id}/placements/{placement_id}/end office
 GET /api/v1/followup/records/{record_id}/outcomes office
 GET /api/v1/followup/contacts staff+emps
 GET /api/v1/followup/report staff
+GET /kandidater/{candidate_id}/plan caseworker
+POST /kandidater/{candidate_id}/plan/periode caseworker
+POST /kandidater/{candidate_id}/plan/periode/avslutt caseworker
+POST /kandidater/{candidate_id}/plan/mal caseworker
+GET /kandidater/{candidate_id}/plan/ny caseworker
+POST /kandidater/{candidate_id}/plan/ny caseworker
+GET /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int} caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int} caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int}/status caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int}/avtalt caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int}/referat caseworker
+GET /api/v1/candidates/{candidate_id}/plan caseworker
+POST /api/v1/candidates/{candidate_id}/plan/period caseworker
+POST /api/v1/candidates/{candidate_id}/plan/period/end caseworker
+POST /api/v1/candidates/{candidate_id}/plan/goals caseworker
+GET /api/v1/candidates/{candidate_id}/plan/goals/history caseworker
+POST /api/v1/candidates/{candidate_id}/plan/activities caseworker
+GET /api/v1/plan-activities/{activity_id} caseworker
+PATCH /api/v1/plan-activities/{activity_id} caseworker
+POST /api/v1/plan-activities/{activity_id}/status caseworker
+POST /api/v1/plan-activities/{activity_id}/avtalt caseworker
+POST /api/v1/plan-activities/{activity_id}/referat caseworker
+GET /api/v1/plan-activities/{activity_id}/history caseworker
 """
 
 
@@ -366,6 +390,20 @@ def world(db):  # type: ignore[no-untyped-def]
     )
     entry = recruitment_service.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=candidate.id)
     recruitment_service.share_with_employer(db, actor=mk, entry_id=entry.id)
+    plans_service.start_period(db, actor=users["js_a"], candidate_id=candidate.id)
+    activity = plans_service.create_activity(
+        db,
+        actor=users["js_a"],
+        candidate_id=candidate.id,
+        data={
+            "type": "EGEN",
+            "title": "Lage CV",
+            "from_date": "2026-11-02",
+            "to_date": "2026-12-31",
+            "life_area": "ARBEID",
+            "provider": "NAV_STAT",
+        },
+    )
     notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
     assert notification is not None
     token_user = make_user(db, "markedskontakt", office=office_a)
@@ -395,6 +433,7 @@ def world(db):  # type: ignore[no-untyped-def]
         "merge_id": other.id,  # merging emp_other's organisation into emp_own's (the body of .../merge)
         "notification_id": notification.id,
         "list_entry_id": entry.id,
+        "activity_id": activity.id,
         "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
@@ -429,6 +468,8 @@ def example(schema: dict, doc: dict, ids: dict[str, int] | None = None) -> objec
         if key in schema:
             options = [o for o in schema[key] if o.get("type") != "null"]
             return example(options[0], doc, ids) if options else None
+    if "const" in schema:
+        return schema["const"]
     if "enum" in schema:
         return schema["enum"][0]
     if "default" in schema:

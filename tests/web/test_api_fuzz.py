@@ -26,6 +26,7 @@ from candidates import service as cs
 from employers import service as es
 from employers.service_suggest import warm_title_classifier
 from followup import service as fs
+from plans import service as ps
 from recruitment import service as rs
 from tests.factories import (
     api_headers,
@@ -83,6 +84,31 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
         percent=50,
         employer_id=employer.id,
     )
+    ps.start_period(db, actor=staff, candidate_id=candidate.id)
+    activities = [
+        ps.create_activity(db, actor=staff, candidate_id=candidate.id, data=data).id
+        for data in (
+            {
+                "type": "EGEN",
+                "title": "Lage CV",
+                "from_date": dt.date.today(),
+                "to_date": dt.date.today() + dt.timedelta(days=30),
+                "life_area": "ARBEID",
+                "provider": "NAV_STAT",
+            },
+            {
+                "type": "MOTE",
+                "title": "Oppfølgingsmøte",
+                "description": "Planen",
+                "from_date": dt.date.today() + dt.timedelta(days=7),
+                "kanal": "OPPMOTE",
+                "klokkeslett": "10:00",
+                "varighet": 30,
+                "life_area": "ARBEID",
+                "provider": "NAV_STAT",
+            },
+        )
+    ]
     hidden = make_candidate(db, office_b, actor=specialist_b, last_name=OTHER_OFFICE_MARKER)
     make_followup_record(db, office_b, specialist_b, hidden)
     user = staff if request.param == "jobbspesialist" else make_user(db, "arbeidsgiver", employer=employer)
@@ -100,6 +126,7 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
         "list_entry_id": [entry.id],
         "record_id": [record.id],
         "placement_id": [placement.id],
+        "activity_id": activities,
     }
     return api_headers(db, user), ids
 

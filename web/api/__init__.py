@@ -15,6 +15,6 @@ def api_router_for(**kwargs: object) -> APIRouter:
 
 
 def api_routers() -> list[APIRouter]:
-    from web.api import candidates, core_api, employers, followup, matching, suggest
+    from web.api import candidates, core_api, employers, followup, matching, plans, suggest
 
-    return [m.router for m in (core_api, suggest, candidates, employers, followup, matching)]
+    return [m.router for m in (core_api, suggest, candidates, employers, followup, matching, plans)]

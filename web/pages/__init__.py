@@ -25,6 +25,7 @@ def page_routers() -> list[APIRouter]:
         followup,
         matching,
         notifications,
+        plans,
         suggest,
     )
 
@@ -37,5 +38,6 @@ def page_routers() -> list[APIRouter]:
         matching.router,
         employers.router,
         followup.router,
+        plans.router,
         suggest.router,
     ]

@@ -1,0 +1,174 @@
+"""The plan's use cases, one import for the web layer, the CLI and jobs: the oppfølgingsperiode and goals
+(`service_periods`), activities and their history (`service_activities`), the cards other domains give the plan
+(`service_feed`), and here the plan as one read model (`get_plan`): the period, its goals, the stored activities and
+the derived cards on one board, the IPS follow-up plan's deadlines, and the jobbprofil's wanted occupations beside
+the ARBEID goal.
+
+The journal and the §14a record are written beside these (`service_journal`, `service_vedtak`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core import reference as reference_service
+from core.errors import NotFound
+from core.models import User
+from plans import access
+from plans.models import LIFE_AREAS, STATUSES, PlanGoal, PlanPeriod
+from plans.service_activities import (
+    CREATABLE_TYPES,
+    DATES,
+    FIELD_LABELS,
+    TYPE_FIELDS,
+    HistoryLine,
+    activities_of,
+    activity_for_change,
+    allowed_statuses,
+    change_status,
+    create_activity,
+    get_activity,
+    history,
+    innsender,
+    make_historic,
+    mark_avtalt,
+    person_may_change,
+    person_may_create,
+    reason_required,
+    save_referat,
+    snapshot,
+    update_activity,
+    versions,
+)
+from plans.service_feed import Card, Deadline, card_of, derived, soknadsstatus_for, status_by_dates
+from plans.service_periods import (
+    current_goals,
+    end_period,
+    goal_history,
+    open_period,
+    periods_of,
+    set_goal,
+    start_period,
+)
+
+__all__ = [
+    "CREATABLE_TYPES",
+    "DATES",
+    "FIELD_LABELS",
+    "TYPE_FIELDS",
+    "Card",
+    "Deadline",
+    "HistoryLine",
+    "PlanView",
+    "activities_of",
+    "activity_for_change",
+    "allowed_statuses",
+    "card_of",
+    "change_status",
+    "create_activity",
+    "current_goals",
+    "derived",
+    "end_period",
+    "get_activity",
+    "get_plan",
+    "goal_history",
+    "history",
+    "innsender",
+    "make_historic",
+    "mark_avtalt",
+    "open_period",
+    "periods_of",
+    "person_may_change",
+    "person_may_create",
+    "reason_required",
+    "save_referat",
+    "set_goal",
+    "snapshot",
+    "soknadsstatus_for",
+    "start_period",
+    "status_by_dates",
+    "update_activity",
+    "versions",
+]
+
+
+@dataclass
+class PlanView:
+    """A person's plan as a reader sees it: one period (the open one, or an earlier one chosen), its goals, and
+    every card — stored activities and those derived from follow-up, recruitment and praksisplasser."""
+
+    candidate: Any
+    period: PlanPeriod | None
+    periods: Sequence[PlanPeriod]
+    goals: dict[str | None, PlanGoal]
+    cards: list[Card]
+    deadlines: list[Deadline]
+    wanted_occupations: list[tuple[str, str]] = field(default_factory=list)
+    wanted_titles: list[str] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def my_goal(self) -> PlanGoal | None:
+        return self.goals.get(None)
+
+    @property
+    def columns(self) -> list[tuple[str, str, list[Card]]]:
+        """The board's five columns in NAV's order."""
+        return [(s, label, [c for c in self.cards if c.status == s]) for s, label in STATUSES.items()]
+
+    @property
+    def areas(self) -> list[tuple[str, str, PlanGoal | None, list[Card]]]:
+        """Per life area: its goal and its cards."""
+        return [
+            (code, label, self.goals.get(code), [c for c in self.cards if c.life_area == code])
+            for code, label in LIFE_AREAS.items()
+        ]
+
+    @property
+    def editable(self) -> bool:
+        return self.period is not None and self.period.is_open
+
+
+def _sort_key(card: Card) -> tuple[Any, ...]:
+    return (card.to_date or card.from_date or dt.date.max, card.from_date or dt.date.max, card.key)
+
+
+def get_plan(
+    session: Session,
+    *,
+    actor: User,
+    candidate_id: int,
+    period_id: int | None = None,
+    today: dt.date | None = None,
+    purpose: str = "oppfølging: plan",
+) -> PlanView:
+    """The person's plan (the open period, else the latest; or the period asked for); the read is audit-logged,
+    and refused (404, "nektet") outside `plans.access`."""
+    today = today or dt.date.today()
+    candidate = access.person_for_read(session, actor=actor, candidate_id=candidate_id, purpose=purpose)
+    periods = periods_of(session, candidate.id)
+    if period_id is not None:
+        period = next((p for p in periods if p.id == period_id), None)
+        if period is None:
+            raise NotFound("Fant ikke oppfølgingsperioden.")
+    else:
+        period = next((p for p in periods if p.is_open), periods[0] if periods else None)
+    profile = candidate.job_profile
+    occupations = [
+        (code, reference_service.styrk_name(session, code) or code)
+        for code in (profile.wanted_styrk if profile else [])
+    ]
+    titles = list(profile.wanted_titles) if profile else []
+    if period is None:
+        return PlanView(candidate, None, periods, {}, [], [], occupations, titles, today)
+    stored = list(activities_of(session, period_id=period.id))
+    adopted = {a.source_key for a in stored if a.source_key}
+    feed = derived(session, actor=actor, candidate_id=candidate.id, period=period, today=today)
+    cards = [card_of(a) for a in stored] + [c for c in feed.cards if c.key not in adopted]
+    cards.sort(key=_sort_key)
+    goals = current_goals(session, period_id=period.id)
+    return PlanView(candidate, period, periods, goals, cards, feed.deadlines, occupations, titles, today)
