@@ -43,6 +43,5 @@ def employer_names(session: Session, ids: list[int]) -> dict[int, str]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    return dict(
-        session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted))).tuples().all()
-    )
+    rows = session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(wanted)))
+    return {employer_id: name for employer_id, name in rows}
