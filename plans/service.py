@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core import reference as reference_service
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.models import User
 from plans import access
-from plans.models import LIFE_AREAS, STATUSES, PlanGoal, PlanPeriod
+from plans.models import LIFE_AREAS, STATUSES, PlanActivity, PlanGoal, PlanPeriod
 from plans.service_activities import (
     CREATABLE_TYPES,
     DATES,
@@ -66,6 +66,7 @@ __all__ = [
     "PlanView",
     "activities_of",
     "activity_for_change",
+    "adopt_card",
     "allowed_statuses",
     "card_of",
     "change_status",
@@ -172,3 +173,54 @@ def get_plan(
     cards.sort(key=_sort_key)
     goals = current_goals(session, period_id=period.id)
     return PlanView(candidate, period, periods, goals, cards, feed.deadlines, occupations, titles, today)
+
+
+ADOPTABLE = ("IJOBB",)
+
+
+def adopt_card(
+    session: Session, *, actor: User, candidate_id: int, key: str, today: dt.date | None = None
+) -> PlanActivity:
+    """Makes a derived card a stored activity the plan can follow up on its own (status, avtalt, deadline), with
+    the card's `source_key`, so from then on the stored one is shown instead of the derived card. Only an IJOBB
+    card that is still going: STILLING_FRA_NAV and tiltak cards belong to the systems they come from (NAV keeps
+    them read-only in the plan too)."""
+    plan = get_plan(
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        today=today,
+        purpose="oppfølging: plan (følg opp kort)",
+    )
+    card = next((c for c in plan.cards if c.key == key and c.activity is None), None)
+    if card is None or not plan.editable:
+        raise NotFound("Fant ikke kortet i den åpne planen.")
+    if card.type not in ADOPTABLE or card.status in ("FULLFORT", "AVBRUTT"):
+        raise Conflict("Dette kortet hører til fagsystemet det kommer fra, og følges opp der.", field="key")
+    facts = dict(card.facts)
+    activity = create_activity(
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        today=today,
+        data={
+            "type": card.type,
+            "title": card.title,
+            "description": f"Fra {card.source.lower()}.",
+            "from_date": card.from_date,
+            "to_date": card.to_date,
+            "life_area": card.life_area,
+            "provider": card.provider,
+            "provider_org": card.provider_org,
+            "responsible_name": card.responsible_name,
+            "status": card.status,
+            "jobb_status": "HELTID" if facts.get("Heltid eller deltid") == "Heltid" else "DELTID",
+            "ansettelsesforhold": " – ".join(
+                v for v in (facts.get("Arbeidsgiver"), facts.get("Ansettelsesforhold")) if v
+            )[:255],
+            "arbeidstid": facts.get("Arbeidstid", "")[:255],
+        },
+    )
+    activity.source_key = key
+    session.flush()
+    return activity

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from candidates import service as cs
 from core.audit import AuditEntry
-from core.errors import AccessDenied, Conflict, Forbidden, ValidationFailed
+from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
 from employers import service as es
 from followup import service as fs
 from plans import service as ps
@@ -262,3 +262,43 @@ def test_no_plan_without_a_period(db):
     assert plan.period is None and plan.cards == [] and not plan.editable
     with pytest.raises(Conflict):
         ps.set_goal(db, actor=js, candidate_id=person.id, text="Et mål")
+
+
+def test_a_derived_job_card_can_be_followed_up_as_a_stored_activity(db, world):
+    employer = make_employer(db)
+    record = make_followup_record(
+        db, world.office, world.js, world.candidate, start_date=TODAY - dt.timedelta(days=40), today=TODAY
+    )
+    placement = fs.start_placement(
+        db,
+        actor=world.js,
+        record=record,
+        type="ordinaer",
+        start_date=TODAY - dt.timedelta(days=5),
+        percent=100,
+        employer_id=employer.id,
+        title="Lagermedarbeider",
+    )
+    measure = fs.add_measure(
+        db,
+        actor=world.js,
+        record=record,
+        kind="mentor",
+        start_date=TODAY - dt.timedelta(days=5),
+        end_date=TODAY + dt.timedelta(days=90),
+    )
+    with pytest.raises(Conflict):
+        ps.adopt_card(db, actor=world.js, candidate_id=world.candidate.id, key=f"tiltak:{measure.id}")
+    key = f"ips-jobb:{placement.id}"
+    activity = ps.adopt_card(db, actor=world.js, candidate_id=world.candidate.id, key=key)
+    assert (activity.type, activity.source_key, activity.details["jobb_status"], activity.status) == (
+        "IJOBB",
+        key,
+        "HELTID",
+        "GJENNOMFORES",
+    )
+    keys = [c.key for c in ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id).cards]
+    assert f"a{activity.id}" in keys and key not in keys
+    ps.mark_avtalt(db, actor=world.js, activity_id=activity.id)  # now the plan's own: NAV's rules apply
+    with pytest.raises(NotFound):
+        ps.adopt_card(db, actor=world.js, candidate_id=world.candidate.id, key=key)

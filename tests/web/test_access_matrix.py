@@ -275,6 +275,7 @@ GET /kandidater/{candidate_id}/plan caseworker
 POST /kandidater/{candidate_id}/plan/periode caseworker
 POST /kandidater/{candidate_id}/plan/periode/avslutt caseworker
 POST /kandidater/{candidate_id}/plan/mal caseworker
+POST /kandidater/{candidate_id}/plan/kort caseworker
 GET /kandidater/{candidate_id}/plan/ny caseworker
 POST /kandidater/{candidate_id}/plan/ny caseworker
 GET /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int} caseworker

@@ -198,6 +198,21 @@ def set_goal(
     )
 
 
+@router.post("/kort")
+def adopt_card(
+    request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
+) -> Response:
+    return submit(
+        request,
+        session,
+        lambda: ps.adopt_card(session, actor=user, candidate_id=candidate_id, key=form.get("key", "")),
+        to=lambda a: f"/kandidater/{candidate_id}/plan/aktiviteter/{a.id}",
+        message=lambda a: f"«{a.title}» følges nå opp i planen.",
+        back=f"/kandidater/{candidate_id}/plan",
+        not_found="key",
+    )
+
+
 # --- a new activity ------------------------------------------------------------------------------------------
 
 
