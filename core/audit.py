@@ -70,6 +70,8 @@ SUBJECT_LABELS = {
     "followup_health": "Helse i oppfølging",
     "followup_placement": "Jobb i oppfølging",
     "fidelity_review": "Kvalitetsvurdering",
+    "plan": "Plan (oppfølgingsperiode og mål)",
+    "plan_activity": "Aktivitet i planen",
 }
 OUTCOME_LABELS = {"ok": "Utført", "nektet": "Nektet"}
 EVENT_LABELS = {

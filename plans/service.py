@@ -19,6 +19,7 @@ from core import reference as reference_service
 from core.errors import Conflict, NotFound
 from core.models import User
 from plans import access
+from plans.access import person_for_read
 from plans.models import LIFE_AREAS, STATUSES, PlanActivity, PlanGoal, PlanPeriod
 from plans.service_activities import (
     CREATABLE_TYPES,
@@ -82,7 +83,9 @@ __all__ = [
     "make_historic",
     "mark_avtalt",
     "open_period",
+    "period_of",
     "periods_of",
+    "person_for_read",
     "person_may_change",
     "person_may_create",
     "reason_required",
@@ -132,6 +135,13 @@ class PlanView:
     @property
     def editable(self) -> bool:
         return self.period is not None and self.period.is_open
+
+
+def period_of(session: Session, activity: PlanActivity) -> PlanPeriod:
+    """The period an activity belongs to (access is the caller's: the activity was read through the rule)."""
+    period = session.get(PlanPeriod, activity.period_id)
+    assert period is not None  # a foreign key, deleted with the activity
+    return period
 
 
 def _sort_key(card: Card) -> tuple[Any, ...]:

@@ -231,10 +231,10 @@ def _new_page(
     form: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    plan = ps.get_plan(
+    candidate = ps.person_for_read(
         session, actor=user, candidate_id=candidate_id, purpose="oppfølging: plan (ny aktivitet)"
     )
-    if not plan.editable:
+    if ps.open_period(session, candidate.id) is None:
         raise NotFound("Personen har ingen åpen oppfølgingsperiode.")
     today = _today()
     defaults = {
@@ -248,8 +248,7 @@ def _new_page(
         "plans/new.html",
         {
             **_common(),
-            "plan": plan,
-            "candidate": plan.candidate,
+            "candidate": candidate,
             "type": activity_type,
             "errors": errors or {},
             "form": {**defaults, **(form or {})},
@@ -337,22 +336,17 @@ def _activity_page(
 ) -> Response:
     purpose = "oppfølging: plan (aktivitet)"
     activity = _activity(session, user, candidate_id, activity_id, purpose)
-    plan = ps.get_plan(
-        session, actor=user, candidate_id=candidate_id, period_id=activity.period_id, purpose=purpose
-    )
+    candidate = ps.person_for_read(session, actor=user, candidate_id=candidate_id, purpose=purpose)
     lines = ps.history(session, actor=user, activity_id=activity.id)
-    card = next(
-        (c for c in plan.cards if c.activity is not None and c.activity.id == activity.id),
-        ps.card_of(activity),
-    )
+    card = ps.card_of(activity)
     values = _values(activity)
     return render(
         request,
         "plans/activity.html",
         {
             **_common(),
-            "plan": plan,
-            "candidate": plan.candidate,
+            "period": ps.period_of(session, activity),
+            "candidate": candidate,
             "activity": activity,
             "card": card,
             "history": list(reversed(lines)),
