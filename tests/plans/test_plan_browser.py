@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import browser_login
+from tests.web.test_accessibility import AXE, run_axe
 from tests.web.test_layout_browser import OVERFLOW_JS, PHONE
 
 WIDE = {"width": 1366, "height": 900}
@@ -51,5 +52,31 @@ def test_the_board_stacks_on_a_phone_and_stands_in_columns_on_a_wide_screen(
         page.goto(live_server + first)
         assert page.get_by_role("heading", name="Historikk").is_visible()
         assert page.evaluate(OVERFLOW_JS) == []
+    finally:
+        context.close()
+
+
+def test_the_plan_pages_have_no_serious_accessibility_violations(live_server, _browser):  # type: ignore[no-untyped-def]
+    if not AXE.is_file():
+        pytest.skip("axe-core not installed (make test installs it with npm)")
+    context = _browser.new_context(locale="nb-NO", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        browser_login(page, live_server, "jobbspesialist@arbeidsbro.no")
+        url = _a_plan_with_cards(page, live_server)
+        activity = page.locator(".plan-card a[href*='/plan/aktiviteter/']").first.get_attribute("href")
+        problems = {}
+        for target in (
+            url,
+            url.split("?")[0] + "?visning=liste",
+            live_server + activity,
+            url.split("?")[0] + "/ny?type=MOTE",
+        ):
+            page.goto(target)
+            found = run_axe(page)
+            if found:
+                problems[target.removeprefix(live_server)] = [(v["id"], len(v["nodes"])) for v in found]
+        assert problems == {}
     finally:
         context.close()
