@@ -30,6 +30,15 @@ WRITE_ERRORS = {
         "model": StaleOut,
     },
 }
+# The status, avtalt and referat writes carry the version too; their 409 has the Error shape (with the same
+# current_version and changed beside it, as on the PATCH).
+ACTION_ERRORS = {
+    **ERRORS,
+    409: {
+        "description": "Endret av en annen siden du leste den, eller aktiviteten er fullført, avbrutt eller "
+        "historisk og kan ikke endres"
+    },
+}
 PERIOD_ERRORS = {
     **ERRORS,
     409: {"description": "Personen har allerede (eller har ingen) åpen oppfølgingsperiode"},
@@ -272,7 +281,7 @@ def update_activity(
 @router.post(
     "/plan-activities/{activity_id}/status",
     response_model=s.ActivityOut,
-    responses=WRITE_ERRORS,
+    responses=ACTION_ERRORS,
     openapi_extra=STATUS_RULES,
     summary="Endre status (begrunnelse der NAV krever det)",
 )
@@ -293,7 +302,7 @@ def change_status(
 @router.post(
     "/plan-activities/{activity_id}/avtalt",
     response_model=s.ActivityOut,
-    responses=WRITE_ERRORS,
+    responses=ACTION_ERRORS,
     summary="Merk aktiviteten som «Avtalt med NAV»",
 )
 def mark_avtalt(session: SessionDep, user: ApiStaffUser, activity_id: int, body: s.AvtaltIn) -> s.ActivityOut:
@@ -304,7 +313,7 @@ def mark_avtalt(session: SessionDep, user: ApiStaffUser, activity_id: int, body:
 @router.post(
     "/plan-activities/{activity_id}/referat",
     response_model=s.ActivityOut,
-    responses=WRITE_ERRORS,
+    responses=ACTION_ERRORS,
     openapi_extra=REFERAT_RULES,
     summary="Skriv referatet for et møte eller en samtale, og del det med personen",
 )
