@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -38,13 +37,11 @@ from plans.models import (
     ACTIVITY_TYPES,
     INNSENDER,
     JOBB_STATUS,
-    KANALER,
     KORT_TYPER,
     LIFE_AREAS,
     PROVIDERS,
     SOKNADSSTATUS,
     STATUSES,
-    STILLING_ETIKETTER,
     PlanActivity,
     PlanPeriod,
 )
@@ -370,8 +367,3 @@ def derived(session: Session, *, actor: User, candidate_id: int, period: PlanPer
     for card in cards.values():
         card.deadlines.sort(key=lambda d: d.due_date)
     return Feed(list(cards.values()), plan_deadlines)
-
-
-def detail_labels() -> dict[str, Any]:
-    """Labels of the sub-enums, for the templates."""
-    return {"etikett": STILLING_ETIKETTER, "kanal": KANALER, "jobb_status": JOBB_STATUS}

@@ -348,3 +348,25 @@ def test_one_open_period_at_a_time_and_nav_start_reasons(db, world):
         db, actor=world.js, candidate_id=world.candidate.id, started_reason="ARBEIDSSOKER_REGISTRERING"
     )
     assert period.started_reason == "ARBEIDSSOKER_REGISTRERING"
+
+
+def test_what_the_person_may_create_and_change(db, world):
+    """§1.4, kept for the participant's own channel: BEHANDLING, EGEN, STILLING and IJOBB; nothing avtalt except
+    a BEHANDLING's end date; MOTE and SAMTALEREFERAT belong to the veileder."""
+    assert [t for t in sa_.CREATABLE_TYPES if ps.person_may_create(t)] == [
+        "EGEN",
+        "STILLING",
+        "IJOBB",
+        "BEHANDLING",
+    ]
+    a = _new(db, world, egen())
+    m = _new(db, world, mote())
+    b = _new(
+        db,
+        world,
+        egen(type="BEHANDLING", hensikt="", behandling_type="Fysioterapi", behandling_sted="Helsehuset"),
+    )
+    assert ps.person_may_change(a) and not ps.person_may_change(m)
+    for act in (a, b):
+        ps.mark_avtalt(db, actor=world.js, activity_id=act.id)
+    assert not ps.person_may_change(a) and ps.person_may_change(b)
