@@ -56,7 +56,7 @@ TODAY = dt.date(2025, 1, 20)
 PREVIOUS = "0963d62"  # main before the issue 18 speed work
 
 
-def timed(fn, items) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def timed(fn, items) -> dict[str, float]:
     """Median and p95 of each call, in wall time and in the thread's CPU time (ms)."""
     wall, cpu = [], []
     for x in items:
@@ -75,7 +75,7 @@ def timed(fn, items) -> dict[str, float]:  # type: ignore[no-untyped-def]
     }
 
 
-def median_ms(fn, items) -> float:  # type: ignore[no-untyped-def]
+def median_ms(fn, items) -> float:
     return timed(fn, items)["median"]
 
 
@@ -291,7 +291,7 @@ RATIOS = (
 )
 
 
-def print_ratios(new: dict, old: dict, rev: str) -> None:  # type: ignore[type-arg]
+def print_ratios(new: dict, old: dict, rev: str) -> None:
     """new/old per measure, wall and CPU time: at most 1.20 is the bar (no more than 20 % slower)."""
     print(f"\nagainst {rev} (run right after, same data): new/old, ≤ 1.20 passes")
     print(f"{'measure':<40} {'old':>9} {'new':>9} {'wall':>6} {'old cpu':>9} {'new cpu':>9} {'cpu':>6}")

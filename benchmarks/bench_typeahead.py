@@ -63,7 +63,7 @@ def typed_queries(words: list[str], rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def timings(fn, queries: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+def timings(fn, queries: list[str]) -> list[float]:
     times = []
     for q in queries:
         t = time.perf_counter()

@@ -65,13 +65,13 @@ def main() -> None:
     office = [cands[i].id for i in rng.choice(n_cand, size=1000 // scale, replace=False)]
     if "allowed" in inspect.signature(m.rank_candidates).parameters:
 
-        def office_top(o):  # type: ignore[no-untyped-def]
+        def office_top(o):
             return m.rank_candidates(o, k=50, allowed=m.candidate_mask(office))
 
     else:
         in_office = set(office)
 
-        def office_top(o):  # type: ignore[no-untyped-def]
+        def office_top(o):
             return [r for r in m.rank_candidates(o, k=200) if r.feasible and r.id in in_office][:50]
 
     out["top50_office_ms"] = _median_cpu_ms(office_top, ops)

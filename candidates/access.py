@@ -288,7 +288,7 @@ def load_for_change(
     if restricted and not may_read_restricted(actor, candidate):
         raise AccessDenied(
             subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
-        )  # type: ignore[union-attr]
+        )
     if erase and not may_erase(actor, candidate):
         raise Forbidden("Bare kandidatens ansvarlige veileder kan slette kandidaten.")
     return candidate

@@ -532,5 +532,5 @@ def propose(text: str, suggest: StyrkSuggester | None = None) -> Proposals:
             best = suggest(w.title)
             if best:
                 w.styrk_code, w.styrk_name = best[0], best[1]
-                w.styrk_confidence = best[2] if len(best) > 2 else None  # type: ignore[misc]
+                w.styrk_confidence = best[2] if len(best) > 2 else None
     return proposals

@@ -38,7 +38,7 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from candidates import service
+from candidates import service, service_profile
 from candidates.models import Candidate, Certificate, Education, LanguageSkill, WorkExperience
 from core.cleaning import CAREER_DATE, check_date, check_document, check_email, load_json
 from core.errors import DomainError, ValidationFailed
@@ -421,7 +421,7 @@ def import_resume(
     session.add_all(rows)
     label = (basics.get("label") or "").strip()
     if label:
-        service.set_job_profile(
+        service_profile.set_job_profile(
             session, actor=actor, candidate_id=candidate.id, data={"wanted_titles": [label]}, partial=True
         )
     session.flush()
@@ -430,7 +430,7 @@ def import_resume(
 
 def _styrk(session: Session, title: str) -> dict[str, Any]:
     """The classifier's code for an imported title, stored as the import's suggestion with its confidence."""
-    best = service.suggest_for_import(session, title)
+    best = service_profile.suggest_for_import(session, title)
     if best is None:
         return {"styrk_code": None, "styrk_source": None, "styrk_confidence": None}
     return {"styrk_code": best.code, "styrk_source": "import", "styrk_confidence": best.confidence}

@@ -1,6 +1,7 @@
 """Candidate use cases: the record, access, search, derived facts (age, under 30, work capacity) and the rows the
 matching pool reads. The CV, jobbprofil and restricted situation are in `service_profile`, consent, the employer
-view, export and erasure in `service_privacy`; both are re-exported here so other domains need only this module.
+view, export and erasure in `service_privacy`, name search in `service_suggest`, the access rules in `access` and
+the derived facts in `derived`: callers import the module they use.
 
 Every read by a person is audit-logged with its purpose; access is decided in the query (`readable_candidates`)."""
 
@@ -14,43 +15,23 @@ from typing import Any
 from sqlalchemy import Date, Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
-from candidates.access import (  # noqa: F401  (re-exported: other domains use candidates.service)
-    BREAK_GLASS_MINUTES,
-    CAPACITY_REASON_CATEGORY,
+from candidates.access import (
     FULL_LOAD,
-    SUMMARY_LOAD,
-    break_glass,
-    break_glass_for_office,
-    get_candidate,
     load_for_change,
-    may_erase,
-    may_read_restricted,
     may_search_restricted,
-    needs_reason,
     readable_candidates,
-    readable_ids,
-    reasons_for,
     record_change,
-    require_reason,
 )
-from candidates.derived import (  # noqa: F401
+from candidates.derived import (
     OVERRIDE_SQL,
     REASON_SQL,
     Capacity,
     capacity_from,
-    capacity_of,
     capacity_sql,
-    needs_for_matching,
     thirty_years_before,
-    uforegrad_of,
     uforegrad_sql,
 )
 from candidates.models import CANDIDATE_STATUSES, Candidate, PersonFacts, Situation
-
-# The other use cases, re-exported so other domains and the web layer need only `candidates.service`.
-from candidates.service_privacy import *  # noqa: F403
-from candidates.service_profile import *  # noqa: F403
-from candidates.service_suggest import *  # noqa: F403
 from core import accounts, audit
 from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner

@@ -48,7 +48,9 @@ from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
 from core.roles import NAV_STAFF
-from employers import service as employers_service
+from employers import access as employers_access
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 
 __all__ = [
     "EMPLOYER_SUMMARY_FIELDS",
@@ -156,7 +158,7 @@ def give_consent(
         raise ValidationFailed("Samtykket kan ikke være gitt fram i tid.", field="given_on")
     if out["opening_id"] is not None:
         try:
-            opening = employers_service.get_opening(session, actor=None, opening_id=out["opening_id"])
+            opening = employers_openings.get_opening(session, actor=None, opening_id=out["opening_id"])
         except NotFound as exc:
             raise ValidationFailed("Fant ikke stillingen.", field="opening_id") from exc
         if out["employer_id"] is not None and out["employer_id"] != opening.employer_id:
@@ -165,7 +167,7 @@ def give_consent(
     if out["employer_id"] is None:
         raise ValidationFailed("Velg arbeidsgiveren samtykket gjelder.", field="employer_id")
     try:
-        employers_service.get_employer(session, actor=None, employer_id=out["employer_id"])
+        employers_access.get_employer(session, actor=None, employer_id=out["employer_id"])
     except NotFound as exc:
         raise ValidationFailed("Fant ikke arbeidsgiveren.", field="employer_id") from exc
     consent = Consent(
@@ -443,7 +445,7 @@ def _shared_for(shares: Sequence[EmployerShare]) -> list[dict[str, Any]]:
 def _employer_ids(session: Session, actor: User) -> list[int]:
     if actor.role != "arbeidsgiver":
         raise Forbidden("Denne visningen er for arbeidsgivere.")
-    return employers_service.employer_ids_for(session, actor)
+    return employers_access.employer_ids_for(session, actor)
 
 
 def _employer_load() -> tuple[Any, ...]:
@@ -670,7 +672,7 @@ def _erase(session: Session, candidate: Candidate, *, actor: User | None, purpos
         delete(Candidate).where(Candidate.id == candidate_id).execution_options(synchronize_session=False)
     )
     # Rows of other domains that refer to the person by plain integer, not by foreign key.
-    employers_service.anonymise_occupant_refs(session, candidate_id=candidate_id)
+    employers_praksis.anonymise_occupant_refs(session, candidate_id=candidate_id)
     # The tombstone: the audit rows stay (ids only), plus this one.
     audit.record(
         session,

@@ -36,7 +36,8 @@ from core import reference as reference_service
 from core.cleaning import CAREER_DATE, DECISION_DATE, PROGRAMME_DATE, Cleaner
 from core.errors import NotFound, ValidationFailed
 from core.models import User
-from employers import service as employers_service
+from employers import service_openings as employers_openings
+from employers import service_suggest as employers_suggest
 
 __all__ = [
     "CV_KINDS",
@@ -70,7 +71,7 @@ def suggest_styrk(session: Session, title: str, limit: int = 3) -> list[StyrkSug
     team's matching/data/title_synonyms.csv when present) — the same suggester employers use for openings."""
     return [
         StyrkSuggestion(s.code, s.name, s.score)
-        for s in employers_service.suggest_styrk(session, title, limit=limit)
+        for s in employers_openings.suggest_styrk(session, title, limit=limit)
     ]
 
 
@@ -85,7 +86,7 @@ below it they see the suggestion unticked and choose. The classifier gives 1.0 o
 
 def suggest_for_import(session: Session, title: str) -> Any:
     """The occupation an import proposes for a title (code, name, confidence), or None."""
-    return employers_service.classify_title(session, title)
+    return employers_suggest.classify_title(session, title)
 
 
 def occupation_code(session: Session, raw: Any, *, field: str) -> str | None:
@@ -97,7 +98,7 @@ def occupation_code(session: Session, raw: Any, *, field: str) -> str | None:
         return None
     if text.isdigit():
         return text  # the code rules (four digits, known) are checked where the code is stored
-    hit = employers_service.resolve_occupation(session, text)
+    hit = employers_suggest.resolve_occupation(session, text)
     if hit is None:
         raise ValidationFailed(
             f"Fant ikke yrket «{text}». Skriv litt mer, eller velg et av forslagene.", field=field
@@ -197,7 +198,7 @@ def clean_cv_entry(
     ):
         # the title classifier, not the typeahead: a whole title is not a prefix, and a weak match must not
         # put a regulated profession on the person ("Syerske" is no Sykepleier)
-        guess = employers_service.classify_title(session, out["title"])
+        guess = employers_suggest.classify_title(session, out["title"])
         out["styrk_code"] = guess.code if guess else None
         out["styrk_source"] = "tittel" if guess else None
         out["styrk_confidence"] = guess.confidence if guess else None
@@ -347,7 +348,7 @@ def _municipality_code(session: Session, item: str) -> str:
     text = item.strip()
     if text.isdigit():
         return text
-    code = employers_service.resolve_municipality(session, text)
+    code = employers_suggest.resolve_municipality(session, text)
     if code is None:
         raise ValidationFailed(
             f"Fant ikke kommunen «{text}». Skriv navnet, eller velg et av forslagene.", field="municipalities"
@@ -385,7 +386,7 @@ def _situation(session: Session, candidate: Candidate) -> Situation:
         situation = Situation(candidate_id=candidate.id)
         session.add(situation)
         candidate.situation = situation
-    return candidate.situation  # type: ignore[return-value]
+    return candidate.situation
 
 
 def set_situation(

@@ -66,8 +66,8 @@ def suggest_candidates(
     if number:
         ranked = [(i, 1.0) for i in names]
     else:
-        ranked = rank_names(raw, [(i, n, str(i)) for i, n in names.items()], limit)  # type: ignore[misc]
-    out = [CandidateSuggestion(int(i), names[i], conf) for i, conf in ranked[:limit]]  # type: ignore[index]
+        ranked = rank_names(raw, [(i, n, str(i)) for i, n in names.items()], limit)
+    out = [CandidateSuggestion(int(i), names[i], conf) for i, conf in ranked[:limit]]
     if audited:
         for s in out:
             audit.record(

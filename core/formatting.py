@@ -60,7 +60,7 @@ def number_no(value: float | int | str | None, decimals: int | None = None) -> s
     return format_decimal(number, pattern, locale=LOCALE, decimal_quantization=True)
 
 
-def number_input(value: float | int | None) -> str:
+def number_input(value: float | int | str | None) -> str:
     """A number put back into a text field for editing: decimal comma, no thousands separator (the forms read
     "37,5" and "37.5" alike, and a grouping space would not read back)."""
     if value is None or value == "":

@@ -158,7 +158,7 @@ def mark_all_read(session: Session, *, actor: User) -> int:
         .values(read_at=utcnow())
     )
     session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # rowcount is on the CursorResult an UPDATE returns
 
 
 # --- e-mail ---------------------------------------------------------------------------------------------

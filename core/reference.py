@@ -473,7 +473,7 @@ def _upsert(session: Session, model: type[Base], rows: Iterable[dict], key: str 
         fresh = list({row[key]: row for row in rows}.values())
         if fresh:
             session.execute(insert(model), fresh)
-            _written(None, session.connection(), None)  # type: ignore[arg-type]
+            _written(None, session.connection(), None)  # type: ignore[arg-type]  # bulk: no mapper events (the listener takes none)
         return len(fresh)
     count = 0
     for row in rows:

@@ -25,7 +25,7 @@ from core.errors import DomainError, ValidationFailed
 from core.formatting import number_input
 from core.models import User, utcnow
 from employers import orgnr as orgnr_rules
-from employers import service
+from employers import service, service_openings
 from employers.models import WORKING_TIMES, Employer, Opening, OpeningStatusChange
 from employers.styrk import name_of
 
@@ -551,7 +551,7 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
         fields.update(styrk_source="import", styrk_confidence=1.0)
     if existing is None:
         source = None if parsed.source == OWN_SOURCE else parsed.source
-        opening = service.create_opening(
+        opening = service_openings.create_opening(
             session,
             actor=None,
             employer_id=employer.id,
@@ -562,7 +562,7 @@ def import_one(session: Session, parsed: Parsed, *, actor: User | None = None) -
         )
         created = True
     else:
-        data = service.clean_opening(session, fields, partial=False, imported=True)
+        data = service_openings.clean_opening(session, fields, partial=False, imported=True)
         if data.get("styrk_code") == existing.styrk_code:  # the same code keeps the provenance it has
             data.pop("styrk_source", None)
             data.pop("styrk_confidence", None)

@@ -5,7 +5,7 @@ Relationships are `lazy="raise"`: a service that needs related rows loads them w
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     Boolean,
@@ -23,20 +23,26 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, ChangeMarkMixin, TimestampMixin, VersionedMixin, utcnow
 
-EMPLOYER_STATUSES = ("prospekt", "aktiv", "samarbeidspartner")
+EmployerStatus = Literal["prospekt", "aktiv", "samarbeidspartner"]
+EMPLOYER_STATUSES: tuple[EmployerStatus, ...] = get_args(EmployerStatus)
 EMPLOYER_STATUS_LABELS = {"prospekt": "Prospekt", "aktiv": "Aktiv", "samarbeidspartner": "Samarbeidspartner"}
-SECTORS = ("privat", "offentlig")
+Sector = Literal["privat", "offentlig"]
+SECTORS: tuple[Sector, ...] = get_args(Sector)
 SECTOR_LABELS = {"privat": "Privat", "offentlig": "Offentlig"}
-SIZES = ("1-4", "5-19", "20-99", "100-499", "500+")
-SIZE_LABELS = {s: f"{s} ansatte" for s in SIZES}
+Size = Literal["1-4", "5-19", "20-99", "100-499", "500+"]
+SIZES: tuple[Size, ...] = get_args(Size)
+SIZE_LABELS: dict[str, str] = {s: f"{s} ansatte" for s in SIZES}
 
-CONTACT_TYPES = ("møte", "telefon", "e-post", "besøk på arbeidsplassen", "digitalt møte")
-CONTACT_TYPE_LABELS = {t: t[0].upper() + t[1:] for t in CONTACT_TYPES}
+ContactType = Literal["møte", "telefon", "e-post", "besøk på arbeidsplassen", "digitalt møte"]
+CONTACT_TYPES: tuple[ContactType, ...] = get_args(ContactType)
+CONTACT_TYPE_LABELS: dict[str, str] = {t: t[0].upper() + t[1:] for t in CONTACT_TYPES}
 
-PRAKSISPLASS_STATUSES = ("aktiv", "pause", "avsluttet")
+PraksisplassStatus = Literal["aktiv", "pause", "avsluttet"]
+PRAKSISPLASS_STATUSES: tuple[PraksisplassStatus, ...] = get_args(PraksisplassStatus)
 PRAKSISPLASS_STATUS_LABELS = {"aktiv": "Aktiv", "pause": "På pause", "avsluttet": "Avsluttet"}
 
-OPENING_STATUSES = ("utkast", "publisert", "besatt", "stengt", "utløpt")
+OpeningStatus = Literal["utkast", "publisert", "besatt", "stengt", "utløpt"]
+OPENING_STATUSES: tuple[OpeningStatus, ...] = get_args(OpeningStatus)
 OPENING_STATUS_LABELS = {
     "utkast": "Utkast",
     "publisert": "Publisert",
@@ -45,23 +51,27 @@ OPENING_STATUS_LABELS = {
     "utløpt": "Utløpt",
     "returnert": "Sendt tilbake",  # an employer's own opening NAV returned with a comment (not in the lifecycle)
 }
-WORKING_TIMES = ("dagtid", "kveld", "natt", "helg", "skift")
-ENGAGEMENT_TYPES = ("fast", "vikariat", "engasjement", "sesong", "lærling")
-INCLUSION_OPTIONS = ("ARBEIDSTID", "ARBEIDSMILJØ", "FYSISK", "GRUNNLEGGENDE")
+WorkingTime = Literal["dagtid", "kveld", "natt", "helg", "skift"]
+WORKING_TIMES: tuple[WorkingTime, ...] = get_args(WorkingTime)
+EngagementType = Literal["fast", "vikariat", "engasjement", "sesong", "lærling"]
+ENGAGEMENT_TYPES: tuple[EngagementType, ...] = get_args(EngagementType)
+InclusionOption = Literal["ARBEIDSTID", "ARBEIDSMILJØ", "FYSISK", "GRUNNLEGGENDE"]
+INCLUSION_OPTIONS: tuple[InclusionOption, ...] = get_args(InclusionOption)
 INCLUSION_LABELS = {
     "ARBEIDSTID": "Tilpasset arbeidstid",
     "ARBEIDSMILJØ": "Tilpasninger i arbeidshverdagen",
     "FYSISK": "Fysisk tilrettelegging",
     "GRUNNLEGGENDE": "Grunnleggende ferdigheter (norsk, lesing, skriving)",
 }
-TARGET_GROUPS = (
+TargetGroup = Literal[
     "UNGE_UNDER_30",
     "SENIORER_OVER_45",
     "KOMMER_FRA_LAND_UTENFOR_EØS",
     "HULL_I_CV",
     "LITE_ELLER_INGEN_UTDANNING",
     "LITE_ELLER_INGEN_ARBEIDSERFARING",
-)
+]
+TARGET_GROUPS: tuple[TargetGroup, ...] = get_args(TargetGroup)
 TARGET_GROUP_LABELS = {
     "UNGE_UNDER_30": "Unge under 30",
     "SENIORER_OVER_45": "Seniorer over 45",
@@ -70,13 +80,15 @@ TARGET_GROUP_LABELS = {
     "LITE_ELLER_INGEN_UTDANNING": "Lite eller ingen utdanning",
     "LITE_ELLER_INGEN_ARBEIDSERFARING": "Lite eller ingen arbeidserfaring",
 }
-MEASURES = ("LØNNSTILSKUDD", "MENTORTILSKUDD", "LÆRLINGPLASS")
+Measure = Literal["LØNNSTILSKUDD", "MENTORTILSKUDD", "LÆRLINGPLASS"]
+MEASURES: tuple[Measure, ...] = get_args(Measure)
 MEASURE_LABELS = {
     "LØNNSTILSKUDD": "Lønnstilskudd",
     "MENTORTILSKUDD": "Mentortilskudd",
     "LÆRLINGPLASS": "Lærlingplass",
 }
-NORWEGIAN_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+NorwegianLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+NORWEGIAN_LEVELS: tuple[NorwegianLevel, ...] = get_args(NorwegianLevel)
 REQUIREMENT_KINDS = ("driving_licences", "certificates", "skills", "experience")
 REQUIREMENT_LABELS = {
     "driving_licences": "Førerkort",

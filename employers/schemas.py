@@ -6,24 +6,24 @@ routes list under `x-rules-beyond-schema`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import fields as f
 from employers.models import (
-    CONTACT_TYPES,
-    EMPLOYER_STATUSES,
-    ENGAGEMENT_TYPES,
-    INCLUSION_OPTIONS,
-    MEASURES,
-    NORWEGIAN_LEVELS,
-    OPENING_STATUSES,
-    PRAKSISPLASS_STATUSES,
-    SECTORS,
-    SIZES,
-    TARGET_GROUPS,
-    WORKING_TIMES,
+    ContactType,
+    EmployerStatus,
+    EngagementType,
+    InclusionOption,
+    Measure,
+    NorwegianLevel,
+    OpeningStatus,
+    PraksisplassStatus,
+    Sector,
+    Size,
+    TargetGroup,
+    WorkingTime,
 )
 from matching.feasibility import LICENCE_CLASSES as DRIVING_LICENCES
 
@@ -65,7 +65,7 @@ PersonPhone = Annotated[
 PersonEmail = Annotated[
     str, Field(max_length=254, pattern=rf"^[^@{f.SPACE}]+@[^@{f.SPACE}]+\.[^@{f.SPACE}]+$")
 ]
-Inclusion = Literal[INCLUSION_OPTIONS]  # type: ignore[valid-type]
+Inclusion = InclusionOption
 
 
 class _In(BaseModel):
@@ -78,28 +78,28 @@ class ORM(BaseModel):
 
 class _EmployerFields(_In):
     nace_code: NaceCode | None = None
-    sector: Literal[SECTORS] | None = None  # type: ignore[valid-type]
-    address: f.text(300) | None = None  # type: ignore[valid-type]
+    sector: Sector | None = None
+    address: Annotated[str, f.text(300)] | None = None
     postal_code: f.Code4 | None = Field(None, description="Kommunen settes fra postnummeret.")
     municipality_code: f.Code4 | None = None
-    size: Literal[SIZES] | None = None  # type: ignore[valid-type]
+    size: Size | None = None
     website: Website | None = None
-    status: Literal[EMPLOYER_STATUSES] | None = None  # type: ignore[valid-type]
+    status: EmployerStatus | None = None
     responsible_user_id: f.Id | None = Field(None, description="En NAV-ansatt.")
-    notes: f.text(20000) | None = None  # type: ignore[valid-type]
+    notes: Annotated[str, f.text(20000)] | None = None
 
 
 class EmployerIn(_EmployerFields):
     orgnr: Orgnr
-    name: f.required_text(300)  # type: ignore[valid-type]
+    name: Annotated[str, f.required_text(300)]
 
 
 class EmployerPatch(_EmployerFields):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    orgnr: Orgnr = None  # type: ignore[assignment]
-    name: f.required_text(300) = None  # type: ignore[valid-type,assignment]
+    orgnr: Orgnr = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    name: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
 
 
 class EmployerOut(ORM):
@@ -131,14 +131,14 @@ class MergeIn(_In):
 
 
 class ContactPersonPatch(_In):
-    name: f.required_text(200) = None  # type: ignore[valid-type,assignment]
-    role: f.text(200) | None = None  # type: ignore[valid-type]
+    name: Annotated[str, f.required_text(200)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    role: Annotated[str, f.text(200)] | None = None
     phone: PersonPhone | None = None
     email: PersonEmail | None = None
 
 
 class ContactPersonIn(ContactPersonPatch):
-    name: f.required_text(200)  # type: ignore[valid-type]
+    name: Annotated[str, f.required_text(200)]
 
 
 class ContactPersonOut(ORM):
@@ -151,11 +151,11 @@ class ContactPersonOut(ORM):
 
 
 class ContactPatch(_In):
-    date: f.Date = Field(None, description="20 år tilbake til to år fram.")  # type: ignore[assignment]
-    type: Literal[CONTACT_TYPES] = None  # type: ignore[valid-type,assignment]
-    participants: f.text(2000) | None = None  # type: ignore[valid-type]
-    summary: f.required_text(20000) = None  # type: ignore[valid-type,assignment]
-    next_step: f.text(2000) | None = Field(None, description="Med frist (next_step_due).")  # type: ignore[valid-type]
+    date: f.Date = Field(None, description="20 år tilbake til to år fram.")  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    type: ContactType = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    participants: Annotated[str, f.text(2000)] | None = None
+    summary: Annotated[str, f.required_text(20000)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    next_step: Annotated[str, f.text(2000)] | None = Field(None, description="Med frist (next_step_due).")
     next_step_due: f.Date | None = Field(None, description="Med neste steg (next_step).")
     next_step_owner_id: f.Id | None = Field(None, description="En NAV-ansatt; standard er du.")
     next_step_done: f.Bool | None = None
@@ -163,8 +163,8 @@ class ContactPatch(_In):
 
 class ContactIn(ContactPatch):
     date: f.Date = Field(description="20 år tilbake til to år fram.")
-    type: Literal[CONTACT_TYPES]  # type: ignore[valid-type]
-    summary: f.required_text(20000)  # type: ignore[valid-type]
+    type: ContactType
+    summary: Annotated[str, f.required_text(20000)]
 
 
 class ContactOut(ORM):
@@ -181,20 +181,20 @@ class ContactOut(ORM):
 
 
 class PraksisplassIn(_In):
-    title: f.required_text(300) = None  # type: ignore[valid-type,assignment]
+    title: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     styrk_code: Occupation | None = None
-    tasks: f.text(20000) | None = None  # type: ignore[valid-type]
-    places: f.integer(1, 100) | None = None  # type: ignore[valid-type]
+    tasks: Annotated[str, f.text(20000)] | None = None
+    places: Annotated[int, f.integer(1, 100)] | None = None
     period_start: f.Date | None = Field(None, description="20 år tilbake til to år fram.")
     period_end: f.Date | None = Field(None, description="Ikke før period_start.")
-    supervisor: f.text(200) | None = None  # type: ignore[valid-type]
-    adaptations: list[Inclusion] | None = None  # type: ignore[valid-type]
-    adaptations_note: f.text(5000) | None = None  # type: ignore[valid-type]
-    status: Literal[PRAKSISPLASS_STATUSES] | None = None  # type: ignore[valid-type]
+    supervisor: Annotated[str, f.text(200)] | None = None
+    adaptations: list[Inclusion] | None = None
+    adaptations_note: Annotated[str, f.text(5000)] | None = None
+    status: PraksisplassStatus | None = None
 
 
 class PraksisplassNew(PraksisplassIn):
-    title: f.required_text(300)  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(300)]
 
 
 class PraksisplassPatch(PraksisplassIn):
@@ -206,7 +206,7 @@ class PraksisplassPatch(PraksisplassIn):
 class OccupantIn(_In):
     start_date: f.Date
     candidate_ref: f.Id | None = None
-    note: f.text(500) = ""  # type: ignore[valid-type]
+    note: Annotated[str, f.text(500)] = ""
 
 
 class OccupantOut(ORM):
@@ -237,11 +237,11 @@ class PraksisplassOut(ORM):
 
 
 class RequirementsPart(_In):
-    driving_licences: list[f.any_case(DRIVING_LICENCES)] | None = None  # type: ignore[valid-type]
+    driving_licences: list[Annotated[str, f.any_case(DRIVING_LICENCES)]] | None = None
     certificates: list[Annotated[str, Field(max_length=200)]] | None = None
     skills: list[Annotated[str, Field(max_length=200)]] | None = None
     experience: list[Annotated[str, Field(max_length=200)]] | None = None
-    norwegian_level: Literal[NORWEGIAN_LEVELS] | None = None  # type: ignore[valid-type]
+    norwegian_level: NorwegianLevel | None = None
 
 
 class Requirements(_In):
@@ -250,36 +250,36 @@ class Requirements(_In):
 
 
 class _OpeningFields(_In):
-    title: f.required_text(300) = None  # type: ignore[valid-type,assignment]
+    title: Annotated[str, f.required_text(300)] = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
     styrk_code: Occupation | None = None
-    description: f.text(50000) | None = None  # type: ignore[valid-type]
-    positions: f.integer(1, 1000) | None = None  # type: ignore[valid-type]
-    percent_min: f.integer(1, 100) | None = Field(None, description="Ikke over percent_max.")  # type: ignore[valid-type]
-    percent_max: f.integer(1, 100) | None = None  # type: ignore[valid-type]
-    hours_per_week: f.number(gt=0, le=75) | None = None  # type: ignore[valid-type]
-    working_time: list[Literal[WORKING_TIMES]] | None = None  # type: ignore[valid-type]
-    engagement_type: Literal[ENGAGEMENT_TYPES] | None = None  # type: ignore[valid-type]
+    description: Annotated[str, f.text(50000)] | None = None
+    positions: Annotated[int, f.integer(1, 1000)] | None = None
+    percent_min: Annotated[int, f.integer(1, 100)] | None = Field(None, description="Ikke over percent_max.")
+    percent_max: Annotated[int, f.integer(1, 100)] | None = None
+    hours_per_week: Annotated[float, f.number(gt=0, le=75)] | None = None
+    working_time: list[WorkingTime] | None = None
+    engagement_type: EngagementType | None = None
     start_date: f.Date | None = Field(None, description="Ett år tilbake til tre år fram.")
     start_by_agreement: f.Bool | None = None
     application_deadline: f.Date | None = Field(None, description="Ett år tilbake til to år fram.")
-    address: f.text(300) | None = None  # type: ignore[valid-type]
+    address: Annotated[str, f.text(300)] | None = None
     postal_code: f.Code4 | None = Field(None, description="Kommunen settes fra postnummeret.")
     municipality_code: Place | None = None
     requirements: Requirements | None = None
-    inclusion: list[Inclusion] | None = None  # type: ignore[valid-type]
-    target_groups: list[Literal[TARGET_GROUPS]] | None = None  # type: ignore[valid-type]
-    measures: list[Literal[MEASURES]] | None = None  # type: ignore[valid-type]
+    inclusion: list[Inclusion] | None = None
+    target_groups: list[TargetGroup] | None = None
+    measures: list[Measure] | None = None
     open_to_reduced_capacity: f.Bool | None = None
-    how_to_apply: f.text(2000) | None = None  # type: ignore[valid-type]
-    application_url: f.text(500) | None = None  # type: ignore[valid-type]
-    application_email: f.text(254) | None = None  # type: ignore[valid-type]
-    contact_name: f.text(200) | None = None  # type: ignore[valid-type]
-    contact_phone: f.text(40) | None = None  # type: ignore[valid-type]
+    how_to_apply: Annotated[str, f.text(2000)] | None = None
+    application_url: Annotated[str, f.text(500)] | None = None
+    application_email: Annotated[str, f.text(254)] | None = None
+    contact_name: Annotated[str, f.text(200)] | None = None
+    contact_phone: Annotated[str, f.text(40)] | None = None
 
 
 class OpeningIn(_OpeningFields):
     employer_id: f.Id = Field(description="Arbeidsgiveren stillingen hører til.")
-    title: f.required_text(300)  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(300)]
 
 
 class OpeningPatch(_OpeningFields):
@@ -289,19 +289,17 @@ class OpeningPatch(_OpeningFields):
 
 
 class StatusIn(_In):
-    status: Literal[OPENING_STATUSES] = Field(
-        description="Hvilken status som kan følge hvilken: se feilmeldingen."
-    )  # type: ignore[valid-type]
+    status: OpeningStatus = Field(description="Hvilken status som kan følge hvilken: se feilmeldingen.")
     application_deadline: f.Date | None = None
     note: str = Field(default="", max_length=500)
 
 
 class ReturnIn(_In):
-    comment: f.required_text(2000, "Hva arbeidsgiveren må endre (påkrevd).")  # type: ignore[valid-type]
+    comment: Annotated[str, f.required_text(2000, "Hva arbeidsgiveren må endre (påkrevd).")]
 
 
 class ResubmitIn(_In):
-    comment: f.text(2000, "Svar til NAV (valgfritt).") = ""  # type: ignore[valid-type,assignment]
+    comment: Annotated[str, f.text(2000, "Svar til NAV (valgfritt).")] = ""
 
 
 class StatusChangeOut(ORM):

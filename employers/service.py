@@ -1,6 +1,6 @@
 """Employer use cases: the registry (this module), the contact log (`service_contacts`), praksisplasser
 (`service_praksis`) and openings (`service_openings`). Access is decided here, as query filters, so pages, API,
-CLI and jobs obey the same rules. Other domains import this module; it re-exports the others' functions."""
+CLI and jobs obey the same rules. Callers import the module they use (the access rules are in `access`)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,10 @@ from core.locking import check_version
 from core.models import Base, User
 from core.roles import NAV_STAFF
 from employers import orgnr as orgnr_rules
-from employers.access import (  # noqa: F401  (re-exported: other domains use employers.service)
+from employers.access import (
     employer_ids_for,
     get_employer,
     is_staff,
-    may_merge_or_delete,
     readable_employers,
     require_merge_or_delete,
     require_staff,
@@ -42,12 +41,6 @@ from employers.models import (
     Praksisplass,
     employer_users,
 )
-
-# The other use cases live in their own modules; re-exported so callers need only `employers.service`.
-from employers.service_contacts import *  # noqa: F403
-from employers.service_openings import *  # noqa: F403
-from employers.service_praksis import *  # noqa: F403
-from employers.service_suggest import *  # noqa: F403
 
 DUPLICATE_THRESHOLD = 85
 STAFF_ONLY_FIELDS = frozenset({"notes"})  # NAV's own notes about an employer, written for colleagues

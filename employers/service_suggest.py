@@ -68,7 +68,7 @@ class _Kept:
     def get(self, mark: Any, build: Callable[[], T]) -> T:
         now = time.monotonic()
         if self._value is not None and self._mark == mark and now - self._built < MAX_AGE_SECONDS:
-            return self._value  # type: ignore[no-any-return]
+            return self._value
         value = build()
         with self._lock:
             self._value, self._mark, self._built = value, mark, now
@@ -117,7 +117,7 @@ def title_classifier(session: Session) -> TitleClassifier:
                 reference_service.styrk_names(session, level=None),
                 cache_dir=get_settings().var_dir / "models",
             )
-        return _classifier[1]  # type: ignore[no-any-return]
+        return _classifier[1]
 
 
 def warm_title_classifier(session: Session) -> None:
@@ -209,7 +209,7 @@ def suggest_employers(
     rows = session.execute(stmt.order_by(Employer.name)).tuples().all()
     by_id = {r[0]: r for r in rows}
     ranked = rank_names(raw, [(r[0], r[1], r[2]) for r in rows], limit)
-    return [EmployerSuggestion(int(i), by_id[i][1], by_id[i][2], conf) for i, conf in ranked]  # type: ignore[index]
+    return [EmployerSuggestion(int(i), by_id[i][1], by_id[i][2], conf) for i, conf in ranked]  # type: ignore[index]  # rank_names returns the ids it was given
 
 
 IMPORT_SOURCES = ("import", "tittel")

@@ -5,7 +5,7 @@ record or on today are listed per route under `x-rules-beyond-schema` (web/api/f
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +24,7 @@ class _In(BaseModel):
     """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
-Hours = f.number(gt=0, le=75)
+Hours = Annotated[float, f.number(gt=0, le=75)]
 
 
 class RecordIn(_In):
@@ -39,8 +39,19 @@ class RecordIn(_In):
     target_ufore: f.Bool = False
 
 
+# Literals of a label table's keys, built at run time: the type checker reads them as text.
+if TYPE_CHECKING:
+    OpenStatus: TypeAlias = str
+    EndDetail: TypeAlias = str
+    OtherKind: TypeAlias = str
+else:
+    OpenStatus = Literal[tuple(k for k in STATUSES if k != "avsluttet")]
+    EndDetail = Literal[tuple(END_DETAILS)]
+    OtherKind = Literal[tuple(OTHER_KINDS)]
+
+
 class StatusIn(_In):
-    status: Literal[tuple(k for k in STATUSES if k != "avsluttet")] = Field(  # type: ignore[misc]
+    status: OpenStatus = Field(
         description="Avslutt med /end. Hvilke statuser en tjeneste har, og hva de krever: se feilmeldingen."
     )
 
@@ -48,48 +59,48 @@ class StatusIn(_In):
 class EndRecordIn(_In):
     end_date: f.Date
     cause: Literal["arbeid", "utdanning", "annet"]
-    detail: Literal[tuple(END_DETAILS)] | None = None  # type: ignore[misc]
-    note: f.text(5000) = ""  # type: ignore[valid-type]
+    detail: EndDetail | None = None
+    note: Annotated[str, f.text(5000)] = ""
 
 
 class ContactIn(_In):
     date: f.Date
     with_whom: Literal["person", "arbeidsgiver", "andre"]
     mode: Literal["arbeidsplassen", "samfunnet", "nav", "telefon", "digitalt"]
-    duration_minutes: f.integer(0, 1440) | None = None  # type: ignore[valid-type]
-    content: f.text(10000) = ""  # type: ignore[valid-type]
-    other_kind: Literal[tuple(OTHER_KINDS)] | None = None  # type: ignore[misc]
+    duration_minutes: Annotated[int, f.integer(0, 1440)] | None = None
+    content: Annotated[str, f.text(10000)] = ""
+    other_kind: OtherKind | None = None
     employer_id: f.Id | None = None
     employer_user_id: f.Id | None = None
     placement_id: f.Id | None = None
-    participants: f.text(500) = ""  # type: ignore[valid-type]
+    participants: Annotated[str, f.text(500)] = ""
 
 
 class PlacementIn(_In):
     type: PlacementType
     start_date: f.Date
-    percent: f.integer(1, 100)  # type: ignore[valid-type]
+    percent: Annotated[int, f.integer(1, 100)]
     hours_per_week: Hours | None = None
     employer_id: f.Id | None = Field(None, description="Påkrevd unntatt for utdanning.")
-    title: f.text(200) = ""  # type: ignore[valid-type]
+    title: Annotated[str, f.text(200)] = ""
     styrk_code: Annotated[str, Field(max_length=8)] | None = None
     wage_type: Literal["timelonn", "fastlonn", "ingen"] = "timelonn"
-    contact_person: f.text(300) = ""  # type: ignore[valid-type]
+    contact_person: Annotated[str, f.text(300)] = ""
     opening_id: f.Id | None = None
     praksisplass_id: f.Id | None = None
 
 
 class PlacementChangeIn(_In):
     changed_on: f.Date
-    percent: f.integer(1, 100)  # type: ignore[valid-type]
+    percent: Annotated[int, f.integer(1, 100)]
     hours_per_week: Hours | None = None
-    note: f.text(500) = ""  # type: ignore[valid-type]
+    note: Annotated[str, f.text(500)] = ""
 
 
 class PlacementEndIn(_In):
     end_date: f.Date
     reason: Literal["sa_opp", "oppsagt", "midlertidig_utlop", "helse", "ny_jobb", "utdanning"]
-    note: f.text(2000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, f.text(2000)] = ""
 
 
 class PhaseOut(ORM):

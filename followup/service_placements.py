@@ -13,7 +13,9 @@ from core import audit
 from core.cleaning import bounded_text
 from core.errors import NotFound, ValidationFailed
 from core.models import User
-from employers import service as employers_service
+from employers import access as employers_access
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from followup import service_plan as plan
 from followup import service_records as records
 from followup.dates import add_months
@@ -56,8 +58,8 @@ def _check_source(
 ) -> None:
     """The opening or praksisplass a job came from must exist and belong to the same employer."""
     for field, value, load in (
-        ("opening_id", opening_id, employers_service.get_opening),
-        ("praksisplass_id", praksisplass_id, employers_service.get_praksisplass),
+        ("opening_id", opening_id, employers_openings.get_opening),
+        ("praksisplass_id", praksisplass_id, employers_praksis.get_praksisplass),
     ):
         if value is None:
             continue
@@ -106,7 +108,7 @@ def start_placement(
         if employer_id is None:
             raise ValidationFailed("Velg arbeidsgiver.", field="employer_id")
         if (
-            session.scalar(employers_service.readable_employers(session, actor).filter_by(id=employer_id))
+            session.scalar(employers_access.readable_employers(session, actor).filter_by(id=employer_id))
             is None
         ):
             raise ValidationFailed("Fant ikke arbeidsgiveren.", field="employer_id")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
+from candidates import access as candidates_access
 from candidates import service as candidates_service
 from core import audit
 from core.cleaning import EVENT_DATE, PROGRAMME_DATE, Cleaner, DateBounds, bounded_text, check_date
@@ -22,7 +23,7 @@ from core.formatting import date_no, number_no
 from core.models import User
 from core.roles import NAV_STAFF, OFFICE_STAFF
 from core.settings import Settings, get_settings
-from employers import service as employers_service
+from employers import access as employers_access
 from followup import service_plan as plan
 from followup.dates import add_months
 from followup.models import (
@@ -63,7 +64,7 @@ def _today() -> dt.date:
 
 def _readable_candidate_ids(actor: User) -> Any:
     # only the id column: a subquery of the whole row would build a proxy of every candidate column on each call
-    stmt = candidates_service.readable_candidates(actor)
+    stmt = candidates_access.readable_candidates(actor)
     return stmt.with_only_columns(stmt.selected_columns.id)
 
 
@@ -104,7 +105,7 @@ def get_record(
     )
     if record is None:
         raise AccessDenied(subject_type=SUBJECT, subject_id=record_id, actor_id=actor.id, purpose=purpose)
-    candidates_service.require_reason(
+    candidates_access.require_reason(
         session, actor, record.candidate_id
     )  # the admin: a recorded reason first
     if audit_read:
@@ -166,7 +167,7 @@ def candidate_refs(
     (one batched insert)."""
     if not ids:
         return {}
-    stmt = candidates_service.readable_candidates(actor)
+    stmt = candidates_access.readable_candidates(actor)
     entity = stmt.column_descriptions[0]["entity"]
     rows = session.scalars(stmt.where(entity.id.in_(list(ids)))).all()
     audit.record_many(
@@ -260,7 +261,7 @@ def enrol(
     out = c.done()
     service, goal, specialist_id = out["service"], out["goal"], out["specialist_id"]
     assert referral_date is not None and start_date is not None
-    candidate = candidates_service.get_candidate(
+    candidate = candidates_access.get_candidate(
         session, actor=actor, candidate_id=out["candidate_id"], purpose="oppfølging: innskriving i jobbspor"
     )
     if specialist_id is None and actor.role == "jobbspesialist":
@@ -837,7 +838,7 @@ def log_contact(
         c.error("date", "Datoen er lenge før jobbsporet startet.")
     if employer_id is not None:
         if (
-            session.scalar(employers_service.readable_employers(session, actor).filter_by(id=employer_id))
+            session.scalar(employers_access.readable_employers(session, actor).filter_by(id=employer_id))
             is None
         ):
             c.error("employer_id", "Fant ikke arbeidsgiveren.")
@@ -847,7 +848,7 @@ def log_contact(
         participant = session.get(User, employer_user_id)
         if participant is None or participant.role != "arbeidsgiver":
             c.error("employer_user_id", "Deltakeren må være en arbeidsgiverbruker.")
-        elif employer_id is not None and employer_id not in employers_service.employer_ids_for(
+        elif employer_id is not None and employer_id not in employers_access.employer_ids_for(
             session, participant
         ):
             c.error("employer_user_id", "Deltakeren hører ikke til denne arbeidsgiveren.")

@@ -59,7 +59,7 @@ def acquire(
             )
             .execution_options(synchronize_session=False)
         )
-        return expires if result.rowcount == 1 else None  # type: ignore[attr-defined]
+        return expires if result.rowcount == 1 else None  # type: ignore[attr-defined]  # rowcount is on the CursorResult an UPDATE returns
 
 
 def _acquired_at(session: Session, name: str, holder: str, now: dt.datetime) -> dt.datetime:
@@ -86,7 +86,7 @@ def renew(factory: sessionmaker[Session], *, name: str, holder: str, ttl: float)
             .values(expires_at=expires)
             .execution_options(synchronize_session=False)
         )
-        return expires if result.rowcount == 1 else None  # type: ignore[attr-defined]
+        return expires if result.rowcount == 1 else None  # type: ignore[attr-defined]  # rowcount is on the CursorResult an UPDATE returns
 
 
 def release(factory: sessionmaker[Session], *, name: str, holder: str) -> None:

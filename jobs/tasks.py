@@ -12,10 +12,13 @@ import time
 from typing import Any
 
 from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
 from core import formatting, notifications
 from core.models import User
-from employers import service as employers_service
-from followup import service as followup_service
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
+from followup import service_fidelity as followup_fidelity
+from followup import service_plan as followup_plan
 from jobs.runner import TZ, JobContext
 from recruitment import rematch
 
@@ -36,7 +39,7 @@ def followup_reminders(ctx: JobContext) -> dict[str, Any]:
     """Daily: overdue and due-today follow-up contacts, one notification per job specialist."""
     today = ctx.today
     with ctx.session() as session:
-        due = followup_service.due_reminders(session, today)
+        due = followup_plan.due_reminders(session, today)
         created = overdue = due_today = 0
         for user_id, buckets in sorted(due.items()):
             over, now_ = buckets["overdue"], buckets["due_today"]
@@ -77,7 +80,7 @@ def employer_next_steps(ctx: JobContext) -> dict[str, Any]:
     """Daily: next steps with employers that are due today or overdue, one notification per market contact."""
     today = ctx.today
     with ctx.session() as session:
-        due = employers_service.due_next_steps_by_owner(session, today=today)
+        due = employers_contacts.due_next_steps_by_owner(session, today=today)
         created = overdue = due_today = 0
         for user_id, buckets in sorted(due.items()):
             over, now_ = buckets["overdue"], buckets["due_today"]
@@ -105,8 +108,8 @@ def opening_expiry(ctx: JobContext) -> dict[str, Any]:
     with ctx.session() as session:
         # the deadline is a Norwegian calendar day: at 00.30 Oslo time yesterday's deadline has passed, although
         # it is still yesterday in UTC
-        expired = employers_service.expire_openings(session, ctx.now.astimezone(TZ))
-        info = employers_service.opening_recipients(session, [o.id for o in expired])
+        expired = employers_openings.expire_openings(session, ctx.now.astimezone(TZ))
+        info = employers_contacts.opening_recipients(session, [o.id for o in expired])
         created = 0
         for opening in expired:
             meta = info.get(opening.id)
@@ -177,7 +180,7 @@ def retention(ctx: JobContext) -> dict[str, Any]:
     """Nightly: candidates past their retention date are erased (each erasure in the audit log). Dry run:
     only lists who would go."""
     with ctx.session() as session:
-        ids = candidates_service.erase_expired(session, today=ctx.today, dry_run=ctx.dry_run)
+        ids = candidates_privacy.erase_expired(session, today=ctx.today, dry_run=ctx.dry_run)
     if ctx.dry_run:
         return {"would_erase": len(ids), "candidate_ids": ids, "dry_run": True}
     return {"erased": len(ids), "candidate_ids": ids}
@@ -186,5 +189,5 @@ def retention(ctx: JobContext) -> dict[str, Any]:
 def fidelity_snapshot(ctx: JobContext) -> dict[str, Any]:
     """Weekly: the follow-up fidelity figures per office and job specialist, for the reports page."""
     with ctx.session() as session:
-        written = followup_service.take_fidelity_snapshot(session, ctx.today)
+        written = followup_fidelity.take_fidelity_snapshot(session, ctx.today)
     return {"snapshots": written}

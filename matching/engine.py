@@ -75,7 +75,7 @@ class _Store:
             dtype, fill, two_d = self.spec[name]
             col = self.cols[name]
             if two_d:
-                seq = list(v)  # type: ignore[call-overload]
+                seq = list(v)  # type: ignore[call-overload]  # any iterable the caller passed
                 if len(seq) > col.shape[1]:
                     wider = np.full((col.shape[0], len(seq)), fill, dtype=dtype, order="F")
                     wider[:, : col.shape[1]] = col

@@ -177,7 +177,7 @@ class OccupationIndex:
             return [self._of(c, PREFIX) for c in codes]
         best: dict[str, tuple[float, str]] = {}
         for i, conf in self._text.rank(raw, fuzzy=limit).items():
-            title, c = self._titles[i]  # type: ignore[index]
+            title, c = self._titles[i]
             current = best.get(c)
             if current is None or (conf, -len(title)) > (current[0], -len(current[1])):
                 best[c] = (conf, title)
@@ -278,7 +278,7 @@ class PlaceIndex:
             return [self._postal(c, EXACT if c == raw else PREFIX) for c in codes]
         ranked: list[PlaceSuggestion] = []
         for i, conf in self._text.rank(raw, fuzzy=limit).items():
-            kind, c = self._entries[i]  # type: ignore[index]
+            kind, c = self._entries[i]
             old = kind == "kommune" and self.current and c not in self.current
             conf = conf - (0.05 if kind == "postnummer" or old else 0.0)
             ranked.append(self._municipality(c, conf) if kind == "kommune" else self._postal(c, conf))
@@ -316,5 +316,5 @@ def rank_names(
     index = _TextIndex()
     for pos, (_i, name, _n) in enumerate(items):
         index.add(pos, name)
-    ranked = sorted(index.rank(raw, fuzzy=limit).items(), key=lambda kv: (-kv[1], kv[0]))  # type: ignore[operator]
-    return [(items[pos][0], round(conf, 3)) for pos, conf in ranked[:limit]]  # type: ignore[index]
+    ranked = sorted(index.rank(raw, fuzzy=limit).items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(items[pos][0], round(conf, 3)) for pos, conf in ranked[:limit]]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from candidates.service import capacity_of, needs_for_matching
+from candidates.derived import capacity_of, needs_for_matching
 from matching import CandidateProfile, Opening, Requirements
 from matching.model import Experience, Language
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from candidates import service as candidates_service
 from core import reference as reference_service
 from core.settings import get_settings
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from employers import service_suggest
 from matching import CandidateProfile, Matcher, Opening
 from matching.scoring import Geo
@@ -66,7 +66,7 @@ def geo_from_reference(session: Session) -> Geo:
 
 def opening_profiles(session: Session, *, ids: Sequence[int] | None = None) -> list[Opening]:
     return [
-        opening_profile(o, o.employer.name) for o in employers_service.matchable_openings(session, ids=ids)
+        opening_profile(o, o.employer.name) for o in employers_openings.matchable_openings(session, ids=ids)
     ]
 
 

@@ -15,10 +15,13 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from candidates import access as candidates_access
 from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
 from core import reference as reference_service
 from core.models import ChangeMark, User
-from employers import service as employers_service
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from employers import service_suggest
 from matching import Matcher, RankedItem
 from recruitment import pool
@@ -140,7 +143,7 @@ def _db_key(session: Session) -> str:
 
 def _mark(session: Session, kind: str) -> ChangeMark:
     if kind == "openings":
-        return employers_service.opening_change_mark(session)
+        return employers_openings.opening_change_mark(session)
     return candidates_service.candidate_change_mark(session)
 
 
@@ -164,7 +167,7 @@ def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool
         return True
     since, matcher = entry.mark.changed_at, entry.matcher
     if kind == "openings":
-        changed = employers_service.openings_changed_since(session, since, REBUILD_AFTER + 1)
+        changed = employers_openings.openings_changed_since(session, since, REBUILD_AFTER + 1)
     else:
         changed = candidates_service.candidates_changed_since(session, since, REBUILD_AFTER + 1)
     if len(changed) > REBUILD_AFTER:
@@ -179,7 +182,7 @@ def _refresh(session: Session, kind: str, entry: _Entry, today: dt.date) -> bool
     created = sum(1 for i in changed if entry.mark.last_id is None or i > entry.mark.last_id)
     if mark.rows != entry.mark.rows + created:  # rows went (an erasure, a cascade): drop what the index holds
         if kind == "openings":
-            present, held = employers_service.opening_row_ids(session), matcher.opening_ids()
+            present, held = employers_openings.opening_row_ids(session), matcher.opening_ids()
         else:
             present, held = candidates_service.candidate_row_ids(session), matcher.candidate_ids()
         for item_id in held:
@@ -254,7 +257,7 @@ def _suggestions(
     session: Session, items: list[RankedItem], rows: dict[int, Any] | None = None
 ) -> list[OpeningSuggestion]:
     if rows is None:
-        rows = employers_service.openings_with_employer_names(session, [int(i.id) for i in items])
+        rows = employers_openings.openings_with_employer_names(session, [int(i.id) for i in items])
     out = []
     for item in items:
         found = rows.get(int(item.id))
@@ -288,7 +291,7 @@ def openings_for_candidate(
     made that read and passes the `candidate`."""
     today = today or dt.date.today()
     if candidate is None or candidate.id != candidate_id:
-        candidate = candidates_service.get_candidate(
+        candidate = candidates_access.get_candidate(
             session, actor=actor, candidate_id=candidate_id, purpose="jobbforslag"
         )
     profile = pool.candidate_profiles(session, ids=[candidate_id], today=today, active_only=False)[0]
@@ -297,7 +300,7 @@ def openings_for_candidate(
     def gone(result: Any) -> list[int]:
         nonlocal rows
         ids = [int(i.id) for i in (*result[2], *result[3])]
-        rows = employers_service.openings_with_employer_names(session, ids)
+        rows = employers_openings.openings_with_employer_names(session, ids)
         return [i for i in ids if i not in rows]
 
     version, total, feasible, infeasible = _ranked(
@@ -325,7 +328,7 @@ def openings_for_candidate(
 
 def _praksis(session: Session, profile: Any, today: dt.date, k: int = 10) -> list[PraksisSuggestion]:
     """Work-practice slots with a free place, ranked by the same engine (few, so indexed per call)."""
-    places = {p.id: p for p in employers_service.matchable_praksisplasser(session)}
+    places = {p.id: p for p in employers_praksis.matchable_praksisplasser(session)}
     if not places:
         return []
     matcher = pool.new_matcher(session, [praksis_profile(p) for p in places.values()], None, today=today)
@@ -352,15 +355,15 @@ def candidates_for_opening(
     """Feasible candidates for an opening, best first, only those the actor may read (their office; admin
     all), each as the anonymous summary. Opening a candidate is a separate, audit-logged read."""
     today = today or dt.date.today()
-    opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=actor, opening_id=opening_id)
     profile = opening_profile(opening, opening.employer.name)
-    readable = [str(i) for i in candidates_service.readable_ids(session, actor)]
+    readable = [str(i) for i in candidates_access.readable_ids(session, actor)]
     summaries: dict[int, dict[str, Any]] = {}
 
     def gone(result: Any) -> list[int]:
         nonlocal summaries
         ids = [int(i.id) for i in result[1]]
-        summaries = candidates_service.staff_summaries(session, ids)
+        summaries = candidates_privacy.staff_summaries(session, ids)
         return [i for i in ids if i not in summaries]
 
     # the actor's readable candidates are a mask inside the engine, applied before the top-k cut: a small
@@ -377,7 +380,7 @@ def candidates_for_opening(
     )
     items = [i for i in ranked if i.feasible]
     if not summaries and items:  # built afresh (no cache): nothing was checked yet
-        summaries = candidates_service.staff_summaries(session, [int(i.id) for i in items])
+        summaries = candidates_privacy.staff_summaries(session, [int(i.id) for i in items])
     items = [i for i in items if int(i.id) in summaries]
     return OpeningMatches(
         opening.id,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core.models import User, utcnow
-from employers import service as employers_service
+from employers import service_contacts as employers_contacts
 from recruitment import pool
 from recruitment.models import TopMatch
 
@@ -156,7 +156,7 @@ def _still_there(session: Session, pairs: dict[tuple[int, int], Match]) -> dict[
     if not pairs:
         return pairs
     candidates = candidates_service.responsible_users(session, sorted({c for _, c in pairs}))
-    openings = employers_service.opening_recipients(session, sorted({o for o, _ in pairs}))
+    openings = employers_contacts.opening_recipients(session, sorted({o for o, _ in pairs}))
     return {(o, c): m for (o, c), m in pairs.items() if o in openings and c in candidates}
 
 
@@ -166,7 +166,7 @@ def recipients(session: Session, matches: Sequence[Match]) -> dict[int, list[Mat
     if not matches:
         return {}
     responsible = candidates_service.responsible_users(session, sorted({m.candidate_id for m in matches}))
-    openings = employers_service.opening_recipients(session, sorted({m.opening_id for m in matches}))
+    openings = employers_contacts.opening_recipients(session, sorted({m.opening_id for m in matches}))
     out: dict[int, list[Match]] = {}
     for m in matches:
         users = {responsible.get(m.candidate_id), openings.get(m.opening_id, {}).get("market_contact_id")}
@@ -178,7 +178,7 @@ def recipients(session: Session, matches: Sequence[Match]) -> dict[int, list[Mat
 
 def opening_titles(session: Session, opening_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     """Opening id → (title, employer name), for the notification text."""
-    info = employers_service.opening_recipients(session, opening_ids)
+    info = employers_contacts.opening_recipients(session, opening_ids)
     return {oid: (v["title"], v["employer_name"]) for oid, v in info.items()}
 
 

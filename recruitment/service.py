@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
+from candidates import sensitive_text
+from candidates import service_privacy as candidates_privacy
 from core import audit
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.models import User, utcnow
 from core.roles import NAV_STAFF
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from matching import learn
 from recruitment.models import (
     EMPLOYER_ANSWERS,
@@ -62,7 +64,7 @@ def _event(
 def list_for_opening(session: Session, *, actor: User, opening_id: int) -> CandidateList:
     """The opening's list, created on first use. Entries the actor may not read are left out by the caller."""
     _require_staff(actor)
-    employers_service.get_opening(session, actor=actor, opening_id=opening_id)
+    employers_openings.get_opening(session, actor=actor, opening_id=opening_id)
     clist = session.scalar(select(CandidateList).where(CandidateList.opening_id == opening_id))
     if clist is None:
         clist = CandidateList(
@@ -76,7 +78,7 @@ def list_for_opening(session: Session, *, actor: User, opening_id: int) -> Candi
 def entries(session: Session, *, actor: User, opening_id: int) -> Sequence[CandidateListEntry]:
     """Only entries for candidates of the actor's office (admin: all): the list itself is shared by offices."""
     clist = list_for_opening(session, actor=actor, opening_id=opening_id)
-    readable = candidates_service.readable_candidates(actor).subquery()
+    readable = candidates_access.readable_candidates(actor).subquery()
     stmt = select(CandidateListEntry).where(
         CandidateListEntry.list_id == clist.id, CandidateListEntry.candidate_id.in_(select(readable.c.id))
     )
@@ -103,7 +105,7 @@ def add_candidate(
     components: dict[str, float] | None = None,
 ) -> CandidateListEntry:
     clist = list_for_opening(session, actor=actor, opening_id=opening_id)
-    candidates_service.get_candidate(
+    candidates_access.get_candidate(
         session, actor=actor, candidate_id=candidate_id, purpose=f"kandidatliste for stilling {opening_id}"
     )
     existing = session.scalar(
@@ -151,7 +153,7 @@ def _entry(
     if entry is None:
         raise NotFound("Fant ikke oppføringen på kandidatlisten.")
     if actor.role in NAV_STAFF:
-        candidates_service.get_candidate(
+        candidates_access.get_candidate(
             session, actor=actor, candidate_id=entry.candidate_id, purpose=purpose
         )
     return entry
@@ -192,7 +194,7 @@ def _employer_answerable(session: Session, actor: User, entry: CandidateListEntr
     """The employer answers only on an entry shared with their organisation that a consent still covers."""
     return any(
         share.entry_id == entry.id
-        for share, _ in candidates_service.covered_shares(
+        for share, _ in candidates_privacy.covered_shares(
             session, employer_shares(session, actor=actor, candidate_id=entry.candidate_id)
         )
     )
@@ -231,7 +233,7 @@ def record_employer_answer(
 def _covering_consent(session: Session, entry: CandidateListEntry, opening_id: int, employer_id: int) -> bool:
     return any(
         c.opening_id is None or c.opening_id == opening_id
-        for c in candidates_service.active_consents_for(
+        for c in candidates_privacy.active_consents_for(
             session, candidate_id=entry.candidate_id, employer_ids=[employer_id]
         )
     )
@@ -248,7 +250,7 @@ def share_with_employer(
     becomes PRESENTERT. Sharing an entry that is already shared and still consented changes nothing."""
     _require_staff(actor)
     entry = _entry(session, actor, entry_id)
-    opening = employers_service.get_opening(session, actor=actor, opening_id=opening_id_of(session, entry))
+    opening = employers_openings.get_opening(session, actor=actor, opening_id=opening_id_of(session, entry))
     if not _covering_consent(session, entry, opening.id, opening.employer_id):
         raise ValidationFailed(
             "Kandidaten har ikke samtykket til deling med denne arbeidsgiveren. Registrer samtykket på "
@@ -257,12 +259,12 @@ def share_with_employer(
         )
     if entry.shared_at is not None and _share_covered(session, entry, opening.id, opening.employer_id):
         return entry
-    marks = candidates_service.employer_text_marks(session, candidate_id=entry.candidate_id)
+    marks = candidates_privacy.employer_text_marks(session, candidate_id=entry.candidate_id)
     reason = (override_reason or "").strip()
     if marks and not reason:
         raise ValidationFailed(
             "Teksten arbeidsgiveren vil se inneholder ord som kan røpe helse, diagnoser, legemidler, rus, ytelser "
-            f"eller tiltak: {candidates_service.sensitive_text.describe(marks)}. Rediger presentasjonen (eller CV-en), eller oppgi "
+            f"eller tiltak: {sensitive_text.describe(marks)}. Rediger presentasjonen (eller CV-en), eller oppgi "
             "hvorfor teksten likevel kan deles.",
             field="override_reason",
         )
@@ -274,7 +276,7 @@ def share_with_employer(
     _event(session, entry, actor, "shared", None, f"arbeidsgiver {opening.employer_id}")
     categories = ""
     if marks:
-        overridden = candidates_service.sensitive_text.describe(marks)
+        overridden = sensitive_text.describe(marks)
         _event(session, entry, actor, "override", None, None, f"{overridden}. Begrunnelse: {reason}")
         categories = ", ".join(dict.fromkeys(m.label for _, m in marks))
     audit.record(
@@ -287,9 +289,7 @@ def share_with_employer(
             f"delt med arbeidsgiver for stilling {opening.id}"
             + (f"; sensitiv tekst overstyrt ({categories})" if marks else "")
         )[:200],
-        detail=f"Overstyrt: {candidates_service.sensitive_text.describe(marks)}. Begrunnelse: {reason}"
-        if marks
-        else None,
+        detail=f"Overstyrt: {sensitive_text.describe(marks)}. Begrunnelse: {reason}" if marks else None,
     )
     if entry.outcome == "IKKE_PRESENTERT":
         _event(session, entry, actor, "outcome", entry.outcome, "PRESENTERT")
@@ -301,10 +301,10 @@ def share_with_employer(
 def _share_covered(session: Session, entry: CandidateListEntry, opening_id: int, employer_id: int) -> bool:
     if entry.shared_at is None:
         return False
-    share = candidates_service.EmployerShare(
+    share = candidates_privacy.EmployerShare(
         entry.id, entry.candidate_id, employer_id, opening_id, "", entry.shared_at
     )
-    return bool(candidates_service.covered_shares(session, [share]))
+    return bool(candidates_privacy.covered_shares(session, [share]))
 
 
 def unshare_with_employer(session: Session, *, actor: User, entry_id: int) -> CandidateListEntry:
@@ -366,13 +366,13 @@ def share_states(session: Session, entries_: Sequence[CandidateListEntry], openi
     shared = [e for e in entries_ if e.shared_at is not None]
     if not shared:
         return {e.id: "ikke delt" for e in entries_}
-    opening = employers_service.get_opening(session, actor=None, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=None, opening_id=opening_id)
     covered = {
         s.entry_id
-        for s, _ in candidates_service.covered_shares(
+        for s, _ in candidates_privacy.covered_shares(
             session,
             [
-                candidates_service.EmployerShare(
+                candidates_privacy.EmployerShare(
                     e.id, e.candidate_id, opening.employer_id, opening_id, opening.title, e.shared_at
                 )
                 for e in shared
@@ -391,12 +391,12 @@ def share_states(session: Session, entries_: Sequence[CandidateListEntry], openi
 
 def employer_shares(
     session: Session, *, actor: User, candidate_id: int | None = None
-) -> list[candidates_service.EmployerShare]:
+) -> list[candidates_privacy.EmployerShare]:
     """The entries shared with the employer user's organisations (for their openings), consented or not: the
     candidates domain decides which a consent covers. Employer users only."""
     if actor.role != "arbeidsgiver":
         raise Forbidden("Denne visningen er for arbeidsgivere.")
-    readable = employers_service.readable_openings(session, actor)
+    readable = employers_openings.readable_openings(session, actor)
     opening_ids = readable.with_only_columns(readable.selected_columns.id).order_by(None)
     stmt = (
         select(
@@ -412,9 +412,9 @@ def employer_shares(
     if candidate_id is not None:
         stmt = stmt.where(CandidateListEntry.candidate_id == candidate_id)
     rows = session.execute(stmt).all()
-    openings = employers_service.openings_with_employer_names(session, [r.opening_id for r in rows])
+    openings = employers_openings.openings_with_employer_names(session, [r.opening_id for r in rows])
     return [
-        candidates_service.EmployerShare(
+        candidates_privacy.EmployerShare(
             r.id,
             r.candidate_id,
             openings[r.opening_id][0].employer_id,
@@ -429,14 +429,14 @@ def employer_shares(
 
 def shared_candidates(session: Session, *, actor: User) -> list[dict[str, object]]:
     """The employer's "Delte kandidater": shared, and still consented."""
-    return candidates_service.shared_with_employer(
+    return candidates_privacy.shared_with_employer(
         session, actor=actor, shares=employer_shares(session, actor=actor)
     )
 
 
 def shared_candidate(session: Session, *, actor: User, candidate_id: int) -> dict[str, object]:
     """One shared candidate as the employer sees it (404 unless shared and consented)."""
-    return candidates_service.employer_view(
+    return candidates_privacy.employer_view(
         session,
         actor=actor,
         candidate_id=candidate_id,
@@ -449,7 +449,7 @@ def shared_entries_for_employer(
 ) -> list[tuple[CandidateListEntry, int, str]]:
     """The entries of this candidate shared with the employer user's organisations and still consented: (entry,
     opening id, opening title), so the employer can answer per opening."""
-    covered = candidates_service.covered_shares(
+    covered = candidates_privacy.covered_shares(
         session, employer_shares(session, actor=actor, candidate_id=candidate_id)
     )
     if not covered:

@@ -209,7 +209,7 @@ def _browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def browser_page(_browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def browser_page(_browser) -> Iterator[object]:
     context = _browser.new_context(locale="nb-NO")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -217,7 +217,7 @@ def browser_page(_browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context.close()
 
 
-def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(base_url + "/login")
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Passord").fill(password)
@@ -233,6 +233,6 @@ def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def browser_logout(page) -> None:  # type: ignore[no-untyped-def]
+def browser_logout(page) -> None:
     page.get_by_role("button", name="Logg ut").click()
     page.wait_for_url(lambda url: "/login" in url)

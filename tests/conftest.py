@@ -85,20 +85,20 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ignore[no-untyped-def]
+def app(settings: Settings, session_factory: sessionmaker[Session]):
     from web.app import create_app
 
     return create_app(settings, session_factory)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def client(app) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as c:
         yield c
 
 
 @pytest.fixture
-def anon_client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def anon_client(app) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as c:
         yield c
 

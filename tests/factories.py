@@ -16,8 +16,10 @@ from core import accounts
 from core.models import Office, User
 from employers import orgnr as orgnr_rules
 from employers import service as employers_service
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from employers.models import Employer
-from followup import service as followup_service
+from followup import service_records as followup_records
 
 PASSWORD = "korrekt-hest-batteri-stift"
 _seq = itertools.count(1)
@@ -94,7 +96,7 @@ def make_candidate(db: Session, office: Office, actor: User | None = None, **kw:
         "municipality_code": "3407",
     }
     data.update(kw)
-    return candidates_service.create_candidate(db, actor=actor, office=office, **data)  # type: ignore[arg-type]
+    return candidates_service.create_candidate(db, actor=actor, office=office, **data)  # type: ignore[arg-type]  # test data passed through as the caller gave it
 
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -160,18 +162,18 @@ def make_followup_record(
     start_date: dt.date = dt.date(2026, 1, 5),
     today: dt.date | None = None,
     **kw: object,
-):  # type: ignore[no-untyped-def]
+):
     """A follow-up record ("jobbspor") enrolled through the real service by the job specialist."""
     candidate = candidate or make_candidate(db, office, actor=specialist)
-    return followup_service.enrol(
+    return followup_records.enrol(
         db,
         actor=specialist,
         candidate_id=candidate.id,
         service=service,
-        referral_date=kw.pop("referral_date", start_date),  # type: ignore[arg-type]
+        referral_date=kw.pop("referral_date", start_date),  # type: ignore[arg-type]  # test data passed through as the caller gave it
         start_date=start_date,
         today=today or start_date,
-        **kw,  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]  # test data passed through as the caller gave it
     )
 
 
@@ -187,13 +189,13 @@ def load_builtin_reference(db: Session) -> None:
         reference.import_reference(db, reference.default_files(None))
 
 
-def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):  # type: ignore[no-untyped-def]
+def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):
     data: dict[str, object] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
     data.update(kw)
-    return employers_service.create_opening(db, actor=actor, employer_id=employer.id, **data)
+    return employers_openings.create_opening(db, actor=actor, employer_id=employer.id, **data)
 
 
-def make_praksisplass(db: Session, employer: Employer, actor: User | None = None, **kw: object):  # type: ignore[no-untyped-def]
+def make_praksisplass(db: Session, employer: Employer, actor: User | None = None, **kw: object):
     data: dict[str, object] = {"title": "Praksis på lager", "places": 2}
     data.update(kw)
-    return employers_service.create_praksisplass(db, actor=actor, employer_id=employer.id, **data)
+    return employers_praksis.create_praksisplass(db, actor=actor, employer_id=employer.id, **data)

@@ -466,7 +466,7 @@ def create_api(app: FastAPI) -> FastAPI:
             api.openapi_schema = complete_document(schema, PREFIX)
         return api.openapi_schema
 
-    api.openapi = document  # type: ignore[method-assign]
+    api.openapi = document  # type: ignore[method-assign]  # FastAPI's documented way to replace the OpenAPI document
     return api
 
 
@@ -474,5 +474,5 @@ def _operation_id(route: APIRoute) -> str:
     """FastAPI's own operation id, of the path in full: the ids (and body schema names) clients were made with."""
     return (
         re.sub(r"\W", "_", f"{route.name}{PREFIX}{route.path_format}")
-        + f"_{sorted(route.methods)[0].lower()}"
+        + f"_{sorted(route.methods or ())[0].lower()}"
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from candidates import importers as candidates_importers
-from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
 from core import accounts, audit, migrate
 from core import backup as backup_service
 from core import reference as reference_service
@@ -29,7 +29,7 @@ from core.errors import DomainError
 from core.settings import get_settings
 from employers import importers as employers_importers
 from employers import service as employers_service
-from followup import service as followup_service
+from followup import service_reports as followup_reports
 
 app = typer.Typer(
     add_completion=False,
@@ -262,7 +262,7 @@ def demo_data(
     as_json: JsonFlag = False,
 ) -> None:
     """Last realistiske, syntetiske demodata i en tom database og skriv ut demo-innloggingene."""
-    from web import demo
+    import demo
 
     if size not in ("small", "large"):
         raise CliError("--size må være small eller large.")
@@ -643,7 +643,7 @@ def candidates_erase_expired(
     """Slett kandidater der oppbevaringstiden (slettedatoen) er passert; bare revisjonsloggen blir igjen."""
     day = _cli_date(today, "--today") or dt.date.today()
     with db_session() as session:
-        ids = candidates_service.erase_expired(session, today=day, dry_run=dry_run)
+        ids = candidates_privacy.erase_expired(session, today=day, dry_run=dry_run)
     data = {"dry_run": dry_run, "count": len(ids), "candidate_ids": ids}
     verb = "Ville slettet" if dry_run else "Slettet"
     emit(data, as_json, f"{verb} {len(ids)} kandidat(er) med passert slettedato.")
@@ -679,7 +679,7 @@ def followup_report(
     if not (office.isdigit() and len(office) == 4):
         raise CliError(f"--office: enhetsnummeret må være fire sifre, fikk {office!r}.")
     with db_session() as session:
-        data = followup_service.report_figures(session, office, d_from, d_to)
+        data = followup_reports.report_figures(session, office, d_from, d_to)
 
     def text() -> str:
         lines = [f"{k}: {v}" for k, v in data.items() if not isinstance(v, dict)]

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -141,7 +141,7 @@ OptionalPageUser = Annotated[User | None, Depends(optional_page_user)]
 ApiUser = Annotated[User, Depends(api_user)]
 
 
-def require_roles(*roles: str):  # type: ignore[no-untyped-def]
+def require_roles(*roles: str) -> Any:
     async def check_page(user: PageUser) -> User:  # no I/O: async, so no thread-pool hop
         if user.role not in roles:
             raise RoleRequired()
@@ -150,7 +150,7 @@ def require_roles(*roles: str):  # type: ignore[no-untyped-def]
     return Depends(check_page)
 
 
-def require_api_roles(*roles: str):  # type: ignore[no-untyped-def]
+def require_api_roles(*roles: str) -> Any:
     async def check_api(user: ApiUser) -> User:
         if user.role not in roles:
             raise RoleRequired()

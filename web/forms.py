@@ -6,7 +6,7 @@ with nothing typed, go back to the page with the message)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -64,9 +64,9 @@ async def check_form_text(request: Request) -> None:
             raise ValidationFailed(INVALID_TEXT.format(label=label), field=field)
 
 
-def form_type(multi: Collection[str] = ()) -> Any:
-    """`FormData = form_type({...})`, for use as a route parameter annotation."""
-    return Annotated[dict[str, Any], Depends(form_reader(multi))]
+def form_fields(multi: Collection[str] = ()) -> Any:
+    """`FormData = Annotated[dict[str, Any], form_fields({...})]`, for use as a route parameter annotation."""
+    return Depends(form_reader(multi))
 
 
 def field_errors(exc: DomainError, prefix: str = "") -> dict[str, str]:

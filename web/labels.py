@@ -97,7 +97,7 @@ def label(code: object, kind: str) -> str:
         return ", ".join(label(c, kind) for c in code)
     if kind == "naeringskode":
         return nace_label(str(code))
-    return CODES[kind].get(code, str(code))  # type: ignore[call-overload]
+    return CODES[kind].get(code, str(code))  # type: ignore[call-overload]  # a code of any type looks itself up; unknown ones show as text
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,7 @@ def iter_routes(app: FastAPI, prefix: str = "") -> Iterator[RouteInfo]:
                 if isinstance(original, APIRoute):
                     yield RouteInfo(
                         prefix + (ctx.path or original.path),
-                        frozenset(original.methods),
+                        frozenset(original.methods or ()),
                         original.name,
                         bool(ctx.include_in_schema),
                         original.endpoint,
@@ -42,7 +42,7 @@ def iter_routes(app: FastAPI, prefix: str = "") -> Iterator[RouteInfo]:
         elif isinstance(route, APIRoute):
             yield RouteInfo(
                 prefix + route.path,
-                frozenset(route.methods),
+                frozenset(route.methods or ()),
                 route.name,
                 route.include_in_schema,
                 route.endpoint,

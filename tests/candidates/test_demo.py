@@ -10,7 +10,10 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from candidates import demo, service
+from candidates import access as candidates_access
+from candidates import derived as candidates_derived
+from candidates import sensitive_text, service
+from candidates import service_profile as candidates_profile
 from candidates.models import (
     INNSATSGRUPPER,
     NEED_CATEGORIES,
@@ -21,32 +24,33 @@ from candidates.models import (
     WorkExperience,
 )
 from core import accounts
+from demo import candidates as candidates_demo
 from tests.factories import load_builtin_reference, make_employer, make_user
 
 
-def _load(db: Session, seed: int = 7):  # type: ignore[no-untyped-def]
+def _load(db: Session, seed: int = 7):
     offices = [
         accounts.create_office(db, number=n, name=f"NAV {m}", municipalities=[m])
         for n, m in (("0502", "3407"), ("0501", "3405"))
     ]
     users = [make_user(db, "jobbspesialist", office=o) for o in offices]
     employers = [make_employer(db), make_employer(db)]
-    n = demo.generate(
+    n = candidates_demo.generate(
         db, rng=random.Random(seed), offices=offices, users=users, size="small", employers=employers
     )
     db.flush()
     return offices, users, employers, n
 
 
-def test_small_demo_is_varied(db):  # type: ignore[no-untyped-def]
+def test_small_demo_is_varied(db):
     load_builtin_reference(db)
     offices, _users, employers, n = _load(db)
     assert n >= 300
     ids = list(db.scalars(select(Candidate.id)))
     assert len(ids) == n
     today = dt.date.today()
-    rows = db.scalars(select(Candidate).options(*service.FULL_LOAD)).all()
-    capacities = [service.capacity_of(c, today) for c in rows]
+    rows = db.scalars(select(Candidate).options(*candidates_access.FULL_LOAD)).all()
+    capacities = [candidates_derived.capacity_of(c, today) for c in rows]
     below = [c for c in capacities if c.percent < 100]
     assert len(below) * 3 >= len(rows), f"{len(below)} of {len(rows)} below 100 %"
     assert {c.source for c in below} == {"uføregrad", "overstyrt"}
@@ -85,14 +89,16 @@ def test_small_demo_is_varied(db):  # type: ignore[no-untyped-def]
     assert any(not x.named for x in consents) and any(x.withdrawn_at for x in consents)
     # the demo's presentations pass the sensitive-text check (the demo shows clean sharing)
     presented = db.scalars(select(Candidate.presentation).where(Candidate.presentation != "")).all()
-    assert presented and not [p for p in presented if service.sensitive_text.check(p)]
+    assert presented and not [p for p in presented if sensitive_text.check(p)]
 
 
-def test_demo_rows_pass_the_services_rules(db):  # type: ignore[no-untyped-def]
+def test_demo_rows_pass_the_services_rules(db):
     """Bulk-inserted rows skip the services: re-cleaning a sample through them must change nothing."""
     load_builtin_reference(db)
     _, users, _, _ = _load(db)
-    rows = db.scalars(select(Candidate).options(*service.FULL_LOAD).order_by(Candidate.id).limit(60)).all()
+    rows = db.scalars(
+        select(Candidate).options(*candidates_access.FULL_LOAD).order_by(Candidate.id).limit(60)
+    ).all()
     for c in rows:
         for kind, entries in (
             ("arbeid", c.work_experiences),
@@ -101,21 +107,26 @@ def test_demo_rows_pass_the_services_rules(db):  # type: ignore[no-untyped-def]
             ("sprak", c.languages),
         ):
             for entry in entries:
-                data = {k: getattr(entry, k) for k in service.CV_KINDS[kind][0].__table__.columns.keys()}  # noqa: SIM118
+                data = {
+                    k: getattr(entry, k)
+                    for k in candidates_profile.CV_KINDS[kind][0].__table__.columns.keys()  # noqa: SIM118 (column names, not columns)
+                }
                 data = {k: v for k, v in data.items() if k not in ("id", "candidate_id")}
-                cleaned = service.clean_cv_entry(db, kind, data)
+                cleaned = candidates_profile.clean_cv_entry(db, kind, data)
                 assert {k: cleaned[k] for k in data} == data, (kind, data)
         profile = c.job_profile
         assert profile is not None and profile.percent_min <= profile.percent_max
-        assert profile.percent_max <= service.capacity_of(c).percent
+        assert profile.percent_max <= candidates_derived.capacity_of(c).percent
     # a demo candidate can be changed through the services afterwards (the version column works)
     first = rows[0]
     actor = next(u for u in users if u.office_id == first.office_id)
     service.update_candidate(db, actor=actor, candidate_id=first.id, phone="+47 99999999")
-    service.set_job_profile(db, actor=actor, candidate_id=first.id, data={"max_commute_km": 15}, partial=True)
+    candidates_profile.set_job_profile(
+        db, actor=actor, candidate_id=first.id, data={"max_commute_km": 15}, partial=True
+    )
 
 
-def test_same_seed_same_people(db):  # type: ignore[no-untyped-def]
+def test_same_seed_same_people(db):
     _load(db, seed=11)
     first = db.execute(
         select(Candidate.first_name, Candidate.last_name, Candidate.birth_date).order_by(Candidate.id)

@@ -8,7 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from candidates import access as candidates_access
+from candidates import derived as candidates_derived
 from candidates import service
+from candidates import service_profile as candidates_profile
 from candidates.derived import capacity_sql
 from candidates.models import Candidate
 from core.errors import ValidationFailed
@@ -18,51 +21,59 @@ D = dt.date
 
 
 @pytest.fixture
-def team(db):  # type: ignore[no-untyped-def]
+def team(db):
     office = make_office(db)
     return office, make_user(db, "jobbspesialist", office=office)
 
 
-def _full(db, actor, candidate_id):  # type: ignore[no-untyped-def]
+def _full(db, actor, candidate_id):
     db.expire_all()
-    return service.load_for_change(db, actor=actor, candidate_id=candidate_id, purpose="test", full=True)
+    return candidates_access.load_for_change(
+        db, actor=actor, candidate_id=candidate_id, purpose="test", full=True
+    )
 
 
-def test_capacity_from_uforegrad_and_override_with_reason(db, team):  # type: ignore[no-untyped-def]
+def test_capacity_from_uforegrad_and_override_with_reason(db, team):
     office, js = team
     cid = make_candidate(db, office, actor=js).id
-    assert service.capacity_of(_full(db, js, cid)) == service.Capacity(100, "standard")
+    assert candidates_derived.capacity_of(_full(db, js, cid)) == candidates_derived.Capacity(100, "standard")
 
-    service.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data={"uforegrad": "60"})
-    cap = service.capacity_of(_full(db, js, cid))
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=cid, kind="UFORETRYGD", data={"uforegrad": "60"}
+    )
+    cap = candidates_derived.capacity_of(_full(db, js, cid))
     assert (cap.percent, cap.source, cap.uforegrad) == (40, "uføregrad", 60)
 
     with pytest.raises(ValidationFailed) as exc:
-        service.set_capacity(db, actor=js, candidate_id=cid, override_percent=30, reason="  ")
+        candidates_profile.set_capacity(db, actor=js, candidate_id=cid, override_percent=30, reason="  ")
     assert exc.value.field == "capacity_override_reason"
-    assert service.capacity_of(_full(db, js, cid)).percent == 40  # nothing written
+    assert candidates_derived.capacity_of(_full(db, js, cid)).percent == 40  # nothing written
 
-    service.set_capacity(db, actor=js, candidate_id=cid, override_percent="30", reason="Avklart med lege")
-    cap = service.capacity_of(_full(db, js, cid))
+    candidates_profile.set_capacity(
+        db, actor=js, candidate_id=cid, override_percent="30", reason="Avklart med lege"
+    )
+    cap = candidates_derived.capacity_of(_full(db, js, cid))
     assert (cap.percent, cap.source, cap.reason, cap.uforegrad) == (30, "overstyrt", "Avklart med lege", 60)
 
-    service.set_capacity(db, actor=js, candidate_id=cid, override_percent="", reason="gammel")
+    candidates_profile.set_capacity(db, actor=js, candidate_id=cid, override_percent="", reason="gammel")
     candidate = _full(db, js, cid)
     assert candidate.situation.capacity_override_reason is None  # the reason goes with the override
-    assert service.capacity_of(candidate).percent == 40
+    assert candidates_derived.capacity_of(candidate).percent == 40
 
     with pytest.raises(ValidationFailed) as exc:
-        service.set_capacity(db, actor=js, candidate_id=cid, override_percent=140, reason="x")
+        candidates_profile.set_capacity(db, actor=js, candidate_id=cid, override_percent=140, reason="x")
     assert exc.value.field == "capacity_override_percent"
     with pytest.raises(ValidationFailed) as exc:
-        service.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data={"uforegrad": ""})
+        candidates_profile.set_programme(
+            db, actor=js, candidate_id=cid, kind="UFORETRYGD", data={"uforegrad": ""}
+        )
     assert exc.value.field == "uforegrad"
 
 
-def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):  # type: ignore[no-untyped-def]
+def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):
     office, js = team
     cid = make_candidate(db, office, actor=js).id
-    service.set_programme(
+    candidates_profile.set_programme(
         db,
         actor=js,
         candidate_id=cid,
@@ -70,22 +81,26 @@ def test_ended_uforetrygd_no_longer_reduces_capacity(db, team):  # type: ignore[
         data={"uforegrad": 50, "start_date": "2020-01-01", "end_date": "2025-12-31"},
     )
     candidate = _full(db, js, cid)
-    assert service.capacity_of(candidate, D(2025, 12, 31)).percent == 50
-    assert service.capacity_of(candidate, D(2026, 1, 1)) == service.Capacity(100, "standard")
+    assert candidates_derived.capacity_of(candidate, D(2025, 12, 31)).percent == 50
+    assert candidates_derived.capacity_of(candidate, D(2026, 1, 1)) == candidates_derived.Capacity(
+        100, "standard"
+    )
     # the search filter agrees
     found = service.list_candidates(db, actor=js, reduced_capacity=True, today=D(2025, 6, 1))
     assert [c.id for c in found] == [cid]
     assert service.list_candidates(db, actor=js, reduced_capacity=True, today=D(2026, 6, 1)) == []
 
 
-def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-untyped-def]
+def test_list_capacities_agree_with_the_record(db, team):
     """The list reads capacity with plain queries; it must give what the full record gives, case by case."""
     office, js = team
     plain = make_candidate(db, office, actor=js).id
     graded = make_candidate(db, office, actor=js).id
-    service.set_programme(db, actor=js, candidate_id=graded, kind="UFORETRYGD", data={"uforegrad": "60"})
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=graded, kind="UFORETRYGD", data={"uforegrad": "60"}
+    )
     ended = make_candidate(db, office, actor=js).id
-    service.set_programme(
+    candidates_profile.set_programme(
         db,
         actor=js,
         candidate_id=ended,
@@ -93,8 +108,10 @@ def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-unt
         data={"uforegrad": 50, "start_date": "2020-01-01", "end_date": "2025-12-31"},
     )
     overridden = make_candidate(db, office, actor=js).id
-    service.set_programme(db, actor=js, candidate_id=overridden, kind="UFORETRYGD", data={"uforegrad": "30"})
-    service.set_capacity(
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=overridden, kind="UFORETRYGD", data={"uforegrad": "30"}
+    )
+    candidates_profile.set_capacity(
         db, actor=js, candidate_id=overridden, override_percent="20", reason="Avklart med lege"
     )
     ids = [plain, graded, ended, overridden]
@@ -102,12 +119,12 @@ def test_list_capacities_agree_with_the_record(db, team):  # type: ignore[no-unt
         rows, total = service.list_page(db, actor=js, today=today)
         assert total == 4
         listed = {r.id: r.capacity for r in rows}
-        assert listed == {cid: service.capacity_of(_full(db, js, cid), today) for cid in ids}
+        assert listed == {cid: candidates_derived.capacity_of(_full(db, js, cid), today) for cid in ids}
     rows, _ = service.list_page(db, actor=js, today=D(2026, 6, 1))
     assert [{r.id: r for r in rows}[c].capacity.percent for c in ids] == [100, 40, 100, 20]
 
 
-def test_list_page_totals_and_pages(db, team):  # type: ignore[no-untyped-def]
+def test_list_page_totals_and_pages(db, team):
     office, js = team
     for i in range(5):
         make_candidate(db, office, actor=js, last_name=f"Etternavn{i}")
@@ -137,7 +154,7 @@ def test_list_page_totals_and_pages(db, team):  # type: ignore[no-untyped-def]
         (D(2008, 1, 1), D(2026, 1, 1), True),
     ],
 )
-def test_under_30_boundaries(db, team, birth, today, under):  # type: ignore[no-untyped-def]
+def test_under_30_boundaries(db, team, birth, today, under):
     office, js = team
     candidate = make_candidate(db, office, actor=js, birth_date=birth)
     assert candidate.under_30(today) is under
@@ -146,26 +163,28 @@ def test_under_30_boundaries(db, team, birth, today, under):  # type: ignore[no-
     assert service.count_candidates(db, actor=js, under_30=True, today=today) == int(under)
 
 
-def test_age_is_derived_not_stored(db, team):  # type: ignore[no-untyped-def]
+def test_age_is_derived_not_stored(db, team):
     office, js = team
     candidate = make_candidate(db, office, actor=js, birth_date=D(2000, 12, 31))
     assert candidate.age(D(2026, 12, 30)) == 25 and candidate.age(D(2026, 12, 31)) == 26
-    assert "age" not in service.Candidate.__table__.columns
-    assert "under_30" not in service.Candidate.__table__.columns
+    assert "age" not in Candidate.__table__.columns
+    assert "under_30" not in Candidate.__table__.columns
 
 
-def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):  # type: ignore[no-untyped-def]
+def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):
     office, js = team
     young = make_candidate(
         db, office, actor=js, birth_date=dt.date.today().replace(year=dt.date.today().year - 22)
     )
     old = make_candidate(db, office, actor=js, birth_date=D(1970, 1, 1))
-    p_young = service.set_programme(db, actor=js, candidate_id=young.id, kind="SOSIALHJELP", data={})
-    p_old = service.set_programme(db, actor=js, candidate_id=old.id, kind="SOSIALHJELP", data={})
+    p_young = candidates_profile.set_programme(
+        db, actor=js, candidate_id=young.id, kind="SOSIALHJELP", data={}
+    )
+    p_old = candidates_profile.set_programme(db, actor=js, candidate_id=old.id, kind="SOSIALHJELP", data={})
     assert p_young.aktivitetsplikt is True and p_old.aktivitetsplikt is False
 
 
-def test_kept_list_statements_are_never_shared_across_offices(db):  # type: ignore[no-untyped-def]
+def test_kept_list_statements_are_never_shared_across_offices(db):
     """list_page keeps its statements per access key: alternate offices (and the same filters) must still each see
     only their own; an admin sees both; an employer user none."""
     offices = [make_office(db), make_office(db)]
@@ -183,22 +202,26 @@ def test_kept_list_statements_are_never_shared_across_offices(db):  # type: igno
         service.list_page(db, actor=staff[0], navn="x")
 
 
-def test_kept_record_statements_are_never_shared_across_offices(db):  # type: ignore[no-untyped-def]
+def test_kept_record_statements_are_never_shared_across_offices(db):
     from core.errors import AccessDenied
 
     offices = [make_office(db), make_office(db)]
     staff = [make_user(db, "jobbspesialist", office=o) for o in offices]
     ids = [make_candidate(db, o, actor=staff[i]).id for i, o in enumerate(offices)]
-    for load in (service.SUMMARY_LOAD, None):
+    for load in (candidates_access.SUMMARY_LOAD, None):
         for _ in range(2):
             for i, user in enumerate(staff):
-                got = service.get_candidate(db, actor=user, candidate_id=ids[i], purpose="test", load=load)
+                got = candidates_access.get_candidate(
+                    db, actor=user, candidate_id=ids[i], purpose="test", load=load
+                )
                 assert got.id == ids[i]
                 with pytest.raises(AccessDenied):
-                    service.get_candidate(db, actor=user, candidate_id=ids[1 - i], purpose="test", load=load)
+                    candidates_access.get_candidate(
+                        db, actor=user, candidate_id=ids[1 - i], purpose="test", load=load
+                    )
 
 
-def test_capacity_in_sql_agrees_with_python(db, team):  # type: ignore[no-untyped-def]
+def test_capacity_in_sql_agrees_with_python(db, team):
     """`capacity_sql` (the list's reduced-capacity filter) and `capacity_of` give every candidate the same
     percent: none, an active, an ended and a full uføretrygd, an override above and below the derived value."""
     office, js = team
@@ -216,12 +239,14 @@ def test_capacity_in_sql_agrees_with_python(db, team):  # type: ignore[no-untype
         cid = make_candidate(db, office, actor=js).id
         if programme:
             data = {"start_date": (today - dt.timedelta(days=400)).isoformat(), **programme}
-            service.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data=data)
+            candidates_profile.set_programme(db, actor=js, candidate_id=cid, kind="UFORETRYGD", data=data)
         if override is not None:
-            service.set_capacity(db, actor=js, candidate_id=cid, override_percent=override, reason="Vurdert")
+            candidates_profile.set_capacity(
+                db, actor=js, candidate_id=cid, override_percent=override, reason="Vurdert"
+            )
         ids.append(cid)
     db.flush()
     in_sql = dict(db.execute(select(Candidate.id, capacity_sql(today)).where(Candidate.id.in_(ids))).all())
-    in_python = {cid: service.capacity_of(_full(db, js, cid), today).percent for cid in ids}
+    in_python = {cid: candidates_derived.capacity_of(_full(db, js, cid), today).percent for cid in ids}
     assert in_sql == in_python
     assert sorted(in_python.values()) == [0, 30, 40, 80, 100, 100]

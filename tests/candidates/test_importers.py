@@ -45,11 +45,11 @@ TABLES = (
 )
 
 
-def counts(db) -> list[int]:  # type: ignore[no-untyped-def]
+def counts(db) -> list[int]:
     return [db.scalar(select(func.count()).select_from(m)) for m in TABLES]
 
 
-def test_sample_lands_in_the_profile(db):  # type: ignore[no-untyped-def]
+def test_sample_lands_in_the_profile(db):
     load_builtin_reference(db)
     office = make_office(db)
     result = importers.import_documents(db, [copy.deepcopy(SAMPLE)], office=office)
@@ -81,7 +81,7 @@ def test_sample_lands_in_the_profile(db):  # type: ignore[no-untyped-def]
     assert c.situation is None and c.programmes == []  # nothing restricted comes from a CV
 
 
-def test_reimport_with_same_email_updates(db):  # type: ignore[no-untyped-def]
+def test_reimport_with_same_email_updates(db):
     office = make_office(db)
     importers.import_documents(db, [copy.deepcopy(SAMPLE)], office=office)
     changed = copy.deepcopy(SAMPLE)
@@ -93,14 +93,14 @@ def test_reimport_with_same_email_updates(db):  # type: ignore[no-untyped-def]
     assert titles == ["Butikkmedarbeider", "Teacher"]  # the CV is replaced, not appended to
 
 
-def _broken(path: str, value: object) -> dict:  # type: ignore[type-arg]
+def _broken(path: str, value: object) -> dict:
     doc = copy.deepcopy(SAMPLE)
     target = doc
     keys = path.replace("[", ".").replace("]", "").split(".")
     for key in keys[:-1]:
         target = target[int(key)] if key.isdigit() else target[key]
     last = keys[-1]
-    target[int(last) if last.isdigit() else last] = value  # type: ignore[index]
+    target[int(last) if last.isdigit() else last] = value
     return doc
 
 
@@ -121,7 +121,7 @@ def _broken(path: str, value: object) -> dict:  # type: ignore[type-arg]
         ("certificates", [{"name": "Truckførerbevis", "date": "2999-01-01"}], "fram i tid"),
     ],
 )
-def test_invalid_documents_are_refused_whole(db, path, value, reason):  # type: ignore[no-untyped-def]
+def test_invalid_documents_are_refused_whole(db, path, value, reason):
     office = make_office(db)
     before = counts(db)
     document = _broken(path, value)
@@ -135,7 +135,7 @@ def test_invalid_documents_are_refused_whole(db, path, value, reason):  # type: 
     assert counts(db) == before
 
 
-def test_every_problem_of_a_document_is_listed(db):  # type: ignore[no-untyped-def]
+def test_every_problem_of_a_document_is_listed(db):
     document = _broken("basics.email", "nei")
     document["work"][0]["startDate"] = 2013
     document["languages"] = "engelsk"
@@ -144,7 +144,7 @@ def test_every_problem_of_a_document_is_listed(db):  # type: ignore[no-untyped-d
     assert {e["field"] for e in exc.value.errors} == {"basics.email", "work[0].startDate", "languages"}
 
 
-def test_documents_without_a_name_or_not_objects(db):  # type: ignore[no-untyped-def]
+def test_documents_without_a_name_or_not_objects(db):
     office = make_office(db)
     before = counts(db)
     nameless = copy.deepcopy(SAMPLE)
@@ -156,7 +156,7 @@ def test_documents_without_a_name_or_not_objects(db):  # type: ignore[no-untyped
         importers.load_documents("{ikke json")
 
 
-def test_the_schema_is_the_official_one_compiled_once():  # type: ignore[no-untyped-def]
+def test_the_schema_is_the_official_one_compiled_once():
     validator = importers.schema_validator()
     assert validator is importers.schema_validator()  # not re-read and re-checked per document
     assert validator.schema["properties"]["basics"]["properties"]["email"]["format"] == "email"
@@ -165,11 +165,11 @@ def test_the_schema_is_the_official_one_compiled_once():  # type: ignore[no-unty
     assert validator.is_valid({"basics": {"url": "https://example.com"}})
 
 
-def _variant(name: str) -> dict:  # type: ignore[type-arg]
+def _variant(name: str) -> dict:
     return json.loads((VARIANTS / name).read_text(encoding="utf-8"))
 
 
-def test_links_without_a_scheme_import_with_a_warning(db):  # type: ignore[no-untyped-def]
+def test_links_without_a_scheme_import_with_a_warning(db):
     office = make_office(db)
     documents = [
         _variant("sample_project_url_without_scheme.resume.json"),
@@ -194,7 +194,7 @@ def test_links_without_a_scheme_import_with_a_warning(db):  # type: ignore[no-un
     assert monica is not None and monica.first_name == "Monica"
 
 
-def test_a_warning_does_not_hide_a_refusal(db):  # type: ignore[no-untyped-def]
+def test_a_warning_does_not_hide_a_refusal(db):
     office = make_office(db)
     before = counts(db)
     document = _variant("sample_urls_without_scheme.resume.json")
@@ -206,7 +206,7 @@ def test_a_warning_does_not_hide_a_refusal(db):  # type: ignore[no-untyped-def]
     assert result.imported == 0 and result.warnings == [] and counts(db) == before
 
 
-def test_an_empty_email_or_url_is_not_given(db):  # type: ignore[no-untyped-def]
+def test_an_empty_email_or_url_is_not_given(db):
     office = make_office(db)
     document = copy.deepcopy(SAMPLE)
     document["basics"].update(email="", url="")

@@ -10,15 +10,19 @@ import pytest
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from candidates import access as candidates_access
 from candidates import models as cm
 from candidates import service
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.service_privacy import RESTRICTED_FIELDS
 from core.audit import AuditEntry
 from core.errors import AccessDenied, Forbidden, ValidationFailed
 from core.models import Base
-from employers import service as employers_service
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from employers.models import PraksisplassOccupant
-from followup import service as followup_service
+from followup import service_placements as followup_placements
 from recruitment import service as recruitment_service
 from tests.factories import (
     make_candidate,
@@ -45,7 +49,7 @@ CANDIDATE_MODELS = (
 
 
 @pytest.fixture
-def team(db):  # type: ignore[no-untyped-def]
+def team(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     mk = make_user(db, "markedskontakt", office=office)
@@ -76,17 +80,17 @@ def full_candidate(db: Session, team: dict[str, Any]) -> cm.Candidate:
         ("sertifikat", {"name": "Truckførerbevis", "kind": "sertifikat"}),
         ("sprak", {"language": "Norsk", "level": "B1"}),
     ):
-        service.add_cv_entry(db, actor=js, candidate_id=c.id, kind=kind, data=data)
-    service.set_skills_and_licences(
+        candidates_profile.add_cv_entry(db, actor=js, candidate_id=c.id, kind=kind, data=data)
+    candidates_profile.set_skills_and_licences(
         db, actor=js, candidate_id=c.id, data={"skills": "Plukk", "driving_licences": "B"}
     )
-    service.set_job_profile(
+    candidates_profile.set_job_profile(
         db,
         actor=js,
         candidate_id=c.id,
         data={"wanted_titles": ["Lager"], "percent_min": 40, "percent_max": 60},
     )
-    service.set_situation(
+    candidates_profile.set_situation(
         db,
         actor=js,
         candidate_id=c.id,
@@ -96,7 +100,7 @@ def full_candidate(db: Session, team: dict[str, Any]) -> cm.Candidate:
             "decision_date": "2025-01-10",
         },
     )
-    service.set_capacity(
+    candidates_profile.set_capacity(
         db,
         actor=js,
         candidate_id=c.id,
@@ -104,7 +108,7 @@ def full_candidate(db: Session, team: dict[str, Any]) -> cm.Candidate:
         reason=f"{MARKER} helse",
         preferred_hours_per_week=15,
     )
-    service.set_needs(
+    candidates_profile.set_needs(
         db,
         actor=js,
         candidate_id=c.id,
@@ -114,10 +118,12 @@ def full_candidate(db: Session, team: dict[str, Any]) -> cm.Candidate:
             "needs_note": f"{MARKER} rygg",
         },
     )
-    service.set_programme(
+    candidates_profile.set_programme(
         db, actor=js, candidate_id=c.id, kind="UFORETRYGD", data={"uforegrad": 60, "note": MARKER}
     )
-    service.set_programme(db, actor=js, candidate_id=c.id, kind="SOSIALHJELP", data={"note": MARKER})
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=c.id, kind="SOSIALHJELP", data={"note": MARKER}
+    )
     return c
 
 
@@ -145,14 +151,14 @@ def _share(db: Session, team: dict[str, Any], c: cm.Candidate, opening: Any = No
     return recruitment_service.share_with_employer(db, actor=team["mk"], entry_id=entry.id)
 
 
-def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, team):  # type: ignore[no-untyped-def]
+def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, team):
     c = full_candidate(db, team)
     emp = team["emp"]
     with pytest.raises(AccessDenied):
         _shared_view(db, emp, c.id)
     assert _shared_list(db, emp) == []
 
-    anon = service.give_consent(
+    anon = candidates_privacy.give_consent(
         db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id, named=False
     )
     # consent permits; it shares nothing by itself
@@ -170,7 +176,9 @@ def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, t
     assert view["occupations"] == ["Lagermedarbeider"] and view["wanted_percent"] == {"min": 40, "max": 60}
     assert [(s["opening_id"], s["entry_id"]) for s in view["shared_for"]] == [(opening.id, entry.id)]
 
-    named = service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    named = candidates_privacy.give_consent(
+        db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id
+    )
     # a consent recorded after the share does not widen it: the named profile needs a share under it
     assert _shared_view(db, emp, c.id)["named"] is False
     recruitment_service.unshare_with_employer(db, actor=team["mk"], entry_id=entry.id)
@@ -190,21 +198,21 @@ def test_consent_alone_shows_nothing_sharing_does_and_withdrawal_closes_it(db, t
     with pytest.raises(Forbidden):
         _shared_view(db, team["js"], c.id)
 
-    service.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=named.id)
+    candidates_privacy.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=named.id)
     assert _shared_view(db, emp, c.id)["named"] is False  # the anonymous one stays
-    service.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=anon.id)
+    candidates_privacy.withdraw_consent(db, actor=team["js"], candidate_id=c.id, consent_id=anon.id)
     with pytest.raises(AccessDenied):
         _shared_view(db, emp, c.id)
     assert _shared_list(db, emp) == []
     # a new consent does not bring back the share made under the withdrawn one
-    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
     with pytest.raises(AccessDenied):
         _shared_view(db, emp, c.id)
 
 
-def test_withdrawing_the_share_closes_access_at_once(db, team):  # type: ignore[no-untyped-def]
+def test_withdrawing_the_share_closes_access_at_once(db, team):
     c = full_candidate(db, team)
-    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
     entry = _share(db, team, c)
     assert _shared_view(db, team["emp"], c.id)["id"] == c.id
     recruitment_service.unshare_with_employer(db, actor=team["mk"], entry_id=entry.id)
@@ -217,11 +225,11 @@ def test_withdrawing_the_share_closes_access_at_once(db, team):  # type: ignore[
     assert "share" in actions and actions.index("share") < actions.index("unshare")
 
 
-def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
+def test_consent_scoped_to_an_opening(db, team):
     c = full_candidate(db, team)
     opening = make_opening(db, team["employer"], actor=team["mk"])
     elsewhere = make_opening(db, team["employer"], actor=team["mk"])
-    consent = service.give_consent(db, actor=team["js"], candidate_id=c.id, opening_id=opening.id)
+    consent = candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, opening_id=opening.id)
     assert consent.employer_id == team["employer"].id and consent.opening_id == opening.id
     # the consent names one opening: sharing for another of the employer's openings is refused
     entry = recruitment_service.add_candidate(
@@ -234,20 +242,20 @@ def test_consent_scoped_to_an_opening(db, team):  # type: ignore[no-untyped-def]
     assert _shared_view(db, team["emp"], c.id)["consent"]["opening_id"] == opening.id
     other = make_employer(db)
     with pytest.raises(ValidationFailed) as exc:
-        service.give_consent(
+        candidates_privacy.give_consent(
             db, actor=team["js"], candidate_id=c.id, employer_id=other.id, opening_id=opening.id
         )
     assert exc.value.field == "opening_id"
     with pytest.raises(ValidationFailed) as exc:
-        service.give_consent(
+        candidates_privacy.give_consent(
             db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id, given_on="2999-01-01"
         )
     assert exc.value.field == "given_on"
 
 
-def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-untyped-def]
+def test_employer_never_sees_restricted_fields(db, team):
     c = full_candidate(db, team)
-    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
     _share(db, team, c)
     outputs = [_shared_view(db, team["emp"], c.id), _shared_list(db, team["emp"])]
     for out in outputs:
@@ -268,18 +276,18 @@ def test_employer_never_sees_restricted_fields(db, team):  # type: ignore[no-unt
             assert code not in dumped, code
     # the markers really are in the database (so the check above can fail)
     exported = json.dumps(
-        service.export_candidate(db, actor=team["js"], candidate_id=c.id), ensure_ascii=False
+        candidates_privacy.export_candidate(db, actor=team["js"], candidate_id=c.id), ensure_ascii=False
     )
     assert exported.count(MARKER) >= 5 and "SPESIELT_TILPASSET_INNSATS" in exported
 
 
-def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: ignore[no-untyped-def]
+def test_export_holds_every_column_of_every_candidate_table(db, team):
     c = full_candidate(db, team)
-    service.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
-    service.break_glass(
+    candidates_privacy.give_consent(db, actor=team["js"], candidate_id=c.id, employer_id=team["employer"].id)
+    candidates_access.break_glass(
         db, actor=make_user(db, "admin"), candidate_id=c.id, reason="Klagesak 2026/1 fra personen"
     )
-    data = service.export_candidate(db, actor=team["js"], candidate_id=c.id)
+    data = candidates_privacy.export_candidate(db, actor=team["js"], candidate_id=c.id)
     sections = {
         cm.Candidate: [data["candidate"]],
         cm.WorkExperience: data["work_experiences"],
@@ -319,9 +327,9 @@ def test_export_holds_every_column_of_every_candidate_table(db, team):  # type: 
         == 1
     )
     with pytest.raises(AccessDenied):
-        service.export_candidate(db, actor=make_user(db, "jobbspesialist"), candidate_id=c.id)
+        candidates_privacy.export_candidate(db, actor=make_user(db, "jobbspesialist"), candidate_id=c.id)
     with pytest.raises(Forbidden):
-        service.export_candidate(db, actor=team["emp"], candidate_id=c.id)
+        candidates_privacy.export_candidate(db, actor=team["emp"], candidate_id=c.id)
 
 
 def _referencing_rows(db: Session, candidate_id: int) -> dict[str, set[int]]:
@@ -356,9 +364,9 @@ def _referencing_rows(db: Session, candidate_id: int) -> dict[str, set[int]]:
 def _person_everywhere(db: Session, team: dict[str, Any]) -> cm.Candidate:
     c = full_candidate(db, team)
     js, mk = team["js"], team["mk"]
-    service.give_consent(db, actor=js, candidate_id=c.id, employer_id=team["employer"].id)
+    candidates_privacy.give_consent(db, actor=js, candidate_id=c.id, employer_id=team["employer"].id)
     record = make_followup_record(db, team["office"], js, c, start_date=dt.date(2026, 1, 5))
-    followup_service.start_placement(
+    followup_placements.start_placement(
         db,
         actor=js,
         record=record,
@@ -369,20 +377,20 @@ def _person_everywhere(db: Session, team: dict[str, Any]) -> cm.Candidate:
         today=dt.date(2026, 2, 2),
     )
     opening = make_opening(db, team["employer"], actor=mk)
-    employers_service.transition_opening(db, actor=mk, opening_id=opening.id, to_status="publisert")
+    employers_openings.transition_opening(db, actor=mk, opening_id=opening.id, to_status="publisert")
     entry = recruitment_service.add_candidate(
         db, actor=js, opening_id=opening.id, candidate_id=c.id, score=0.7
     )
     recruitment_service.set_status(db, actor=js, entry_id=entry.id, status="KONTAKTET")
     place = make_praksisplass(db, team["employer"], actor=mk)
-    employers_service.add_occupant(
+    employers_praksis.add_occupant(
         db, actor=mk, praksisplass_id=place.id, start_date="2026-03-01", candidate_ref=c.id, note="Amina H."
     )
     db.flush()
     return c
 
 
-def test_erasure_leaves_only_the_audit_tombstone(db, team):  # type: ignore[no-untyped-def]
+def test_erasure_leaves_only_the_audit_tombstone(db, team):
     c = _person_everywhere(db, team)
     cid = c.id
     before = _referencing_rows(db, cid)
@@ -395,7 +403,9 @@ def test_erasure_leaves_only_the_audit_tombstone(db, team):  # type: ignore[no-u
         "praksisplass_occupants",
     }
     assert expected <= set(before), expected - set(before)
-    service.erase_candidate(db, actor=team["js"], candidate_id=cid, confirm=True, reason="krav fra personen")
+    candidates_privacy.erase_candidate(
+        db, actor=team["js"], candidate_id=cid, confirm=True, reason="krav fra personen"
+    )
     db.expire_all()
     occupant_ids = before.pop("praksisplass_occupants")
     for occupant in db.scalars(select(PraksisplassOccupant).where(PraksisplassOccupant.id.in_(occupant_ids))):
@@ -439,19 +449,21 @@ def test_erasure_leaves_only_the_audit_tombstone(db, team):  # type: ignore[no-u
         assert personal not in dump, personal
 
 
-def test_erasure_needs_confirmation_and_access(db, team):  # type: ignore[no-untyped-def]
+def test_erasure_needs_confirmation_and_access(db, team):
     c = make_candidate(db, team["office"], actor=team["js"])
     with pytest.raises(AccessDenied):
-        service.erase_candidate(db, actor=make_user(db, "jobbspesialist"), candidate_id=c.id, confirm=False)
+        candidates_privacy.erase_candidate(
+            db, actor=make_user(db, "jobbspesialist"), candidate_id=c.id, confirm=False
+        )
     with pytest.raises(ValidationFailed) as exc:
-        service.erase_candidate(db, actor=team["js"], candidate_id=c.id)
+        candidates_privacy.erase_candidate(db, actor=team["js"], candidate_id=c.id)
     assert exc.value.field == "confirm"
     with pytest.raises(Forbidden):
-        service.erase_candidate(db, actor=team["emp"], candidate_id=c.id, confirm=True)
+        candidates_privacy.erase_candidate(db, actor=team["emp"], candidate_id=c.id, confirm=True)
     assert db.get(cm.Candidate, c.id) is not None
 
 
-def test_erase_expired_with_dry_run(db, team):  # type: ignore[no-untyped-def]
+def test_erase_expired_with_dry_run(db, team):
     js = team["js"]
     expired = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 1))
     today_ = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 2))
@@ -460,9 +472,9 @@ def test_erase_expired_with_dry_run(db, team):  # type: ignore[no-untyped-def]
     assert ended.retention_date == dt.date.today() + dt.timedelta(days=service.RETENTION_DAYS)
     ids = [expired.id, today_.id, kept.id]
 
-    assert service.erase_expired(db, today=dt.date(2026, 3, 2), dry_run=True) == [expired.id]
+    assert candidates_privacy.erase_expired(db, today=dt.date(2026, 3, 2), dry_run=True) == [expired.id]
     assert db.scalar(select(func.count()).select_from(cm.Candidate).where(cm.Candidate.id.in_(ids))) == 3
-    assert service.erase_expired(db, today=dt.date(2026, 3, 2)) == [expired.id]
+    assert candidates_privacy.erase_expired(db, today=dt.date(2026, 3, 2)) == [expired.id]
     db.expire_all()
     remaining = set(db.scalars(select(cm.Candidate.id).where(cm.Candidate.id.in_(ids))))
     assert remaining == {today_.id, kept.id}
@@ -470,4 +482,4 @@ def test_erase_expired_with_dry_run(db, team):  # type: ignore[no-untyped-def]
         select(AuditEntry).where(AuditEntry.subject_id == str(expired.id), AuditEntry.action == "delete")
     )
     assert tomb is not None and tomb.actor_email is None
-    assert service.erase_expired(db, today=dt.date(2026, 3, 2)) == []
+    assert candidates_privacy.erase_expired(db, today=dt.date(2026, 3, 2)) == []

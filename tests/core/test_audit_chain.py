@@ -23,7 +23,7 @@ KEY = b"the-real-key-kept-outside-the-database"
 
 
 @pytest.fixture
-def chain_engine(tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+def chain_engine(tmp_path) -> Iterator[Engine]:
     scratch = ScratchDatabase(tmp_path, "chain")
     engine = make_engine(scratch.url)
     migrate.upgrade(engine)
@@ -75,7 +75,7 @@ def _verify(engine: Engine, key: bytes = KEY) -> dict:
         return audit.verify(conn, key)
 
 
-def _drop_guards(conn) -> None:  # type: ignore[no-untyped-def]
+def _drop_guards(conn) -> None:
     """What the owner of the database can do: remove the append-only triggers."""
     for table in ("audit_log", "audit_chain", "security_log"):
         if conn.dialect.name == "postgresql":
@@ -85,7 +85,7 @@ def _drop_guards(conn) -> None:  # type: ignore[no-untyped-def]
             conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
 
 
-def _rechain(conn, log: str, mac: Callable[[str, int, str, list], str]) -> None:  # type: ignore[no-untyped-def]
+def _rechain(conn, log: str, mac: Callable[[str, int, str, list], str]) -> None:
     """Recomputes every MAC of a log's chain with the attacker's own function, as if the rows were untouched."""
     model, fields = audit.LOGS[log]
     prev = audit.GENESIS

@@ -188,9 +188,9 @@ def test_an_older_import_of_the_2014_list_as_municipalities_is_cleaned_up(db):
 
 def test_the_demo_datas_places_resolve_with_coordinates(places):
     """The demo generators' municipalities and postal codes are today's, and every one has a point on the map."""
-    from candidates import demo as candidates_demo
-    from employers import demo as employers_demo
-    from web import demo as web_demo
+    import demo as web_demo
+    from demo import candidates as candidates_demo
+    from demo import employers as employers_demo
 
     db = places
     municipalities = {m for _, _, ms in web_demo.OFFICES for m in ms}

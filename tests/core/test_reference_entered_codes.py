@@ -18,7 +18,7 @@ from tests.factories import (
 )
 
 
-def test_older_codes_are_stored_as_todays(db):  # type: ignore[no-untyped-def]
+def test_older_codes_are_stored_as_todays(db):
     load_builtin_reference(db)
     office = make_office(db, municipalities=("0502", "3407", "0219"))
     assert office.municipalities == ["3407", "3201"]
@@ -35,7 +35,7 @@ def test_older_codes_are_stored_as_todays(db):  # type: ignore[no-untyped-def]
     assert opening.municipality_code == "3407"
 
 
-def test_unknown_codes_are_refused_naming_the_field(db):  # type: ignore[no-untyped-def]
+def test_unknown_codes_are_refused_naming_the_field(db):
     load_builtin_reference(db)
     with pytest.raises(ValidationFailed) as exc:
         make_office(db, municipalities=("9998",))

@@ -25,19 +25,19 @@ def test_delay_grows_with_failures_and_is_capped():
     )  # never a lock: the owner waits the cap at most
 
 
-def _fail(db, email: str, ip: str | None = "198.51.100.7") -> AuthenticationFailed:  # type: ignore[no-untyped-def]
+def _fail(db, email: str, ip: str | None = "198.51.100.7") -> AuthenticationFailed:
     with pytest.raises(AuthenticationFailed) as exc:
         accounts.authenticate(db, email=email, password="feil-passord-1234", ip=ip, settings=S)
     return exc.value
 
 
-def _delay_running(db, key: str) -> None:  # type: ignore[no-untyped-def]
+def _delay_running(db, key: str) -> None:
     """A delay still running (30 s left), without depending on how fast the test runs."""
     db.get(LoginThrottle, key).locked_until = accounts.utcnow() + dt.timedelta(seconds=30)
     db.flush()
 
 
-def _let_the_delay_pass(db) -> None:  # type: ignore[no-untyped-def]
+def _let_the_delay_pass(db) -> None:
     """Time passing, without waiting: every running delay ends now."""
     for row in db.query(LoginThrottle).all():
         if row.locked_until is not None:
@@ -151,11 +151,11 @@ def test_admin_lifts_a_delay_and_only_the_admin(db):
         ("10.0.0.5", "ikke-en-adresse", ["10.0.0.5"], "10.0.0.5"),
     ],
 )
-def test_forwarded_for_is_believed_only_from_configured_proxies(peer, header, trusted, expected):  # type: ignore[no-untyped-def]
+def test_forwarded_for_is_believed_only_from_configured_proxies(peer, header, trusted, expected):
     assert client_address(peer, header, trusted) == expected
 
 
-def test_trusted_proxies_setting_reads_a_comma_separated_list(monkeypatch):  # type: ignore[no-untyped-def]
+def test_trusted_proxies_setting_reads_a_comma_separated_list(monkeypatch):
     monkeypatch.setenv("ARBEIDSBRO_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16")
     assert Settings().trusted_proxies == ["10.0.0.5", "10.1.0.0/16"]
     monkeypatch.delenv("ARBEIDSBRO_TRUSTED_PROXIES")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from core.errors import ValidationFailed
 from core.reference import BUILTIN_DIR
 from employers import importers, service
+from employers import service_openings as employers_openings
 from employers.models import Employer, Opening
 from tests.factories import load_builtin_reference, make_employer, make_opening
 
@@ -51,7 +52,7 @@ def test_sample_with_valid_orgnr_imports_and_reimport_updates(db):
     load_builtin_reference(db)
     result = importers.import_documents(db, [_sample()], fmt="pam-ad", today=TODAY)
     assert result.as_dict() == {"imported": 1, "updated": 0, "errors": []}
-    opening = service.get_opening(db, actor=None, opening_id=result.ids[0])
+    opening = employers_openings.get_opening(db, actor=None, opening_id=result.ids[0])
     employer = db.get(Employer, opening.employer_id)
     assert employer.orgnr == VALID and employer.name == "Leka kommune" and employer.sector == "offentlig"
     assert employer.nace_code == "84.110" and employer.municipality_code == "5052"
@@ -147,7 +148,7 @@ def test_deep_nesting_and_invalid_text_are_refused_naming_the_path(db):
 def test_pam_ad_round_trip_through_jobposting(db):
     load_builtin_reference(db)
     first = importers.import_documents(db, [_sample()], fmt="pam-ad", today=TODAY)
-    opening = service.get_opening(db, actor=None, opening_id=first.ids[0])
+    opening = employers_openings.get_opening(db, actor=None, opening_id=first.ids[0])
     before = _snapshot(opening)
     exported = importers.to_jobposting(db, opening)
     assert (
@@ -156,7 +157,7 @@ def test_pam_ad_round_trip_through_jobposting(db):
     again = importers.import_documents(db, [copy.deepcopy(exported)], fmt="jobposting", today=TODAY)
     assert again.as_dict() == {"imported": 0, "updated": 1, "errors": []}
     db.expire_all()
-    opening = service.get_opening(db, actor=None, opening_id=first.ids[0])
+    opening = employers_openings.get_opening(db, actor=None, opening_id=first.ids[0])
     assert _snapshot(opening) == before
     assert importers.to_jobposting(db, opening) == exported
 
@@ -183,7 +184,7 @@ def test_own_opening_round_trip(db):
         measures=["MENTORTILSKUDD"],
         open_to_reduced_capacity=True,
     )
-    service.transition_opening(
+    employers_openings.transition_opening(
         db, actor=None, opening_id=opening.id, to_status="publisert", today=dt.date(2026, 3, 1)
     )
     before = _snapshot(opening)
@@ -194,7 +195,7 @@ def test_own_opening_round_trip(db):
     result = importers.import_documents(db, [doc], fmt="jobposting", today=dt.date(2026, 3, 1))
     assert result.as_dict() == {"imported": 0, "updated": 1, "errors": []}
     db.expire_all()
-    assert _snapshot(service.get_opening(db, actor=None, opening_id=opening.id)) == before
+    assert _snapshot(employers_openings.get_opening(db, actor=None, opening_id=opening.id)) == before
 
 
 def test_foreign_jobposting_uses_standard_fields(db):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.notifications import Notification
-from employers import service
+from employers import service_openings as employers_openings
 from tests.factories import load_builtin_reference, make_employer, make_opening, make_user
 
 TODAY = dt.date(2026, 3, 11)
@@ -98,14 +98,18 @@ def test_lifecycle_with_who_and_when(db):
         db, make_employer(db), actor=contact, application_deadline=TODAY + dt.timedelta(days=10)
     )
     assert opening.status == "utkast"
-    service.transition_opening(db, actor=contact, opening_id=opening.id, to_status="publisert", today=TODAY)
-    service.transition_opening(db, actor=contact, opening_id=opening.id, to_status="besatt", today=TODAY)
+    employers_openings.transition_opening(
+        db, actor=contact, opening_id=opening.id, to_status="publisert", today=TODAY
+    )
+    employers_openings.transition_opening(
+        db, actor=contact, opening_id=opening.id, to_status="besatt", today=TODAY
+    )
     with pytest.raises(ValidationFailed) as exc:
-        service.transition_opening(
+        employers_openings.transition_opening(
             db, actor=contact, opening_id=opening.id, to_status="publisert", today=TODAY
         )
     assert exc.value.field == "status"
-    full = service.get_opening(db, actor=contact, opening_id=opening.id, full=True)
+    full = employers_openings.get_opening(db, actor=contact, opening_id=opening.id, full=True)
     assert [(c.from_status, c.to_status, c.actor_id) for c in full.status_changes] == [
         (None, "utkast", contact.id),
         ("utkast", "publisert", contact.id),
@@ -117,7 +121,9 @@ def test_lifecycle_with_who_and_when(db):
 def test_publishing_with_a_past_deadline_is_refused(db):
     opening = make_opening(db, make_employer(db), application_deadline=TODAY - dt.timedelta(days=1))
     with pytest.raises(ValidationFailed) as exc:
-        service.transition_opening(db, actor=None, opening_id=opening.id, to_status="publisert", today=TODAY)
+        employers_openings.transition_opening(
+            db, actor=None, opening_id=opening.id, to_status="publisert", today=TODAY
+        )
     assert exc.value.field == "application_deadline"
 
 
@@ -125,17 +131,21 @@ def test_expired_opening_needs_a_new_future_deadline_to_be_published_again(db):
     opening = make_opening(db, make_employer(db), application_deadline=TODAY + dt.timedelta(days=1))
     other = make_opening(db, make_employer(db), application_deadline=TODAY + dt.timedelta(days=30))
     for o in (opening, other):
-        service.transition_opening(db, actor=None, opening_id=o.id, to_status="publisert", today=TODAY)
+        employers_openings.transition_opening(
+            db, actor=None, opening_id=o.id, to_status="publisert", today=TODAY
+        )
     later = dt.datetime.combine(TODAY + dt.timedelta(days=3), dt.time(2), dt.UTC)
-    expired = service.expire_openings(db, later)
+    expired = employers_openings.expire_openings(db, later)
     assert [o.id for o in expired] == [opening.id] and opening.status == "utløpt"
-    assert service.expire_openings(db, later) == []  # idempotent
+    assert employers_openings.expire_openings(db, later) == []  # idempotent
     today = later.date()
     with pytest.raises(ValidationFailed) as exc:
-        service.transition_opening(db, actor=None, opening_id=opening.id, to_status="publisert", today=today)
+        employers_openings.transition_opening(
+            db, actor=None, opening_id=opening.id, to_status="publisert", today=today
+        )
     assert exc.value.field == "application_deadline"
     with pytest.raises(ValidationFailed):  # a new deadline, but not in the future
-        service.transition_opening(
+        employers_openings.transition_opening(
             db,
             actor=None,
             opening_id=opening.id,
@@ -143,7 +153,7 @@ def test_expired_opening_needs_a_new_future_deadline_to_be_published_again(db):
             today=today,
             application_deadline=today,
         )
-    service.transition_opening(
+    employers_openings.transition_opening(
         db,
         actor=None,
         opening_id=opening.id,
@@ -161,16 +171,20 @@ def test_self_service_opening_waits_for_approval(db):
     opening = make_opening(db, employer, actor=boss, title="Kokk")
     assert opening.status == "utkast" and opening.awaiting_approval
     with pytest.raises(Forbidden):
-        service.transition_opening(db, actor=boss, opening_id=opening.id, to_status="publisert", today=TODAY)
-    assert [o.id for o in service.approval_queue(db, actor=contact)] == [opening.id]
+        employers_openings.transition_opening(
+            db, actor=boss, opening_id=opening.id, to_status="publisert", today=TODAY
+        )
+    assert [o.id for o in employers_openings.approval_queue(db, actor=contact)] == [opening.id]
     with pytest.raises(Forbidden):
-        service.approval_queue(db, actor=boss)
-    service.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
+        employers_openings.approval_queue(db, actor=boss)
+    employers_openings.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
     assert opening.status == "publisert" and not opening.awaiting_approval
     assert opening.approved_by_id == contact.id and opening.approved_at is not None
-    assert service.approval_queue(db, actor=contact) == []
+    assert employers_openings.approval_queue(db, actor=contact) == []
     # the employer may mark it filled
-    service.transition_opening(db, actor=boss, opening_id=opening.id, to_status="besatt", today=TODAY)
+    employers_openings.transition_opening(
+        db, actor=boss, opening_id=opening.id, to_status="besatt", today=TODAY
+    )
 
 
 def test_employer_user_sees_and_creates_only_for_own_organisation(db):
@@ -178,12 +192,12 @@ def test_employer_user_sees_and_creates_only_for_own_organisation(db):
     boss = make_user(db, "arbeidsgiver", employer=own)
     mine = make_opening(db, own)
     theirs = make_opening(db, other)
-    rows, total = service.list_openings(db, actor=boss)
+    rows, total = employers_openings.list_openings(db, actor=boss)
     assert [o.id for o in rows] == [mine.id] and total == 1
     with pytest.raises(NotFound):
-        service.get_opening(db, actor=boss, opening_id=theirs.id)
+        employers_openings.get_opening(db, actor=boss, opening_id=theirs.id)
     with pytest.raises(NotFound):
-        service.update_opening(db, actor=boss, opening_id=theirs.id, title="Overtatt")
+        employers_openings.update_opening(db, actor=boss, opening_id=theirs.id, title="Overtatt")
     with pytest.raises(NotFound):
         make_opening(db, other, actor=boss)
 
@@ -191,9 +205,11 @@ def test_employer_user_sees_and_creates_only_for_own_organisation(db):
 def test_update_keeps_percent_rules(db):
     opening = make_opening(db, make_employer(db), percent_min=40, percent_max=60)
     with pytest.raises(ValidationFailed) as exc:
-        service.update_opening(db, actor=None, opening_id=opening.id, percent_min=80)
+        employers_openings.update_opening(db, actor=None, opening_id=opening.id, percent_min=80)
     assert exc.value.field == "percent_min"
-    service.update_opening(db, actor=None, opening_id=opening.id, percent_max=100, title="Ny tittel")
+    employers_openings.update_opening(
+        db, actor=None, opening_id=opening.id, percent_max=100, title="Ny tittel"
+    )
     assert (opening.percent_min, opening.percent_max, opening.title) == (40, 100, "Ny tittel")
 
 
@@ -202,7 +218,7 @@ def test_list_reduced_capacity_filter(db):
     part = make_opening(db, employer, percent_min=50, percent_max=50)
     full_open = make_opening(db, employer, percent_min=100, percent_max=100, open_to_reduced_capacity=True)
     make_opening(db, employer, percent_min=100, percent_max=100)
-    rows, total = service.list_openings(
+    rows, total = employers_openings.list_openings(
         db, actor=make_user(db, "markedskontakt"), employer_id=employer.id, reduced=True
     )
     assert {o.id for o in rows} == {part.id, full_open.id} and total == 2
@@ -221,7 +237,7 @@ def test_list_reduced_capacity_filter(db):
 )
 def test_styrk_suggestion_from_title(db, title, code):
     load_builtin_reference(db)
-    suggestions = service.suggest_styrk(db, title)
+    suggestions = employers_openings.suggest_styrk(db, title)
     assert suggestions and suggestions[0].code == code, suggestions
     assert suggestions[0].name
 
@@ -235,23 +251,23 @@ def test_returned_with_a_comment_then_edited_and_resubmitted(db):
     opening = make_opening(db, employer, actor=boss, title="Kokk")
     for blank in ("", "   \n "):
         with pytest.raises(ValidationFailed) as exc:
-            service.return_opening(db, actor=contact, opening_id=opening.id, comment=blank)
+            employers_openings.return_opening(db, actor=contact, opening_id=opening.id, comment=blank)
         assert exc.value.field == "comment"
     with pytest.raises(ValidationFailed) as exc:
-        service.return_opening(db, actor=contact, opening_id=opening.id, comment="x" * 2001)
+        employers_openings.return_opening(db, actor=contact, opening_id=opening.id, comment="x" * 2001)
     assert exc.value.field == "comment" and "2000" in exc.value.message
     with pytest.raises(Forbidden):
-        service.return_opening(db, actor=boss, opening_id=opening.id, comment="Selv")
+        employers_openings.return_opening(db, actor=boss, opening_id=opening.id, comment="Selv")
     assert opening.status == "utkast" and opening.awaiting_approval  # the refused attempts changed nothing
 
     comment = "Oppgi stillingsprosent og arbeidstid.\n" + "Og søknadsfrist. " * 100  # long, but within 2000
     assert len(comment) <= 2000
-    service.return_opening(db, actor=contact, opening_id=opening.id, comment=comment)
+    employers_openings.return_opening(db, actor=contact, opening_id=opening.id, comment=comment)
     db.expire_all()
-    opening = service.get_opening(db, actor=boss, opening_id=opening.id, full=True)
+    opening = employers_openings.get_opening(db, actor=boss, opening_id=opening.id, full=True)
     assert opening.status == "returnert" and not opening.awaiting_approval
     assert opening.return_comment == comment.strip()
-    assert service.approval_queue(db, actor=contact) == []
+    assert employers_openings.approval_queue(db, actor=contact) == []
     last = opening.status_changes[-1]
     assert (last.from_status, last.to_status, last.note, last.actor_id) == (
         "utkast",
@@ -268,30 +284,30 @@ def test_returned_with_a_comment_then_edited_and_resubmitted(db):
     told = db.scalars(select(Notification).where(Notification.user_id == boss.id)).all()
     assert [n.link for n in told] == [f"/stillinger/{opening.id}"] and "Kokk" in told[0].title
     with pytest.raises(Conflict):  # once returned it is not waiting: neither returned again nor approved
-        service.return_opening(db, actor=contact, opening_id=opening.id, comment="Igjen")
+        employers_openings.return_opening(db, actor=contact, opening_id=opening.id, comment="Igjen")
     with pytest.raises(ValidationFailed):
-        service.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
+        employers_openings.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
     with pytest.raises(ValidationFailed):  # nor published through the lifecycle
-        service.transition_opening(
+        employers_openings.transition_opening(
             db, actor=contact, opening_id=opening.id, to_status="publisert", today=TODAY
         )
 
-    service.update_opening(db, actor=boss, opening_id=opening.id, percent_min=50, percent_max=80)
+    employers_openings.update_opening(db, actor=boss, opening_id=opening.id, percent_min=50, percent_max=80)
     with pytest.raises(ValidationFailed) as exc:
-        service.resubmit_opening(db, actor=boss, opening_id=opening.id, comment="y" * 2001)
+        employers_openings.resubmit_opening(db, actor=boss, opening_id=opening.id, comment="y" * 2001)
     assert exc.value.field == "comment"
-    service.resubmit_opening(db, actor=boss, opening_id=opening.id, comment="Rettet, takk.")
+    employers_openings.resubmit_opening(db, actor=boss, opening_id=opening.id, comment="Rettet, takk.")
     db.expire_all()
-    opening = service.get_opening(db, actor=boss, opening_id=opening.id, full=True)
+    opening = employers_openings.get_opening(db, actor=boss, opening_id=opening.id, full=True)
     assert opening.status == "utkast" and opening.awaiting_approval and opening.return_comment is None
-    assert [o.id for o in service.approval_queue(db, actor=contact)] == [opening.id]
+    assert [o.id for o in employers_openings.approval_queue(db, actor=contact)] == [opening.id]
     assert [(c.to_status, c.note) for c in opening.status_changes][-2:] == [
         ("returnert", comment.strip()),
         ("utkast", "Rettet, takk."),
     ]
     with pytest.raises(Conflict):
-        service.resubmit_opening(db, actor=boss, opening_id=opening.id)
-    service.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
+        employers_openings.resubmit_opening(db, actor=boss, opening_id=opening.id)
+    employers_openings.approve_opening(db, actor=contact, opening_id=opening.id, today=TODAY)
     assert opening.status == "publisert" and opening.percent_min == 50
 
 
@@ -301,9 +317,9 @@ def test_another_employer_cannot_see_or_resubmit_a_returned_opening(db):
     outsider = make_user(db, "arbeidsgiver", employer=make_employer(db))
     contact = make_user(db, "markedskontakt")
     opening = make_opening(db, employer, actor=boss)
-    service.return_opening(db, actor=contact, opening_id=opening.id, comment="Mangler frist")
+    employers_openings.return_opening(db, actor=contact, opening_id=opening.id, comment="Mangler frist")
     with pytest.raises(NotFound):
-        service.resubmit_opening(db, actor=outsider, opening_id=opening.id)
+        employers_openings.resubmit_opening(db, actor=outsider, opening_id=opening.id)
     assert db.scalars(select(Notification).where(Notification.user_id == outsider.id)).all() == []
 
 
@@ -342,5 +358,7 @@ def test_how_to_apply_fields_are_stored(db):
         "Kari Nordmann",
         "+47 612 34 567",
     )
-    service.update_opening(db, actor=None, opening_id=opening.id, application_url="", contact_phone="")
+    employers_openings.update_opening(
+        db, actor=None, opening_id=opening.id, application_url="", contact_phone=""
+    )
     assert opening.application_url is None and opening.contact_phone is None

@@ -12,7 +12,7 @@ from tests.factories import api_headers, make_employer, make_office, make_user
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     gjovik, trondheim = make_office(db), make_office(db)
     mk_gjovik = make_user(db, "markedskontakt", office=gjovik)
     js_trondheim = make_user(db, "jobbspesialist", office=trondheim)
@@ -26,12 +26,12 @@ def world(db):  # type: ignore[no-untyped-def]
     return {"gjovik": mk_gjovik, "trondheim": js_trondheim, "admin": admin, "a": a, "b": b, "c": c}
 
 
-def test_the_creating_office_owns_the_record(world):  # type: ignore[no-untyped-def]
+def test_the_creating_office_owns_the_record(world):
     assert world["a"].owner_office_id == world["gjovik"].office_id
     assert world["c"].owner_office_id == world["trondheim"].office_id
 
 
-def test_other_office_edits_but_does_not_merge(db, world):  # type: ignore[no-untyped-def]
+def test_other_office_edits_but_does_not_merge(db, world):
     a, b, c, js = world["a"], world["b"], world["c"], world["trondheim"]
     service.update_employer(db, actor=js, employer_id=a.id, notes="Ringt fra Trondheim", version=a.version)
     with pytest.raises(Forbidden):
@@ -43,7 +43,7 @@ def test_other_office_edits_but_does_not_merge(db, world):  # type: ignore[no-un
     assert db.get(Employer, b.id) is not None
 
 
-def test_owner_office_and_admin_merge(db, world):  # type: ignore[no-untyped-def]
+def test_owner_office_and_admin_merge(db, world):
     a, b, c = world["a"], world["b"], world["c"]
     service.merge_employers(db, actor=world["gjovik"], keep_id=a.id, merge_id=b.id)
     assert db.get(Employer, b.id) is None
@@ -51,7 +51,7 @@ def test_owner_office_and_admin_merge(db, world):  # type: ignore[no-untyped-def
     assert db.get(Employer, c.id) is None
 
 
-def test_merge_through_api_and_page_is_403_for_another_office(client, db, world):  # type: ignore[no-untyped-def]
+def test_merge_through_api_and_page_is_403_for_another_office(client, db, world):
     a, b = world["a"], world["b"]
     h = api_headers(db, world["trondheim"])
     r = client.post(f"/api/v1/employers/{a.id}/merge", json={"merge_id": b.id}, headers=h)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core import migrate
 from core.db import make_engine
 from core.errors import Conflict
-from employers import service as employers_service
+from employers import service_praksis as employers_praksis
 from employers.models import PraksisplassOccupant
 from tests.browser_support import ScratchDatabase
 from tests.factories import make_employer, make_office, make_praksisplass, make_user
@@ -45,7 +45,7 @@ def test_two_specialists_take_the_last_place_at_once(scratch):
 
     def take_and_hold() -> None:
         with Session(engines[0]) as s, s.begin():
-            employers_service.add_occupant(
+            employers_praksis.add_occupant(
                 s, actor=s.merge(first), praksisplass_id=place_id, start_date="2026-12-01", note="første"
             )
             holding.set()
@@ -57,7 +57,7 @@ def test_two_specialists_take_the_last_place_at_once(scratch):
         started = time.monotonic()
         try:
             with Session(engines[1]) as s, s.begin():
-                employers_service.add_occupant(
+                employers_praksis.add_occupant(
                     s, actor=s.merge(second), praksisplass_id=place_id, start_date="2026-12-01", note="andre"
                 )
             results["second"] = "ok"

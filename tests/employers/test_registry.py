@@ -5,8 +5,12 @@ from sqlalchemy import select
 
 from core.audit import AuditEntry
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from employers import access as employers_access
 from employers import orgnr as orgnr_rules
 from employers import service
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from employers.models import Employer
 from tests.factories import (
     load_builtin_reference,
@@ -125,7 +129,7 @@ def test_merge_moves_everything_and_is_audited(db):
     service.add_contact_person(
         db, actor=contact, employer_id=other.id, name="Per Hansen", role="Daglig leder"
     )
-    service.log_contact(
+    employers_contacts.log_contact(
         db, actor=contact, employer_id=other.id, date="2026-01-10", type="telefon", summary="Ringte"
     )
     opening = make_opening(db, other)
@@ -139,11 +143,11 @@ def test_merge_moves_everything_and_is_audited(db):
     assert db.get(Employer, other.id) is None
     assert merged.website == "https://mjosmat.no"
     assert [p.name for p in service.contact_persons(db, actor=contact, employer_id=keep.id)] == ["Per Hansen"]
-    assert len(service.contact_log(db, actor=contact, employer_id=keep.id)) == 1
-    assert service.get_opening(db, actor=None, opening_id=opening.id).employer_id == keep.id
-    assert service.get_praksisplass(db, actor=None, praksisplass_id=place.id).employer_id == keep.id
-    assert service.employer_ids_for(db, both) == [keep.id]
-    assert service.employer_ids_for(db, only_other) == [keep.id]
+    assert len(employers_contacts.contact_log(db, actor=contact, employer_id=keep.id)) == 1
+    assert employers_openings.get_opening(db, actor=None, opening_id=opening.id).employer_id == keep.id
+    assert employers_praksis.get_praksisplass(db, actor=None, praksisplass_id=place.id).employer_id == keep.id
+    assert employers_access.employer_ids_for(db, both) == [keep.id]
+    assert employers_access.employer_ids_for(db, only_other) == [keep.id]
     entry = db.scalars(
         select(AuditEntry).where(AuditEntry.subject_type == "employer", AuditEntry.purpose == "sammenslåing")
     ).one()
@@ -164,7 +168,7 @@ def test_employer_user_sees_only_own_organisation(db):
     user = make_user(db, "arbeidsgiver", employer=own)
     assert [e.id for e in service.employers_of(db, user)] == [own.id]
     with pytest.raises(NotFound):
-        service.get_employer(db, actor=user, employer_id=other.id)
+        employers_access.get_employer(db, actor=user, employer_id=other.id)
     with pytest.raises(Forbidden):
         service.create_employer(db, actor=user, orgnr=valid_orgnr(700009), name="Ny AS")
 
@@ -173,7 +177,9 @@ def test_list_employers_search_filter_sort(db):
     contact = make_user(db, "markedskontakt")
     a = make_employer(db, name="Aaa Søkbar AS", actor=contact)
     b = make_employer(db, name="Bbb Søkbar AS")
-    service.log_contact(db, actor=contact, employer_id=b.id, date="2026-01-01", type="møte", summary="x")
+    employers_contacts.log_contact(
+        db, actor=contact, employer_id=b.id, date="2026-01-01", type="møte", summary="x"
+    )
     rows, total = service.list_employers(db, actor=contact, q="søkbar")
     assert total == 2 and [r.employer.id for r in rows] == [a.id, b.id]
     rows, total = service.list_employers(db, actor=contact, q="søkbar", mine=True)
@@ -207,7 +213,7 @@ def test_the_record_with_the_valid_orgnr_and_the_history_is_kept_whichever_way_i
     contact = make_user(db, "markedskontakt")
     established = make_employer(db, name="Hunndalen Bil AS", actor=contact)
     make_opening(db, established)
-    service.log_contact(
+    employers_contacts.log_contact(
         db, actor=contact, employer_id=established.id, date="2026-01-10", type="telefon", summary="Ringte"
     )
     newcomer = make_employer(db, name="Hundalen Bil", actor=contact)

@@ -20,8 +20,10 @@ import datetime as dt
 
 import pytest
 
-from followup import service
 from followup import service_fidelity as fidelity
+from followup import service_placements as followup_placements
+from followup import service_records as followup_records
+from followup import service_reports as followup_reports
 from tests.factories import make_employer, make_followup_record, make_office, make_user
 
 D = dt.date
@@ -40,7 +42,7 @@ def data_set(db):
         return make_followup_record(db, office, spec, start_date=start, today=start, **kw)
 
     def job(spec, record, start, type_, employer, title, hours=7.5, percent=20):
-        return service.start_placement(
+        return followup_placements.start_placement(
             db,
             actor=spec,
             record=record,
@@ -54,7 +56,7 @@ def data_set(db):
         )
 
     def contact(spec, record, day, with_whom, mode, employer=None):
-        service.log_contact(
+        followup_records.log_contact(
             db,
             actor=spec,
             record=record,
@@ -80,7 +82,7 @@ def data_set(db):
     job(b, r4, D(2026, 3, 9), "arbeidstrening", e1, "Butikkmedarbeider")
     r5 = rec(b, D(2025, 3, 3))
     p5 = job(b, r5, D(2025, 10, 6), "ordinaer", e2, "Renholder", hours=10)
-    service.end_placement(
+    followup_placements.end_placement(
         db,
         actor=b,
         record=r5,
@@ -89,21 +91,23 @@ def data_set(db):
         reason="midlertidig_utlop",
         today=D(2026, 1, 1),
     )
-    service.end_record(db, actor=b, record=r5, end_date=D(2026, 1, 20), cause="annet", detail="sykdom")
+    followup_records.end_record(
+        db, actor=b, record=r5, end_date=D(2026, 1, 20), cause="annet", detail="sykdom"
+    )
     r6 = rec(b, D(2025, 1, 6))
     job(b, r6, D(2025, 2, 3), "ordinaer", e1, "Kokk", hours=10)
     contact(b, r6, D(2026, 3, 2), "arbeidsgiver", "arbeidsplassen", e1)
     contact(b, r6, D(2026, 3, 9), "arbeidsgiver", "arbeidsplassen", e1)
     r7 = rec(b, D(2024, 11, 4))
     job(b, r7, D(2024, 12, 2), "ordinaer", e2, "Sjåfør")
-    service.end_record(db, actor=b, record=r7, end_date=D(2025, 6, 30), cause="annet")
+    followup_records.end_record(db, actor=b, record=r7, end_date=D(2025, 6, 30), cause="annet")
     db.flush()
     return office, a, b
 
 
 def test_caseload_per_specialist(db, data_set):
     office, a, b = data_set
-    fig = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
+    fig = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
     # active on 03-29: A has r1, r2, r3; B has r4, r6 (r5 and r7 ended)
     assert fig["caseload"] == {a.email: 3, b.email: 2}
     assert fig["caseload_ok"] is True  # ≤ 20
@@ -111,7 +115,7 @@ def test_caseload_per_specialist(db, data_set):
 
 def test_days_to_first_face_to_face_employer_contact(db, data_set):
     office, _, _ = data_set
-    fig = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
+    fig = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
     first = fig["days_to_first_employer_contact"]
     # started in the period: r1 (10 days), r2 (40: the phone call does not count), r4 (20); r3 not decidable yet
     assert first["median"] == 20.0
@@ -121,13 +125,13 @@ def test_days_to_first_face_to_face_employer_contact(db, data_set):
 
 def test_face_to_face_employer_contacts_per_specialist_week(db, data_set):
     office, a, _ = data_set
-    fig = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
+    fig = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
     c = fig["employer_contacts_per_specialist_week"]
     # 01-15, 02-21, 02-22, 03-02, 03-09 = 5 contacts / 2 specialists / 12 weeks
     assert (c["contacts"], c["specialists"], c["weeks"]) == (5, 2, 12.0)
     assert c["value"] == round(5 / 2 / 12, 2)
     assert fig["employer_contacts_ok"] is False  # < 6
-    only_a = service.office_indicators(
+    only_a = fidelity.office_indicators(
         db, office_id=office.id, date_from=FROM, date_to=TO, specialist_id=a.id
     )
     assert only_a["employer_contacts_per_specialist_week"]["value"] == round(2 / 1 / 12, 2)
@@ -135,7 +139,7 @@ def test_face_to_face_employer_contacts_per_specialist_week(db, data_set):
 
 def test_community_share(db, data_set):
     office, _, _ = data_set
-    fig = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
+    fig = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
     # 8 contacts in the period; at the workplace or out in the community: 01-15, 02-21, 03-02, 03-09, 03-20 = 5
     assert fig["community_share"] == {"value": 0.625, "community": 5, "contacts": 8}
     assert fig["community_ok"] is False  # < 65 %
@@ -143,14 +147,14 @@ def test_community_share(db, data_set):
 
 def test_follow_along_12_months(db, data_set):
     office, _, _ = data_set
-    fig = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
+    fig = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)
     # first job ≥ 12 months before 03-29: r6 (still followed) and r7 (ended 6 months after the job start)
     assert fig["follow_along"] == {"value": 0.5, "kept": 1, "n": 2}
 
 
 def test_competitive_jobs_and_diversity(db, data_set):
     office, _, _ = data_set
-    mix = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)["job_mix"]
+    mix = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)["job_mix"]
     # starts in the period: r1 ordinær/Butikkmedarbeider/E1, r2 lønnstilskudd/Lagermedarbeider/E2,
     # r4 arbeidstrening/Butikkmedarbeider/E1
     assert mix["n"] == 3
@@ -161,7 +165,7 @@ def test_competitive_jobs_and_diversity(db, data_set):
 
 def test_quarterly_employment_rate_counts_a_job_after_4_paid_hours(db, data_set):
     office, _, _ = data_set
-    rate = service.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)["employment_rate"]
+    rate = fidelity.office_indicators(db, office_id=office.id, date_from=FROM, date_to=TO)["employment_rate"]
     # out of work at intake and followed in Q1 2026: r1, r2, r4, r5, r6 (r3 was in work, r7 ended in 2025).
     # Ordinary job in the quarter: r1, r2, r6; r4 is arbeidstrening; r5's job ended 01-01 (10/7 ≈ 1.4 h < 4).
     assert (rate["employed"], rate["n"], rate["value"]) == (3, 5, 0.6)
@@ -180,7 +184,7 @@ def test_retention_in_period(db, data_set):
 
 def test_report_figures_contract_shape(db, data_set):
     office, a, b = data_set
-    out = service.report_figures(db, office.number, FROM, TO)
+    out = followup_reports.report_figures(db, office.number, FROM, TO)
     assert set(out) == {
         "job_starts",
         "quarterly_employment_rate",
@@ -201,17 +205,17 @@ def test_report_figures_contract_shape(db, data_set):
 
 def test_self_assessment_bands(db, data_set):
     _office, a, _ = data_set
-    review = service.save_review(db, actor=a, office_id=None, review_date=D(2026, 3, 1), scores=[4] * 25)
-    assert review.total == 100 and service.review_band(review.total) == "God"
-    assert service.review_band(99) == "Akseptabel" and service.review_band(74) == "Akseptabel"
-    assert service.review_band(73) == "Ikke IPS"
-    assert service.MAX_SCORE == 125
+    review = fidelity.save_review(db, actor=a, office_id=None, review_date=D(2026, 3, 1), scores=[4] * 25)
+    assert review.total == 100 and fidelity.review_band(review.total) == "God"
+    assert fidelity.review_band(99) == "Akseptabel" and fidelity.review_band(74) == "Akseptabel"
+    assert fidelity.review_band(73) == "Ikke IPS"
+    assert fidelity.MAX_SCORE == 125
 
 
 def test_weekly_snapshot_is_idempotent(db, data_set):
     office, _a, _b = data_set
-    n1 = service.take_fidelity_snapshot(db, NOW)
-    n2 = service.take_fidelity_snapshot(db, NOW)
+    n1 = fidelity.take_fidelity_snapshot(db, NOW)
+    n2 = fidelity.take_fidelity_snapshot(db, NOW)
     assert n1 == n2 >= 3
-    snaps = service.list_snapshots(db, office_id=office.id)
+    snaps = fidelity.list_snapshots(db, office_id=office.id)
     assert len(snaps) == 1 and snaps[0].figures["caseload_max"] == 3

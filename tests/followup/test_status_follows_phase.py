@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+import demo
 from core.errors import ValidationFailed
-from followup import service
+from followup import service_placements as followup_placements
+from followup import service_records as followup_records
 from followup.models import FollowupRecord
 from tests.factories import (
     csrf_from,
@@ -22,32 +24,34 @@ from tests.factories import (
     make_office,
     make_user,
 )
-from web import demo
 
 D = dt.date
 START = D(2026, 1, 5)
 
 
-def state(record, today=None):  # type: ignore[no-untyped-def]
+def state(record, today=None):
     """(phase, status), after checking the stored status is the one the phase stands for."""
-    assert record.status == service.status_for(record, today), (record.status, service.current_phase(record))
-    return service.current_phase(record), record.status
+    assert record.status == followup_records.status_for(record, today), (
+        record.status,
+        followup_records.current_phase(record),
+    )
+    return followup_records.current_phase(record), record.status
 
 
 @pytest.fixture
-def team(db):  # type: ignore[no-untyped-def]
+def team(db):
     office = make_office(db)
     return office, make_user(db, "jobbspesialist", office=office), make_employer(db)
 
 
-def test_a_job_start_in_the_future_puts_phase_and_status_in_job_together(db, team):  # type: ignore[no-untyped-def]
+def test_a_job_start_in_the_future_puts_phase_and_status_in_job_together(db, team):
     office, spec, employer = team
     record = make_followup_record(db, office, spec, start_date=START)
-    service.enter_phase(
+    followup_records.enter_phase(
         db, actor=spec, record=record, phase=2, entered_on=D(2026, 1, 10), today=D(2026, 1, 10)
     )
     assert state(record, D(2026, 1, 20)) == (2, "kartlegging")
-    service.start_placement(
+    followup_placements.start_placement(
         db,
         actor=spec,
         record=record,
@@ -62,23 +66,23 @@ def test_a_job_start_in_the_future_puts_phase_and_status_in_job_together(db, tea
     assert record.status_label == "I jobb"
 
 
-def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  # type: ignore[no-untyped-def]
+def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):
     office, spec, employer = team
     record = make_followup_record(db, office, spec, start_date=START)
     day = D(2026, 1, 10)
     assert state(record, day) == (1, "henvist")
     expected = {2: "kartlegging", 3: "jobbutvikling", 4: "jobbutvikling", 1: "henvist"}
     for i, phase in enumerate((2, 3, 4, 1, 3)):
-        service.enter_phase(
+        followup_records.enter_phase(
             db, actor=spec, record=record, phase=phase, entered_on=day + dt.timedelta(i), today=day
         )
         assert state(record, day) == (phase, expected[phase])
     # phase 5 is entered by the job start itself, never by hand without a job
     with pytest.raises(ValidationFailed) as exc:
-        service.enter_phase(db, actor=spec, record=record, phase=5, entered_on=day, today=day)
+        followup_records.enter_phase(db, actor=spec, record=record, phase=5, entered_on=day, today=day)
     assert exc.value.field == "phase" and state(record, day) == (3, "jobbutvikling")
     # the first contact with an employer in phase 3 moves to phase 4: the status stays job development
-    service.log_contact(
+    followup_records.log_contact(
         db,
         actor=spec,
         record=record,
@@ -89,7 +93,7 @@ def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  
         today=D(2026, 1, 20),
     )
     assert state(record, D(2026, 1, 20)) == (4, "jobbutvikling")
-    job = service.start_placement(
+    job = followup_placements.start_placement(
         db,
         actor=spec,
         record=record,
@@ -101,11 +105,11 @@ def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  
         today=D(2026, 2, 2),
     )
     assert state(record, D(2026, 2, 2)) == (5, "i_jobb")
-    service.set_status(db, actor=spec, record=record, status="nedtrapping", today=D(2026, 5, 1))
+    followup_records.set_status(db, actor=spec, record=record, status="nedtrapping", today=D(2026, 5, 1))
     assert state(record, D(2026, 5, 1)) == (5, "nedtrapping")
-    service.set_status(db, actor=spec, record=record, status="i_jobb", today=D(2026, 5, 2))
+    followup_records.set_status(db, actor=spec, record=record, status="i_jobb", today=D(2026, 5, 2))
     assert state(record, D(2026, 5, 2)) == (5, "i_jobb")
-    service.end_placement(
+    followup_placements.end_placement(
         db,
         actor=spec,
         record=record,
@@ -116,15 +120,15 @@ def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  
     )
     assert state(record, D(2026, 5, 11)) == (3, "jobbutvikling")
     with pytest.raises(ValidationFailed):
-        service.set_status(db, actor=spec, record=record, status="nedtrapping", today=D(2026, 5, 12))
+        followup_records.set_status(db, actor=spec, record=record, status="nedtrapping", today=D(2026, 5, 12))
     # choosing a status enters the phase it stands for, in the same call
-    service.set_status(db, actor=spec, record=record, status="kartlegging", today=D(2026, 5, 12))
+    followup_records.set_status(db, actor=spec, record=record, status="kartlegging", today=D(2026, 5, 12))
     assert state(record, D(2026, 5, 12)) == (2, "kartlegging")
-    service.set_status(db, actor=spec, record=record, status="henvist", today=D(2026, 5, 13))
+    followup_records.set_status(db, actor=spec, record=record, status="henvist", today=D(2026, 5, 13))
     assert state(record, D(2026, 5, 13)) == (1, "henvist")
-    service.set_status(db, actor=spec, record=record, status="jobbutvikling", today=D(2026, 5, 14))
+    followup_records.set_status(db, actor=spec, record=record, status="jobbutvikling", today=D(2026, 5, 14))
     assert state(record, D(2026, 5, 14)) == (3, "jobbutvikling")
-    school = service.start_placement(
+    school = followup_placements.start_placement(
         db,
         actor=spec,
         record=record,
@@ -138,12 +142,14 @@ def test_walking_every_phase_change_keeps_status_and_phase_together(db, team):  
     assert school.employer_id is None
 
 
-def test_services_without_the_ips_steps_map_phases_to_aktiv(db, team):  # type: ignore[no-untyped-def]
+def test_services_without_the_ips_steps_map_phases_to_aktiv(db, team):
     office, spec, employer = team
     record = make_followup_record(db, office, spec, service="kvp", start_date=START)
-    service.enter_phase(db, actor=spec, record=record, phase=3, entered_on=D(2026, 1, 9), today=D(2026, 1, 9))
+    followup_records.enter_phase(
+        db, actor=spec, record=record, phase=3, entered_on=D(2026, 1, 9), today=D(2026, 1, 9)
+    )
     assert state(record, D(2026, 1, 9)) == (3, "aktiv")
-    service.start_placement(
+    followup_placements.start_placement(
         db,
         actor=spec,
         record=record,
@@ -157,7 +163,7 @@ def test_services_without_the_ips_steps_map_phases_to_aktiv(db, team):  # type: 
     assert state(record, D(2026, 1, 12)) == (5, "i_jobb")
 
 
-def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):  # type: ignore[no-untyped-def]
+def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     employer = make_employer(db)
@@ -165,7 +171,9 @@ def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):  #
     record = make_followup_record(
         db, office, spec, make_candidate(db, office, actor=spec), start_date=today - dt.timedelta(days=20)
     )
-    service.enter_phase(db, actor=spec, record=record, phase=2, entered_on=today - dt.timedelta(days=10))
+    followup_records.enter_phase(
+        db, actor=spec, record=record, phase=2, entered_on=today - dt.timedelta(days=10)
+    )
     db.flush()
     login(client, spec)
     url = f"/oppfolging/{record.id}"
@@ -187,7 +195,7 @@ def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):  #
     assert '<dd id="jobbspor-fase">5 Oppfølging på og utenfor arbeidsplassen</dd>' in page
 
 
-def test_the_demo_data_has_no_record_whose_status_disagrees_with_its_phase(db):  # type: ignore[no-untyped-def]
+def test_the_demo_data_has_no_record_whose_status_disagrees_with_its_phase(db):
     load_builtin_reference(db)
     demo.load(db, size="small")
     db.flush()
@@ -197,6 +205,10 @@ def test_the_demo_data_has_no_record_whose_status_disagrees_with_its_phase(db): 
         )
     ).all()
     assert len(records) > 20
-    wrong = [(r.id, r.status, service.current_phase(r)) for r in records if r.status != service.status_for(r)]
+    wrong = [
+        (r.id, r.status, followup_records.current_phase(r))
+        for r in records
+        if r.status != followup_records.status_for(r)
+    ]
     assert wrong == []
     assert {r.status for r in records} >= {"jobbutvikling", "i_jobb"}

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
 from core.models import Office, User
-from employers import service as employers_service
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
 from employers.models import Employer, Opening
 from tests.factories import (
     load_builtin_reference,
@@ -49,7 +50,7 @@ def published_opening(
     db: Session, t: Team, *, deadline: dt.date, published_on: dt.date, **kw: object
 ) -> Opening:
     opening = make_opening(db, t.employer, actor=t.market_contact, **kw)
-    employers_service.transition_opening(
+    employers_openings.transition_opening(
         db,
         actor=t.market_contact,
         opening_id=opening.id,
@@ -84,13 +85,13 @@ def candidate_for(db: Session, t: Team, *, weak: bool = False) -> Candidate:
     styrk = "9112" if weak else STYRK
     person = make_candidate(db, t.office, actor=t.specialist)
     staff = t.specialist
-    candidates_service.set_programme(
+    candidates_profile.set_programme(
         db, actor=staff, candidate_id=person.id, kind="UFORETRYGD", data={"uforegrad": "60"}
     )
-    candidates_service.set_needs(
+    candidates_profile.set_needs(
         db, actor=staff, candidate_id=person.id, data={"needs_arbeidstid": ["IKKE_HELE_DAGER"]}
     )
-    candidates_service.add_cv_entry(
+    candidates_profile.add_cv_entry(
         db,
         actor=staff,
         candidate_id=person.id,
@@ -102,7 +103,7 @@ def candidate_for(db: Session, t: Team, *, weak: bool = False) -> Candidate:
             "end_date": "2019-01-01",
         },
     )
-    candidates_service.set_job_profile(
+    candidates_profile.set_job_profile(
         db,
         actor=staff,
         candidate_id=person.id,
@@ -122,7 +123,7 @@ def overdue_followup(db: Session, t: Team, today: dt.date) -> None:
 
 
 def overdue_next_step(db: Session, t: Team, today: dt.date) -> None:
-    employers_service.log_contact(
+    employers_contacts.log_contact(
         db,
         actor=t.market_contact,
         employer_id=t.employer.id,

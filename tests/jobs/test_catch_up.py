@@ -23,12 +23,12 @@ from tests.jobs.testjobs import spec
 HOURLY = dt.timedelta(hours=1)
 
 
-def _ok_run(sched, name: str, started: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _ok_run(sched, name: str, started: dt.datetime) -> None:
     with sched.factory() as session, session.begin():
         session.add(JobRun(name=name, started_at=started, finished_at=started, status="ok", counts={}))
 
 
-def test_jobs_never_run_or_run_too_long_ago_run_once_at_start_and_the_others_wait(sched, make_service):  # type: ignore[no-untyped-def]
+def test_jobs_never_run_or_run_too_long_ago_run_once_at_start_and_the_others_wait(sched, make_service):
     testjobs.reset()
     _ok_run(sched, "t-recent", utcnow() - dt.timedelta(minutes=10))
     _ok_run(sched, "t-old", utcnow() - dt.timedelta(hours=2))
@@ -50,7 +50,7 @@ def test_jobs_never_run_or_run_too_long_ago_run_once_at_start_and_the_others_wai
     assert testjobs.calls["counting"] == 2
 
 
-def test_a_restart_after_the_catch_up_does_not_run_the_jobs_again(sched, make_service):  # type: ignore[no-untyped-def]
+def test_a_restart_after_the_catch_up_does_not_run_the_jobs_again(sched, make_service):
     testjobs.reset()
     specs = [spec("t-daily", testjobs.counting, period=dt.timedelta(days=1))]
     triggers = {"t-daily": IntervalTrigger(days=1)}
@@ -65,7 +65,7 @@ def test_a_restart_after_the_catch_up_does_not_run_the_jobs_again(sched, make_se
     assert len(runs(sched, "t-daily", finished=False)) == 1 and testjobs.calls["counting"] == 1
 
 
-def test_a_fresh_install_has_its_alerts_the_first_morning(sched, make_service):  # type: ignore[no-untyped-def]
+def test_a_fresh_install_has_its_alerts_the_first_morning(sched, make_service):
     """The real jobs on their real schedules (none due for hours or days): every one runs once at start, and
     the overdue follow-up is in the job specialist's bell."""
     today = dt.datetime.now(TZ).date()

@@ -53,7 +53,7 @@ class Inbox:
         while not self.release.is_set():
             await asyncio.sleep(0.02)
         msg = message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+        self.messages.append((list(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
 
     @property
@@ -62,7 +62,7 @@ class Inbox:
 
 
 @pytest.fixture
-def smtp():  # type: ignore[no-untyped-def]
+def smtp():
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -72,7 +72,7 @@ def smtp():  # type: ignore[no-untyped-def]
     controller.stop()
 
 
-def test_notifications_made_by_a_job_are_mailed_once_when_smtp_is_set(db, session_factory, settings, smtp):  # type: ignore[no-untyped-def]
+def test_notifications_made_by_a_job_are_mailed_once_when_smtp_is_set(db, session_factory, settings, smtp):
     inbox, url = smtp
     t = data.team(db, employer_users=2)
     data.published_opening(
@@ -110,7 +110,7 @@ def test_notifications_made_by_a_job_are_mailed_once_when_smtp_is_set(db, sessio
     assert len(inbox.messages) == 3
 
 
-def test_refused_inactive_and_old_are_not_mailed(db, session_factory, smtp):  # type: ignore[no-untyped-def]
+def test_refused_inactive_and_old_are_not_mailed(db, session_factory, smtp):
     inbox, url = smtp
     ok, refused, inactive, old = (make_user(db, "jobbspesialist") for _ in range(4))
     inactive.is_active = False
@@ -138,7 +138,7 @@ def test_refused_inactive_and_old_are_not_mailed(db, session_factory, smtp):  # 
     assert len(inbox.messages) == 1
 
 
-def test_an_unreachable_mail_server_leaves_the_notifications_for_later(db, session_factory):  # type: ignore[no-untyped-def]
+def test_an_unreachable_mail_server_leaves_the_notifications_for_later(db, session_factory):
     user = make_user(db, "jobbspesialist")
     notifications.notify(db, user_id=user.id, kind="system", title="Senere")
     db.commit()
@@ -146,7 +146,7 @@ def test_an_unreachable_mail_server_leaves_the_notifications_for_later(db, sessi
     assert db.scalar(select(Notification.emailed_at).where(Notification.user_id == user.id)) is None
 
 
-def _users_with_notifications(sched, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+def _users_with_notifications(sched, n: int) -> list[int]:
     with Session(sched.engine, expire_on_commit=False) as session, session.begin():
         users = [make_user(session, "jobbspesialist") for _ in range(n)]
         for user in users:
@@ -154,7 +154,7 @@ def _users_with_notifications(sched, n: int) -> list[int]:  # type: ignore[no-un
     return [u.id for u in users]
 
 
-def test_no_database_transaction_is_held_while_the_mail_server_talks(sched, smtp):  # type: ignore[no-untyped-def]
+def test_no_database_transaction_is_held_while_the_mail_server_talks(sched, smtp):
     inbox, url = smtp
     _users_with_notifications(sched, 1)
     inbox.release.clear()  # the mail server takes its time with the message
@@ -181,7 +181,7 @@ def test_no_database_transaction_is_held_while_the_mail_server_talks(sched, smtp
     assert sent == [1] and len(inbox.messages) == 1
 
 
-def test_two_deliveries_at_once_mail_each_notification_once(sched, smtp):  # type: ignore[no-untyped-def]
+def test_two_deliveries_at_once_mail_each_notification_once(sched, smtp):
     inbox, url = smtp
     ids = _users_with_notifications(sched, 3)
     inbox.release.clear()

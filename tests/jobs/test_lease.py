@@ -12,7 +12,7 @@ from jobs.models import SchedulerLease
 NAME = "test-lease"
 
 
-def test_the_lease_is_taken_refused_renewed_expired_and_released(sched):  # type: ignore[no-untyped-def]
+def test_the_lease_is_taken_refused_renewed_expired_and_released(sched):
     f = sched.factory
     now = utcnow()
     assert lease.current(f, NAME) is None

@@ -22,7 +22,7 @@ from tests.jobs import data
 from tests.jobs.conftest import wait_for
 
 
-def test_every_job_does_its_work_when_the_scheduler_runs_it(sched, make_service):  # type: ignore[no-untyped-def]
+def test_every_job_does_its_work_when_the_scheduler_runs_it(sched, make_service):
     today = dt.datetime.now(TZ).date()
     with Session(sched.engine, expire_on_commit=False) as session, session.begin():
         t = data.team(session, employer_users=1)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from candidates.models import Candidate
 from core.audit import AuditEntry
 from core.notifications import Notification
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from employers.models import Opening
 from followup.models import FidelitySnapshot
 from jobs.definitions import BY_NAME
@@ -27,7 +27,7 @@ MORNING = dt.datetime(2026, 3, 11, 8, 0, tzinfo=dt.UTC)  # 09.00 in Oslo
 
 
 @pytest.fixture
-def run(session_factory, settings):  # type: ignore[no-untyped-def]
+def run(session_factory, settings):
     def _run(name: str, now: dt.datetime = MORNING, **kw: Any) -> RunOutcome:
         outcome = run_job(name, BY_NAME[name].func, factory=session_factory, settings=settings, now=now, **kw)
         assert outcome.status == "ok", outcome.error
@@ -36,7 +36,7 @@ def run(session_factory, settings):  # type: ignore[no-untyped-def]
     return _run
 
 
-def notes(db, user_id: int | None = None, kind: str | None = None) -> list[Notification]:  # type: ignore[no-untyped-def]
+def notes(db, user_id: int | None = None, kind: str | None = None) -> list[Notification]:
     stmt = select(Notification).order_by(Notification.id)
     if user_id is not None:
         stmt = stmt.where(Notification.user_id == user_id)
@@ -45,7 +45,7 @@ def notes(db, user_id: int | None = None, kind: str | None = None) -> list[Notif
     return list(db.scalars(stmt))
 
 
-def test_each_run_is_recorded_with_its_counts(db, run):  # type: ignore[no-untyped-def]
+def test_each_run_is_recorded_with_its_counts(db, run):
     outcome = run("opening-expiry", trigger="manual")
     row = db.get(JobRun, outcome.id)
     assert (row.name, row.status, row.trigger, row.attempt) == ("opening-expiry", "ok", "manual", 1)
@@ -53,10 +53,10 @@ def test_each_run_is_recorded_with_its_counts(db, run):  # type: ignore[no-untyp
     assert row.finished_at >= row.started_at
 
 
-def test_a_raising_job_is_recorded_failed_and_does_not_raise(session_factory, settings, db):  # type: ignore[no-untyped-def]
+def test_a_raising_job_is_recorded_failed_and_does_not_raise(session_factory, settings, db):
     user = make_user(db)
 
-    def broken(ctx):  # type: ignore[no-untyped-def]
+    def broken(ctx):
         with ctx.session() as session:
             session.add(Notification(user_id=user.id, kind="system", title="never kept"))
             session.flush()  # written, then rolled back with the failing job
@@ -68,7 +68,7 @@ def test_a_raising_job_is_recorded_failed_and_does_not_raise(session_factory, se
     assert notes(db) == []
 
 
-def test_opening_expiry_sets_utlopt_and_tells_the_employer_users_and_market_contact(db, run):  # type: ignore[no-untyped-def]
+def test_opening_expiry_sets_utlopt_and_tells_the_employer_users_and_market_contact(db, run):
     t = data.team(db, employer_users=2)
     gone = data.published_opening(
         db, t, deadline=TODAY - dt.timedelta(days=1), published_on=TODAY - dt.timedelta(days=9)
@@ -95,7 +95,7 @@ def test_opening_expiry_sets_utlopt_and_tells_the_employer_users_and_market_cont
     assert len(notes(db)) == 3
 
     # published again with a new deadline, it expires again, and that is news again
-    employers_service.transition_opening(
+    employers_openings.transition_opening(
         db,
         actor=t.market_contact,
         opening_id=gone.id,
@@ -108,7 +108,7 @@ def test_opening_expiry_sets_utlopt_and_tells_the_employer_users_and_market_cont
     assert len(notes(db, user_id=t.market_contact.id)) == 3
 
 
-def test_opening_expiry_goes_by_the_norwegian_day(db, run):  # type: ignore[no-untyped-def]
+def test_opening_expiry_goes_by_the_norwegian_day(db, run):
     t = data.team(db, employer_users=0)
     opening = data.published_opening(db, t, deadline=dt.date(2026, 3, 10), published_on=dt.date(2026, 3, 1))
     # 23.30 on the 10th in Oslo: the deadline day is not over
@@ -126,7 +126,7 @@ def test_opening_expiry_goes_by_the_norwegian_day(db, run):  # type: ignore[no-u
         ("employer-next-steps", "neste_steg", data.overdue_next_step),
     ],
 )
-def test_daily_reminders_run_twice_leave_one_notification_a_day(db, run, job, kind, prepare):  # type: ignore[no-untyped-def]
+def test_daily_reminders_run_twice_leave_one_notification_a_day(db, run, job, kind, prepare):
     t = data.team(db, employer_users=0)
     prepare(db, t, TODAY)
     owner = t.specialist if kind == "oppfolging" else t.market_contact
@@ -150,7 +150,7 @@ def test_daily_reminders_run_twice_leave_one_notification_a_day(db, run, job, ki
     assert len(notes(db, user_id=owner.id, kind=kind)) == 2
 
 
-def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ignore[no-untyped-def]
+def test_nightly_rematch_notifies_new_strong_matches_once(db, run):
     t = data.team(db, employer_users=1)
     opening = data.matching_opening(db, t, TODAY)
     strong = data.candidate_for(db, t)
@@ -183,7 +183,7 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     newest = notes(db, user_id=t.specialist.id)[-1]
     assert newcomer.full_name in newest.body and strong.full_name not in newest.body
 
-    employers_service.transition_opening(
+    employers_openings.transition_opening(
         db, actor=t.market_contact, opening_id=opening.id, to_status="stengt"
     )
     closed = run("nightly-rematch", now=night + dt.timedelta(days=3))
@@ -191,7 +191,7 @@ def test_nightly_rematch_notifies_new_strong_matches_once(db, run):  # type: ign
     assert db.scalar(select(func.count()).select_from(TopMatch).where(TopMatch.opening_id == opening.id)) == 0
 
 
-def test_nightly_rematch_twice_the_same_night_leaves_one_notification(db, run):  # type: ignore[no-untyped-def]
+def test_nightly_rematch_twice_the_same_night_leaves_one_notification(db, run):
     t = data.team(db, employer_users=0)
     data.matching_opening(db, t, TODAY)
     data.candidate_for(db, t)
@@ -205,7 +205,7 @@ def test_nightly_rematch_twice_the_same_night_leaves_one_notification(db, run): 
     assert len(notes(db, kind="nye_treff")) == 2
 
 
-def test_retention_dry_run_lists_and_the_real_run_erases_with_an_audit_entry(db, run):  # type: ignore[no-untyped-def]
+def test_retention_dry_run_lists_and_the_real_run_erases_with_an_audit_entry(db, run):
     t = data.team(db, employer_users=0)
     expired = data.past_retention(db, t, TODAY)
     kept = make_candidate(db, t.office, actor=t.specialist, retention_date=TODAY)
@@ -237,7 +237,7 @@ def test_retention_dry_run_lists_and_the_real_run_erases_with_an_audit_entry(db,
     assert run("retention").counts["erased"] == 0  # nothing left to erase
 
 
-def test_fidelity_snapshot_is_written_once_a_week(db, run):  # type: ignore[no-untyped-def]
+def test_fidelity_snapshot_is_written_once_a_week(db, run):
     t = data.team(db, employer_users=0)
     data.overdue_followup(db, t, TODAY)
     monday = dt.datetime(2026, 3, 9, 4, 0, tzinfo=dt.UTC)

@@ -34,7 +34,7 @@ def _lease(sched: SchedDb) -> SchedulerLease | None:
         return session.get(SchedulerLease, LEASE_NAME)
 
 
-def _slot_of(sched: SchedDb):  # type: ignore[no-untyped-def]
+def _slot_of(sched: SchedDb):
     """Run → the index of the scheduled slot it belongs to (the last one of the 1 s interval not after it)."""
     with sched.engine.connect() as conn:
         blob = conn.execute(text(f"SELECT job_state FROM {JOBSTORE_TABLE} WHERE id = 'tick'")).scalar_one()
@@ -43,7 +43,7 @@ def _slot_of(sched: SchedDb):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.postgres
-def test_two_processes_run_each_slot_once_and_the_other_takes_over_a_killed_leader(sched, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_two_processes_run_each_slot_once_and_the_other_takes_over_a_killed_leader(sched, tmp_path: Path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     logs = {h: tmp_path / f"{h}.log" for h in HOLDERS}
     procs = {

@@ -325,7 +325,7 @@ def _synthetic_bench_set(folder: Path, seed: int, n_openings: int, n_candidates:
     )
     vocab = Vocab()
 
-    def certs_ok(held, required) -> bool:  # type: ignore[no-untyped-def]
+    def certs_ok(held, required) -> bool:
         have = {vocab.id(h) for h in held}
         return all(vocab.id(r) in have for r in required)
 

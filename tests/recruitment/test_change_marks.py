@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from candidates import service as candidates_service
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from employers.models import Opening
 from tests.factories import make_candidate, make_employer, make_office, make_user
 
@@ -31,7 +32,7 @@ def test_cv_and_jobbprofil_changes_move_the_candidates_mark_but_not_its_version(
     _age(db, Candidate, person.id)
     version = _mark(db, Candidate, person.id).version
 
-    candidates_service.add_cv_entry(
+    candidates_profile.add_cv_entry(
         db,
         actor=staff,
         candidate_id=person.id,
@@ -44,7 +45,7 @@ def test_cv_and_jobbprofil_changes_move_the_candidates_mark_but_not_its_version(
     assert candidates_service.candidates_changed_since(db, after_cv.changed_at, 10) == [person.id]
 
     _age(db, Candidate, person.id)
-    candidates_service.set_job_profile(
+    candidates_profile.set_job_profile(
         db,
         actor=staff,
         candidate_id=person.id,
@@ -59,13 +60,13 @@ def test_an_opening_edit_moves_its_mark(db):
     office = make_office(db)
     staff = make_user(db, "markedskontakt", office=office)
     employer = make_employer(db, municipality_code="3407")
-    opening = employers_service.create_opening(
+    opening = employers_openings.create_opening(
         db, actor=staff, employer_id=employer.id, title="Renholder", municipality_code="3407"
     )
     db.flush()
     _age(db, Opening, opening.id)
-    assert employers_service.openings_changed_since(db, LONG_AGO + dt.timedelta(days=1), 10) == []
-    employers_service.transition_opening(db, actor=staff, opening_id=opening.id, to_status="publisert")
+    assert employers_openings.openings_changed_since(db, LONG_AGO + dt.timedelta(days=1), 10) == []
+    employers_openings.transition_opening(db, actor=staff, opening_id=opening.id, to_status="publisert")
     db.flush()
     assert _mark(db, Opening, opening.id).changed_at > LONG_AGO
-    assert opening.id in employers_service.openings_changed_since(db, LONG_AGO + dt.timedelta(days=1), 10)
+    assert opening.id in employers_openings.openings_changed_since(db, LONG_AGO + dt.timedelta(days=1), 10)

@@ -7,7 +7,7 @@ from recruitment.rematch import Match, digests
 from tests.factories import make_candidate, make_employer, make_office, make_opening, make_user
 
 
-def test_a_digest_names_people_and_openings_once_each_and_only_those_the_reader_may_see(db):  # type: ignore[no-untyped-def]
+def test_a_digest_names_people_and_openings_once_each_and_only_those_the_reader_may_see(db):
     office, other_office = make_office(db), make_office(db)
     specialist = make_user(db, "jobbspesialist", office=office)
     contact = make_user(db, "markedskontakt", office=office)

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
-from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
 from core import migrate
 from core.db import make_engine, session_scope
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from employers.models import Opening
 from recruitment import ranking, rematch
 from recruitment.models import TopMatch
@@ -23,7 +24,7 @@ from tests.factories import make_candidate, make_employer, make_office, make_use
 
 
 @pytest.fixture
-def factory(tmp_path):  # type: ignore[no-untyped-def]
+def factory(tmp_path):
     scratch = ScratchDatabase(tmp_path, "index_rows")
     engine = make_engine(scratch.url)
     migrate.upgrade(engine)
@@ -33,7 +34,7 @@ def factory(tmp_path):  # type: ignore[no-untyped-def]
     scratch.drop()
 
 
-def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ignore[no-untyped-def]
+def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
     today = dt.date.today()
     with session_scope(factory) as s:
         office = make_office(s)
@@ -41,7 +42,7 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
         employer = make_employer(s, municipality_code="3407", actor=js)
         openings = []
         for title in ("Renholder", "Renholdsoperatør"):
-            o = employers_service.create_opening(
+            o = employers_openings.create_opening(
                 s,
                 actor=js,
                 employer_id=employer.id,
@@ -50,12 +51,12 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
                 percent_max=100,
                 municipality_code="3407",
             )
-            employers_service.transition_opening(s, actor=js, opening_id=o.id, to_status="publisert")
+            employers_openings.transition_opening(s, actor=js, opening_id=o.id, to_status="publisert")
             openings.append(o.id)
         people = []
         for _ in range(2):
             p = make_candidate(s, office, actor=js)
-            candidates_service.set_job_profile(
+            candidates_profile.set_job_profile(
                 s,
                 actor=js,
                 candidate_id=p.id,
@@ -109,7 +110,7 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
     # the index drops it at once)
     with session_scope(factory) as s:
         actor = s.get(type(js), js.id)
-        candidates_service.erase_candidate(
+        candidates_privacy.erase_candidate(
             s, actor=actor, candidate_id=keep_c, confirm=True, reason="Kandidaten ba om sletting."
         )
     assert live_opening_side() == []

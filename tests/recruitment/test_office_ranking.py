@@ -3,17 +3,17 @@ the top-k cut, so a small office gets its own best k even when a big office's ca
 
 from __future__ import annotations
 
-from candidates import service as candidates_service
-from employers import service as employers_service
+from candidates import service_profile as candidates_profile
+from employers import service_openings as employers_openings
 from recruitment import ranking
 from tests.factories import make_candidate, make_employer, make_office, make_user
 
 
-def _people(db, office, actor, n: int, wanted: str, percent_min: int):  # type: ignore[no-untyped-def]
+def _people(db, office, actor, n: int, wanted: str, percent_min: int):
     ids = []
     for _ in range(n):
         p = make_candidate(db, office, actor=actor)
-        candidates_service.set_job_profile(
+        candidates_profile.set_job_profile(
             db,
             actor=actor,
             candidate_id=p.id,
@@ -23,12 +23,12 @@ def _people(db, office, actor, n: int, wanted: str, percent_min: int):  # type: 
     return ids
 
 
-def test_two_offices_of_unequal_size_each_get_their_full_top_k(db):  # type: ignore[no-untyped-def]
+def test_two_offices_of_unequal_size_each_get_their_full_top_k(db):
     small_office, big_office = make_office(db), make_office(db)
     small_js = make_user(db, "jobbspesialist", office=small_office)
     big_js = make_user(db, "jobbspesialist", office=big_office)
     employer = make_employer(db, municipality_code="3407", actor=big_js)
-    opening = employers_service.create_opening(
+    opening = employers_openings.create_opening(
         db,
         actor=big_js,
         employer_id=employer.id,
@@ -37,7 +37,7 @@ def test_two_offices_of_unequal_size_each_get_their_full_top_k(db):  # type: ign
         percent_max=60,
         municipality_code="3407",
     )
-    employers_service.transition_opening(db, actor=big_js, opening_id=opening.id, to_status="publisert")
+    employers_openings.transition_opening(db, actor=big_js, opening_id=opening.id, to_status="publisert")
     big = _people(db, big_office, big_js, 300, "renholder", 50)
     # the small office's five are weaker: another occupation, and a wish for more hours than the job has
     small = _people(db, small_office, small_js, 5, "kokk", 90)

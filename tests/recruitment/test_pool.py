@@ -2,14 +2,14 @@
 
 import datetime as dt
 
-from candidates import service as candidates_service
-from employers import service as employers_service
+from candidates import service_profile as candidates_profile
+from employers import service_openings as employers_openings
 from recruitment import pool
 from tests.factories import make_candidate, make_employer, make_office, make_user
 
 
 def _publish(db, staff, opening):
-    employers_service.transition_opening(db, actor=staff, opening_id=opening.id, to_status="publisert")
+    employers_openings.transition_opening(db, actor=staff, opening_id=opening.id, to_status="publisert")
     return opening
 
 
@@ -17,7 +17,7 @@ def test_db_rows_rank_the_part_time_job_first_for_partial_capacity(db):
     office = make_office(db)
     staff = make_user(db, "markedskontakt", office=office)
     employer = make_employer(db, municipality_code="3407")
-    full = employers_service.create_opening(
+    full = employers_openings.create_opening(
         db,
         actor=staff,
         employer_id=employer.id,
@@ -26,7 +26,7 @@ def test_db_rows_rank_the_part_time_job_first_for_partial_capacity(db):
         percent_max=100,
         municipality_code="3407",
     )
-    part = employers_service.create_opening(
+    part = employers_openings.create_opening(
         db,
         actor=staff,
         employer_id=employer.id,
@@ -37,7 +37,7 @@ def test_db_rows_rank_the_part_time_job_first_for_partial_capacity(db):
         working_time=["dagtid"],
         inclusion=["ARBEIDSTID"],
     )
-    draft = employers_service.create_opening(
+    draft = employers_openings.create_opening(
         db,
         actor=staff,
         employer_id=employer.id,
@@ -50,20 +50,20 @@ def test_db_rows_rank_the_part_time_job_first_for_partial_capacity(db):
     _publish(db, staff, part)
     person = make_candidate(db, office)
     caseworker = make_user(db, "jobbspesialist", office=office)  # restricted fields: need-to-know
-    candidates_service.set_programme(
+    candidates_profile.set_programme(
         db, actor=caseworker, candidate_id=person.id, kind="UFORETRYGD", data={"uforegrad": "60"}
     )
-    candidates_service.set_needs(
+    candidates_profile.set_needs(
         db, actor=caseworker, candidate_id=person.id, data={"needs_arbeidstid": ["IKKE_HELE_DAGER"]}
     )
-    candidates_service.add_cv_entry(
+    candidates_profile.add_cv_entry(
         db,
         actor=staff,
         candidate_id=person.id,
         kind="arbeid",
         data={"title": "Butikkmedarbeider", "start_date": "2015-01-01", "end_date": "2019-01-01"},
     )
-    candidates_service.set_job_profile(
+    candidates_profile.set_job_profile(
         db,
         actor=staff,
         candidate_id=person.id,

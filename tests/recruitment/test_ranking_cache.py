@@ -10,16 +10,17 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from candidates import service as candidates_service
+from candidates import service_profile as candidates_profile
 from core import migrate
 from core.db import make_engine, session_scope
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from recruitment import ranking
 from tests.browser_support import ScratchDatabase
 from tests.factories import make_candidate, make_employer, make_office, make_user
 
 
 @pytest.fixture
-def factory(tmp_path):  # type: ignore[no-untyped-def]
+def factory(tmp_path):
     scratch = ScratchDatabase(tmp_path, "ranking_cache")
     engine = make_engine(scratch.url)
     migrate.upgrade(engine)
@@ -29,12 +30,12 @@ def factory(tmp_path):  # type: ignore[no-untyped-def]
     scratch.drop()
 
 
-def test_edits_reach_the_cached_index_without_a_rebuild(factory):  # type: ignore[no-untyped-def]
+def test_edits_reach_the_cached_index_without_a_rebuild(factory):
     with session_scope(factory) as s:
         office = make_office(s)
         js = make_user(s, "jobbspesialist", office=office)
         employer = make_employer(s, municipality_code="3407", actor=js)
-        opening = employers_service.create_opening(
+        opening = employers_openings.create_opening(
             s,
             actor=js,
             employer_id=employer.id,
@@ -43,9 +44,9 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):  # type: ignor
             percent_max=50,
             municipality_code="3407",
         )
-        employers_service.transition_opening(s, actor=js, opening_id=opening.id, to_status="publisert")
+        employers_openings.transition_opening(s, actor=js, opening_id=opening.id, to_status="publisert")
         person = make_candidate(s, office, actor=js)
-        candidates_service.set_job_profile(
+        candidates_profile.set_job_profile(
             s,
             actor=js,
             candidate_id=person.id,
@@ -77,7 +78,7 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):  # type: ignor
     # a second opening is published; the person's capacity drops below the first opening's 50 %
     with session_scope(factory) as s:
         actor = s.get(type(js), ids["js"])
-        second = employers_service.create_opening(
+        second = employers_openings.create_opening(
             s,
             actor=actor,
             employer_id=ids["employer"],
@@ -86,8 +87,8 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):  # type: ignor
             percent_max=30,
             municipality_code="3407",
         )
-        employers_service.transition_opening(s, actor=actor, opening_id=second.id, to_status="publisert")
-        candidates_service.set_capacity(
+        employers_openings.transition_opening(s, actor=actor, opening_id=second.id, to_status="publisert")
+        candidates_profile.set_capacity(
             s, actor=actor, candidate_id=ids["person"], override_percent="30", reason="Helse"
         )
         ids["second"] = second.id

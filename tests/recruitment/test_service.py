@@ -5,9 +5,9 @@ import random
 import pytest
 from sqlalchemy import select
 
-from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from matching import DEFAULT_WEIGHTS
 from recruitment import service
 from recruitment.models import CandidateListEntry, MatchOutcome, WeightModelVersion
@@ -19,7 +19,7 @@ def setting(db):
     office = make_office(db)
     staff = make_user(db, "markedskontakt", office=office)
     employer = make_employer(db)
-    opening = employers_service.create_opening(
+    opening = employers_openings.create_opening(
         db, actor=staff, employer_id=employer.id, title="Renholder", percent_min=40, percent_max=60
     )
     return office, staff, employer, opening
@@ -79,7 +79,7 @@ def test_employers_cannot_build_lists_and_answer_only_shared_entries(db, setting
     with pytest.raises(ValidationFailed) as no_consent:
         service.share_with_employer(db, actor=staff, entry_id=entry.id)
     assert no_consent.value.field == "consent"
-    candidates_service.give_consent(db, actor=None, candidate_id=candidate.id, employer_id=employer.id)
+    candidates_privacy.give_consent(db, actor=None, candidate_id=candidate.id, employer_id=employer.id)
     service.share_with_employer(db, actor=staff, entry_id=entry.id)
     with pytest.raises(ValidationFailed):
         service.record_employer_answer(db, actor=employer_user, entry_id=entry.id, answer="kanskje")

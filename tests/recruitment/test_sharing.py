@@ -7,37 +7,39 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from candidates import service as candidates_service
+import demo
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from core.audit import AuditEntry
 from core.errors import AccessDenied, ValidationFailed
 from core.models import User
-from employers import service as employers_service
+from employers import access as employers_access
+from employers import service_openings as employers_openings
 from recruitment import service
 from recruitment.models import EntryEvent
 from tests.factories import make_candidate, make_employer, make_office, make_user
-from web import demo
 
 
 @pytest.fixture
-def setting(db):  # type: ignore[no-untyped-def]
+def setting(db):
     office = make_office(db)
     staff = make_user(db, "markedskontakt", office=office)
     employer = make_employer(db)
     employer_user = make_user(db, "arbeidsgiver", employer=employer)
-    opening = employers_service.create_opening(
+    opening = employers_openings.create_opening(
         db, actor=staff, employer_id=employer.id, title="Renholder", percent_min=40, percent_max=60
     )
     return office, staff, employer, employer_user, opening
 
 
-def _consented_entry(db, office, staff, employer, opening, **kw):  # type: ignore[no-untyped-def]
+def _consented_entry(db, office, staff, employer, opening, **kw):
     candidate = make_candidate(db, office, **kw)
-    candidates_service.give_consent(db, actor=staff, candidate_id=candidate.id, employer_id=employer.id)
+    candidates_privacy.give_consent(db, actor=staff, candidate_id=candidate.id, employer_id=employer.id)
     entry = service.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=candidate.id)
     return candidate, entry
 
 
-def _audit(db, candidate_id, action):  # type: ignore[no-untyped-def]
+def _audit(db, candidate_id, action):
     return db.scalars(
         select(AuditEntry).where(AuditEntry.subject_id == str(candidate_id), AuditEntry.action == action)
     ).all()
@@ -46,7 +48,7 @@ def _audit(db, candidate_id, action):  # type: ignore[no-untyped-def]
 def test_a_flagged_presentation_blocks_sharing_until_overridden_with_a_reason(db, setting):
     office, staff, employer, employer_user, opening = setting
     candidate, entry = _consented_entry(db, office, staff, employer, opening)
-    candidates_service.set_presentation(
+    candidates_privacy.set_presentation(
         db, actor=staff, candidate_id=candidate.id, text="Erfaren renholder, mottar delvis uføretrygd."
     )
     with pytest.raises(ValidationFailed) as blocked:
@@ -77,15 +79,15 @@ def test_a_flagged_presentation_blocks_sharing_until_overridden_with_a_reason(db
 def test_edited_presentation_shares_without_override_and_cv_titles_are_checked_too(db, setting):
     office, staff, employer, employer_user, opening = setting
     candidate, entry = _consented_entry(db, office, staff, employer, opening)
-    candidates_service.set_presentation(db, actor=staff, candidate_id=candidate.id, text="Sykmeldt i fjor.")
-    candidates_service.set_presentation(db, actor=staff, candidate_id=candidate.id, text="Stabil og presis.")
-    work = candidates_service.add_cv_entry(
+    candidates_privacy.set_presentation(db, actor=staff, candidate_id=candidate.id, text="Sykmeldt i fjor.")
+    candidates_privacy.set_presentation(db, actor=staff, candidate_id=candidate.id, text="Stabil og presis.")
+    work = candidates_profile.add_cv_entry(
         db, actor=staff, candidate_id=candidate.id, kind="arbeid", data={"title": "Miljøarbeider i rusomsorg"}
     )
     with pytest.raises(ValidationFailed) as blocked:
         service.share_with_employer(db, actor=staff, entry_id=entry.id)
     assert "«rusomsorg» (Rus)" in blocked.value.message
-    candidates_service.update_cv_entry(
+    candidates_profile.update_cv_entry(
         db,
         actor=staff,
         candidate_id=candidate.id,
@@ -103,7 +105,7 @@ def test_bulk_share_takes_each_chosen_entry_on_its_own_terms(db, setting):
     consented, first = _consented_entry(db, office, staff, employer, opening)
     unconsented = make_candidate(db, office)
     second = service.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=unconsented.id)
-    elsewhere = employers_service.create_opening(
+    elsewhere = employers_openings.create_opening(
         db, actor=staff, employer_id=employer.id, title="Kokk", percent_min=50, percent_max=100
     )
     _, foreign = _consented_entry(db, office, staff, employer, elsewhere)
@@ -129,10 +131,10 @@ def test_staff_see_when_a_share_lost_its_consent(db, setting):
     service.share_with_employer(db, actor=staff, entry_id=entry.id)
     entries = service.entries(db, actor=staff, opening_id=opening.id)
     assert service.share_states(db, entries, opening.id) == {entry.id: "delt"}
-    consent = candidates_service.active_consents_for(
+    consent = candidates_privacy.active_consents_for(
         db, candidate_id=candidate.id, employer_ids=[employer.id]
     )[0]
-    candidates_service.withdraw_consent(db, actor=staff, candidate_id=candidate.id, consent_id=consent.id)
+    candidates_privacy.withdraw_consent(db, actor=staff, candidate_id=candidate.id, consent_id=consent.id)
     assert service.share_states(db, entries, opening.id) == {entry.id: "uten samtykke"}
     assert service.shared_candidates(db, actor=employer_user) == []
     with pytest.raises(AccessDenied):
@@ -142,11 +144,11 @@ def test_staff_see_when_a_share_lost_its_consent(db, setting):
 def test_the_demo_employer_sees_shared_candidates_and_not_the_merely_consented(db):
     demo.load(db, size="small")
     employer_user = db.scalar(select(User).where(User.email == demo.EMPLOYER_USER[0]))
-    (employer_id,) = employers_service.employer_ids_for(db, employer_user)
+    (employer_id,) = employers_access.employer_ids_for(db, employer_user)
     listed = service.shared_candidates(db, actor=employer_user)
     assert len(listed) >= 3
     assert all(item["shared_for"] and item["presentation"] for item in listed)
-    consenting = set(candidates_service.consenting_candidate_ids(db, employer_id=employer_id))
+    consenting = set(candidates_privacy.consenting_candidate_ids(db, employer_id=employer_id))
     assert consenting - {x["id"] for x in listed}, (
         "some consent without a share, which the employer must not see"
     )

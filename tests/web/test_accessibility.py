@@ -22,7 +22,7 @@ MAX_PAGES_PER_ROLE = 40
 
 
 @pytest.fixture
-def axe_page(_browser):  # type: ignore[no-untyped-def]
+def axe_page(_browser):
     if not AXE.is_file():
         pytest.skip("axe-core not installed (make test installs it with npm)")
     context = _browser.new_context(
@@ -34,13 +34,13 @@ def axe_page(_browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def run_axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
+def run_axe(page) -> list[dict]:
     page.evaluate(Path(AXE).read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def same_site_links(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
+def same_site_links(page, base: str) -> list[str]:
     hrefs = page.eval_on_selector_all(
         "main a[href], nav a[href]", "els => els.map(e => e.getAttribute('href'))"
     )
@@ -86,7 +86,7 @@ def test_login_page_has_no_violations(live_server, axe_page):
     assert run_axe(axe_page) == []
 
 
-def focused_id(page) -> str:  # type: ignore[no-untyped-def]
+def focused_id(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
 
 

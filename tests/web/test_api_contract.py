@@ -8,7 +8,7 @@ from tests.factories import api_headers, make_employer, make_office, make_user
 JSON = {"Content-Type": "application/json"}
 
 
-def _staff(db):  # type: ignore[no-untyped-def]
+def _staff(db):
     return api_headers(db, make_user(db, "markedskontakt", office=make_office(db)))
 
 

@@ -22,10 +22,12 @@ from schemathesis import GenerationMode
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from candidates import service as cs
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from employers import service as es
+from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
-from followup import service as fs
+from followup import service_placements as followup_placements
 from plans import service as ps
 from recruitment import service as rs
 from tests.factories import (
@@ -45,7 +47,7 @@ OTHER_OFFICE_MARKER = "Lekkasjemarkørsen"
 
 
 @pytest.fixture(params=["jobbspesialist", "arbeidsgiver"])
-def fuzz_world(request, db):  # type: ignore[no-untyped-def]
+def fuzz_world(request, db):
     """A job specialist at office A (the staff role that reaches the most handlers) or a user of an employer, and
     one row of every kind an operation names by id: a candidate with a CV line of each section, a programme, a
     consent and a place on an opening's candidate list; an employer with a contact person, a logged contact, an
@@ -58,12 +60,12 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
     opening = make_opening(db, employer, actor=staff)
     place = make_praksisplass(db, employer, actor=staff)
     person = es.add_contact_person(db, actor=staff, employer_id=employer.id, name="Kari Kontakt")
-    contact = es.log_contact(
+    contact = employers_contacts.log_contact(
         db, actor=staff, employer_id=employer.id, date=dt.date.today(), type="telefon", summary="Ringte"
     )
     candidate = make_candidate(db, office_a, actor=staff)
     entries = [
-        cs.add_cv_entry(db, actor=staff, candidate_id=candidate.id, kind=kind, data=data).id
+        candidates_profile.add_cv_entry(db, actor=staff, candidate_id=candidate.id, kind=kind, data=data).id
         for kind, data in (
             ("arbeid", {"title": "Lagermedarbeider"}),
             ("utdanning", {"level": "fagbrev"}),
@@ -71,11 +73,13 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
             ("sprak", {"language": "Norsk"}),
         )
     ]
-    cs.set_programme(db, actor=staff, candidate_id=candidate.id, kind="KVP", data={})
-    consent = cs.give_consent(db, actor=staff, candidate_id=candidate.id, employer_id=employer.id)
+    candidates_profile.set_programme(db, actor=staff, candidate_id=candidate.id, kind="KVP", data={})
+    consent = candidates_privacy.give_consent(
+        db, actor=staff, candidate_id=candidate.id, employer_id=employer.id
+    )
     entry = rs.add_candidate(db, actor=staff, opening_id=opening.id, candidate_id=candidate.id)
     record = make_followup_record(db, office_a, staff, candidate)
-    placement = fs.start_placement(
+    placement = followup_placements.start_placement(
         db,
         actor=staff,
         record=record,
@@ -131,7 +135,7 @@ def fuzz_world(request, db):  # type: ignore[no-untyped-def]
     return api_headers(db, user), ids
 
 
-def positive_data_accepted(ctx, response, case):  # type: ignore[no-untyped-def]
+def positive_data_accepted(ctx, response, case):
     """schemathesis' `positive_data_acceptance`, except for a 422 in which every error names a field the operation
     declares under `x-rules-beyond-schema` *and* carries that rule's message (web.api.contract.RULES: a date
     relative to today, a code of the loaded register, one field against another, which status may follow which).
@@ -157,17 +161,17 @@ def _by_rule(error: dict, declared: dict[str, list[str]]) -> bool:
     return any(re.fullmatch(pattern, message) for pattern in declared.get(field, []))
 
 
-def with_known_ids(strategy, ids):  # type: ignore[no-untyped-def]
+def with_known_ids(strategy, ids):
     """Cases whose ids (in the path, the query and the body's top level) are mostly those of the fixture's rows,
     so the request reaches the handler and the service's rules (a drawn id almost never exists and is answered
     404 before the body is read). Only an id that is itself schema-valid is replaced, so a negative case stays
     negative: its broken part is elsewhere."""
 
-    def valid(value):  # type: ignore[no-untyped-def]
+    def valid(value):
         return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= DB_INT_MAX
 
     @st.composite
-    def cases(draw):  # type: ignore[no-untyped-def]
+    def cases(draw):
         case = draw(strategy)
         for container in (case.path_parameters, case.query, case.body):
             if not isinstance(container, dict):
@@ -180,7 +184,7 @@ def with_known_ids(strategy, ids):  # type: ignore[no-untyped-def]
     return cases()
 
 
-def _last_if_final(operation):  # type: ignore[no-untyped-def]
+def _last_if_final(operation):
     """Operations that delete or close the fixture's rows run after the rest (the erasure of the candidate last),
     so the others find them."""
     path = operation.path
@@ -201,7 +205,7 @@ SETTINGS = settings(
 )
 
 
-def test_api_fuzz(app, fuzz_world):  # type: ignore[no-untyped-def]
+def test_api_fuzz(app, fuzz_world):
     """Every operation of the document (so a new endpoint is fuzzed without anyone adding it here) in both
     generation modes; the failures of all operations are collected and reported together."""
     fuzz_headers, ids = fuzz_world
@@ -215,7 +219,7 @@ def test_api_fuzz(app, fuzz_world):  # type: ignore[no-untyped-def]
 
             @SETTINGS
             @given(case=with_known_ids(operation.as_strategy(generation_mode=mode), ids))
-            def fuzz(case):  # type: ignore[no-untyped-def]
+            def fuzz(case):
                 response = case.call(
                     headers=fuzz_headers, timeout=120
                 )  # a loaded machine is no contract failure

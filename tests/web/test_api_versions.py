@@ -17,7 +17,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     js = make_user(db, "jobbspesialist")
     employer = make_employer(db, actor=js)
     opening = make_opening(db, employer, actor=js)
@@ -35,14 +35,14 @@ def world(db):  # type: ignore[no-untyped-def]
     }
 
 
-def test_patch_without_version_is_422_naming_version(client, world):  # type: ignore[no-untyped-def]
+def test_patch_without_version_is_422_naming_version(client, world):
     for url, field, value, _ in world["records"]:
         r = client.patch(url, json={field: value}, headers=world["h"])
         assert r.status_code == 422, (url, r.status_code)
         assert [e["field"] for e in r.json()["detail"]] == ["version"], url
 
 
-def test_patch_with_a_stale_version_is_409_naming_the_changed_fields(client, world):  # type: ignore[no-untyped-def]
+def test_patch_with_a_stale_version_is_409_naming_the_changed_fields(client, world):
     h = world["h"]
     for url, field, value, third in world["records"]:
         version = client.get(url, headers=h).json()["version"]
@@ -59,7 +59,7 @@ def test_patch_with_a_stale_version_is_409_naming_the_changed_fields(client, wor
         assert again.status_code == 200 and again.json()[field] == third
 
 
-def test_openapi_requires_version_and_documents_409(client):  # type: ignore[no-untyped-def]
+def test_openapi_requires_version_and_documents_409(client):
     doc = client.get("/api/v1/openapi.json").json()
     paths = {
         "/api/v1/employers/{employer_id}": "EmployerPatch",

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from candidates import service as cs
+from candidates import service_profile as candidates_profile
+from candidates.models import Candidate
 from core.audit import AuditEntry
-from followup import service as fs
+from followup import service_records as followup_records
 from tests.factories import (
     api_headers,
     load_builtin_reference,
@@ -25,7 +26,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     load_builtin_reference(db)
     office, other_office = make_office(db), make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
@@ -35,12 +36,18 @@ def world(db):  # type: ignore[no-untyped-def]
     standard = make_candidate(db, office, actor=js)
     reduced = make_candidate(db, office, actor=js)
     elsewhere = make_candidate(db, other_office, actor=js_other)
-    cs.set_situation(db, actor=js, candidate_id=varig.id, data={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"})
-    cs.set_situation(db, actor=js, candidate_id=standard.id, data={"innsatsgruppe": "STANDARD_INNSATS"})
-    cs.set_situation(
+    candidates_profile.set_situation(
+        db, actor=js, candidate_id=varig.id, data={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"}
+    )
+    candidates_profile.set_situation(
+        db, actor=js, candidate_id=standard.id, data={"innsatsgruppe": "STANDARD_INNSATS"}
+    )
+    candidates_profile.set_situation(
         db, actor=js_other, candidate_id=elsewhere.id, data={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"}
     )
-    cs.set_programme(db, actor=js, candidate_id=reduced.id, kind="UFORETRYGD", data={"uforegrad": 50})
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=reduced.id, kind="UFORETRYGD", data={"uforegrad": 50}
+    )
     db.flush()
     return {
         "js": js,
@@ -53,7 +60,7 @@ def world(db):  # type: ignore[no-untyped-def]
     }
 
 
-def _reads_after(db, mark: int) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+def _reads_after(db, mark: int) -> list[AuditEntry]:
     return list(
         db.scalars(
             select(AuditEntry)
@@ -63,7 +70,7 @@ def _reads_after(db, mark: int) -> list[AuditEntry]:  # type: ignore[no-untyped-
     )
 
 
-def _mark(db) -> int:  # type: ignore[no-untyped-def]
+def _mark(db) -> int:
     return db.scalar(select(func.max(AuditEntry.id))) or 0
 
 
@@ -98,7 +105,7 @@ def test_the_list_page_names_everyone_on_it_and_nobody_else(client, db, world):
 
 def test_a_name_search_does_not_put_the_name_in_the_log(client, db, world):
     mark = _mark(db)
-    name = db.get(cs.Candidate, world["varig"]).first_name
+    name = db.get(Candidate, world["varig"]).first_name
     r = client.get("/api/v1/candidates", headers=api_headers(db, world["js"]), params={"q": name})
     assert r.status_code == 200 and r.json()
     rows = _reads_after(db, mark)
@@ -106,8 +113,8 @@ def test_a_name_search_does_not_put_the_name_in_the_log(client, db, world):
 
 
 def test_followup_contacts_name_the_people_whose_notes_were_read(client, db, world):
-    record = make_followup_record(db, world["office"], world["js"], db.get(cs.Candidate, world["varig"]))
-    fs.log_contact(
+    record = make_followup_record(db, world["office"], world["js"], db.get(Candidate, world["varig"]))
+    followup_records.log_contact(
         db,
         actor=world["js"],
         record=record,

@@ -24,7 +24,7 @@ SECTIONS = ("arbeid", "utdanning", "sertifikat", "sprak")
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     load_builtin_reference(db)
     office_a, office_b = make_office(db), make_office(db)
     js_a = make_user(db, "jobbspesialist", office=office_a)
@@ -43,7 +43,7 @@ def world(db):  # type: ignore[no-untyped-def]
     }
 
 
-def test_create_get_patch_and_list(client, world, db):  # type: ignore[no-untyped-def]
+def test_create_get_patch_and_list(client, world, db):
     h = world["js_a"]
     r = client.post(
         API,
@@ -86,7 +86,7 @@ def test_create_get_patch_and_list(client, world, db):  # type: ignore[no-untype
     assert cid not in [c["id"] for c in r.json()]
 
 
-def test_cv_entries_skills_and_jobbprofil(client, world):  # type: ignore[no-untyped-def]
+def test_cv_entries_skills_and_jobbprofil(client, world):
     h, cid = world["js_a"], world["candidate"].id
     r = client.post(
         f"{API}/{cid}/cv/arbeid", headers=h, json={"title": "Lagermedarbeider", "employer": "Coop"}
@@ -131,7 +131,7 @@ def test_cv_entries_skills_and_jobbprofil(client, world):  # type: ignore[no-unt
     assert r.json()["percent_min"] is None  # PUT replaces
 
 
-def test_situation_capacity_needs_programmes(client, world):  # type: ignore[no-untyped-def]
+def test_situation_capacity_needs_programmes(client, world):
     h, cid = world["js_a"], world["candidate"].id
     r = client.put(
         f"{API}/{cid}/situation",
@@ -161,7 +161,7 @@ def test_situation_capacity_needs_programmes(client, world):  # type: ignore[no-
     assert client.delete(f"{API}/{cid}/programmes/UFORETRYGD", headers=h).status_code == 404
 
 
-def test_422_names_the_fields(client, world):  # type: ignore[no-untyped-def]
+def test_422_names_the_fields(client, world):
     h, cid = world["js_a"], world["candidate"].id
     r = client.post(API, headers=h, json={"first_name": "", "last_name": "X", "email": "ikke-epost"})
     assert r.status_code == 422
@@ -183,7 +183,7 @@ def test_422_names_the_fields(client, world):  # type: ignore[no-untyped-def]
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "confirm"
 
 
-def test_consent_shared_view_and_withdrawal(client, world, db):  # type: ignore[no-untyped-def]
+def test_consent_shared_view_and_withdrawal(client, world, db):
     """The contract's sharing endpoints end to end: consent alone shows nothing; a share shows the summary, the
     presentation and the consented fields (never the colleagues' summary); withdrawing either is 404 at once."""
     h, cid, emp = world["js_a"], world["candidate"].id, world["emp"]
@@ -248,7 +248,7 @@ def test_consent_shared_view_and_withdrawal(client, world, db):  # type: ignore[
     assert client.get("/api/v1/shared-candidates", headers=h).status_code == 403
 
 
-def test_export_and_erase(client, world, db):  # type: ignore[no-untyped-def]
+def test_export_and_erase(client, world, db):
     h, cid = world["js_a"], world["candidate"].id
     client.post(f"{API}/{cid}/cv/arbeid", headers=h, json={"title": "Kokk", "styrk_code": "5120"})
     r = client.get(f"{API}/{cid}/export", headers=h)
@@ -268,7 +268,7 @@ def test_export_and_erase(client, world, db):  # type: ignore[no-untyped-def]
     assert client.get(f"{API}/{cid}", headers=h).status_code == 404
 
 
-def test_employer_token_and_other_office_are_refused(client, world):  # type: ignore[no-untyped-def]
+def test_employer_token_and_other_office_are_refused(client, world):
     cid = world["candidate"].id
     calls = [
         ("GET", API, None),
@@ -300,7 +300,7 @@ def test_employer_token_and_other_office_are_refused(client, world):  # type: ig
     assert client.get(API).status_code == 401
 
 
-def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def]
+def test_openapi_describes_the_endpoints(client):
     doc = client.get("/api/v1/openapi.json").json()
     paths = doc["paths"]
     expected = {
@@ -335,7 +335,7 @@ def test_openapi_describes_the_endpoints(client):  # type: ignore[no-untyped-def
     assert not shared & set(RESTRICTED_FIELDS)
 
 
-def test_bulk_share_of_chosen_entries(client, world, db):  # type: ignore[no-untyped-def]
+def test_bulk_share_of_chosen_entries(client, world, db):
     h, emp, cid = world["js_a"], world["emp"], world["candidate"].id
     opening = make_opening(db, world["employer"])
     unconsented = make_candidate(db, world["office_a"])

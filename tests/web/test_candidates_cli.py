@@ -23,7 +23,7 @@ VARIANTS = Path(__file__).parents[1] / "candidates" / "data"  # the sample with 
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):  # type: ignore[no-untyped-def]
+def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("candcli")
     db = ScratchDatabase(tmp, "candcli")
     environment = server_env(db.url, tmp / "var")
@@ -43,7 +43,7 @@ def env(tmp_path_factory):  # type: ignore[no-untyped-def]
     db.drop()
 
 
-def count(env, model, *where) -> int:  # type: ignore[no-untyped-def]
+def count(env, model, *where) -> int:
     engine = create_engine(env["DATABASE_URL"])
     with engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
@@ -51,7 +51,7 @@ def count(env, model, *where) -> int:  # type: ignore[no-untyped-def]
     return n
 
 
-def fails(env, *args, contains: str = ""):  # type: ignore[no-untyped-def]
+def fails(env, *args, contains: str = ""):
     result = cli(*args, env=env, check=False)
     assert result.returncode != 0, f"{args} succeeded: {result.stdout}"
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -61,7 +61,7 @@ def fails(env, *args, contains: str = ""):  # type: ignore[no-untyped-def]
     return result
 
 
-def test_import_sample_then_reimport_updates(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_import_sample_then_reimport_updates(env, tmp_path):
     out = cli(
         "candidates", "import", str(SAMPLE), "--format", "jsonresume", "--office", "0502", "--json", env=env
     )
@@ -89,7 +89,7 @@ def test_import_sample_then_reimport_updates(env, tmp_path):  # type: ignore[no-
         (lambda d: d["projects"][0].__setitem__("url", ["example.com"]), "projects[0].url"),
     ],
 )
-def test_invalid_document_is_refused_whole(env, tmp_path, change, field):  # type: ignore[no-untyped-def]
+def test_invalid_document_is_refused_whole(env, tmp_path, change, field):
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     document["basics"]["email"] = "ny.person@example.no"
     change(document)
@@ -115,7 +115,7 @@ def test_invalid_document_is_refused_whole(env, tmp_path, change, field):  # typ
     assert [count(env, m) for m in (Candidate, WorkExperience, Education, AuditEntry)] == before
 
 
-def test_official_samples_with_links_without_a_scheme_import_with_warnings(env):  # type: ignore[no-untyped-def]
+def test_official_samples_with_links_without_a_scheme_import_with_warnings(env):
     variant = VARIANTS / "sample_project_url_without_scheme.resume.json"
     out = json.loads(cli(*IMPORT, str(variant), *OPTS, env=env).stdout)
     assert out["errors"] == [] and out["imported"] + out["updated"] == 1
@@ -128,7 +128,7 @@ def test_official_samples_with_links_without_a_scheme_import_with_warnings(env):
     assert count(env, Candidate, func.lower(Candidate.email) == "monica.hall@mail.com") == 1
 
 
-def _good_and_bad(tmp_path):  # type: ignore[no-untyped-def]
+def _good_and_bad(tmp_path):
     good = json.loads(SAMPLE.read_text(encoding="utf-8"))
     good["basics"].update(name="Ingrid Bakken", email="ingrid.bakken@example.no")
     bad = copy.deepcopy(good)
@@ -138,7 +138,7 @@ def _good_and_bad(tmp_path):  # type: ignore[no-untyped-def]
     return path
 
 
-def test_an_array_is_all_or_nothing(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_an_array_is_all_or_nothing(env, tmp_path):
     path = _good_and_bad(tmp_path)
     before = [count(env, m) for m in (Candidate, WorkExperience, AuditEntry)]
     result = fails(env, *IMPORT, str(path), *OPTS, contains="ingenting er lagret")
@@ -149,7 +149,7 @@ def test_an_array_is_all_or_nothing(env, tmp_path):  # type: ignore[no-untyped-d
     assert [count(env, m) for m in (Candidate, WorkExperience, AuditEntry)] == before
 
 
-def test_partial_imports_the_valid_and_exits_1(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_partial_imports_the_valid_and_exits_1(env, tmp_path):
     path = _good_and_bad(tmp_path)
     result = cli(*IMPORT, str(path), *OPTS, "--partial", env=env, check=False)
     assert result.returncode == 1, result.stderr
@@ -160,7 +160,7 @@ def test_partial_imports_the_valid_and_exits_1(env, tmp_path):  # type: ignore[n
     assert count(env, Candidate, Candidate.last_name == "Feil") == 0
 
 
-def test_too_long_text_is_refused_not_cut(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_too_long_text_is_refused_not_cut(env, tmp_path):
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     document["basics"].update(email="lang.tekst@example.no", summary="Ord " * 500_000)  # 2 MB
     document["work"][0]["position"] = "x" * 201
@@ -173,7 +173,7 @@ def test_too_long_text_is_refused_not_cut(env, tmp_path):  # type: ignore[no-unt
     assert count(env, Candidate, func.lower(Candidate.email) == "lang.tekst@example.no") == 0
 
 
-def test_deep_nesting_and_invalid_text_are_validation_messages(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_deep_nesting_and_invalid_text_are_validation_messages(env, tmp_path):
     very_deep = tmp_path / "deep.json"
     very_deep.write_text('{"basics": {"name": "A"}, "x": ' + "[" * 200_000 + "]" * 200_000 + "}")
     result = fails(env, *IMPORT, str(very_deep), *OPTS, contains="nestet")
@@ -201,7 +201,7 @@ def test_deep_nesting_and_invalid_text_are_validation_messages(env, tmp_path):  
     assert out["imported"] == 0
 
 
-def test_bad_input_one_line(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_bad_input_one_line(env, tmp_path):
     args = ("candidates", "import", str(SAMPLE))
     fails(env, *args, "--format", "xml", "--office", "0502", contains="--format")
     fails(env, *args, "--format", "jsonresume", "--office", "12", contains="--office")
@@ -232,7 +232,7 @@ def test_bad_input_one_line(env, tmp_path):  # type: ignore[no-untyped-def]
     fails(env, "candidates", "import", str(SAMPLE), "--office", "0502", contains="--format")
 
 
-def test_erase_expired_dry_run_then_for_real(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_erase_expired_dry_run_then_for_real(env, tmp_path):
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     document["basics"].update(name="Utløpt Person", email="utlopt@example.no")
     path = tmp_path / "old.json"

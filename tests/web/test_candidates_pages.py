@@ -14,7 +14,10 @@ from html import unescape
 import docx
 from sqlalchemy import func, select
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import derived as candidates_derived
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate, Certificate, LanguageSkill, WorkExperience
 from core.audit import AuditEntry
 from tests.factories import (
@@ -202,7 +205,9 @@ def test_edit_every_section_of_the_record(client, db):
     r = client.post(jp, data={**data, "percent_min": "20", "csrf_token": csrf_from(client, jp)})
     assert r.status_code == 303
     db.expire_all()
-    profile = cs.get_candidate(db, actor=specialist, candidate_id=c.id, purpose="test", full=True).job_profile
+    profile = candidates_access.get_candidate(
+        db, actor=specialist, candidate_id=c.id, purpose="test", full=True
+    ).job_profile
     assert profile.percent_min == 20 and profile.working_time == ["dagtid", "kveld"]
     assert profile.max_commute_minutes == 45 and profile.wanted_titles == ["lagerarbeider", "sjåfør"]
 
@@ -236,11 +241,11 @@ def test_edit_every_section_of_the_record(client, db):
     )
     assert r.status_code == 303
     db.expire_all()
-    full = cs.get_candidate(db, actor=specialist, candidate_id=c.id, purpose="test", full=True)
+    full = candidates_access.get_candidate(db, actor=specialist, candidate_id=c.id, purpose="test", full=True)
     assert full.situation.needs("arbeidstid") == ["IKKE_HELE_DAGER"] and full.situation.needs("norsk") == [
         "LESE"
     ]
-    assert cs.needs_for_matching(full) == ["ARBEIDSTID", "GRUNNLEGGENDE"]
+    assert candidates_derived.needs_for_matching(full) == ["ARBEIDSTID", "GRUNNLEGGENDE"]
     assert full.programmes[0].kind == "SOSIALHJELP" and full.programmes[0].aktivitetsplikt is True
     page = client.get(sit).text
     assert 'value="IKKE_HELE_DAGER" checked' in page and "Kan ikke jobbe hele dager" in page
@@ -302,7 +307,9 @@ def test_capacity_derived_from_uforegrad_and_overridden_with_reason(client, db):
     )
     db.expire_all()
     assert (
-        cs.capacity_of(cs.get_candidate(db, actor=None, candidate_id=c.id, purpose="t", full=True)).percent
+        candidates_derived.capacity_of(
+            candidates_access.get_candidate(db, actor=None, candidate_id=c.id, purpose="t", full=True)
+        ).percent
         == 40
     )
 
@@ -340,19 +347,23 @@ def _employer_world(db):
     c = make_candidate(
         db, office, actor=specialist, first_name="Ingrid", last_name="Bakke", email="ingrid@example.no"
     )
-    cs.add_cv_entry(
+    candidates_profile.add_cv_entry(
         db,
         actor=specialist,
         candidate_id=c.id,
         kind="arbeid",
         data={"title": "Bakeriassistent", "styrk_code": "7512"},
     )
-    cs.set_situation(
+    candidates_profile.set_situation(
         db, actor=specialist, candidate_id=c.id, data={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"}
     )
-    cs.set_programme(db, actor=specialist, candidate_id=c.id, kind="AAP", data={"note": MARKER + "-program"})
-    cs.set_capacity(db, actor=specialist, candidate_id=c.id, override_percent=40, reason=MARKER + "-grunn")
-    cs.set_needs(
+    candidates_profile.set_programme(
+        db, actor=specialist, candidate_id=c.id, kind="AAP", data={"note": MARKER + "-program"}
+    )
+    candidates_profile.set_capacity(
+        db, actor=specialist, candidate_id=c.id, override_percent=40, reason=MARKER + "-grunn"
+    )
+    candidates_profile.set_needs(
         db,
         actor=specialist,
         candidate_id=c.id,
@@ -362,7 +373,7 @@ def _employer_world(db):
     return specialist, employer, employer_user, other_user, c
 
 
-def _list_and_share(client, db, opening, c, override_reason=None):  # type: ignore[no-untyped-def]
+def _list_and_share(client, db, opening, c, override_reason=None):
     """Puts the candidate on the opening's list and presses "Del med arbeidsgiver" (with a reason, if given)."""
     listing = f"/stillinger/{opening.id}/kandidater"
     _post(client, listing, {"candidate_id": str(c.id)}, listing)
@@ -476,7 +487,7 @@ def test_consent_permits_sharing_shows_until_either_is_withdrawn(client, anon_cl
         f"/stillinger/{opening.id}/kandidater",
     )
     assert r.status_code == 303 and anon_client.get(f"/delte-kandidater/{c.id}").status_code == 200
-    consent = cs.active_consents_for(db, candidate_id=c.id, employer_ids=[employer.id])[0]
+    consent = candidates_privacy.active_consents_for(db, candidate_id=c.id, employer_ids=[employer.id])[0]
     r = _post(client, f"{consent_page}/{consent.id}/trekk", {}, consent_page)
     assert r.status_code == 303
     assert "Trukket" in client.get(consent_page).text
@@ -634,7 +645,7 @@ def test_cv_upload_proposes_and_saves_only_what_is_accepted(client, db):
     r = _post(client, f"{up}/lagre", form, up)
     assert r.status_code == 303
     db.expire_all()
-    full = cs.get_candidate(db, actor=specialist, candidate_id=c.id, purpose="test", full=True)
+    full = candidates_access.get_candidate(db, actor=specialist, candidate_id=c.id, purpose="test", full=True)
     assert [(w.title, w.styrk_code) for w in full.work_experiences] == [("Lagerarbeider", "9333")]
     assert [(x.language, x.level) for x in full.languages] == [("Norsk", "B1")]
     assert [x.name for x in full.certificates] == ["Truckførerbevis"]
@@ -644,7 +655,7 @@ def test_cv_upload_proposes_and_saves_only_what_is_accepted(client, db):
 def test_innsyn_page_json_and_erasure(client, db):
     office, specialist = _staff(db)
     c = make_candidate(db, office, actor=specialist, first_name="Tore", email="tore@example.no")
-    cs.set_needs(
+    candidates_profile.set_needs(
         db, actor=specialist, candidate_id=c.id, data={"needs_fysisk": ["TUNGE_LØFT"], "needs_note": "rygg"}
     )
     db.flush()
@@ -690,7 +701,9 @@ def test_share_chosen_entries_from_the_list_page(client, anon_client, db):
     specialist, employer, employer_user, _, c = _employer_world(db)
     second = make_candidate(db, _office_of(db, c), actor=specialist, first_name="Olav")
     opening = make_opening(db, employer, title="Baker")
-    cs.give_consent(db, actor=specialist, candidate_id=c.id, employer_id=employer.id, named=True)
+    candidates_privacy.give_consent(
+        db, actor=specialist, candidate_id=c.id, employer_id=employer.id, named=True
+    )
     db.flush()
     login(client, specialist)
     listing = f"/stillinger/{opening.id}/kandidater"
@@ -711,7 +724,7 @@ def test_share_chosen_entries_from_the_list_page(client, anon_client, db):
     assert "Ingrid Bakke" in shared and "Olav" not in shared
 
 
-def _office_of(db, c):  # type: ignore[no-untyped-def]
+def _office_of(db, c):
     from core.models import Office
 
     return db.get(Office, c.office_id)

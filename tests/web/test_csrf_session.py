@@ -9,14 +9,14 @@ from tests.factories import csrf_from, login, make_user
 TARGET = "/varsler/lest"  # a harmless state-changing page route every signed-in user may post to
 
 
-def test_own_token_accepted_in_field_and_header(client, db):  # type: ignore[no-untyped-def]
+def test_own_token_accepted_in_field_and_header(client, db):
     login(client, make_user(db, "markedskontakt"))
     token = csrf_from(client, "/")
     assert client.post(TARGET, data={"csrf_token": token}).status_code == 303
     assert client.post(TARGET, headers={"x-csrf-token": token}).status_code == 303
 
 
-def test_token_from_another_session_is_refused(client, anon_client, db):  # type: ignore[no-untyped-def]
+def test_token_from_another_session_is_refused(client, anon_client, db):
     victim, attacker = make_user(db, "markedskontakt"), make_user(db, "markedskontakt")
     login(client, victim)
     other = anon_client  # a second browser
@@ -33,7 +33,7 @@ def test_token_from_another_session_is_refused(client, anon_client, db):  # type
     assert client.post(TARGET, data={"csrf_token": csrf_from(client, "/")}).status_code == 303
 
 
-def test_a_pair_the_attacker_chooses_is_refused(client, db):  # type: ignore[no-untyped-def]
+def test_a_pair_the_attacker_chooses_is_refused(client, db):
     login(client, make_user(db, "markedskontakt"))
     client.cookies.set("ab_csrf", "angriperens-verdi")
     r = client.post(TARGET, data={"csrf_token": "angriperens-verdi"})
@@ -43,7 +43,7 @@ def test_a_pair_the_attacker_chooses_is_refused(client, db):  # type: ignore[no-
     assert client.post(TARGET).status_code == 403  # no token at all
 
 
-def test_login_form_refuses_a_made_up_pair(client, db):  # type: ignore[no-untyped-def]
+def test_login_form_refuses_a_made_up_pair(client, db):
     user = make_user(db, "markedskontakt")
     client.cookies.set("ab_csrf", "valgt-av-angriper")
     r = client.post(

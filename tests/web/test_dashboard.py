@@ -8,12 +8,15 @@ import re
 
 from sqlalchemy import func, select
 
-from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
 from candidates.models import Candidate
 from core import notifications
 from core.models import User
 from employers import service as employers_service
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
 from followup import service as followup_service
+from followup import service_records as followup_records
 from recruitment import service as recruitment_service
 from tests.factories import (
     login,
@@ -36,7 +39,7 @@ def _big_numbers(html: str) -> dict[str, str]:
 
 
 def _log_step(db, actor, employer, due, step, owner=None):
-    return employers_service.log_contact(
+    return employers_contacts.log_contact(
         db,
         actor=actor,
         employer_id=employer.id,
@@ -61,19 +64,19 @@ def test_next_step_panels_equal_the_lists(db):
     _log_step(db, me, b, WEDNESDAY + dt.timedelta(days=5), "Neste uke")
     _log_step(db, me, b, WEDNESDAY, "Kollegas", owner=colleague)
     done = _log_step(db, me, b, WEDNESDAY, "Ferdig")
-    employers_service.complete_next_step(db, actor=me, contact_id=done.id)
+    employers_contacts.complete_next_step(db, actor=me, contact_id=done.id)
 
-    panels = employers_service.next_steps_panels(db, actor=me, today=WEDNESDAY, owner_id=me.id)
-    week = employers_service.next_steps_due_this_week(db, actor=me, today=WEDNESDAY, owner_id=me.id)
-    overdue = employers_service.overdue_next_steps(db, actor=me, today=WEDNESDAY, owner_id=me.id)
+    panels = employers_contacts.next_steps_panels(db, actor=me, today=WEDNESDAY, owner_id=me.id)
+    week = employers_contacts.next_steps_due_this_week(db, actor=me, today=WEDNESDAY, owner_id=me.id)
+    overdue = employers_contacts.overdue_next_steps(db, actor=me, today=WEDNESDAY, owner_id=me.id)
     for panel, full in ((panels["week"], week), (panels["overdue"], overdue)):
         assert panel.count == len(full)
         assert [(s.employer_id, s.employer_name, s.next_step, s.next_step_due) for s in panel.items] == [
             (c.employer_id, c.employer.name, c.next_step, c.next_step_due) for c in full[:5]
         ]
     assert (panels["week"].count, panels["overdue"].count) == (7, 3)
-    nobody = employers_service.next_steps_panels(db, actor=colleague, today=WEDNESDAY, owner_id=-1)
-    assert nobody["week"] == nobody["overdue"] == employers_service.NextStepsPanel(0, [])
+    nobody = employers_contacts.next_steps_panels(db, actor=colleague, today=WEDNESDAY, owner_id=-1)
+    assert nobody["week"] == nobody["overdue"] == employers_contacts.NextStepsPanel(0, [])
 
 
 def test_markedskontakt_dashboard_counts(client, db):
@@ -94,7 +97,7 @@ def test_markedskontakt_dashboard_counts(client, db):
     assert numbers["Kandidater ved kontoret"] == "1"
     assert numbers["Arbeidsgivere"] == str(len(employers_service.list_employers(db, actor=me, limit=1000)[0]))
     assert numbers["Nye stillinger til godkjenning"] == str(
-        len(employers_service.approval_queue(db, actor=me))
+        len(employers_openings.approval_queue(db, actor=me))
     )
     assert numbers["Nye stillinger til godkjenning"] == "1"
     assert numbers["Neste steg denne uken"] == "1" and numbers["Forfalte neste steg"] == "1"
@@ -110,7 +113,7 @@ def test_overdue_panel_equals_the_caseload(db):
     make_followup_record(db, office, colleague, start_date=start, today=TODAY)  # not my caseload
     # a passive period pauses what falls due inside it; an item done by hand is no longer open; an ended record
     # is no one's caseload
-    followup_service.add_passive_period(
+    followup_records.add_passive_period(
         db,
         actor=me,
         record=records[0],
@@ -121,14 +124,14 @@ def test_overdue_panel_equals_the_caseload(db):
     done = next(
         d for d in followup_service.caseload_items(db, actor=me, today=TODAY) if d.record_id == records[1].id
     )
-    followup_service.complete_plan_item(db, actor=me, record=records[1], item_id=done.item_id, done_on=TODAY)
-    followup_service.end_record(db, actor=me, record=records[2], end_date=TODAY, cause="annet")
+    followup_records.complete_plan_item(db, actor=me, record=records[1], item_id=done.item_id, done_on=TODAY)
+    followup_records.end_record(db, actor=me, record=records[2], end_date=TODAY, cause="annet")
 
     expected = sorted(
         (d for d in followup_service.caseload_items(db, actor=me, today=TODAY) if d.state == "forfalt"),
         key=lambda d: (d.due_date, d.item_id),
     )
-    names = followup_service.candidate_refs(db, actor=me, ids=[d.candidate_id for d in expected])
+    names = followup_records.candidate_refs(db, actor=me, ids=[d.candidate_id for d in expected])
     panel = followup_service.dashboard_overdue(db, actor=me, today=TODAY)
     assert panel["count"] == len(expected) > 5
     assert panel["items"] == [
@@ -178,7 +181,7 @@ def test_employer_columns_equal_the_list(db):
     employers = [make_employer(db, name=n) for n in names]
     employers_service.update_employer(db, actor=staff, employer_id=employers[1].id, status="aktiv")
     employers_service.update_employer(db, actor=staff, employer_id=employers[3].id, municipality_code="0301")
-    employers_service.log_contact(
+    employers_contacts.log_contact(
         db, actor=staff, employer_id=employers[2].id, date=WEDNESDAY, type="møte", summary="Møte"
     )
     boss = make_user(db, "arbeidsgiver", employer=employers[4])
@@ -216,12 +219,12 @@ def test_employer_dashboard_counts_what_its_lists_show(client, db):
     boss = make_user(db, "arbeidsgiver", employer=employer)
     other = make_employer(db)
     people = [make_candidate(db, office, actor=js) for _ in range(4)]
-    kokk = employers_service.create_opening(db, actor=js, employer_id=employer.id, title="Kokk")
+    kokk = employers_openings.create_opening(db, actor=js, employer_id=employer.id, title="Kokk")
     for person, named in ((people[0], True), (people[1], False), (people[3], True)):
-        candidates_service.give_consent(
+        candidates_privacy.give_consent(
             db, actor=js, candidate_id=person.id, employer_id=employer.id, named=named
         )
-    candidates_service.give_consent(db, actor=js, candidate_id=people[2].id, employer_id=other.id)
+    candidates_privacy.give_consent(db, actor=js, candidate_id=people[2].id, employer_id=other.id)
     for person in people[
         :2
     ]:  # consent permits; sharing from the candidate list is the act (people[3]: not shared)

@@ -41,7 +41,7 @@ def _field_error(html: str, field: str) -> str:
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     return {
@@ -64,7 +64,7 @@ def world(db):  # type: ignore[no-untyped-def]
         ("1800-01-01", False),
     ],
 )
-def test_birth_date_gives_an_age_of_15_to_80(client, world, birth, ok):  # type: ignore[no-untyped-def]
+def test_birth_date_gives_an_age_of_15_to_80(client, world, birth, ok):
     cid = world["candidate"].id
     r = client.patch(
         f"/api/v1/candidates/{cid}",
@@ -80,7 +80,7 @@ def test_birth_date_gives_an_age_of_15_to_80(client, world, birth, ok):  # type:
 
 
 @pytest.mark.parametrize("value", ["1800-01-01", "9999-12-31"])
-def test_retention_date_is_near_the_present(client, world, value):  # type: ignore[no-untyped-def]
+def test_retention_date_is_near_the_present(client, world, value):
     c = world["candidate"]
     r = client.patch(
         f"/api/v1/candidates/{c.id}", headers=world["h"], json={"retention_date": value, "version": c.version}
@@ -92,7 +92,7 @@ def test_retention_date_is_near_the_present(client, world, value):  # type: igno
     ("field", "value"),
     [("start_date", "1899-01-01"), ("start_date", "9999-12-31"), ("application_deadline", "1800-01-01")],
 )
-def test_opening_dates_are_plausible(client, world, field, value):  # type: ignore[no-untyped-def]
+def test_opening_dates_are_plausible(client, world, field, value):
     body = {"employer_id": world["employer"].id, "title": "Lagermedarbeider", field: value}
     r = client.post("/api/v1/openings", headers=world["h"], json=body)
     assert r.status_code == 422, r.text
@@ -101,7 +101,7 @@ def test_opening_dates_are_plausible(client, world, field, value):  # type: igno
     assert client.post("/api/v1/openings", headers=world["h"], json=body).status_code == 201
 
 
-def test_an_old_start_date_sent_back_unchanged_is_kept(client, world, db):  # type: ignore[no-untyped-def]
+def test_an_old_start_date_sent_back_unchanged_is_kept(client, world, db):
     opening = make_opening(db, world["employer"], actor=world["js"])
     old = _years(-3)
     db.execute(update(Opening).where(Opening.id == opening.id).values(start_date=old))
@@ -122,7 +122,7 @@ def test_an_old_start_date_sent_back_unchanged_is_kept(client, world, db):  # ty
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "1800-01-01"])
-def test_programme_start_and_vedtaksdato(client, world, value):  # type: ignore[no-untyped-def]
+def test_programme_start_and_vedtaksdato(client, world, value):
     cid, h = world["candidate"].id, world["h"]
     r = client.put(f"/api/v1/candidates/{cid}/programmes/KVP", headers=h, json={"start_date": value})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "start_date", r.text
@@ -147,7 +147,7 @@ def test_programme_start_and_vedtaksdato(client, world, value):  # type: ignore[
     )
 
 
-def test_the_pages_show_the_message_beside_the_field(client, db):  # type: ignore[no-untyped-def]
+def test_the_pages_show_the_message_beside_the_field(client, db):
     office = make_office(db)
     user = make_user(db, "jobbspesialist", office=office)
     employer = make_employer(db)

@@ -14,17 +14,19 @@ import re
 import pytest
 from sqlalchemy import JSON, String, Text, UniqueConstraint, cast, literal, select, update
 
-from candidates import service as candidates_service
+import demo
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate, Certificate, Consent, Programme, Situation, WorkExperience
 from core.models import Base, User
-from employers import service as employers_service
+from employers import access as employers_access
+from employers import service_openings as employers_openings
 from employers.models import Employer, EmployerContact
 from followup.models import FollowupProfile
 from recruitment import service as recruitment_service
 from recruitment.models import CandidateListEntry, EntryEvent
 from tests.crawl import crawl
 from tests.factories import api_headers, login
-from web import demo
 from web.routes import iter_routes
 
 MARKER = "RESTRIKTMARKOR"
@@ -65,7 +67,7 @@ INTERNAL_TEXT = {
 }
 # the candidate's address is restricted too, but "address" is also the employer's own (public) address: the
 # marker check covers the candidate's, the key check the fields that only ever mean health, benefits or needs
-RESTRICTED_KEYS = (set(candidates_service.RESTRICTED_FIELDS) - {"address"}) | {
+RESTRICTED_KEYS = (set(candidates_privacy.RESTRICTED_FIELDS) - {"address"}) | {
     "health",
     "warning_signs",
     "coping",
@@ -75,7 +77,7 @@ RESTRICTED_KEYS = (set(candidates_service.RESTRICTED_FIELDS) - {"address"}) | {
 }
 
 
-def _seed_markers(db) -> None:  # type: ignore[no-untyped-def]
+def _seed_markers(db) -> None:
     for table, only in RESTRICTED_TABLES.items():
         values = {}
         for col in table.columns:
@@ -103,21 +105,21 @@ def _seed_markers(db) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def shared_world(db):  # type: ignore[no-untyped-def]
+def shared_world(db):
     demo.load(db, size="small")
     employer_user = db.scalar(select(User).where(User.email == demo.EMPLOYER_USER[0]))
-    employer_id = employers_service.employer_ids_for(db, employer_user)[0]
+    employer_id = employers_access.employer_ids_for(db, employer_user)[0]
     candidates = db.scalars(select(Candidate).order_by(Candidate.id).limit(4)).all()
-    opening = employers_service.create_opening(
+    opening = employers_openings.create_opening(
         db, actor=None, employer_id=employer_id, title="Lagermedarbeider", percent_min=40, percent_max=100
     )
     for i, c in enumerate(candidates):
         # every candidate gets a situation and a programme row to carry the marker
-        candidates_service.set_situation(
+        candidates_profile.set_situation(
             db, actor=None, candidate_id=c.id, data={"innsatsgruppe": "SITUASJONSBESTEMT_INNSATS"}
         )
-        candidates_service.set_programme(db, actor=None, candidate_id=c.id, kind="AAP", data={"note": "x"})
-        candidates_service.give_consent(
+        candidates_profile.set_programme(db, actor=None, candidate_id=c.id, kind="AAP", data={"note": "x"})
+        candidates_privacy.give_consent(
             db, actor=None, candidate_id=c.id, employer_id=employer_id, named=i % 2 == 0
         )
         # consent permits; a person of the candidate's office shares from the opening's candidate list
@@ -170,7 +172,7 @@ def test_employer_pages_never_show_restricted_fields(client, db, shared_world):
 def test_employer_api_never_sends_restricted_fields(client, db, shared_world):
     employer_user, employer_id, candidate_ids = shared_world
     headers = api_headers(db, employer_user)
-    openings = [o.id for o in employers_service.list_openings(db, actor=employer_user)[0]]
+    openings = [o.id for o in employers_openings.list_openings(db, actor=employer_user)[0]]
     ids = {
         "candidate_id": candidate_ids,
         "employer_id": [employer_id],

@@ -6,6 +6,7 @@ import json
 import re
 
 from employers import service
+from employers import service_openings as employers_openings
 from employers.models import Employer, Opening
 from tests.factories import (
     csrf_from,
@@ -209,8 +210,8 @@ def test_opening_form_styrk_suggestion_lifecycle_and_jsonld(client, db):
 def test_expired_opening_needs_new_deadline_on_the_page(client, db):
     contact = make_user(db, "markedskontakt")
     opening = make_opening(db, make_employer(db), application_deadline=dt.date.today() + dt.timedelta(days=1))
-    service.transition_opening(db, actor=None, opening_id=opening.id, to_status="publisert")
-    service.expire_openings(db, dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
+    employers_openings.transition_opening(db, actor=None, opening_id=opening.id, to_status="publisert")
+    employers_openings.expire_openings(db, dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
     login(client, contact)
     url = f"/stillinger/{opening.id}"
     assert "Ny søknadsfrist" in client.get(url).text
@@ -343,7 +344,9 @@ def test_employer_resubmits_from_the_opening_page_with_an_answer(client, db):
     boss = make_user(db, "arbeidsgiver", employer=employer)
     contact = make_user(db, "markedskontakt")
     opening = make_opening(db, employer, actor=boss, title="Servitør")
-    service.return_opening(db, actor=contact, opening_id=opening.id, comment="Mangler søknadsfrist")
+    employers_openings.return_opening(
+        db, actor=contact, opening_id=opening.id, comment="Mangler søknadsfrist"
+    )
     url = f"/stillinger/{opening.id}"
     login(client, boss)
     long_answer = "svar " * 401
@@ -379,7 +382,7 @@ def test_public_opening_page_says_how_to_apply(client, db):
     )
     bare = make_opening(db, employer, title="Lagerarbeider")
     for o in (given, bare):
-        service.transition_opening(db, actor=None, opening_id=o.id, to_status="publisert")
+        employers_openings.transition_opening(db, actor=None, opening_id=o.id, to_status="publisert")
     page = client.get(f"/offentlig/stillinger/{given.id}")
     assert page.status_code == 200
     text = page.text
@@ -422,17 +425,17 @@ def test_employer_posting_gets_their_own_contact_as_the_default(client, db):
     assert r.status_code == 422 and "Ugyldig e-postadresse." in r.text and 'value="feil"' in r.text
 
 
-def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):  # type: ignore[no-untyped-def]
+def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):
     """Publishing a closed opening again with a deadline already passed: the service sets the deadline before it
     refuses, so only the page helper's rollback keeps the stored one; the refusal is a redirect (post → redirect
     → get), not a page at the POST URL."""
     contact = make_user(db, "markedskontakt")
     opening = make_opening(db, make_employer(db), actor=contact)
     deadline = dt.date.today() + dt.timedelta(days=20)
-    service.transition_opening(
+    employers_openings.transition_opening(
         db, actor=contact, opening_id=opening.id, to_status="publisert", application_deadline=deadline
     )
-    service.transition_opening(db, actor=contact, opening_id=opening.id, to_status="stengt")
+    employers_openings.transition_opening(db, actor=contact, opening_id=opening.id, to_status="stengt")
     db.flush()
     login(client, contact)
     url = f"/stillinger/{opening.id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from followup import service
+from followup import service_records as followup_records
 from tests.factories import (
     api_headers,
     make_candidate,
@@ -108,8 +108,8 @@ def test_api_flow_and_rules(client, db):
     hb = api_headers(db, boss)
     assert client.get(f"/api/v1/followup/records/{rid}", headers=hb).status_code == 403
     assert client.get("/api/v1/followup/contacts", headers=hb).json() == []
-    record = service.load(db, rid)
-    service.log_contact(
+    record = followup_records.load(db, rid)
+    followup_records.log_contact(
         db,
         actor=spec,
         record=record,

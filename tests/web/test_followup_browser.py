@@ -14,7 +14,7 @@ from tests.browser_support import browser_login
 pytestmark = pytest.mark.browser
 
 
-def _job_starts(page) -> int:  # type: ignore[no-untyped-def]
+def _job_starts(page) -> int:
     return int(page.locator("#job-starts").inner_text())
 
 

@@ -10,6 +10,9 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from followup import service
+from followup import service_placements as followup_placements
+from followup import service_records as followup_records
+from followup import service_reports as followup_reports
 from followup.models import FollowupContact, FollowupRecord, Placement
 from tests.factories import (
     csrf_from,
@@ -146,7 +149,7 @@ def test_reports_match_a_direct_count_and_csv(client, db):
     for i in range(3):
         start = TODAY - dt.timedelta(days=100 + i * 20)
         rec = make_followup_record(db, office, spec, start_date=start, today=start)
-        service.start_placement(
+        followup_placements.start_placement(
             db,
             actor=spec,
             record=rec,
@@ -166,7 +169,7 @@ def test_reports_match_a_direct_count_and_csv(client, db):
         start_date=TODAY - dt.timedelta(days=50),
         today=TODAY - dt.timedelta(days=50),
     )
-    service.start_placement(
+    followup_placements.start_placement(
         db,
         actor=other_spec,
         record=rec,
@@ -177,7 +180,7 @@ def test_reports_match_a_direct_count_and_csv(client, db):
         today=TODAY,
     )
     db.flush()
-    date_from, date_to = service.default_period(TODAY)
+    date_from, date_to = followup_reports.default_period(TODAY)
     expected = db.scalar(
         select(func.count())
         .select_from(Placement)
@@ -219,7 +222,7 @@ def test_other_office_gets_404_and_employer_users_see_only_their_contacts(client
     boss = make_user(db, "arbeidsgiver", employer=employer)
     outsider = make_user(db, "arbeidsgiver", employer=make_employer(db))
     rec = make_followup_record(db, office, spec, start_date=TODAY - dt.timedelta(days=10), today=TODAY)
-    service.log_contact(
+    followup_records.log_contact(
         db,
         actor=spec,
         record=rec,
@@ -230,7 +233,7 @@ def test_other_office_gets_404_and_employer_users_see_only_their_contacts(client
         employer_user_id=boss.id,
         content="Oppstartsmøte med leder",
     )
-    service.log_contact(
+    followup_records.log_contact(
         db,
         actor=spec,
         record=rec,
@@ -240,8 +243,12 @@ def test_other_office_gets_404_and_employer_users_see_only_their_contacts(client
         content="Hemmelig samtale om helse",
     )
     db.flush()
-    assert db.scalar(select(func.count()).select_from(service.readable_contacts(boss).subquery())) == 1
-    assert db.scalar(select(func.count()).select_from(service.readable_records(boss).subquery())) == 0
+    assert (
+        db.scalar(select(func.count()).select_from(followup_records.readable_contacts(boss).subquery())) == 1
+    )
+    assert (
+        db.scalar(select(func.count()).select_from(followup_records.readable_records(boss).subquery())) == 0
+    )
 
     login(client, boss)
     assert client.get(f"/oppfolging/{rec.id}").status_code == 403
@@ -283,7 +290,7 @@ def _field_error(html: str, field: str) -> str:
     return match.group(1) if match else ""
 
 
-def test_a_contact_form_shows_every_error_at_once_with_the_values_kept(client, db):  # type: ignore[no-untyped-def]
+def test_a_contact_form_shows_every_error_at_once_with_the_values_kept(client, db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     record = make_followup_record(db, office, spec, start_date=TODAY - dt.timedelta(days=30))

@@ -8,22 +8,24 @@ import re
 
 from sqlalchemy import select
 
-from candidates import service as cs
+import demo
+from candidates import access as candidates_access
+from candidates import service_profile as candidates_profile
 from candidates.models import INNSATSGRUPPER, Candidate, Situation
 from core.models import User
 from tests.factories import login
 from tests.visible_text import visible_text
-from web import demo, innsyn
+from web import innsyn
 
 RAW_KEY_RE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # office_id, created_at, needs_fysisk …
 MICROSECONDS_RE = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+")
 ISO_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
-def _followed_candidates(db, user: User, n: int = 3) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def _followed_candidates(db, user: User, n: int = 3) -> list[Candidate]:
     """Candidates the caseworker follows up (restricted sections included) that have a situation recorded."""
     rows = db.scalars(select(Candidate).join(Situation).where(Candidate.office_id == user.office_id)).all()
-    return [c for c in rows if cs.may_read_restricted(user, c)][:n]
+    return [c for c in rows if candidates_access.may_read_restricted(user, c)][:n]
 
 
 def test_every_exported_field_has_a_name_and_the_page_reads_as_a_document(client, db):
@@ -56,7 +58,7 @@ def test_the_json_keeps_codes_and_the_page_shows_labels(client, db):
     db.expire_all()
     user = db.scalars(select(User).where(User.email == "jobbspesialist@arbeidsbro.no")).one()
     candidate = _followed_candidates(db, user, 1)[0]
-    cs.set_needs(
+    candidates_profile.set_needs(
         db, actor=user, candidate_id=candidate.id, data={"needs_fysisk": ["TUNGE_LØFT"], "needs_note": "rygg"}
     )
     db.flush()
@@ -78,7 +80,7 @@ def test_sections_left_out_for_need_to_know_say_so(client, db):
     db.expire_all()
     mk = db.scalars(select(User).where(User.email == "markedskontakt@arbeidsbro.no")).one()
     candidate = db.scalars(select(Candidate).where(Candidate.office_id == mk.office_id)).first()
-    assert candidate is not None and not cs.may_read_restricted(mk, candidate)
+    assert candidate is not None and not candidates_access.may_read_restricted(mk, candidate)
     login(client, mk, password=demo.DEMO_PASSWORD)
     text = visible_text(client.get(f"/kandidater/{candidate.id}/innsyn").text)
     situation = text.split("Situasjon og arbeidsevne (begrenset tilgang)", 1)[1].split("\n")[1]

@@ -26,7 +26,7 @@ JOB_NAMES = {spec.name for spec in JOBS}
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):  # type: ignore[no-untyped-def]
+def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("jobscli")
     db = ScratchDatabase(tmp, "jobscli")
     environment = server_env(db.url, tmp / "var")
@@ -35,7 +35,7 @@ def env(tmp_path_factory):  # type: ignore[no-untyped-def]
     db.drop()
 
 
-def _wait(predicate, timeout: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
+def _wait(predicate, timeout: float = 30.0, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -45,7 +45,7 @@ def _wait(predicate, timeout: float = 30.0, what: str = "condition"):  # type: i
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_jobs_list_and_run_follow_the_contract(env):  # type: ignore[no-untyped-def]
+def test_jobs_list_and_run_follow_the_contract(env):
     listed = json.loads(cli("jobs", "list", "--json", env=env).stdout)
     assert {j["name"] for j in listed} == JOB_NAMES
     for job in listed:
@@ -81,7 +81,7 @@ def test_jobs_list_and_run_follow_the_contract(env):  # type: ignore[no-untyped-
     assert listed["opening-expiry"]["last_run"] is not None
 
 
-def test_jobs_run_refuses_bad_input_with_one_line(env):  # type: ignore[no-untyped-def]
+def test_jobs_run_refuses_bad_input_with_one_line(env):
     for args, expected in (
         (("jobs", "run", "finnes-ikke"), "Ukjent jobb"),
         (("jobs", "run", "followup-reminders", "--dry-run"), "prøvekjøring"),
@@ -120,7 +120,7 @@ def _held(url: str) -> bool:
     return lease is not None and lease[0] is not None and lease[1] > dt.datetime.now(dt.UTC)
 
 
-def test_serve_starts_the_scheduler_and_releases_it_on_shutdown(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_serve_starts_the_scheduler_and_releases_it_on_shutdown(env, tmp_path):
     server = ServerProcess(env, tmp_path / "serve.log", scheduler=True)
     server.start()
     try:
@@ -141,7 +141,7 @@ def test_serve_starts_the_scheduler_and_releases_it_on_shutdown(env, tmp_path): 
         quiet.stop()
 
 
-def test_scheduler_command_runs_alone_until_terminated(env, tmp_path):  # type: ignore[no-untyped-def]
+def test_scheduler_command_runs_alone_until_terminated(env, tmp_path):
     log = (tmp_path / "scheduler.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "scheduler"],
@@ -162,7 +162,7 @@ def test_scheduler_command_runs_alone_until_terminated(env, tmp_path):  # type: 
 # --- pages ----------------------------------------------------------------------------------------------
 
 
-def test_inbox_header_count_and_mark_read(client, db):  # type: ignore[no-untyped-def]
+def test_inbox_header_count_and_mark_read(client, db):
     office = make_office(db)
     user = make_user(db, "jobbspesialist", office=office)
     other = make_user(db, "jobbspesialist", office=office)
@@ -196,7 +196,7 @@ def test_inbox_header_count_and_mark_read(client, db):  # type: ignore[no-untype
     assert "Ingen uleste varsler" in client.get("/varsler?uleste=true").text
 
 
-def test_admin_jobs_page_runs_a_job_and_shows_the_result(client, db):  # type: ignore[no-untyped-def]
+def test_admin_jobs_page_runs_a_job_and_shows_the_result(client, db):
     admin = make_user(db, "admin")
     db.flush()
     login(client, admin)

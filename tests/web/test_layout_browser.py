@@ -40,7 +40,7 @@ OVERFLOW_JS = """() => {
 
 
 @pytest.fixture
-def phone_page(_browser):  # type: ignore[no-untyped-def]
+def phone_page(_browser):
     context = _browser.new_context(locale="nb-NO", viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -48,7 +48,7 @@ def phone_page(_browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def menu_pages(page, base: str) -> list[str]:  # type: ignore[no-untyped-def]
+def menu_pages(page, base: str) -> list[str]:
     hrefs = page.eval_on_selector_all(
         "nav[aria-label='Hovedmeny'] a[href]", "els => els.map(e => e.getAttribute('href'))"
     )

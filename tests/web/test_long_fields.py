@@ -28,7 +28,7 @@ from web.forms import MAX_FIELD
 TODAY = dt.date.today()
 
 
-def _post(client, path, data, page):  # type: ignore[no-untyped-def]
+def _post(client, path, data, page):
     return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
 
 

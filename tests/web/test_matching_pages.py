@@ -9,10 +9,12 @@ import re
 
 import pytest
 
-from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from core.reference import PostalCode
-from employers import service as employers_service
-from followup import service as followup_service
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
+from followup import service_records as followup_records
 from tests.factories import (
     api_headers,
     login,
@@ -25,15 +27,15 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     other_js = make_user(db, "jobbspesialist", office=make_office(db))
     employer = make_employer(db, municipality_code="3407", actor=js)
     emp_user = make_user(db, "arbeidsgiver", employer=employer)
 
-    def opening(title: str, lo: int, hi: int, **kw: object):  # type: ignore[no-untyped-def]
-        o = employers_service.create_opening(
+    def opening(title: str, lo: int, hi: int, **kw: object):
+        o = employers_openings.create_opening(
             db,
             actor=js,
             employer_id=employer.id,
@@ -43,19 +45,19 @@ def world(db):  # type: ignore[no-untyped-def]
             municipality_code="3407",
             **kw,
         )
-        employers_service.transition_opening(db, actor=js, opening_id=o.id, to_status="publisert")
+        employers_openings.transition_opening(db, actor=js, opening_id=o.id, to_status="publisert")
         return o
 
     full = opening("Butikkmedarbeider heltid", 100, 100)
     part = opening("Butikkmedarbeider deltid", 40, 40, working_time=["dagtid"], inclusion=["ARBEIDSTID"])
     person = make_candidate(db, office, actor=js)
-    candidates_service.set_programme(
+    candidates_profile.set_programme(
         db, actor=js, candidate_id=person.id, kind="UFORETRYGD", data={"uforegrad": "60"}
     )
-    candidates_service.set_needs(
+    candidates_profile.set_needs(
         db, actor=js, candidate_id=person.id, data={"needs_arbeidstid": ["IKKE_HELE_DAGER"]}
     )
-    candidates_service.set_job_profile(
+    candidates_profile.set_job_profile(
         db,
         actor=js,
         candidate_id=person.id,
@@ -78,7 +80,7 @@ def _order(html: str, ids: list[int], prefix: str) -> list[int]:
     return [i for i in found if i in ids]
 
 
-def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world):  # type: ignore[no-untyped-def]
+def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world):
     login(client, world["js"])
     page = client.get(f"/kandidater/{world['person'].id}/jobbforslag")
     assert page.status_code == 200
@@ -95,12 +97,12 @@ def test_jobbforslag_part_time_first_and_why_not(client, anon_client, db, world)
     assert anon_client.get(f"/kandidater/{world['person'].id}/jobbforslag").status_code == 404
 
 
-def test_an_edit_re_ranks_at_once(client, db, world):  # type: ignore[no-untyped-def]
+def test_an_edit_re_ranks_at_once(client, db, world):
     login(client, world["js"])
     before = client.get(f"/kandidater/{world['person'].id}/jobbforslag").text
     assert _order(before, [world["full"].id], "forslag") == []
     # the uføretrygd ends: full capacity, the full-time job becomes possible
-    candidates_service.set_capacity(
+    candidates_profile.set_capacity(
         db,
         actor=world["js"],
         candidate_id=world["person"].id,
@@ -112,7 +114,7 @@ def test_an_edit_re_ranks_at_once(client, db, world):  # type: ignore[no-untyped
     assert world["full"].id in _order(after, [world["part"].id, world["full"].id], "forslag")
 
 
-def test_candidate_list_status_history_share_and_answer(client, anon_client, db, world):  # type: ignore[no-untyped-def]
+def test_candidate_list_status_history_share_and_answer(client, anon_client, db, world):
     js, person, part = world["js"], world["person"], world["part"]
     login(client, js)
     page = client.get(f"/stillinger/{part.id}/kandidater")
@@ -150,7 +152,7 @@ def test_candidate_list_status_history_share_and_answer(client, anon_client, db,
     assert no_consent.headers["location"].startswith(f"/stillinger/{part.id}/kandidater")
     assert "samtykket" in client.get(no_consent.headers["location"]).text
 
-    candidates_service.give_consent(
+    candidates_privacy.give_consent(
         db, actor=js, candidate_id=person.id, employer_id=world["employer"].id, named=True
     )
     db.flush()
@@ -177,15 +179,15 @@ def test_candidate_list_status_history_share_and_answer(client, anon_client, db,
     assert "Ønsker intervju" in client.get(f"/stillinger/{part.id}/kandidater").text
 
     # withdrawn consent: the employer loses the candidate at once, and cannot answer any more
-    consent = candidates_service.active_consents_for(
+    consent = candidates_privacy.active_consents_for(
         db, candidate_id=person.id, employer_ids=[world["employer"].id]
     )[0]
-    candidates_service.withdraw_consent(db, actor=js, candidate_id=person.id, consent_id=consent.id)
+    candidates_privacy.withdraw_consent(db, actor=js, candidate_id=person.id, consent_id=consent.id)
     db.flush()
     assert anon_client.get(f"/delte-kandidater/{person.id}").status_code == 404
 
 
-def test_job_start_from_a_list_entry(client, db, world):  # type: ignore[no-untyped-def]
+def test_job_start_from_a_list_entry(client, db, world):
     js, person, part = world["js"], world["person"], world["part"]
     login(client, js)
     post_form(
@@ -199,7 +201,7 @@ def test_job_start_from_a_list_entry(client, db, world):  # type: ignore[no-unty
     )
     first = client.get(f"/kandidatliste/{entry_id}/oppfolging")
     assert first.status_code == 303 and first.headers["location"].startswith("/oppfolging?")
-    record = followup_service.enrol(
+    record = followup_records.enrol(
         db,
         actor=js,
         candidate_id=person.id,
@@ -214,7 +216,7 @@ def test_job_start_from_a_list_entry(client, db, world):  # type: ignore[no-unty
     assert f'name="p_opening_id" value="{part.id}"' in form and 'value="40"' in form
 
 
-def test_matching_api(client, db, world):  # type: ignore[no-untyped-def]
+def test_matching_api(client, db, world):
     js, person, part = world["js"], world["person"], world["part"]
     h = api_headers(db, js)
     r = client.get(f"/api/v1/candidates/{person.id}/matches", headers=h)
@@ -256,9 +258,9 @@ def test_matching_api(client, db, world):  # type: ignore[no-untyped-def]
     )
 
 
-def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):  # type: ignore[no-untyped-def]
+def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):
     js = world["js"]
-    free = employers_service.create_praksisplass(
+    free = employers_praksis.create_praksisplass(
         db,
         actor=js,
         employer_id=world["employer"].id,
@@ -266,10 +268,10 @@ def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):  # t
         places=1,
         adaptations=["ARBEIDSTID"],
     )
-    full = employers_service.create_praksisplass(
+    full = employers_praksis.create_praksisplass(
         db, actor=js, employer_id=world["employer"].id, title="Praksis på lager", places=1
     )
-    employers_service.add_occupant(
+    employers_praksis.add_occupant(
         db, actor=js, praksisplass_id=full.id, start_date="2026-11-02", note="Deltaker"
     )
     db.flush()
@@ -280,7 +282,7 @@ def test_praksisplasser_with_a_free_place_are_suggested(client, db, world):  # t
     assert [p["praksisplass_id"] for p in body["praksisplasser"]] == [free.id]
 
 
-def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world):  # type: ignore[no-untyped-def]
+def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world):
     """Issue 18: 20 minutes from Gjøvik does not reach Lillehammer (listed under "Hvorfor ikke?" with the
     reason), a welder's job near home sits under "Andre muligheter", each suggestion says why in one line, and
     neither the page nor the API shows a component that weighs 0."""
@@ -294,8 +296,8 @@ def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world)
             db.add(PostalCode(code=code, place=place, municipality_code=muni, latitude=lat, longitude=lon))
     db.flush()
 
-    def opening(title: str, municipality: str, postal: str):  # type: ignore[no-untyped-def]
-        o = employers_service.create_opening(
+    def opening(title: str, municipality: str, postal: str):
+        o = employers_openings.create_opening(
             db,
             actor=js,
             employer_id=employer.id,
@@ -306,12 +308,12 @@ def test_commute_minutes_unrelated_occupation_and_reason_line(client, db, world)
             postal_code=postal,
             inclusion=["ARBEIDSTID"],
         )
-        employers_service.transition_opening(db, actor=js, opening_id=o.id, to_status="publisert")
+        employers_openings.transition_opening(db, actor=js, opening_id=o.id, to_status="publisert")
         return o
 
     lillehammer = opening("Butikkmedarbeider", "3405", "2609")
     welder = opening("Sveiser", "3407", "2815")
-    candidates_service.set_job_profile(
+    candidates_profile.set_job_profile(
         db,
         actor=js,
         candidate_id=person.id,

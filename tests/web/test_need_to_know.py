@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
 from core.audit import AuditEntry
 from tests.factories import (
@@ -27,7 +29,7 @@ MARKER_NOTE = "Ryggplager-merknad-7731"
 
 
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db):
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     js2 = make_user(db, "jobbspesialist", office=office)
@@ -35,14 +37,18 @@ def world(db):  # type: ignore[no-untyped-def]
     admin = make_user(db, "admin")
     employer = make_employer(db)
     candidate = make_candidate(db, office, actor=js)
-    cs.set_programme(db, actor=js, candidate_id=candidate.id, kind="UFORETRYGD", data={"uforegrad": "40"})
-    cs.set_situation(
+    candidates_profile.set_programme(
+        db, actor=js, candidate_id=candidate.id, kind="UFORETRYGD", data={"uforegrad": "40"}
+    )
+    candidates_profile.set_situation(
         db, actor=js, candidate_id=candidate.id, data={"innsatsgruppe": "VARIG_TILPASSET_INNSATS"}
     )
-    cs.set_needs(
+    candidates_profile.set_needs(
         db, actor=js, candidate_id=candidate.id, data={"needs_fysisk": [], "needs_note": MARKER_NOTE}
     )
-    consent = cs.give_consent(db, actor=js, candidate_id=candidate.id, employer_id=employer.id)
+    consent = candidates_privacy.give_consent(
+        db, actor=js, candidate_id=candidate.id, employer_id=employer.id
+    )
     db.flush()
     return {"js": js, "js2": js2, "mk": mk, "admin": admin, "candidate": candidate, "consent": consent}
 
@@ -63,11 +69,11 @@ RESTRICTED_API = (
 )
 
 
-def _csrf(client) -> str:  # type: ignore[no-untyped-def]
+def _csrf(client) -> str:
     return csrf_from(client, "/")
 
 
-def test_market_contact_is_refused_every_restricted_page(client, world):  # type: ignore[no-untyped-def]
+def test_market_contact_is_refused_every_restricted_page(client, world):
     cid = world["candidate"].id
     login(client, world["mk"])
     assert client.get(f"/kandidater/{cid}/situasjon").status_code == 404
@@ -94,7 +100,7 @@ def test_market_contact_is_refused_every_restricted_page(client, world):  # type
     assert r.status_code == 403
 
 
-def test_market_contact_is_refused_every_restricted_api_field(client, db, world):  # type: ignore[no-untyped-def]
+def test_market_contact_is_refused_every_restricted_api_field(client, db, world):
     cid = world["candidate"].id
     headers = api_headers(db, world["mk"])
     record = client.get(f"{API}/{cid}", headers=headers)
@@ -115,7 +121,7 @@ def test_market_contact_is_refused_every_restricted_api_field(client, db, world)
     assert db.get(Candidate, cid) is not None
 
 
-def test_follow_up_caseworker_reads_and_changes_the_restricted_fields(client, db, world):  # type: ignore[no-untyped-def]
+def test_follow_up_caseworker_reads_and_changes_the_restricted_fields(client, db, world):
     cid = world["candidate"].id
     headers = api_headers(db, world["js"])
     body = client.get(f"{API}/{cid}", headers=headers).json()
@@ -129,7 +135,7 @@ def test_follow_up_caseworker_reads_and_changes_the_restricted_fields(client, db
     assert page.status_code == 200 and MARKER_NOTE in page.text
 
 
-def test_admin_changes_no_health_or_benefit_data_and_withdraws_no_consent(client, db, world):  # type: ignore[no-untyped-def]
+def test_admin_changes_no_health_or_benefit_data_and_withdraws_no_consent(client, db, world):
     cid = world["candidate"].id
     headers = api_headers(db, world["admin"])
     for method, path, payload in RESTRICTED_API:
@@ -140,7 +146,7 @@ def test_admin_changes_no_health_or_benefit_data_and_withdraws_no_consent(client
     assert world["consent"].withdrawn_at is None
 
 
-def test_erasure_only_by_the_responsible_caseworker_with_a_reason(client, db, world):  # type: ignore[no-untyped-def]
+def test_erasure_only_by_the_responsible_caseworker_with_a_reason(client, db, world):
     cid = world["candidate"].id
     other = api_headers(db, world["js2"])  # same office, same role, not responsible
     assert client.delete(f"{API}/{cid}?confirm=true&reason=test", headers=other).status_code == 403
@@ -158,28 +164,28 @@ def test_erasure_only_by_the_responsible_caseworker_with_a_reason(client, db, wo
     assert rows and "Personen ba om det" in rows[-1].purpose
 
 
-def test_retention_job_still_erases(db, world):  # type: ignore[no-untyped-def]
+def test_retention_job_still_erases(db, world):
     import datetime as dt
 
     candidate = world["candidate"]
     candidate.status = "avsluttet"
     candidate.retention_date = dt.date(2020, 1, 1)
     db.flush()
-    assert candidate.id in cs.erase_expired(db, today=dt.date(2026, 1, 1))
+    assert candidate.id in candidates_privacy.erase_expired(db, today=dt.date(2026, 1, 1))
 
 
-def test_matching_reasons_name_the_category_not_the_capacity(db, world):  # type: ignore[no-untyped-def]
+def test_matching_reasons_name_the_category_not_the_capacity(db, world):
     from matching import feasibility
 
     candidate = world["candidate"]
     reasons = [feasibility.reason_capacity(80, 60), feasibility.reason_licence(["B"])]
-    assert cs.reasons_for(world["js"], candidate, reasons) == reasons
-    masked = cs.reasons_for(world["mk"], candidate, reasons)
-    assert masked == [cs.CAPACITY_REASON_CATEGORY, reasons[1]]
+    assert candidates_access.reasons_for(world["js"], candidate, reasons) == reasons
+    masked = candidates_access.reasons_for(world["mk"], candidate, reasons)
+    assert masked == [candidates_access.CAPACITY_REASON_CATEGORY, reasons[1]]
     assert not any("60" in r for r in masked)
 
 
-def test_market_contact_job_suggestions_show_no_capacity(client, db, world):  # type: ignore[no-untyped-def]
+def test_market_contact_job_suggestions_show_no_capacity(client, db, world):
     cid = world["candidate"].id
     login(client, world["mk"])
     page = client.get(f"/kandidater/{cid}/jobbforslag")

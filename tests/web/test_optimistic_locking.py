@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from employers import service
+from employers import service_openings as employers_openings
 from employers.models import Employer, Opening
 from tests.factories import csrf_from, login, make_employer, make_opening, make_user
 
@@ -53,7 +54,7 @@ def test_stale_opening_form_is_refused(client, db):
     login(client, me)
     path = f"/stillinger/{opening.id}/rediger"
     version, token = _form(client, path)
-    service.update_opening(db, actor=None, opening_id=opening.id, percent_min=20)
+    employers_openings.update_opening(db, actor=None, opening_id=opening.id, percent_min=20)
     db.flush()
     r = client.post(
         path,

@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 from web.routes import iter_routes
 
 
-def test_every_route_of_the_app_is_reached(app) -> None:  # type: ignore[no-untyped-def]
+def test_every_route_of_the_app_is_reached(app) -> None:
     """Each route of the real app, called with its parameters filled in, is answered by that very route (whatever
     the answer: 401, 303 to login, 404 for a missing row), never by the router's 404 or 405 nor by another route."""
     reached: list[object] = []
 
-    async def recording(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def recording(scope, receive, send):
         await app(scope, receive, send)
         reached.append(scope.get("endpoint"))
 
@@ -42,7 +42,7 @@ def test_active_request_limit_caps_concurrency_and_serves_everyone() -> None:
     peak = 0
     done: list[int] = []
 
-    async def inner(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def inner(scope, receive, send):
         nonlocal running, peak
         running += 1
         peak = max(peak, running)

@@ -9,9 +9,11 @@ import re
 
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import service_profile as candidates_profile
 from candidates.models import JobProfile, WorkExperience
 from core.audit import AuditEntry
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from employers.models import PraksisplassOccupant
 from tests.factories import (
     api_headers,
@@ -162,11 +164,11 @@ def test_cv_entry_occupation_by_name_records_a_persons_choice(client, db):
     load_builtin_reference(db)
     user = make_user(db)
     candidate = make_candidate(db, user.office, actor=user)
-    entry = cs.add_cv_entry(
+    entry = candidates_profile.add_cv_entry(
         db, actor=user, candidate_id=candidate.id, kind="arbeid", data={"title": "Vaskehjelp på hotell"}
     )
     assert entry.styrk_source == "tittel" and entry.styrk_confidence is not None
-    entry = cs.add_cv_entry(
+    entry = candidates_profile.add_cv_entry(
         db,
         actor=user,
         candidate_id=candidate.id,
@@ -215,8 +217,8 @@ def test_cv_import_pre_ticks_only_confident_occupations_and_stores_where_they_ca
     assert strong and "checked" in strong.group(0)
     assert "(8153)" in r.text and "(2223)" not in r.text.split("w-0-styrk_take")[1].split("w-1-")[0]
     weak = re.search(r'<input type="checkbox" id="f-w-1-styrk_take"[^>]*>', r.text)
-    weak_conf = cs.suggest_for_import(db, weak_title)
-    if weak_conf is not None and weak_conf.confidence < cs.PRETICK_CONFIDENCE:
+    weak_conf = candidates_profile.suggest_for_import(db, weak_title)
+    if weak_conf is not None and weak_conf.confidence < candidates_profile.PRETICK_CONFIDENCE:
         assert weak and "checked" not in weak.group(0)
     # save as ticked: the first row's code is the import's, with its confidence
     hidden = dict(re.findall(r'name="(w-0-[a-z_]+)" value="([^"]*)"', r.text))
@@ -255,25 +257,25 @@ def test_an_unticked_weak_suggestion_is_not_stored_nor_guessed_again(client, db)
 
 
 def test_opening_by_occupation_name_and_its_provenance_kept_on_an_unchanged_save(db):
-    from employers import service as es
 
     load_builtin_reference(db)
     user = make_user(db, role="markedskontakt")
     employer = make_employer(db)
-    opening = es.create_opening(
+    opening = employers_openings.create_opening(
         db, actor=user, employer_id=employer.id, title="Renhold", styrk_code="renholder"
     )
     assert (opening.styrk_code, opening.styrk_source) == ("9112", "person")
     opening.styrk_source, opening.styrk_confidence = "import", 0.7  # as an import would have left it
     db.flush()
-    es.update_opening(db, actor=user, opening_id=opening.id, styrk_code="Renholdere i virksomheter (9112)")
+    employers_openings.update_opening(
+        db, actor=user, opening_id=opening.id, styrk_code="Renholdere i virksomheter (9112)"
+    )
     assert (opening.styrk_source, opening.styrk_confidence) == ("import", 0.7)
-    es.update_opening(db, actor=user, opening_id=opening.id, styrk_code="Kokk (5120)")
+    employers_openings.update_opening(db, actor=user, opening_id=opening.id, styrk_code="Kokk (5120)")
     assert (opening.styrk_code, opening.styrk_source, opening.styrk_confidence) == ("5120", "person", None)
 
 
 def test_candidate_list_and_praksisplass_take_a_name_within_the_office(client, db):
-    from employers import service as es
     from recruitment import service as rs
 
     load_builtin_reference(db)
@@ -282,7 +284,9 @@ def test_candidate_list_and_praksisplass_take_a_name_within_the_office(client, d
     mine = make_candidate(db, office_a, first_name="Solveig", last_name="Østby")
     make_candidate(db, office_b, first_name="Sigrid", last_name="Ødegård")
     employer = make_employer(db)
-    opening = es.create_opening(db, actor=user, employer_id=employer.id, title="Kokk", styrk_code="5120")
+    opening = employers_openings.create_opening(
+        db, actor=user, employer_id=employer.id, title="Kokk", styrk_code="5120"
+    )
     login(client, user)
     path = f"/stillinger/{opening.id}/kandidater"
     r = _post(client, path, {"candidate_id": "Sigrid Ødegård"})  # another office's: never found
@@ -290,7 +294,7 @@ def test_candidate_list_and_praksisplass_take_a_name_within_the_office(client, d
     r = _post(client, path, {"candidate_id": "solveig ostby"})
     assert r.status_code == 303, r.text[:1000]
     assert mine.id in [e.candidate_id for e in rs.entries(db, actor=user, opening_id=opening.id)]
-    place = es.create_praksisplass(
+    place = employers_praksis.create_praksisplass(
         db, actor=user, employer_id=employer.id, title="Kjøkken", styrk_code="kokk"
     )
     assert (place.styrk_code, place.styrk_source) == ("5120", "person")
@@ -338,7 +342,6 @@ def test_syerske_never_proposes_nor_pre_ticks_a_health_profession(client, db):
     """Issue 18: the old fuzzy suggester proposed Sykepleiere (2223) for "Syerske". Every product path that reads
     a title to a code — CV upload, a CV line saved without a code, the suggestion list — goes through the title
     classifier and never lands on a regulated health profession the title does not name."""
-    from employers import service as es
     from matching.titles import regulated_professions
 
     health = {c for c in regulated_professions() if c[:2] in ("22", "32") or c[:3] == "532" or c == "2634"}
@@ -359,11 +362,13 @@ def test_syerske_never_proposes_nor_pre_ticks_a_health_profession(client, db):
         assert f'value="{titles[i]}"' in row, row
         assert not any(f"({code})" in row or f'value="{code}"' in row for code in health), (titles[i], row)
     for title in titles:
-        assert all(s.code not in health for s in es.suggest_styrk(db, title, limit=10)), title
-        guess = cs.suggest_for_import(db, title)
+        assert all(s.code not in health for s in employers_openings.suggest_styrk(db, title, limit=10)), title
+        guess = candidates_profile.suggest_for_import(db, title)
         assert guess is None or guess.code not in health, (title, guess)
-        entry = cs.add_cv_entry(
+        entry = candidates_profile.add_cv_entry(
             db, actor=user, candidate_id=candidate.id, kind="arbeid", data={"title": title}
         )
         assert entry.styrk_code not in health, (title, entry.styrk_code)
-    assert cs.suggest_for_import(db, "Sykepleier").code == "2223"  # named: the profession is proposed
+    assert (
+        candidates_profile.suggest_for_import(db, "Sykepleier").code == "2223"
+    )  # named: the profession is proposed

@@ -15,7 +15,7 @@ from tests.web.test_accessibility import AXE, run_axe
 pytestmark = pytest.mark.browser
 
 
-def _new_candidate(page, base: str, first: str) -> str:  # type: ignore[no-untyped-def]
+def _new_candidate(page, base: str, first: str) -> str:
     page.goto(base + "/kandidater/ny")
     page.locator("#f-first_name").fill(first)
     page.locator("#f-last_name").fill("Typeahead")
@@ -24,7 +24,7 @@ def _new_candidate(page, base: str, first: str) -> str:  # type: ignore[no-untyp
     return page.url.split("#")[0].split("?")[0].rstrip("/")
 
 
-def _suggested_titles(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _suggested_titles(page, url: str) -> list[str]:
     page.goto(url + "/jobbforslag")
     return [t.strip() for t in page.locator("ol.suggestions li[id^='forslag-'] h3 a").all_inner_texts()[:10]]
 
@@ -33,7 +33,7 @@ def _renhold(titles: list[str]) -> int:
     return sum(1 for t in titles if re.search(r"renhold", t, re.I))
 
 
-def test_with_javascript_suggestions_follow_the_typing(live_server, _browser):  # type: ignore[no-untyped-def]
+def test_with_javascript_suggestions_follow_the_typing(live_server, _browser):
     context = _browser.new_context(locale="nb-NO")
     page = context.new_page()
     try:
@@ -70,7 +70,7 @@ def test_with_javascript_suggestions_follow_the_typing(live_server, _browser):  
         context.close()
 
 
-def test_without_javascript_a_search_step_fills_the_suggestions(live_server, _browser):  # type: ignore[no-untyped-def]
+def test_without_javascript_a_search_step_fills_the_suggestions(live_server, _browser):
     context = _browser.new_context(locale="nb-NO", java_script_enabled=False)
     page = context.new_page()
     try:

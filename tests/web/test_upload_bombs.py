@@ -116,7 +116,7 @@ class HealthWatch:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):  # type: ignore[no-untyped-def]
+def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bombs")
     db = ScratchDatabase(tmp, "bombs")
     env = server_env(db.url, tmp / "var")
@@ -165,7 +165,7 @@ def _upload(client: httpx.Client, candidate_id: int, name: str, data: bytes, mim
     return client.post(path, data={"csrf_token": token}, files={"file": (name, data, mime)})
 
 
-def test_bombs_are_refused_and_the_server_keeps_answering(server):  # type: ignore[no-untyped-def]
+def test_bombs_are_refused_and_the_server_keeps_answering(server):
     proc, candidate_id = server
     bombs = [
         ("cv.docx", docx_bomb(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -18,13 +18,13 @@ import re
 import pytest
 from sqlalchemy import select
 
+import demo
 from core.models import User
 from employers.models import Opening
 from tests.conftest import REFDATA
 from tests.crawl import crawl
 from tests.factories import login
 from tests.visible_text import visible_text
-from web import demo
 from web.labels import CODES
 
 CONSTANT_RE = re.compile(r"\b[A-ZÆØÅ]{2,}(?:_[A-ZÆØÅ0-9]+)+\b")
@@ -107,7 +107,7 @@ ROLES = [
 
 
 @pytest.fixture
-def demo_data(db):  # type: ignore[no-untyped-def]
+def demo_data(db):
     demo.load(db, size="small")
     db.expire_all()
     return db
@@ -140,8 +140,8 @@ def test_every_page_reads_as_norwegian(client, demo_data, email):
 
 def test_the_demo_employers_have_real_naeringskoder():
     """A code SN2007 does not have would be shown without its name (web.labels.nace_label)."""
-    from core.demo_names import EMPLOYER_KINDS, PUBLIC_EMPLOYERS
-    from employers.demo import TITLES_BY_NACE
+    from demo.employers import TITLES_BY_NACE
+    from demo.names import EMPLOYER_KINDS, PUBLIC_EMPLOYERS
 
     codes = {code for _, code, _ in (*EMPLOYER_KINDS, *PUBLIC_EMPLOYERS)}
     assert codes <= NACE_CODES, codes - NACE_CODES

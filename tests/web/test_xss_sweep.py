@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import String, Text, cast, literal, update
 
+import demo
 from core.models import User
 from tests.crawl import crawl
 from tests.factories import login
-from web import demo, registry
+from web import registry
 
 PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)>"
 RAW_MARKERS = ("<script>alert('xss')", "<img src=x onerror")
@@ -17,7 +18,7 @@ ESCAPED = "&lt;script&gt;alert("
 SKIP_TABLES = ("audit_log", "security_log", "alembic_version")
 
 
-def free_text_columns() -> list:  # type: ignore[type-arg]
+def free_text_columns() -> list:
     """Text columns and strings of 100 characters or more (names, titles, notes), not e-mail addresses (logins)
     and not keys; new tables are covered without anyone listing them."""
     out = []
@@ -32,7 +33,7 @@ def free_text_columns() -> list:  # type: ignore[type-arg]
     return out
 
 
-def poison(db) -> int:  # type: ignore[no-untyped-def]
+def poison(db) -> int:
     columns = free_text_columns()
     for col in columns:
         table = col.table
@@ -43,7 +44,7 @@ def poison(db) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def poisoned_demo(db):  # type: ignore[no-untyped-def]
+def poisoned_demo(db):
     demo.load(db, size="small")
     assert poison(db) > 40
     db.expire_all()

@@ -11,7 +11,7 @@ PREFIX = "/api/v1"
 
 
 def api_router_for(**kwargs: object) -> APIRouter:
-    return APIRouter(dependencies=[Depends(api_user)], **kwargs)  # type: ignore[arg-type]
+    return APIRouter(dependencies=[Depends(api_user)], **kwargs)  # type: ignore[arg-type]  # the caller's APIRouter keywords, passed on
 
 
 def api_routers() -> list[APIRouter]:

@@ -10,7 +10,7 @@ purpose: the services clean the values and answer 422 [{field, message}] in bokm
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from fastapi import Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
@@ -18,7 +18,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from candidates import access as candidates_access
+from candidates import derived as candidates_derived
 from candidates import service as cs
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import DRIVING_LICENCES, NEED_CATEGORIES, Candidate
 from core import fields as f
 from core.cleaning import check_email
@@ -124,7 +128,9 @@ ProgrammeKind = Literal[
     "UFORETRYGD",
     "SOSIALHJELP",
 ]
-DrivingLicence = f.any_case(DRIVING_LICENCES, "Førerkortklasse: " + ", ".join(DRIVING_LICENCES))
+DrivingLicence = Annotated[
+    str, f.any_case(DRIVING_LICENCES, "Førerkortklasse: " + ", ".join(DRIVING_LICENCES))
+]
 NEEDS = {category: tuple(items) for category, items in NEED_CATEGORIES.items()}
 MunicipalityItem = Annotated[
     str,
@@ -392,7 +398,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-Name = f.required_text(100)
+Name = Annotated[str, f.required_text(100)]
 
 
 def _usable_email(value: str) -> str:
@@ -421,7 +427,7 @@ class _CandidateFields(_In):
     birth_date: f.Date | None = Field(None, description="Fødselsdato (ÅÅÅÅ-MM-DD): 15–80 år gammel i dag.")
     email: CandidateEmail | None = None
     phone: Phone | None = None
-    address: f.text(200) | None = None  # type: ignore[valid-type]
+    address: Annotated[str, f.text(200)] | None = None
     postal_code: f.Code4 | None = Field(None, description="Fire sifre; kommunen settes fra postnummeret.")
     municipality_code: f.Code4 | None = None
     status: Literal["aktiv", "i jobb", "avsluttet"] | None = None
@@ -429,7 +435,7 @@ class _CandidateFields(_In):
         None,
         description="Slettedato (settes ellers når oppfølgingen avsluttes): fra ett år tilbake til tolv år fram.",
     )
-    summary: f.text(5000) | None = None  # type: ignore[valid-type]
+    summary: Annotated[str, f.text(5000)] | None = None
     responsible_user_id: f.Id | None = Field(
         None, description="En veileder eller jobbspesialist ved kandidatens kontor."
     )
@@ -439,44 +445,44 @@ class CandidatePatch(_CandidateFields):
     version: f.Int = Field(
         description="Versjonen du leste (påkrevd): en eldre versjon gir 409 med feltene som er endret."
     )
-    first_name: Name = None  # type: ignore[valid-type,assignment]
-    last_name: Name = None  # type: ignore[valid-type,assignment]
+    first_name: Name = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
+    last_name: Name = None  # type: ignore[assignment]  # a patch: absent is unchanged, and null is not allowed (the document says so)
 
 
 class CandidateIn(_CandidateFields):
-    first_name: Name  # type: ignore[valid-type]
-    last_name: Name  # type: ignore[valid-type]
+    first_name: Name
+    last_name: Name
     office: f.Code4 | None = Field(
         None, description="Enhetsnummeret (fire sifre); standard er ditt eget kontor. Admin må oppgi det."
     )
 
 
 class WorkIn(_In):
-    title: f.required_text(200)  # type: ignore[valid-type]
-    employer: f.text(200) | None = None  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(200)]
+    employer: Annotated[str, f.text(200)] | None = None
     start_date: f.Date | None = Field(None, description="Fra: 65 år tilbake til fem år fram.")
     end_date: f.Date | None = Field(None, description="Til; tom for pågående. Ikke før fra.")
-    description: f.text(5000) | None = None  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] | None = None
     styrk_code: OccupationItem | None = Field(None, description="Foreslås fra tittelen når den mangler.")
 
 
 class EducationIn(_In):
     level: Literal["grunnskole", "videregående", "fagbrev", "høyere utdanning"]
-    field: f.text(200) | None = None  # type: ignore[valid-type]
-    institution: f.text(200) | None = None  # type: ignore[valid-type]
-    start_year: f.integer(1940, 2100) | None = None  # type: ignore[valid-type]
-    end_year: f.integer(1940, 2100) | None = Field(None, description="Ikke før fra-året.")  # type: ignore[valid-type]
+    field: Annotated[str, f.text(200)] | None = None
+    institution: Annotated[str, f.text(200)] | None = None
+    start_year: Annotated[int, f.integer(1940, 2100)] | None = None
+    end_year: Annotated[int, f.integer(1940, 2100)] | None = Field(None, description="Ikke før fra-året.")
 
 
 class CertificateIn(_In):
-    name: f.required_text(200)  # type: ignore[valid-type]
+    name: Annotated[str, f.required_text(200)]
     kind: Literal["sertifikat", "kurs", "fagbrev"] | None = None
-    issuer: f.text(200) | None = None  # type: ignore[valid-type]
+    issuer: Annotated[str, f.text(200)] | None = None
     date: f.Date | None = Field(None, description="65 år tilbake til fem år fram.")
 
 
 class LanguageIn(_In):
-    language: f.required_text(100)  # type: ignore[valid-type]
+    language: Annotated[str, f.required_text(100)]
     level: Literal["A1", "A2", "B1", "B2", "C1", "C2"] | None = Field(None, description="CEFR.")
 
 
@@ -487,7 +493,7 @@ def _partial(model: type[_In]) -> type[_In]:
         name: (info.annotation, FieldInfo.merge_field_infos(info, default=None))
         for name, info in model.model_fields.items()
     }
-    return create_model(f"{model.__name__[:-2]}Patch", __base__=_In, **fields)  # type: ignore[call-overload]
+    return create_model(f"{model.__name__[:-2]}Patch", __base__=_In, **fields)  # type: ignore[call-overload]  # field definitions built at run time
 
 
 CV_MODELS: dict[str, tuple[type[_In], type[_In]]] = {
@@ -515,26 +521,26 @@ CV_RULES = {
 
 
 class SkillsIn(_In):
-    skills: list[Listed] | None = None  # type: ignore[valid-type]
-    driving_licences: list[DrivingLicence] | None = Field(None, description="Førerkortklasser.")  # type: ignore[valid-type]
-    summary: f.text(5000) | None = None  # type: ignore[valid-type]
+    skills: list[Listed] | None = None
+    driving_licences: list[DrivingLicence] | None = Field(None, description="Førerkortklasser.")
+    summary: Annotated[str, f.text(5000)] | None = None
 
 
 class JobProfileIn(_In):
-    wanted_styrk: list[OccupationItem] | None = Field(  # type: ignore[valid-type]
+    wanted_styrk: list[OccupationItem] | None = Field(
         None,
         description="STYRK-08-koder (fire sifre), eller yrker som /api/v1/styrk/suggest gir dem («Renholder (9112)»)"
         " eller med et navn forslagene kjenner eksakt.",
     )
-    wanted_titles: list[Listed] | None = None  # type: ignore[valid-type]
-    municipalities: list[MunicipalityItem] | None = Field(  # type: ignore[valid-type]
+    wanted_titles: list[Listed] | None = None
+    municipalities: list[MunicipalityItem] | None = Field(
         None, description="Kommunenummer (fire sifre), eller kommunenavn («Gjøvik», «Gjøvik (3407)»)."
     )
     postal_code: f.Code4 | None = None
-    max_commute_minutes: f.integer(0, 300) | None = None  # type: ignore[valid-type]
-    max_commute_km: f.integer(0, 500) | None = None  # type: ignore[valid-type]
-    percent_min: f.integer(0, 100) | None = Field(None, description="Ikke over percent_max.")  # type: ignore[valid-type]
-    percent_max: f.integer(1, 100) | None = None  # type: ignore[valid-type]
+    max_commute_minutes: Annotated[int, f.integer(0, 300)] | None = None
+    max_commute_km: Annotated[int, f.integer(0, 500)] | None = None
+    percent_min: Annotated[int, f.integer(0, 100)] | None = Field(None, description="Ikke over percent_max.")
+    percent_max: Annotated[int, f.integer(1, 100)] | None = None
     working_time: list[Literal["dagtid", "kveld", "natt", "helg", "skift"]] | None = None
     engagement_types: list[Literal["fast", "vikariat", "engasjement", "sesong", "lærling"]] | None = None
     earliest_start: f.Date | None = Field(
@@ -558,35 +564,48 @@ class SituationIn(_In):
 
 
 class CapacityIn(_In):
-    override_percent: f.integer(0, 100) | None = Field(  # type: ignore[valid-type]
+    override_percent: Annotated[int, f.integer(0, 100)] | None = Field(
         None, description="Arbeidsevne satt for hånd (0–100); tom = utledet fra uføregraden."
     )
-    reason: f.text(2000) | None = Field(  # type: ignore[valid-type]
+    reason: Annotated[str, f.text(2000)] | None = Field(
         None, description="Begrunnelse; påkrevd når arbeidsevnen settes for hånd."
     )
-    preferred_hours_per_week: f.number(ge=0, le=60) | None = None  # type: ignore[valid-type]
+    preferred_hours_per_week: Annotated[float, f.number(ge=0, le=60)] | None = None
+
+
+# Literals of a label table's keys, built at run time: the type checker reads them as text.
+if TYPE_CHECKING:
+    NeedArbeidstid: TypeAlias = str
+    NeedFysisk: TypeAlias = str
+    NeedArbeidshverdagen: TypeAlias = str
+    NeedNorsk: TypeAlias = str
+else:
+    NeedArbeidstid = Literal[NEEDS["arbeidstid"]]
+    NeedFysisk = Literal[NEEDS["fysisk"]]
+    NeedArbeidshverdagen = Literal[NEEDS["arbeidshverdagen"]]
+    NeedNorsk = Literal[NEEDS["norsk"]]
 
 
 class NeedsIn(_In):
-    needs_arbeidstid: list[Literal[NEEDS["arbeidstid"]]] | None = None  # type: ignore[valid-type]
-    needs_fysisk: list[Literal[NEEDS["fysisk"]]] | None = None  # type: ignore[valid-type]
-    needs_arbeidshverdagen: list[Literal[NEEDS["arbeidshverdagen"]]] | None = None  # type: ignore[valid-type]
-    needs_norsk: list[Literal[NEEDS["norsk"]]] | None = None  # type: ignore[valid-type]
-    needs_note: f.text(5000) | None = None  # type: ignore[valid-type]
+    needs_arbeidstid: list[NeedArbeidstid] | None = None
+    needs_fysisk: list[NeedFysisk] | None = None
+    needs_arbeidshverdagen: list[NeedArbeidshverdagen] | None = None
+    needs_norsk: list[NeedNorsk] | None = None
+    needs_note: Annotated[str, f.text(5000)] | None = None
 
 
 class ProgrammeIn(_In):
     start_date: f.Date | None = Field(None, description="Fra: 50 år tilbake til fem år fram.")
     end_date: f.Date | None = Field(None, description="Til: ikke før fra.")
-    uforegrad: f.integer(1, 100) | None = Field(None, description="Påkrevd for UFORETRYGD.")  # type: ignore[valid-type]
+    uforegrad: Annotated[int, f.integer(1, 100)] | None = Field(None, description="Påkrevd for UFORETRYGD.")
     aktivitetsplikt: f.Bool | None = Field(
         None, description="Bare for SOSIALHJELP; standard er ja for kandidater under 30."
     )
-    note: f.text(2000) | None = None  # type: ignore[valid-type]
+    note: Annotated[str, f.text(2000)] | None = None
 
 
 class PresentationIn(_In):
-    text: f.text(3000) | None = Field(None, description="Presentasjonen til arbeidsgiver.")  # type: ignore[valid-type]
+    text: Annotated[str, f.text(3000)] | None = Field(None, description="Presentasjonen til arbeidsgiver.")
 
 
 class MarkOut(BaseModel):
@@ -610,7 +629,7 @@ class ConsentIn(_In):
     opening_id: f.Id | None = Field(None, description="Eller én av arbeidsgiverens stillinger.")
     given_on: f.Date | None = Field(None, description="Dato for samtykket; standard i dag. Ikke fram i tid.")
     named: f.Bool = Field(True, description="false: bare en anonym presentasjon (kort sammendrag).")
-    note: f.text(2000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, f.text(2000)] = ""
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -622,7 +641,7 @@ def _set(body: BaseModel) -> dict[str, Any]:
 
 def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
     """The record; the restricted sections only for a reader with need-to-know (the rest get null)."""
-    capacity = cs.capacity_of(candidate)
+    capacity = candidates_derived.capacity_of(candidate)
     situation = candidate.situation
     out = CandidateDetailOut(
         id=candidate.id,
@@ -656,15 +675,15 @@ def _detail(candidate: Candidate, user: User) -> CandidateDetailOut:
         programmes=[ProgrammeOut.model_validate(p) for p in candidate.programmes],
         capacity=CapacityOut(
             percent=capacity.percent,
-            source=capacity.source,  # type: ignore[arg-type]
+            source=capacity.source,  # type: ignore[arg-type]  # checked by the model at run time
             reason=capacity.reason,
             uforegrad=capacity.uforegrad,
             preferred_hours_per_week=situation.preferred_hours_per_week if situation else None,
         ),
-        needs_as_inclusion=cs.needs_for_matching(candidate),
+        needs_as_inclusion=candidates_derived.needs_for_matching(candidate),
         consents=[ConsentOut.model_validate(c) for c in candidate.consents],
     )
-    if not cs.may_read_restricted(user, candidate):
+    if not candidates_access.may_read_restricted(user, candidate):
         out.situation = out.programmes = out.capacity = out.needs_as_inclusion = None
     return out
 
@@ -673,7 +692,7 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
     """The record after a change, for the answer (the change itself is audit-logged by the service)."""
     session.expire_all()
     return _detail(
-        cs.load_for_change(
+        candidates_access.load_for_change(
             session, actor=user, candidate_id=candidate_id, purpose="svar etter endring", full=True
         ),
         user,
@@ -682,7 +701,7 @@ def _reloaded(session: Session, user: User, candidate_id: int) -> CandidateDetai
 
 def _cv_entry(section: str, entry: Any) -> CvEntryOut:
     values = {name: getattr(entry, name) for name in CV_FIELDS[section]}
-    return CvEntryOut(id=entry.id, section=section, **values)  # type: ignore[arg-type]
+    return CvEntryOut(id=entry.id, section=section, **values)  # type: ignore[arg-type]  # checked by the model at run time
 
 
 CAPACITY_FIELDS = {"capacity_override_percent": "override_percent", "capacity_override_reason": "reason"}
@@ -759,7 +778,10 @@ def get_candidate(
     ),
 ) -> CandidateDetailOut:
     return _detail(
-        cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True), user
+        candidates_access.get_candidate(
+            session, actor=user, candidate_id=candidate_id, purpose=purpose, full=True
+        ),
+        user,
     )
 
 
@@ -794,7 +816,9 @@ def erase_candidate(
     confirm: Annotated[bool, Query(description="Må være true.")] = False,
 ) -> Response:
     """Only the candidate's responsible caseworker (403 for others, 404 outside the office)."""
-    cs.erase_candidate(session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason)
+    candidates_privacy.erase_candidate(
+        session, actor=user, candidate_id=candidate_id, confirm=confirm, reason=reason
+    )
     return Response(status_code=204)
 
 
@@ -805,7 +829,7 @@ def erase_candidate(
     summary="Innsyn: alt som er lagret om kandidaten (format arbeidsbro-innsyn/1)",
 )
 def export_candidate(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> dict[str, Any]:
-    return cs.export_candidate(session, actor=user, candidate_id=candidate_id)
+    return candidates_privacy.export_candidate(session, actor=user, candidate_id=candidate_id)
 
 
 # --- CV -------------------------------------------------------------------------------------------------
@@ -816,13 +840,15 @@ def _cv_routes(section: str, model: type[_In], patch: type[_In]) -> None:
     extra = rules_beyond_schema(**CV_RULES[section])
 
     def add(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: _In) -> CvEntryOut:
-        entry = cs.add_cv_entry(session, actor=user, candidate_id=candidate_id, kind=section, data=_set(body))
+        entry = candidates_profile.add_cv_entry(
+            session, actor=user, candidate_id=candidate_id, kind=section, data=_set(body)
+        )
         return _cv_entry(section, entry)
 
     def update(
         session: SessionDep, user: ApiStaffUser, candidate_id: int, entry_id: int, body: _In
     ) -> CvEntryOut:
-        entry = cs.update_cv_entry(
+        entry = candidates_profile.update_cv_entry(
             session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id, data=_set(body)
         )
         return _cv_entry(section, entry)
@@ -857,7 +883,9 @@ for _section, (_model, _patch) in CV_MODELS.items():
 def delete_cv_entry(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, section: Section, entry_id: int
 ) -> Response:
-    cs.delete_cv_entry(session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id)
+    candidates_profile.delete_cv_entry(
+        session, actor=user, candidate_id=candidate_id, kind=section, entry_id=entry_id
+    )
     return Response(status_code=204)
 
 
@@ -870,7 +898,9 @@ def delete_cv_entry(
 def set_skills(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SkillsIn
 ) -> CandidateDetailOut:
-    cs.set_skills_and_licences(session, actor=user, candidate_id=candidate_id, data=_set(body))
+    candidates_profile.set_skills_and_licences(
+        session, actor=user, candidate_id=candidate_id, data=_set(body)
+    )
     return _reloaded(session, user, candidate_id)
 
 
@@ -888,7 +918,9 @@ def put_job_profile(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JobProfileIn
 ) -> JobProfileOut:
     data = body.model_dump()
-    profile = cs.set_job_profile(session, actor=user, candidate_id=candidate_id, data=data, partial=False)
+    profile = candidates_profile.set_job_profile(
+        session, actor=user, candidate_id=candidate_id, data=data, partial=False
+    )
     return JobProfileOut.model_validate(profile)
 
 
@@ -902,7 +934,7 @@ def put_job_profile(
 def patch_job_profile(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: JobProfileIn
 ) -> JobProfileOut:
-    profile = cs.set_job_profile(
+    profile = candidates_profile.set_job_profile(
         session, actor=user, candidate_id=candidate_id, data=_set(body), partial=True
     )
     return JobProfileOut.model_validate(profile)
@@ -921,7 +953,9 @@ def patch_job_profile(
 def set_situation(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SituationIn
 ) -> SituationOut:
-    situation = cs.set_situation(session, actor=user, candidate_id=candidate_id, data=_set(body))
+    situation = candidates_profile.set_situation(
+        session, actor=user, candidate_id=candidate_id, data=_set(body)
+    )
     return SituationOut.model_validate(situation)
 
 
@@ -934,7 +968,7 @@ def set_situation(
 )
 def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: CapacityIn) -> CapacityOut:
     try:
-        cs.set_capacity(
+        candidates_profile.set_capacity(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -954,7 +988,9 @@ def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
     summary="Tilretteleggingsbehov i NAVs fire kategorier (erstatter alle)",
 )
 def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: NeedsIn) -> SituationOut:
-    situation = cs.set_needs(session, actor=user, candidate_id=candidate_id, data=body.model_dump())
+    situation = candidates_profile.set_needs(
+        session, actor=user, candidate_id=candidate_id, data=body.model_dump()
+    )
     return SituationOut.model_validate(situation)
 
 
@@ -968,7 +1004,9 @@ def set_needs(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: 
 def set_programme(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, programme: ProgrammeKind, body: ProgrammeIn
 ) -> ProgrammeOut:
-    row = cs.set_programme(session, actor=user, candidate_id=candidate_id, kind=programme, data=_set(body))
+    row = candidates_profile.set_programme(
+        session, actor=user, candidate_id=candidate_id, kind=programme, data=_set(body)
+    )
     return ProgrammeOut.model_validate(row)
 
 
@@ -976,7 +1014,7 @@ def set_programme(
 def remove_programme(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, programme: ProgrammeKind
 ) -> Response:
-    cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
+    candidates_profile.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
     return Response(status_code=204)
 
 
@@ -1005,7 +1043,7 @@ class BreakGlassOut(BaseModel):
 def break_glass(
     request: Request, session: SessionDep, user: ApiStaffUser, candidate_id: int, body: BreakGlassIn
 ) -> BreakGlassOut:
-    grant = cs.break_glass(
+    grant = candidates_access.break_glass(
         session, actor=user, candidate_id=candidate_id, reason=body.reason, ip=client_ip(request)
     )
     return BreakGlassOut(candidate_id=grant.candidate_id, reason=grant.reason, expires_at=grant.expires_at)
@@ -1023,7 +1061,9 @@ def break_glass(
     summary="Registrer samtykke til deling med en arbeidsgiver (eller en av dens stillinger)",
 )
 def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: ConsentIn) -> ConsentOut:
-    consent = cs.give_consent(session, actor=user, candidate_id=candidate_id, **body.model_dump())
+    consent = candidates_privacy.give_consent(
+        session, actor=user, candidate_id=candidate_id, **body.model_dump()
+    )
     return ConsentOut.model_validate(consent)
 
 
@@ -1036,7 +1076,9 @@ def give_consent(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
 def withdraw_consent(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, consent_id: int
 ) -> ConsentOut:
-    consent = cs.withdraw_consent(session, actor=user, candidate_id=candidate_id, consent_id=consent_id)
+    consent = candidates_privacy.withdraw_consent(
+        session, actor=user, candidate_id=candidate_id, consent_id=consent_id
+    )
     return ConsentOut.model_validate(consent)
 
 
@@ -1049,10 +1091,12 @@ def withdraw_consent(
 def set_presentation(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: PresentationIn
 ) -> PresentationOut:
-    candidate = cs.set_presentation(session, actor=user, candidate_id=candidate_id, text=body.text)
+    candidate = candidates_privacy.set_presentation(
+        session, actor=user, candidate_id=candidate_id, text=body.text
+    )
     return PresentationOut(
         text=candidate.presentation,
-        marks=[MarkOut.model_validate(m.as_dict()) for m in cs.presentation_marks(candidate)],
+        marks=[MarkOut.model_validate(m.as_dict()) for m in candidates_privacy.presentation_marks(candidate)],
     )
 
 

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from candidates import service as candidates_service
 from core import accounts, audit
-from employers import service as employers_service
-from followup import service as followup_service
+from employers import access as employers_access
+from followup import service_records as followup_records
 from web.api import api_router_for
 from web.api.schemas import AuditEntryOut, OfficeOut, UserOut
 from web.deps import ApiAdminUser, ApiUser, SessionDep
@@ -23,7 +23,7 @@ router = api_router_for(tags=["konto"])
 def me(session: SessionDep, user: ApiUser) -> UserOut:
     out = UserOut.model_validate(user)
     if user.role == "arbeidsgiver":
-        out.employer_ids = employers_service.employer_ids_for(session, user)
+        out.employer_ids = employers_access.employer_ids_for(session, user)
     return out
 
 
@@ -83,7 +83,7 @@ def audit_search(
     subjects = None
     if person and person.strip():
         ids = [cid for cid, _ in candidates_service.people_for_audit_search(session, actor=user, text=person)]
-        subjects = [("candidate", str(cid)) for cid in ids] + followup_service.audit_subjects_of(session, ids)
+        subjects = [("candidate", str(cid)) for cid in ids] + followup_records.audit_subjects_of(session, ids)
     entries = audit.search(
         session,
         actor_email=actor,

@@ -10,9 +10,13 @@ from typing import Annotated, Any
 from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 
+from employers import access as employers_access
 from employers import importers
 from employers import schemas as s
 from employers import service as es
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
 from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
@@ -198,7 +202,7 @@ def create_employer(session: SessionDep, user: ApiStaffUser, body: s.EmployerIn)
 
 @router.get("/employers/{employer_id}", response_model=s.EmployerOut, responses=ERRORS)
 def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.EmployerOut:
-    employer = es.get_employer(session, actor=user, employer_id=employer_id)
+    employer = employers_access.get_employer(session, actor=user, employer_id=employer_id)
     return s.EmployerOut.model_validate(es.employer_view(user, employer))
 
 
@@ -211,14 +215,14 @@ def get_employer(session: SessionDep, user: ApiUser, employer_id: int) -> s.Empl
 def update_employer(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.EmployerPatch
 ) -> s.EmployerOut:
-    es.get_employer(session, actor=user, employer_id=employer_id)
+    employers_access.get_employer(session, actor=user, employer_id=employer_id)
     employer = es.update_employer(session, actor=user, employer_id=employer_id, **_set(body))
     return s.EmployerOut.model_validate(es.employer_view(user, employer))
 
 
 @router.get("/employers/{employer_id}/similar", response_model=list[s.SimilarOut], responses=ERRORS)
 def similar(session: SessionDep, user: ApiStaffUser, employer_id: int) -> list[s.SimilarOut]:
-    e = es.get_employer(session, actor=user, employer_id=employer_id)
+    e = employers_access.get_employer(session, actor=user, employer_id=employer_id)
     found = es.similar_employers(session, name=e.name, municipality_code=e.municipality_code, exclude_id=e.id)
     return [
         s.SimilarOut(id=f.employer.id, name=f.employer.name, orgnr=f.employer.orgnr, score=f.score)
@@ -259,7 +263,7 @@ def list_persons(session: SessionDep, user: ApiUser, employer_id: int) -> list[s
 def add_person(
     session: SessionDep, user: ApiUser, employer_id: int, body: s.ContactPersonIn
 ) -> s.ContactPersonOut:
-    es.get_employer(session, actor=user, employer_id=employer_id)
+    employers_access.get_employer(session, actor=user, employer_id=employer_id)
     person = es.add_contact_person(session, actor=user, employer_id=employer_id, **_set(body))
     return s.ContactPersonOut.model_validate(person)
 
@@ -291,7 +295,7 @@ def delete_person(session: SessionDep, user: ApiUser, person_id: int) -> Respons
 def list_contacts(
     session: SessionDep, user: ApiStaffUser, employer_id: int, type: str = ""
 ) -> list[s.ContactOut]:
-    rows = es.contact_log(session, actor=user, employer_id=employer_id, contact_type=type)
+    rows = employers_contacts.contact_log(session, actor=user, employer_id=employer_id, contact_type=type)
     return [s.ContactOut.model_validate(c) for c in rows]
 
 
@@ -304,7 +308,7 @@ def list_contacts(
 )
 def log_contact(session: SessionDep, user: ApiStaffUser, employer_id: int, body: s.ContactIn) -> s.ContactOut:
     return s.ContactOut.model_validate(
-        es.log_contact(session, actor=user, employer_id=employer_id, **_set(body))
+        employers_contacts.log_contact(session, actor=user, employer_id=employer_id, **_set(body))
     )
 
 
@@ -315,7 +319,7 @@ def update_contact(
     session: SessionDep, user: ApiStaffUser, contact_id: int, body: s.ContactPatch
 ) -> s.ContactOut:
     return s.ContactOut.model_validate(
-        es.update_contact(session, actor=user, contact_id=contact_id, **_set(body))
+        employers_contacts.update_contact(session, actor=user, contact_id=contact_id, **_set(body))
     )
 
 
@@ -329,11 +333,11 @@ def next_steps(
     today = dt.date.today()
     owner = user.id if mine else None
     if due == "week":
-        rows = es.next_steps_due_this_week(session, actor=user, today=today, owner_id=owner)
+        rows = employers_contacts.next_steps_due_this_week(session, actor=user, today=today, owner_id=owner)
     elif due == "overdue":
-        rows = es.overdue_next_steps(session, actor=user, today=today, owner_id=owner)
+        rows = employers_contacts.overdue_next_steps(session, actor=user, today=today, owner_id=owner)
     else:
-        rows = es.next_steps(session, actor=user, owner_id=owner)
+        rows = employers_contacts.next_steps(session, actor=user, owner_id=owner)
     return [s.ContactOut.model_validate(c) for c in rows]
 
 
@@ -344,7 +348,7 @@ def next_steps(
 def list_places(
     session: SessionDep, user: ApiUser, employer_id: OptionalQueryId = None, status: str = ""
 ) -> list[s.PraksisplassOut]:
-    rows = es.list_praksisplasser(session, actor=user, employer_id=employer_id, status=status)
+    rows = employers_praksis.list_praksisplasser(session, actor=user, employer_id=employer_id, status=status)
     return [s.PraksisplassOut.model_validate(p) for p in rows]
 
 
@@ -358,15 +362,15 @@ def list_places(
 def create_place(
     session: SessionDep, user: ApiUser, employer_id: QueryId, body: s.PraksisplassNew
 ) -> s.PraksisplassOut:
-    es.get_employer(session, actor=user, employer_id=employer_id)
-    place = es.create_praksisplass(session, actor=user, employer_id=employer_id, **_set(body))
+    employers_access.get_employer(session, actor=user, employer_id=employer_id)
+    place = employers_praksis.create_praksisplass(session, actor=user, employer_id=employer_id, **_set(body))
     return s.PraksisplassOut.model_validate(place)
 
 
 @router.get("/praksisplasser/{praksisplass_id}", response_model=s.PraksisplassOut, responses=ERRORS)
 def get_place(session: SessionDep, user: ApiUser, praksisplass_id: int) -> s.PraksisplassOut:
     return s.PraksisplassOut.model_validate(
-        es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
+        employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
     )
 
 
@@ -379,8 +383,10 @@ def get_place(session: SessionDep, user: ApiUser, praksisplass_id: int) -> s.Pra
 def update_place(
     session: SessionDep, user: ApiUser, praksisplass_id: int, body: s.PraksisplassPatch
 ) -> s.PraksisplassOut:
-    es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
-    place = es.update_praksisplass(session, actor=user, praksisplass_id=praksisplass_id, **_set(body))
+    employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
+    place = employers_praksis.update_praksisplass(
+        session, actor=user, praksisplass_id=praksisplass_id, **_set(body)
+    )
     return s.PraksisplassOut.model_validate(place)
 
 
@@ -394,11 +400,11 @@ def update_place(
 def add_occupant(
     session: SessionDep, user: ApiUser, praksisplass_id: int, body: s.OccupantIn
 ) -> s.PraksisplassOut:
-    es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
-    es.add_occupant(session, actor=user, praksisplass_id=praksisplass_id, **body.model_dump())
+    employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
+    employers_praksis.add_occupant(session, actor=user, praksisplass_id=praksisplass_id, **body.model_dump())
     session.expire_all()
     return s.PraksisplassOut.model_validate(
-        es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
+        employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
     )
 
 
@@ -419,7 +425,7 @@ def list_openings(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[s.OpeningOut]:
-    rows, _total = es.list_openings(
+    rows, _total = employers_openings.list_openings(
         session,
         actor=user,
         q=q,
@@ -441,7 +447,7 @@ def styrk_suggestions(
 ) -> list[s.StyrkSuggestionOut]:
     return [
         s.StyrkSuggestionOut(code=x.code, name=x.name, score=x.score)
-        for x in es.suggest_styrk(session, title)
+        for x in employers_openings.suggest_styrk(session, title)
     ]
 
 
@@ -455,16 +461,16 @@ def styrk_suggestions(
 def create_opening(session: SessionDep, user: ApiUser, body: s.OpeningIn) -> s.OpeningDetailOut:
     data = _set(body)
     employer_id = data.pop("employer_id")
-    opening = es.create_opening(session, actor=user, employer_id=employer_id, **data)
+    opening = employers_openings.create_opening(session, actor=user, employer_id=employer_id, **data)
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening.id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening.id, full=True)
     )
 
 
 @router.get("/openings/{opening_id}", response_model=s.OpeningDetailOut, responses=ERRORS)
 def get_opening(session: SessionDep, user: ApiUser, opening_id: int) -> s.OpeningDetailOut:
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
@@ -479,10 +485,10 @@ def update_opening(
 ) -> s.OpeningDetailOut:
     data = _set(body)
     data.pop("employer_id", None)
-    es.update_opening(session, actor=user, opening_id=opening_id, **data)
+    employers_openings.update_opening(session, actor=user, opening_id=opening_id, **data)
     session.expire_all()
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
@@ -495,7 +501,7 @@ def update_opening(
 def change_status(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.StatusIn
 ) -> s.OpeningDetailOut:
-    es.transition_opening(
+    employers_openings.transition_opening(
         session,
         actor=user,
         opening_id=opening_id,
@@ -505,7 +511,7 @@ def change_status(
     )
     session.expire_all()
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
@@ -522,10 +528,10 @@ def change_status(
     ),
 )
 def approve(session: SessionDep, user: ApiStaffUser, opening_id: int) -> s.OpeningDetailOut:
-    es.approve_opening(session, actor=user, opening_id=opening_id)
+    employers_openings.approve_opening(session, actor=user, opening_id=opening_id)
     session.expire_all()
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
@@ -538,10 +544,10 @@ def approve(session: SessionDep, user: ApiStaffUser, opening_id: int) -> s.Openi
 def return_opening(
     session: SessionDep, user: ApiStaffUser, opening_id: int, body: s.ReturnIn
 ) -> s.OpeningDetailOut:
-    es.return_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
+    employers_openings.return_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
     session.expire_all()
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
@@ -554,10 +560,10 @@ def return_opening(
 def resubmit_opening(
     session: SessionDep, user: ApiUser, opening_id: int, body: s.ResubmitIn
 ) -> s.OpeningDetailOut:
-    es.resubmit_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
+    employers_openings.resubmit_opening(session, actor=user, opening_id=opening_id, comment=body.comment)
     session.expire_all()
     return s.OpeningDetailOut.model_validate(
-        es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     )
 
 
@@ -573,5 +579,5 @@ def resubmit_opening(
     response_class=JsonLdResponse,
 )
 def jobposting(session: SessionDep, user: ApiUser, opening_id: int) -> JsonLdResponse:
-    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id)
     return JsonLdResponse(importers.to_jobposting(session, opening))

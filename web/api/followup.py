@@ -11,7 +11,9 @@ from fastapi import Query
 
 from core.errors import NotFound, ValidationFailed
 from followup import schemas
-from followup import service as fs
+from followup import service_placements as followup_placements
+from followup import service_records as followup_records
+from followup import service_reports as followup_reports
 from web.api import api_router_for, rules
 from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
 from web.deps import ApiStaffUser, ApiUser, SessionDep
@@ -142,7 +144,7 @@ def list_records(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
 ) -> list[schemas.RecordOut]:
-    rows = fs.list_records(
+    rows = followup_records.list_records(
         session,
         actor=user,
         specialist_id=user.id if mine else None,
@@ -161,7 +163,7 @@ def list_records(
     openapi_extra=RECORD_RULES,
 )
 def create_record(session: SessionDep, user: ApiStaffUser, body: schemas.RecordIn) -> schemas.RecordDetailOut:
-    record = fs.enrol(session, actor=user, **body.model_dump())
+    record = followup_records.enrol(session, actor=user, **body.model_dump())
     return _detail(record)
 
 
@@ -172,7 +174,7 @@ def get_record(
     record_id: int,
     purpose: Annotated[str, Query(max_length=200)] = "oppfølging via API",
 ) -> schemas.RecordDetailOut:
-    return _detail(fs.get_record(session, actor=user, record_id=record_id, purpose=purpose))
+    return _detail(followup_records.get_record(session, actor=user, record_id=record_id, purpose=purpose))
 
 
 @router.post(
@@ -184,8 +186,8 @@ def get_record(
 def set_status(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.StatusIn
 ) -> schemas.RecordDetailOut:
-    record = fs.for_update(session, actor=user, record_id=record_id)
-    fs.set_status(session, actor=user, record=record, status=body.status)
+    record = followup_records.for_update(session, actor=user, record_id=record_id)
+    followup_records.set_status(session, actor=user, record=record, status=body.status)
     return _detail(record)
 
 
@@ -198,15 +200,17 @@ def set_status(
 def end_record(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.EndRecordIn
 ) -> schemas.RecordDetailOut:
-    record = fs.for_update(session, actor=user, record_id=record_id)
-    fs.end_record(session, actor=user, record=record, **body.model_dump())
+    record = followup_records.for_update(session, actor=user, record_id=record_id)
+    followup_records.end_record(session, actor=user, record=record, **body.model_dump())
     return _detail(record)
 
 
 @router.get("/records/{record_id}/contacts", response_model=list[schemas.ContactOut], responses=NOT_FOUND)
 def record_contacts(session: SessionDep, user: ApiStaffUser, record_id: int) -> list[schemas.ContactOut]:
-    record = fs.get_record(session, actor=user, record_id=record_id, purpose="oppfølging via API: kontakter")
-    return [schemas.ContactOut.model_validate(c) for c in fs.list_contacts(session, record)]
+    record = followup_records.get_record(
+        session, actor=user, record_id=record_id, purpose="oppfølging via API: kontakter"
+    )
+    return [schemas.ContactOut.model_validate(c) for c in followup_records.list_contacts(session, record)]
 
 
 @router.post(
@@ -219,9 +223,9 @@ def record_contacts(session: SessionDep, user: ApiStaffUser, record_id: int) -> 
 def log_contact(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.ContactIn
 ) -> schemas.ContactOut:
-    record = fs.for_update(session, actor=user, record_id=record_id)
+    record = followup_records.for_update(session, actor=user, record_id=record_id)
     return schemas.ContactOut.model_validate(
-        fs.log_contact(session, actor=user, record=record, **body.model_dump())
+        followup_records.log_contact(session, actor=user, record=record, **body.model_dump())
     )
 
 
@@ -235,9 +239,9 @@ def log_contact(
 def start_placement(
     session: SessionDep, user: ApiStaffUser, record_id: int, body: schemas.PlacementIn
 ) -> schemas.PlacementOut:
-    record = fs.for_update(session, actor=user, record_id=record_id)
+    record = followup_records.for_update(session, actor=user, record_id=record_id)
     return schemas.PlacementOut.model_validate(
-        fs.start_placement(session, actor=user, record=record, **body.model_dump())
+        followup_placements.start_placement(session, actor=user, record=record, **body.model_dump())
     )
 
 
@@ -254,9 +258,11 @@ def change_placement(
     placement_id: int,
     body: schemas.PlacementChangeIn,
 ) -> schemas.PlacementOut:
-    record = fs.for_update(session, actor=user, record_id=record_id)
-    placement = fs.get_placement(record, placement_id)
-    fs.change_placement(session, actor=user, record=record, placement=placement, **body.model_dump())
+    record = followup_records.for_update(session, actor=user, record_id=record_id)
+    placement = followup_placements.get_placement(record, placement_id)
+    followup_placements.change_placement(
+        session, actor=user, record=record, placement=placement, **body.model_dump()
+    )
     return schemas.PlacementOut.model_validate(placement)
 
 
@@ -269,19 +275,23 @@ def change_placement(
 def end_placement(
     session: SessionDep, user: ApiStaffUser, record_id: int, placement_id: int, body: schemas.PlacementEndIn
 ) -> schemas.PlacementOut:
-    record = fs.for_update(session, actor=user, record_id=record_id)
-    placement = fs.get_placement(record, placement_id)
-    fs.end_placement(session, actor=user, record=record, placement=placement, **body.model_dump())
+    record = followup_records.for_update(session, actor=user, record_id=record_id)
+    placement = followup_placements.get_placement(record, placement_id)
+    followup_placements.end_placement(
+        session, actor=user, record=record, placement=placement, **body.model_dump()
+    )
     return schemas.PlacementOut.model_validate(placement)
 
 
 @router.get("/records/{record_id}/outcomes", response_model=schemas.RecordOutcomesOut, responses=NOT_FOUND)
 def outcomes(session: SessionDep, user: ApiStaffUser, record_id: int) -> schemas.RecordOutcomesOut:
-    record = fs.get_record(session, actor=user, record_id=record_id, purpose="oppfølging via API: utfall")
+    record = followup_records.get_record(
+        session, actor=user, record_id=record_id, purpose="oppfølging via API: utfall"
+    )
     today = dt.date.today()
     rows = []
     for p in record.placements:
-        current = fs.current_terms(p)[0]
+        current = followup_placements.current_terms(p)[0]
         rows.append(
             schemas.OutcomeOut(
                 placement_id=p.id,
@@ -291,8 +301,8 @@ def outcomes(session: SessionDep, user: ApiStaffUser, record_id: int) -> schemas
                 end_reason=p.end_reason,
                 start_percent=p.percent,
                 current_percent=current,
-                hours_increased=fs.hours_increased(p),
-                retention={f"{m}m": v for m, v in fs.retention_milestones(p, today).items()},
+                hours_increased=followup_placements.hours_increased(p),
+                retention={f"{m}m": v for m, v in followup_placements.retention_milestones(p, today).items()},
             )
         )
     return schemas.RecordOutcomesOut(
@@ -311,7 +321,7 @@ def contacts(
     session: SessionDep, user: ApiUser, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[schemas.ContactOut]:
     """Staff: contacts of their office's records; employer users: only the contacts they took part in."""
-    contacts = fs.readable_contacts_list(session, actor=user, limit=limit)
+    contacts = followup_records.readable_contacts_list(session, actor=user, limit=limit)
     return [schemas.ContactOut.model_validate(c) for c in contacts]
 
 
@@ -342,4 +352,4 @@ def report(
         raise ValidationFailed("Oppgi kontor (enhetsnummer).", field="office")
     if user.role != "admin" and (user.office is None or user.office.number != number):
         raise NotFound(f"Fant ikke NAV-kontor {number}.")
-    return fs.report_figures(session, number, date_from, date_to)
+    return followup_reports.report_figures(session, number, date_from, date_to)

@@ -5,11 +5,11 @@ pages: staff of the candidate's office; an employer only answers on candidates s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, Field
 
-from candidates import service as cs
+from candidates import access as candidates_access
 from core import fields as f
 from core.errors import ValidationFailed
 from recruitment import ranking
@@ -118,17 +118,28 @@ class _In(BaseModel):
     """Unknown properties are ignored, as the document (no `additionalProperties: false`) says."""
 
 
+# Literals of a label table's keys, built at run time: the type checker reads them as text.
+if TYPE_CHECKING:
+    EntryStatus: TypeAlias = str
+    Outcome: TypeAlias = str
+    EmployerAnswer: TypeAlias = str
+else:
+    EntryStatus = Literal[tuple(ENTRY_STATUSES)]
+    Outcome = Literal[tuple(OUTCOMES)]
+    EmployerAnswer = Literal[tuple(EMPLOYER_ANSWERS)]
+
+
 class EntryIn(_In):
     candidate_id: f.Id
-    score: f.number(ge=0, le=1) | None = None  # type: ignore[valid-type]
+    score: Annotated[float, f.number(ge=0, le=1)] | None = None
 
 
 class EntryPatch(_In):
-    status: Literal[tuple(ENTRY_STATUSES)] | None = Field(  # type: ignore[misc]
+    status: EntryStatus | None = Field(
         None, description="Status eller utfall (minst ett av dem); UAKTUELL med begrunnelse."
     )
-    reason: f.text(500) | None = None  # type: ignore[valid-type]
-    outcome: Literal[tuple(OUTCOMES)] | None = None  # type: ignore[misc]
+    reason: Annotated[str, f.text(500)] | None = None
+    outcome: Outcome | None = None
 
 
 class ShareIn(_In):
@@ -140,7 +151,7 @@ class ShareIn(_In):
 
 
 class BulkShareIn(ShareIn):
-    entry_ids: list[f.Id] = Field(  # type: ignore[valid-type]
+    entry_ids: list[f.Id] = Field(
         min_length=1, max_length=500, description="Oppføringene på listen som deles."
     )
 
@@ -157,8 +168,8 @@ class BulkShareOut(BaseModel):
 
 
 class AnswerIn(_In):
-    answer: Literal[tuple(EMPLOYER_ANSWERS)]  # type: ignore[misc]
-    reason: f.text(500) | None = Field(None, description="Påkrevd for «ikke aktuell».")  # type: ignore[valid-type]
+    answer: EmployerAnswer
+    reason: Annotated[str, f.text(500)] | None = Field(None, description="Påkrevd for «ikke aktuell».")
 
 
 def _opening_match(s: ranking.OpeningSuggestion, reasons: Any = list) -> OpeningMatchOut:
@@ -194,13 +205,13 @@ def _comps(item: Any) -> list[ComponentOut]:
     summary="Jobbforslag: stillinger rangert for kandidaten, med forklaring og «hvorfor ikke»",
 )
 def candidate_matches(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> CandidateMatchesOut:
-    candidate = cs.get_candidate(
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="jobbforslag", full=True
     )
     r = ranking.openings_for_candidate(session, actor=user, candidate_id=candidate_id, candidate=candidate)
 
     def reasons(found: Any) -> list[str]:  # need-to-know: the category of a restricted reason, not the values
-        return cs.reasons_for(user, candidate, found)
+        return candidates_access.reasons_for(user, candidate, found)
 
     return CandidateMatchesOut(
         candidate_id=candidate_id,

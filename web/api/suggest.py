@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BaseModel, Field
 
-from candidates import service as candidates_service
-from employers import service as employers_service
+from candidates import service_suggest as candidates_suggest
+from employers import service_suggest as employers_suggest
 from web.api import api_router_for
 from web.deps import ApiStaffUser, SessionDep
 
@@ -62,7 +62,7 @@ def suggest_styrk(
 ) -> list[OccupationSuggestionOut]:
     return [
         OccupationSuggestionOut(code=s.code, name=s.name, title=s.title, confidence=s.confidence)
-        for s in employers_service.suggest_occupations(session, q, limit)
+        for s in employers_suggest.suggest_occupations(session, q, limit)
     ]
 
 
@@ -83,7 +83,7 @@ def suggest_places(
             municipality_name=s.municipality_name,
             confidence=s.confidence,
         )
-        for s in employers_service.suggest_places(session, q, limit)
+        for s in employers_suggest.suggest_places(session, q, limit)
     ]
 
 
@@ -97,7 +97,7 @@ def suggest_candidates(
 ) -> list[CandidateSuggestionOut]:
     return [
         CandidateSuggestionOut(id=s.id, name=s.name, confidence=s.confidence)
-        for s in candidates_service.suggest_candidates(session, actor=user, q=q, limit=limit)
+        for s in candidates_suggest.suggest_candidates(session, actor=user, q=q, limit=limit)
     ]
 
 
@@ -111,5 +111,5 @@ def suggest_employers(
 ) -> list[EmployerSuggestionOut]:
     return [
         EmployerSuggestionOut(id=s.id, name=s.name, orgnr=s.orgnr, confidence=s.confidence)
-        for s in employers_service.suggest_employers(session, actor=user, q=q, limit=limit)
+        for s in employers_suggest.suggest_employers(session, actor=user, q=q, limit=limit)
     ]

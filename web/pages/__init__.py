@@ -12,7 +12,7 @@ PAGE_CHECKS = [Depends(verify_csrf), Depends(check_form_text)]
 
 
 def page_router(**kwargs: object) -> APIRouter:
-    return APIRouter(dependencies=PAGE_CHECKS, include_in_schema=False, **kwargs)  # type: ignore[arg-type]
+    return APIRouter(dependencies=PAGE_CHECKS, include_in_schema=False, **kwargs)  # type: ignore[arg-type]  # the caller's APIRouter keywords, passed on
 
 
 def page_routers() -> list[APIRouter]:

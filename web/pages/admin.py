@@ -13,7 +13,7 @@ from core import accounts, audit
 from core.errors import ValidationFailed
 from core.models import ROLE_LABELS, ROLES, User
 from employers import service as employers_service
-from followup import service as fs
+from followup import service_records as followup_records
 from web.deps import AdminUser, SessionDep, client_ip
 from web.forms import submit
 from web.pages import page_router
@@ -185,7 +185,7 @@ def audit_log(
     if person and person.strip():
         people = cs.people_for_audit_search(session, actor=user, text=person)
         ids = [cid for cid, _ in people]
-        subjects = [("candidate", str(cid)) for cid in ids] + fs.audit_subjects_of(session, ids)
+        subjects = [("candidate", str(cid)) for cid in ids] + followup_records.audit_subjects_of(session, ids)
     filters = {
         "actor_email": actor or None,
         "action": action if action in audit.ACTIONS else None,

@@ -19,8 +19,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from candidates import cv_text
+from candidates import access as candidates_access
+from candidates import cv_text, sensitive_text
+from candidates import derived as candidates_derived
 from candidates import service as cs
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from candidates.models import (
     CANDIDATE_STATUSES,
     CEFR_LEVELS,
@@ -43,10 +47,13 @@ from core import accounts, formatting
 from core import reference as reference_service
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import User
+from employers import access as employers_access
 from employers import service as es
+from employers import service_openings as employers_openings
+from employers import service_suggest as employers_suggest
 from web import innsyn
 from web.deps import SessionDep, StaffUser, client_ip, require_roles
-from web.forms import errors_of, field_errors, form_type, submit
+from web.forms import errors_of, field_errors, form_fields, submit
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
 from web.templating import redirect, render
@@ -106,7 +113,7 @@ COMMON = {
 }
 
 
-FormData = form_type(MULTI)
+FormData = Annotated[dict[str, Any], form_fields(MULTI)]
 
 
 def _prefixed(form: dict[str, Any], prefix: str) -> dict[str, Any]:
@@ -139,22 +146,22 @@ def _tab_page(
     **extra: Any,
 ) -> Response:
     """Every tab of the record: the candidate with the full load, audit-logged with the tab's purpose."""
-    candidate = cs.get_candidate(
+    candidate = candidates_access.get_candidate(
         session,
         actor=user,
         candidate_id=candidate_id,
         purpose=PURPOSES.get(tab, "oppfølging"),
         full=True,
-        load=cs.SUMMARY_LOAD if tab == "" else None,
+        load=candidates_access.SUMMARY_LOAD if tab == "" else None,
         restricted=tab == "/situasjon",
     )
     builder = TAB_CONTEXT.get(tab)
     ctx = _ctx(
         candidate=candidate,
         tab=tab,
-        capacity=cs.capacity_of(candidate),
-        restricted_ok=cs.may_read_restricted(user, candidate),
-        erase_ok=cs.may_erase(user, candidate),
+        capacity=candidates_derived.capacity_of(candidate),
+        restricted_ok=candidates_access.may_read_restricted(user, candidate),
+        erase_ok=candidates_access.may_erase(user, candidate),
         **extra,
     )
     if builder is not None:
@@ -272,7 +279,7 @@ def candidate_list(
         request,
         "candidates/list.html",
         _ctx(
-            restricted_ok=cs.may_search_restricted(user),
+            restricted_ok=candidates_access.may_search_restricted(user),
             candidates=candidates,
             total=total,
             filters=query,
@@ -384,7 +391,9 @@ def save_personalia(
     data = {k: form.get(k, "") for k in (*RECORD_FIELDS, "version") if k in form}
 
     def saved() -> dict[str, str]:
-        candidate = cs.get_candidate(session, actor=user, candidate_id=candidate_id, purpose=PURPOSES[""])
+        candidate = candidates_access.get_candidate(
+            session, actor=user, candidate_id=candidate_id, purpose=PURPOSES[""]
+        )
         return {k: _s(getattr(candidate, k)) for k in RECORD_FIELDS}
 
     return submit(
@@ -433,7 +442,7 @@ def save_skills(
     return _Record(request, session, user, candidate_id).save(
         "/cv#ferdigheter",
         "Ferdigheter og førerkort er lagret.",
-        cs.set_skills_and_licences,
+        candidates_profile.set_skills_and_licences,
         {},
         extra={"skills_form": data},
         data=data,
@@ -465,7 +474,7 @@ def _upload_page(
     errors: dict[str, str] | None = None,
     filename: str = "",
 ) -> Response:
-    candidate = cs.get_candidate(
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="oppfølging: CV fra fil", full=True
     )
     return render(
@@ -506,7 +515,8 @@ def _proposal_rows(proposals: cv_text.Proposals, candidate: Candidate) -> dict[s
                 "styrk_name": w.styrk_name,
                 "styrk_confidence": "" if w.styrk_confidence is None else str(w.styrk_confidence),
                 # a weak suggestion is shown but not ticked: the person decides (issue 18: "Syerske" → 2223)
-                "styrk_take": bool(w.styrk_code) and (w.styrk_confidence or 0.0) >= cs.PRETICK_CONFIDENCE,
+                "styrk_take": bool(w.styrk_code)
+                and (w.styrk_confidence or 0.0) >= candidates_profile.PRETICK_CONFIDENCE,
                 "line": w.line,
             }
             for w in proposals.work
@@ -536,7 +546,7 @@ def upload_cv(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, upload: Upload
 ) -> Response:
     """Reads the file and shows the proposals; nothing is saved here."""
-    candidate = cs.load_for_change(
+    candidate = candidates_access.load_for_change(
         session, actor=user, candidate_id=candidate_id, purpose="CV fra fil", full=True
     )
     # Reading a file takes a worker process and may take seconds: the transaction (on SQLite the writer lock,
@@ -553,7 +563,7 @@ def upload_cv(
         return _upload_page(request, session, user, candidate_id, errors=field_errors(exc))
 
     def suggest(title: str) -> tuple[str, str, float] | None:
-        best = cs.suggest_for_import(session, title)
+        best = candidates_profile.suggest_for_import(session, title)
         return (best.code, best.name, best.confidence) if best else None
 
     proposals = cv_text.propose(text, suggest=suggest)
@@ -586,7 +596,7 @@ def accept_proposals(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, form: FormData
 ) -> Response:
     """Saves what the user ticked, as corrected; one bad row keeps all rows on the form and saves nothing."""
-    cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="CV fra fil")
+    candidates_access.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="CV fra fil")
     rows = {
         "work": _rows_from_form(
             form,
@@ -627,7 +637,7 @@ def accept_proposals(
                     data = {**_reviewed_occupation(data), "description": ""}
                 found = errors_of(
                     f"{prefix}-{i}-",
-                    cs.add_cv_entry,
+                    candidates_profile.add_cv_entry,
                     session=session,
                     actor=user,
                     candidate_id=candidate_id,
@@ -637,13 +647,15 @@ def accept_proposals(
                 errors.update(found)
                 saved += not found
         if chosen and not errors:
-            candidate = cs.load_for_change(session, actor=user, candidate_id=candidate_id, purpose="endre CV")
+            candidate = candidates_access.load_for_change(
+                session, actor=user, candidate_id=candidate_id, purpose="endre CV"
+            )
             licences = list(candidate.driving_licences or [])
             licences += [c for c in chosen if c not in licences]
             errors.update(
                 errors_of(
                     "lic-",
-                    cs.set_skills_and_licences,
+                    candidates_profile.set_skills_and_licences,
                     session=session,
                     actor=user,
                     candidate_id=candidate_id,
@@ -707,7 +719,7 @@ def add_cv(
     return _Record(request, session, user, candidate_id).save(
         f"/cv#{kind}",
         f"La til {CV_LABELS[kind]}.",
-        cs.add_cv_entry,
+        candidates_profile.add_cv_entry,
         form,
         prefix=f"{kind}__",
         extra={"open_kind": kind},
@@ -750,7 +762,7 @@ def _entry_page(
 ) -> Response:
     if kind not in CV_LABELS:
         raise NotFound("Ukjent CV-del.")
-    candidate = cs.get_candidate(
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="oppfølging: endre CV", full=True
     )
     entry = _find_entry(candidate, kind, entry_id)
@@ -760,7 +772,9 @@ def _entry_page(
             f"{reference_service.styrk_name(session, entry.styrk_code)} ({entry.styrk_code})"
         )
     suggestions = (
-        cs.suggest_styrk(session, values.get("title") or entry.title, limit=3) if kind == "arbeid" else []
+        candidates_profile.suggest_styrk(session, values.get("title") or entry.title, limit=3)
+        if kind == "arbeid"
+        else []
     )
     styrk_options = (
         suggest_ui.options(session, user, "yrke", values.get("styrk_code") or values.get("title"))
@@ -809,7 +823,7 @@ def save_cv(
     return submit(
         request,
         session,
-        lambda: cs.update_cv_entry(
+        lambda: candidates_profile.update_cv_entry(
             session, actor=user, candidate_id=candidate_id, kind=kind, entry_id=entry_id, data=data
         ),
         to=f"/kandidater/{candidate_id}/cv#{kind}",
@@ -825,7 +839,9 @@ def delete_cv(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, section: str, entry_id: int
 ) -> Response:
     kind = section
-    cs.delete_cv_entry(session, actor=user, candidate_id=candidate_id, kind=kind, entry_id=entry_id)
+    candidates_profile.delete_cv_entry(
+        session, actor=user, candidate_id=candidate_id, kind=kind, entry_id=entry_id
+    )
     return redirect(
         request, f"/kandidater/{candidate_id}/cv#{kind}", f"Slettet {CV_LABELS.get(kind, kind)}.", "success"
     )
@@ -902,7 +918,7 @@ def save_profile(
     data["working_time"] = form.get("working_time") or []
     data["engagement_types"] = form.get("engagement_types") or []
     return _Record(request, session, user, candidate_id).save(
-        "/jobbprofil", "Jobbprofilen er lagret.", cs.set_job_profile, data, data=data
+        "/jobbprofil", "Jobbprofilen er lagret.", candidates_profile.set_job_profile, data, data=data
     )
 
 
@@ -913,7 +929,7 @@ def _situation_ctx(
     session: Session, user: User, candidate: Candidate, extra: dict[str, Any]
 ) -> dict[str, Any]:
     s = candidate.situation
-    grade = cs.uforegrad_of(candidate.programmes)
+    grade = candidates_derived.uforegrad_of(candidate.programmes)
     form: dict[str, Any] = {
         "innsatsgruppe": _s(s.innsatsgruppe) if s else "",
         "hovedmal": _s(s.hovedmal) if s else "",
@@ -946,7 +962,7 @@ def _situation_ctx(
     return {
         "form": form,
         "program_form": program_form,
-        "derived_capacity": cs.capacity_from(None, None, grade).percent,
+        "derived_capacity": candidates_derived.capacity_from(None, None, grade).percent,
         "uforegrad": grade,
         "today": dt.date.today(),
     }
@@ -974,7 +990,7 @@ def save_decision(
     data = {k: form.get(k, "") for k in ("innsatsgruppe", "hovedmal", "decision_date")}
     message = "Innsatsgruppe og hovedmål er lagret."
     return _Record(request, session, user, candidate_id).save(
-        "/situasjon#vedtak", message, cs.set_situation, data, data=data, partial=False
+        "/situasjon#vedtak", message, candidates_profile.set_situation, data, data=data, partial=False
     )
 
 
@@ -987,7 +1003,7 @@ def save_programme(
     return _Record(request, session, user, candidate_id).save(
         "/situasjon#program",
         lambda _: f"{PROGRAMMES[kind]} er registrert.",
-        cs.set_programme,
+        candidates_profile.set_programme,
         {},
         prefix="p_",
         extra={"program_form": form},
@@ -1000,7 +1016,7 @@ def save_programme(
 def remove_programme(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, programme: str
 ) -> Response:
-    cs.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
+    candidates_profile.remove_programme(session, actor=user, candidate_id=candidate_id, kind=programme)
     return redirect(
         request,
         f"/kandidater/{candidate_id}/situasjon#program",
@@ -1020,7 +1036,7 @@ def save_capacity(
     return _Record(request, session, user, candidate_id).save(
         "/situasjon#arbeidsevne",
         "Arbeidsevnen er lagret.",
-        cs.set_capacity,
+        candidates_profile.set_capacity,
         data,
         override_percent=data["capacity_override_percent"],
         reason=data["capacity_override_reason"],
@@ -1035,7 +1051,11 @@ def save_needs(
     data: dict[str, Any] = {f"needs_{c}": form.get(f"needs_{c}") or [] for c in NEED_CATEGORIES}
     data["needs_note"] = form.get("needs_note", "")
     return _Record(request, session, user, candidate_id).save(
-        "/situasjon#behov", "Tilretteleggingsbehovene er lagret.", cs.set_needs, data, data=data
+        "/situasjon#behov",
+        "Tilretteleggingsbehovene er lagret.",
+        candidates_profile.set_needs,
+        data,
+        data=data,
     )
 
 
@@ -1050,22 +1070,30 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
     for consent in candidate.consents:
         if consent.employer_id not in names:
             try:
-                names[consent.employer_id] = es.get_employer(
+                names[consent.employer_id] = employers_access.get_employer(
                     session, actor=None, employer_id=consent.employer_id
                 ).name
             except NotFound:
                 names[consent.employer_id] = f"Arbeidsgiver {consent.employer_id}"
     typed = str((extra.get("form") or {}).get("employer_id") or "").strip()
     try:  # the typeahead sends a name, an orgnr or an id; an unclear one chooses nothing yet
-        chosen = es.employer_ref(session, actor=user, text=typed, field="employer_id") if typed else None
+        chosen = (
+            employers_suggest.employer_ref(session, actor=user, text=typed, field="employer_id")
+            if typed
+            else None
+        )
     except DomainError:
         chosen = None
-    openings = es.list_openings(session, actor=user, employer_id=chosen, limit=500)[0] if chosen else []
-    consent_openings = es.openings_with_employer_names(
+    openings = (
+        employers_openings.list_openings(session, actor=user, employer_id=chosen, limit=500)[0]
+        if chosen
+        else []
+    )
+    consent_openings = employers_openings.openings_with_employer_names(
         session, [c.opening_id for c in candidate.consents if c.opening_id]
     )
     presentation = str((extra.get("form") or {}).get("presentation", candidate.presentation) or "")
-    marks = cs.sensitive_text.check(presentation)
+    marks = sensitive_text.check(presentation)
     return {
         "employer_names": names,
         "employer_typed_options": suggest_ui.options(session, user, "arbeidsgiver", typed)
@@ -1075,7 +1103,7 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
         "chosen_employer": "" if chosen is None else str(chosen),
         "opening_titles": {oid: o.title for oid, (o, _) in consent_openings.items()},
         "marks": marks,
-        "marked_segments": cs.sensitive_text.segments(presentation, marks),
+        "marked_segments": sensitive_text.segments(presentation, marks),
         "form": {
             "given_on": dt.date.today().isoformat(),
             "named": "1",
@@ -1104,11 +1132,13 @@ def give_consent(
     return submit(
         request,
         session,
-        lambda: cs.give_consent(
+        lambda: candidates_privacy.give_consent(
             session,
             actor=user,
             candidate_id=candidate_id,
-            employer_id=es.employer_ref(session, actor=user, text=typed_employer, field="employer_id")
+            employer_id=employers_suggest.employer_ref(
+                session, actor=user, text=typed_employer, field="employer_id"
+            )
             if typed_employer
             else None,
             opening_id=form.get("opening_id") or None,
@@ -1132,19 +1162,19 @@ def set_presentation(
     return _Record(request, session, user, candidate_id).save(
         "/samtykke#presentasjon",
         _presentation_saved,
-        cs.set_presentation,
+        candidates_privacy.set_presentation,
         form,
         text=form.get("presentation", ""),
     )
 
 
 def _presentation_saved(candidate: Candidate) -> str | tuple[str, str]:
-    marks = cs.presentation_marks(candidate)
+    marks = candidates_privacy.presentation_marks(candidate)
     if not marks:
         return "Presentasjonen er lagret."
     return (
         "Presentasjonen er lagret, men inneholder ord som kan røpe sensitive opplysninger: "
-        f"{cs.sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
+        f"{sensitive_text.describe(marks)}. Kandidaten kan ikke deles før de er fjernet eller overstyrt.",
         "warning",
     )
 
@@ -1153,7 +1183,7 @@ def _presentation_saved(candidate: Candidate) -> str | tuple[str, str]:
 def withdraw_consent(
     request: Request, session: SessionDep, user: StaffUser, candidate_id: int, consent_id: int
 ) -> Response:
-    cs.withdraw_consent(session, actor=user, candidate_id=candidate_id, consent_id=consent_id)
+    candidates_privacy.withdraw_consent(session, actor=user, candidate_id=candidate_id, consent_id=consent_id)
     return redirect(
         request,
         f"/kandidater/{candidate_id}/samtykke",
@@ -1176,7 +1206,7 @@ def give_reason(
     return submit(
         request,
         session,
-        lambda: cs.break_glass(
+        lambda: candidates_access.break_glass(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -1192,7 +1222,7 @@ def give_reason(
                 "message": "Begrunnelsen mangler eller er for kort.",
                 "candidate_id": candidate_id,
                 "next": target,
-                "minutes": cs.BREAK_GLASS_MINUTES,
+                "minutes": candidates_access.BREAK_GLASS_MINUTES,
                 "errors": errors,
                 "form": {"reason": form.get("reason", "")},
             },
@@ -1208,15 +1238,15 @@ def _employer_name(session: Session, employer_id: int | None) -> str | None:
     if employer_id is None:
         return None
     try:
-        return es.get_employer(session, actor=None, employer_id=employer_id).name
+        return employers_access.get_employer(session, actor=None, employer_id=employer_id).name
     except NotFound:
         return None
 
 
 @router.get("/kandidater/{candidate_id}/innsyn")
 def access_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
-    data = cs.export_candidate(session, actor=user, candidate_id=candidate_id)
-    candidate = cs.get_candidate(
+    data = candidates_privacy.export_candidate(session, actor=user, candidate_id=candidate_id)
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="innsyn: lesbar side", full=True
     )
     names = innsyn.Names(
@@ -1227,7 +1257,7 @@ def access_page(request: Request, session: SessionDep, user: StaffUser, candidat
         },
         openings={
             oid: o.title
-            for oid, (o, _) in es.openings_with_employer_names(
+            for oid, (o, _) in employers_openings.openings_with_employer_names(
                 session, [c.opening_id for c in candidate.consents if c.opening_id]
             ).items()
         },
@@ -1241,16 +1271,16 @@ def access_page(request: Request, session: SessionDep, user: StaffUser, candidat
             export=data,
             sections=innsyn.sections(data, names),
             access_log=innsyn.access_log(data),
-            capacity=cs.capacity_of(candidate),
-            restricted_ok=cs.may_read_restricted(user, candidate),
-            erase_ok=cs.may_erase(user, candidate),
+            capacity=candidates_derived.capacity_of(candidate),
+            restricted_ok=candidates_access.may_read_restricted(user, candidate),
+            erase_ok=candidates_access.may_erase(user, candidate),
         ),
     )
 
 
 @router.get("/kandidater/{candidate_id}/innsyn.json")
 def access_json(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
-    data = cs.export_candidate(session, actor=user, candidate_id=candidate_id)
+    data = candidates_privacy.export_candidate(session, actor=user, candidate_id=candidate_id)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(
         body,
@@ -1261,7 +1291,7 @@ def access_json(request: Request, session: SessionDep, user: StaffUser, candidat
 
 @router.get("/kandidater/{candidate_id}/slett")
 def erase_page(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
-    cs.load_for_change(
+    candidates_access.load_for_change(
         session, actor=user, candidate_id=candidate_id, purpose="sletting: bekreftelse", erase=True
     )
     return _tab_page(request, session, user, candidate_id, "/slett", "candidates/slett.html", form={})
@@ -1274,7 +1304,7 @@ def erase(
     return _Record(request, session, user, candidate_id).save(
         "/slett",
         "Kandidaten og alle personopplysningene er slettet.",
-        cs.erase_candidate,
+        candidates_privacy.erase_candidate,
         form,
         to="/kandidater",
         confirm=form.get("confirm") == "1",

@@ -10,11 +10,14 @@ from fastapi.responses import Response
 from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
 from core import notifications
 from core.models import ROLE_LABELS, User
 from core.roles import NAV_STAFF, OFFICE_STAFF
+from employers import access as employers_access
 from employers import service as employers_service
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
 from followup import service as followup_service
 from recruitment import service as recruitment_service
 from web.deps import PageUser, SessionDep
@@ -34,11 +37,11 @@ def _counts_query(session: Session, user: User) -> Select[Any]:
     """Candidates and employers the user may read, and the role's own: openings awaiting approval
     (markedskontakt), users (admin); one query, composed from the domains' own access statements."""
     counts = [
-        _count_of(candidates_service.readable_candidates(user)),
-        _count_of(employers_service.readable_employers(session, user)),
+        _count_of(candidates_access.readable_candidates(user)),
+        _count_of(employers_access.readable_employers(session, user)),
     ]
     if user.role == "markedskontakt":
-        counts.append(_count_of(employers_service.awaiting_approval(session, actor=user)))
+        counts.append(_count_of(employers_openings.awaiting_approval(session, actor=user)))
     if user.role == "admin":
         counts.append(_count_of(select(User)))
     return select(*counts)
@@ -55,9 +58,9 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         if user.role == "admin":
             context["user_count"] = counts[2]
     if user.role in OFFICE_STAFF:  # the admin's reasoned reads of the office's people
-        context["break_glass"] = candidates_service.break_glass_for_office(session, actor=user, limit=10)
+        context["break_glass"] = candidates_access.break_glass_for_office(session, actor=user, limit=10)
     if user.role == "markedskontakt":
-        panels = employers_service.next_steps_panels(
+        panels = employers_contacts.next_steps_panels(
             session, actor=user, today=dt.date.today(), owner_id=user.id
         )
         context["due_this_week"], context["overdue_steps"] = panels["week"], panels["overdue"]
@@ -67,7 +70,7 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["new_matches"] = notifications.latest_unread(session, actor=user, kind="nye_treff")
     if user.role == "arbeidsgiver":
         context["employers"] = employers_service.employers_of(session, user)
-        context["openings"], context["opening_count"] = employers_service.list_openings(
+        context["openings"], context["opening_count"] = employers_openings.list_openings(
             session, actor=user, limit=5
         )
         # the same call as the «Delte kandidater» list (shared from a candidate list, still consented), so the

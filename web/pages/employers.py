@@ -7,22 +7,27 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from candidates import service as cs
+from candidates import service_suggest as candidates_suggest
 from core import formatting
 from core import reference as reference_service
 from core.errors import DomainError, Forbidden, NotFound
 from core.models import User
+from employers import access as employers_access
 from employers import importers
 from employers import models as m
 from employers import service as es
+from employers import service_contacts as employers_contacts
+from employers import service_openings as employers_openings
+from employers import service_praksis as employers_praksis
+from employers import service_suggest as employers_suggest
 from employers.styrk import name_of as styrk_name
 from web.deps import OptionalPageUser, PageUser, SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.labels import nace_label
 from web.pages import page_router
 from web.pages import suggest as suggest_ui
@@ -34,7 +39,7 @@ MULTI = {"working_time", "inclusion", "target_groups", "measures", "adaptations"
 PAGE_SIZE = 50
 
 
-FormData = form_type(MULTI)
+FormData = Annotated[dict[str, Any], form_fields(MULTI)]
 
 
 def _municipality_filter(session: SessionDep, typed: str) -> str:
@@ -42,7 +47,7 @@ def _municipality_filter(session: SessionDep, typed: str) -> str:
     typed = (typed or "").strip()
     if not typed or typed.isdigit():
         return typed
-    return es.resolve_municipality(session, typed) or typed
+    return employers_suggest.resolve_municipality(session, typed) or typed
 
 
 def _opts(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -70,7 +75,7 @@ COMMON = {
     "engagement_types": m.ENGAGEMENT_TYPES,
     "norwegian_levels": m.NORWEGIAN_LEVELS,
     "requirement_labels": m.REQUIREMENT_LABELS,
-    "transitions": es.TRANSITIONS,
+    "transitions": employers_openings.TRANSITIONS,
 }
 
 
@@ -220,9 +225,11 @@ def contact_panels(
 ) -> dict[str, Any]:
     """The market contact's lists; the dashboard may call this too."""
     return {
-        "due_this_week": es.next_steps_due_this_week(session, actor=user, today=today, owner_id=owner_id),
-        "overdue": es.overdue_next_steps(session, actor=user, today=today, owner_id=owner_id),
-        "silent": es.not_contacted_since(
+        "due_this_week": employers_contacts.next_steps_due_this_week(
+            session, actor=user, today=today, owner_id=owner_id
+        ),
+        "overdue": employers_contacts.overdue_next_steps(session, actor=user, today=today, owner_id=owner_id),
+        "silent": employers_contacts.not_contacted_since(
             session, actor=user, days=days, today=today, mine=owner_id is not None, limit=50
         ),
     }
@@ -238,15 +245,17 @@ def _detail(
     form: dict | None = None,
     status_code: int = 200,
 ) -> Response:
-    employer = es.get_employer(session, actor=user, employer_id=employer_id, full=user.role != "arbeidsgiver")
+    employer = employers_access.get_employer(
+        session, actor=user, employer_id=employer_id, full=user.role != "arbeidsgiver"
+    )
     staff = user.role != "arbeidsgiver"
-    openings, _ = es.list_openings(session, actor=user, employer_id=employer.id, limit=200)
+    openings, _ = employers_openings.list_openings(session, actor=user, employer_id=employer.id, limit=200)
     ctx = _ctx(
         employer=employer,
         staff=staff,
         persons=es.contact_persons(session, actor=user, employer_id=employer.id),
         log=employer.contacts if staff else [],
-        places=es.list_praksisplasser(session, actor=user, employer_id=employer.id),
+        places=employers_praksis.list_praksisplasser(session, actor=user, employer_id=employer.id),
         openings=openings,
         similar=es.similar_employers(
             session, name=employer.name, municipality_code=employer.municipality_code, exclude_id=employer.id
@@ -254,7 +263,8 @@ def _detail(
         if staff
         else [],
         may_merge=lambda other: (
-            es.may_merge_or_delete(user, employer) and es.may_merge_or_delete(user, other)
+            employers_access.may_merge_or_delete(user, employer)
+            and employers_access.may_merge_or_delete(user, other)
         ),
         municipality=reference_service.municipality_name(session, employer.municipality_code),
         staff_options=[(str(u.id), u.name) for u in es.staff_users(session)] if staff else [],
@@ -276,7 +286,7 @@ def employer_detail(request: Request, session: SessionDep, user: PageUser, emplo
 
 @router.get("/arbeidsgivere/{employer_id}/rediger")
 def edit_employer(request: Request, session: SessionDep, user: StaffUser, employer_id: int) -> Response:
-    e = es.get_employer(session, actor=user, employer_id=employer_id)
+    e = employers_access.get_employer(session, actor=user, employer_id=employer_id)
     return _employer_form(request, session, form=_employer_to_form(e), errors={}, employer=e)
 
 
@@ -284,7 +294,7 @@ def edit_employer(request: Request, session: SessionDep, user: StaffUser, employ
 def save_employer(
     request: Request, session: SessionDep, user: StaffUser, employer_id: int, form: FormData
 ) -> Response:
-    e = es.get_employer(session, actor=user, employer_id=employer_id)
+    e = employers_access.get_employer(session, actor=user, employer_id=employer_id)
 
     def page(errors: dict[str, str], status: int, conflict: dict | None = None) -> Response:
         return _employer_form(request, session, form=form, errors=errors, employer=e, conflict=conflict)
@@ -378,7 +388,7 @@ def log_contact(
     return _on_detail(request, session, user, employer_id, form)(
         "kontaktlogg",
         "Kontakten er ført i loggen.",
-        lambda: es.log_contact(session, actor=user, employer_id=employer_id, **form),
+        lambda: employers_contacts.log_contact(session, actor=user, employer_id=employer_id, **form),
     )
 
 
@@ -386,7 +396,7 @@ def log_contact(
 def complete_step(
     request: Request, session: SessionDep, user: StaffUser, contact_id: int, form: FormData
 ) -> Response:
-    contact = es.complete_next_step(
+    contact = employers_contacts.complete_next_step(
         session, actor=user, contact_id=contact_id, done=form.get("done", "1") == "1"
     )
     back = form.get("tilbake") or f"/arbeidsgivere/{contact.employer_id}#kontaktlogg"
@@ -404,7 +414,7 @@ def add_place(
     return save(
         "praksisplasser",
         "Praksisplassen er registrert.",
-        lambda: es.create_praksisplass(session, actor=user, employer_id=employer_id, **data),
+        lambda: employers_praksis.create_praksisplass(session, actor=user, employer_id=employer_id, **data),
     )
 
 
@@ -412,18 +422,20 @@ def add_place(
 def add_occupant(
     request: Request, session: SessionDep, user: StaffUser, praksisplass_id: int, form: FormData
 ) -> Response:
-    place = es.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
+    place = employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=praksisplass_id)
 
     typed = (form.get("candidate_ref") or "").strip()
     return _on_detail(request, session, user, place.employer_id, form)(
         f"praksis-{place.id}",
         "Deltakeren er registrert på praksisplassen.",
-        lambda: es.add_occupant(
+        lambda: employers_praksis.add_occupant(
             session,
             actor=user,
             praksisplass_id=praksisplass_id,
             start_date=form.get("start_date"),
-            candidate_ref=str(cs.candidate_ref(session, actor=user, text=typed, field="candidate_ref"))
+            candidate_ref=str(
+                candidates_suggest.candidate_ref(session, actor=user, text=typed, field="candidate_ref")
+            )
             if typed
             else None,
             note=form.get("note", ""),
@@ -435,10 +447,10 @@ def add_occupant(
 def end_occupant(
     request: Request, session: SessionDep, user: StaffUser, occupant_id: int, form: FormData
 ) -> Response:
-    occ = es.end_occupant(
+    occ = employers_praksis.end_occupant(
         session, actor=user, occupant_id=occupant_id, end_date=form.get("end_date") or dt.date.today()
     )
-    place = es.get_praksisplass(session, actor=user, praksisplass_id=occ.praksisplass_id)
+    place = employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=occ.praksisplass_id)
     return redirect(
         request,
         f"/arbeidsgivere/{place.employer_id}#praksis-{place.id}",
@@ -449,7 +461,7 @@ def end_occupant(
 
 @router.get("/praksisplasser")
 def praksisplasser(request: Request, session: SessionDep, user: PageUser, status: str = "aktiv") -> Response:
-    places = es.list_praksisplasser(session, actor=user, status=status)
+    places = employers_praksis.list_praksisplasser(session, actor=user, status=status)
     return render(request, "employers/praksisplasser.html", _ctx(places=places, status=status))
 
 
@@ -469,7 +481,7 @@ def openings_list(
     side: int = 1,
 ) -> Response:
     side = max(side, 1)
-    rows, total = es.list_openings(
+    rows, total = employers_openings.list_openings(
         session,
         actor=user,
         q=q,
@@ -480,7 +492,7 @@ def openings_list(
         limit=PAGE_SIZE,
         offset=(side - 1) * PAGE_SIZE,
     )
-    queue = len(es.approval_queue(session, actor=user)) if user.role != "arbeidsgiver" else 0
+    queue = len(employers_openings.approval_queue(session, actor=user)) if user.role != "arbeidsgiver" else 0
     return render(
         request,
         "employers/openings_list.html",
@@ -502,8 +514,8 @@ def approval_page(request: Request, session: SessionDep, user: StaffUser) -> Res
         request,
         "employers/approval.html",
         _ctx(
-            openings=es.approval_queue(session, actor=user),
-            returned=es.returned_openings(session, actor=user),
+            openings=employers_openings.approval_queue(session, actor=user),
+            returned=employers_openings.returned_openings(session, actor=user),
         ),
     )
 
@@ -618,7 +630,7 @@ def new_opening(
         "engagement_type": "fast",
     }
     if arbeidsgiver:
-        es.get_employer(session, actor=user, employer_id=arbeidsgiver)
+        employers_access.get_employer(session, actor=user, employer_id=arbeidsgiver)
     elif user.role == "arbeidsgiver":
         own = es.employers_of(session, user)
         form["employer_id"] = str(own[0].id) if own else ""
@@ -636,7 +648,7 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
             user,
             form=form,
             errors={},
-            suggestions=es.suggest_styrk(session, form.get("title", "")),
+            suggestions=employers_openings.suggest_styrk(session, form.get("title", "")),
         )
     data = {k: v for k, v in form.items() if k not in ("action", "employer_id", "styrk_pick")}
     if not str(form.get("styrk_code") or "").strip() and form.get("styrk_pick"):
@@ -647,7 +659,7 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
     return submit(
         request,
         session,
-        lambda: es.create_opening(session, actor=user, employer_id=employer_id, **data),
+        lambda: employers_openings.create_opening(session, actor=user, employer_id=employer_id, **data),
         to=lambda opening: f"/stillinger/{opening.id}",
         message=lambda opening: (
             "Stillingen er sendt til NAV for godkjenning."
@@ -660,7 +672,9 @@ def create_opening(request: Request, session: SessionDep, user: PageUser, form: 
             user,
             form=form,
             errors=errors,
-            suggestions=[] if form.get("styrk_code") else es.suggest_styrk(session, form.get("title", "")),
+            suggestions=[]
+            if form.get("styrk_code")
+            else employers_openings.suggest_styrk(session, form.get("title", "")),
         ),
         not_found="employer_id",
     )
@@ -683,7 +697,7 @@ STATUS_BUTTONS = {
 
 @router.get("/stillinger/{opening_id}")
 def opening_detail(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
-    opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+    opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
     return render(request, "employers/opening_detail.html", _detail_ctx(session, user, opening))
 
 
@@ -698,7 +712,7 @@ def _detail_ctx(
         staff=user.role != "arbeidsgiver",
         allowed=[
             s
-            for s in es.TRANSITIONS[opening.status]
+            for s in employers_openings.TRANSITIONS[opening.status]
             if user.role != "arbeidsgiver" or s in ("besatt", "stengt")
         ],
         status_buttons=STATUS_BUTTONS,
@@ -713,7 +727,7 @@ def public_opening(
     request: Request, session: SessionDep, user: OptionalPageUser, opening_id: int
 ) -> Response:
     """A published opening for anyone, with its JobPosting JSON-LD (openings carry no personal data)."""
-    opening = es.public_opening(session, opening_id=opening_id)
+    opening = employers_openings.public_opening(session, opening_id=opening_id)
     return render(
         request,
         "employers/opening_public.html",
@@ -728,7 +742,7 @@ def public_opening(
 
 @router.get("/stillinger/{opening_id}/rediger")
 def edit_opening(request: Request, session: SessionDep, user: PageUser, opening_id: int) -> Response:
-    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id)
     return _opening_form(request, session, user, form=_opening_to_form(opening), errors={}, opening=opening)
 
 
@@ -736,7 +750,7 @@ def edit_opening(request: Request, session: SessionDep, user: PageUser, opening_
 def save_opening(
     request: Request, session: SessionDep, user: PageUser, opening_id: int, form: FormData
 ) -> Response:
-    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id)
     if form.get("action") == "suggest":
         return _opening_form(
             request,
@@ -745,7 +759,7 @@ def save_opening(
             form=form,
             errors={},
             opening=opening,
-            suggestions=es.suggest_styrk(session, form.get("title", "")),
+            suggestions=employers_openings.suggest_styrk(session, form.get("title", "")),
         )
     data = {k: v for k, v in form.items() if k not in ("action", "employer_id", "styrk_pick")}
     if not str(form.get("styrk_code") or "").strip() and form.get("styrk_pick"):
@@ -760,9 +774,9 @@ def save_opening(
     )  # saved and sent in, one step
 
     def save() -> None:
-        es.update_opening(session, actor=user, opening_id=opening_id, **data)
+        employers_openings.update_opening(session, actor=user, opening_id=opening_id, **data)
         if resubmit:
-            es.resubmit_opening(session, actor=user, opening_id=opening_id)
+            employers_openings.resubmit_opening(session, actor=user, opening_id=opening_id)
 
     return submit(
         request,
@@ -783,7 +797,7 @@ def change_status(
     return submit(
         request,
         session,
-        lambda: es.transition_opening(
+        lambda: employers_openings.transition_opening(
             session,
             actor=user,
             opening_id=opening_id,
@@ -803,7 +817,7 @@ def approve(
     return submit(
         request,
         session,
-        lambda: es.approve_opening(session, actor=user, opening_id=opening_id),
+        lambda: employers_openings.approve_opening(session, actor=user, opening_id=opening_id),
         to="/stillinger/godkjenning",
         message="Stillingen er godkjent og publisert.",
         back=f"/stillinger/{opening_id}",
@@ -821,18 +835,20 @@ def _return_form(request: Request, opening: Any, form: dict, errors: dict, statu
 
 @router.get("/stillinger/{opening_id}/send-tilbake")
 def return_opening_form(request: Request, session: SessionDep, user: StaffUser, opening_id: int) -> Response:
-    return _return_form(request, es.get_opening(session, actor=user, opening_id=opening_id), {}, {})
+    return _return_form(
+        request, employers_openings.get_opening(session, actor=user, opening_id=opening_id), {}, {}
+    )
 
 
 @router.post("/stillinger/{opening_id}/send-tilbake")
 def return_opening(
     request: Request, session: SessionDep, user: StaffUser, opening_id: int, form: FormData
 ) -> Response:
-    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id)
     return submit(
         request,
         session,
-        lambda: es.return_opening(
+        lambda: employers_openings.return_opening(
             session, actor=user, opening_id=opening_id, comment=form.get("comment", "")
         ),
         to="/stillinger/godkjenning",
@@ -850,7 +866,7 @@ def resubmit_opening(
         step itself (not, or no longer, sent back) is said on the opening's page by redirect."""
         if status != 422:
             return redirect(request, f"/stillinger/{opening_id}", next(iter(errors.values()), ""), "error")
-        opening = es.get_opening(session, actor=user, opening_id=opening_id, full=True)
+        opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id, full=True)
         return render(
             request,
             "employers/opening_detail.html",
@@ -861,7 +877,7 @@ def resubmit_opening(
     return submit(
         request,
         session,
-        lambda: es.resubmit_opening(
+        lambda: employers_openings.resubmit_opening(
             session, actor=user, opening_id=opening_id, comment=form.get("comment", "")
         ),
         to=f"/stillinger/{opening_id}",

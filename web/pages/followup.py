@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from candidates import access as candidates_access
 from candidates import service as candidates_service
 from core import formatting
 from core.cleaning import Cleaner
@@ -20,6 +21,11 @@ from core.models import User
 from employers import service as employers_service
 from followup import charts
 from followup import service as fs
+from followup import service_fidelity as followup_fidelity
+from followup import service_placements as followup_placements
+from followup import service_plan as followup_plan
+from followup import service_records as followup_records
+from followup import service_reports as followup_reports
 from followup.models import (
     CONTACT_MODES,
     CONTACT_WITH,
@@ -38,16 +44,15 @@ from followup.models import (
     FollowupRecord,
 )
 from web.deps import PageUser, SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.templating import render
 
 router = page_router(prefix="/oppfolging")
 
 
-FormData = (
-    form_type()
-)  # the one form reader (web.forms): a text longer than its field holds is named, not cut
+# the one form reader (web.forms): a text longer than its field holds is named, not cut
+FormData = Annotated[dict[str, Any], form_fields()]
 
 
 def _today() -> dt.date:
@@ -86,12 +91,12 @@ def _caseload_context(
 ) -> dict:
     today = _today()
     show_all = user.role != "jobbspesialist"
-    records = fs.list_records(session, actor=user, specialist_id=None if show_all else user.id)
+    records = followup_records.list_records(session, actor=user, specialist_id=None if show_all else user.id)
     items = fs.caseload_items(session, actor=user, today=today, horizon_days=14)
-    names = fs.candidate_refs(
+    names = followup_records.candidate_refs(
         session, actor=user, ids=list({r.candidate_id for r in records} | {i.candidate_id for i in items})
     )
-    next_due: dict[int, fs.DueItem] = {}
+    next_due: dict[int, followup_plan.DueItem] = {}
     overdue_records: set[int] = set()
     for i in items:
         next_due.setdefault(i.record_id, i)
@@ -108,7 +113,9 @@ def _caseload_context(
     candidates = candidates_service.list_candidates(
         session, actor=user, limit=500, purpose="velg kandidat til jobbspor"
     )
-    specialists = fs.specialists_of_office(session, user.office_id if user.role != "admin" else None)
+    specialists = followup_records.specialists_of_office(
+        session, user.office_id if user.role != "admin" else None
+    )
     return {
         "records": records,
         "names": names,
@@ -116,7 +123,7 @@ def _caseload_context(
         "overdue": [i for i in items if i.state == "forfalt"],
         "next_due": next_due,
         "overdue_records": overdue_records,
-        "state_labels": fs.STATE_LABELS,
+        "state_labels": followup_plan.STATE_LABELS,
         "candidate_options": [
             (
                 c.id,
@@ -148,7 +155,7 @@ def enrol(request: Request, session: SessionDep, user: StaffUser, form: FormData
     return submit(
         request,
         session,
-        lambda: fs.enrol(
+        lambda: followup_records.enrol(
             session,
             actor=user,
             candidate_id=form.get("candidate_id"),
@@ -177,7 +184,7 @@ def enrol(request: Request, session: SessionDep, user: StaffUser, form: FormData
 
 @router.get("/kontakter")
 def employer_contacts(request: Request, session: SessionDep, user: PageUser) -> Response:
-    contacts = fs.contacts_for_employer_user(session, actor=user)
+    contacts = followup_records.contacts_for_employer_user(session, actor=user)
     return render(request, "followup/employer_contacts.html", {"contacts": contacts})
 
 
@@ -185,7 +192,7 @@ def employer_contacts(request: Request, session: SessionDep, user: PageUser) -> 
 
 
 def _period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date, dict[str, str]]:
-    d_from, d_to = fs.default_period(_today())
+    d_from, d_to = followup_reports.default_period(_today())
     c = Cleaner({"fra": date_from, "til": date_to})
     c.date("fra", "Fra-datoen")
     c.date("til", "Til-datoen")
@@ -193,18 +200,18 @@ def _period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.dat
     d_from, d_to = c.out.get("fra") or d_from, c.out.get("til") or d_to
     if d_from > d_to:
         errors["fra"] = "Fra-datoen kan ikke være etter til-datoen."
-        d_from, d_to = fs.default_period(_today())
+        d_from, d_to = followup_reports.default_period(_today())
     return d_from, d_to, errors
 
 
 def _office_choice(session: SessionDep, user: User, kontor: str | None) -> tuple[int, list[tuple[str, str]]]:
-    offices = fs.offices(session)
+    offices = followup_reports.offices(session)
     if user.role == "admin":
         chosen = next((o for o in offices if o.number == kontor), offices[0] if offices else None)
         if chosen is None:
             raise ValidationFailed("Det finnes ingen NAV-kontorer ennå.", field="kontor")
         return chosen.id, [(o.number, f"{o.name} ({o.number})") for o in offices]
-    return fs.office_for(user), []
+    return followup_fidelity.office_for(user), []
 
 
 def _charts(rep: dict) -> dict[str, str]:
@@ -259,13 +266,13 @@ def reports(
 ) -> Response:
     office_id, office_options = _office_choice(session, user, kontor)
     d_from, d_to, errors = _period(fra, til)
-    rep = fs.report(session, office_id=office_id, date_from=d_from, date_to=d_to)
-    office = next((o for o in fs.offices(session) if o.id == office_id), None)
+    rep = followup_reports.report(session, office_id=office_id, date_from=d_from, date_to=d_to)
+    office = next((o for o in followup_reports.offices(session) if o.id == office_id), None)
     query = f"fra={d_from.isoformat()}&til={d_to.isoformat()}" + (
         f"&kontor={office.number}" if office else ""
     )
-    office_rows = fs.office_outcomes(
-        session, fs.offices(session) if user.role == "admin" else [office], d_from, d_to
+    office_rows = followup_reports.office_outcomes(
+        session, followup_reports.offices(session) if user.role == "admin" else [office], d_from, d_to
     )
     return render(
         request,
@@ -283,7 +290,7 @@ def reports(
             },
             "query": query,
             "errors": errors,
-            "benchmarks": fs.EMPLOYMENT_BENCHMARKS,
+            "benchmarks": followup_fidelity.EMPLOYMENT_BENCHMARKS,
         },
         status_code=422 if errors else 200,
     )
@@ -298,15 +305,15 @@ def reports_csv(
     til: Annotated[str | None, Query(max_length=10)] = None,
     kontor: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
-    if tabell not in fs.CSV_TABLES:
+    if tabell not in followup_reports.CSV_TABLES:
         raise ValidationFailed("Ukjent tabell.", field="tabell")
     office_id, _ = _office_choice(session, user, kontor)
     d_from, d_to, errors = _period(fra, til)
     if errors:
         raise ValidationFailed(next(iter(errors.values())), field=next(iter(errors)))
-    rep = fs.report(session, office_id=office_id, date_from=d_from, date_to=d_to)
+    rep = followup_reports.report(session, office_id=office_id, date_from=d_from, date_to=d_to)
     return PlainTextResponse(
-        fs.to_csv(tabell, rep),
+        followup_reports.to_csv(tabell, rep),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="oppfolging-{tabell}-{d_from}-{d_to}.csv"'},
     )
@@ -325,9 +332,9 @@ def _fidelity_context(
     today = _today()
     default_from = today - dt.timedelta(days=27)
     d_from, d_to, period_errors = _period(fra or default_from.isoformat(), til)
-    office = next((o for o in fs.offices(session) if o.id == office_id), None)
-    reviews = fs.list_reviews(session, office_id=office_id)
-    snapshots = fs.list_snapshots(session, office_id=office_id)
+    office = next((o for o in followup_reports.offices(session) if o.id == office_id), None)
+    reviews = followup_fidelity.list_reviews(session, office_id=office_id)
+    snapshots = followup_fidelity.list_snapshots(session, office_id=office_id)
     review_chart = (
         charts.line_chart(
             "Selvevaluering over tid",
@@ -343,16 +350,20 @@ def _fidelity_context(
     return {
         "office": office,
         "office_options": office_options,
-        "fig": fs.office_indicators(session, office_id=office_id, date_from=d_from, date_to=d_to),
-        "per_specialist": fs.per_specialist(session, office_id=office_id, date_from=d_from, date_to=d_to),
-        "thresholds": fs.THRESHOLDS,
-        "benchmarks": fs.EMPLOYMENT_BENCHMARKS,
-        "items": list(enumerate(fs.FIDELITY_ITEMS, start=1)),
+        "fig": followup_fidelity.office_indicators(
+            session, office_id=office_id, date_from=d_from, date_to=d_to
+        ),
+        "per_specialist": followup_fidelity.per_specialist(
+            session, office_id=office_id, date_from=d_from, date_to=d_to
+        ),
+        "thresholds": followup_fidelity.THRESHOLDS,
+        "benchmarks": followup_fidelity.EMPLOYMENT_BENCHMARKS,
+        "items": list(enumerate(followup_fidelity.FIDELITY_ITEMS, start=1)),
         "reviews": reviews,
         "review_chart": review_chart,
         "snapshots": snapshots,
-        "band": fs.review_band,
-        "max_score": fs.MAX_SCORE,
+        "band": followup_fidelity.review_band,
+        "max_score": followup_fidelity.MAX_SCORE,
         "q": {"fra": d_from.isoformat(), "til": d_to.isoformat(), "kontor": office.number if office else ""},
         "errors": {**period_errors, **(errors or {})},
         "form": form or {"review_date": today.isoformat()},
@@ -374,7 +385,7 @@ def fidelity_page(
 @router.post("/kvalitet")
 def save_review(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
     kontor = form.get("kontor") or None
-    items = range(1, len(fs.FIDELITY_ITEMS) + 1)
+    items = range(1, len(followup_fidelity.FIDELITY_ITEMS) + 1)
 
     def save() -> Any:
         c = Cleaner(form)
@@ -383,7 +394,7 @@ def save_review(request: Request, session: SessionDep, user: StaffUser, form: Fo
             message = f"Punkt {i} må skåres fra 1 til 5."
             c.integer(f"item_{i}", f"Punkt {i}", required=True, message=message)
         out = c.done()
-        return fs.save_review(
+        return followup_fidelity.save_review(
             session,
             actor=user,
             office_id=_office_choice(session, user, kontor)[0],
@@ -397,7 +408,9 @@ def save_review(request: Request, session: SessionDep, user: StaffUser, form: Fo
         session,
         save,
         to=f"/oppfolging/kvalitet{f'?kontor={kontor}' if kontor else ''}",
-        message=lambda review: f"Selvevalueringen er lagret: {review.total} av {fs.MAX_SCORE}.",
+        message=lambda review: (
+            f"Selvevalueringen er lagret: {review.total} av {followup_fidelity.MAX_SCORE}."
+        ),
         page=lambda errors, status: render(
             request,
             "followup/fidelity.html",
@@ -412,15 +425,15 @@ def save_review(request: Request, session: SessionDep, user: StaffUser, form: Fo
 
 def _record_context(session: SessionDep, user: User, record: FollowupRecord) -> dict:
     today = _today()
-    fs.extend_rolling(session, record, record.placements, today)
-    candidate = candidates_service.get_candidate(
+    followup_plan.extend_rolling(session, record, record.placements, today)
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=record.candidate_id, purpose="oppfølging: åpnet jobbsporet"
     )
     employers = employers_service.employers_of(session, user)
     employer_names = {e.id: e.name for e in employers}
-    contacts = fs.list_contacts(session, record)
+    contacts = followup_records.list_contacts(session, record)
     plan_items = sorted(record.plan_items, key=lambda i: (i.due_date, i.id))
-    states = {i.id: fs.item_state(i, today, record.passive_periods) for i in plan_items}
+    states = {i.id: followup_plan.item_state(i, today, record.passive_periods) for i in plan_items}
     visible_plan = [
         i for i in plan_items if states[i.id] != "utfort" or i.due_date >= today - dt.timedelta(days=60)
     ]
@@ -429,25 +442,25 @@ def _record_context(session: SessionDep, user: User, record: FollowupRecord) -> 
         "record": record,
         "candidate": candidate,
         "specialist": spec,
-        "timeline": fs.phase_timeline(record, today),
+        "timeline": followup_records.phase_timeline(record, today),
         "plan_items": visible_plan,
         "states": states,
-        "state_labels": fs.STATE_LABELS,
+        "state_labels": followup_plan.STATE_LABELS,
         "overdue_count": sum(1 for s in states.values() if s == "forfalt"),
         "contacts": contacts,
         "employer_names": employer_names,
         "employer_options": [(e.id, e.name) for e in employers],
         "placements": record.placements,
-        "terms": {p.id: fs.current_terms(p) for p in record.placements},
-        "milestones": {p.id: fs.retention_milestones(p, today) for p in record.placements},
-        "profile": fs.get_profile(session, actor=user, record=record),
-        "disclosure": fs.get_disclosure(session, record),
-        "counselling": fs.list_counselling(session, record),
-        "counselling_missing": fs.counselling_missing(session, record),
-        "ufore": fs.ufore_income_status(session, record=record, year=today.year),
-        "measures": fs.list_measures(session, record),
-        "outreach": fs.outreach_attempts(session, record),
-        "statuses": [(s, STATUSES[s]) for s in fs.allowed_statuses(record)],
+        "terms": {p.id: followup_placements.current_terms(p) for p in record.placements},
+        "milestones": {p.id: followup_placements.retention_milestones(p, today) for p in record.placements},
+        "profile": followup_records.get_profile(session, actor=user, record=record),
+        "disclosure": followup_records.get_disclosure(session, record),
+        "counselling": followup_records.list_counselling(session, record),
+        "counselling_missing": followup_records.counselling_missing(session, record),
+        "ufore": followup_records.ufore_income_status(session, record=record, year=today.year),
+        "measures": followup_records.list_measures(session, record),
+        "outreach": followup_records.outreach_attempts(session, record),
+        "statuses": [(s, STATUSES[s]) for s in followup_records.allowed_statuses(record)],
         "phases": _options(PHASES),
         "contact_with": _options(CONTACT_WITH),
         "other_kinds": _options(OTHER_KINDS),
@@ -475,7 +488,9 @@ def _render_record(
     form: dict | None = None,
     status: int = 200,
 ) -> Response:
-    record = fs.get_record(session, actor=user, record_id=record_id, purpose="oppfølging: åpnet jobbsporet")
+    record = followup_records.get_record(
+        session, actor=user, record_id=record_id, purpose="oppfølging: åpnet jobbsporet"
+    )
     ctx = _record_context(session, user, record)
     ctx["errors"] = errors or {}
     ctx["form"] = form or {}
@@ -505,7 +520,7 @@ def _act(
     return submit(
         request,
         session,
-        lambda: action(fs.for_update(session, actor=user, record_id=record_id)),
+        lambda: action(followup_records.for_update(session, actor=user, record_id=record_id)),
         to=f"/oppfolging/{record_id}#{anchor}",
         message=lambda text: text,
         page=lambda errors, status: _render_record(
@@ -524,7 +539,7 @@ def set_status(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        fs.set_status(session, actor=user, record=record, status=_f(form, "s_", "status"))
+        followup_records.set_status(session, actor=user, record=record, status=_f(form, "s_", "status"))
         return f"Status er endret til «{record.status_label}»."
 
     return _act(request, session, user, record_id, form, "s_", "status", action)
@@ -537,7 +552,7 @@ def enter_phase(
     def action(record: FollowupRecord) -> str:
         v = _typed(form, "ph_", dates=("entered_on",), numbers={"phase": "Velg en fase fra 1 til 5."})
         phase = v["phase"] or 0
-        fs.enter_phase(
+        followup_records.enter_phase(
             session,
             actor=user,
             record=record,
@@ -555,7 +570,7 @@ def log_contact(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        contact = fs.log_contact(
+        contact = followup_records.log_contact(
             session,
             actor=user,
             record=record,
@@ -585,7 +600,7 @@ def start_placement(
             dates=("start_date",),
             numbers={"employer_id": "Velg arbeidsgiver.", "opening_id": "Velg stilling."},
         )
-        p = fs.start_placement(
+        p = followup_placements.start_placement(
             session,
             actor=user,
             record=record,
@@ -611,8 +626,8 @@ def change_placement(
     prefix = f"c{placement_id}_"
 
     def action(record: FollowupRecord) -> str:
-        p = fs.get_placement(record, placement_id)
-        change = fs.change_placement(
+        p = followup_placements.get_placement(record, placement_id)
+        change = followup_placements.change_placement(
             session,
             actor=user,
             record=record,
@@ -634,8 +649,8 @@ def end_placement(
     prefix = f"e{placement_id}_"
 
     def action(record: FollowupRecord) -> str:
-        p = fs.get_placement(record, placement_id)
-        fs.end_placement(
+        p = followup_placements.get_placement(record, placement_id)
+        followup_placements.end_placement(
             session,
             actor=user,
             record=record,
@@ -654,8 +669,8 @@ def save_profile(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        data = {f: form.get("pr_" + f) for f in (*fs.PROFILE_FIELDS, "ufore_grad")}
-        fs.save_profile(session, actor=user, record=record, data=data)
+        data = {f: form.get("pr_" + f) for f in (*followup_records.PROFILE_FIELDS, "ufore_grad")}
+        followup_records.save_profile(session, actor=user, record=record, data=data)
         return "Profilen er lagret."
 
     return _act(request, session, user, record_id, form, "pr_", "profil", action)
@@ -666,7 +681,7 @@ def save_disclosure(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        fs.save_disclosure(
+        followup_records.save_disclosure(
             session,
             actor=user,
             record=record,
@@ -688,7 +703,7 @@ def log_counselling(
             ("earnings_to_date", "expected_annual_earnings"), "Beløpet må være hele kroner."
         )
         v = _typed(form, "b_", dates=("date",), numbers=amounts)
-        fs.log_counselling(
+        followup_records.log_counselling(
             session,
             actor=user,
             record=record,
@@ -710,7 +725,7 @@ def add_passive(
 ) -> Response:
     def action(record: FollowupRecord) -> str:
         v = _typed(form, "pa_", dates=("from_date",), optional_dates=("to_date",))
-        fs.add_passive_period(
+        followup_records.add_passive_period(
             session,
             actor=user,
             record=record,
@@ -728,7 +743,7 @@ def log_outreach(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        fs.log_outreach(
+        followup_records.log_outreach(
             session,
             actor=user,
             record=record,
@@ -748,7 +763,7 @@ def add_measure(
 ) -> Response:
     def action(record: FollowupRecord) -> str:
         v = _typed(form, "m_", dates=("start_date", "end_date"))
-        m = fs.add_measure(
+        m = followup_records.add_measure(
             session,
             actor=user,
             record=record,
@@ -768,7 +783,7 @@ def complete_item(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, item_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        fs.complete_plan_item(
+        followup_records.complete_plan_item(
             session,
             actor=user,
             record=record,
@@ -785,7 +800,7 @@ def end_record(
     request: Request, session: SessionDep, user: StaffUser, record_id: int, form: FormData
 ) -> Response:
     def action(record: FollowupRecord) -> str:
-        fs.end_record(
+        followup_records.end_record(
             session,
             actor=user,
             record=record,

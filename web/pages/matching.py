@@ -11,26 +11,28 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from candidates import service as cs
+from candidates import access as candidates_access
+from candidates import derived as candidates_derived
+from candidates import service_suggest as candidates_suggest
 from candidates.models import STATUS_LABELS, Candidate
 from core.errors import NotFound, ValidationFailed
 from core.models import User
-from employers import service as es
-from followup import service as fs
+from employers import service_openings as employers_openings
+from followup import service_records as followup_records
 from followup.models import FollowupRecord
 from recruitment import ranking
 from recruitment import service as rs
 from recruitment.models import EMPLOYER_ANSWERS, ENTRY_STATUSES, OUTCOMES
 from web.deps import SessionDep, StaffUser, require_roles
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.pages.candidates import TABS
 from web.templating import redirect, render
 
 router = page_router()
 EmployerUser = Annotated[User, require_roles("arbeidsgiver")]
-FormData = form_type()
-BulkForm = form_type({"entry_id"})
+FormData = Annotated[dict[str, Any], form_fields()]
+BulkForm = Annotated[dict[str, Any], form_fields({"entry_id"})]
 EVENT_LABELS = {
     "added": "Lagt på listen",
     "status": "Status",
@@ -55,7 +57,7 @@ def _label(kind: str, value: str | None) -> str:
 
 @router.get("/kandidater/{candidate_id}/jobbforslag")
 def job_suggestions(request: Request, session: SessionDep, user: StaffUser, candidate_id: int) -> Response:
-    candidate = cs.get_candidate(
+    candidate = candidates_access.get_candidate(
         session, actor=user, candidate_id=candidate_id, purpose="jobbforslag", full=True
     )
     result = ranking.openings_for_candidate(
@@ -70,23 +72,25 @@ def job_suggestions(request: Request, session: SessionDep, user: StaffUser, cand
             "tab": "/jobbforslag",
             "status_labels": STATUS_LABELS,
             "result": result,
-            "capacity": cs.capacity_of(candidate),
-            "restricted_ok": cs.may_read_restricted(user, candidate),
-            "erase_ok": cs.may_erase(user, candidate),
-            "reasons_for": lambda reasons: cs.reasons_for(user, candidate, reasons),
+            "capacity": candidates_derived.capacity_of(candidate),
+            "restricted_ok": candidates_access.may_read_restricted(user, candidate),
+            "erase_ok": candidates_access.may_erase(user, candidate),
+            "reasons_for": lambda reasons: candidates_access.reasons_for(user, candidate, reasons),
         },
     )
 
 
 def _opening_context(session: Session, user: User, opening_id: int) -> dict[str, Any]:
-    opening = es.get_opening(session, actor=user, opening_id=opening_id)
+    opening = employers_openings.get_opening(session, actor=user, opening_id=opening_id)
     matches = ranking.candidates_for_opening(session, actor=user, opening_id=opening_id)
     entries = rs.entries(session, actor=user, opening_id=opening_id)
     on_list = {e.candidate_id for e in entries}
     names = {
         c.id: c.full_name
         for c in session.scalars(
-            cs.readable_candidates(user).where(Candidate.id.in_([e.candidate_id for e in entries]))
+            candidates_access.readable_candidates(user).where(
+                Candidate.id.in_([e.candidate_id for e in entries])
+            )
         )
     }
     histories = {e.id: rs.history(session, actor=user, entry_id=e.id) for e in entries}
@@ -137,7 +141,7 @@ def add_to_list(
         if not raw:
             raise ValidationFailed("Velg en kandidat.", field="candidate_id")
         # a number, the typeahead's "Name (number)", or a name only one readable candidate has
-        candidate_id = cs.candidate_ref(session, actor=user, text=raw, field="candidate_id")
+        candidate_id = candidates_suggest.candidate_ref(session, actor=user, text=raw, field="candidate_id")
         score = form.get("score")
         rs.add_candidate(
             session,
@@ -302,9 +306,9 @@ def start_followup(request: Request, session: SessionDep, user: StaffUser, list_
     """From a list entry to the job start: the candidate's open follow-up record with the job-start form
     prefilled (employer, title, the opening's lowest percent), or the caseload page to enrol them first."""
     entry = rs._entry(session, user, list_entry_id)
-    opening = es.get_opening(session, actor=user, opening_id=rs.opening_id_of(session, entry))
+    opening = employers_openings.get_opening(session, actor=user, opening_id=rs.opening_id_of(session, entry))
     record_id = session.scalar(
-        fs.readable_records(user)
+        followup_records.readable_records(user)
         .where(FollowupRecord.candidate_id == entry.candidate_id, FollowupRecord.status != "avsluttet")
         .with_only_columns(FollowupRecord.id)
         .order_by(FollowupRecord.id.desc())

@@ -10,10 +10,10 @@ from fastapi import Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import service_suggest as candidates_suggest
 from core.models import User
 from core.roles import NAV_STAFF
-from employers import service as employers_service
+from employers import service_suggest as employers_suggest
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
 
@@ -33,10 +33,10 @@ def options(
     if kind == "yrke":
         return [
             {"value": s.label, "label": s.name}
-            for s in employers_service.suggest_occupations(session, q, limit)
+            for s in employers_suggest.suggest_occupations(session, q, limit)
         ]
     if kind in ("kommune", "sted", "postnummer"):
-        found = employers_service.suggest_places(session, q, limit * 2)
+        found = employers_suggest.suggest_places(session, q, limit * 2)
         out = []
         for s in found:
             if s.kind == "kommune" and kind in ("kommune", "sted"):
@@ -51,12 +51,12 @@ def options(
     if kind == "kandidat":
         return [
             {"value": s.label, "label": "Kandidat"}
-            for s in candidates_service.suggest_candidates(session, actor=user, q=q, limit=limit)
+            for s in candidates_suggest.suggest_candidates(session, actor=user, q=q, limit=limit)
         ]
     if kind == "arbeidsgiver":
         return [
             {"value": s.label, "label": f"Org.nr. {s.orgnr}"}
-            for s in employers_service.suggest_employers(session, actor=user, q=q, limit=limit)
+            for s in employers_suggest.suggest_employers(session, actor=user, q=q, limit=limit)
         ]
     return []
 

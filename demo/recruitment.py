@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import service_privacy as candidates_privacy
 from core.models import User, utcnow
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from recruitment.models import CandidateList, CandidateListEntry, EntryEvent
 
 SHARED_PER_OPENING = 3
@@ -26,16 +26,16 @@ def generate(session: Session, *, rng: random.Random, employers: Sequence[Any], 
     session.flush()
     employer = employers[0]
     sharer = next((u for u in users if u.role == "markedskontakt"), None)
-    readable = employers_service.readable_openings(session, None)
+    readable = employers_openings.readable_openings(session, None)
     cols = readable.selected_columns
-    opening_ids = list(
+    opening_ids: list[int] = list(
         session.scalars(
             readable.with_only_columns(cols.id)
             .where(cols.employer_id == employer.id, cols.status == "publisert")
             .order_by(cols.id)
         )
     )
-    consenting = candidates_service.consenting_candidate_ids(session, employer_id=employer.id)
+    consenting = candidates_privacy.consenting_candidate_ids(session, employer_id=employer.id)
     if not opening_ids or not consenting:
         return 0
     local = random.Random(rng.getrandbits(64))

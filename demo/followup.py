@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core.models import Office, User
-from employers import service as employers_service
-from followup import service as fs
+from employers import access as employers_access
+from followup import service_fidelity as followup_fidelity
+from followup import service_placements as followup_placements
+from followup import service_plan as followup_plan
+from followup import service_records as followup_records
 from followup.dates import week_start
 
 HISTORY_START = dt.date(2025, 11, 1)
@@ -100,7 +103,7 @@ def generate(
     per_office = 24 if size == "small" else 120
     employer_user = session.scalar(select(User).where(User.role == "arbeidsgiver").order_by(User.id))
     employer_user_orgs = (
-        set(employers_service.employer_ids_for(session, employer_user)) if employer_user else set()
+        set(employers_access.employer_ids_for(session, employer_user)) if employer_user else set()
     )
     count = 0
     for office in offices:
@@ -115,7 +118,7 @@ def generate(
             count += 1
         _reviews(session, rng, specialist, office)
     for monday in _mondays(HISTORY_END - _days(7 * 11), HISTORY_END):
-        fs.take_fidelity_snapshot(
+        followup_fidelity.take_fidelity_snapshot(
             session, monday + _days(6) if monday + _days(6) <= HISTORY_END else HISTORY_END
         )
     session.flush()
@@ -146,7 +149,7 @@ def _one(
     service = _pick(rng, SERVICE_WEIGHTS)
     if service == "ips_ung" and (age is None or not 16 <= age <= 30):
         service = "ips"
-    record = fs.enrol(
+    record = followup_records.enrol(
         session,
         actor=spec,
         candidate_id=candidate.id,
@@ -159,7 +162,7 @@ def _one(
         target_ufore=rng.random() < 0.15,
         today=start,
     )
-    fs.save_profile(
+    followup_records.save_profile(
         session,
         actor=spec,
         record=record,
@@ -173,7 +176,7 @@ def _one(
         },
     )
     if rng.random() < 0.6:
-        fs.save_disclosure(
+        followup_records.save_disclosure(
             session,
             actor=spec,
             record=record,
@@ -183,10 +186,12 @@ def _one(
         )
     phase_day = start + _days(rng.randint(5, 20))
     if phase_day < end:
-        fs.enter_phase(session, actor=spec, record=record, phase=2, entered_on=phase_day)
+        followup_records.enter_phase(session, actor=spec, record=record, phase=2, entered_on=phase_day)
     search_day = phase_day + _days(rng.randint(5, 20))
     if search_day < end:
-        fs.enter_phase(session, actor=spec, record=record, phase=3, entered_on=search_day)  # status follows
+        followup_records.enter_phase(
+            session, actor=spec, record=record, phase=3, entered_on=search_day
+        )  # status follows
 
     def contact(
         day: dt.date, with_whom: str, employer: Any | None = None, placement_id: int | None = None
@@ -202,7 +207,7 @@ def _one(
             and rng.random() < 0.5
         ):
             participant = employer_user.id
-        fs.log_contact(
+        followup_records.log_contact(
             session,
             actor=spec,
             record=record,
@@ -235,7 +240,7 @@ def _one(
         day += _days(rng.randint(6, 16))
     if job_day is None or job_day > end:
         if ends_on is not None:
-            fs.end_record(
+            followup_records.end_record(
                 session,
                 actor=spec,
                 record=record,
@@ -244,7 +249,7 @@ def _one(
                 detail=rng.choice(("sykdom", "annet_tiltak", "sokt_ufore", "flyttet")),
             )
             return
-        fs.extend_rolling(session, record, [], end)
+        followup_plan.extend_rolling(session, record, [], end)
         return
 
     # a job: benefits counselling before, mostly part time, sometimes increased later
@@ -255,7 +260,7 @@ def _one(
         type_ = _pick(rng, TYPE_WEIGHTS)
         percent = rng.choice(PERCENTS)
         if rng.random() < 0.85:
-            fs.log_counselling(
+            followup_records.log_counselling(
                 session,
                 actor=spec,
                 record=record,
@@ -266,7 +271,7 @@ def _one(
             )
         if rng.random() < 0.7:
             contact(job_day - _days(rng.randint(1, 6)), "person")
-        placement = fs.start_placement(
+        placement = followup_placements.start_placement(
             session,
             actor=spec,
             record=record,
@@ -297,7 +302,7 @@ def _one(
             changed = job_day + _days(rng.randint(60, 150))
             if changed <= until:
                 new_percent = min(100, percent + rng.choice((10, 20, 20, 30)))
-                fs.log_counselling(
+                followup_records.log_counselling(
                     session,
                     actor=spec,
                     record=record,
@@ -305,7 +310,7 @@ def _one(
                     occasion="endring_timer",
                     expected_annual_earnings=int(4200 * new_percent),
                 )
-                fs.change_placement(
+                followup_placements.change_placement(
                     session,
                     actor=spec,
                     record=record,
@@ -315,7 +320,7 @@ def _one(
                     note="Økte stillingen",
                 )
         if job_end is not None and job_end <= end:
-            fs.end_placement(
+            followup_placements.end_placement(
                 session,
                 actor=spec,
                 record=record,
@@ -333,8 +338,8 @@ def _one(
                     day += _days(rng.randint(5, 12))
         else:
             job_day = None
-    record = fs.load(session, record.id)
-    fs.extend_rolling(session, record, record.placements, end)
+    record = followup_records.load(session, record.id)
+    followup_plan.extend_rolling(session, record, record.placements, end)
 
 
 def _reviews(session: Session, rng: random.Random, spec: User, office: Office) -> None:
@@ -344,9 +349,9 @@ def _reviews(session: Session, rng: random.Random, spec: User, office: Office) -
     ):
         scores = [
             max(1, min(5, base + rng.choice((-1, 0, 0, 1)) + (1 if i >= 2 and rng.random() < 0.4 else 0)))
-            for _ in fs.FIDELITY_ITEMS
+            for _ in followup_fidelity.FIDELITY_ITEMS
         ]
-        fs.save_review(
+        followup_fidelity.save_review(
             session,
             actor=spec,
             office_id=office.id,

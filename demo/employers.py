@@ -14,8 +14,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core import reference as reference_service
-from core.demo_names import EMPLOYER_KINDS, EMPLOYER_STEMS, FIRST_NAMES, LAST_NAMES, PUBLIC_EMPLOYERS, STREETS
 from core.models import Office, User, utcnow
+from demo.names import EMPLOYER_KINDS, EMPLOYER_STEMS, FIRST_NAMES, LAST_NAMES, PUBLIC_EMPLOYERS, STREETS
 from employers import orgnr as orgnr_rules
 from employers import service
 from employers.models import (

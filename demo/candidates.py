@@ -33,8 +33,8 @@ from candidates.models import (
     Situation,
     WorkExperience,
 )
-from core.demo_names import FIRST_NAMES, LAST_NAMES, STREETS
 from core.models import Office, User, utcnow
+from demo.names import FIRST_NAMES, LAST_NAMES, STREETS
 
 SIZES = {"small": 320, "large": 20_000}
 CHUNK = 2000
@@ -635,7 +635,7 @@ def _consents(
     if rows:
         session.execute(insert(Consent), rows)
     # the text written for employers, for everyone who consented to the demo employer (some are shared from its
-    # candidate lists by recruitment.demo); clean of health, benefit and programme words
+    # candidate lists by demo.recruitment); clean of health, benefit and programme words
     demo_employer = dict.fromkeys(r["candidate_id"] for r in rows if r["employer_id"] == employers[0].id)
     for n, cid in enumerate(demo_employer):
         session.execute(
