@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core.models import Office, User
-from plans import service as ps
+from plans import service_activities as plans_activities
+from plans import service_periods as plans_periods
 
 MY_GOALS = (
     "Jeg vil ha en fast jobb i butikk, gjerne 60 prosent.",
@@ -119,20 +120,20 @@ EXTRA_AREAS = ("OKONOMI", "HELSE", "KVALIFISERING", "FAMILIE_NETTVERK")
 
 
 def _one(session: Session, rng: random.Random, specialist: User, candidate_id: int, today: dt.date) -> int:
-    ps.start_period(
+    plans_periods.start_period(
         session,
         actor=specialist,
         candidate_id=candidate_id,
         start_date=today - dt.timedelta(days=rng.randint(20, 300)),
         started_reason=rng.choice(("MANUELL_REGISTRERING_VEILEDER", "ARBEIDSSOKER_REGISTRERING")),
     )
-    ps.set_goal(
+    plans_periods.set_goal(
         session, actor=specialist, candidate_id=candidate_id, text=rng.choice(MY_GOALS), written_by="BRUKER"
     )
     areas = ["ARBEID", "BOLIG", *rng.sample(EXTRA_AREAS, 2)]  # four areas, state and municipal providers
     count = 0
     for area in areas:
-        ps.set_goal(
+        plans_periods.set_goal(
             session,
             actor=specialist,
             candidate_id=candidate_id,
@@ -141,7 +142,7 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
         )
         kind, title, provider, org, responsible, fields = rng.choice(ACTIVITIES[area])
         start = today - dt.timedelta(days=rng.randint(0, 30))
-        activity = ps.create_activity(
+        activity = plans_activities.create_activity(
             session,
             actor=specialist,
             candidate_id=candidate_id,
@@ -159,10 +160,10 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
             },
         )
         if rng.random() < 0.4:
-            ps.mark_avtalt(session, actor=specialist, activity_id=activity.id)
+            plans_activities.mark_avtalt(session, actor=specialist, activity_id=activity.id)
         roll = rng.random()
         if roll < 0.2:
-            ps.change_status(
+            plans_activities.change_status(
                 session,
                 actor=specialist,
                 activity_id=activity.id,
@@ -170,7 +171,7 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
                 reason="Gjennomført som avtalt",
             )
         elif roll < 0.3:
-            ps.change_status(
+            plans_activities.change_status(
                 session,
                 actor=specialist,
                 activity_id=activity.id,
@@ -178,7 +179,7 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
                 reason="Ikke aktuelt lenger",
             )
         count += 1
-    meeting = ps.create_activity(
+    meeting = plans_activities.create_activity(
         session,
         actor=specialist,
         candidate_id=candidate_id,
@@ -195,8 +196,8 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
             "provider": "NAV_STAT",
         },
     )
-    ps.mark_avtalt(session, actor=specialist, activity_id=meeting.id)
-    talk = ps.create_activity(
+    plans_activities.mark_avtalt(session, actor=specialist, activity_id=meeting.id)
+    talk = plans_activities.create_activity(
         session,
         actor=specialist,
         candidate_id=candidate_id,
@@ -210,7 +211,7 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
             "responsible_name": "Kari Sosialkonsulent",
         },
     )
-    ps.save_referat(
+    plans_activities.save_referat(
         session,
         actor=specialist,
         activity_id=talk.id,

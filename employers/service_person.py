@@ -4,6 +4,7 @@ card). The occupant names the person by `candidate_ref` (the candidate's id); ac
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -38,7 +39,7 @@ def occupancies_of(session: Session, *, candidate_id: int) -> list[Occupancy]:
     ]
 
 
-def employer_names(session: Session, ids: list[int]) -> dict[int, str]:
+def employer_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     """Employer id → name (for display beside a person's jobs; the employer register is not personal data)."""
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:

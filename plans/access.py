@@ -2,7 +2,7 @@
 office, and the system itself (actor None: jobs, demo data). Employers never; a market contact of the office and the
 admin neither (the plan names treatment, housing and money: need-to-know, as the candidate's restricted sections).
 
-The rule starts from the candidates domain's own: a person is in reach when `candidates.service.readable_candidates`
+The rule starts from the candidates domain's own: a person is in reach when `candidates.access.readable_candidates`
 finds them, and the plan is open to the reader when `may_read_restricted` holds (same office, follow-up role). A
 refused read raises AccessDenied (answered 404, logged "nektet"); an employer's write is a 403. Every read of a
 plan by staff is audit-logged through the candidates domain's read (`get_candidate`, purpose "oppfølging: plan…")."""
@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, false, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
 from core.errors import AccessDenied
 from core.models import User
 from core.roles import FOLLOW_UP
@@ -26,11 +26,11 @@ SUBJECT_PLAN = "plan"
 
 def may_use_plan(actor: User | None, candidate: Any) -> bool:
     """The candidate's own office's follow-up caseworkers (None is the system)."""
-    return candidates_service.may_read_restricted(actor, candidate)
+    return candidates_access.may_read_restricted(actor, candidate)
 
 
 def _readable_candidate_ids(actor: User | None) -> Any:
-    stmt = candidates_service.readable_candidates(actor)
+    stmt = candidates_access.readable_candidates(actor)
     return stmt.with_only_columns(stmt.selected_columns.id)
 
 
@@ -43,14 +43,14 @@ def _in_reach(actor: User | None, column: Any) -> Any:
     return column.in_(_readable_candidate_ids(actor))
 
 
-def readable_activities(actor: User | None) -> Select[tuple[PlanActivity]]:
+def readable_activities(actor: User | None) -> Select[PlanActivity]:
     """Every activity read by id starts here."""
     stmt = select(PlanActivity)
     clause = _in_reach(actor, PlanActivity.candidate_id)
     return stmt if clause is None else stmt.where(clause)
 
 
-def readable_periods(actor: User | None) -> Select[tuple[PlanPeriod]]:
+def readable_periods(actor: User | None) -> Select[PlanPeriod]:
     stmt = select(PlanPeriod)
     clause = _in_reach(actor, PlanPeriod.candidate_id)
     return stmt if clause is None else stmt.where(clause)
@@ -59,24 +59,20 @@ def readable_periods(actor: User | None) -> Select[tuple[PlanPeriod]]:
 def person_for_read(session: Session, *, actor: User, candidate_id: int, purpose: str) -> Any:
     """The person whose plan is read, with the jobbprofil (the ARBEID goal shows its occupations); the read is
     audit-logged with the purpose; refused (404, "nektet") outside the rule."""
-    candidate_model = candidates_service.Candidate
-    return candidates_service.get_candidate(
+    return candidates_access.get_candidate(
         session,
         actor=actor,
         candidate_id=candidate_id,
         purpose=purpose,
         restricted=True,
-        load=(
-            joinedload(candidate_model.office),
-            joinedload(candidate_model.job_profile),
-        ),
+        load=candidates_access.PROFILE_LOAD,
     )
 
 
 def person_for_change(session: Session, *, actor: User | None, candidate_id: int, purpose: str) -> Any:
     """The person whose plan is changed (403 for a user who is not NAV staff, 404 "nektet" outside the rule); the
     change itself is audit-logged by the caller."""
-    return candidates_service.load_for_change(
+    return candidates_access.load_for_change(
         session, actor=actor, candidate_id=candidate_id, purpose=purpose, restricted=True
     )
 

@@ -6,7 +6,7 @@ depend on today, on another field or on the activity's state are listed per rout
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,13 +24,30 @@ from plans.models import (
     STILLING_ETIKETTER,
 )
 
-LifeArea = Literal[tuple(LIFE_AREAS)]  # type: ignore[valid-type]
-Provider = Literal[tuple(PROVIDERS)]  # type: ignore[valid-type]
-Status = Literal[tuple(STATUSES)]  # type: ignore[valid-type]
+# Literals of a label table's keys, built at run time: the type checker reads them as text.
+if TYPE_CHECKING:
+    LifeArea: TypeAlias = str
+    Provider: TypeAlias = str
+    Status: TypeAlias = str
+    Kanal: TypeAlias = str
+    Etikett: TypeAlias = str
+    JobbStatus: TypeAlias = str
+    StartReason: TypeAlias = str
+    ActivityType: TypeAlias = str
+    KortType: TypeAlias = str
+    Soknadsstatus: TypeAlias = str
+else:
+    LifeArea = Literal[tuple(LIFE_AREAS)]
+    Provider = Literal[tuple(PROVIDERS)]
+    Status = Literal[tuple(STATUSES)]
+    Kanal = Literal[tuple(KANALER)]
+    Etikett = Literal[tuple(STILLING_ETIKETTER)]
+    JobbStatus = Literal[tuple(JOBB_STATUS)]
+    StartReason = Literal[tuple(START_REASONS)]
+    ActivityType = Literal[tuple(ACTIVITY_TYPES)]
+    KortType = Literal[tuple(KORT_TYPER)]
+    Soknadsstatus = Literal[tuple(SOKNADSSTATUS)]
 StartStatus = Literal["BRUKER_ER_INTERESSERT", "PLANLAGT", "GJENNOMFORES"]
-Kanal = Literal[tuple(KANALER)]  # type: ignore[valid-type]
-Etikett = Literal[tuple(STILLING_ETIKETTER)]  # type: ignore[valid-type]
-JobbStatus = Literal[tuple(JOBB_STATUS)]  # type: ignore[valid-type]
 Phone = Annotated[
     str,
     Field(
@@ -62,91 +79,93 @@ class ORM(BaseModel):
 
 
 class _Common(_In):
-    title: f.required_text(100)  # type: ignore[valid-type]
-    link: f.text(2000) = ""  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(100)]
+    link: Annotated[str, f.text(2000)] = ""
     life_area: LifeArea = Field(description="Livsområdet aktiviteten hører til.")
     provider: Provider = Field(
         description="Hvem som gir tjenesten: NAV (stat), kommunen, helse, skole, annen."
     )
-    provider_org: f.text(200) = ""  # type: ignore[valid-type]
-    responsible_name: f.text(200) = Field(  # type: ignore[valid-type]
+    provider_org: Annotated[str, f.text(200)] = ""
+    responsible_name: Annotated[str, f.text(200)] = Field(
         "",
         description="Den som har ansvaret (kan være utenfor NAV). Påkrevd unntatt for NAV (stat): da den som "
         "oppretter.",
     )
-    responsible_org: f.text(200) = ""  # type: ignore[valid-type]
+    responsible_org: Annotated[str, f.text(200)] = ""
     responsible_phone: Phone | None = None
     status: StartStatus = "PLANLAGT"
 
 
 class EgenIn(_Common):
     type: Literal["EGEN"]
-    description: f.text(5000) = ""  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] = ""
     from_date: f.Date
     to_date: f.Date
-    hensikt: f.text(255) = ""  # type: ignore[valid-type]
-    oppfolging: f.text(255) = ""  # type: ignore[valid-type]
+    hensikt: Annotated[str, f.text(255)] = ""
+    oppfolging: Annotated[str, f.text(255)] = ""
 
 
 class StillingIn(_Common):
     type: Literal["STILLING"]
-    description: f.text(5000) = ""  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] = ""
     from_date: f.Date | None = None
     to_date: f.Date | None = Field(None, description="Søknadsfristen.")
-    arbeidsgiver: f.text(255) = ""  # type: ignore[valid-type]
-    arbeidssted: f.text(255) = ""  # type: ignore[valid-type]
-    kontaktperson: f.text(255) = ""  # type: ignore[valid-type]
+    arbeidsgiver: Annotated[str, f.text(255)] = ""
+    arbeidssted: Annotated[str, f.text(255)] = ""
+    kontaktperson: Annotated[str, f.text(255)] = ""
     etikett: Etikett | None = None
 
 
 class SokeavtaleIn(_Common):
     type: Literal["SOKEAVTALE"]
-    description: f.text(5000) = ""  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] = ""
     from_date: f.Date
     to_date: f.Date
-    antall_stillinger_i_uken: f.integer(1, 99)  # type: ignore[valid-type]
-    antall_stillinger_sokes: f.integer(1, 999) | None = None  # type: ignore[valid-type]
-    avtale_oppfolging: f.text(255) = ""  # type: ignore[valid-type]
+    antall_stillinger_i_uken: Annotated[int, f.integer(1, 99)]
+    antall_stillinger_sokes: Annotated[int, f.integer(1, 999)] | None = None
+    avtale_oppfolging: Annotated[str, f.text(255)] = ""
 
 
 class IjobbIn(_Common):
     type: Literal["IJOBB"]
-    description: f.text(5000) = ""  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] = ""
     from_date: f.Date
     to_date: f.Date | None = None
     jobb_status: JobbStatus
-    ansettelsesforhold: f.text(255) = ""  # type: ignore[valid-type]
-    arbeidstid: f.text(255) = ""  # type: ignore[valid-type]
+    ansettelsesforhold: Annotated[str, f.text(255)] = ""
+    arbeidstid: Annotated[str, f.text(255)] = ""
 
 
 class BehandlingIn(_Common):
     type: Literal["BEHANDLING"]
-    description: f.text(400) = ""  # type: ignore[valid-type]
+    description: Annotated[str, f.text(400)] = ""
     from_date: f.Date
     to_date: f.Date
-    behandling_type: f.required_text(100)  # type: ignore[valid-type]
-    behandling_sted: f.required_text(255)  # type: ignore[valid-type]
-    effekt: f.text(255) = ""  # type: ignore[valid-type]
-    behandling_oppfolging: f.text(255) = ""  # type: ignore[valid-type]
+    behandling_type: Annotated[str, f.required_text(100)]
+    behandling_sted: Annotated[str, f.required_text(255)]
+    effekt: Annotated[str, f.text(255)] = ""
+    behandling_oppfolging: Annotated[str, f.text(255)] = ""
 
 
 class MoteIn(_Common):
     type: Literal["MOTE"]
-    description: f.required_text(5000) = Field(description="Hensikten med møtet.")  # type: ignore[valid-type]
+    description: Annotated[str, f.required_text(5000)] = Field(description="Hensikten med møtet.")
     from_date: f.Date = Field(description="Møtedagen, ikke tilbake i tid.")
     kanal: Kanal
     klokkeslett: Clock
-    varighet: f.integer(5, 480, "Varighet i minutter.")  # type: ignore[valid-type]
-    adresse: f.text(255) = ""  # type: ignore[valid-type]
-    forberedelser: f.text(500) = ""  # type: ignore[valid-type]
+    varighet: Annotated[int, f.integer(5, 480, "Varighet i minutter.")]
+    adresse: Annotated[str, f.text(255)] = ""
+    forberedelser: Annotated[str, f.text(500)] = ""
 
 
 class SamtalereferatIn(_Common):
     type: Literal["SAMTALEREFERAT"]
-    description: f.text(5000) = ""  # type: ignore[valid-type]
+    description: Annotated[str, f.text(5000)] = ""
     from_date: f.Date = Field(description="Dagen samtalen var, ikke fram i tid.")
     kanal: Kanal
-    referat: f.text(5000) = Field("", description="Referatet (ikke delt før det deles: /referat).")  # type: ignore[valid-type]
+    referat: Annotated[str, f.text(5000)] = Field(
+        "", description="Referatet (ikke delt før det deles: /referat)."
+    )
 
 
 ActivityIn = Annotated[
@@ -160,43 +179,43 @@ class ActivityPatch(_In):
     activity's is refused."""
 
     version: Version
-    title: f.required_text(100) | None = None  # type: ignore[valid-type]
-    description: f.text(5000) | None = None  # type: ignore[valid-type]
+    title: Annotated[str, f.required_text(100)] | None = None
+    description: Annotated[str, f.text(5000)] | None = None
     from_date: f.Date | None = None
     to_date: f.Date | None = None
-    link: f.text(2000) | None = None  # type: ignore[valid-type]
+    link: Annotated[str, f.text(2000)] | None = None
     life_area: LifeArea | None = None
     provider: Provider | None = None
-    provider_org: f.text(200) | None = None  # type: ignore[valid-type]
-    responsible_name: f.text(200) | None = None  # type: ignore[valid-type]
-    responsible_org: f.text(200) | None = None  # type: ignore[valid-type]
+    provider_org: Annotated[str, f.text(200)] | None = None
+    responsible_name: Annotated[str, f.text(200)] | None = None
+    responsible_org: Annotated[str, f.text(200)] | None = None
     responsible_phone: Phone | None = None
-    hensikt: f.text(255) | None = None  # type: ignore[valid-type]
-    oppfolging: f.text(255) | None = None  # type: ignore[valid-type]
-    arbeidsgiver: f.text(255) | None = None  # type: ignore[valid-type]
-    arbeidssted: f.text(255) | None = None  # type: ignore[valid-type]
-    kontaktperson: f.text(255) | None = None  # type: ignore[valid-type]
+    hensikt: Annotated[str, f.text(255)] | None = None
+    oppfolging: Annotated[str, f.text(255)] | None = None
+    arbeidsgiver: Annotated[str, f.text(255)] | None = None
+    arbeidssted: Annotated[str, f.text(255)] | None = None
+    kontaktperson: Annotated[str, f.text(255)] | None = None
     etikett: Etikett | None = None
-    antall_stillinger_i_uken: f.integer(1, 99) | None = None  # type: ignore[valid-type]
-    antall_stillinger_sokes: f.integer(1, 999) | None = None  # type: ignore[valid-type]
-    avtale_oppfolging: f.text(255) | None = None  # type: ignore[valid-type]
+    antall_stillinger_i_uken: Annotated[int, f.integer(1, 99)] | None = None
+    antall_stillinger_sokes: Annotated[int, f.integer(1, 999)] | None = None
+    avtale_oppfolging: Annotated[str, f.text(255)] | None = None
     jobb_status: JobbStatus | None = None
-    ansettelsesforhold: f.text(255) | None = None  # type: ignore[valid-type]
-    arbeidstid: f.text(255) | None = None  # type: ignore[valid-type]
-    behandling_type: f.required_text(100) | None = None  # type: ignore[valid-type]
-    behandling_sted: f.required_text(255) | None = None  # type: ignore[valid-type]
-    effekt: f.text(255) | None = None  # type: ignore[valid-type]
-    behandling_oppfolging: f.text(255) | None = None  # type: ignore[valid-type]
+    ansettelsesforhold: Annotated[str, f.text(255)] | None = None
+    arbeidstid: Annotated[str, f.text(255)] | None = None
+    behandling_type: Annotated[str, f.required_text(100)] | None = None
+    behandling_sted: Annotated[str, f.required_text(255)] | None = None
+    effekt: Annotated[str, f.text(255)] | None = None
+    behandling_oppfolging: Annotated[str, f.text(255)] | None = None
     kanal: Kanal | None = None
     klokkeslett: Clock | None = None
-    varighet: f.integer(5, 480) | None = None  # type: ignore[valid-type]
-    adresse: f.text(255) | None = None  # type: ignore[valid-type]
-    forberedelser: f.text(500) | None = None  # type: ignore[valid-type]
+    varighet: Annotated[int, f.integer(5, 480)] | None = None
+    adresse: Annotated[str, f.text(255)] | None = None
+    forberedelser: Annotated[str, f.text(500)] | None = None
 
 
 class StatusIn(_In):
     status: Status
-    begrunnelse: f.text(255) | None = Field(  # type: ignore[valid-type]
+    begrunnelse: Annotated[str, f.text(255)] | None = Field(
         None,
         description="Påkrevd (1–255 tegn) når en avtalt aktivitet avbrytes eller fullføres (ikke møter), og når "
         "et møte avbrytes.",
@@ -209,7 +228,7 @@ class AvtaltIn(_In):
 
 
 class ReferatIn(_In):
-    referat: f.text(5000)  # type: ignore[valid-type]
+    referat: Annotated[str, f.text(5000)]
     publiser: f.Bool = Field(False, description="Del referatet med personen (da kan møtet fullføres).")
     version: Version
 
@@ -219,12 +238,12 @@ class ReferatIn(_In):
 
 class PeriodIn(_In):
     start_date: f.Date | None = Field(None, description="I dag når feltet mangler.")
-    started_reason: Literal[tuple(START_REASONS)] | None = None  # type: ignore[valid-type]
+    started_reason: StartReason | None = None
 
 
 class PeriodEndIn(_In):
     end_date: f.Date | None = Field(None, description="I dag når feltet mangler; ikke før periodens start.")
-    reason: f.text(500) = ""  # type: ignore[valid-type]
+    reason: Annotated[str, f.text(500)] = ""
     version: f.Int | None = Field(None, description="Periodens versjon du leste; en eldre gir 409.")
 
 
@@ -232,7 +251,7 @@ class GoalIn(_In):
     life_area: LifeArea | None = Field(
         None, description="Livsområdet; uten: «Mitt mål» (personens eget mål)."
     )
-    text: f.text(500) = Field(  # type: ignore[valid-type]
+    text: Annotated[str, f.text(500)] = Field(
         description="Målet. «Mitt mål» må ha tekst (1–500 tegn); et livsområdes mål kan tømmes."
     )
     written_by: Literal["BRUKER", "NAV"] | None = Field(
@@ -268,7 +287,7 @@ class ActivityOut(ORM):
     id: int
     uuid: str
     version: int = Field(description="Send den med ved endring.")
-    type: Literal[tuple(ACTIVITY_TYPES)]  # type: ignore[valid-type]
+    type: ActivityType
     title: str
     description: str
     status: Status
@@ -308,9 +327,9 @@ class CardOut(BaseModel):
     key: str
     activity_id: int | None
     version: int | None
-    type: Literal[tuple(ACTIVITY_TYPES)]  # type: ignore[valid-type]
-    kort_type: Literal[tuple(KORT_TYPER)] | None  # type: ignore[valid-type]
-    soknadsstatus: Literal[tuple(SOKNADSSTATUS)] | None  # type: ignore[valid-type]
+    type: ActivityType
+    kort_type: KortType | None
+    soknadsstatus: Soknadsstatus | None
     title: str
     status: Status
     life_area: LifeArea

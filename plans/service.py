@@ -1,10 +1,11 @@
-"""The plan's use cases, one import for the web layer, the CLI and jobs: the oppfølgingsperiode and goals
-(`service_periods`), activities and their history (`service_activities`), the cards other domains give the plan
-(`service_feed`), and here the plan as one read model (`get_plan`): the period, its goals, the stored activities and
-the derived cards on one board, the IPS follow-up plan's deadlines, and the jobbprofil's wanted occupations beside
-the ARBEID goal.
+"""A person's plan as one read model (`get_plan`): the period, its goals, the stored activities and the derived
+cards on one board, the IPS follow-up plan's deadlines, and the jobbprofil's wanted occupations beside the ARBEID
+goal; and `adopt_card`, which makes a derived card a stored activity.
 
-The journal and the §14a record are written beside these (`service_journal`, `service_vedtak`)."""
+The use cases themselves live where they are defined, and callers import those modules (no façade): the
+oppfølgingsperiode and goals in `plans.service_periods`, activities and their history in
+`plans.service_activities`, the cards other domains give the plan in `plans.service_feed`, the access rule in
+`plans.access`. The journal and the §14a record are written beside these (`service_journal`, `service_vedtak`)."""
 
 from __future__ import annotations
 
@@ -19,85 +20,10 @@ from core import reference as reference_service
 from core.errors import Conflict, NotFound
 from core.models import User
 from plans import access
-from plans.access import person_for_read
 from plans.models import LIFE_AREAS, STATUSES, PlanActivity, PlanGoal, PlanPeriod
-from plans.service_activities import (
-    CREATABLE_TYPES,
-    DATES,
-    FIELD_LABELS,
-    TYPE_FIELDS,
-    HistoryLine,
-    activities_of,
-    activity_for_change,
-    allowed_statuses,
-    change_status,
-    create_activity,
-    get_activity,
-    history,
-    innsender,
-    make_historic,
-    mark_avtalt,
-    person_may_change,
-    person_may_create,
-    reason_required,
-    save_referat,
-    snapshot,
-    update_activity,
-    versions,
-)
-from plans.service_feed import Card, Deadline, card_of, derived, soknadsstatus_for, status_by_dates
-from plans.service_periods import (
-    current_goals,
-    end_period,
-    goal_history,
-    open_period,
-    periods_of,
-    set_goal,
-    start_period,
-)
-
-__all__ = [
-    "CREATABLE_TYPES",
-    "DATES",
-    "FIELD_LABELS",
-    "TYPE_FIELDS",
-    "Card",
-    "Deadline",
-    "HistoryLine",
-    "PlanView",
-    "activities_of",
-    "activity_for_change",
-    "adopt_card",
-    "allowed_statuses",
-    "card_of",
-    "change_status",
-    "create_activity",
-    "current_goals",
-    "derived",
-    "end_period",
-    "get_activity",
-    "get_plan",
-    "goal_history",
-    "history",
-    "innsender",
-    "make_historic",
-    "mark_avtalt",
-    "open_period",
-    "period_of",
-    "periods_of",
-    "person_for_read",
-    "person_may_change",
-    "person_may_create",
-    "reason_required",
-    "save_referat",
-    "set_goal",
-    "snapshot",
-    "soknadsstatus_for",
-    "start_period",
-    "status_by_dates",
-    "update_activity",
-    "versions",
-]
+from plans.service_activities import activities_of, create_activity
+from plans.service_feed import Card, Deadline, card_of, derived
+from plans.service_periods import current_goals, periods_of
 
 
 @dataclass

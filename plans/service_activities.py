@@ -706,7 +706,7 @@ def _describe(prev: PlanActivityVersion | None, row: PlanActivityVersion) -> str
         return f"endret fristen til {date_no(to_date)}" if to_date else row.transaction_label
     if t == "ETIKETT_ENDRET":
         etikett = ((row.data or {}).get("details") or {}).get("etikett")
-        return f"endret tilstanden til «{STILLING_ETIKETTER.get(etikett, 'ingen')}»"
+        return f"endret tilstanden til «{STILLING_ETIKETTER.get(etikett or '', 'ingen')}»"
     return row.transaction_label
 
 

@@ -32,7 +32,9 @@ from core import reference as reference_service
 from core.formatting import date_no, number_no
 from core.models import User
 from employers import service_person as employers_person
-from followup import service as followup_service
+from followup import service_placements as followup_placements
+from followup import service_plan as followup_plan
+from followup import service_records as followup_records
 from plans.models import (
     ACTIVITY_TYPES,
     INNSENDER,
@@ -130,7 +132,7 @@ def _detail_facts(activity: PlanActivity) -> list[tuple[str, str]]:
     details = activity.details or {}
     for spec in TYPE_FIELDS.get(activity.type, ()):
         value = details.get(spec.name)
-        if value in (None, ""):
+        if value is None or value == "":
             continue
         if spec.options:
             value = spec.options.get(value, value)
@@ -211,18 +213,18 @@ def derived(session: Session, *, actor: User, candidate_id: int, period: PlanPer
     cards: dict[str, Card] = {}
     plan_deadlines: list[Deadline] = []
     praksis_ids: set[int] = set()
-    records = followup_service.list_records(
+    records = followup_records.list_records(
         session, actor=actor, candidate_id=candidate_id, include_ended=True
     )
     for listed in records:
-        record = followup_service.get_record(
+        record = followup_records.get_record(
             session, actor=actor, record_id=listed.id, purpose="oppfølging: plan (jobbspor)"
         )
         href = f"/oppfolging/{record.id}"
         specialist = session.get(User, record.specialist_id) if record.specialist_id else None
         responsible = specialist.name if specialist else ""
         employers = employers_person.employer_names(session, [p.employer_id for p in record.placements])
-        measures = followup_service.list_measures(session, record)
+        measures = followup_records.list_measures(session, record)
         covered_by_measure = {
             m.placement_id for m in measures if m.kind == "arbeidstrening" and m.placement_id
         }
@@ -232,7 +234,7 @@ def derived(session: Session, *, actor: User, candidate_id: int, period: PlanPer
             if p.praksisplass_id:
                 praksis_ids.add(p.praksisplass_id)
             employer = employers.get(p.employer_id, "") if p.employer_id else ""
-            percent, hours = followup_service.current_terms(p)
+            percent, hours = followup_placements.current_terms(p)
             if p.type in JOB_PLACEMENTS:
                 cards[f"ips-jobb:{p.id}"] = Card(
                     key=f"ips-jobb:{p.id}",
@@ -292,14 +294,14 @@ def derived(session: Session, *, actor: User, candidate_id: int, period: PlanPer
                 href=f"{href}#tiltak",
             )
         for item in record.plan_items:
-            state = followup_service.item_state(item, today, record.passive_periods)
+            state = followup_plan.item_state(item, today, record.passive_periods)
             if state == "utfort" or period.end_date is not None:
                 continue
             deadline = Deadline(
-                label=followup_service.item_label(item.kind, item.note),
+                label=followup_plan.item_label(item.kind, item.note),
                 due_date=item.due_date,
                 state=state,
-                state_label=followup_service.STATE_LABELS.get(state, state),
+                state_label=followup_plan.STATE_LABELS.get(state, state),
                 href=f"{href}#plan",
             )
             if item.kind in MEASURE_ITEM_KINDS and f"tiltak:{item.ref_id}" in cards:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from candidates import service as candidates_service
+from candidates import access as candidates_access
+from candidates import service_privacy as candidates_privacy
 from core.models import User
-from employers import service as employers_service
+from employers import service_openings as employers_openings
 from recruitment.models import CandidateList, CandidateListEntry
 
 
@@ -38,7 +39,7 @@ def shared_entries_for_candidate(
 ) -> list[SharedEntry]:
     """The person's entries shared with an employer under an active consent, oldest share first; none for a
     reader who may not read the person (the candidates domain's rule)."""
-    readable = candidates_service.readable_candidates(actor)
+    readable = candidates_access.readable_candidates(actor)
     readable_ids = readable.with_only_columns(readable.selected_columns.id)
     rows = session.execute(
         select(CandidateListEntry, CandidateList.opening_id)
@@ -52,9 +53,9 @@ def shared_entries_for_candidate(
     ).all()
     if not rows:
         return []
-    openings = employers_service.openings_with_employer_names(session, [r.opening_id for r in rows])
+    openings = employers_openings.openings_with_employer_names(session, [r.opening_id for r in rows])
     shares = [
-        candidates_service.EmployerShare(
+        candidates_privacy.EmployerShare(
             entry.id,
             entry.candidate_id,
             openings[opening_id][0].employer_id,
@@ -65,7 +66,7 @@ def shared_entries_for_candidate(
         for entry, opening_id in rows
         if opening_id in openings and entry.shared_at is not None
     ]
-    covered = {s.entry_id for s, _ in candidates_service.covered_shares(session, shares)}
+    covered = {s.entry_id for s, _ in candidates_privacy.covered_shares(session, shares)}
     out = []
     for entry, opening_id in rows:
         if entry.id not in covered or entry.shared_at is None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from core.models import Office, User
-from plans import service as ps
+from plans import service_periods as plans_periods
 from tests.factories import make_candidate, make_office, make_user
 
 TODAY = dt.date.today()
@@ -23,11 +23,13 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
+def world(db) -> World:
     office = make_office(db)
     js = make_user(db, "jobbspesialist", office=office)
     candidate = make_candidate(db, office, actor=js)
-    ps.start_period(db, actor=js, candidate_id=candidate.id, start_date=TODAY - dt.timedelta(days=60))
+    plans_periods.start_period(
+        db, actor=js, candidate_id=candidate.id, start_date=TODAY - dt.timedelta(days=60)
+    )
     return World(office, js, candidate)
 
 

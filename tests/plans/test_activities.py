@@ -10,9 +10,9 @@ import pytest
 
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.locking import StaleEdit
-from plans import service as ps
-from plans import service_activities as sa_
-from plans.models import AppendOnly, PlanActivity
+from plans import service_activities as plans_activities
+from plans import service_periods as plans_periods
+from plans.models import CREATABLE_TYPES, AppendOnly, PlanActivity
 from tests.factories import make_user
 from tests.plans.conftest import TODAY, egen, mote, samtale
 
@@ -21,8 +21,8 @@ def _fields(exc: ValidationFailed) -> dict[str, str]:
     return {e["field"]: e["message"] for e in exc.errors}
 
 
-def _new(db, world, data):  # type: ignore[no-untyped-def]
-    return ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=data)
+def _new(db, world, data):
+    return plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=data)
 
 
 # --- creating ------------------------------------------------------------------------------------------------
@@ -33,7 +33,7 @@ def test_an_activity_is_created_with_version_one_and_its_first_history_row(db, w
     assert (a.version, a.status, a.type, a.changed_by_type) == (1, "PLANLAGT", "EGEN", "NAV")
     assert a.details == {"hensikt": "Søke jobb", "oppfolging": ""}
     assert a.responsible_name == world.js.name  # NAV's own activity: the caseworker unless named
-    rows = ps.versions(db, activity_id=a.id)
+    rows = plans_activities.versions(db, activity_id=a.id)
     assert [(r.version, r.transaction_type, r.changed_by_type) for r in rows] == [(1, "OPPRETTET", "NAV")]
 
 
@@ -102,7 +102,7 @@ def test_a_municipal_activity_names_its_responsible_person(db, world):
 def test_any_open_status_moves_to_any_other_without_a_reason(db, world):
     a = _new(db, world, egen())
     for status in ("GJENNOMFORES", "BRUKER_ER_INTERESSERT", "PLANLAGT", "GJENNOMFORES"):
-        ps.change_status(db, actor=world.js, activity_id=a.id, status=status, version=a.version)
+        plans_activities.change_status(db, actor=world.js, activity_id=a.id, status=status, version=a.version)
         assert a.status == status
     assert a.version == 5
 
@@ -110,10 +110,10 @@ def test_any_open_status_moves_to_any_other_without_a_reason(db, world):
 @pytest.mark.parametrize(
     ("kind", "avtalt", "status", "message"),
     [
-        ("EGEN", True, "AVBRUTT", sa_.MSG_REASON_AVBRUTT),
-        ("EGEN", True, "FULLFORT", sa_.MSG_REASON_FULLFORT),
-        ("MOTE", False, "AVBRUTT", sa_.MSG_REASON_MOTE),
-        ("MOTE", True, "AVBRUTT", sa_.MSG_REASON_MOTE),
+        ("EGEN", True, "AVBRUTT", plans_activities.MSG_REASON_AVBRUTT),
+        ("EGEN", True, "FULLFORT", plans_activities.MSG_REASON_FULLFORT),
+        ("MOTE", False, "AVBRUTT", plans_activities.MSG_REASON_MOTE),
+        ("MOTE", True, "AVBRUTT", plans_activities.MSG_REASON_MOTE),
         ("EGEN", False, "AVBRUTT", None),
         ("EGEN", False, "FULLFORT", None),
         ("MOTE", True, "FULLFORT", None),  # no reason, but the referat first (below)
@@ -124,18 +124,20 @@ def test_when_a_begrunnelse_is_required(db, world, kind, avtalt, status, message
     data = {"EGEN": egen, "MOTE": mote, "SAMTALEREFERAT": samtale}[kind]()
     a = _new(db, world, data)
     if avtalt:
-        ps.mark_avtalt(db, actor=world.js, activity_id=a.id, version=a.version)
-    assert sa_.reason_required(a, status) == message
+        plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id, version=a.version)
+    assert plans_activities.reason_required(a, status) == message
     if kind in ("MOTE", "SAMTALEREFERAT"):
-        ps.save_referat(
+        plans_activities.save_referat(
             db, actor=world.js, activity_id=a.id, referat="Referat.", publish=True, version=a.version
         )
     if message:
         with pytest.raises(ValidationFailed) as exc:
-            ps.change_status(db, actor=world.js, activity_id=a.id, status=status, version=a.version)
+            plans_activities.change_status(
+                db, actor=world.js, activity_id=a.id, status=status, version=a.version
+            )
         assert _fields(exc.value) == {"begrunnelse": message}
         assert a.status != status
-        ps.change_status(
+        plans_activities.change_status(
             db,
             actor=world.js,
             activity_id=a.id,
@@ -145,17 +147,19 @@ def test_when_a_begrunnelse_is_required(db, world, kind, avtalt, status, message
         )
         assert a.end_comment == "Flyttet fra kommunen"
     else:
-        ps.change_status(db, actor=world.js, activity_id=a.id, status=status, version=a.version)
+        plans_activities.change_status(db, actor=world.js, activity_id=a.id, status=status, version=a.version)
     assert a.status == status
 
 
 def test_a_begrunnelse_is_at_most_255_characters(db, world):
     a = _new(db, world, egen())
-    ps.mark_avtalt(db, actor=world.js, activity_id=a.id)
+    plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id)
     with pytest.raises(ValidationFailed) as exc:
-        ps.change_status(db, actor=world.js, activity_id=a.id, status="AVBRUTT", reason="x" * 256)
+        plans_activities.change_status(
+            db, actor=world.js, activity_id=a.id, status="AVBRUTT", reason="x" * 256
+        )
     assert exc.value.field == "begrunnelse"
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="AVBRUTT", reason="x" * 255)
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="AVBRUTT", reason="x" * 255)
     assert a.status == "AVBRUTT"
 
 
@@ -163,61 +167,69 @@ def test_a_begrunnelse_is_at_most_255_characters(db, world):
 def test_a_meeting_is_completed_only_after_its_referat_is_shared(db, world, maker):
     a = _new(db, world, maker())
     with pytest.raises(ValidationFailed) as exc:
-        ps.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
-    assert _fields(exc.value) == {"status": sa_.MSG_REFERAT_FIRST}
-    ps.save_referat(db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.")
+        plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
+    assert _fields(exc.value) == {"status": plans_activities.MSG_REFERAT_FIRST}
+    plans_activities.save_referat(db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.")
     assert a.details["referat_publisert"] is False
     with pytest.raises(ValidationFailed):
-        ps.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
-    ps.save_referat(db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.", publish=True)
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
+        plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
+    plans_activities.save_referat(
+        db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.", publish=True
+    )
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
     assert a.status == "FULLFORT"
-    kinds = [r.transaction_type for r in ps.versions(db, activity_id=a.id)]
+    kinds = [r.transaction_type for r in plans_activities.versions(db, activity_id=a.id)]
     assert kinds[-2:] == ["REFERAT_PUBLISERT", "STATUS_ENDRET"]
 
 
 def test_a_meeting_may_be_cancelled_without_a_shared_referat(db, world):
     a = _new(db, world, mote())
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="AVBRUTT", reason="Personen er syk")
+    plans_activities.change_status(
+        db, actor=world.js, activity_id=a.id, status="AVBRUTT", reason="Personen er syk"
+    )
     assert a.status == "AVBRUTT"
 
 
 def test_a_referat_belongs_to_meetings_and_is_written_before_it_is_shared(db, world):
     a = _new(db, world, egen())
     with pytest.raises(ValidationFailed) as exc:
-        ps.save_referat(db, actor=world.js, activity_id=a.id, referat="x")
+        plans_activities.save_referat(db, actor=world.js, activity_id=a.id, referat="x")
     assert exc.value.field == "referat"
     m = _new(db, world, mote())
     with pytest.raises(ValidationFailed) as exc:
-        ps.save_referat(db, actor=world.js, activity_id=m.id, referat="", publish=True)
-    assert exc.value.message == sa_.MSG_REFERAT_EMPTY
+        plans_activities.save_referat(db, actor=world.js, activity_id=m.id, referat="", publish=True)
+    assert exc.value.message == plans_activities.MSG_REFERAT_EMPTY
 
 
 @pytest.mark.parametrize("final", ["FULLFORT", "AVBRUTT"])
 def test_final_statuses_are_read_only(db, world, final):
     a = _new(db, world, egen())
-    ps.change_status(db, actor=world.js, activity_id=a.id, status=final)
-    before = len(ps.versions(db, activity_id=a.id))
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status=final)
+    before = len(plans_activities.versions(db, activity_id=a.id))
     with pytest.raises(Conflict):
-        ps.change_status(db, actor=world.js, activity_id=a.id, status="PLANLAGT")
+        plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="PLANLAGT")
     with pytest.raises(Conflict):
-        ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Ny tittel"})
+        plans_activities.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Ny tittel"})
     with pytest.raises(Conflict):
-        ps.mark_avtalt(db, actor=world.js, activity_id=a.id)
-    assert sa_.allowed_statuses(a) == []
-    assert (a.status, a.title, len(ps.versions(db, activity_id=a.id))) == (final, "Lage CV", before)
+        plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id)
+    assert plans_activities.allowed_statuses(a) == []
+    assert (a.status, a.title, len(plans_activities.versions(db, activity_id=a.id))) == (
+        final,
+        "Lage CV",
+        before,
+    )
 
 
 def test_the_etikett_of_a_stilling_changes_even_when_final(db, world):
     a = _new(
         db, world, egen(type="STILLING", hensikt="", arbeidsgiver="Rema 1000", title="Butikkmedarbeider")
     )
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
-    ps.update_activity(db, actor=world.js, activity_id=a.id, data={"etikett": "AVSLAG"})
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
+    plans_activities.update_activity(db, actor=world.js, activity_id=a.id, data={"etikett": "AVSLAG"})
     assert a.details["etikett"] == "AVSLAG"
-    assert ps.versions(db, activity_id=a.id)[-1].transaction_type == "ETIKETT_ENDRET"
+    assert plans_activities.versions(db, activity_id=a.id)[-1].transaction_type == "ETIKETT_ENDRET"
     with pytest.raises(Conflict):
-        ps.update_activity(
+        plans_activities.update_activity(
             db, actor=world.js, activity_id=a.id, data={"etikett": "JOBBTILBUD", "title": "Annet"}
         )
 
@@ -226,26 +238,28 @@ def test_avtalt_med_nav_is_for_nav_staff_and_leaves_only_the_deadline_to_change(
     a = _new(db, world, egen())
     employer_user = make_user(db, "arbeidsgiver")
     with pytest.raises(Forbidden):
-        ps.mark_avtalt(db, actor=employer_user, activity_id=a.id)
-    ps.mark_avtalt(db, actor=world.js, activity_id=a.id, version=a.version)
-    assert a.avtalt and ps.versions(db, activity_id=a.id)[-1].transaction_type == "AVTALT"
+        plans_activities.mark_avtalt(db, actor=employer_user, activity_id=a.id)
+    plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id, version=a.version)
+    assert a.avtalt and plans_activities.versions(db, activity_id=a.id)[-1].transaction_type == "AVTALT"
     with pytest.raises(Conflict):
-        ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Endret"})
+        plans_activities.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Endret"})
     new_end = (TODAY + dt.timedelta(days=30)).isoformat()
-    ps.update_activity(db, actor=world.js, activity_id=a.id, data={"to_date": new_end})
+    plans_activities.update_activity(db, actor=world.js, activity_id=a.id, data={"to_date": new_end})
     assert a.to_date.isoformat() == new_end
-    assert ps.versions(db, activity_id=a.id)[-1].transaction_type == "AVTALT_DATO_ENDRET"
+    assert plans_activities.versions(db, activity_id=a.id)[-1].transaction_type == "AVTALT_DATO_ENDRET"
 
 
 def test_an_avtalt_meeting_may_move_in_time_and_place(db, world):
     a = _new(db, world, mote())
-    ps.mark_avtalt(db, actor=world.js, activity_id=a.id)
-    ps.update_activity(
+    plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id)
+    plans_activities.update_activity(
         db, actor=world.js, activity_id=a.id, data={"klokkeslett": "13:15", "adresse": "Biblioteket"}
     )
-    assert ps.versions(db, activity_id=a.id)[-1].transaction_type == "MOTE_TID_OG_STED_ENDRET"
+    assert plans_activities.versions(db, activity_id=a.id)[-1].transaction_type == "MOTE_TID_OG_STED_ENDRET"
     with pytest.raises(Conflict):
-        ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Et annet møte"})
+        plans_activities.update_activity(
+            db, actor=world.js, activity_id=a.id, data={"title": "Et annet møte"}
+        )
 
 
 # --- history and versions ------------------------------------------------------------------------------------
@@ -253,10 +267,12 @@ def test_an_avtalt_meeting_may_move_in_time_and_place(db, world):
 
 def test_every_change_is_a_new_version_and_the_history_reads_in_words(db, world):
     a = _new(db, world, egen())
-    ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Lage CV og søknad"}, version=1)
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="GJENNOMFORES", version=2)
-    ps.mark_avtalt(db, actor=world.js, activity_id=a.id, version=3)
-    rows = ps.versions(db, activity_id=a.id)
+    plans_activities.update_activity(
+        db, actor=world.js, activity_id=a.id, data={"title": "Lage CV og søknad"}, version=1
+    )
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="GJENNOMFORES", version=2)
+    plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id, version=3)
+    rows = plans_activities.versions(db, activity_id=a.id)
     assert [(r.version, r.transaction_type) for r in rows] == [
         (1, "OPPRETTET"),
         (2, "DETALJER_ENDRET"),
@@ -264,7 +280,7 @@ def test_every_change_is_a_new_version_and_the_history_reads_in_words(db, world)
         (4, "AVTALT"),
     ]
     assert rows[0].data["title"] == "Lage CV" and rows[1].data["title"] == "Lage CV og søknad"
-    lines = ps.history(db, actor=world.js, activity_id=a.id)
+    lines = plans_activities.history(db, actor=world.js, activity_id=a.id)
     assert lines[2].text == "flyttet aktiviteten fra Planlegger til Gjennomfører"
     assert lines[1].text == "endret tittel"
     assert lines[3].text == "merket aktiviteten som «Avtalt med NAV»"
@@ -273,14 +289,14 @@ def test_every_change_is_a_new_version_and_the_history_reads_in_words(db, world)
 
 def test_saving_the_same_values_makes_no_version(db, world):
     a = _new(db, world, egen())
-    ps.update_activity(db, actor=world.js, activity_id=a.id, data=egen(), version=1)
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="PLANLAGT", version=1)
-    assert a.version == 1 and len(ps.versions(db, activity_id=a.id)) == 1
+    plans_activities.update_activity(db, actor=world.js, activity_id=a.id, data=egen(), version=1)
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="PLANLAGT", version=1)
+    assert a.version == 1 and len(plans_activities.versions(db, activity_id=a.id)) == 1
 
 
 def test_a_history_row_cannot_be_changed(db, world):
     a = _new(db, world, egen())
-    row = ps.versions(db, activity_id=a.id)[0]
+    row = plans_activities.versions(db, activity_id=a.id)[0]
     row.note = "omskrevet"
     with pytest.raises(AppendOnly):
         db.flush()
@@ -288,22 +304,24 @@ def test_a_history_row_cannot_be_changed(db, world):
 
 def test_a_history_row_cannot_be_deleted(db, world):
     a = _new(db, world, egen())
-    db.delete(ps.versions(db, activity_id=a.id)[0])
+    db.delete(plans_activities.versions(db, activity_id=a.id)[0])
     with pytest.raises(AppendOnly):
         db.flush()
 
 
 def test_a_stale_version_is_refused_and_nothing_is_saved(db, world):
     a = _new(db, world, egen())
-    ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Først"}, version=1)
+    plans_activities.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Først"}, version=1)
     with pytest.raises(StaleEdit) as exc:
-        ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Sist"}, version=1)
+        plans_activities.update_activity(
+            db, actor=world.js, activity_id=a.id, data={"title": "Sist"}, version=1
+        )
     assert exc.value.status_code == 409 and exc.value.current_version == 2
     assert exc.value.changed == {"title": "Først"}
     with pytest.raises(StaleEdit):
-        ps.change_status(db, actor=world.js, activity_id=a.id, status="GJENNOMFORES", version=1)
+        plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="GJENNOMFORES", version=1)
     with pytest.raises(StaleEdit):
-        ps.mark_avtalt(db, actor=world.js, activity_id=a.id, version=1)
+        plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id, version=1)
     assert (a.title, a.status, a.avtalt, a.version) == ("Først", "PLANLAGT", False, 2)
 
 
@@ -313,38 +331,40 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(db, world):
 def test_ending_the_period_makes_every_activity_historical_and_read_only(db, world):
     a = _new(db, world, egen())
     b = _new(db, world, mote())
-    ps.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
-    period = ps.end_period(db, actor=world.js, candidate_id=world.candidate.id, reason="Fått jobb")
+    plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
+    period = plans_periods.end_period(db, actor=world.js, candidate_id=world.candidate.id, reason="Fått jobb")
     assert (period.end_date, period.ended_by_name, period.end_reason) == (TODAY, world.js.name, "Fått jobb")
     for act in (a, b):
-        last = ps.versions(db, activity_id=act.id)[-1]
+        last = plans_activities.versions(db, activity_id=act.id)[-1]
         assert (last.transaction_type, last.changed_by_type) == ("BLE_HISTORISK", "SYSTEM")
         assert act.is_historic and not act.editable
     with pytest.raises(Conflict):
-        ps.change_status(db, actor=world.js, activity_id=b.id, status="GJENNOMFORES")
+        plans_activities.change_status(db, actor=world.js, activity_id=b.id, status="GJENNOMFORES")
     with pytest.raises(Conflict):
-        ps.update_activity(db, actor=world.js, activity_id=b.id, data={"title": "x"})
+        plans_activities.update_activity(db, actor=world.js, activity_id=b.id, data={"title": "x"})
     with pytest.raises(Conflict):
         _new(db, world, egen())
     with pytest.raises(Conflict):
-        ps.end_period(db, actor=world.js, candidate_id=world.candidate.id)
-    again = ps.start_period(db, actor=world.js, candidate_id=world.candidate.id)
+        plans_periods.end_period(db, actor=world.js, candidate_id=world.candidate.id)
+    again = plans_periods.start_period(db, actor=world.js, candidate_id=world.candidate.id)
     assert again.is_open and db.get(PlanActivity, a.id).period_id == period.id
 
 
 def test_one_open_period_at_a_time_and_nav_start_reasons(db, world):
     with pytest.raises(Conflict):
-        ps.start_period(db, actor=world.js, candidate_id=world.candidate.id)
+        plans_periods.start_period(db, actor=world.js, candidate_id=world.candidate.id)
     with pytest.raises(ValidationFailed) as exc:
-        ps.end_period(
+        plans_periods.end_period(
             db, actor=world.js, candidate_id=world.candidate.id, end_date=TODAY - dt.timedelta(days=61)
         )
     assert exc.value.field == "end_date"
-    ps.end_period(db, actor=world.js, candidate_id=world.candidate.id)
+    plans_periods.end_period(db, actor=world.js, candidate_id=world.candidate.id)
     with pytest.raises(ValidationFailed) as exc:
-        ps.start_period(db, actor=world.js, candidate_id=world.candidate.id, started_reason="TILFELDIG")
+        plans_periods.start_period(
+            db, actor=world.js, candidate_id=world.candidate.id, started_reason="TILFELDIG"
+        )
     assert exc.value.field == "started_reason"
-    period = ps.start_period(
+    period = plans_periods.start_period(
         db, actor=world.js, candidate_id=world.candidate.id, started_reason="ARBEIDSSOKER_REGISTRERING"
     )
     assert period.started_reason == "ARBEIDSSOKER_REGISTRERING"
@@ -353,7 +373,7 @@ def test_one_open_period_at_a_time_and_nav_start_reasons(db, world):
 def test_what_the_person_may_create_and_change(db, world):
     """§1.4, kept for the participant's own channel: BEHANDLING, EGEN, STILLING and IJOBB; nothing avtalt except
     a BEHANDLING's end date; MOTE and SAMTALEREFERAT belong to the veileder."""
-    assert [t for t in sa_.CREATABLE_TYPES if ps.person_may_create(t)] == [
+    assert [t for t in CREATABLE_TYPES if plans_activities.person_may_create(t)] == [
         "EGEN",
         "STILLING",
         "IJOBB",
@@ -366,7 +386,7 @@ def test_what_the_person_may_create_and_change(db, world):
         world,
         egen(type="BEHANDLING", hensikt="", behandling_type="Fysioterapi", behandling_sted="Helsehuset"),
     )
-    assert ps.person_may_change(a) and not ps.person_may_change(m)
+    assert plans_activities.person_may_change(a) and not plans_activities.person_may_change(m)
     for act in (a, b):
-        ps.mark_avtalt(db, actor=world.js, activity_id=act.id)
-    assert not ps.person_may_change(a) and ps.person_may_change(b)
+        plans_activities.mark_avtalt(db, actor=world.js, activity_id=act.id)
+    assert not plans_activities.person_may_change(a) and plans_activities.person_may_change(b)

@@ -9,12 +9,17 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from candidates import service as cs
+from candidates import service_privacy as candidates_privacy
+from candidates import service_profile as candidates_profile
 from core.audit import AuditEntry
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
-from employers import service as es
-from followup import service as fs
+from employers import service_praksis as employers_praksis
+from followup import service_placements as followup_placements
+from followup import service_records as followup_records
 from plans import service as ps
+from plans import service_activities as plans_activities
+from plans import service_feed as plans_feed
+from plans import service_periods as plans_periods
 from recruitment import service as rs
 from tests.factories import (
     make_candidate,
@@ -32,41 +37,57 @@ from tests.plans.conftest import TODAY, egen
 def test_mitt_mal_is_1_to_500_characters_with_its_history(db, world):
     for bad in ("", "   ", "x" * 501):
         with pytest.raises(ValidationFailed) as exc:
-            ps.set_goal(db, actor=world.js, candidate_id=world.candidate.id, text=bad)
+            plans_periods.set_goal(db, actor=world.js, candidate_id=world.candidate.id, text=bad)
         assert exc.value.field == "text"
-    first = ps.set_goal(
+    first = plans_periods.set_goal(
         db, actor=world.js, candidate_id=world.candidate.id, text="Jobbe i barnehage", written_by="BRUKER"
     )
-    second = ps.set_goal(db, actor=world.js, candidate_id=world.candidate.id, text="Jobbe i barnehage, 60 %")
-    again = ps.set_goal(db, actor=world.js, candidate_id=world.candidate.id, text="Jobbe i barnehage, 60 %")
+    second = plans_periods.set_goal(
+        db, actor=world.js, candidate_id=world.candidate.id, text="Jobbe i barnehage, 60 %"
+    )
+    again = plans_periods.set_goal(
+        db, actor=world.js, candidate_id=world.candidate.id, text="Jobbe i barnehage, 60 %"
+    )
     assert again is second
-    history = ps.goal_history(db, period_id=first.period_id)
+    assert first is not None and second is not None
+    history = plans_periods.goal_history(db, period_id=first.period_id)
     assert [(g.text, g.written_by_type) for g in history] == [
         ("Jobbe i barnehage, 60 %", "NAV"),
         ("Jobbe i barnehage", "BRUKER"),
     ]
     assert first.superseded_at is not None and second.superseded_at is None
-    assert ps.current_goals(db, period_id=first.period_id)[None].text == "Jobbe i barnehage, 60 %"
+    assert plans_periods.current_goals(db, period_id=first.period_id)[None].text == "Jobbe i barnehage, 60 %"
 
 
 def test_goals_per_life_area(db, world):
-    ps.set_goal(db, actor=world.js, candidate_id=world.candidate.id, life_area="BOLIG", text="Egen leilighet")
-    ps.set_goal(
+    plans_periods.set_goal(
+        db, actor=world.js, candidate_id=world.candidate.id, life_area="BOLIG", text="Egen leilighet"
+    )
+    plans_periods.set_goal(
         db, actor=world.js, candidate_id=world.candidate.id, life_area="OKONOMI", text="Betale ned gjeld"
     )
     with pytest.raises(ValidationFailed):
-        ps.set_goal(db, actor=world.js, candidate_id=world.candidate.id, life_area="FERIE", text="Sol")
-    removed = ps.set_goal(db, actor=world.js, candidate_id=world.candidate.id, life_area="OKONOMI", text="")
+        plans_periods.set_goal(
+            db, actor=world.js, candidate_id=world.candidate.id, life_area="FERIE", text="Sol"
+        )
+    removed = plans_periods.set_goal(
+        db, actor=world.js, candidate_id=world.candidate.id, life_area="OKONOMI", text=""
+    )
+    assert removed is not None  # a removed goal is a row with no text
     plan = ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id)
     assert {k: g.text for k, g in plan.goals.items()} == {"BOLIG": "Egen leilighet"}
-    assert [g.text for g in ps.goal_history(db, period_id=removed.period_id, life_area="OKONOMI")] == [
+    assert [
+        g.text for g in plans_periods.goal_history(db, period_id=removed.period_id, life_area="OKONOMI")
+    ] == [
         "",
         "Betale ned gjeld",
     ]
 
 
 def test_the_arbeid_goal_shows_the_jobbprofil_occupations(db, world):
-    cs.set_job_profile(db, actor=world.js, candidate_id=world.candidate.id, data={"wanted_styrk": ["5311"]})
+    candidates_profile.set_job_profile(
+        db, actor=world.js, candidate_id=world.candidate.id, data={"wanted_styrk": ["5311"]}
+    )
     plan = ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id)
     assert [code for code, _ in plan.wanted_occupations] == ["5311"]
 
@@ -79,7 +100,7 @@ def test_an_ips_job_start_shows_as_an_ijobb_activity_with_its_deadlines(db, worl
     record = make_followup_record(
         db, world.office, world.js, world.candidate, start_date=TODAY - dt.timedelta(days=40), today=TODAY
     )
-    placement = fs.start_placement(
+    placement = followup_placements.start_placement(
         db,
         actor=world.js,
         record=record,
@@ -90,7 +111,7 @@ def test_an_ips_job_start_shows_as_an_ijobb_activity_with_its_deadlines(db, worl
         employer_id=employer.id,
         title="Barnehageassistent",
     )
-    measure = fs.add_measure(
+    measure = followup_records.add_measure(
         db,
         actor=world.js,
         record=record,
@@ -130,7 +151,7 @@ def test_a_shared_candidate_list_entry_shows_as_stilling_fra_nav_with_its_status
     entry = rs.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=world.candidate.id)
     plan = ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id)
     assert not [c for c in plan.cards if c.type == "STILLING_FRA_NAV"], "not shared: not in the plan"
-    cs.give_consent(db, actor=mk, candidate_id=world.candidate.id, employer_id=employer.id)
+    candidates_privacy.give_consent(db, actor=mk, candidate_id=world.candidate.id, employer_id=employer.id)
     rs.share_with_employer(db, actor=mk, entry_id=entry.id)
     card = next(
         c
@@ -164,13 +185,13 @@ def test_a_shared_candidate_list_entry_shows_as_stilling_fra_nav_with_its_status
     ],
 )
 def test_soknadsstatus_from_the_candidate_list(status, outcome, answer, expected):
-    assert ps.soknadsstatus_for(status, outcome, answer) == expected
+    assert plans_feed.soknadsstatus_for(status, outcome, answer) == expected
 
 
 def test_a_praksisplass_shows_as_arbeidstrening(db, world):
     employer = make_employer(db)
     place = make_praksisplass(db, employer, actor=world.js, title="Praksis i butikk")
-    es.add_occupant(
+    employers_praksis.add_occupant(
         db, actor=world.js, praksisplass_id=place.id, start_date=TODAY, candidate_ref=world.candidate.id
     )
     card = next(
@@ -186,7 +207,7 @@ def test_a_praksisplass_shows_as_arbeidstrening(db, world):
 
 
 def test_stored_and_derived_cards_share_the_five_columns(db, world):
-    ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     plan = ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id)
     assert [label for _, label, _ in plan.columns] == [
         "Forslag",
@@ -202,16 +223,16 @@ def test_stored_and_derived_cards_share_the_five_columns(db, world):
 
 
 def test_another_offices_job_specialist_gets_not_found(db, world):
-    a = ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     other = make_user(db, "jobbspesialist")
     with pytest.raises(AccessDenied):
         ps.get_plan(db, actor=other, candidate_id=world.candidate.id)
     with pytest.raises(AccessDenied):
-        ps.get_activity(db, actor=other, activity_id=a.id, purpose="test")
+        plans_activities.get_activity(db, actor=other, activity_id=a.id, purpose="test")
     with pytest.raises(AccessDenied):
-        ps.change_status(db, actor=other, activity_id=a.id, status="GJENNOMFORES")
+        plans_activities.change_status(db, actor=other, activity_id=a.id, status="GJENNOMFORES")
     with pytest.raises(AccessDenied):
-        ps.create_activity(db, actor=other, candidate_id=world.candidate.id, data=egen())
+        plans_activities.create_activity(db, actor=other, candidate_id=world.candidate.id, data=egen())
 
 
 def test_a_market_contact_of_the_office_and_the_admin_do_not_read_the_plan(db, world):
@@ -223,23 +244,25 @@ def test_a_market_contact_of_the_office_and_the_admin_do_not_read_the_plan(db, w
 
 
 def test_an_employer_user_never_reaches_a_plan(db, world):
-    a = ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     employer_user = make_user(db, "arbeidsgiver", employer=make_employer(db))
     with pytest.raises(AccessDenied):
         ps.get_plan(db, actor=employer_user, candidate_id=world.candidate.id)
     with pytest.raises(AccessDenied):
-        ps.get_activity(db, actor=employer_user, activity_id=a.id, purpose="test")
+        plans_activities.get_activity(db, actor=employer_user, activity_id=a.id, purpose="test")
     with pytest.raises((Forbidden, AccessDenied)):
-        ps.create_activity(db, actor=employer_user, candidate_id=world.candidate.id, data=egen())
+        plans_activities.create_activity(
+            db, actor=employer_user, candidate_id=world.candidate.id, data=egen()
+        )
     with pytest.raises((Forbidden, AccessDenied)):
-        ps.set_goal(db, actor=employer_user, candidate_id=world.candidate.id, text="Hei")
+        plans_periods.set_goal(db, actor=employer_user, candidate_id=world.candidate.id, text="Hei")
 
 
 def test_every_read_of_a_plan_is_audit_logged(db, world):
-    a = ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     db.flush()
     ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id)
-    ps.history(db, actor=world.js, activity_id=a.id)
+    plans_activities.history(db, actor=world.js, activity_id=a.id)
     db.flush()
     rows = db.scalars(
         select(AuditEntry).where(
@@ -261,7 +284,7 @@ def test_no_plan_without_a_period(db):
     plan = ps.get_plan(db, actor=js, candidate_id=person.id)
     assert plan.period is None and plan.cards == [] and not plan.editable
     with pytest.raises(Conflict):
-        ps.set_goal(db, actor=js, candidate_id=person.id, text="Et mål")
+        plans_periods.set_goal(db, actor=js, candidate_id=person.id, text="Et mål")
 
 
 def test_a_derived_job_card_can_be_followed_up_as_a_stored_activity(db, world):
@@ -269,7 +292,7 @@ def test_a_derived_job_card_can_be_followed_up_as_a_stored_activity(db, world):
     record = make_followup_record(
         db, world.office, world.js, world.candidate, start_date=TODAY - dt.timedelta(days=40), today=TODAY
     )
-    placement = fs.start_placement(
+    placement = followup_placements.start_placement(
         db,
         actor=world.js,
         record=record,
@@ -279,7 +302,7 @@ def test_a_derived_job_card_can_be_followed_up_as_a_stored_activity(db, world):
         employer_id=employer.id,
         title="Lagermedarbeider",
     )
-    measure = fs.add_measure(
+    measure = followup_records.add_measure(
         db,
         actor=world.js,
         record=record,
@@ -299,6 +322,8 @@ def test_a_derived_job_card_can_be_followed_up_as_a_stored_activity(db, world):
     )
     keys = [c.key for c in ps.get_plan(db, actor=world.js, candidate_id=world.candidate.id).cards]
     assert f"a{activity.id}" in keys and key not in keys
-    ps.mark_avtalt(db, actor=world.js, activity_id=activity.id)  # now the plan's own: NAV's rules apply
+    plans_activities.mark_avtalt(
+        db, actor=world.js, activity_id=activity.id
+    )  # now the plan's own: NAV's rules apply
     with pytest.raises(NotFound):
         ps.adopt_card(db, actor=world.js, candidate_id=world.candidate.id, key=key)

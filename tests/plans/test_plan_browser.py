@@ -12,7 +12,7 @@ from tests.web.test_layout_browser import OVERFLOW_JS, PHONE
 WIDE = {"width": 1366, "height": 900}
 
 
-def _a_plan_with_cards(page, base: str) -> str:  # type: ignore[no-untyped-def]
+def _a_plan_with_cards(page, base: str) -> str:
     """The first of the job specialist's candidates whose plan has cards (the demo gives a third of them one)."""
     page.goto(base + "/kandidater")
     hrefs = page.eval_on_selector_all(
@@ -28,7 +28,7 @@ def _a_plan_with_cards(page, base: str) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("viewport", "stacked"), [(PHONE, True), (WIDE, False)])
 def test_the_board_stacks_on_a_phone_and_stands_in_columns_on_a_wide_screen(
     live_server, _browser, viewport, stacked
-):  # type: ignore[no-untyped-def]
+):
     context = _browser.new_context(locale="nb-NO", viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -56,7 +56,7 @@ def test_the_board_stacks_on_a_phone_and_stands_in_columns_on_a_wide_screen(
         context.close()
 
 
-def test_the_plan_pages_have_no_serious_accessibility_violations(live_server, _browser):  # type: ignore[no-untyped-def]
+def test_the_plan_pages_have_no_serious_accessibility_violations(live_server, _browser):
     if not AXE.is_file():
         pytest.skip("axe-core not installed (make test installs it with npm)")
     context = _browser.new_context(locale="nb-NO", bypass_csp=True)

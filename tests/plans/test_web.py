@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from plans import service as ps
+from plans import service_activities as plans_activities
 from tests.factories import api_headers, csrf_from, login, make_employer, make_user
 from tests.plans.conftest import TODAY, egen
 
 # --- pages ---------------------------------------------------------------------------------------------------
 
 
-def _post(client, path, data, page):  # type: ignore[no-untyped-def]
+def _post(client, path, data, page):
     return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
 
 
 def test_the_board_and_the_list(client, db, world):
-    ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen(title="Skrive søknad"))
+    plans_activities.create_activity(
+        db, actor=world.js, candidate_id=world.candidate.id, data=egen(title="Skrive søknad")
+    )
     login(client, world.js)
     base = f"/kandidater/{world.candidate.id}/plan"
     board = client.get(base)
@@ -58,8 +60,8 @@ def test_a_municipal_activity_through_the_form(client, db, world):
 
 
 def test_a_begrunnelse_is_asked_for_on_the_page(client, db, world):
-    a = ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
-    ps.mark_avtalt(db, actor=world.js, activity_id=a.id)
+    a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id)
     login(client, world.js)
     url = f"/kandidater/{world.candidate.id}/plan/aktiviteter/{a.id}"
     r = _post(client, url + "/status", {"s_status": "AVBRUTT", "s_version": str(a.version)}, url)
@@ -76,12 +78,14 @@ def test_a_begrunnelse_is_asked_for_on_the_page(client, db, world):
 
 
 def test_a_stale_edit_on_the_page_shows_both_values(client, db, world):
-    a = ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     login(client, world.js)
     url = f"/kandidater/{world.candidate.id}/plan/aktiviteter/{a.id}"
     opened = client.get(url)
     assert opened.status_code == 200
-    ps.update_activity(db, actor=world.js, activity_id=a.id, data={"title": "Endret av en annen"})
+    plans_activities.update_activity(
+        db, actor=world.js, activity_id=a.id, data={"title": "Endret av en annen"}
+    )
     db.flush()
     form = {**egen(title="Min tittel"), "version": "1"}
     form.pop("type")
@@ -140,7 +144,7 @@ def test_the_api_creates_changes_and_refuses_a_stale_version(client, db, world):
 
 
 def test_the_api_refuses_another_office_and_employers(client, db, world):
-    a = ps.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
+    a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     other = api_headers(db, make_user(db, "jobbspesialist"))
     employer = api_headers(db, make_user(db, "arbeidsgiver", employer=make_employer(db)))
     for headers, code in ((other, 404), (employer, 403)):

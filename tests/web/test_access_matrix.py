@@ -24,7 +24,8 @@ from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
-from plans import service as plans_service
+from plans import service_activities as plans_activities
+from plans import service_periods as plans_periods
 from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
@@ -397,8 +398,8 @@ def world(db):
     )
     entry = recruitment_service.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=candidate.id)
     recruitment_service.share_with_employer(db, actor=mk, entry_id=entry.id)
-    plans_service.start_period(db, actor=users["js_a"], candidate_id=candidate.id)
-    activity = plans_service.create_activity(
+    plans_periods.start_period(db, actor=users["js_a"], candidate_id=candidate.id)
+    activity = plans_activities.create_activity(
         db,
         actor=users["js_a"],
         candidate_id=candidate.id,

@@ -28,7 +28,8 @@ from employers import service as es
 from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
 from followup import service_placements as followup_placements
-from plans import service as ps
+from plans import service_activities as plans_activities
+from plans import service_periods as plans_periods
 from recruitment import service as rs
 from tests.factories import (
     api_headers,
@@ -88,9 +89,9 @@ def fuzz_world(request, db):
         percent=50,
         employer_id=employer.id,
     )
-    ps.start_period(db, actor=staff, candidate_id=candidate.id)
+    plans_periods.start_period(db, actor=staff, candidate_id=candidate.id)
     activities = [
-        ps.create_activity(db, actor=staff, candidate_id=candidate.id, data=data).id
+        plans_activities.create_activity(db, actor=staff, candidate_id=candidate.id, data=data).id
         for data in (
             {
                 "type": "EGEN",

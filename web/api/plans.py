@@ -13,8 +13,9 @@ from fastapi import Query
 
 from plans import schemas as s
 from plans import service as ps
-from plans import service_activities as rules_text
-from plans import service_periods as period_text
+from plans import service_activities as plans_activities
+from plans import service_feed as plans_feed
+from plans import service_periods as plans_periods
 from web.api import api_router_for, rules
 from web.api.contract import error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
@@ -53,13 +54,13 @@ DATES_IN_ORDER = rules.FROM_TO
 MEETING_DAY = rules.rule(
     "møtedag",
     "Et møte er ikke tilbake i tid (når dagen eller klokkeslettet endres); en samtale er ikke fram i tid.",
-    _literal(rules_text.MSG_MEETING_PAST),
-    _literal(rules_text.MSG_TALK_FUTURE),
+    _literal(plans_activities.MSG_MEETING_PAST),
+    _literal(plans_activities.MSG_TALK_FUTURE),
 )
 RESPONSIBLE = rules.rule(
     "ansvarlig-person",
     "En aktivitet hos en annen tjenesteyter enn NAV (stat) har en navngitt ansvarlig.",
-    _literal(rules_text.MSG_RESPONSIBLE),
+    _literal(plans_activities.MSG_RESPONSIBLE),
 )
 FIELD_FOR_TYPE = rules.rule(
     "felt-for-aktivitetstypen",
@@ -69,7 +70,7 @@ FIELD_FOR_TYPE = rules.rule(
     r".+ må fylles ut\.",
     r".+ kan være høyst [0-9]+ tegn\.",
 )
-TYPE_FIELDS = sorted({spec.name for specs in ps.TYPE_FIELDS.values() for spec in specs})
+TYPE_FIELDS = sorted({spec.name for specs in plans_activities.TYPE_FIELDS.values() for spec in specs})
 CREATE_RULES = rules_beyond_schema(
     from_date=(rules.EVENT, MEETING_DAY),
     to_date=(rules.EVENT, DATES_IN_ORDER),
@@ -87,22 +88,22 @@ STATUS_RULES = rules_beyond_schema(
         "begrunnelse-for-status",
         "En begrunnelse (1–255 tegn) når en avtalt aktivitet avbrytes, når en avtalt aktivitet som ikke er et møte "
         "fullføres, og når et møte avbrytes.",
-        _literal(rules_text.MSG_REASON_AVBRUTT),
-        _literal(rules_text.MSG_REASON_FULLFORT),
-        _literal(rules_text.MSG_REASON_MOTE),
+        _literal(plans_activities.MSG_REASON_AVBRUTT),
+        _literal(plans_activities.MSG_REASON_FULLFORT),
+        _literal(plans_activities.MSG_REASON_MOTE),
     ),
     status=rules.rule(
         "referat-før-fullført",
         "Et møte eller samtalereferat fullføres først når referatet er delt med personen.",
-        _literal(rules_text.MSG_REFERAT_FIRST),
+        _literal(plans_activities.MSG_REFERAT_FIRST),
     ),
 )
 REFERAT_RULES = rules_beyond_schema(
     referat=rules.rule(
         "referat-for-møter",
         "Bare møter og samtalereferater har referat, og et referat må ha tekst for å deles.",
-        _literal(rules_text.MSG_NO_REFERAT),
-        _literal(rules_text.MSG_REFERAT_EMPTY),
+        _literal(plans_activities.MSG_NO_REFERAT),
+        _literal(plans_activities.MSG_REFERAT_EMPTY),
     )
 )
 PERIOD_RULES = rules_beyond_schema(start_date=rules.EVENT)
@@ -112,18 +113,18 @@ PERIOD_END_RULES = rules_beyond_schema(
         rules.rule(
             "periodeslutt-etter-start",
             "Ikke før periodens startdato.",
-            _literal(period_text.MSG_END_BEFORE_START),
+            _literal(plans_periods.MSG_END_BEFORE_START),
         ),
     )
 )
 GOAL_RULES = rules_beyond_schema(
     text=rules.rule(
-        "mitt-mål-har-tekst", "«Mitt mål» har tekst (1–500 tegn).", _literal(period_text.MSG_MY_GOAL_EMPTY)
+        "mitt-mål-har-tekst", "«Mitt mål» har tekst (1–500 tegn).", _literal(plans_periods.MSG_MY_GOAL_EMPTY)
     )
 )
 
 
-def _card(card: ps.Card) -> s.CardOut:
+def _card(card: plans_feed.Card) -> s.CardOut:
     a = card.activity
     return s.CardOut(
         key=card.key,
@@ -191,7 +192,7 @@ def get_plan(
     summary="Start en oppfølgingsperiode (personens plan)",
 )
 def start_period(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: s.PeriodIn) -> s.PeriodOut:
-    period = ps.start_period(session, actor=user, candidate_id=candidate_id, **body.model_dump())
+    period = plans_periods.start_period(session, actor=user, candidate_id=candidate_id, **body.model_dump())
     return s.PeriodOut.model_validate(period)
 
 
@@ -205,7 +206,7 @@ def start_period(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
 def end_period(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: s.PeriodEndIn
 ) -> s.PeriodOut:
-    period = ps.end_period(session, actor=user, candidate_id=candidate_id, **body.model_dump())
+    period = plans_periods.end_period(session, actor=user, candidate_id=candidate_id, **body.model_dump())
     return s.PeriodOut.model_validate(period)
 
 
@@ -217,7 +218,7 @@ def end_period(
     summary="Skriv et mål (et livsområde, eller «Mitt mål»); samme tekst igjen endrer ingenting",
 )
 def set_goal(session: SessionDep, user: ApiStaffUser, candidate_id: int, body: s.GoalIn) -> Any:
-    goal = ps.set_goal(session, actor=user, candidate_id=candidate_id, **body.model_dump())
+    goal = plans_periods.set_goal(session, actor=user, candidate_id=candidate_id, **body.model_dump())
     return s.GoalOut.model_validate(goal) if goal is not None else None
 
 
@@ -233,7 +234,7 @@ def goal_history(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> 
     )
     if plan.period is None:
         return []
-    rows = ps.goal_history(session, period_id=plan.period.id, all_areas=True)
+    rows = plans_periods.goal_history(session, period_id=plan.period.id, all_areas=True)
     return [s.GoalOut.model_validate(g) for g in rows]
 
 
@@ -251,13 +252,17 @@ def goal_history(session: SessionDep, user: ApiStaffUser, candidate_id: int) -> 
 def create_activity(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: s.ActivityIn
 ) -> s.ActivityOut:
-    activity = ps.create_activity(session, actor=user, candidate_id=candidate_id, data=body.model_dump())
+    activity = plans_activities.create_activity(
+        session, actor=user, candidate_id=candidate_id, data=body.model_dump()
+    )
     return s.ActivityOut.model_validate(activity)
 
 
 @router.get("/plan-activities/{activity_id}", response_model=s.ActivityOut, responses=ERRORS)
 def get_activity(session: SessionDep, user: ApiStaffUser, activity_id: int) -> s.ActivityOut:
-    activity = ps.get_activity(session, actor=user, activity_id=activity_id, purpose="oppfølging: plan (API)")
+    activity = plans_activities.get_activity(
+        session, actor=user, activity_id=activity_id, purpose="oppfølging: plan (API)"
+    )
     return s.ActivityOut.model_validate(activity)
 
 
@@ -272,7 +277,7 @@ def update_activity(
     session: SessionDep, user: ApiStaffUser, activity_id: int, body: s.ActivityPatch
 ) -> s.ActivityOut:
     data = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None and k != "version"}
-    activity = ps.update_activity(
+    activity = plans_activities.update_activity(
         session, actor=user, activity_id=activity_id, data=data, version=body.version
     )
     return s.ActivityOut.model_validate(activity)
@@ -288,7 +293,7 @@ def update_activity(
 def change_status(
     session: SessionDep, user: ApiStaffUser, activity_id: int, body: s.StatusIn
 ) -> s.ActivityOut:
-    activity = ps.change_status(
+    activity = plans_activities.change_status(
         session,
         actor=user,
         activity_id=activity_id,
@@ -306,7 +311,9 @@ def change_status(
     summary="Merk aktiviteten som «Avtalt med NAV»",
 )
 def mark_avtalt(session: SessionDep, user: ApiStaffUser, activity_id: int, body: s.AvtaltIn) -> s.ActivityOut:
-    activity = ps.mark_avtalt(session, actor=user, activity_id=activity_id, version=body.version)
+    activity = plans_activities.mark_avtalt(
+        session, actor=user, activity_id=activity_id, version=body.version
+    )
     return s.ActivityOut.model_validate(activity)
 
 
@@ -320,7 +327,7 @@ def mark_avtalt(session: SessionDep, user: ApiStaffUser, activity_id: int, body:
 def save_referat(
     session: SessionDep, user: ApiStaffUser, activity_id: int, body: s.ReferatIn
 ) -> s.ActivityOut:
-    activity = ps.save_referat(
+    activity = plans_activities.save_referat(
         session,
         actor=user,
         activity_id=activity_id,
@@ -342,5 +349,5 @@ def activity_history(session: SessionDep, user: ApiStaffUser, activity_id: int) 
         s.HistoryOut(
             version=h.version, at=h.at, who=h.who, who_type=h.who_type, transaction=h.transaction, text=h.text
         )
-        for h in ps.history(session, actor=user, activity_id=activity_id)
+        for h in plans_activities.history(session, actor=user, activity_id=activity_id)
     ]

@@ -1,8 +1,8 @@
 """Plan pages: a person's plan from their candidate card — the board (NAV's five columns) and a list, goals and
 "Mitt mål", the period — and one activity with its forms (details, status, "Avtalt med NAV", referat) and history.
 
-Thin routes: read the form, call plans.service, render. Every posted form goes through `web.forms.submit`
-(post → redirect → get; on a domain error the page again with each message beside its field)."""
+Thin routes: read the form, call the plan's service modules, render. Every posted form goes through
+`web.forms.submit` (post → redirect → get; on a domain error the page again with each message beside its field)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ from sqlalchemy.orm import Session
 
 from core.errors import NotFound
 from core.models import User
+from plans import access as plans_access
 from plans import service as ps
+from plans import service_activities as plans_activities
+from plans import service_feed as plans_feed
+from plans import service_periods as plans_periods
 from plans.models import (
     ACTIVITY_TYPES,
     CREATABLE_TYPES,
@@ -28,12 +32,12 @@ from plans.models import (
     PlanActivity,
 )
 from web.deps import SessionDep, StaffUser
-from web.forms import form_type, submit
+from web.forms import form_fields, submit
 from web.pages import page_router
 from web.templating import render
 
 router = page_router(prefix="/kandidater/{candidate_id}/plan")
-FormData = form_type()
+FormData = Annotated[dict[str, Any], form_fields()]
 VIEWS = ("tavle", "liste")
 
 
@@ -50,8 +54,8 @@ def _common() -> dict[str, Any]:
         "creatable": [(t, ACTIVITY_TYPES[t]) for t in CREATABLE_TYPES],
         "start_reasons": START_REASONS,
         "innsender": INNSENDER,
-        "type_fields": ps.TYPE_FIELDS,
-        "dates": ps.DATES,
+        "type_fields": plans_activities.TYPE_FIELDS,
+        "dates": plans_activities.DATES,
     }
 
 
@@ -135,7 +139,7 @@ def start_period(
         user,
         candidate_id,
         form,
-        lambda: ps.start_period(
+        lambda: plans_periods.start_period(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -157,7 +161,7 @@ def end_period(
         user,
         candidate_id,
         form,
-        lambda: ps.end_period(
+        lambda: plans_periods.end_period(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -184,7 +188,7 @@ def set_goal(
         user,
         candidate_id,
         form,
-        lambda: ps.set_goal(
+        lambda: plans_periods.set_goal(
             session,
             actor=user,
             candidate_id=candidate_id,
@@ -231,10 +235,10 @@ def _new_page(
     form: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    candidate = ps.person_for_read(
+    candidate = plans_access.person_for_read(
         session, actor=user, candidate_id=candidate_id, purpose="oppfølging: plan (ny aktivitet)"
     )
-    if ps.open_period(session, candidate.id) is None:
+    if plans_periods.open_period(session, candidate.id) is None:
         raise NotFound("Personen har ingen åpen oppfølgingsperiode.")
     today = _today()
     defaults = {
@@ -276,7 +280,7 @@ def create_activity(
     return submit(
         request,
         session,
-        lambda: ps.create_activity(session, actor=user, candidate_id=candidate_id, data=form),
+        lambda: plans_activities.create_activity(session, actor=user, candidate_id=candidate_id, data=form),
         to=lambda a: f"/kandidater/{candidate_id}/plan/aktiviteter/{a.id}",
         message=lambda a: f"Aktiviteten «{a.title}» er lagt i planen.",
         page=lambda errors, status, **_: _new_page(
@@ -291,7 +295,7 @@ def create_activity(
 def _activity(
     session: Session, user: User, candidate_id: int, activity_id: int, purpose: str
 ) -> PlanActivity:
-    activity = ps.get_activity(session, actor=user, activity_id=activity_id, purpose=purpose)
+    activity = plans_activities.get_activity(session, actor=user, activity_id=activity_id, purpose=purpose)
     if activity.candidate_id != candidate_id:
         raise NotFound()
     return activity
@@ -315,7 +319,7 @@ def _values(activity: PlanActivity) -> dict[str, Any]:
     }
     values["from_date"] = activity.from_date.isoformat() if activity.from_date else ""
     values["to_date"] = activity.to_date.isoformat() if activity.to_date else ""
-    for spec in ps.TYPE_FIELDS.get(activity.type, ()):
+    for spec in plans_activities.TYPE_FIELDS.get(activity.type, ()):
         value = (activity.details or {}).get(spec.name)
         values[spec.name] = "" if value is None else str(value)
     values["version"] = str(activity.version)
@@ -336,9 +340,9 @@ def _activity_page(
 ) -> Response:
     purpose = "oppfølging: plan (aktivitet)"
     activity = _activity(session, user, candidate_id, activity_id, purpose)
-    candidate = ps.person_for_read(session, actor=user, candidate_id=candidate_id, purpose=purpose)
-    lines = ps.history(session, actor=user, activity_id=activity.id)
-    card = ps.card_of(activity)
+    candidate = plans_access.person_for_read(session, actor=user, candidate_id=candidate_id, purpose=purpose)
+    lines = plans_activities.history(session, actor=user, activity_id=activity.id)
+    card = plans_feed.card_of(activity)
     values = _values(activity)
     return render(
         request,
@@ -350,13 +354,13 @@ def _activity_page(
             "activity": activity,
             "card": card,
             "history": list(reversed(lines)),
-            "allowed_statuses": [(s, STATUSES[s]) for s in ps.allowed_statuses(activity)],
+            "allowed_statuses": [(s, STATUSES[s]) for s in plans_activities.allowed_statuses(activity)],
             "type": activity.type,
             "errors": errors or {},
             "form": {**values, **(form or {})},
             "version": str(activity.version),
             "conflict": conflict,
-            "reason_needed": {s: ps.reason_required(activity, s) for s in STATUSES},
+            "reason_needed": {s: plans_activities.reason_required(activity, s) for s in STATUSES},
         },
         status_code=status,
     )
@@ -383,9 +387,11 @@ def _activity_form(
     stale: bool = False,
 ) -> Response:
     def current() -> dict[str, Any]:
-        return _values(session.get(PlanActivity, activity_id))  # type: ignore[arg-type]
+        activity = session.get(PlanActivity, activity_id)
+        assert activity is not None  # asked only after a stale edit of this activity, read through the rule
+        return _values(activity)
 
-    labels = {k: v for k, v in ps.FIELD_LABELS.items() if k in form}
+    labels = {k: v for k, v in plans_activities.FIELD_LABELS.items() if k in form}
     return submit(
         request,
         session,
@@ -402,7 +408,7 @@ def _activity_form(
 
 def _check_owner(session: Session, user: User, candidate_id: int, activity_id: int) -> None:
     """The activity is this person's (the URL names both); the access rule itself is the service's."""
-    activity = ps.activity_for_change(
+    activity = plans_activities.activity_for_change(
         session, actor=user, activity_id=activity_id, purpose="oppfølging: plan"
     )
     if activity.candidate_id != candidate_id:
@@ -421,7 +427,7 @@ def update_activity(
     def action() -> Any:
         _check_owner(session, user, candidate_id, activity_id)
         data = {k: v for k, v in form.items() if k != "version"}
-        return ps.update_activity(
+        return plans_activities.update_activity(
             session, actor=user, activity_id=activity_id, data=data, version=form.get("version")
         )
 
@@ -441,7 +447,7 @@ def change_status(
 ) -> Response:
     def action() -> Any:
         _check_owner(session, user, candidate_id, activity_id)
-        return ps.change_status(
+        return plans_activities.change_status(
             session,
             actor=user,
             activity_id=activity_id,
@@ -475,7 +481,9 @@ def mark_avtalt(
 ) -> Response:
     def action() -> Any:
         _check_owner(session, user, candidate_id, activity_id)
-        return ps.mark_avtalt(session, actor=user, activity_id=activity_id, version=form.get("a_version"))
+        return plans_activities.mark_avtalt(
+            session, actor=user, activity_id=activity_id, version=form.get("a_version")
+        )
 
     return _activity_form(
         request,
@@ -503,7 +511,7 @@ def save_referat(
 
     def action() -> Any:
         _check_owner(session, user, candidate_id, activity_id)
-        return ps.save_referat(
+        return plans_activities.save_referat(
             session,
             actor=user,
             activity_id=activity_id,
