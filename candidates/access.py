@@ -214,6 +214,14 @@ SUMMARY_LOAD = (
 )
 
 
+# What a page beside the record shows of the person: the office, and the jobbprofil (the plan's ARBEID goal shows
+# its wanted occupations). For other domains, which do not reach into candidates.models.
+PROFILE_LOAD = (
+    joinedload(Candidate.office),
+    joinedload(Candidate.job_profile),
+)
+
+
 # One candidate by id, with the access rule bound (READABLE): the record pages ask on every view.
 _ONE = select(Candidate).where(READABLE, Candidate.id == bindparam("candidate_id"))
 _ONE_FULL = _ONE.options(*FULL_LOAD)

@@ -71,6 +71,8 @@ SUBJECT_LABELS = {
     "followup_placement": "Jobb i oppfølging",
     "fidelity_review": "Kvalitetsvurdering",
     "plan_journal_entry": "Journal (notat eller samtalereferat)",
+    "plan": "Plan (oppfølgingsperiode og mål)",
+    "plan_activity": "Aktivitet i planen",
 }
 OUTCOME_LABELS = {"ok": "Utført", "nektet": "Nektet"}
 EVENT_LABELS = {

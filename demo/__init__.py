@@ -1,6 +1,6 @@
 """Demo data: realistic, synthetic, reproducible from a seed. One module per domain (`demo.employers`, `demo.candidates`,
-`demo.followup`, `demo.recruitment`, shared names in `demo.names`); this one makes the offices and logins and runs
-them in order. Only the CLI (`arbeidsbro demo-data`, `make run`) and the tests load it; no domain imports it."""
+`demo.followup`, `demo.recruitment`, `demo.plans`, shared names in `demo.names`); this one makes the offices and logins
+and runs them in order. Only the CLI (`arbeidsbro demo-data`, `make run`) and the tests load it; no domain imports it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from demo import candidates as candidates_demo
 from demo import employers as employers_demo
 from demo import followup as followup_demo
 from demo import journal as journal_demo
+from demo import plans as plans_demo
 from demo import recruitment as recruitment_demo
 from employers.models import Employer
 
@@ -98,6 +99,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
         for email, name, office, employment in VEILEDERE
     ]
     journal_demo.generate(session, rng=random.Random(seed + 19), veiledere=veiledere, size=size)
+    plans_demo.generate(session, rng=rng, offices=offices, users=users)
     session.flush()
     return existing_summary(session, seed=seed)
 

@@ -17,6 +17,7 @@ from core.roles import ROLE_LABELS
 from employers import models as em
 from followup import models as fm
 from followup.service_plan import STATE_LABELS
+from plans import models as pm
 from recruitment import models as rm
 
 _NEEDS = {code: label for items in cm.NEED_CATEGORIES.values() for code, label in items.items()}
@@ -65,6 +66,18 @@ CODES: dict[str, Mapping[str, str]] = {
     "veiledning": fm.COUNSELLING_OCCASIONS,
     "planpunkt": fm.PLAN_KINDS,
     "plantilstand": STATE_LABELS,
+    # the plan (NAV's enum names)
+    "aktivitetstype": pm.ACTIVITY_TYPES,
+    "aktivitetsstatus": pm.STATUSES,
+    "livsomrade": pm.LIFE_AREAS,
+    "tjenesteyter": pm.PROVIDERS,
+    "innsender": pm.INNSENDER,
+    "periodestart": pm.START_REASONS,
+    "transaksjon": pm.TRANSACTIONS,
+    "stillingsetikett": pm.STILLING_ETIKETTER,
+    "kanal": pm.KANALER,
+    "soknadsstatus": pm.SOKNADSSTATUS,
+    "aktivitetskort": pm.KORT_TYPER,
     # accounts, logs, notifications
     "rolle": ROLE_LABELS,
     "handling": audit.ACTION_LABELS,

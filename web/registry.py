@@ -12,6 +12,7 @@ import core.reference
 import employers.models
 import followup.models
 import jobs.models
+import plans.models
 import plans.models_journal
 import plans.models_vedtak
 import recruitment.models
@@ -24,6 +25,7 @@ MODEL_MODULES = (
     candidates.models,
     followup.models,
     recruitment.models,
+    plans.models,
     core.notifications,
     jobs.models,
     plans.models_vedtak,

@@ -24,7 +24,9 @@ from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
+from plans import service_activities as plans_activities
 from plans import service_journal
+from plans import service_periods as plans_periods
 from plans import service_vedtak as vedtak_service
 from recruitment import service as recruitment_service
 from tests.factories import (
@@ -319,6 +321,30 @@ POST /api/v1/candidates/{candidate_id}/journal journal
 GET /api/v1/journal/{journal_entry_id} journal_kommune
 PATCH /api/v1/journal/{journal_entry_id} journal_kommune
 POST /api/v1/journal/{journal_entry_id}/share journal_kommune
+GET /kandidater/{candidate_id}/plan caseworker
+POST /kandidater/{candidate_id}/plan/periode caseworker
+POST /kandidater/{candidate_id}/plan/periode/avslutt caseworker
+POST /kandidater/{candidate_id}/plan/mal caseworker
+POST /kandidater/{candidate_id}/plan/kort caseworker
+GET /kandidater/{candidate_id}/plan/ny caseworker
+POST /kandidater/{candidate_id}/plan/ny caseworker
+GET /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int} caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int} caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int}/status caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int}/avtalt caseworker
+POST /kandidater/{candidate_id}/plan/aktiviteter/{activity_id:int}/referat caseworker
+GET /api/v1/candidates/{candidate_id}/plan caseworker
+POST /api/v1/candidates/{candidate_id}/plan/period caseworker
+POST /api/v1/candidates/{candidate_id}/plan/period/end caseworker
+POST /api/v1/candidates/{candidate_id}/plan/goals caseworker
+GET /api/v1/candidates/{candidate_id}/plan/goals/history caseworker
+POST /api/v1/candidates/{candidate_id}/plan/activities caseworker
+GET /api/v1/plan-activities/{activity_id} caseworker
+PATCH /api/v1/plan-activities/{activity_id} caseworker
+POST /api/v1/plan-activities/{activity_id}/status caseworker
+POST /api/v1/plan-activities/{activity_id}/avtalt caseworker
+POST /api/v1/plan-activities/{activity_id}/referat caseworker
+GET /api/v1/plan-activities/{activity_id}/history caseworker
 """
 
 
@@ -427,6 +453,20 @@ def world(db):
     ).entry
     entry = recruitment_service.add_candidate(db, actor=mk, opening_id=opening.id, candidate_id=candidate.id)
     recruitment_service.share_with_employer(db, actor=mk, entry_id=entry.id)
+    plans_periods.start_period(db, actor=users["js_a"], candidate_id=candidate.id)
+    activity = plans_activities.create_activity(
+        db,
+        actor=users["js_a"],
+        candidate_id=candidate.id,
+        data={
+            "type": "EGEN",
+            "title": "Lage CV",
+            "from_date": "2026-11-02",
+            "to_date": "2026-12-31",
+            "life_area": "ARBEID",
+            "provider": "NAV_STAT",
+        },
+    )
     notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
     assert notification is not None
     token_user = make_user(db, "markedskontakt", office=office_a)
@@ -471,6 +511,7 @@ def world(db):
         "list_entry_id": entry.id,
         "vedtak_id": vedtak.id,
         "journal_entry_id": journal_entry.id,
+        "activity_id": activity.id,
         "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
@@ -505,6 +546,8 @@ def example(schema: dict, doc: dict, ids: dict[str, int] | None = None) -> objec
         if key in schema:
             options = [o for o in schema[key] if o.get("type") != "null"]
             return example(options[0], doc, ids) if options else None
+    if "const" in schema:
+        return schema["const"]
     if "enum" in schema:
         return schema["enum"][0]
     if "default" in schema:

@@ -28,7 +28,9 @@ from employers import service as es
 from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
 from followup import service_placements as followup_placements
+from plans import service_activities as plans_activities
 from plans import service_journal
+from plans import service_periods as plans_periods
 from plans import service_vedtak as vs
 from recruitment import service as rs
 from tests.factories import (
@@ -96,6 +98,31 @@ def fuzz_world(request, db):
         candidate_id=candidate.id,
         data={"kind": "SAMTALEREFERAT", "service": "STAT", "title": "Samtale", "text": "Om jobbmål."},
     ).entry
+    plans_periods.start_period(db, actor=staff, candidate_id=candidate.id)
+    activities = [
+        plans_activities.create_activity(db, actor=staff, candidate_id=candidate.id, data=data).id
+        for data in (
+            {
+                "type": "EGEN",
+                "title": "Lage CV",
+                "from_date": dt.date.today(),
+                "to_date": dt.date.today() + dt.timedelta(days=30),
+                "life_area": "ARBEID",
+                "provider": "NAV_STAT",
+            },
+            {
+                "type": "MOTE",
+                "title": "Oppfølgingsmøte",
+                "description": "Planen",
+                "from_date": dt.date.today() + dt.timedelta(days=7),
+                "kanal": "OPPMOTE",
+                "klokkeslett": "10:00",
+                "varighet": 30,
+                "life_area": "ARBEID",
+                "provider": "NAV_STAT",
+            },
+        )
+    ]
     hidden = make_candidate(db, office_b, actor=specialist_b, last_name=OTHER_OFFICE_MARKER)
     make_followup_record(db, office_b, specialist_b, hidden)
     user = staff if request.param == "jobbspesialist" else make_user(db, "arbeidsgiver", employer=employer)
@@ -115,6 +142,7 @@ def fuzz_world(request, db):
         "placement_id": [placement.id],
         "vedtak_id": [vedtak.id],
         "journal_entry_id": [journal_entry.id],
+        "activity_id": activities,
     }
     return api_headers(db, user), ids
 

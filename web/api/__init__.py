@@ -21,6 +21,7 @@ def api_routers() -> list[APIRouter]:
         employers,
         followup,
         matching,
+        plans,
         plans_journal,
         plans_vedtak,
         suggest,
@@ -28,5 +29,15 @@ def api_routers() -> list[APIRouter]:
 
     return [
         m.router
-        for m in (core_api, suggest, candidates, employers, followup, matching, plans_journal, plans_vedtak)
+        for m in (
+            core_api,
+            suggest,
+            candidates,
+            employers,
+            followup,
+            matching,
+            plans,
+            plans_journal,
+            plans_vedtak,
+        )
     ]

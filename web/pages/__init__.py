@@ -25,6 +25,7 @@ def page_routers() -> list[APIRouter]:
         followup,
         matching,
         notifications,
+        plans,
         plans_journal,
         plans_vedtak,
         suggest,
@@ -41,5 +42,6 @@ def page_routers() -> list[APIRouter]:
         followup.router,
         plans_vedtak.router,
         plans_journal.router,
+        plans.router,
         suggest.router,
     ]

@@ -1,0 +1,247 @@
+"""Demo plans: for a third of each office's demo candidates, an open oppfølgingsperiode with "Mitt mål", goals and
+activities across at least four life areas, from both state (NAV) and municipal providers (and health, school,
+others), in every status; some avtalt, a meeting ahead and a shared samtalereferat. Deterministic for the rng given;
+dates are counted from today, so meetings are ahead and conversations behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from candidates import service as candidates_service
+from core.models import Office, User
+from plans import service_activities as plans_activities
+from plans import service_periods as plans_periods
+
+MY_GOALS = (
+    "Jeg vil ha en fast jobb i butikk, gjerne 60 prosent.",
+    "Komme i jobb og klare meg uten sosialhjelp.",
+    "Jobbe med dyr eller i en gartneri.",
+    "Fullføre fagbrev og få lærlingplass.",
+    "Ha en jobb der jeg kan bruke hendene, og en egen leilighet.",
+    "Klare en arbeidsdag på fire timer innen sommeren.",
+)
+AREA_GOALS = {
+    "ARBEID": ("Deltidsjobb innen ett år", "Arbeidstrening som kan bli jobb", "Søke fem jobber i måneden"),
+    "BOLIG": ("Egen leilighet med kontrakt", "Beholde leiligheten", "Flytte nærmere jobbene"),
+    "OKONOMI": ("Oversikt over gjelden", "Betale husleia i tide hver måned", "Budsjett jeg klarer å holde"),
+    "HELSE": ("Sove bedre og ha energi til jobb", "Fast time hos fastlegen", "Trene to ganger i uka"),
+    "KVALIFISERING": ("Bestått norskprøve B1", "Truckførerbevis", "Fullføre videregående"),
+    "FAMILIE_NETTVERK": ("En fast aktivitet med andre hver uke", "Mer kontakt med familien"),
+}
+# (life area, type, title, provider, provider org, responsible, fields)
+ACTIVITIES: dict[str, tuple[tuple[str, str, str, str, str, dict[str, Any]], ...]] = {
+    "ARBEID": (
+        ("EGEN", "Oppdatere CV-en", "NAV_STAT", "", "", {"hensikt": "Ha en CV klar til søknader"}),
+        ("SOKEAVTALE", "Søke jobber hver uke", "NAV_STAT", "", "", {"antall_stillinger_i_uken": 2}),
+        (
+            "STILLING",
+            "Butikkmedarbeider, deltid",
+            "NAV_STAT",
+            "",
+            "",
+            {"arbeidsgiver": "Kiwi Gjøvik", "etikett": "SOKNAD_SENDT"},
+        ),
+    ),
+    "BOLIG": (
+        (
+            "EGEN",
+            "Søke kommunal bolig",
+            "KOMMUNE_SOSIAL",
+            "Kommunens boligkontor",
+            "Berit Bolig",
+            {"hensikt": "Egen kontrakt"},
+        ),
+        (
+            "EGEN",
+            "Bostøtte fra Husbanken",
+            "KOMMUNE_SOSIAL",
+            "NAV-kontoret (kommunal del)",
+            "Kari Sosialkonsulent",
+            {},
+        ),
+    ),
+    "OKONOMI": (
+        (
+            "EGEN",
+            "Økonomisk rådgivning",
+            "KOMMUNE_SOSIAL",
+            "NAV-kontoret, økonomisk rådgivning",
+            "Ole Rådgiver",
+            {"oppfolging": "Møte hver fjortende dag"},
+        ),
+        (
+            "EGEN",
+            "Sette opp budsjett",
+            "KOMMUNE_SOSIAL",
+            "NAV-kontoret (kommunal del)",
+            "Kari Sosialkonsulent",
+            {},
+        ),
+    ),
+    "HELSE": (
+        (
+            "BEHANDLING",
+            "Samtaler hos DPS",
+            "HELSE",
+            "Distriktspsykiatrisk senter",
+            "Lege Lise Lund",
+            {"behandling_type": "Samtalebehandling", "behandling_sted": "DPS Gjøvik"},
+        ),
+        (
+            "BEHANDLING",
+            "Fysioterapi for ryggen",
+            "HELSE",
+            "Kommunal fysioterapi",
+            "Fysioterapeut Per Rygg",
+            {"behandling_type": "Fysioterapi", "behandling_sted": "Helsehuset"},
+        ),
+    ),
+    "KVALIFISERING": (
+        (
+            "EGEN",
+            "Norskkurs på voksenopplæringen",
+            "SKOLE",
+            "Voksenopplæringen",
+            "Lærer Nina Norsk",
+            {"hensikt": "Norskprøve B1"},
+        ),
+        ("EGEN", "Truckførerkurs", "SKOLE", "Kursleverandør", "Trond Truck", {}),
+    ),
+    "FAMILIE_NETTVERK": (
+        ("EGEN", "Turgruppe med frivilligsentralen", "ANNET", "Frivilligsentralen", "Frida Frivillig", {}),
+    ),
+}
+EXTRA_AREAS = ("OKONOMI", "HELSE", "KVALIFISERING", "FAMILIE_NETTVERK")
+
+
+def _one(session: Session, rng: random.Random, specialist: User, candidate_id: int, today: dt.date) -> int:
+    plans_periods.start_period(
+        session,
+        actor=specialist,
+        candidate_id=candidate_id,
+        start_date=today - dt.timedelta(days=rng.randint(20, 300)),
+        started_reason=rng.choice(("MANUELL_REGISTRERING_VEILEDER", "ARBEIDSSOKER_REGISTRERING")),
+    )
+    plans_periods.set_goal(
+        session, actor=specialist, candidate_id=candidate_id, text=rng.choice(MY_GOALS), written_by="BRUKER"
+    )
+    areas = ["ARBEID", "BOLIG", *rng.sample(EXTRA_AREAS, 2)]  # four areas, state and municipal providers
+    count = 0
+    for area in areas:
+        plans_periods.set_goal(
+            session,
+            actor=specialist,
+            candidate_id=candidate_id,
+            life_area=area,
+            text=rng.choice(AREA_GOALS[area]),
+        )
+        kind, title, provider, org, responsible, fields = rng.choice(ACTIVITIES[area])
+        start = today - dt.timedelta(days=rng.randint(0, 30))
+        activity = plans_activities.create_activity(
+            session,
+            actor=specialist,
+            candidate_id=candidate_id,
+            data={
+                "type": kind,
+                "title": title,
+                "from_date": start,
+                "to_date": start + dt.timedelta(days=rng.randint(30, 120)),
+                "life_area": area,
+                "provider": provider,
+                "provider_org": org,
+                "responsible_name": responsible,
+                "status": rng.choice(("BRUKER_ER_INTERESSERT", "PLANLAGT", "GJENNOMFORES")),
+                **fields,
+            },
+        )
+        if rng.random() < 0.4:
+            plans_activities.mark_avtalt(session, actor=specialist, activity_id=activity.id)
+        roll = rng.random()
+        if roll < 0.2:
+            plans_activities.change_status(
+                session,
+                actor=specialist,
+                activity_id=activity.id,
+                status="FULLFORT",
+                reason="Gjennomført som avtalt",
+            )
+        elif roll < 0.3:
+            plans_activities.change_status(
+                session,
+                actor=specialist,
+                activity_id=activity.id,
+                status="AVBRUTT",
+                reason="Ikke aktuelt lenger",
+            )
+        count += 1
+    meeting = plans_activities.create_activity(
+        session,
+        actor=specialist,
+        candidate_id=candidate_id,
+        data={
+            "type": "MOTE",
+            "title": "Oppfølgingsmøte om planen",
+            "description": "Gå gjennom målene og aktivitetene sammen",
+            "from_date": today + dt.timedelta(days=rng.randint(1, 21)),
+            "kanal": rng.choice(("OPPMOTE", "TELEFON", "INTERNETT")),
+            "klokkeslett": rng.choice(("09:00", "10:30", "13:00")),
+            "varighet": 45,
+            "adresse": "NAV-kontoret",
+            "life_area": "ARBEID",
+            "provider": "NAV_STAT",
+        },
+    )
+    plans_activities.mark_avtalt(session, actor=specialist, activity_id=meeting.id)
+    talk = plans_activities.create_activity(
+        session,
+        actor=specialist,
+        candidate_id=candidate_id,
+        data={
+            "type": "SAMTALEREFERAT",
+            "title": "Samtale om bolig og økonomi",
+            "from_date": today - dt.timedelta(days=rng.randint(1, 14)),
+            "kanal": "TELEFON",
+            "life_area": "BOLIG",
+            "provider": "KOMMUNE_SOSIAL",
+            "responsible_name": "Kari Sosialkonsulent",
+        },
+    )
+    plans_activities.save_referat(
+        session,
+        actor=specialist,
+        activity_id=talk.id,
+        referat="Vi snakket om boligsøknaden og budsjettet. Neste steg: møte hos boligkontoret.",
+        publish=rng.random() < 0.7,
+    )
+    return count + 2
+
+
+def generate(
+    session: Session,
+    *,
+    rng: random.Random,
+    offices: Sequence[Office],
+    users: Sequence[User],
+    today: dt.date | None = None,
+) -> int:
+    """Plans for a third of each office's candidates; returns the number of plans."""
+    rng = random.Random(rng.getrandbits(64))
+    today = today or dt.date.today()
+    plans = 0
+    for office in offices:
+        specialist = next((u for u in users if u.role == "jobbspesialist" and u.office_id == office.id), None)
+        if specialist is None:
+            continue
+        candidates = sorted(
+            candidates_service.list_candidates(session, actor=specialist, limit=10_000), key=lambda c: c.id
+        )
+        for candidate in rng.sample(candidates, len(candidates) // 3):
+            _one(session, rng, specialist, candidate.id, today)
+            plans += 1
+    session.flush()
+    return plans
