@@ -3,7 +3,7 @@ and "Mitt mål", append-only with their history), plan_activities (NAV's activit
 responsible person) and plan_activity_versions (every change, append-only)
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import core.models
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

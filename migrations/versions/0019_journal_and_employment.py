@@ -3,7 +3,7 @@ journal per person (plan_journal_entries, with the append-only history plan_jour
 samtalereferat marked with the service they belong to
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import core.models
 
 revision: str = "0019"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

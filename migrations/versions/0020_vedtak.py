@@ -3,7 +3,7 @@ begrunnelse, decision date, drafter and approver, the re-assessment block; one c
 person, each a partial unique index), plan_vedtak_sources (kilder) and plan_vedtak_answers (the help questions)
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import core.models
 
 revision: str = "0020"
-down_revision: str | None = "0016"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
