@@ -49,7 +49,7 @@ def employer_ids_for(session: Session, user: User) -> list[int]:
     )
 
 
-def readable_employers(session: Session, actor: User) -> Select[tuple[Employer]]:
+def readable_employers(session: Session, actor: User) -> Select[Employer]:
     """Staff see the whole registry (employers are not personal data); employer users only their own."""
     stmt = select(Employer)
     if actor.role == "arbeidsgiver":

@@ -135,7 +135,7 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 NEXT_STEPS_LIMIT = 200  # the longest list `next_steps` gives (and so the largest count a panel of it shows)
 
 
-def _open_steps(session: Session, actor: User) -> Select[tuple[EmployerContact]]:
+def _open_steps(session: Session, actor: User) -> Select[EmployerContact]:
     return (
         select(EmployerContact)
         .join(EmployerContact.employer)

@@ -164,7 +164,7 @@ def openings_with_employer_names(session: Session, ids: Sequence[int]) -> dict[i
     return {o.id: (o, name) for o, name in rows}
 
 
-def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:
+def readable_openings(session: Session, actor: User | None) -> Select[Opening]:
     """Staff see every opening; an employer user those of their own organisations; `None` is the system."""
     stmt = select(Opening)
     if actor is not None and actor.role not in NAV_STAFF:
@@ -490,7 +490,7 @@ def list_openings(
     return session.scalars(stmt.limit(limit).offset(offset)).all(), total
 
 
-def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
+def awaiting_approval(session: Session, *, actor: User) -> Select[Opening]:
     """The openings waiting for approval, as a statement: `approval_queue` lists it, the dashboard counts it (in
     one query with its other counts)."""
     if actor.role not in NAV_STAFF:

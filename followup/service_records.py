@@ -68,7 +68,7 @@ def _readable_candidate_ids(actor: User) -> Any:
     return stmt.with_only_columns(stmt.selected_columns.id)
 
 
-def readable_records(actor: User) -> Select[tuple[FollowupRecord]]:
+def readable_records(actor: User) -> Select[FollowupRecord]:
     """Every record read starts here (staff of the candidate's office, admins; employer users none)."""
     stmt = select(FollowupRecord)
     if actor.role == "admin":
@@ -897,7 +897,7 @@ def list_contacts(session: Session, record: FollowupRecord, limit: int = 500) ->
     ).all()
 
 
-def readable_contacts(actor: User) -> Select[tuple[FollowupContact]]:
+def readable_contacts(actor: User) -> Select[FollowupContact]:
     """Staff: contacts of readable records; employer users: only the contacts they took part in."""
     stmt = select(FollowupContact)
     if actor.role == "arbeidsgiver":
