@@ -333,11 +333,9 @@ def clean_opening(
     high = out.get("percent_max", current.percent_max if current and partial else None)
     failed = {e["field"] for e in c.errors}
     if not {"percent_min", "percent_max"} & failed:
-        if low is None and high is None:
-            low = high = 100
-        elif low is None:
-            low = high
-        elif high is None:
+        if low is None:
+            low = high if high is not None else 100
+        if high is None:
             high = low
         if low > high:
             c.error("percent_min", "Stillingsprosent fra kan ikke være høyere enn stillingsprosent til.")
@@ -627,6 +625,7 @@ def return_opening(session: Session, *, actor: User, opening_id: int, comment: s
         subject_id=opening.id,
         purpose="sendt tilbake til arbeidsgiver",
     )
+    user_id: int  # employer_users is a plain Table: its columns are not typed
     for user_id in session.scalars(
         select(employer_users.c.user_id).where(employer_users.c.employer_id == opening.employer_id)
     ):

@@ -48,7 +48,7 @@ def _stored_next_runs(session: Session) -> dict[str, dt.datetime | None]:
     # the session's own connection: on SQLite a second one would wait for the writer lock this one holds
     if not inspect(session.connection()).has_table(JOBSTORE_TABLE):
         return {}
-    rows = session.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")).all()
+    rows = session.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")).tuples().all()
     return {job_id: dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None for job_id, ts in rows}
 
 
