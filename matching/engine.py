@@ -20,7 +20,7 @@ from matching import scoring as sc
 from matching.feasibility import KM_PER_RAD, LICENCE_BIT
 from matching.model import NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Opening
 from matching.text import TextIndex, TextModel, TextVector, candidate_text, opening_text
-from matching.titles import TitleMapper
+from matching.titles import TitleClassifier, TitleMapper
 
 _POP = np.array(sc.POPCOUNT, dtype=np.int64)
 _SIM = np.array(sc.OCC_SIM, dtype=np.float64)
@@ -225,7 +225,7 @@ class Matcher:
         geo: sc.Geo | None = None,
         weights: Mapping[str, float] | None = None,
         today: dt.date | None = None,
-        mapper: TitleMapper | None = None,
+        mapper: TitleClassifier | None = None,
         text_model: TextModel | None = None,
         commute_kmh: float = sc.DEFAULT_COMMUTE_KMH,
         weights_version: str = "default",
