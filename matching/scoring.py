@@ -366,8 +366,8 @@ class Encoder:
         if self.geo:
             coords = self.geo.coords(c.postal_code, munis[0] if munis else None)
         eng = 0
-        for e in c.engagement_types:
-            eng |= 1 << min(self._eng(e), 62)
+        for kind in c.engagement_types:
+            eng |= 1 << min(self._eng(kind), 62)
         return CandFeatures(
             codes=tuple((code, kind, conf) for (code, kind), conf in sorted(codes.items())),
             exp=tuple(exp),
