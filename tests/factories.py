@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
@@ -189,8 +190,8 @@ def load_builtin_reference(db: Session) -> None:
         reference.import_reference(db, reference.default_files(None))
 
 
-def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):
-    data: dict[str, object] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
+def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: Any):
+    data: dict[str, Any] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
     data.update(kw)
     return employers_openings.create_opening(db, actor=actor, employer_id=employer.id, **data)
 
