@@ -7,6 +7,7 @@ import itertools
 import re
 from typing import Any
 
+import httpx
 import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -88,7 +89,9 @@ def make_employer(
     )
 
 
-def make_candidate(db: Session, office: Office, actor: User | None = None, **kw: object) -> Candidate:
+def make_candidate(db: Session, office: Office | None, actor: User | None = None, **kw: object) -> Candidate:
+    if office is None:  # a user's office, passed as it is: the admin has none
+        raise ValueError("make_candidate needs an office; this user has none")
     n = next(_seq)
     data = {
         "first_name": f"Kari{n}",
@@ -142,7 +145,7 @@ def login(client: TestClient, user: User, password: str = PASSWORD) -> None:
     raise AssertionError(f"second factor refused: {r.text[:500]}")
 
 
-def post_form(client: TestClient, path: str, data: dict, page: str = "/") -> object:
+def post_form(client: TestClient, path: str, data: dict, page: str = "/") -> httpx.Response:
     """Posts a form the way a browser does: with the CSRF token the page gave it."""
     return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
 
