@@ -106,6 +106,13 @@ def make_candidate(db: Session, office: Office | None, actor: User | None = None
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def found(pattern: str, text: str) -> str:
+    """The first group of `pattern`'s first match in `text`; fails the test, naming the pattern, without one."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} is not in the text"
+    return match.group(1)
+
+
 def csrf_from(client: TestClient, path: str = "/login") -> str:
     page = client.get(path)
     match = CSRF_RE.search(page.text)
