@@ -311,7 +311,8 @@ def test_capacity_derived_from_uforegrad_and_overridden_with_reason(client, db):
     db.expire_all()
     assert (
         candidates_derived.capacity_of(
-            db.get_one(Candidate, c.id)  # what is stored (get_candidate is a person's audited read)
+            # what is stored, loaded as get_candidate(full=True) does (that is a person's audited read)
+            db.get_one(Candidate, c.id, options=candidates_access.FULL_LOAD, populate_existing=True)
         ).percent
         == 40
     )
