@@ -28,7 +28,10 @@ OPENING_LINK = re.compile(r'href="(/stillinger/\d+)"')
 
 def form_login(user: FastHttpUser, email: str) -> None:
     page = user.client.get("/login", name="/login")
-    token = CSRF.search(page.text).group(1)
+    found = CSRF.search(page.text)
+    if found is None:
+        raise RuntimeError(f"/login answered {page.status_code} without a CSRF token")
+    token = found.group(1)
     r = user.client.post(
         "/login",
         data={"email": email, "password": PASSWORD, "csrf_token": token, "next": "/"},

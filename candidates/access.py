@@ -179,7 +179,7 @@ def access_params(actor: User | None) -> dict[str, Any]:
     return {"all_offices": False, "reader_office": None}
 
 
-def readable_candidates(actor: User | None) -> Select[tuple[Candidate]]:
+def readable_candidates(actor: User | None) -> Select[Candidate]:
     """Every candidate read starts here: staff see their own office's candidates, employers none by this path.
     `None` is the system itself (CLI import, demo data, scheduled jobs)."""
     return select(Candidate).where(READABLE).params(access_params(actor))
@@ -295,7 +295,10 @@ def load_for_change(
     require_reason(session, actor, candidate.id)
     if restricted and not may_read_restricted(actor, candidate):
         raise AccessDenied(
-            subject_type="candidate", subject_id=candidate_id, actor_id=actor.id, purpose=purpose
+            subject_type="candidate",
+            subject_id=candidate_id,
+            actor_id=actor.id if actor else None,
+            purpose=purpose,
         )
     if erase and not may_erase(actor, candidate):
         raise Forbidden("Bare kandidatens ansvarlige veileder kan slette kandidaten.")

@@ -123,8 +123,10 @@ def _pattern(path: str) -> str:
 
 def _reason(error: SchemaError) -> str:
     if error.validator == "type":
-        expected = error.validator_value
-        names = [TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        expected = error.validator_value  # the schema's "type": a type name or a list of them
+        names = [
+            TYPE_NAMES.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected])
+        ]
         return f"må være {' eller '.join(names)}"
     if error.validator == "format":
         return FORMAT_MESSAGES.get(str(error.validator_value), f"har ikke formatet {error.validator_value}")

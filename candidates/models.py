@@ -7,7 +7,7 @@ Children go with the candidate (`ON DELETE CASCADE`), so erasure is one DELETE o
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     event,
@@ -382,7 +383,7 @@ def _touch_candidates(session: Session, _context: Any) -> None:
         if isinstance(obj, _PARTS) and obj.candidate_id is not None
     }
     if ids:
-        table = Candidate.__table__
+        table = cast(Table, Candidate.__table__)  # a declarative model's __table__ is the Table it maps
         session.connection().execute(
             update(table).where(table.c.id.in_(sorted(ids))).values(changed_at=utcnow())
         )

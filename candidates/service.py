@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Date, Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
@@ -106,7 +106,7 @@ def search_statement(
     reduced_capacity: bool = False,
     innsatsgruppe: str = "",
     today: dt.date | None = None,
-) -> Select[tuple[Candidate]]:
+) -> Select[Candidate]:
     _check_filters(actor, reduced_capacity=reduced_capacity, innsatsgruppe=innsatsgruppe)
     return _search(
         actor,
@@ -134,7 +134,7 @@ def _search(
     reduced_capacity: bool,
     innsatsgruppe: str,
     today: dt.date,
-) -> Select[tuple[Candidate]]:
+) -> Select[Candidate]:
     stmt = readable_candidates(actor)
     words = (q or "").strip().split()
     for word in words[:5]:
@@ -231,7 +231,16 @@ _OVERRIDE, _REASON, _GRADE = OVERRIDE_SQL, REASON_SQL, uforegrad_sql(_TODAY)
 _ORDER = (Candidate.last_name, Candidate.first_name, Candidate.id)
 
 
-def _list_statement(actor: User, limit: int, offset: int, today: dt.date, **filters: Any) -> Select[Any]:
+# A list line's columns: id, office, first and last name, birth date, municipality code and name (an outer join:
+# None for a code not in the register), status, capacity override, its reason, uføregrad, and the window total.
+_ListColumns = tuple[
+    int, int, str, str, dt.date | None, str | None, str | None, str, int | None, str | None, int | None, int
+]
+
+
+def _list_statement(
+    actor: User, limit: int, offset: int, today: dt.date, **filters: Any
+) -> Select[*_ListColumns]:
     page = (
         _search(actor, today=today, **filters)
         .with_only_columns(Candidate.id, func.count().over().label("total"))
@@ -240,7 +249,9 @@ def _list_statement(actor: User, limit: int, offset: int, today: dt.date, **filt
         .offset(offset)
         .subquery()
     )
-    return (
+    # A cast: SQLAlchemy types Municipality.name as its column's `str`, not knowing the outer join makes it nullable.
+    return cast(
+        "Select[*_ListColumns]",
         select(
             Candidate.id,
             Candidate.office_id,
@@ -257,7 +268,7 @@ def _list_statement(actor: User, limit: int, offset: int, today: dt.date, **filt
         )
         .join(page, page.c.id == Candidate.id)
         .outerjoin(Municipality, Municipality.code == Candidate.municipality_code)
-        .order_by(*_ORDER)
+        .order_by(*_ORDER),
     )
 
 
@@ -541,7 +552,7 @@ _STAFF_OF_OFFICE = (
 )
 
 
-def staff_of_office(session: Session, office_id: int) -> Sequence[Row[tuple[int, str]]]:
+def staff_of_office(session: Session, office_id: int) -> Sequence[Row[int, str]]:
     """(id, name) rows for the «Ansvarlig» choice: plain rows, as the record page asks on every view."""
     return session.execute(_STAFF_OF_OFFICE, {"office_id": office_id}).all()
 

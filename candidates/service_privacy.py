@@ -601,7 +601,7 @@ def export_candidate(session: Session, *, actor: User, candidate_id: int) -> dic
         .where(audit.AuditEntry.subject_type == "candidate", audit.AuditEntry.subject_id == str(candidate.id))
         .order_by(audit.AuditEntry.at, audit.AuditEntry.id)
     ).all()
-    data = {
+    data: dict[str, Any] = {
         "format": "arbeidsbro-innsyn/1",
         "exported_at": utcnow().isoformat(),
         "candidate": _columns(candidate),

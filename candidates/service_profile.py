@@ -5,6 +5,7 @@ asks periods to follow each other."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,7 +167,10 @@ def _clean_language(c: Cleaner, session: Session) -> None:
     c.choice("level", "Nivå (CEFR)", CEFR_LEVELS)
 
 
-CV_KINDS: dict[str, tuple[type, Any]] = {
+CV_KINDS: dict[
+    str,
+    tuple[type[WorkExperience | Education | Certificate | LanguageSkill], Callable[[Cleaner, Session], None]],
+] = {
     "arbeid": (WorkExperience, _clean_work),
     "utdanning": (Education, _clean_education),
     "sertifikat": (Certificate, _clean_certificate),
@@ -280,7 +284,8 @@ def set_job_profile(
     candidate = load_for_change(
         session, actor=actor, candidate_id=candidate_id, purpose="endre jobbprofil", full=True
     )
-    sources = data.get("wanted_styrk_sources") if isinstance(data.get("wanted_styrk_sources"), dict) else {}
+    given_sources = data.get("wanted_styrk_sources")
+    sources: dict[str, Any] = given_sources if isinstance(given_sources, dict) else {}
     c = Cleaner(data, partial=partial)
     c.multi("wanted_styrk", "Ønskede yrker (STYRK-08)")
     c.multi("wanted_titles", "Ønskede yrker (fritekst)")

@@ -24,13 +24,14 @@ import hmac
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     and_,
@@ -232,7 +233,8 @@ def _head(conn: Connection, log: str) -> tuple[int, str]:
 
 
 # Core executemany: the ORM's bulk insert cost several times the statement itself.
-_CHAIN_INSERT = AuditChain.__table__.insert()
+# (A cast: a declarative model's __table__ is the Table it maps; SQLAlchemy types it as any FromClause.)
+_CHAIN_INSERT = cast(Table, AuditChain.__table__).insert()
 
 
 def seal(conn: Connection, log: str, ids: Iterable[int], key: bytes | None = None) -> int:
@@ -264,7 +266,7 @@ def seal_unchained(conn: Connection, key: bytes | None = None) -> int:
         unchained = select(model.id).where(
             ~select(AuditChain.row_id).where(AuditChain.log == log, AuditChain.row_id == model.id).exists()
         )
-        ids = list(conn.scalars(unchained))
+        ids: list[int] = list(conn.scalars(unchained))
         if ids:
             total += seal(conn, log, ids, key or current_key())
     return total
@@ -430,7 +432,9 @@ def record(
 
 # Core, not the ORM's bulk insert (which cost several times the statement); RETURNING gives the ids to seal, in any
 # order (asking for the parameters' order made SQLite insert row by row).
-_LIST_INSERT = AuditEntry.__table__.insert().returning(AuditEntry.__table__.c.id)
+_LIST_INSERT = (
+    cast(Table, AuditEntry.__table__).insert().returning(AuditEntry.__table__.c.id)
+)  # as _CHAIN_INSERT
 
 
 def record_many(
@@ -468,7 +472,7 @@ def record_many(
         rows.append({**common, "subject_id": subject, "at": utcnow()})
     if not rows:
         return 0
-    ids = session.connection().execute(_LIST_INSERT, rows).scalars().all()
+    ids: Sequence[int] = session.connection().execute(_LIST_INSERT, rows).scalars().all()
     session.info.setdefault(_NEW, {}).setdefault("audit", set()).update(ids)
     return len(rows)
 

@@ -7,6 +7,7 @@ so a schedule "kl. 06.30" and its next run "06:30" are the same clock."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -104,7 +105,7 @@ def month_no(value: dt.date | str | None) -> str:
     return format_date(_month(value), "LLLL yyyy", locale=LOCALE)
 
 
-def month_axis_labels(values: list[dt.date | str]) -> list[str]:
+def month_axis_labels(values: Sequence[dt.date | str]) -> list[str]:
     """Chart axis labels for consecutive months: Babel's abbreviation ("jan.", "feb."), the year on a second line
     under the first month and under each January, so the labels stay short enough to stand apart."""
     out = []

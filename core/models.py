@@ -85,9 +85,10 @@ class ChangeMark(NamedTuple):
 
 def change_mark(session: Session, model: Any) -> ChangeMark:
     """The ChangeMark of a table whose model has `ChangeMarkMixin` and an integer `id`."""
-    changed_at, rows, last_id = session.execute(
+    mark: tuple[dt.datetime | None, int, int | None] = session.execute(
         select(func.max(model.changed_at), func.count(), func.max(model.id))
     ).one()
+    changed_at, rows, last_id = mark
     return ChangeMark(changed_at, int(rows), last_id)
 
 

@@ -319,9 +319,9 @@ def _derive_aliases(
     for code, entry in old.items():
         if code in current or code in aliases:
             continue
-        target = resolve(code)
-        if target:
-            aliases[code] = {"code": code, "municipality_code": target, "source": entry.source}
+        resolved = resolve(code)
+        if resolved:
+            aliases[code] = {"code": code, "municipality_code": resolved, "source": entry.source}
     names = {code: entry.name for code, entry in old.items()}
     for code, row in aliases.items():
         row["name"] = names.get(code) or current[row["municipality_code"]]["name"]
@@ -456,11 +456,11 @@ def _import_titles(session: Session, path: Path, source: str) -> int:
         if title not in rows:
             session.delete(obj)
     for title, row in rows.items():
-        obj = existing.get(title)
-        if obj is None:
+        stored = existing.get(title)
+        if stored is None:
             session.add(RefTitle(**row))
-        elif obj.styrk_code != row["styrk_code"]:
-            obj.styrk_code = row["styrk_code"]
+        elif stored.styrk_code != row["styrk_code"]:
+            stored.styrk_code = row["styrk_code"]
     session.flush()
     return len(rows)
 

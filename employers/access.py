@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import Forbidden, NotFound
@@ -49,7 +49,7 @@ def employer_ids_for(session: Session, user: User) -> list[int]:
     )
 
 
-def readable_employers(session: Session, actor: User) -> Select[tuple[Employer]]:
+def readable_employers(session: Session, actor: User) -> Select[Employer]:
     """Staff see the whole registry (employers are not personal data); employer users only their own."""
     stmt = select(Employer)
     if actor.role == "arbeidsgiver":
@@ -57,7 +57,7 @@ def readable_employers(session: Session, actor: User) -> Select[tuple[Employer]]
             Employer.id.in_(select(employer_users.c.employer_id).where(employer_users.c.user_id == actor.id))
         )
     elif actor.role not in NAV_STAFF:
-        stmt = stmt.where(False)
+        stmt = stmt.where(false())
     return stmt
 
 

@@ -189,8 +189,8 @@ def parse_pam_ad(session: Session, doc: dict[str, Any], today: dt.date) -> Parse
 
     emp_loc = emp.get("location") or {}
     nace = None
-    for item in _json_list_of_dicts((emp.get("properties") or {}).get("nace2")):
-        nace = str(item.get("code") or "").strip() or None
+    for nace_item in _json_list_of_dicts((emp.get("properties") or {}).get("nace2")):
+        nace = str(nace_item.get("code") or "").strip() or None
         break
     sector = str(props.get("sector") or "").strip().lower()
     employer = {
@@ -253,7 +253,7 @@ def parse_pam_ad(session: Session, doc: dict[str, Any], today: dt.date) -> Parse
     deadline = _date_or_none(props.get("applicationdue")) or _date_or_none(doc.get("expires"))
     inclusion, targets, measures = _pam_tags(props.get("tags"))
     status = _status_for(PAM_STATUS.get(str(doc.get("status") or "").upper(), "utkast"), deadline, today)
-    opening = {
+    opening: dict[str, Any] = {
         "title": props.get("jobtitle") or doc.get("title") or "",
         "description": props.get("adtext") or "",
         "positions": props.get("positioncount") or 1,
@@ -325,7 +325,8 @@ def parse_jobposting(session: Session, doc: dict[str, Any], today: dt.date) -> P
         raise DocumentError("hiringOrganization", "hiringOrganization må være et objekt.")
     _name, org_id = _identifier(org.get("identifier"))
     orgnr = _check_orgnr(org_id, "hiringOrganization.identifier")
-    ext: dict[str, Any] = doc.get("arbeidsbro") if isinstance(doc.get("arbeidsbro"), dict) else {}
+    given_ext = doc.get("arbeidsbro")
+    ext: dict[str, Any] = given_ext if isinstance(given_ext, dict) else {}
 
     location = doc.get("jobLocation") or {}
     if isinstance(location, list):
@@ -357,7 +358,7 @@ def parse_jobposting(session: Session, doc: dict[str, Any], today: dt.date) -> P
         )
         source, key = "jobposting", hashlib.sha256(basis.encode()).hexdigest()[:32]
     deadline = _date_or_none(doc.get("validThrough"))
-    opening = {
+    opening: dict[str, Any] = {
         "title": doc.get("title") or "",
         "description": doc.get("description") or "",
         "positions": doc.get("totalJobOpenings") or 1,
@@ -420,8 +421,8 @@ def to_jobposting(session: Session, opening: Opening) -> dict[str, Any]:
         hours.append(f"{number_input(opening.hours_per_week)} timer per uke")  # "37,5": bokmål, and read back
     hours.extend(opening.working_time)
     types = ["FULL_TIME" if opening.percent_min >= 100 else "PART_TIME"]
-    if ENGAGEMENT_TO_SCHEMA.get(opening.engagement_type):
-        types.append(ENGAGEMENT_TO_SCHEMA[opening.engagement_type])
+    if schema_type := ENGAGEMENT_TO_SCHEMA.get(opening.engagement_type):
+        types.append(schema_type)
     address: dict[str, Any] = {"@type": "PostalAddress", "addressCountry": "NO"}
     if opening.address:
         address["streetAddress"] = opening.address

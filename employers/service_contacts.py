@@ -135,7 +135,7 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 NEXT_STEPS_LIMIT = 200  # the longest list `next_steps` gives (and so the largest count a panel of it shows)
 
 
-def _open_steps(session: Session, actor: User) -> Select[tuple[EmployerContact]]:
+def _open_steps(session: Session, actor: User) -> Select[EmployerContact]:
     return (
         select(EmployerContact)
         .join(EmployerContact.employer)
@@ -263,7 +263,9 @@ def next_steps_panels(
     _monday, sunday = week_bounds(today)
     params = {"today": today, "sunday": sunday, "owner_id": owner_id, "limit": limit}
     found: dict[str, tuple[int, list[NextStepLine]]] = {}
-    for bucket, employer_id, name, step, due, total in session.execute(_PANELS, params):
+    # bucket, employer id and name, the step, its due date, the bucket's total
+    panel_rows: Sequence[tuple[str, int, str, str, dt.date, int]] = session.execute(_PANELS, params).all()
+    for bucket, employer_id, name, step, due, total in panel_rows:
         _count, items = found.setdefault(bucket, (min(total, NEXT_STEPS_LIMIT), []))
         items.append(NextStepLine(employer_id, name, step, due))
     return {bucket: NextStepsPanel(*found.get(bucket, (0, []))) for bucket in ("week", "overdue")}
@@ -365,7 +367,7 @@ def opening_recipients(session: Session, opening_ids: Sequence[int]) -> dict[int
             }
         employer_ids = {v["employer_id"] for v in out.values()}
         if employer_ids:
-            users = session.execute(
+            users: Sequence[tuple[int, int]] = session.execute(  # (employer, user)
                 select(employer_users.c.employer_id, employer_users.c.user_id)
                 .join(User, User.id == employer_users.c.user_id)
                 .where(employer_users.c.employer_id.in_(employer_ids), User.is_active.is_(True))

@@ -171,7 +171,7 @@ def openings_with_employer_names(session: Session, ids: Sequence[int]) -> dict[i
     return {o.id: (o, name) for o, name in rows}
 
 
-def readable_openings(session: Session, actor: User | None) -> Select[tuple[Opening]]:
+def readable_openings(session: Session, actor: User | None) -> Select[Opening]:
     """Staff see every opening; an employer user those of their own organisations; `None` is the system."""
     stmt = select(Opening)
     if actor is not None and actor.role not in NAV_STAFF:
@@ -340,11 +340,9 @@ def clean_opening(
     high = out.get("percent_max", current.percent_max if current and partial else None)
     failed = {e["field"] for e in c.errors}
     if not {"percent_min", "percent_max"} & failed:
-        if low is None and high is None:
-            low = high = 100
-        elif low is None:
-            low = high
-        elif high is None:
+        if low is None:
+            low = high if high is not None else 100
+        if high is None:
             high = low
         if low > high:
             c.error("percent_min", "Stillingsprosent fra kan ikke være høyere enn stillingsprosent til.")
@@ -514,7 +512,7 @@ def _require_approver(actor: User) -> None:
         raise Forbidden("Bare NAV-ansatte godkjenner stillinger.")
 
 
-def awaiting_approval(session: Session, *, actor: User) -> Select[tuple[Opening]]:
+def awaiting_approval(session: Session, *, actor: User) -> Select[Opening]:
     """The openings waiting for approval, as a statement: `approval_queue` lists it, the dashboard counts it (in
     one query with its other counts)."""
     _require_approver(actor)
@@ -628,6 +626,7 @@ def return_opening(session: Session, *, actor: User, opening_id: int, comment: s
     opening.awaiting_approval = False
     opening.return_comment = text
     _change_status(session, opening, actor, "returnert", text, purpose="sendt tilbake til arbeidsgiver")
+    user_id: int  # employer_users is a plain Table: its columns are not typed
     for user_id in session.scalars(
         select(employer_users.c.user_id).where(employer_users.c.employer_id == opening.employer_id)
     ):

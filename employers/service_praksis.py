@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-def readable_praksisplasser(session: Session, actor: User) -> Select[tuple[Praksisplass]]:
+def readable_praksisplasser(session: Session, actor: User) -> Select[Praksisplass]:
     return select(Praksisplass).where(
         Praksisplass.employer_id.in_(readable_employers(session, actor).with_only_columns(Employer.id))
     )

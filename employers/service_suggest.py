@@ -209,7 +209,7 @@ def suggest_employers(
     rows = session.execute(stmt.order_by(Employer.name)).tuples().all()
     by_id = {r[0]: r for r in rows}
     ranked = rank_names(raw, [(r[0], r[1], r[2]) for r in rows], limit)
-    return [EmployerSuggestion(int(i), by_id[i][1], by_id[i][2], conf) for i, conf in ranked]  # type: ignore[index]  # rank_names returns the ids it was given
+    return [EmployerSuggestion(i, by_id[i][1], by_id[i][2], conf) for i, conf in ranked]
 
 
 IMPORT_SOURCES = ("import", "tittel")

@@ -7,6 +7,7 @@ and contacts (`service_records`), placements (`service_placements`), plan and al
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Date, Select, bindparam, func, select
@@ -34,7 +35,7 @@ def caseload_items(session: Session, *, actor: User, today: dt.date, horizon_day
     return open_items(session, stmt, today, horizon_days=horizon_days)
 
 
-def _overdue_statement(actor: User) -> Select[Any]:
+def _overdue_statement(actor: User) -> Select[*tuple[Any, ...]]:
     """The overdue items of the actor's caseload, as `caseload_items` chooses them (bound: `today`, `limit`)."""
     records = readable_records(actor).where(FollowupRecord.status != "avsluttet")
     if actor.role == "jobbspesialist":
@@ -76,7 +77,10 @@ def dashboard_overdue(
     state «forfalt» (open, past due, not inside a passive period — `service_plan.state_of`) written as filters,
     the total as a window count, and the names through the candidates domain's own access rule."""
     today = today or dt.date.today()
-    rows = session.execute(_overdue_statement(actor), {"today": today, "limit": max(limit, 1)}).all()
+    # kind, note, due date, record, candidate, the candidate again when readable, first and last name, total
+    rows: Sequence[tuple[str, str, dt.date, int, int, int | None, str | None, str | None, int]] = (
+        session.execute(_overdue_statement(actor), {"today": today, "limit": max(limit, 1)}).all()
+    )
     return {
         "count": rows[0][-1] if rows else 0,
         "items": [

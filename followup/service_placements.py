@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -57,17 +57,25 @@ def _check_source(
     session: Session, employer_id: int | None, opening_id: int | None, praksisplass_id: int | None
 ) -> None:
     """The opening or praksisplass a job came from must exist and belong to the same employer."""
-    for field, value, load in (
-        ("opening_id", opening_id, employers_openings.get_opening),
-        ("praksisplass_id", praksisplass_id, employers_praksis.get_praksisplass),
-    ):
+
+    def opening_employer(i: int) -> int:
+        return employers_openings.get_opening(session, actor=None, opening_id=i).employer_id
+
+    def praksisplass_employer(i: int) -> int:
+        return employers_praksis.get_praksisplass(session, actor=None, praksisplass_id=i).employer_id
+
+    sources: tuple[tuple[str, int | None, Callable[[int], int]], ...] = (
+        ("opening_id", opening_id, opening_employer),
+        ("praksisplass_id", praksisplass_id, praksisplass_employer),
+    )
+    for field, value, employer_of in sources:
         if value is None:
             continue
         try:
-            row = load(session, actor=None, **{field: value})
+            owner = employer_of(value)
         except NotFound as exc:
             raise ValidationFailed("Fant ikke stillingen eller praksisplassen.", field=field) from exc
-        if employer_id is not None and row.employer_id != employer_id:
+        if employer_id is not None and owner != employer_id:
             raise ValidationFailed("Den hører til en annen arbeidsgiver.", field=field)
 
 

@@ -68,7 +68,7 @@ def _readable_candidate_ids(actor: User) -> Any:
     return stmt.with_only_columns(stmt.selected_columns.id)
 
 
-def readable_records(actor: User) -> Select[tuple[FollowupRecord]]:
+def readable_records(actor: User) -> Select[FollowupRecord]:
     """Every record read starts here (staff of the candidate's office, admins; employer users none)."""
     stmt = select(FollowupRecord)
     if actor.role == "admin":
@@ -717,7 +717,7 @@ def save_profile(
         if f in data and data[f] is not None and (restricted_ok or f not in RESTRICTED_FIELDS):
             setattr(profile, f, bounded_text(data[f], field=f, label=PROFILE_LABELS[f], max_len=5000))
     grad = data.get("ufore_grad")
-    if grad not in (None, ""):
+    if grad is not None and grad != "":
         try:
             grad_i = int(grad)
         except (TypeError, ValueError):
@@ -855,12 +855,13 @@ def log_contact(
     if out.get("placement_id") is not None and out["placement_id"] not in {p.id for p in record.placements}:
         c.error("placement_id", "Fant ikke arbeidsforholdet på dette jobbsporet.")
     out = c.done()
-    date, with_whom, mode, other_kind = out["date"], out["with_whom"], out["mode"], out["other_kind"]
+    contact_date: dt.date = out["date"]  # the `date` argument, cleaned (required: never None here)
+    with_whom, mode, other_kind = out["with_whom"], out["mode"], out["other_kind"]
     duration_minutes, placement_id = out["duration_minutes"], out["placement_id"]
     contact = FollowupContact(
         record_id=record.id,
         user_id=actor.id,
-        date=date,
+        date=contact_date,
         with_whom=with_whom,
         other_kind=other_kind if with_whom == "andre" else None,
         mode=mode,
@@ -875,13 +876,18 @@ def log_contact(
     session.flush()
     plan.satisfy_with_contact(session, record, contact)
     current = phase_timeline(record, today)
-    if with_whom == "arbeidsgiver" and current and current[-1].phase == 3 and date >= current[-1].entered_on:
+    if (
+        with_whom == "arbeidsgiver"
+        and current
+        and current[-1].phase == 3
+        and contact_date >= current[-1].entered_on
+    ):
         enter_phase(
             session,
             actor=actor,
             record=record,
             phase=4,
-            entered_on=date,
+            entered_on=contact_date,
             note="Første arbeidsgiverkontakt",
             today=today,
         )
@@ -897,7 +903,7 @@ def list_contacts(session: Session, record: FollowupRecord, limit: int = 500) ->
     ).all()
 
 
-def readable_contacts(actor: User) -> Select[tuple[FollowupContact]]:
+def readable_contacts(actor: User) -> Select[FollowupContact]:
     """Staff: contacts of readable records; employer users: only the contacts they took part in."""
     stmt = select(FollowupContact)
     if actor.role == "arbeidsgiver":

@@ -4,6 +4,7 @@ manual run (the CLI's `jobs run NAME`, the admin page's "Kjør nå")."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,9 @@ def _stored_next_runs(session: Session) -> dict[str, dt.datetime | None]:
     # the session's own connection: on SQLite a second one would wait for the writer lock this one holds
     if not inspect(session.connection()).has_table(JOBSTORE_TABLE):
         return {}
-    rows = session.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")).all()
+    rows: Sequence[tuple[str, float | None]] = session.execute(
+        text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}")
+    ).all()
     return {job_id: dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None for job_id, ts in rows}
 
 

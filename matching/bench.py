@@ -10,7 +10,7 @@ import csv
 import json
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,9 @@ def recall_at(ranked: list[str], relevant: Mapping[str, int], k: int = 10) -> fl
     return len(rel.intersection(ranked[:k])) / min(len(rel), k)
 
 
-def breaks_hard_constraint(c: CandidateProfile, o: Opening, certificates_match) -> bool:
+def breaks_hard_constraint(
+    c: CandidateProfile, o: Opening, certificates_match: Callable[[Iterable[str], Iterable[str]], bool]
+) -> bool:
     """FORMAT.md's definition: capacity without ARBEIDSTID, or a required licence/certificate lacking."""
     if (
         o.percent_min > c.capacity_percent
@@ -180,10 +182,10 @@ def run_bench(
     judged = [c for c in candidates if c.id in qrels]
     ndcgs, recalls, infeasible = [], [], 0
     for c in judged:
-        ranked = results[c.id][:10]
-        ndcgs.append(ndcg_at(ranked, qrels[c.id]))
-        recalls.append(recall_at(ranked, qrels[c.id]))
-        infeasible += sum(breaks_hard_constraint(c, by_id[o], certs_ok) for o in ranked)
+        top10 = results[c.id][:10]
+        ndcgs.append(ndcg_at(top10, qrels[c.id]))
+        recalls.append(recall_at(top10, qrels[c.id]))
+        infeasible += sum(breaks_hard_constraint(c, by_id[o], certs_ok) for o in top10)
     baseline = tfidf_baseline(openings, judged)
     base_ndcg = [ndcg_at(baseline[c.id], qrels[c.id]) for c in judged]
     summary.update(

@@ -20,7 +20,7 @@ from matching import scoring as sc
 from matching.feasibility import KM_PER_RAD, LICENCE_BIT
 from matching.model import NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Opening
 from matching.text import TextIndex, TextModel, TextVector, candidate_text, opening_text
-from matching.titles import TitleMapper
+from matching.titles import TitleClassifier, TitleMapper
 
 _POP = np.array(sc.POPCOUNT, dtype=np.int64)
 _SIM = np.array(sc.OCC_SIM, dtype=np.float64)
@@ -65,7 +65,7 @@ class _Store:
         for name, (dtype, fill, two_d) in self.spec.items():
             old = self.cols[name]
             shape = (new_cap, old.shape[1]) if two_d else (new_cap,)
-            arr = np.full(shape, fill, dtype=dtype, order="F")
+            arr: np.ndarray = np.full(shape, fill, dtype=dtype, order="F")
             arr[: self.cap] = old[: self.cap]
             self.cols[name] = arr
         self.cap = new_cap
@@ -77,7 +77,7 @@ class _Store:
             if two_d:
                 seq = list(v)  # type: ignore[call-overload]  # any iterable the caller passed
                 if len(seq) > col.shape[1]:
-                    wider = np.full((col.shape[0], len(seq)), fill, dtype=dtype, order="F")
+                    wider: np.ndarray = np.full((col.shape[0], len(seq)), fill, dtype=dtype, order="F")
                     wider[:, : col.shape[1]] = col
                     self.cols[name] = col = wider
                 col[i, :] = fill
@@ -225,7 +225,7 @@ class Matcher:
         geo: sc.Geo | None = None,
         weights: Mapping[str, float] | None = None,
         today: dt.date | None = None,
-        mapper: TitleMapper | None = None,
+        mapper: TitleClassifier | None = None,
         text_model: TextModel | None = None,
         commute_kmh: float = sc.DEFAULT_COMMUTE_KMH,
         weights_version: str = "default",
@@ -799,10 +799,10 @@ class Matcher:
             values["text"] = text if rows is None else text[rows]
         score = zeros  # in place, same operations and order as the scalar sum: score + weight × value
         term = np.empty(n)
-        for k in sc.COMPONENTS:
-            if k not in values:
+        for component in sc.COMPONENTS:
+            if component not in values:
                 continue
-            np.multiply(values[k], w[k], out=term)
+            np.multiply(values[component], w[component], out=term)
             score += term
         related = values["occupation"] >= sc.OCC_RELATED
         score = np.where(related, score, score * sc.UNRELATED_FACTOR)
@@ -1031,7 +1031,9 @@ def _bloom(ids: Iterable[int]) -> int:
     return mask
 
 
-def _haversine_pre(p1: np.ndarray, cos1: np.ndarray, rlon1: np.ndarray, p2: float, cos2: float, rlon2: float):
+def _haversine_pre(
+    p1: np.ndarray, cos1: np.ndarray, rlon1: np.ndarray, p2: float, cos2: float, rlon2: float
+) -> np.ndarray:
     """Great-circle distance (haversine), the radians and cosines of one side computed at index time."""
     dlat = p2 - p1
     dlon = rlon2 - rlon1

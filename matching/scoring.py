@@ -18,7 +18,7 @@ from matching import feasibility as fz
 from matching.model import CEFR, NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Opening
 from matching.text import TextModel, TextVector, candidate_text, opening_text
 from matching.text import dot as text_dot
-from matching.titles import CONF_EXACT, TitleMapper, normalise_term
+from matching.titles import CONF_EXACT, TitleClassifier, TitleMapper, normalise_term
 
 # ---- weights and labels -------------------------------------------------------------------------------------
 COMPONENTS: tuple[str, ...] = (
@@ -303,7 +303,7 @@ class Encoder:
 
     def __init__(
         self,
-        mapper: TitleMapper | None = None,
+        mapper: TitleClassifier | None = None,
         geo: Geo | None = None,
         commute_kmh: float = DEFAULT_COMMUTE_KMH,
     ):
@@ -366,8 +366,8 @@ class Encoder:
         if self.geo:
             coords = self.geo.coords(c.postal_code, munis[0] if munis else None)
         eng = 0
-        for e in c.engagement_types:
-            eng |= 1 << min(self._eng(e), 62)
+        for kind in c.engagement_types:
+            eng |= 1 << min(self._eng(kind), 62)
         return CandFeatures(
             codes=tuple((code, kind, conf) for (code, kind), conf in sorted(codes.items())),
             exp=tuple(exp),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -58,13 +59,13 @@ class _TextIndex:
     """Ranks entries (an id and a display text) against a typed query; the shared part of every index."""
 
     def __init__(self) -> None:
-        self._ids: list[object] = []
+        self._ids: list[int] = []
         self._keys: list[str] = []
         self._stems: list[str] = []
         self._compact: list[str] = []
         self._words: list[tuple[str, ...]] = []
 
-    def add(self, entry_id: object, text: str) -> None:
+    def add(self, entry_id: int, text: str) -> None:
         key = norm(text)
         if not key:
             return
@@ -78,7 +79,7 @@ class _TextIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def rank(self, query: str, *, fuzzy: int = DEFAULT_LIMIT) -> dict[object, float]:
+    def rank(self, query: str, *, fuzzy: int = DEFAULT_LIMIT) -> dict[int, float]:
         """Entry id → confidence for every entry the query reaches."""
         q = norm(query)
         if not q:
@@ -300,9 +301,12 @@ class PlaceIndex:
         return self._by_name.get(norm(raw)) if raw else None
 
 
+_Id = TypeVar("_Id")
+
+
 def rank_names(
-    query: str, entries: Iterable[tuple[object, str, str]], limit: int = DEFAULT_LIMIT
-) -> list[tuple[object, float]]:
+    query: str, entries: Iterable[tuple[_Id, str, str]], limit: int = DEFAULT_LIMIT
+) -> list[tuple[_Id, float]]:
     """(id, name, number) entries ranked for a query: digits match the number's start (an orgnr, a candidate
     number), text the name the same way as titles (ø/o, typos). For small sets read per request."""
     raw = (query or "").strip()

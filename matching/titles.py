@@ -35,7 +35,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy is imported where it is used: a process that never classifies does not load it
+    from numpy.typing import NDArray
 
 # confidences: how much a mapped code is trusted in the occupation score
 CONF_EXACT = 1.0
@@ -371,7 +374,7 @@ class _Model:
                 f.append("pm=" + mod)
         return f
 
-    def matrix(self, parsed: Sequence[Parsed]):
+    def matrix(self, parsed: Sequence[Parsed]) -> tuple[Any, Any]:  # scipy sparse matrices (scipy is untyped)
         from scipy import sparse
         from sklearn.preprocessing import normalize
 
@@ -381,7 +384,7 @@ class _Model:
         r = normalize(self.v_raw.transform([p.raw for p in parsed]))
         return normalize(sparse.hstack([a, b, c, r * self.W_RAW]).tocsr()), r
 
-    def proba(self, parsed: Sequence[Parsed], exclude_self: bool = False):
+    def proba(self, parsed: Sequence[Parsed], exclude_self: bool = False) -> NDArray[Any]:
         """Unit-group probabilities (rows sum to 1): softmax of the linear scores blended with neighbour votes."""
         import numpy as np
 
@@ -419,7 +422,7 @@ class _Calibration:
         return float(iso.predict([p])[0]) if iso is not None else p
 
 
-def _prefix_sums(classes: Sequence[str], p, digits: int) -> dict[str, float]:
+def _prefix_sums(classes: Iterable[str], p: Iterable[float], digits: int) -> dict[str, float]:
     out: dict[str, float] = defaultdict(float)
     for c, v in zip(classes, p, strict=True):
         out[c[:digits]] += float(v)
@@ -629,7 +632,7 @@ class TitleClassifier:
         probs = self._model.proba([p])[0]
         return self._decide(p, self._model.classes, probs)
 
-    def _decide(self, p: Parsed, classes, probs) -> TitleGuess:
+    def _decide(self, p: Parsed, classes: NDArray[Any], probs: NDArray[Any]) -> TitleGuess:
         probs = probs.copy()
         for i, c in enumerate(classes):
             if c in self.regulated and not self._allowed(c, p):
@@ -737,11 +740,11 @@ def _metrics(truths: Sequence[str], guesses: Sequence[TitleGuess], baseline: Seq
         "n": n,
         "exact": share(g.code == t for t, g in zip(truths, guesses, strict=True)),
         "minor": share(
-            bool(g.code) and len(g.code) >= 3 and g.code[:3] == t[:3]
+            bool(g.code and len(g.code) >= 3 and g.code[:3] == t[:3])
             for t, g in zip(truths, guesses, strict=True)
         ),
         "sub_major": share(
-            bool(g.code) and g.code[:2] == t[:2] for t, g in zip(truths, guesses, strict=True)
+            bool(g.code and g.code[:2] == t[:2]) for t, g in zip(truths, guesses, strict=True)
         ),
         "no_code": share(g.code is None for g in guesses),
         # the likeliest unit group, answered or not (what the matching engine uses for a group answer), and
@@ -749,7 +752,7 @@ def _metrics(truths: Sequence[str], guesses: Sequence[TitleGuess], baseline: Seq
         "top1_unit": share(bool(g.top) and g.top[0][0] == t for t, g in zip(truths, guesses, strict=True)),
         "top3_unit": share(any(c == t for c, _ in g.top[:3]) for t, g in zip(truths, guesses, strict=True)),
         "wrong_at_high_confidence": share(
-            bool(g.code) and g.confidence >= 0.9 and not t.startswith(g.code)
+            bool(g.code and g.confidence >= 0.9 and not t.startswith(g.code))
             for t, g in zip(truths, guesses, strict=True)
         ),
         "baseline_exact": share(b == t for t, b in zip(truths, baseline, strict=True)),

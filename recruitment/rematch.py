@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
@@ -96,7 +97,7 @@ def store_top_matches(
     gone = [{"o": o, "c": c} for (o, c) in previous.keys() - current.keys()]
     if gone:
         # Core-level executemany: SQLAlchemy has no ORM bulk DELETE with a list of parameter sets
-        table = TopMatch.__table__
+        table = cast(Table, TopMatch.__table__)  # a declarative model's __table__ is the Table it maps
         session.connection().execute(
             delete(table).where(table.c.opening_id == bindparam("o"), table.c.candidate_id == bindparam("c")),
             gone,

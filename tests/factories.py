@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from typing import Any
 
+import httpx
 import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -89,7 +91,9 @@ def make_employer(
     )
 
 
-def make_candidate(db: Session, office: Office, actor: User | None = None, **kw: object) -> Candidate:
+def make_candidate(db: Session, office: Office | None, actor: User | None = None, **kw: object) -> Candidate:
+    if office is None:  # a user's office, passed as it is: the admin has none
+        raise ValueError("make_candidate needs an office; this user has none")
     n = next(_seq)
     data = {
         "first_name": f"Kari{n}",
@@ -102,6 +106,13 @@ def make_candidate(db: Session, office: Office, actor: User | None = None, **kw:
 
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def found(pattern: str, text: str) -> str:
+    """The first group of `pattern`'s first match in `text`; fails the test, naming the pattern, without one."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} is not in the text"
+    return match.group(1)
 
 
 def csrf_from(client: TestClient, path: str = "/login") -> str:
@@ -143,7 +154,7 @@ def login(client: TestClient, user: User, password: str = PASSWORD) -> None:
     raise AssertionError(f"second factor refused: {r.text[:500]}")
 
 
-def post_form(client: TestClient, path: str, data: dict, page: str = "/") -> object:
+def post_form(client: TestClient, path: str, data: dict, page: str = "/") -> httpx.Response:
     """Posts a form the way a browser does: with the CSRF token the page gave it."""
     return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
 
@@ -191,8 +202,8 @@ def load_builtin_reference(db: Session) -> None:
         reference.import_reference(db, reference.default_files(None))
 
 
-def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: object):
-    data: dict[str, object] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
+def make_opening(db: Session, employer: Employer, actor: User | None = None, **kw: Any):
+    data: dict[str, Any] = {"title": "Lagermedarbeider", "percent_min": 40, "percent_max": 60}
     data.update(kw)
     return employers_openings.create_opening(db, actor=actor, employer_id=employer.id, **data)
 

@@ -159,6 +159,7 @@ def test_documents_without_a_name_or_not_objects(db):
 def test_the_schema_is_the_official_one_compiled_once():
     validator = importers.schema_validator()
     assert validator is importers.schema_validator()  # not re-read and re-checked per document
+    assert isinstance(validator.schema, dict)  # an object schema (JSON Schema also allows plain true/false)
     assert validator.schema["properties"]["basics"]["properties"]["email"]["format"] == "email"
     # format checking is on, for "uri" too (jsonschema passes every uri without a checker for it)
     assert not validator.is_valid({"basics": {"url": "example.com"}})

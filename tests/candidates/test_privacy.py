@@ -347,7 +347,7 @@ def _referencing_rows(db: Session, candidate_id: int) -> dict[str, set[int]]:
                     continue
                 if "id" not in table.c:
                     continue  # no id of its own (an association table): the pointer check after erasure covers it
-                ids = set(db.scalars(select(table.c.id).where(fk.parent.in_(frontier[target]))))
+                ids: set[int] = set(db.scalars(select(table.c.id).where(fk.parent.in_(frontier[target]))))
                 new = ids - found.get(table.name, set())
                 if new:
                     found.setdefault(table.name, set()).update(new)

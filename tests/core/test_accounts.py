@@ -119,7 +119,8 @@ def test_api_tokens_hashed_and_revocable(db):
     token = accounts.issue_token(db, user=user, name="x")
     stored = db.scalars(select(ApiToken.token_hash)).all()
     assert token not in stored
-    assert accounts.resolve_token(db, token).id == user.id
+    resolved = accounts.resolve_token(db, token)
+    assert resolved is not None and resolved.id == user.id
     row = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
     accounts.revoke_token(db, actor=user, token_id=row.id)
     db.flush()
@@ -131,6 +132,7 @@ def test_change_password_ends_other_sessions(db):
     keep = accounts.start_session(db, user=user, ip=None, user_agent=None)
     other = accounts.start_session(db, user=user, ip=None, user_agent=None)
     keep_info = accounts.resolve_session(db, keep)
+    assert keep_info is not None
     with pytest.raises(ValidationFailed) as exc:
         accounts.change_password(
             db, user=user, current="feil", new="nytt-og-langt-passord", keep_session_id=None

@@ -15,6 +15,7 @@ def test_audit_rows_cannot_be_changed_through_the_orm(db):
         db, actor=user, action="read", subject_type="candidate", subject_id=1, purpose="test"
     )
     db.flush()
+    assert entry is not None
     entry.purpose = "endret"
     with pytest.raises(RuntimeError, match="bare utvides"):
         db.flush()

@@ -68,7 +68,7 @@ def test_backup_while_serving_and_restore_compares_every_table(tmp_path):
         with engine.connect() as conn:
             if engine.dialect.name == "sqlite":
                 assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-            assert conn.execute(select(text("count(*)")).select_from(text("audit_log"))).scalar() >= 0
+            assert conn.execute(select(text("count(*)")).select_from(text("audit_log"))).scalar_one() >= 0
         engine.dispose()
     finally:
         server.stop()

@@ -124,7 +124,7 @@ def test_old_and_new_codes_resolve_to_one_place_with_coordinates(places, old, ne
     db = places
     assert reference.resolve_municipality(db, old) is reference.resolve_municipality(db, new)
     place = reference.resolve_municipality(db, old)
-    assert (place.code, place.name) == (new, name)
+    assert place is not None and (place.code, place.name) == (new, name)
     assert reference.municipality_name(db, old) == name
     geo = geo_from_reference(db)
     assert geo.coords(None, old) == geo.coords(None, new) is not None
@@ -149,6 +149,7 @@ def test_the_2014_code_of_baerum_and_a_split_municipality(places):
 def test_a_postal_code_gives_its_poststed_municipality_and_coordinates(places):
     db = places
     sandvika = reference.postal_code(db, "1338")
+    assert sandvika is not None and sandvika.latitude is not None and sandvika.longitude is not None
     assert (sandvika.place, sandvika.municipality_code) == ("Sandvika", "3201")
     assert 59.5 < sandvika.latitude < 60.2 and 10 < sandvika.longitude < 11
     gjovik = reference.municipality_for_postal_code(db, "2815")
@@ -180,7 +181,8 @@ def test_an_older_import_of_the_2014_list_as_municipalities_is_cleaned_up(db):
     assert db.get(Municipality, "0502").name == "Gjøvik"  # no register yet: the old list is all there is
     reference.import_reference(db, reference.default_files(None))
     assert db.get(Municipality, "0502") is None
-    assert reference.resolve_municipality(db, "0502").code == "3407"
+    resolved = reference.resolve_municipality(db, "0502")
+    assert resolved is not None and resolved.code == "3407"
     assert db.scalar(select(func.count()).select_from(Municipality)) == len(
         set(db.scalars(select(PostalCode.municipality_code)))
     )

@@ -83,6 +83,7 @@ def test_a_fresh_install_has_its_alerts_the_first_morning(sched, make_service):
         return rows if len(rows) == len(JOBS) else None
 
     done = wait_for(finished, timeout=60, what="every job's start-up run")
+    assert done is not None  # wait_for returns only a truthy answer
     assert {n: (r.status, r.trigger) for n, r in done.items()} == {s.name: ("ok", "catchup") for s in JOBS}, {
         n: r.error for n, r in done.items() if r.error
     }

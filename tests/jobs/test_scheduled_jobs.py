@@ -49,6 +49,7 @@ def test_every_job_does_its_work_when_the_scheduler_runs_it(sched, make_service)
         return rows if len(rows) == len(JOBS) else None
 
     runs = wait_for(finished, timeout=30, what="all six jobs")
+    assert runs is not None  # wait_for returns only a truthy answer
     assert {name: r.status for name, r in runs.items()} == {s.name: "ok" for s in JOBS}, {
         n: r.error for n, r in runs.items() if r.error
     }
@@ -64,7 +65,7 @@ def test_every_job_does_its_work_when_the_scheduler_runs_it(sched, make_service)
     assert counts["fidelity-snapshot"]["snapshots"] >= 2
 
     with Session(sched.engine) as s:
-        assert s.get(Opening, expiring.id).status == "utløpt"
+        assert s.get_one(Opening, expiring.id).status == "utløpt"
         assert s.get(Candidate, erase.id) is None
         kinds = {
             (n.user_id, n.kind)

@@ -29,15 +29,18 @@ def _runs(sched: SchedDb) -> list[JobRun]:
         return list(session.scalars(select(JobRun).where(JobRun.name == "tick").order_by(JobRun.started_at)))
 
 
-def _lease(sched: SchedDb) -> SchedulerLease | None:
+def _lease(sched: SchedDb) -> SchedulerLease:
+    """The scheduler's lease row (there from the first process's start); NoResultFound without one."""
     with sched.factory() as session:
-        return session.get(SchedulerLease, LEASE_NAME)
+        return session.get_one(SchedulerLease, LEASE_NAME)
 
 
 def _slot_of(sched: SchedDb):
     """Run → the index of the scheduled slot it belongs to (the last one of the 1 s interval not after it)."""
     with sched.engine.connect() as conn:
-        blob = conn.execute(text(f"SELECT job_state FROM {JOBSTORE_TABLE} WHERE id = 'tick'")).scalar_one()
+        blob: bytes = conn.execute(
+            text(f"SELECT job_state FROM {JOBSTORE_TABLE} WHERE id = 'tick'")
+        ).scalar_one()
     start: dt.datetime = pickle.loads(blob)["trigger"].start_date
     return lambda run: math.floor((run.started_at - start).total_seconds() + 0.02)
 
@@ -66,6 +69,7 @@ def test_two_processes_run_each_slot_once_and_the_other_takes_over_a_killed_lead
         )
         wait_for(lambda: len(_runs(sched)) >= 3, timeout=15, what="runs while both live")
         leader = _lease(sched).holder
+        assert leader in HOLDERS, leader
         survivor = next(h for h in HOLDERS if h != leader)
         assert {r.holder for r in _runs(sched)} == {leader}, log_text()
 
@@ -93,7 +97,8 @@ def test_two_processes_run_each_slot_once_and_the_other_takes_over_a_killed_lead
     assert by_leader and by_survivor and len(by_leader) + len(by_survivor) == len(runs)
     # the survivor took over only once the killed leader's lease had run out, and never ran before that
     lease = _lease(sched)
-    assert lease.holder == survivor and lease.acquired_at >= expires, (lease.acquired_at, expires)
+    assert lease.holder == survivor and lease.acquired_at is not None, lease.acquired_at
+    assert lease.acquired_at >= expires, (lease.acquired_at, expires)
     assert max(r.started_at for r in by_leader) < killed_at < min(r.started_at for r in by_survivor)
 
     slot = _slot_of(sched)

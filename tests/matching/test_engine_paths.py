@@ -23,7 +23,9 @@ def test_group_codes_agree_on_their_own_digits_only() -> None:
     assert sc.level(minor, 5120) == sc.level(5120, minor) == 3  # same minor group, unit group unknown
     assert sc.level(minor, minor) == 3  # two people naming the same group: still not the same unit group
     assert sc.level(minor, 5131) == 2 and sc.level(sub_major, 5120) == 2
-    assert sc.level(minor, 9112) == 0 and sc.level(sc.code_int("91"), 5120) == 0
+    group_91 = sc.code_int("91")
+    assert group_91 is not None
+    assert sc.level(minor, 9112) == 0 and sc.level(group_91, 5120) == 0
     assert sc.code_int("5") is None and sc.code_int("51201") is None and sc.code_int("ab") is None
 
 

@@ -5,6 +5,7 @@ line, and a reader's access is a mask applied before the top-k cut."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ GEO = Geo(
 
 
 def job(id: str, municipality: str, postal: str | None, **kw) -> Opening:
-    base = dict(
+    base: dict[str, Any] = dict(
         id=id,
         title="Renholder",
         styrk08="9112",
@@ -44,7 +45,7 @@ def job(id: str, municipality: str, postal: str | None, **kw) -> Opening:
 
 
 def gjovik_person(id: str = "c1", **kw) -> CandidateProfile:
-    base = dict(
+    base: dict[str, Any] = dict(
         id=id,
         wanted_occupations=("renholder",),
         municipalities=("3407",),

@@ -77,14 +77,14 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
 
     def live() -> tuple[list[int], list[int]]:
         with session_scope(factory) as s:
-            actor = s.get(type(js), js.id)
+            actor = s.get_one(type(js), js.id)
             suggested = ranking.openings_for_candidate(s, actor=actor, candidate_id=keep_c)
             ranked = ranking.candidates_for_opening(s, actor=actor, opening_id=keep_o)
             return [x.opening_id for x in suggested.feasible], [m.candidate_id for m in ranked.matches]
 
     def live_opening_side() -> list[int]:
         with session_scope(factory) as s:
-            actor = s.get(type(js), js.id)
+            actor = s.get_one(type(js), js.id)
             ranked = ranking.candidates_for_opening(s, actor=actor, opening_id=keep_o)
             return [m.candidate_id for m in ranked.matches]
 
@@ -119,7 +119,7 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
     # rows — so it can never surface; an erasure removes the row, the table's change mark counts one row less and
     # the index drops it at once)
     with session_scope(factory) as s:
-        actor = s.get(type(js), js.id)
+        actor = s.get_one(type(js), js.id)
         candidates_privacy.erase_candidate(
             s, actor=actor, candidate_id=keep_c, confirm=True, reason="Kandidaten ba om sletting."
         )

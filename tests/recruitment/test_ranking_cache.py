@@ -56,7 +56,7 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):
 
     def suggestions() -> list[int]:
         with session_scope(factory) as s:
-            actor = s.get(type(js), ids["js"])
+            actor = s.get_one(type(js), ids["js"])
             return [
                 x.opening_id
                 for x in ranking.openings_for_candidate(s, actor=actor, candidate_id=ids["person"]).feasible
@@ -64,7 +64,7 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):
 
     def candidates() -> list[int]:
         with session_scope(factory) as s:
-            actor = s.get(type(js), ids["js"])
+            actor = s.get_one(type(js), ids["js"])
             return [
                 m.candidate_id
                 for m in ranking.candidates_for_opening(s, actor=actor, opening_id=ids["opening"]).matches
@@ -77,7 +77,7 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):
 
     # a second opening is published; the person's capacity drops below the first opening's 50 %
     with session_scope(factory) as s:
-        actor = s.get(type(js), ids["js"])
+        actor = s.get_one(type(js), ids["js"])
         second = employers_openings.create_opening(
             s,
             actor=actor,
@@ -97,10 +97,10 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):
 
     # the person leaves (status avsluttet): gone from the candidate index
     with session_scope(factory) as s:
-        actor = s.get(type(js), ids["js"])
+        actor = s.get_one(type(js), ids["js"])
         candidates_service.update_candidate(s, actor=actor, candidate_id=ids["person"], status="avsluttet")
     with session_scope(factory) as s:
-        actor = s.get(type(js), ids["js"])
+        actor = s.get_one(type(js), ids["js"])
         ranked = ranking.candidates_for_opening(s, actor=actor, opening_id=ids["second"])
         assert ranked.matches == []
     assert {k: e.matcher for k, e in ranking._cache.entries.items()} == built, "edited in place, not rebuilt"

@@ -109,7 +109,7 @@ def test_learned_weights_replace_defaults_only_when_better_on_held_out_outcomes(
     assert result["metrics"]["heldout_new"]["auc"] > result["metrics"]["heldout_current"]["auc"]
     version, weights = service.active_weights(db)
     assert version == result["version"]
-    assert weights["place"] + weights["percent"] > 0.5
+    assert weights is not None and weights["place"] + weights["percent"] > 0.5
     assert db.scalar(select(WeightModelVersion).where(WeightModelVersion.active.is_(True))).n_samples == 300
     assert service.list_for_opening(db, actor=staff, opening_id=opening.id).weights_version == "default"
 

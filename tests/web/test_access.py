@@ -110,6 +110,7 @@ def test_api_me_and_role_checks(client, db):
     user = make_user(db, "jobbspesialist")
     headers = api_headers(db, user)
     me = client.get("/api/v1/me", headers=headers).json()
+    assert user.office is not None
     assert me["email"] == user.email and me["office"]["number"] == user.office.number
     assert client.get("/api/v1/audit", headers=headers).status_code == 403
 

@@ -25,7 +25,7 @@ def test_every_operation_declares_its_error_codes_without_catch_alls(client, db)
                 assert "409" in codes, (method, path)
             for code in codes - {"200", "201", "204"}:
                 schema = operation["responses"][code]["content"]["application/json"]["schema"]["$ref"]
-                expected = ("HTTPValidationError",) if code == "422" else ("/Error",)
+                expected: tuple[str, ...] = ("HTTPValidationError",) if code == "422" else ("/Error",)
                 if code == "409" and method == "patch":  # a stale version: the Error shape plus what changed
                     expected = ("/Error", "/StaleOut")
                 assert schema.endswith(expected), (method, path)

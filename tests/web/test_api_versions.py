@@ -22,6 +22,7 @@ def world(db):
     employer = make_employer(db, actor=js)
     opening = make_opening(db, employer, actor=js)
     place = make_praksisplass(db, employer, actor=js)
+    assert js.office is not None
     candidate = make_candidate(db, js.office, actor=js)
     db.flush()
     return {

@@ -53,7 +53,9 @@ def test_session_cookie_flags_and_rotation(client, db):
     )
     assert "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie.replace("Lax", "lax")
     assert "Secure" not in set_cookie  # plain http in tests; https adds it
-    new_id = re.match(r"ab_session=([^;]+)", set_cookie).group(1)
+    cookie = re.match(r"ab_session=([^;]+)", set_cookie)
+    assert cookie is not None
+    new_id = cookie.group(1)
     assert new_id != "angriperens-faste-id"
 
 
@@ -143,11 +145,15 @@ def test_api_key_created_on_account_page_works_and_can_be_revoked(client, db):
     user = make_user(db, "jobbspesialist")
     login(client, user)
     r = client.post("/konto/nokler", data={"csrf_token": csrf_from(client, "/konto"), "name": "skript"})
-    token = re.search(r'<code class="token">([^<]+)</code>', r.text).group(1)
+    shown = re.search(r'<code class="token">([^<]+)</code>', r.text)
+    assert shown is not None, "the new key is shown once"
+    token = shown.group(1)
     assert (
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["email"] == user.email
     )
-    token_id = re.search(r"/konto/nokler/(\d+)/trekk-tilbake", r.text).group(1)
+    revoke = re.search(r"/konto/nokler/(\d+)/trekk-tilbake", r.text)
+    assert revoke is not None
+    token_id = revoke.group(1)
     client.post(f"/konto/nokler/{token_id}/trekk-tilbake", data={"csrf_token": csrf_from(client, "/konto")})
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 

@@ -22,6 +22,7 @@ from candidates.models import Candidate, Certificate, LanguageSkill, WorkExperie
 from core.audit import AuditEntry
 from tests.factories import (
     csrf_from,
+    found,
     load_builtin_reference,
     login,
     make_candidate,
@@ -86,7 +87,7 @@ def test_register_candidate_keeps_input_and_shows_derived_age(client, db):
     today = dt.date.today()
     age = today.year - 2001 - ((today.month, today.day) < (2, 3))
     assert f"{age} år" in page.text
-    assert re.search(r'id="under-30">(Ja|Nei)<', page.text).group(1) == ("Ja" if age < 30 else "Nei")
+    assert found(r'id="under-30">(Ja|Nei)<', page.text) == ("Ja" if age < 30 else "Nei")
     candidate = db.scalar(select(Candidate).where(Candidate.last_name == "Undset"))
     assert candidate.office_id == office.id and candidate.responsible_user_id == specialist.id
 
@@ -187,7 +188,7 @@ def test_edit_every_section_of_the_record(client, db):
 
     # jobbprofil: a bad range keeps what was typed, then it saves
     jp = f"{base}/jobbprofil"
-    data = {
+    profile_form: dict[str, str | list[str]] = {
         "wanted_styrk": "9333",
         "wanted_titles": "lagerarbeider, sjåfør",
         "municipalities": "3407",
@@ -199,15 +200,16 @@ def test_edit_every_section_of_the_record(client, db):
         "engagement_types": ["fast"],
         "earliest_start": "2026-03-01",
     }
-    r = client.post(jp, data={**data, "csrf_token": csrf_from(client, jp)})
+    r = client.post(jp, data={**profile_form, "csrf_token": csrf_from(client, jp)})
     assert r.status_code == 422 and "høyere enn til" in _field_error(r.text, "percent_min")
     assert 'value="lagerarbeider, sjåfør"' in r.text and 'value="kveld" checked' in r.text
-    r = client.post(jp, data={**data, "percent_min": "20", "csrf_token": csrf_from(client, jp)})
+    r = client.post(jp, data={**profile_form, "percent_min": "20", "csrf_token": csrf_from(client, jp)})
     assert r.status_code == 303
     db.expire_all()
     profile = candidates_access.get_candidate(
         db, actor=specialist, candidate_id=c.id, purpose="test", full=True
     ).job_profile
+    assert profile is not None
     assert profile.percent_min == 20 and profile.working_time == ["dagtid", "kveld"]
     assert profile.max_commute_minutes == 45 and profile.wanted_titles == ["lagerarbeider", "sjåfør"]
 
@@ -242,6 +244,7 @@ def test_edit_every_section_of_the_record(client, db):
     assert r.status_code == 303
     db.expire_all()
     full = candidates_access.get_candidate(db, actor=specialist, candidate_id=c.id, purpose="test", full=True)
+    assert full.situation is not None
     assert full.situation.needs("arbeidstid") == ["IKKE_HELE_DAGER"] and full.situation.needs("norsk") == [
         "LESE"
     ]
@@ -308,7 +311,8 @@ def test_capacity_derived_from_uforegrad_and_overridden_with_reason(client, db):
     db.expire_all()
     assert (
         candidates_derived.capacity_of(
-            candidates_access.get_candidate(db, actor=None, candidate_id=c.id, purpose="t", full=True)
+            # what is stored, loaded as get_candidate(full=True) does (that is a person's audited read)
+            db.get_one(Candidate, c.id, options=candidates_access.FULL_LOAD, populate_existing=True)
         ).percent
         == 40
     )
@@ -377,7 +381,7 @@ def _list_and_share(client, db, opening, c, override_reason=None):
     """Puts the candidate on the opening's list and presses "Del med arbeidsgiver" (with a reason, if given)."""
     listing = f"/stillinger/{opening.id}/kandidater"
     _post(client, listing, {"candidate_id": str(c.id)}, listing)
-    entry_id = int(re.search(r'id="oppforing-(\d+)"', client.get(listing).text).group(1))
+    entry_id = int(found(r'id="oppforing-(\d+)"', client.get(listing).text))
     data = {"override_reason": override_reason} if override_reason else {}
     return entry_id, _post(client, f"/kandidatliste/{entry_id}/del", data, listing)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -142,8 +143,10 @@ def test_office_and_user_and_token(cli_env):
     assert veileder["id"]
     engine = create_engine(cli_env["DATABASE_URL"])
     with engine.connect() as conn:
-        stored = conn.execute(text("SELECT password_hash FROM users WHERE email='prove@nav.no'")).scalar_one()
-        tokens = conn.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
+        stored: str = conn.execute(
+            text("SELECT password_hash FROM users WHERE email='prove@nav.no'")
+        ).scalar_one()
+        tokens: Sequence[str] = conn.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
         employment = dict(conn.execute(text("SELECT email, employment FROM users")).all())
     engine.dispose()
     assert "et-langt-og-godt-passord" not in stored and token not in tokens

@@ -7,6 +7,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 
 from sqlalchemy import create_engine, text
 
@@ -82,12 +83,12 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
         server.start()
         engine = create_engine(db.url)
         with engine.connect() as conn:
-            stored = set(conn.execute(text("SELECT number FROM offices")).scalars())
+            stored: set[str] = set(conn.execute(text("SELECT number FROM offices")).scalars())
             if engine.dialect.name == "sqlite":
                 assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
             else:  # amcheck verifies every B-tree index against its table
                 conn.execute(text("CREATE EXTENSION IF NOT EXISTS amcheck"))
-                indexes = (
+                indexes: Sequence[int] = (
                     conn.execute(
                         text(
                             "SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,6 +20,7 @@ from followup import service as followup_service
 from followup import service_records as followup_records
 from recruitment import service as recruitment_service
 from tests.factories import (
+    found,
     login,
     make_candidate,
     make_employer,
@@ -186,7 +188,7 @@ def test_employer_columns_equal_the_list(db):
     )
     boss = make_user(db, "arbeidsgiver", employer=employers[4])
     columns = ("id", "orgnr", "name", "status", "municipality_code", "responsible_user_id")
-    searches = [
+    searches: list[dict[str, Any]] = [
         {},
         {"q": "bakeri"},
         {"q": employers[0].orgnr},
@@ -201,7 +203,7 @@ def test_employer_columns_equal_the_list(db):
     ]
     for actor in (staff, boss):
         for search in searches:
-            kw = {"limit": 1000, **search}
+            kw: dict[str, Any] = {"limit": 1000, **search}
             rows, _total = employers_service.list_employers(db, actor=actor, **kw)
             plain = employers_service.list_employer_columns(db, actor=actor, columns=columns, **kw)
             assert plain == [{c: getattr(r.employer, c) for c in columns} for r in rows], (actor.role, search)
@@ -266,6 +268,7 @@ def test_new_matches_panel_shows_the_unread_digest(client, db):
         "Nye sterke treff: 1 kandidat og 2 stillinger" in page and "Ingen nye treff siden sist." not in page
     )
     assert "<li>Kari Nordmann: «Baker» hos Fjellbakeriet AS (95 %)" in page
+    assert note is not None
     notifications.mark_read(db, actor=me, notification_id=note.id)
     db.flush()
     assert "Ingen nye treff siden sist." in client.get("/").text
@@ -285,11 +288,11 @@ def test_staff_dashboard_numbers_equal_the_totals_of_the_lists_they_link_to(clie
         page = client.get("/").text
         numbers = _big_numbers(page)
         candidates_title = "Kandidater" if role == "admin" else "Kandidater ved kontoret"
-        listed = re.search(
+        listed = found(
             r"<caption>Kandidater ved [^<]*\((\d+) treff\)</caption>", client.get("/kandidater").text
         )
-        assert numbers[candidates_title] == listed.group(1), role
-        employers_listed = re.search(
+        assert numbers[candidates_title] == listed, role
+        employers_listed = found(
             r"<caption>Arbeidsgivere \((\d+)\)</caption>", client.get("/arbeidsgivere").text
         )
-        assert numbers["Arbeidsgivere"] == employers_listed.group(1), role
+        assert numbers["Arbeidsgivere"] == employers_listed, role

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
-from sqlalchemy import JSON, String, Text, UniqueConstraint, cast, literal, select, update
+from sqlalchemy import JSON, String, Table, Text, UniqueConstraint, cast, literal, select, update
 
 import demo
 from candidates import service_privacy as candidates_privacy
@@ -33,10 +34,17 @@ MARKER = "RESTRIKTMARKOR"
 INTERNAL = "INTERNMARKOR"
 SHOWN = "PRESENTASJONSMARKOR"
 HEALTH_WORDS = "sykmeldt uføretrygdet AAP-mottaker"
-RESTRICTED_TABLES = {
-    Situation.__table__: None,  # every column
-    Programme.__table__: None,
-    FollowupProfile.__table__: ("health", "warning_signs", "coping", "treatment_team"),
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's Table, as the metadata holds it (a model's `__table__` is typed as any FROM clause)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+RESTRICTED_TABLES: dict[Table, tuple[str, ...] | None] = {
+    _table(Situation): None,  # every column
+    _table(Programme): None,
+    _table(FollowupProfile): ("health", "warning_signs", "coping", "treatment_team"),
 }
 # Free text written for colleagues: never for an employer (the employer sees titles, employers, education and
 # certificate names, skills and wishes, and the presentation written for them).
@@ -52,17 +60,17 @@ FOLLOWUP_TEXT = {
     for table in Base.metadata.sorted_tables
     if table.name.startswith("followup")
 }
-INTERNAL_TEXT = {
-    Candidate.__table__: ("summary",),
-    WorkExperience.__table__: ("description",),
-    Certificate.__table__: ("issuer",),
-    Consent.__table__: ("note",),
-    CandidateListEntry.__table__: ("status_reason",),
-    EntryEvent.__table__: ("note",),
-    Employer.__table__: (
+INTERNAL_TEXT: dict[Table, tuple[str, ...]] = {
+    _table(Candidate): ("summary",),
+    _table(WorkExperience): ("description",),
+    _table(Certificate): ("issuer",),
+    _table(Consent): ("note",),
+    _table(CandidateListEntry): ("status_reason",),
+    _table(EntryEvent): ("note",),
+    _table(Employer): (
         "notes",
     ),  # NAV's notes about the employer and its contact log, about the employer itself
-    EmployerContact.__table__: ("summary", "next_step", "participants"),
+    _table(EmployerContact): ("summary", "next_step", "participants"),
     **{t: cols for t, cols in FOLLOWUP_TEXT.items() if cols},
 }
 # the candidate's address is restricted too, but "address" is also the employer's own (public) address: the
@@ -79,7 +87,7 @@ RESTRICTED_KEYS = (set(candidates_privacy.RESTRICTED_FIELDS) - {"address"}) | {
 
 def _seed_markers(db) -> None:
     for table, only in RESTRICTED_TABLES.items():
-        values = {}
+        values: dict[str, Any] = {}
         for col in table.columns:
             if col.primary_key or col.foreign_keys or (only and col.name not in only):
                 continue
@@ -95,12 +103,12 @@ def _seed_markers(db) -> None:
     for table, columns in INTERNAL_TEXT.items():
         values = {}
         for name in columns:
-            if table is FollowupProfile.__table__ and name in RESTRICTED_TABLES[table]:
+            if table is _table(FollowupProfile) and name in (RESTRICTED_TABLES[table] or ()):
                 continue  # already carries the restricted marker
             values[name] = f"{HEALTH_WORDS} {INTERNAL}"
         if values:
             db.execute(update(table).values(values))
-    db.execute(update(Candidate.__table__).values(presentation=f"Blid og presis. {SHOWN}"))
+    db.execute(update(_table(Candidate)).values(presentation=f"Blid og presis. {SHOWN}"))
     db.flush()
 
 

@@ -191,9 +191,9 @@ def test_opening_form_styrk_suggestion_lifecycle_and_jsonld(client, db):
     assert r.status_code == 303
     page = client.get(url)
     assert "Publisert" in page.text
-    data = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S).group(1)
-    )
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S)
+    assert script is not None, "the published opening's page carries its JSON-LD"
+    data = json.loads(script.group(1))
     assert data["@type"] == "JobPosting" and data["title"] == "Renholder"
     public = client.get(f"/offentlig/stillinger/{opening_id}")
     assert public.status_code == 200 and "application/ld+json" in public.text
@@ -392,7 +392,9 @@ def test_public_opening_page_says_how_to_apply(client, db):
     assert 'href="mailto:jobb@bil.no?subject=S%C3%B8knad%3A%20Bilpleier"' in text
     assert "Per Hansen" in text and 'href="tel:61234567"' in text
     assert "har ikke oppgitt" not in text
-    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S).group(1))
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    assert script is not None
+    jsonld = json.loads(script.group(1))
     assert jsonld["applicationContact"] == {
         "@type": "ContactPoint",
         "name": "Per Hansen",

@@ -196,7 +196,8 @@ def test_reports_match_a_direct_count_and_csv(client, db):
     login(client, spec)
     page = client.get("/oppfolging/rapporter")
     assert page.status_code == 200
-    assert re.search(r'<dd id="job-starts">(\d+)</dd>', page.text).group(1) == str(expected)
+    starts = re.search(r'<dd id="job-starts">(\d+)</dd>', page.text)
+    assert starts is not None and starts.group(1) == str(expected)
     assert (
         "<svg" in page.text
         and "<title" in page.text

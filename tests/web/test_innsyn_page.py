@@ -45,6 +45,7 @@ def test_every_exported_field_has_a_name_and_the_page_reads_as_a_document(client
             assert title in text
         assert not RAW_KEY_RE.search(text), RAW_KEY_RE.findall(text)[:5]
         assert not MICROSECONDS_RE.search(text) and not ISO_RE.search(text)
+        assert candidate.birth_date is not None
         assert "Fødselsdato" in text and candidate.birth_date.strftime("%d.%m.%Y") in text
         # codes come as their labels: the innsatsgruppe, the audit log's actions
         situation = data["situation"]

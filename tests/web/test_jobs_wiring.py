@@ -66,7 +66,7 @@ def test_jobs_list_and_run_follow_the_contract(env):
     run = json.loads(cli("jobs", "run", "opening-expiry", "--json", env=env).stdout)
     assert run["status"] == "ok" and run["counts"]["expired"] == 1, run
     with Session(engine) as session:
-        assert session.get(Opening, opening_id).status == "utløpt"
+        assert session.get_one(Opening, opening_id).status == "utløpt"
         titles = session.scalars(select(Notification.title).where(Notification.user_id == mk_id)).all()
         assert any("er utløpt" in t for t in titles), titles
     # idempotent: a second run expires nothing and notifies nobody again
@@ -178,6 +178,7 @@ def test_inbox_header_count_and_mark_read(client, db):
     notifications.notify(db, user_id=user.id, kind="system", title="Andre varsel")
     foreign = notifications.notify(db, user_id=other.id, kind="system", title="Ikke ditt")
     assert notifications.notify(db, user_id=user.id, kind="oppfolging", title="x", dedupe_key="k1") is None
+    assert first is not None and foreign is not None  # new, not deduplicated
     db.flush()
     login(client, user)
 

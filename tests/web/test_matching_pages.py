@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from employers import service_praksis as employers_praksis
 from followup import service_records as followup_records
 from tests.factories import (
     api_headers,
+    found,
     login,
     make_candidate,
     make_employer,
@@ -34,7 +36,7 @@ def world(db):
     employer = make_employer(db, municipality_code="3407", actor=js)
     emp_user = make_user(db, "arbeidsgiver", employer=employer)
 
-    def opening(title: str, lo: int, hi: int, **kw: object):
+    def opening(title: str, lo: int, hi: int, **kw: Any):
         o = employers_openings.create_opening(
             db,
             actor=js,
@@ -127,9 +129,7 @@ def test_candidate_list_status_history_share_and_answer(client, anon_client, db,
         page=f"/stillinger/{part.id}/kandidater",
     )
     assert r.status_code == 303
-    entry_id = int(
-        re.search(r'id="oppforing-(\d+)"', client.get(f"/stillinger/{part.id}/kandidater").text).group(1)
-    )
+    entry_id = int(found(r'id="oppforing-(\d+)"', client.get(f"/stillinger/{part.id}/kandidater").text))
 
     refused = post_form(
         client,
@@ -196,9 +196,7 @@ def test_job_start_from_a_list_entry(client, db, world):
         {"candidate_id": person.id},
         page=f"/stillinger/{part.id}/kandidater",
     )
-    entry_id = int(
-        re.search(r'id="oppforing-(\d+)"', client.get(f"/stillinger/{part.id}/kandidater").text).group(1)
-    )
+    entry_id = int(found(r'id="oppforing-(\d+)"', client.get(f"/stillinger/{part.id}/kandidater").text))
     first = client.get(f"/kandidatliste/{entry_id}/oppfolging")
     assert first.status_code == 303 and first.headers["location"].startswith("/oppfolging?")
     record = followup_records.enrol(

@@ -26,7 +26,9 @@ def test_admin_must_enrol_and_no_session_before_the_code(client, db):
     assert client.get("/").status_code == 303  # not signed in yet
     assert db.scalars(select(UserSession).where(UserSession.user_id == admin.id)).all() == []
     page = client.get("/login/totp")
-    secret = SECRET_RE.search(page.text).group(1).replace(" ", "")
+    shown = SECRET_RE.search(page.text)
+    assert shown is not None, "enrolment shows the new secret"
+    secret = shown.group(1).replace(" ", "")
     r = client.post("/login/totp", data={"code": "000000", "csrf_token": csrf_from(client, "/login/totp")})
     assert r.status_code == 401 and "Koden er feil" in r.text
     r = client.post(
@@ -59,8 +61,12 @@ def test_staff_can_turn_on_totp_from_account_page(client, db):
     user = make_user(db, "jobbspesialist")
     login(client, user)
     page = client.post("/konto/tofaktor", data={"csrf_token": csrf_from(client, "/konto")})
-    secret = SECRET_RE.search(page.text).group(1).replace(" ", "")
-    pending = re.search(r'name="pending" value="([^"]+)"', page.text).group(1)
+    shown, pending_field = (
+        SECRET_RE.search(page.text),
+        re.search(r'name="pending" value="([^"]+)"', page.text),
+    )
+    assert shown is not None and pending_field is not None, "setup shows the new secret and carries it signed"
+    secret, pending = shown.group(1).replace(" ", ""), pending_field.group(1)
     r = client.post(
         "/konto/tofaktor",
         data={

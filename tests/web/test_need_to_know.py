@@ -6,6 +6,8 @@ consent."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
@@ -53,14 +55,14 @@ def world(db):
     return {"js": js, "js2": js2, "mk": mk, "admin": admin, "candidate": candidate, "consent": consent}
 
 
-RESTRICTED_POSTS = (
+RESTRICTED_POSTS: tuple[tuple[str, dict[str, str]], ...] = (
     ("/situasjon/vedtak", {"innsatsgruppe": "STANDARD_INNSATS"}),
     ("/situasjon/program", {"p_kind": "AAP"}),
     ("/situasjon/program/UFORETRYGD/fjern", {}),
     ("/situasjon/arbeidsevne", {"capacity_override_percent": "50", "capacity_override_reason": "x"}),
     ("/situasjon/behov", {"needs_note": "endret"}),
 )
-RESTRICTED_API = (
+RESTRICTED_API: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
     ("PUT", "/situation", {"innsatsgruppe": "STANDARD_INNSATS"}),
     ("PUT", "/capacity", {"override_percent": 50, "reason": "x"}),
     ("PUT", "/needs", {"needs_note": "endret"}),

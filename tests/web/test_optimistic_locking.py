@@ -2,8 +2,10 @@
 keeps the typed input, overwrites nothing; saving again after seeing the change is a deliberate choice."""
 
 import re
+from typing import cast
 
 import pytest
+from sqlalchemy import Table
 from sqlalchemy.orm.exc import StaleDataError
 
 from employers import service
@@ -39,7 +41,9 @@ def test_stale_employer_form_is_refused_and_shows_the_other_change(client, db):
     db.expire_all()
     assert db.get(Employer, employer.id).notes == "Ringt, vil ha to i praksis"  # nothing overwritten
 
-    newer = re.search(r'name="version" value="(\d+)"', r.text).group(1)
+    version_field = re.search(r'name="version" value="(\d+)"', r.text)
+    assert version_field is not None
+    newer = version_field.group(1)
     assert int(newer) > int(version)
     r = client.post(path, data={**data, "version": newer, "csrf_token": token})
     assert r.status_code == 303
@@ -80,7 +84,10 @@ def test_a_save_racing_another_at_the_database_is_refused(db):
     employer = make_employer(db)
     db.flush()
     db.execute(
-        Employer.__table__.update().where(Employer.id == employer.id).values(version=Employer.version + 1)
+        cast(Table, Employer.__table__)  # a declarative model's __table__ is the Table it maps
+        .update()
+        .where(Employer.id == employer.id)
+        .values(version=Employer.version + 1)
     )
     employer.notes = "skrevet på et gammelt grunnlag"
     with pytest.raises(StaleDataError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -52,8 +54,14 @@ def test_active_request_limit_caps_concurrency_and_serves_everyone() -> None:
 
     limited = ActiveRequestLimit(inner, limit=2)
 
+    async def receive() -> dict[str, Any]:  # not called: `inner` reads no body
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: MutableMapping[str, Any]) -> None:  # not called: `inner` answers nothing
+        pass
+
     async def main() -> None:
-        await asyncio.gather(*(limited({"type": "http", "n": n}, None, None) for n in range(7)))
+        await asyncio.gather(*(limited({"type": "http", "n": n}, receive, send) for n in range(7)))
 
     # in a thread of its own: an earlier test in the same process (Playwright) may leave a loop running here
     runner = threading.Thread(target=asyncio.run, args=(main(),))

@@ -272,7 +272,13 @@ def test_opening_by_occupation_name_and_its_provenance_kept_on_an_unchanged_save
     )
     assert (opening.styrk_source, opening.styrk_confidence) == ("import", 0.7)
     employers_openings.update_opening(db, actor=user, opening_id=opening.id, styrk_code="Kokk (5120)")
-    assert (opening.styrk_code, opening.styrk_source, opening.styrk_confidence) == ("5120", "person", None)
+    # (read into a declared tuple: mypy would keep the attributes narrowed by the assignment above)
+    provenance: tuple[str | None, str | None, float | None] = (
+        opening.styrk_code,
+        opening.styrk_source,
+        opening.styrk_confidence,
+    )
+    assert provenance == ("5120", "person", None)
 
 
 def test_candidate_list_and_praksisplass_take_a_name_within_the_office(client, db):

@@ -134,7 +134,7 @@ def server(tmp_path_factory):
     cli("candidates", "import", str(resume), "--format", "jsonresume", "--office", "0502", env=env)
     engine = create_engine(db.url)
     with engine.connect() as conn:
-        candidate_id = conn.execute(text("SELECT id FROM candidates")).scalar_one()
+        candidate_id: int = conn.execute(text("SELECT id FROM candidates")).scalar_one()
     engine.dispose()
     proc = ServerProcess(env, tmp / "server.log")
     proc.start()

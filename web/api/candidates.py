@@ -30,7 +30,7 @@ from core.errors import ValidationFailed
 from core.models import User
 from recruitment import service as rs
 from web.api import api_router_for, rules
-from web.api.contract import DB_INT_MAX, error_responses, rules_beyond_schema
+from web.api.contract import DB_INT_MAX, Rule, error_responses, rules_beyond_schema
 from web.api.schemas import ORMModel, StaleOut
 from web.deps import ApiStaffUser, ApiUser, SessionDep, client_ip
 
@@ -508,7 +508,7 @@ CV_MODELS: dict[str, tuple[type[_In], type[_In]]] = {
 CV_FIELDS: dict[str, tuple[str, ...]] = {
     section: tuple(model.model_fields) for section, (model, _patch) in CV_MODELS.items()
 }
-CV_RULES = {
+CV_RULES: dict[str, dict[str, Rule | tuple[Rule, ...]]] = {
     "arbeid": {
         "styrk_code": rules.OCCUPATION,
         "start_date": rules.CAREER,
@@ -978,7 +978,10 @@ def set_capacity(session: SessionDep, user: ApiStaffUser, candidate_id: int, bod
         )
     except ValidationFailed as exc:  # the service names its columns; the answer names the body's fields
         raise _renamed(exc, CAPACITY_FIELDS) from exc
-    return _reloaded(session, user, candidate_id).capacity
+    capacity = _reloaded(session, user, candidate_id).capacity
+    if capacity is None:  # set_capacity has refused (404) a reader without need-to-know, who alone gets null
+        raise RuntimeError("Arbeidsevnen ble lagret, men svaret mangler den.")
+    return capacity
 
 
 @router.put(

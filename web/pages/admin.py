@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, TypedDict
 
 from fastapi import Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -22,6 +23,18 @@ from web.pages import page_router
 from web.templating import redirect, render
 
 router = page_router(prefix="/admin")
+
+
+class _AuditFilters(TypedDict):
+    """The audit log search's filters (`core.audit.search`), shared by the page and its exports."""
+
+    actor_email: str | None
+    action: str | None
+    subject_type: str | None
+    subject_id: str | None
+    subjects: Sequence[tuple[str, str]] | None
+    date_from: dt.date | None
+    date_to: dt.date | None
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -224,7 +237,7 @@ def audit_log(
         ids = [cid for cid, _ in people]
         subjects = [("candidate", str(cid)) for cid in ids] + followup_records.audit_subjects_of(session, ids)
         subjects += service_journal.audit_subjects_of(session, ids)
-    filters = {
+    filters: _AuditFilters = {
         "actor_email": actor or None,
         "action": action if action in audit.ACTIONS else None,
         "subject_type": subject_type or None,

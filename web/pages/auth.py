@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core import accounts, audit, mfa
-from core.errors import AuthenticationFailed, ValidationFailed
+from core.errors import AuthenticationFailed, NotFound, ValidationFailed
 from core.models import User
 from web.deps import SESSION_COOKIE, OptionalPageUser, PageUser, SessionDep, client_ip
 from web.pages import page_router
@@ -66,7 +66,7 @@ def login(
         # The failure counter must be kept although the request "fails": commit it here, then slow the
         # answer down (repeated failures) without holding any lock.
         session.commit()
-        response = render(
+        response: Response = render(
             request,
             "auth/login.html",
             {"next": _safe_next(next), "email": email, "error": exc.message},
@@ -269,14 +269,17 @@ def totp_setup(
             secret = None
     errors: dict[str, str] = {}
     if secret and code:
+        account = session.get(User, user.id)
+        if account is None:  # the account was deleted after this request's login check
+            raise NotFound("Fant ikke brukeren.")
         try:
-            mfa.verify(session, user=session.get(User, user.id), code=code, secret=secret)
+            mfa.verify(session, user=account, code=code, secret=secret)
         except ValidationFailed as exc:
             errors["code"] = exc.message
         else:
             audit.record(
                 session,
-                actor=session.get(User, user.id),
+                actor=account,
                 action="update",
                 subject_type="user",
                 subject_id=user.id,

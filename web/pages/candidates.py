@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -42,6 +42,10 @@ from candidates.models import (
     STYRK_SOURCES,
     WORKING_TIMES,
     Candidate,
+    Certificate,
+    Education,
+    LanguageSkill,
+    WorkExperience,
 )
 from core import accounts, formatting
 from core import reference as reference_service
@@ -731,13 +735,13 @@ def add_cv(
 
 
 def _find_entry(candidate: Candidate, kind: str, entry_id: int) -> Any:
-    rows = {
+    by_kind: dict[str, Sequence[WorkExperience | Education | Certificate | LanguageSkill]] = {
         "arbeid": candidate.work_experiences,
         "utdanning": candidate.educations,
         "sertifikat": candidate.certificates,
         "sprak": candidate.languages,
-    }.get(kind)
-    entry = next((e for e in rows or [] if e.id == entry_id), None)
+    }
+    entry = next((e for e in by_kind.get(kind, ()) if e.id == entry_id), None)
     if entry is None:
         raise NotFound("Fant ikke CV-linjen.")
     return entry

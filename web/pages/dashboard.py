@@ -33,7 +33,7 @@ def _count_of(stmt: Select[Any]) -> ScalarSelect[int]:
     return select(func.count()).select_from(ids).scalar_subquery()
 
 
-def _counts_query(session: Session, user: User) -> Select[Any]:
+def _counts_query(session: Session, user: User) -> Select[*tuple[int, ...]]:
     """Candidates and employers the user may read, and the role's own: openings awaiting approval
     (markedskontakt), users (admin); one query, composed from the domains' own access statements."""
     counts = [

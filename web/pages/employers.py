@@ -56,7 +56,7 @@ def _opts(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value) if value else None
     except ValueError:
         return None
 

@@ -271,8 +271,9 @@ def reports(
     query = f"fra={d_from.isoformat()}&til={d_to.isoformat()}" + (
         f"&kontor={office.number}" if office else ""
     )
+    offices = followup_reports.offices(session)
     office_rows = followup_reports.office_outcomes(
-        session, followup_reports.offices(session) if user.role == "admin" else [office], d_from, d_to
+        session, offices if user.role == "admin" else [o for o in offices if o.id == office_id], d_from, d_to
     )
     return render(
         request,
