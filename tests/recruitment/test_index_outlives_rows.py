@@ -70,7 +70,7 @@ def _seed(factory, n: int):
     return js, openings, people
 
 
-def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ignore[no-untyped-def]
+def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
     today = dt.date.today()
     js, openings, people = _seed(factory, 2)
     (keep_o, gone_o), (keep_c, gone_c) = openings, people
@@ -136,7 +136,7 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):  # type: ig
         assert s.scalar(select(TopMatch.opening_id)) is None
 
 
-def _ranked_pair(factory):  # type: ignore[no-untyped-def]
+def _ranked_pair(factory):
     _, (opening,), (person,) = _seed(factory, 1)
     with session_scope(factory) as s:
         matches = rematch.rank_top_matches(s, today=dt.date.today()).matches
@@ -145,7 +145,7 @@ def _ranked_pair(factory):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.postgres
-def test_a_deletion_after_the_recheck_waits_for_the_writer(factory):  # type: ignore[no-untyped-def]
+def test_a_deletion_after_the_recheck_waits_for_the_writer(factory):
     """Read committed lets another transaction delete a row between a writer's re-check and its insert; the
     re-check (`hold_candidates`, `hold_openings`) holds what it found, so the deletion waits for the commit."""
     opening, person, _ = _ranked_pair(factory)
@@ -165,7 +165,7 @@ def test_a_deletion_after_the_recheck_waits_for_the_writer(factory):  # type: ig
 
 
 @pytest.mark.postgres
-def test_a_deletion_that_commits_during_the_recheck_is_left_out(factory):  # type: ignore[no-untyped-def]
+def test_a_deletion_that_commits_during_the_recheck_is_left_out(factory):
     """An erasure not yet committed when the store re-checks: the re-check waits for it, then leaves the person
     out (a plain read would see the row and the insert would then fail on the foreign key)."""
     _, person, matches = _ranked_pair(factory)

@@ -31,6 +31,7 @@ from plans import service_vedtak as vedtak_service
 from recruitment import service as recruitment_service
 from tests.factories import (
     api_headers,
+    found,
     login,
     make_candidate,
     make_employer,
@@ -603,11 +604,11 @@ def test_access_matrix(app, connection, db, world):
         c = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
         clients[name] = c
         if name == "anon":
-            tokens[name] = CSRF_RE.search(c.get("/login").text).group(1)
+            tokens[name] = found(CSRF_RE.pattern, c.get("/login").text)
             headers[name] = {}
             continue
         login(c, users[name])
-        tokens[name] = CSRF_RE.search(c.get("/konto").text).group(1)
+        tokens[name] = found(CSRF_RE.pattern, c.get("/konto").text)
         headers[name] = api_headers(db, users[name])
     db.commit()  # the savepoint of the fixture: logins and tokens stay for every request below
 

@@ -147,7 +147,9 @@ def test_office_and_user_and_token(cli_env):
             text("SELECT password_hash FROM users WHERE email='prove@nav.no'")
         ).scalar_one()
         tokens: Sequence[str] = conn.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
-        employment = dict(conn.execute(text("SELECT email, employment FROM users")).all())
+        employment: dict[str, str | None] = dict(
+            conn.execute(text("SELECT email, employment FROM users")).all()
+        )
     engine.dispose()
     assert "et-langt-og-godt-passord" not in stored and token not in tokens
     assert employment == {"prove@nav.no": "STAT", "kommunal@nav.no": "KOMMUNE"}
