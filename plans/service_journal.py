@@ -253,6 +253,23 @@ def _version_row(entry: JournalEntry, actor: User, change_type: str) -> JournalV
     )
 
 
+def _recorded(
+    session: Session, entry: JournalEntry, actor: User, change_type: str, *, action: str, purpose: str
+) -> None:
+    """After a change is flushed (so the row's id and version are final): its version row and its audit entry."""
+    session.add(_version_row(entry, actor, change_type))
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        subject_type=SUBJECT,
+        subject_id=entry.id,
+        purpose=purpose,
+        detail=f"candidate {entry.candidate_id}",
+    )
+    session.flush()
+
+
 def _check_confirmed(
     warnings: list[tryggtekst.Mark], *, service: str, shared: bool, confirm_needed: bool, confirmed: bool
 ) -> None:
@@ -314,17 +331,7 @@ def create_entry(
     )
     session.add(entry)
     session.flush()
-    session.add(_version_row(entry, actor, "OPPRETTET"))
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        subject_type=SUBJECT,
-        subject_id=entry.id,
-        purpose=purpose,
-        detail=f"candidate {person.id}",
-    )
-    session.flush()
+    _recorded(session, entry, actor, "OPPRETTET", action="create", purpose=purpose)
     return Saved(entry, warnings)
 
 
@@ -361,17 +368,14 @@ def update_draft(
     entry.updated_at = utcnow()
     entry.updated_by_id = actor.id
     session.flush()  # the row's version moves on here (VersionedMixin)
-    session.add(_version_row(entry, actor, "ENDRET"))
-    audit.record(
+    _recorded(
         session,
-        actor=actor,
+        entry,
+        actor,
+        "ENDRET",
         action="update",
-        subject_type=SUBJECT,
-        subject_id=entry.id,
         purpose=f"{purpose}: {', '.join(LABELS[k].lower() for k in changed)}",
-        detail=f"candidate {entry.candidate_id}",
     )
-    session.flush()
     return Saved(entry, warnings)
 
 
@@ -401,17 +405,7 @@ def share_with_person(
     entry.updated_at = now
     entry.updated_by_id = actor.id
     session.flush()
-    session.add(_version_row(entry, actor, "DELT"))
-    audit.record(
-        session,
-        actor=actor,
-        action="share",
-        subject_type=SUBJECT,
-        subject_id=entry.id,
-        purpose=purpose,
-        detail=f"candidate {entry.candidate_id}",
-    )
-    session.flush()
+    _recorded(session, entry, actor, "DELT", action="share", purpose=purpose)
     return Saved(entry, warnings)
 
 
