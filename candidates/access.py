@@ -134,18 +134,19 @@ def break_glass(
     return grant
 
 
+_OFFICE_GRANTS = (
+    select(BreakGlass)
+    .where(BreakGlass.office_id == bindparam("office_id"))
+    .order_by(BreakGlass.created_at.desc(), BreakGlass.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
 def break_glass_for_office(session: Session, *, actor: User, limit: int = 20) -> list[BreakGlass]:
     """The admin's reasoned reads of the office's people, newest first (the office's dashboard shows them)."""
     if actor.office_id is None:
         return []
-    return list(
-        session.scalars(
-            select(BreakGlass)
-            .where(BreakGlass.office_id == actor.office_id)
-            .order_by(BreakGlass.created_at.desc(), BreakGlass.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_OFFICE_GRANTS, {"office_id": actor.office_id, "limit": limit}))
 
 
 def may_search_restricted(actor: User | None) -> bool:
@@ -183,6 +184,12 @@ def readable_candidates(actor: User | None) -> Select[Candidate]:
     """Every candidate read starts here: staff see their own office's candidates, employers none by this path.
     `None` is the system itself (CLI import, demo data, scheduled jobs)."""
     return select(Candidate).where(READABLE).params(access_params(actor))
+
+
+# The readable people's names, for other domains' module-level statements that list them (bind `access_params`).
+READABLE_NAMES = (
+    select(Candidate.id, Candidate.first_name, Candidate.last_name).where(READABLE).subquery("readable_names")
+)
 
 
 def readable_ids(session: Session, actor: User | None) -> list[int]:

@@ -124,14 +124,21 @@ def list_for(
     ).all()
 
 
+_LATEST_UNREAD = (
+    select(Notification)
+    .where(
+        Notification.user_id == bindparam("user_id"),
+        Notification.kind == bindparam("kind"),
+        Notification.read_at.is_(None),
+    )
+    .order_by(Notification.created_at.desc(), Notification.id.desc())
+    .limit(1)
+)
+
+
 def latest_unread(session: Session, *, actor: User, kind: str) -> Notification | None:
     """The actor's newest unread notification of one kind (a dashboard panel shows it)."""
-    return session.scalars(
-        select(Notification)
-        .where(Notification.user_id == actor.id, Notification.kind == kind, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(_LATEST_UNREAD, {"user_id": actor.id, "kind": kind}).first()
 
 
 def count_for(session: Session, *, actor: User, unread_only: bool = False) -> int:

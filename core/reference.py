@@ -11,9 +11,10 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -629,11 +630,17 @@ def styrk_name(session: Session, code: str | None) -> str:
     return _cache.get("styrk", code, lambda: session.scalar(_STYRK_NAME, {"code": code}) or "")
 
 
-def styrk_names(session: Session, level: int | None = 4) -> dict[str, str]:
-    stmt = select(StyrkCode.code, StyrkCode.name)
-    if level is not None:
-        stmt = stmt.where(StyrkCode.level == level)
-    return {code: name for code, name in session.execute(stmt)}
+def styrk_names(session: Session, level: int | None = 4) -> Mapping[str, str]:
+    """Every STYRK-08 name of a level (None: all levels), code → name. Pages that show a person's occupations
+    read it on every view, so it is kept like the single names (`LookupCache`); read-only, shared by callers."""
+
+    def load() -> Mapping[str, str]:
+        stmt = select(StyrkCode.code, StyrkCode.name)
+        if level is not None:
+            stmt = stmt.where(StyrkCode.level == level)
+        return MappingProxyType({code: name for code, name in session.execute(stmt)})
+
+    return _cache.get("styrk_names", str(level), load)
 
 
 _TITLE_VOCABULARY = (

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Date, Select, bindparam, func, select
+from sqlalchemy import Boolean, Date, Integer, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from candidates import access as candidates_access
@@ -35,36 +35,33 @@ def caseload_items(session: Session, *, actor: User, today: dt.date, horizon_day
     return open_items(session, stmt, today, horizon_days=horizon_days)
 
 
-def _overdue_statement(actor: User) -> Select[*tuple[Any, ...]]:
-    """The overdue items of the actor's caseload, as `caseload_items` chooses them (bound: `today`, `limit`)."""
-    records = readable_records(actor).where(FollowupRecord.status != "avsluttet")
-    if actor.role == "jobbspesialist":
-        records = records.where(FollowupRecord.specialist_id == actor.id)
-    candidates = candidates_access.readable_candidates(actor)
-    person = candidates.selected_columns
-    names = candidates.with_only_columns(person.id, person.first_name, person.last_name).subquery()
-    today = bindparam("today", type_=Date)
-    return (
-        select(
-            PlanItem.kind,
-            PlanItem.note,
-            PlanItem.due_date,
-            PlanItem.record_id,
-            FollowupRecord.candidate_id,
-            names.c.id,
-            names.c.first_name,
-            names.c.last_name,
-            func.count().over(),
-        )
-        .join(FollowupRecord, FollowupRecord.id == PlanItem.record_id)
-        .outerjoin(names, names.c.id == FollowupRecord.candidate_id)
-        .where(
-            PlanItem.record_id.in_(records.with_only_columns(FollowupRecord.id)),
-            overdue_clause(today),
-        )
-        .order_by(PlanItem.due_date, PlanItem.id)
-        .limit(bindparam("limit"))
+# The overdue items of a caseload, as `caseload_items` chooses them: open records whose person the reader may read
+# (the candidates domain's own rule, as bind parameters: `candidates_access.access_params`), a job specialist's own
+# records only (`own_only`, `me`), state «forfalt» on `today`; the first `limit` rows and the total. Built once.
+_READABLE_NAMES = candidates_access.READABLE_NAMES
+_OVERDUE = (
+    select(
+        PlanItem.kind,
+        PlanItem.note,
+        PlanItem.due_date,
+        PlanItem.record_id,
+        _READABLE_NAMES.c.first_name,
+        _READABLE_NAMES.c.last_name,
+        func.count().over(),
     )
+    .join(FollowupRecord, FollowupRecord.id == PlanItem.record_id)
+    .join(_READABLE_NAMES, _READABLE_NAMES.c.id == FollowupRecord.candidate_id)
+    .where(
+        FollowupRecord.status != "avsluttet",
+        or_(
+            ~bindparam("own_only", type_=Boolean),
+            FollowupRecord.specialist_id == bindparam("me", type_=Integer),
+        ),
+        overdue_clause(bindparam("today", type_=Date)),
+    )
+    .order_by(PlanItem.due_date, PlanItem.id)
+    .limit(bindparam("limit", type_=Integer))
+)
 
 
 def dashboard_overdue(
@@ -75,23 +72,28 @@ def dashboard_overdue(
 
     Shown on every dashboard view, so it is one query that reads only the panel's rows: `caseload_items` with
     state «forfalt» (open, past due, not inside a passive period — `service_plan.state_of`) written as filters,
-    the total as a window count, and the names through the candidates domain's own access rule."""
+    the total as a window count, and the names through the candidates domain's own access rule (`_OVERDUE`)."""
     today = today or dt.date.today()
-    # kind, note, due date, record, candidate, the candidate again when readable, first and last name, total
-    rows: Sequence[tuple[str, str, dt.date, int, int, int | None, str | None, str | None, int]] = (
-        session.execute(_overdue_statement(actor), {"today": today, "limit": max(limit, 1)}).all()
-    )
+    params = {
+        **candidates_access.access_params(actor),
+        "own_only": actor.role == "jobbspesialist",
+        "me": actor.id,
+        "today": today,
+        "limit": max(limit, 1),
+    }
+    # kind, note, due date, record, first and last name, total
+    rows: Sequence[tuple[str, str, dt.date, int, str, str, int]] = session.execute(_OVERDUE, params).all()
     return {
         "count": rows[0][-1] if rows else 0,
         "items": [
             {
-                "name": f"{first} {last}" if readable is not None else f"Kandidat {candidate_id}",
+                "name": f"{first} {last}",
                 "label": item_label(kind, note),
                 "due_date": due,
                 "days_overdue": max(0, (today - due).days),
                 "href": f"/oppfolging/{record_id}",
             }
-            for kind, note, due, record_id, candidate_id, readable, first, last, _total in rows[:limit]
+            for kind, note, due, record_id, first, last, _total in rows[:limit]
         ],
         "href": "/oppfolging",
     }

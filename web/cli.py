@@ -550,7 +550,7 @@ def _styrk_names_from_db() -> dict[str, str] | None:
             names = reference_service.styrk_names(session)
     except SQLAlchemyError:
         return None
-    return names or None
+    return dict(names) or None
 
 
 # --- imports (openings, candidates) ---------------------------------------------------------------------
