@@ -27,6 +27,12 @@ def to_oslo(value: dt.datetime) -> dt.datetime:
     return value.astimezone(OSLO)
 
 
+def today_in_oslo(now: dt.datetime | None = None) -> dt.date:
+    """Today's calendar day in Norway (00.30 Oslo time is already tomorrow while UTC still says today); `now` is
+    an aware time (or naive UTC), for the jobs that carry their own clock."""
+    return to_oslo(now).date() if now is not None else dt.datetime.now(OSLO).date()
+
+
 def date_no(value: dt.date | dt.datetime | str | None) -> str:
     """dd.mm.åååå; a datetime is first moved to Oslo time (23:30 UTC on the 31st is the 1st in Oslo)."""
     if value is None or value == "":

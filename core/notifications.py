@@ -32,6 +32,7 @@ KINDS = {
     "neste_steg": "Neste steg hos arbeidsgiver",
     "stilling_utlopt": "Stilling utløpt",
     "nye_treff": "Nye sterke treff",
+    "plan": "Plan",
     "stilling": "Stilling",
     "system": "System",
 }

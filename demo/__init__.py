@@ -99,7 +99,7 @@ def load(session: Session, *, size: str = "small", seed: int = 42) -> dict[str, 
         for email, name, office, employment in VEILEDERE
     ]
     journal_demo.generate(session, rng=random.Random(seed + 19), veiledere=veiledere, size=size)
-    plans_demo.generate(session, rng=rng, offices=offices, users=users)
+    plans_demo.generate(session, rng=rng, offices=offices, users=users, veiledere=veiledere)
     session.flush()
     return existing_summary(session, seed=seed)
 

@@ -119,7 +119,9 @@ ACTIVITIES: dict[str, tuple[tuple[str, str, str, str, str, dict[str, Any]], ...]
 EXTRA_AREAS = ("OKONOMI", "HELSE", "KVALIFISERING", "FAMILIE_NETTVERK")
 
 
-def _one(session: Session, rng: random.Random, specialist: User, candidate_id: int, today: dt.date) -> int:
+def _one(
+    session: Session, rng: random.Random, specialist: User, candidate_id: int, today: dt.date, index: int = 0
+) -> int:
     plans_periods.start_period(
         session,
         actor=specialist,
@@ -142,6 +144,13 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
         )
         kind, title, provider, org, responsible, fields = rng.choice(ACTIVITIES[area])
         start = today - dt.timedelta(days=rng.randint(0, 30))
+        end = start + dt.timedelta(days=rng.randint(30, 120))
+        # «Mine personer» shows overdue activities and deadlines this week
+        if area == "ARBEID" and index % 4 == 0:
+            start, end = today - dt.timedelta(days=40 + index % 9), today - dt.timedelta(days=1 + index % 12)
+        elif area == "ARBEID" and index % 4 == 1:
+            end = today + dt.timedelta(days=1 + index % 6)
+            start = min(start, end)
         activity = plans_activities.create_activity(
             session,
             actor=specialist,
@@ -150,7 +159,7 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
                 "type": kind,
                 "title": title,
                 "from_date": start,
-                "to_date": start + dt.timedelta(days=rng.randint(30, 120)),
+                "to_date": end,
                 "life_area": area,
                 "provider": provider,
                 "provider_org": org,
@@ -211,13 +220,17 @@ def _one(session: Session, rng: random.Random, specialist: User, candidate_id: i
             "responsible_name": "Kari Sosialkonsulent",
         },
     )
+    shared = rng.random() < 0.7
     plans_activities.save_referat(
         session,
         actor=specialist,
         activity_id=talk.id,
         referat="Vi snakket om boligsøknaden og budsjettet. Neste steg: møte hos boligkontoret.",
-        publish=rng.random() < 0.7,
+        publish=shared,
     )
+    # a shared referat closes the conversation; one still a draft shows as overdue in «Mine personer»
+    if shared:
+        plans_activities.change_status(session, actor=specialist, activity_id=talk.id, status="FULLFORT")
     return count + 2
 
 
@@ -228,8 +241,11 @@ def generate(
     offices: Sequence[Office],
     users: Sequence[User],
     today: dt.date | None = None,
+    veiledere: Sequence[User] = (),
 ) -> int:
-    """Plans for a third of each office's candidates; returns the number of plans."""
+    """Plans for a third of each office's candidates; returns the number of plans. Every third of them gets one
+    of the office's `veiledere` as «Ansvarlig» (the rest keep the job specialist), so each demo caseworker has
+    people in «Mine personer»; some plans have an overdue activity, some a deadline this week."""
     rng = random.Random(rng.getrandbits(64))
     today = today or dt.date.today()
     plans = 0
@@ -240,8 +256,16 @@ def generate(
         candidates = sorted(
             candidates_service.list_candidates(session, actor=specialist, limit=10_000), key=lambda c: c.id
         )
-        for candidate in rng.sample(candidates, len(candidates) // 3):
-            _one(session, rng, specialist, candidate.id, today)
+        own = [v for v in veiledere if v.office_id == office.id]
+        for index, candidate in enumerate(rng.sample(candidates, len(candidates) // 3)):
+            if own and index % 3 == 2:
+                candidates_service.update_candidate(
+                    session,
+                    actor=None,
+                    candidate_id=candidate.id,
+                    responsible_user_id=own[(index // 3) % len(own)].id,
+                )
+            _one(session, rng, specialist, candidate.id, today, index)
             plans += 1
     session.flush()
     return plans

@@ -46,6 +46,15 @@ JOBS: tuple[JobSpec, ...] = (
         period=DAY,
     ),
     JobSpec(
+        "plan-reminders",
+        "Påminnelser om planer (forfalte aktiviteter, revisjon)",
+        tasks.plan_reminders,
+        lambda: CronTrigger(hour=6, minute=40, timezone=TZ),
+        "hver dag kl. 06.40",
+        misfire_grace_time=16 * HOUR,
+        period=DAY,
+    ),
+    JobSpec(
         "employer-next-steps",
         "Neste steg hos arbeidsgivere",
         tasks.employer_next_steps,

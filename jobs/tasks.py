@@ -20,6 +20,7 @@ from employers import service_openings as employers_openings
 from followup import service_fidelity as followup_fidelity
 from followup import service_plan as followup_plan
 from jobs.runner import TZ, JobContext
+from plans import service_overview as plans_overview
 from recruitment import rematch
 
 MAX_LINES = 15
@@ -74,6 +75,13 @@ def followup_reminders(ctx: JobContext) -> dict[str, Any]:
             )
             created += row is not None
     return {"specialists": len(due), "overdue": overdue, "due_today": due_today, "notifications": created}
+
+
+def plan_reminders(ctx: JobContext) -> dict[str, Any]:
+    """Daily: per caseworker, one notification naming their people with overdue plan activities or an
+    individuell plan due for revision (the service writes it, once per caseworker per day)."""
+    with ctx.session() as session:
+        return plans_overview.send_reminders(session, today=ctx.today)
 
 
 def employer_next_steps(ctx: JobContext) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core import accounts, audit, notifications
 from core.errors import AccessDenied
 from core.models import User
-from core.roles import NAV_STAFF
+from core.roles import FOLLOW_UP, NAV_STAFF
 from core.security import client_address, constant_time_equals, new_token
 
 SESSION_COOKIE = "ab_session"
@@ -201,4 +201,7 @@ async def verify_csrf(request: Request) -> None:
 AdminUser = Annotated[User, require_roles("admin")]
 StaffUser = Annotated[User, require_roles(*NAV_STAFF)]
 ApiStaffUser = Annotated[User, require_api_roles(*NAV_STAFF)]
+# a caseworker in a follow-up role (`core.roles.FOLLOW_UP`): pages about the caseworker's own people
+FollowUpUser = Annotated[User, require_roles(*FOLLOW_UP)]
+ApiFollowUpUser = Annotated[User, require_api_roles(*FOLLOW_UP)]
 ApiAdminUser = Annotated[User, require_api_roles("admin")]

@@ -24,6 +24,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Stillinger", "/stillinger", EVERYONE),
     NavItem("Praksisplasser", "/praksisplasser", EVERYONE),
     NavItem("Kandidater", "/kandidater", NAV_STAFF),
+    NavItem("Mine personer", "/mine-personer", FOLLOW_UP),
     NavItem("Oppfølging", "/oppfolging", FOLLOW_UP_PAGES),
     NavItem("Rapporter", "/oppfolging/rapporter", FOLLOW_UP_PAGES),
     NavItem("Oppfølgingskontakter", "/oppfolging/kontakter", ("arbeidsgiver",)),

@@ -1,4 +1,4 @@
-"""The six real jobs, run by the real scheduler in-process (their schedules replaced by run times a moment
+"""Every real job, run by the real scheduler in-process (their schedules replaced by run times a moment
 away) on prepared data in the scheduler's database: each does its work."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_every_job_does_its_work_when_the_scheduler_runs_it(sched, make_service)
             rows = {r.name: r for r in s.scalars(select(JobRun).where(JobRun.status != "running"))}
         return rows if len(rows) == len(JOBS) else None
 
-    runs = wait_for(finished, timeout=30, what="all six jobs")
+    runs = wait_for(finished, timeout=30, what="every job")
     assert runs is not None  # wait_for returns only a truthy answer
     assert {name: r.status for name, r in runs.items()} == {s.name: "ok" for s in JOBS}, {
         n: r.error for n, r in runs.items() if r.error

@@ -81,6 +81,11 @@ RULES: dict[str, set[str]] = {
     "responsible": {
         "js_a"
     },  # erasure: the candidate's responsible caseworker (js_a created office A's candidate)
+    "caseworkers": {
+        "js_a",
+        "vk_a",
+        "js_b",
+    },  # a follow-up caseworker of any office: a page of their own people
     "journal": {"js_a", "vk_a"},  # a person's journal: office A's follow-up caseworkers (each their services)
     "journal_kommune": {"vk_a"},  # a municipal social-service entry: municipal staff of office A only
     "self": {"mk_a"},  # the actor's own row (mk_a's notification)
@@ -323,6 +328,8 @@ GET /api/v1/journal/{journal_entry_id} journal_kommune
 PATCH /api/v1/journal/{journal_entry_id} journal_kommune
 POST /api/v1/journal/{journal_entry_id}/share journal_kommune
 GET /kandidater/{candidate_id}/plan caseworker
+GET /mine-personer caseworkers
+GET /api/v1/plan-overview caseworkers
 POST /kandidater/{candidate_id}/plan/periode caseworker
 POST /kandidater/{candidate_id}/plan/periode/avslutt caseworker
 POST /kandidater/{candidate_id}/plan/mal caseworker

@@ -23,6 +23,7 @@ def api_routers() -> list[APIRouter]:
         matching,
         plans,
         plans_journal,
+        plans_overview,
         plans_vedtak,
         suggest,
     )
@@ -38,6 +39,7 @@ def api_routers() -> list[APIRouter]:
             matching,
             plans,
             plans_journal,
+            plans_overview,
             plans_vedtak,
         )
     ]

@@ -27,6 +27,7 @@ def page_routers() -> list[APIRouter]:
         notifications,
         plans,
         plans_journal,
+        plans_overview,
         plans_vedtak,
         suggest,
     )
@@ -43,5 +44,6 @@ def page_routers() -> list[APIRouter]:
         plans_vedtak.router,
         plans_journal.router,
         plans.router,
+        plans_overview.router,
         suggest.router,
     ]

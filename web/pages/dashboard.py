@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from candidates import access as candidates_access
 from core import notifications
 from core.models import ROLE_LABELS, User
-from core.roles import NAV_STAFF, OFFICE_STAFF
+from core.roles import FOLLOW_UP, NAV_STAFF, OFFICE_STAFF
 from employers import access as employers_access
 from employers import service as employers_service
 from employers import service_contacts as employers_contacts
 from employers import service_openings as employers_openings
 from followup import service as followup_service
+from plans import service_overview as plans_overview
 from recruitment import service as recruitment_service
 from web.deps import PageUser, SessionDep
 from web.pages import page_router
@@ -64,6 +65,10 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
             session, actor=user, today=dt.date.today(), owner_id=user.id
         )
         context["due_this_week"], context["overdue_steps"] = panels["week"], panels["overdue"]
+    if (
+        user.role in FOLLOW_UP
+    ):  # «Mine personer»: the plan's state of the caseworker's own people, counts only
+        context["plan_counts"] = plans_overview.my_counts(session, actor=user)
     if user.role == "jobbspesialist":
         context["overdue"] = followup_service.dashboard_overdue(session, actor=user)
         # the nightly re-match's digest, as the bell holds it (the panel said "none" while the bell had one)
