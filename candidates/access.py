@@ -188,7 +188,9 @@ def readable_candidates(actor: User | None) -> Select[Candidate]:
 
 # The readable people's names, for other domains' module-level statements that list them (bind `access_params`).
 READABLE_NAMES = (
-    select(Candidate.id, Candidate.first_name, Candidate.last_name).where(READABLE).subquery("readable_names")
+    select(Candidate.id, Candidate.first_name, Candidate.last_name, Candidate.responsible_user_id)
+    .where(READABLE)
+    .subquery("readable_names")
 )
 
 

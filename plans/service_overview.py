@@ -4,8 +4,8 @@ open oppfølgingsperiode, with the plan's state per person — open activities d
 individuell plan's next revision and evaluation (flagged within REVISION_NOTICE_DAYS or passed) — and the daily
 reminders the scheduler sends from the same read (`send_reminders`).
 
-Access is the plan's own rule: the periods come from `plans.access.readable_periods` and the names from
-`candidates.access.readable_candidates`, both with the access as bound parameters, built per call. The counts are
+Access is the plan's own rule (a follow-up caseworker of the office, the person readable by the candidates
+domain's rule), in one module-level statement with the access as bind parameters (`_MY_PLANS`). The counts are
 one grouped query for the whole caseload (no query per person); who needs attention first is sorted here, since
 the revision dates come from the individuell plan. A read for a person (page, API) names every person listed in the
 audit log; the dashboard's counts name nobody and are not logged."""
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, case, func, select
+from sqlalchemy import Date, Integer, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from candidates import access as candidates_access
@@ -25,7 +25,6 @@ from candidates import service as candidates_service
 from core import audit, formatting, notifications
 from core.models import User
 from core.roles import FOLLOW_UP
-from plans import access
 from plans.models import FINAL_STATUSES, PlanActivity, PlanPeriod
 
 DUE_SOON_DAYS = 7
@@ -158,16 +157,12 @@ def _revision_and_evaluation(session: Session, plan_ids: Sequence[int]) -> dict[
 # --- the read --------------------------------------------------------------------------------------------------
 
 
-def _statement(actor: User) -> Any:
-    """The actor's people with an open plan, one row each with the activity counts (bound: today, soon)."""
-    person = candidates_access.readable_candidates(actor).selected_columns
-    names = (
-        candidates_access.readable_candidates(actor)
-        .with_only_columns(person.id, person.first_name, person.last_name)
-        .where(person.responsible_user_id == actor.id)
-        .subquery()
-    )
-    periods = access.readable_periods(actor).with_only_columns(PlanPeriod.id)
+def _my_plans() -> Any:
+    """The caseworker's people (their «Ansvarlig», readable by the candidates domain's rule, bound as
+    `candidates_access.access_params`) with an open plan, one row each with the activity counts (bound: `me`,
+    `today`, `soon`). The plan rule adds nothing here: `_rows` asks only for follow-up caseworkers of an office,
+    and for them the plan is readable exactly when the person is (`plans.access._in_reach`)."""
+    names = candidates_access.READABLE_NAMES
     today = bindparam("today", type_=Date)
     soon = bindparam("soon", type_=Date)
     is_open = PlanActivity.status.not_in(FINAL_STATUSES)
@@ -192,7 +187,7 @@ def _statement(actor: User) -> Any:
         .outerjoin(
             PlanActivity, and_(PlanActivity.period_id == PlanPeriod.id, PlanActivity.historic_at.is_(None))
         )
-        .where(PlanPeriod.end_date.is_(None), PlanPeriod.id.in_(periods))
+        .where(PlanPeriod.end_date.is_(None), names.c.responsible_user_id == bindparam("me", type_=Integer))
         .group_by(
             PlanPeriod.candidate_id,
             names.c.first_name,
@@ -204,12 +199,19 @@ def _statement(actor: User) -> Any:
     )
 
 
+_MY_PLANS = _my_plans()
+
+
 def _rows(session: Session, *, actor: User, today: dt.date) -> list[PlanRow]:
     if actor.role not in FOLLOW_UP or actor.office_id is None:
         return []
-    result: Sequence[Any] = session.execute(
-        _statement(actor), {"today": today, "soon": today + dt.timedelta(days=DUE_SOON_DAYS)}
-    ).all()
+    params = {
+        **candidates_access.access_params(actor),
+        "me": actor.id,
+        "today": today,
+        "soon": today + dt.timedelta(days=DUE_SOON_DAYS),
+    }
+    result: Sequence[Any] = session.execute(_MY_PLANS, params).all()
     return [
         PlanRow(cid, f"{first} {last}", pid, start, n_open, n_soon, n_over, nxt, oldest, changed or created)
         for cid, first, last, pid, start, n_open, n_soon, n_over, nxt, oldest, changed, created in result
