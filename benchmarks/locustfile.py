@@ -28,7 +28,7 @@ OPENING_LINK = re.compile(r'href="(/stillinger/\d+)"')
 
 def form_login(user: FastHttpUser, email: str) -> None:
     page = user.client.get("/login", name="/login")
-    found = CSRF.search(page.text)
+    found = CSRF.search(page.text or "")
     if found is None:
         raise RuntimeError(f"/login answered {page.status_code} without a CSRF token")
     token = found.group(1)
@@ -51,7 +51,7 @@ class StaffUser(FastHttpUser):
     def on_start(self) -> None:
         form_login(self, random.choice(STAFF))
         listing = self.client.get("/kandidater", name="/kandidater")
-        self.candidates = LINK.findall(listing.text) or ["/kandidater"]
+        self.candidates = LINK.findall(listing.text or "") or ["/kandidater"]
         with self.client.get("/stillinger", name="/stillinger", catch_response=True) as openings:
             self.openings = OPENING_LINK.findall(openings.text) if openings.status_code == 200 else []
             openings.success()  # the openings pages may not exist in every version
