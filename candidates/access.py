@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Select, bindparam, or_, select
+from sqlalchemy import Boolean, Integer, Select, Table, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from candidates.models import BreakGlass, Candidate
+from candidates.models import BreakGlass, Candidate, Situation
 from core import audit
 from core.errors import AccessDenied, Forbidden, ReasonRequired, ValidationFailed
 from core.models import User, utcnow
@@ -20,6 +20,10 @@ from matching import feasibility
 # The restricted sections of a record (need-to-know): only FOLLOW_UP caseworkers of the candidate's own office read
 # or change them. A market contact sees what matching concludes (fits / does not fit, with the reason category).
 RESTRICTED_SECTIONS = ("situation", "programmes", "capacity", "needs")
+
+# The situation's table, for the domain above that declares the foreign key of `innsatsgruppe_vedtak_id` to its own
+# §14a records (plans.models_vedtak): the candidates domain does not name a higher domain's table.
+SITUATIONS_TABLE: Table = Situation.__table__  # type: ignore[assignment]
 
 
 def may_read_restricted(actor: User | None, candidate: Candidate) -> bool:

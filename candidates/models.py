@@ -288,6 +288,11 @@ class Situation(Base):
     innsatsgruppe: Mapped[str | None] = mapped_column(String(40), index=True)
     hovedmal: Mapped[str | None] = mapped_column(String(20))
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The current §14a record the innsatsgruppe follows (set by the plans domain when a decision becomes
+    # current): while set, the innsatsgruppe is not changed by hand — a lock as data on the row it restricts. Its
+    # foreign key to plan_vedtak is declared by the plans domain (plans.models_vedtak), which owns that table: a
+    # lower domain does not name a higher one's tables.
+    innsatsgruppe_vedtak_id: Mapped[int | None] = mapped_column(Integer)
     capacity_override_percent: Mapped[int | None] = mapped_column(Integer)
     capacity_override_reason: Mapped[str | None] = mapped_column(Text)
     preferred_hours_per_week: Mapped[float | None]

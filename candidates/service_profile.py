@@ -36,6 +36,7 @@ from candidates.models import (
 from core import reference as reference_service
 from core.cleaning import CAREER_DATE, DECISION_DATE, PROGRAMME_DATE, Cleaner
 from core.errors import NotFound, ValidationFailed
+from core.formatting import date_no
 from core.models import User
 from employers import service_openings as employers_openings
 from employers import service_suggest as employers_suggest
@@ -394,10 +395,27 @@ def _situation(session: Session, candidate: Candidate) -> Situation:
     return candidate.situation
 
 
+MSG_GROUP_FOLLOWS_VEDTAK = "Innsatsgruppen følger §14a-vedtaket av {date}; endre den med et nytt vedtak."
+
+
+def group_follows_vedtak(situation: Situation | None) -> bool:
+    """Whether the innsatsgruppe follows a current §14a record (and so is not changed by hand)."""
+    return situation is not None and situation.innsatsgruppe_vedtak_id is not None
+
+
 def set_situation(
-    session: Session, *, actor: User | None, candidate_id: int, data: dict[str, Any], partial: bool = True
+    session: Session,
+    *,
+    actor: User | None,
+    candidate_id: int,
+    data: dict[str, Any],
+    partial: bool = True,
+    vedtak_id: int | None = None,
 ) -> Situation:
-    """§14a: innsatsgruppe (five codes), hovedmål and the decision date."""
+    """§14a: innsatsgruppe (five codes), hovedmål and the decision date. `vedtak_id`: the §14a record that has
+    become current and gives these values (the plans domain); from then on the innsatsgruppe follows it, and a
+    change by hand is refused (422 on the field) until another record becomes current. Hovedmål and the date stay
+    editable."""
     candidate = load_for_change(
         session,
         actor=actor,
@@ -412,6 +430,16 @@ def set_situation(
     c.date("decision_date", "Vedtaksdato", bounds=DECISION_DATE)
     out = c.done()
     situation = _situation(session, candidate)
+    if vedtak_id is not None:
+        situation.innsatsgruppe_vedtak_id = vedtak_id
+    elif (
+        group_follows_vedtak(situation)
+        and "innsatsgruppe" in out
+        and out["innsatsgruppe"] != situation.innsatsgruppe
+    ):
+        raise ValidationFailed(
+            MSG_GROUP_FOLLOWS_VEDTAK.format(date=date_no(situation.decision_date)), field="innsatsgruppe"
+        )
     for key, value in out.items():
         setattr(situation, key, value)
     session.flush()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from candidates import service as candidates_service
 from core.models import Office, User
 from plans import service_activities as plans_activities
+from plans import service_journal as plans_journal
 from plans import service_periods as plans_periods
 
 MY_GOALS = (
@@ -221,7 +222,7 @@ def _one(
         },
     )
     shared = rng.random() < 0.7
-    plans_activities.save_referat(
+    plans_journal.save_referat(
         session,
         actor=specialist,
         activity_id=talk.id,

@@ -9,7 +9,11 @@ person's office, the state's by state staff, `ANNET` (cooperation with others: h
 Entries are append-only in history: every save writes a `JournalVersion` (who, what, when), a draft may be edited
 (the row carries `version`, checked on every write), and once shared with the person it is read-only; a correction
 is a new entry that refers to it (`corrects_id`). What the person sees is what has been shared
-(`shared_with_person_at`); NAV's aktivitetsplan hides a referat's drafts from the participant in the same way."""
+(`shared_with_person_at`); NAV's aktivitetsplan hides a referat's drafts from the participant in the same way.
+
+The referat of a meeting (an activity of type MOTE or SAMTALEREFERAT) is such an entry too, of kind SAMTALEREFERAT
+with `activity_id` naming the activity: one home for every referat, written and shared through the journal's
+service, and the activity's rule "shared before FULLFORT" reads the entry's shared state."""
 
 from __future__ import annotations
 
@@ -73,6 +77,11 @@ class JournalEntry(VersionedMixin, Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     shared_with_person_at: Mapped[dt.datetime | None]
     shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The MOTE or SAMTALEREFERAT activity whose referat this is (one referat per activity); None for a note
+    # written in the journal itself.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_activities.id", ondelete="SET NULL"), unique=True
+    )
 
     versions: Mapped[list[JournalVersion]] = relationship(
         back_populates="entry",

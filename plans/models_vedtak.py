@@ -12,9 +12,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from candidates import access as candidates_access
 from core.models import Base, TimestampMixin, VersionedMixin
 
 # --- NAV's code lists -------------------------------------------------------------------------------------------
@@ -215,3 +228,11 @@ class VedtakAnswer(Base):
     vedtak_id: Mapped[int] = mapped_column(ForeignKey("plan_vedtak.id", ondelete="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(String(30))
     answer: Mapped[str] = mapped_column(Text)
+
+
+# The candidate's situation names the current record its innsatsgruppe follows (`innsatsgruppe_vedtak_id`, set by
+# plans.service_vedtak); the foreign key is declared here, beside the table it points to, so the candidates domain
+# never names a table of a higher one (and a process that has not mapped this table has no dangling key).
+candidates_access.SITUATIONS_TABLE.append_constraint(
+    ForeignKeyConstraint(["innsatsgruppe_vedtak_id"], ["plan_vedtak.id"], ondelete="SET NULL")
+)

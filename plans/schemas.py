@@ -283,6 +283,23 @@ class GoalOut(ORM):
     superseded_at: dt.datetime | None
 
 
+class ReferatOut(BaseModel):
+    """A meeting's referat, kept in the journal as a samtalereferat linked to the activity."""
+
+    exists: bool = Field(description="Om det er skrevet et referat.")
+    shared_with_person_at: dt.datetime | None = Field(
+        description="Når referatet ble delt med personen (null: et utkast personen ikke ser)."
+    )
+    service_label: str = Field(
+        description="Journaltjenesten referatet er ført i (den avgjør hvem som leser det)."
+    )
+    journal_entry_id: int | None = Field(description="Journalnotatet, når du har tilgang til tjenesten.")
+    text: str | None = Field(description="Referatet, når du har tilgang til tjenesten.")
+    warning: str | None = Field(
+        None, description="TryggTekst: teksten nevner helseopplysninger og vises (eller vil vises) for andre."
+    )
+
+
 class ActivityOut(ORM):
     id: int
     uuid: str
@@ -308,6 +325,9 @@ class ActivityOut(ORM):
     transaction_type: str
     historic_at: dt.datetime | None
     created_at: dt.datetime
+    referat: ReferatOut | None = Field(
+        None, description="Møter og samtalereferater: referatet (ført i journalen); andre typer: null."
+    )
 
 
 class DeadlineOut(BaseModel):

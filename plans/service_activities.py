@@ -1,16 +1,18 @@
-"""Activities of the plan: create, change, status, "Avtalt med NAV", referat, history, and the period's end making
+"""Activities of the plan: create, change, status, "Avtalt med NAV", history, and the period's end making
 them historical — NAV's rules (veilarbaktivitet's AktivitetAppService; PLAN-KVP-PARTICIPANT.md §1.3–1.6).
 
 - Final statuses (FULLFORT, AVBRUTT) and historical activities are read-only (`endringTillatt()`); only the
   etikett of a STILLING may still change on a final one.
 - A begrunnelse of 1–255 characters is required for an avtalt activity set to AVBRUTT, for an avtalt one set to
   FULLFORT (not MOTE or SAMTALEREFERAT), and for a MOTE set to AVBRUTT.
-- A MOTE or SAMTALEREFERAT is FULLFORT only after its referat is shared (`referatPublisert`).
+- A MOTE or SAMTALEREFERAT is FULLFORT only after its referat is shared (`referatPublisert`). The referat is a
+  journal entry linked to the activity (`plans.service_journal.save_referat`, which also writes the activity's
+  REFERAT_* versions); this module reads only whether it is shared.
 - "Avtalt med NAV" only by NAV staff; on an avtalt activity only the deadline may change (a MOTE: time, place,
   channel and details too).
-- Every change is a new version (`PlanActivityVersion`, append-only) with who (BRUKER/NAV/SYSTEM), what
-  (AktivitetTransaksjonsType) and when; a write carries the version it was based on, and a stale one is refused
-  (409, `core.locking.check_version`)."""
+- Every change is a new version (`PlanActivityVersion`, append-only, written by `plans.activity_versions`) with
+  who (BRUKER/NAV/SYSTEM), what (AktivitetTransaksjonsType) and when; a write carries the version it was based
+  on, and a stale one is refused (409, `core.locking.check_version`)."""
 
 from __future__ import annotations
 
@@ -24,14 +26,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
 from core.cleaning import EVENT_DATE, Cleaner, blank
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.formatting import date_no
 from core.locking import check_version
 from core.models import User, utcnow
 from core.roles import NAV_STAFF
-from plans import access
+from plans import access, activity_versions
+from plans import service_journal as journal
+from plans.activity_versions import COMMON_FIELDS, check_editable, innsender
 from plans.models import (
     ACTIVITY_TYPES,
     CREATABLE_TYPES,
@@ -65,8 +68,6 @@ MSG_REASON_AVBRUTT = "Skriv en begrunnelse (1–255 tegn) når en avtalt aktivit
 MSG_REASON_FULLFORT = "Skriv en begrunnelse (1–255 tegn) når en avtalt aktivitet fullføres."
 MSG_REASON_MOTE = "Skriv en begrunnelse (1–255 tegn) når et møte avbrytes."
 MSG_REFERAT_FIRST = "Referatet må deles med personen før aktiviteten kan fullføres."
-MSG_REFERAT_EMPTY = "Skriv referatet før det deles."
-MSG_NO_REFERAT = "Bare møter og samtalereferater har referat."
 
 
 @dataclass(frozen=True)
@@ -131,19 +132,6 @@ DATES: dict[str, tuple[bool, bool]] = {
     "SAMTALEREFERAT": (True, False),
 }
 DESCRIPTION_MAX = {"BEHANDLING": 400}
-COMMON_FIELDS = (
-    "title",
-    "description",
-    "from_date",
-    "to_date",
-    "link",
-    "life_area",
-    "provider",
-    "provider_org",
-    "responsible_name",
-    "responsible_org",
-    "responsible_phone",
-)
 # On an avtalt activity the veileder changes only the deadline; on an avtalt MOTE also time, place and channel.
 AVTALT_CHANGES = frozenset({"to_date"})
 MEETING_TIME_PLACE = frozenset({"from_date", "klokkeslett", "varighet", "kanal", "adresse"})
@@ -167,12 +155,6 @@ FIELD_LABELS = {
 
 
 # --- who did it ----------------------------------------------------------------------------------------------
-
-
-def innsender(actor: User | None) -> str:
-    """NAV's Innsender for a change: the system (None), or NAV staff. The participant (BRUKER) acts through their
-    own channel, which this product does not have yet; the rules for BRUKER are kept (`person_may_create`)."""
-    return "SYSTEM" if actor is None else "NAV"
 
 
 def person_may_create(activity_type: str) -> bool:
@@ -205,76 +187,6 @@ def allowed_statuses(activity: PlanActivity) -> list[str]:
     if not activity.editable:
         return []
     return [s for s in STATUSES if s != activity.status]
-
-
-def check_editable(activity: PlanActivity) -> None:
-    if activity.is_historic:
-        raise Conflict(
-            "Aktiviteten hører til en avsluttet oppfølgingsperiode og kan bare leses.", field="status"
-        )
-    if activity.is_final:
-        raise Conflict(
-            f"Aktiviteten er {activity.status_label.lower()} og kan ikke endres lenger.", field="status"
-        )
-
-
-# --- versions ----------------------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def snapshot(activity: PlanActivity) -> dict[str, Any]:
-    """The activity's whole state as JSON, kept in each version."""
-    data = {
-        name: _plain(getattr(activity, name)) for name in (*COMMON_FIELDS, "status", "avtalt", "end_comment")
-    }
-    data["type"] = activity.type
-    data["details"] = dict(activity.details or {})
-    return data
-
-
-def _record(
-    session: Session,
-    activity: PlanActivity,
-    actor: User | None,
-    transaction: str,
-    *,
-    note: str = "",
-    action: str = "update",
-) -> PlanActivityVersion:
-    """The change is saved (the UPDATE bumps `version`) and appended as a version; the audit log names the
-    activity and the person, never the values."""
-    activity.transaction_type = transaction
-    activity.changed_by_type = innsender(actor)
-    activity.changed_by_id = actor.id if actor else None
-    activity.changed_by_name = actor.name if actor else "Systemet"
-    session.flush()
-    version = PlanActivityVersion(
-        activity_id=activity.id,
-        version=activity.version,
-        status=activity.status,
-        transaction_type=transaction,
-        changed_by_type=activity.changed_by_type,
-        changed_by_id=activity.changed_by_id,
-        changed_by_name=activity.changed_by_name,
-        changed_at=utcnow(),
-        data=snapshot(activity),
-        note=note,
-    )
-    session.add(version)
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        subject_type=SUBJECT,
-        subject_id=activity.id,
-        purpose=f"plan: {transaction.lower().replace('_', ' ')}",
-        detail=f"candidate {activity.candidate_id}",
-    )
-    session.flush()
-    return version
 
 
 # --- reading and cleaning the fields -------------------------------------------------------------------------
@@ -414,9 +326,8 @@ def create_activity(
             c.error("responsible_name", MSG_RESPONSIBLE)
     out = c.done()
     details = {s.name: out.pop(s.name) for s in TYPE_FIELDS[activity_type] if s.name in out}
+    referat = out.pop("referat", "") or ""
     if activity_type in MEETING_TYPES:
-        details["referat"] = out.pop("referat", "") or ""
-        details["referat_publisert"] = False
         out["to_date"] = out["from_date"]
     activity = PlanActivity(
         uuid=str(uuid.uuid4()),
@@ -433,7 +344,11 @@ def create_activity(
         **out,
     )
     session.add(activity)
-    _record(session, activity, actor, "OPPRETTET", action="create")
+    activity_versions.record(session, activity, actor, "OPPRETTET", action="create")
+    if referat:
+        if actor is None:
+            raise ValidationFailed(journal.MSG_REFERAT_WRITER, field="referat")
+        journal.save_referat(session, actor=actor, activity_id=activity.id, referat=referat)
     return activity
 
 
@@ -541,7 +456,7 @@ def update_activity(
     else:
         transaction = "DETALJER_ENDRET"
     note = ", ".join(sorted(FIELD_LABELS.get(n, n) for n in changed))
-    _record(session, activity, actor, transaction, note=note)
+    activity_versions.record(session, activity, actor, transaction, note=note)
     return activity
 
 
@@ -580,7 +495,7 @@ def change_status(
     if (
         status == "FULLFORT"
         and activity.type in MEETING_TYPES
-        and not (activity.details or {}).get("referat_publisert")
+        and not journal.referat_shared(session, activity_id=activity.id)
     ):
         raise ValidationFailed(MSG_REFERAT_FIRST, field="status")
     old = activity.status
@@ -588,7 +503,7 @@ def change_status(
     if status in FINAL_STATUSES:
         activity.end_comment = reason or None
     note = f"{STATUSES[old]} → {STATUSES[status]}" + (f": {reason}" if reason else "")
-    _record(session, activity, actor, "STATUS_ENDRET", note=note)
+    activity_versions.record(session, activity, actor, "STATUS_ENDRET", note=note)
     return activity
 
 
@@ -610,50 +525,7 @@ def mark_avtalt(
     if activity.avtalt:
         return activity
     activity.avtalt = True
-    _record(session, activity, actor, "AVTALT")
-    return activity
-
-
-def save_referat(
-    session: Session,
-    *,
-    actor: User | None,
-    activity_id: int,
-    referat: str | None,
-    publish: bool = False,
-    version: Any = None,
-) -> PlanActivity:
-    """Writes a meeting's referat (REFERAT_OPPRETTET, then REFERAT_ENDRET) and shares it with the person when
-    `publish` (REFERAT_PUBLISERT: then the activity can be FULLFORT). Until shared the person does not see it."""
-    activity = activity_for_change(
-        session, actor=actor, activity_id=activity_id, purpose="oppfølging: plan (referat)"
-    )
-    if activity.type not in MEETING_TYPES:
-        raise ValidationFailed(MSG_NO_REFERAT, field="referat")
-    check_editable(activity)
-    check_version(
-        session, activity, version, subject_type=SUBJECT, label="Aktiviteten", fields={"referat": referat}
-    )
-    c = Cleaner({"referat": referat})
-    c.text("referat", "Referat", max_len=5000)
-    text = c.done()["referat"]
-    details = dict(activity.details or {})
-    old_text, published = details.get("referat") or "", bool(details.get("referat_publisert"))
-    if publish and not text:
-        raise ValidationFailed(MSG_REFERAT_EMPTY, field="referat")
-    if text == old_text and (published or not publish):
-        return activity
-    details["referat"] = text
-    if publish:
-        details["referat_publisert"] = True
-    activity.details = details
-    if publish and not published:
-        transaction = "REFERAT_PUBLISERT"
-    elif old_text:
-        transaction = "REFERAT_ENDRET"
-    else:
-        transaction = "REFERAT_OPPRETTET"
-    _record(session, activity, actor, transaction)
+    activity_versions.record(session, activity, actor, "AVTALT")
     return activity
 
 
@@ -668,7 +540,9 @@ def make_historic(session: Session, *, period: PlanPeriod) -> int:
     now = utcnow()
     for activity in activities:
         activity.historic_at = now
-        _record(session, activity, None, "BLE_HISTORISK", note="Aktiviteten ble automatisk arkivert")
+        activity_versions.record(
+            session, activity, None, "BLE_HISTORISK", note="Aktiviteten ble automatisk arkivert"
+        )
     return len(activities)
 
 

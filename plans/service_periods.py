@@ -21,8 +21,9 @@ from core.errors import Conflict, ValidationFailed
 from core.locking import check_version
 from core.models import User, utcnow
 from plans import access
+from plans.activity_versions import innsender
 from plans.models import LIFE_AREAS, START_REASONS, PlanGoal, PlanPeriod
-from plans.service_activities import innsender, make_historic
+from plans.service_activities import make_historic
 
 GOAL_MAX = 500
 GOAL_WRITERS = ("BRUKER", "NAV")

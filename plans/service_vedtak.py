@@ -514,6 +514,7 @@ def _make_current(session: Session, *, actor: User, candidate: Any, vedtak: Vedt
             "decision_date": vedtak.decision_date,
         },
         partial=True,
+        vedtak_id=vedtak.id,
     )
     if vedtak.capacity_percent is not None or vedtak.desired_hours_per_week is not None:
         given = vedtak.capacity_percent is not None

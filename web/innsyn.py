@@ -26,6 +26,7 @@ TECHNICAL = frozenset(
         "user_id",
         "version",
         "changed_at",  # the ranking index's change mark (updated_at is the one a person reads)
+        "innsatsgruppe_vedtak_id",  # the §14a record the innsatsgruppe follows (its date is the Vedtaksdato shown)
         "format",
     }
 )

@@ -11,6 +11,7 @@ import pytest
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.locking import StaleEdit
 from plans import service_activities as plans_activities
+from plans import service_journal as plans_journal
 from plans import service_periods as plans_periods
 from plans.models import CREATABLE_TYPES, AppendOnly, PlanActivity
 from tests.factories import make_user
@@ -127,7 +128,7 @@ def test_when_a_begrunnelse_is_required(db, world, kind, avtalt, status, message
         plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id, version=a.version)
     assert plans_activities.reason_required(a, status) == message
     if kind in ("MOTE", "SAMTALEREFERAT"):
-        plans_activities.save_referat(
+        plans_journal.save_referat(
             db, actor=world.js, activity_id=a.id, referat="Referat.", publish=True, version=a.version
         )
     if message:
@@ -169,11 +170,11 @@ def test_a_meeting_is_completed_only_after_its_referat_is_shared(db, world, make
     with pytest.raises(ValidationFailed) as exc:
         plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
     assert _fields(exc.value) == {"status": plans_activities.MSG_REFERAT_FIRST}
-    plans_activities.save_referat(db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.")
-    assert a.details["referat_publisert"] is False
+    plans_journal.save_referat(db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.")
+    assert plans_journal.referat_shared(db, activity_id=a.id) is False
     with pytest.raises(ValidationFailed):
         plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
-    plans_activities.save_referat(
+    plans_journal.save_referat(
         db, actor=world.js, activity_id=a.id, referat="Vi ble enige om neste steg.", publish=True
     )
     plans_activities.change_status(db, actor=world.js, activity_id=a.id, status="FULLFORT")
@@ -193,12 +194,12 @@ def test_a_meeting_may_be_cancelled_without_a_shared_referat(db, world):
 def test_a_referat_belongs_to_meetings_and_is_written_before_it_is_shared(db, world):
     a = _new(db, world, egen())
     with pytest.raises(ValidationFailed) as exc:
-        plans_activities.save_referat(db, actor=world.js, activity_id=a.id, referat="x")
+        plans_journal.save_referat(db, actor=world.js, activity_id=a.id, referat="x")
     assert exc.value.field == "referat"
     m = _new(db, world, mote())
     with pytest.raises(ValidationFailed) as exc:
-        plans_activities.save_referat(db, actor=world.js, activity_id=m.id, referat="", publish=True)
-    assert exc.value.message == plans_activities.MSG_REFERAT_EMPTY
+        plans_journal.save_referat(db, actor=world.js, activity_id=m.id, referat="", publish=True)
+    assert exc.value.message == plans_journal.MSG_REFERAT_EMPTY
 
 
 @pytest.mark.parametrize("final", ["FULLFORT", "AVBRUTT"])

@@ -292,6 +292,63 @@ def test_innsatsgruppe_and_capacity_follow_the_current_record(db, world):
     assert db.scalar(select(Vedtak.is_current).where(Vedtak.id == first.id)) is False
 
 
+def test_the_innsatsgruppe_is_locked_to_the_current_record_and_the_rest_stays_editable(db, world):
+    pid = world["person"].id
+    candidates_profile.set_situation(
+        db, actor=world["js"], candidate_id=pid, data={"innsatsgruppe": "STANDARD_INNSATS"}
+    )
+    assert situation(db, world).situation.innsatsgruppe_vedtak_id is None  # set by hand: no lock
+    first = send(
+        db,
+        world,
+        innsatsgruppe="SITUASJONSBESTEMT_INNSATS",
+        hovedmal="SKAFFE_ARBEID",
+        begrunnelse="Trenger veiledning for å komme i arbeid.",
+        decision_date="2026-02-10",
+        **SOURCES,
+    )
+    person = situation(db, world)
+    assert person.situation.innsatsgruppe_vedtak_id == first.id
+    with pytest.raises(ValidationFailed) as exc:
+        candidates_profile.set_situation(
+            db, actor=world["js"], candidate_id=pid, data={"innsatsgruppe": "STANDARD_INNSATS"}
+        )
+    assert errors_of(exc) == {
+        "innsatsgruppe": "Innsatsgruppen følger §14a-vedtaket av 10.02.2026; endre den med et nytt vedtak."
+    }
+    assert candidates_profile.MSG_GROUP_FOLLOWS_VEDTAK.format(date="10.02.2026") == exc.value.message
+    # the whole form again with the same group, and the other fields changed: allowed
+    candidates_profile.set_situation(
+        db,
+        actor=world["js"],
+        candidate_id=pid,
+        data={"innsatsgruppe": "SITUASJONSBESTEMT_INNSATS", "hovedmal": "BEHOLDE_ARBEID"},
+    )
+    candidates_profile.set_capacity(
+        db, actor=world["js"], candidate_id=pid, override_percent=50, reason="Avklart med lege."
+    )
+    person = situation(db, world)
+    assert (person.situation.innsatsgruppe, person.situation.hovedmal) == (
+        "SITUASJONSBESTEMT_INNSATS",
+        "BEHOLDE_ARBEID",
+    )
+    assert person.situation.capacity_override_percent == 50
+    # a new decision changes it, and the lock follows the new record
+    second = send(
+        db,
+        world,
+        innsatsgruppe="STANDARD_INNSATS",
+        hovedmal="SKAFFE_ARBEID",
+        begrunnelse="Klar for arbeid.",
+        **SOURCES,
+    )
+    person = situation(db, world)
+    assert (person.situation.innsatsgruppe, person.situation.innsatsgruppe_vedtak_id) == (
+        "STANDARD_INNSATS",
+        second.id,
+    )
+
+
 def test_capacity_in_per_cent_needs_a_reason(db, world):
     with pytest.raises(ValidationFailed) as exc:
         draft(db, world, capacity_percent=50)

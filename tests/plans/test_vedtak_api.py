@@ -154,3 +154,35 @@ def test_reads_are_audit_logged(client, db, world):
     assert (
         candidates_access.get_candidate(db, actor=users["js"], candidate_id=pid, purpose="test").version == 1
     )
+
+
+def test_the_innsatsgruppe_follows_the_decision_and_a_change_by_hand_is_422(client, db, world):
+    users, h, pid = world
+    v = vs.create_draft(
+        db,
+        actor=users["js"],
+        candidate_id=pid,
+        data={
+            "innsatsgruppe": "SITUASJONSBESTEMT_INNSATS",
+            "hovedmal": "SKAFFE_ARBEID",
+            "begrunnelse": "Trenger veiledning.",
+            "decision_date": "2026-02-10",
+            "default_sources": ["REGISTRERING"],
+        },
+    )
+    vs.submit(db, actor=users["js"], vedtak_id=v.id)
+    url = f"/api/v1/candidates/{pid}/situation"
+    refused = client.put(url, json={"innsatsgruppe": "STANDARD_INNSATS"}, headers=h["js"])
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "innsatsgruppe"
+    assert refused.json()["detail"][0]["message"] == (
+        "Innsatsgruppen følger §14a-vedtaket av 10.02.2026; endre den med et nytt vedtak."
+    )
+    other = client.put(url, json={"hovedmal": "BEHOLDE_ARBEID"}, headers=h["js"])
+    assert other.status_code == 200, other.text
+    body = other.json()
+    assert (body["innsatsgruppe"], body["hovedmal"], body["innsatsgruppe_vedtak_id"]) == (
+        "SITUASJONSBESTEMT_INNSATS",
+        "BEHOLDE_ARBEID",
+        v.id,
+    )

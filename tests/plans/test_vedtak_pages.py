@@ -10,6 +10,7 @@ import re
 import pytest
 
 from candidates import access as candidates_access
+from plans import service_vedtak as vs
 from tests.factories import csrf_from, login, make_candidate, make_employer, make_office, make_user
 
 
@@ -114,8 +115,6 @@ def test_draft_refused_send_then_second_person_approves(client, app, db, world):
 
 
 def test_stale_form_shows_both_versions(client, db, world):
-    from plans import service_vedtak as vs
-
     pid = world["person"].id
     v = vs.create_draft(db, actor=world["js"], candidate_id=pid, data={"begrunnelse": "Første"})
     db.commit()
@@ -131,8 +130,6 @@ def test_stale_form_shows_both_versions(client, db, world):
 
 
 def test_other_office_market_contact_and_employer_are_refused(client, db, world):
-    from plans import service_vedtak as vs
-
     pid = world["person"].id
     v = vs.create_draft(db, actor=world["js"], candidate_id=pid, data={})
     others = {
@@ -147,3 +144,58 @@ def test_other_office_market_contact_and_employer_are_refused(client, db, world)
         expected = 403 if name == "emp" else 404
         assert client.get(f"/kandidater/{pid}/vedtak").status_code == expected, name
         assert client.get(f"/kandidater/{pid}/vedtak/{v.id}").status_code == expected, name
+
+
+def test_the_situation_form_shows_the_innsatsgruppe_from_the_decision_read_only(client, db, world):
+    pid = world["person"].id
+    v = vs.create_draft(
+        db,
+        actor=world["js"],
+        candidate_id=pid,
+        data={
+            "innsatsgruppe": "SITUASJONSBESTEMT_INNSATS",
+            "hovedmal": "SKAFFE_ARBEID",
+            "begrunnelse": "Trenger veiledning.",
+            "decision_date": "2026-02-10",
+            "default_sources": ["REGISTRERING"],
+        },
+    )
+    vs.submit(db, actor=world["js"], vedtak_id=v.id)
+    login(client, world["js"])
+    page = f"/kandidater/{pid}/situasjon"
+    shown = client.get(page).text
+    assert "Fra §14a-vedtak 10.02.2026" in shown
+    assert f'href="/kandidater/{pid}/vedtak/{v.id}"' in shown
+    assert '<select id="f-innsatsgruppe"' not in shown and 'name="innsatsgruppe"' in shown  # no choice, kept
+    # the form as the page sends it: hovedmål and date still change
+    kept = post(
+        client,
+        page + "/vedtak",
+        {
+            "innsatsgruppe": "SITUASJONSBESTEMT_INNSATS",
+            "hovedmal": "BEHOLDE_ARBEID",
+            "decision_date": "2026-02-10",
+        },
+        page,
+    )
+    assert kept.status_code == 303
+    # a hand-made post that changes the group is refused beside the field
+    refused = post(
+        client,
+        page + "/vedtak",
+        {"innsatsgruppe": "STANDARD_INNSATS", "hovedmal": "BEHOLDE_ARBEID", "decision_date": "2026-02-10"},
+        page,
+    )
+    assert refused.status_code == 422
+    assert error_beside(refused.text, "innsatsgruppe") == (
+        "Innsatsgruppen følger §14a-vedtaket av 10.02.2026; endre den med et nytt vedtak."
+    )
+    db.expire_all()
+    person = candidates_access.get_candidate(
+        db, actor=world["js"], candidate_id=pid, purpose="test", full=True, restricted=True
+    )
+    assert person.situation is not None
+    assert (person.situation.innsatsgruppe, person.situation.hovedmal) == (
+        "SITUASJONSBESTEMT_INNSATS",
+        "BEHOLDE_ARBEID",
+    )

@@ -242,6 +242,10 @@ class SituationOut(ORMModel):
     """RESTRICTED (never shown to an employer): §14a, preferred hours and tilretteleggingsbehov."""
 
     innsatsgruppe: str | None
+    innsatsgruppe_vedtak_id: int | None = Field(
+        None,
+        description="Det gjeldende §14a-vedtaket innsatsgruppen følger (den endres da bare med et nytt vedtak).",
+    )
     hovedmal: str | None
     decision_date: dt.date | None
     capacity_override_percent: int | None
@@ -947,8 +951,16 @@ def patch_job_profile(
     "/candidates/{candidate_id}/situation",
     response_model=SituationOut,
     responses=ERRORS,
-    openapi_extra=rules_beyond_schema(decision_date=rules.DECISION),
-    summary="§14a: innsatsgruppe, hovedmål og vedtaksdato (felt som ikke sendes, står)",
+    openapi_extra=rules_beyond_schema(
+        decision_date=rules.DECISION,
+        innsatsgruppe=rules.rule(
+            "innsatsgruppe-følger-vedtaket",
+            "Når et §14a-vedtak gjelder, følger innsatsgruppen vedtaket og endres bare med et nytt vedtak.",
+            r"Innsatsgruppen følger §14a-vedtaket av [0-9.]+; endre den med et nytt vedtak\.",
+        ),
+    ),
+    summary="§14a: innsatsgruppe, hovedmål og vedtaksdato (felt som ikke sendes, står; innsatsgruppen følger et "
+    "gjeldende §14a-vedtak)",
 )
 def set_situation(
     session: SessionDep, user: ApiStaffUser, candidate_id: int, body: SituationIn

@@ -10,12 +10,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Query
+from sqlalchemy.orm import Session
 
+from core.models import User
 from plans import schemas as s
 from plans import service as ps
 from plans import service_activities as plans_activities
 from plans import service_feed as plans_feed
+from plans import service_journal as plans_journal
 from plans import service_periods as plans_periods
+from plans.models import MEETING_TYPES, PlanActivity
 from web.api import api_router_for, rules
 from web.api.contract import error_responses, rules_beyond_schema
 from web.api.schemas import StaleOut
@@ -38,6 +42,14 @@ ACTION_ERRORS = {
     409: {
         "description": "Endret av en annen siden du leste den, eller aktiviteten er fullført, avbrutt eller "
         "historisk og kan ikke endres"
+    },
+}
+REFERAT_ERRORS = {
+    **ERRORS,
+    403: {"description": "Referatet er ført i journalen for en tjeneste du ikke er ansatt i"},
+    409: {
+        "description": "Endret av en annen siden du leste den, aktiviteten er fullført, avbrutt eller historisk, "
+        "eller referatet er delt med personen og kan ikke endres lenger"
     },
 }
 PERIOD_ERRORS = {
@@ -101,9 +113,11 @@ STATUS_RULES = rules_beyond_schema(
 REFERAT_RULES = rules_beyond_schema(
     referat=rules.rule(
         "referat-for-møter",
-        "Bare møter og samtalereferater har referat, og et referat må ha tekst for å deles.",
-        _literal(plans_activities.MSG_NO_REFERAT),
-        _literal(plans_activities.MSG_REFERAT_EMPTY),
+        "Bare møter og samtalereferater har referat, og et referat må ha tekst for å deles (et lagret kan ikke "
+        "tømmes).",
+        _literal(plans_journal.MSG_NO_REFERAT),
+        _literal(plans_journal.MSG_REFERAT_EMPTY),
+        _literal(plans_journal.MSG_REFERAT_CLEARED),
     )
 )
 PERIOD_RULES = rules_beyond_schema(start_date=rules.EVENT)
@@ -122,6 +136,26 @@ GOAL_RULES = rules_beyond_schema(
         "mitt-mål-har-tekst", "«Mitt mål» har tekst (1–500 tegn).", _literal(plans_periods.MSG_MY_GOAL_EMPTY)
     )
 )
+
+
+def _out(
+    session: Session, user: User, activity: PlanActivity, referat: plans_journal.Referat | None = None
+) -> s.ActivityOut:
+    """The activity, and for a meeting its referat from the journal (the text only for its service's readers)."""
+    out = s.ActivityOut.model_validate(activity)
+    if activity.type in MEETING_TYPES:
+        r = referat or plans_journal.referat_of(
+            session, actor=user, activity=activity, purpose="oppfølging: plan (API)"
+        )
+        out.referat = s.ReferatOut(
+            exists=r.exists,
+            shared_with_person_at=r.shared_at,
+            service_label=r.service_label,
+            journal_entry_id=r.entry.id if r.entry else None,
+            text=r.entry.text if r.entry else None,
+            warning=r.warning,
+        )
+    return out
 
 
 def _card(card: plans_feed.Card) -> s.CardOut:
@@ -255,7 +289,7 @@ def create_activity(
     activity = plans_activities.create_activity(
         session, actor=user, candidate_id=candidate_id, data=body.model_dump()
     )
-    return s.ActivityOut.model_validate(activity)
+    return _out(session, user, activity)
 
 
 @router.get("/plan-activities/{activity_id}", response_model=s.ActivityOut, responses=ERRORS)
@@ -263,7 +297,7 @@ def get_activity(session: SessionDep, user: ApiStaffUser, activity_id: int) -> s
     activity = plans_activities.get_activity(
         session, actor=user, activity_id=activity_id, purpose="oppfølging: plan (API)"
     )
-    return s.ActivityOut.model_validate(activity)
+    return _out(session, user, activity)
 
 
 @router.patch(
@@ -280,7 +314,7 @@ def update_activity(
     activity = plans_activities.update_activity(
         session, actor=user, activity_id=activity_id, data=data, version=body.version
     )
-    return s.ActivityOut.model_validate(activity)
+    return _out(session, user, activity)
 
 
 @router.post(
@@ -301,7 +335,7 @@ def change_status(
         reason=body.begrunnelse,
         version=body.version,
     )
-    return s.ActivityOut.model_validate(activity)
+    return _out(session, user, activity)
 
 
 @router.post(
@@ -314,20 +348,20 @@ def mark_avtalt(session: SessionDep, user: ApiStaffUser, activity_id: int, body:
     activity = plans_activities.mark_avtalt(
         session, actor=user, activity_id=activity_id, version=body.version
     )
-    return s.ActivityOut.model_validate(activity)
+    return _out(session, user, activity)
 
 
 @router.post(
     "/plan-activities/{activity_id}/referat",
     response_model=s.ActivityOut,
-    responses=ACTION_ERRORS,
+    responses=REFERAT_ERRORS,
     openapi_extra=REFERAT_RULES,
     summary="Skriv referatet for et møte eller en samtale, og del det med personen",
 )
 def save_referat(
     session: SessionDep, user: ApiStaffUser, activity_id: int, body: s.ReferatIn
 ) -> s.ActivityOut:
-    activity = plans_activities.save_referat(
+    referat = plans_journal.save_referat(
         session,
         actor=user,
         activity_id=activity_id,
@@ -335,7 +369,10 @@ def save_referat(
         publish=body.publiser,
         version=body.version,
     )
-    return s.ActivityOut.model_validate(activity)
+    activity = plans_activities.get_activity(
+        session, actor=user, activity_id=activity_id, purpose="oppfølging: plan (API)"
+    )
+    return _out(session, user, activity, referat if referat.exists else None)
 
 
 @router.get(

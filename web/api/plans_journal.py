@@ -127,6 +127,10 @@ class JournalEntryOut(BaseModel):
         description="Når notatet ble delt med personen (null: et utkast personen ikke ser)."
     )
     corrects_id: int | None
+    activity_id: int | None = Field(
+        None,
+        description="Et møtes eller en samtales referat: aktiviteten i planen det hører til (skrives og deles der).",
+    )
     created_at: dt.datetime
     created_by_name: str
     updated_at: dt.datetime
@@ -175,6 +179,7 @@ def _out(entry: JournalEntry, warnings: list[tryggtekst.Mark] | None = None) -> 
         version=entry.version,
         shared_with_person_at=entry.shared_with_person_at,
         corrects_id=entry.corrects_id,
+        activity_id=entry.activity_id,
         created_at=entry.created_at,
         created_by_name=entry.created_by_name,
         updated_at=entry.updated_at,

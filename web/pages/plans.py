@@ -20,12 +20,14 @@ from plans import access as plans_access
 from plans import service as ps
 from plans import service_activities as plans_activities
 from plans import service_feed as plans_feed
+from plans import service_journal as plans_journal
 from plans import service_periods as plans_periods
 from plans.models import (
     ACTIVITY_TYPES,
     CREATABLE_TYPES,
     INNSENDER,
     LIFE_AREAS,
+    MEETING_TYPES,
     PROVIDERS,
     START_REASONS,
     STATUSES,
@@ -344,6 +346,11 @@ def _activity_page(
     lines = plans_activities.history(session, actor=user, activity_id=activity.id)
     card = plans_feed.card_of(activity)
     values = _values(activity)
+    referat = (
+        plans_journal.referat_of(session, actor=user, activity=activity, purpose=purpose)
+        if activity.type in MEETING_TYPES
+        else None
+    )
     return render(
         request,
         "plans/activity.html",
@@ -361,6 +368,8 @@ def _activity_page(
             "version": str(activity.version),
             "conflict": conflict,
             "reason_needed": {s: plans_activities.reason_required(activity, s) for s in STATUSES},
+            "referat": referat,
+            "referat_error": (errors or {}).get("r_" + plans_journal.CONFIRM_FIELD),
         },
         status_code=status,
     )
@@ -511,13 +520,15 @@ def save_referat(
 
     def action() -> Any:
         _check_owner(session, user, candidate_id, activity_id)
-        return plans_activities.save_referat(
+        return plans_journal.save_referat(
             session,
             actor=user,
             activity_id=activity_id,
             referat=form.get("r_referat", ""),
             publish=publish,
             version=form.get("r_version"),
+            confirm_needed=True,
+            confirmed=str(form.get("r_" + plans_journal.CONFIRM_FIELD, "")).strip() in ("1", "on"),
         )
 
     return _activity_form(
