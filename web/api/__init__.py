@@ -22,6 +22,7 @@ def api_routers() -> list[APIRouter]:
         followup,
         matching,
         plans,
+        plans_ip,
         plans_journal,
         plans_vedtak,
         suggest,
@@ -37,6 +38,7 @@ def api_routers() -> list[APIRouter]:
             followup,
             matching,
             plans,
+            plans_ip,
             plans_journal,
             plans_vedtak,
         )

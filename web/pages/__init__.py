@@ -26,6 +26,7 @@ def page_routers() -> list[APIRouter]:
         matching,
         notifications,
         plans,
+        plans_ip,
         plans_journal,
         plans_vedtak,
         suggest,
@@ -42,6 +43,7 @@ def page_routers() -> list[APIRouter]:
         followup.router,
         plans_vedtak.router,
         plans_journal.router,
+        plans_ip.router,
         plans.router,
         suggest.router,
     ]
