@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from candidates import access as candidates_access
@@ -659,8 +660,12 @@ def create_ip(
         evaluations=[],
     )
     _apply(ip, out, actor)
-    session.add(ip)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(ip)
+            session.flush()
+    except IntegrityError as exc:  # another caseworker made it in between (one per period: a unique index)
+        raise Conflict(MSG_EXISTS, field="version") from exc
     _record(session, actor, candidate, "laget", action="create")
     return ip
 
