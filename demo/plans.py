@@ -1,7 +1,9 @@
 """Demo plans: for a third of each office's demo candidates, an open oppfølgingsperiode with "Mitt mål", goals and
 activities across at least four life areas, from both state (NAV) and municipal providers (and health, school,
-others), in every status; some avtalt, a meeting ahead and a shared samtalereferat. Deterministic for the rng given;
-dates are counted from today, so meetings are ahead and conversations behind."""
+others), in every status; some avtalt, a meeting ahead and a shared samtalereferat. For about half of those plans an
+individuell plan with a koordinator, participants from the municipality and the health services, and an evaluation
+round (a few left incomplete, so the missing elements show). Deterministic for the rng given; dates are counted from
+today, so meetings are ahead and conversations behind."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from candidates import service as candidates_service
 from core.models import Office, User
 from plans import service_activities as plans_activities
+from plans import service_ip as plans_ip
 from plans import service_journal as plans_journal
 from plans import service_periods as plans_periods
 
@@ -250,6 +253,7 @@ def generate(
     rng = random.Random(rng.getrandbits(64))
     today = today or dt.date.today()
     plans = 0
+    planned: list[tuple[User, Any]] = []
     for office in offices:
         specialist = next((u for u in users if u.role == "jobbspesialist" and u.office_id == office.id), None)
         if specialist is None:
@@ -267,6 +271,131 @@ def generate(
                     responsible_user_id=own[(index // 3) % len(own)].id,
                 )
             _one(session, rng, specialist, candidate.id, today, index)
+            planned.append((specialist, candidate))
             plans += 1
+    ip_rng = random.Random(rng.getrandbits(64))  # drawn after the plans: they stay as they were without it
+    for specialist, candidate in planned:
+        if ip_rng.random() < 0.5:
+            _individual_plan(session, ip_rng, specialist, candidate, today)
     session.flush()
     return plans
+
+
+# (name, role, organisation, contribution) of the services that take part in an individuell plan
+IP_MUNICIPAL = (
+    (
+        "Kari Sosialkonsulent",
+        "NAV_KOMMUNE",
+        "NAV-kontoret, sosiale tjenester",
+        "Økonomisk rådgivning og sosialhjelp",
+    ),
+    ("Berit Bolig", "NAV_KOMMUNE", "Kommunens boligkontor", "Behandler søknaden om kommunal bolig"),
+    (
+        "Ole Rådgiver",
+        "NAV_KOMMUNE",
+        "NAV-kontoret, økonomisk rådgivning",
+        "Budsjett og avtale med kreditorene",
+    ),
+)
+IP_HEALTH = (
+    (
+        "Lege Lise Lund",
+        "SPESIALISTHELSE",
+        "Distriktspsykiatrisk senter",
+        "Samtalebehandling hver fjortende dag",
+    ),
+    ("Fastlege Anders Aas", "FASTLEGE", "Legesenteret", "Sykmelding, medisiner og legeerklæring"),
+    (
+        "Fysioterapeut Per Rygg",
+        "KOMMUNAL_HELSE",
+        "Kommunal fysioterapi",
+        "Trening for ryggen to ganger i uka",
+    ),
+)
+IP_RESOURCES = (
+    "er praktisk anlagt og liker å jobbe med hendene",
+    "har lang erfaring fra butikk og lager",
+    "er god med mennesker og har førerkort",
+    "snakker tre språk og har fullført grunnskole",
+)
+IP_NEEDS = (
+    "trenger en stabil bolig før jobb er realistisk",
+    "trenger hjelp med gjelden og et budsjett",
+    "trenger behandling for søvn og angst ved siden av arbeidstrening",
+    "trenger norskopplæring og en vei til fagbrev",
+)
+IP_EFFORT = (
+    "møter til avtalene og sier fra når noe blir vanskelig",
+    "søker to jobber i uka og fører oversikt i planen",
+    "går på norskkurset og trener med fysioterapeuten",
+)
+
+
+def _individual_plan(
+    session: Session, rng: random.Random, specialist: User, candidate: Any, today: dt.date
+) -> None:
+    """The IP of one demo plan: koordinator, legal bases, participants (the person, the municipality, the health
+    services), consents, contributions and an evaluation round; one in five is still being written (incomplete)."""
+    first = candidate.first_name
+    municipal, health = rng.choice(IP_MUNICIPAL), rng.choice(IP_HEALTH)
+    start = today - dt.timedelta(days=rng.randint(20, 120))
+    complete = rng.random() < 0.8
+    data: dict[str, Any] = {
+        "status": "AKTIV" if complete else "UNDER_ARBEID",
+        "legal_bases": ["SOTJL_28", "HOL"] if health[1] != "SPESIALISTHELSE" else ["SOTJL_28", "SHTL"],
+        "koordinator_user_id": specialist.id,
+        "koordinator_phone": f"61 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "period_from": start,
+        "period_to": start + dt.timedelta(days=365),
+        "next_revision": today + dt.timedelta(days=rng.randint(-10, 90)),
+        "needs": f"{first} {rng.choice(IP_NEEDS)}.",
+        "own_effort": f"{first} {rng.choice(IP_EFFORT)}.",
+        "participants": [
+            {
+                "name": candidate.full_name,
+                "role": "BRUKER",
+                "contribution": "Sier hva som er viktigst for meg",
+            },
+            {
+                "name": municipal[0],
+                "role": municipal[1],
+                "organisation": municipal[2],
+                "contribution": municipal[3],
+            },
+            {"name": health[0], "role": health[1], "organisation": health[2], "contribution": health[3]},
+        ],
+    }
+    if complete:
+        data.update(
+            consent_date=start,
+            share_consent_date=start,
+            share_with=f"{municipal[2]} og {health[2].lower()}",
+            share_confidential=rng.random() < 0.5,
+            resources=f"{first} {rng.choice(IP_RESOURCES)}.",
+            network_contribution=rng.choice(
+                ("Søsteren hjelper med flyttingen.", "Mora følger til legetimene.", "")
+            ),
+            implementation=f"Vi møtes hver {rng.choice(('andre', 'tredje'))} uke på NAV-kontoret med {first}, og "
+            f"{municipal[0]} og {health[0]} kommer når det trengs.",
+            cooperation=f"Ansvarsgruppe med {municipal[2].lower()} og {health[2].lower()}.",
+        )
+    plans_ip.save_ip(session, actor=specialist, candidate_id=candidate.id, data=data)
+    if complete:
+        plans_ip.record_evaluation(
+            session,
+            actor=specialist,
+            candidate_id=candidate.id,
+            data={
+                "date": today - dt.timedelta(days=rng.randint(1, 15)),
+                "participants": f"{first}, {specialist.name}, {municipal[0]}",
+                "summary": "Gikk gjennom målene og tiltakene. Boligsøknaden er sendt, behandlingen er i gang.",
+                "person_assessment": rng.choice(
+                    (
+                        "Det hjelper å ha én plan og én å ringe til.",
+                        "Går litt tregt med boligen, men jobbtreningen er bra.",
+                        "Jeg vil prøve flere timer i arbeidstreningen.",
+                    )
+                ),
+                "next_date": today + dt.timedelta(days=rng.randint(20, 60)),
+            },
+        )

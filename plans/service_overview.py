@@ -25,6 +25,7 @@ from candidates import service as candidates_service
 from core import audit, formatting, notifications
 from core.models import User
 from core.roles import FOLLOW_UP
+from plans import service_ip
 from plans.models import FINAL_STATUSES, PlanActivity, PlanPeriod
 
 DUE_SOON_DAYS = 7
@@ -147,11 +148,6 @@ def counts_of(people: Sequence[PersonState]) -> Counts:
         evaluation_due=sum(p.evaluation_due for p in people),
         attention=sum(p.needs_attention for p in people),
     )
-
-
-def _revision_and_evaluation(session: Session, plan_ids: Sequence[int]) -> dict[int, tuple[Any, Any]]:
-    # the integrator wires this to plans.service_ip.revision_and_evaluation_due(session, plan_ids)
-    return {}
 
 
 # --- the read --------------------------------------------------------------------------------------------------
@@ -296,7 +292,8 @@ def sort_people(people: Sequence[PersonState], order: str, descending: bool = Fa
 
 def _overview(session: Session, *, actor: User, today: dt.date) -> Overview:
     rows = _rows(session, actor=actor, today=today)
-    dates = _revision_and_evaluation(session, [r.period_id for r in rows]) if rows else {}
+    # the ids are the caseworker's own people's plans: the access rule is applied (`_MY_PLANS`)
+    dates = service_ip.revision_and_evaluation_due(session, [r.period_id for r in rows]) if rows else {}
     return Overview(today, assemble(rows, dates, today))
 
 

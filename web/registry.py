@@ -13,6 +13,7 @@ import employers.models
 import followup.models
 import jobs.models
 import plans.models
+import plans.models_ip
 import plans.models_journal
 import plans.models_vedtak
 import recruitment.models
@@ -30,6 +31,7 @@ MODEL_MODULES = (
     jobs.models,
     plans.models_vedtak,
     plans.models_journal,
+    plans.models_ip,
 )
 
 

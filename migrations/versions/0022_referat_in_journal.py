@@ -7,7 +7,7 @@ the innsatsgruppe follows), set for each person whose current record gave their 
 The activity's version rows are history (append-only) and keep what they recorded.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from alembic import op
 import core.models
 
 revision: str = "0022"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ from demo import plans as plans_demo
 from jobs.definitions import BY_NAME
 from jobs.runner import RunOutcome, run_job
 from plans import service_activities as plans_activities
+from plans import service_ip
 from plans import service_overview as overview
 from plans import service_periods as plans_periods
 from tests.factories import api_headers, login, make_candidate, make_employer, make_office, make_user
@@ -142,6 +143,34 @@ def test_revision_and_evaluation_dates_when_the_individuell_plan_gives_them(db, 
     lines = overview.reminder_lines(people)
     assert lines[0].startswith("Forfalt: Ada Nordmann: 1 forfalt aktivitet")
     assert any(line.startswith("Revisjon: Bo Nordmann: planen skal revideres") for line in lines)
+
+
+def test_the_individuell_plans_revision_and_evaluation_reach_the_overview(db, world, caseload):
+    """Wired end to end: Bo's individuell plan is due for revision in ten days, and its last evaluation set the
+    next one to yesterday; Ada has no individuell plan."""
+    bo = caseload["bo"]
+    service_ip.save_ip(
+        db,
+        actor=world.js,
+        candidate_id=bo.id,
+        data={"status": "AKTIV", "next_revision": (TODAY + 10 * DAY).isoformat()},
+    )
+    service_ip.record_evaluation(
+        db,
+        actor=world.js,
+        candidate_id=bo.id,
+        data={
+            "date": (TODAY - 30 * DAY).isoformat(),
+            "summary": "Boligen er på plass; jobbsøkingen går tregt.",
+            "next_date": (TODAY - DAY).isoformat(),
+        },
+    )
+    found = _by_name(overview.my_people(db, actor=world.js, today=TODAY).people)
+    assert found["Bo"].revision_date == TODAY + 10 * DAY and found["Bo"].revision_due
+    assert found["Bo"].evaluation_date == TODAY - DAY and found["Bo"].evaluation_due
+    assert found["Ada"].revision_date is None and not found["Ada"].revision_due
+    lines = overview.reminder_lines(list(found.values()))
+    assert any(line.startswith("Revisjon: Bo Nordmann") for line in lines)
 
 
 # --- the scheduled job ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from employers import service_praksis as employers_praksis
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
 from plans import service_activities as plans_activities
+from plans import service_ip as plans_ip
 from plans import service_journal
 from plans import service_periods as plans_periods
 from plans import service_vedtak as vedtak_service
@@ -353,6 +354,15 @@ POST /api/v1/plan-activities/{activity_id}/status caseworker
 POST /api/v1/plan-activities/{activity_id}/avtalt caseworker
 POST /api/v1/plan-activities/{activity_id}/referat caseworker
 GET /api/v1/plan-activities/{activity_id}/history caseworker
+GET /kandidater/{candidate_id}/plan/individuell-plan caseworker
+POST /kandidater/{candidate_id}/plan/individuell-plan caseworker
+POST /kandidater/{candidate_id}/plan/individuell-plan/deltakere caseworker
+POST /kandidater/{candidate_id}/plan/individuell-plan/deltakere/{participant_id:int}/fjern caseworker
+POST /kandidater/{candidate_id}/plan/individuell-plan/evalueringer caseworker
+GET /kandidater/{candidate_id}/plan/individuell-plan.pdf caseworker
+GET /api/v1/candidates/{candidate_id}/plan/individual-plan caseworker
+PUT /api/v1/candidates/{candidate_id}/plan/individual-plan caseworker
+POST /api/v1/candidates/{candidate_id}/plan/individual-plan/evaluations caseworker
 """
 
 
@@ -475,6 +485,9 @@ def world(db):
             "provider": "NAV_STAT",
         },
     )
+    ip_participant = plans_ip.add_participant(
+        db, actor=users["js_a"], candidate_id=candidate.id, data={"name": "Per Person", "role": "BRUKER"}
+    )
     notification = notifications.notify(db, user_id=mk.id, kind="system", title="Til mk_a")
     assert notification is not None
     token_user = make_user(db, "markedskontakt", office=office_a)
@@ -520,6 +533,7 @@ def world(db):
         "vedtak_id": vedtak.id,
         "journal_entry_id": journal_entry.id,
         "activity_id": activity.id,
+        "participant_id": ip_participant.id,
         "kind": "yrke",  # a typeahead's kind (/forslag/{kind})
         "job": "finnes-ikke",  # a job name: an unknown job is refused with a message, nothing runs
     }
