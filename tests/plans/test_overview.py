@@ -153,7 +153,11 @@ def test_the_individuell_plans_revision_and_evaluation_reach_the_overview(db, wo
         db,
         actor=world.js,
         candidate_id=bo.id,
-        data={"status": "AKTIV", "next_revision": (TODAY + 10 * DAY).isoformat()},
+        data={
+            "status": "AKTIV",
+            "consent_date": (TODAY - 40 * DAY).isoformat(),
+            "next_revision": (TODAY + 10 * DAY).isoformat(),
+        },
     )
     service_ip.record_evaluation(
         db,
