@@ -66,7 +66,9 @@ def test_a_veileder_makes_one_plan_for_the_whole_person(live_server, _browser):
             page.get_by_label("NAV-kontor").select_option(index=1)
         page.get_by_role("button", name="Registrer kandidat").click()
         page.wait_for_url(re.compile(r".*/kandidater/\d+(/.*)?$"))
-        cid = re.search(r"/kandidater/(\d+)", page.url).group(1)
+        registered = re.search(r"/kandidater/(\d+)", page.url)
+        assert registered is not None, page.url
+        cid = registered.group(1)
 
         page.goto(f"{base}/kandidater/{cid}/situasjon")
         programme_form = page.locator("#program-skjema")
