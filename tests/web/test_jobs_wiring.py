@@ -35,6 +35,18 @@ def env(tmp_path_factory):
     db.drop()
 
 
+@pytest.fixture
+def fresh_env(tmp_path_factory):
+    """A database of its own, where no job has run yet (the module's `env` is shared, and its other tests run jobs
+    in any order)."""
+    tmp = tmp_path_factory.mktemp("jobscli-fresh")
+    db = ScratchDatabase(tmp, "jobsfresh")
+    environment = server_env(db.url, tmp / "var")
+    cli("db", "upgrade", env=environment)
+    yield environment
+    db.drop()
+
+
 def _wait(predicate, timeout: float = 30.0, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -45,7 +57,8 @@ def _wait(predicate, timeout: float = 30.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_jobs_list_and_run_follow_the_contract(env):
+def test_jobs_list_and_run_follow_the_contract(fresh_env):
+    env = fresh_env
     listed = json.loads(cli("jobs", "list", "--json", env=env).stdout)
     assert {j["name"] for j in listed} == JOB_NAMES
     for job in listed:
