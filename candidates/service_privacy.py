@@ -522,18 +522,20 @@ def employer_view(
 
 
 def shared_with_employer(
-    session: Session, *, actor: User, shares: Iterable[EmployerShare]
-) -> list[dict[str, Any]]:
-    """The candidates shared with the employer user's organisations and still consented: the summary, the
-    presentation and what they were shared for, plus the name under a named consent. A list, not a read of one
-    record (opening one is `employer_view`, which is audit-logged). The consents are queried, not taken from a
+    session: Session, *, actor: User, shares: Iterable[EmployerShare], limit: int | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """The candidates shared with the employer user's organisations and still consented — how many, and the first
+    `limit` of them (all without one): the summary, the presentation and what they were shared for, plus the name
+    under a named consent. A list, not a read of one record (opening one is `employer_view`, which is
+    audit-logged); the candidates shown are logged as listed. The consents are queried, not taken from a
     relationship a long session may hold stale."""
     visible = _visible(session, actor, shares)
     if not visible:
-        return []
+        return 0, []
+    shown = sorted(visible)[:limit] if limit is not None else sorted(visible)
     rows = session.scalars(
         select(Candidate)
-        .where(Candidate.id.in_(list(visible)))
+        .where(Candidate.id.in_(shown))
         .options(*_employer_load())
         .execution_options(populate_existing=True)
         .order_by(Candidate.id)
@@ -554,7 +556,7 @@ def shared_with_employer(
         subject_ids=[c.id for c in rows],
         purpose="arbeidsgiver: delte kandidater (liste)",
     )
-    return result
+    return len(visible), result
 
 
 def staff_summaries(session: Session, candidate_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

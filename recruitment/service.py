@@ -431,6 +431,16 @@ def shared_candidates(session: Session, *, actor: User) -> list[dict[str, object
     """The employer's "Delte kandidater": shared, and still consented."""
     return candidates_privacy.shared_with_employer(
         session, actor=actor, shares=employer_shares(session, actor=actor)
+    )[1]
+
+
+def shared_candidates_first(
+    session: Session, *, actor: User, limit: int
+) -> tuple[int, list[dict[str, object]]]:
+    """How many candidates "Delte kandidater" lists, and the first `limit` of them (the employer's dashboard):
+    the same rule as the list, reading only the records it shows."""
+    return candidates_privacy.shared_with_employer(
+        session, actor=actor, shares=employer_shares(session, actor=actor), limit=limit
     )
 
 

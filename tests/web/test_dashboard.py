@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from candidates import service_privacy as candidates_privacy
 from candidates.models import Candidate
 from core import notifications
+from core.audit import AuditEntry
 from core.models import User
 from employers import service as employers_service
 from employers import service_contacts as employers_contacts
@@ -247,6 +248,42 @@ def test_employer_dashboard_counts_what_its_lists_show(client, db):
     assert str(people[2].id) not in re.findall(r"/delte-kandidater/(\d+)", page)
     assert str(people[3].id) not in re.findall(r"/delte-kandidater/(\d+)", page)  # consented, never shared
     assert numbers["Stillinger"] == "1"
+
+
+def test_employer_dashboard_counts_every_shared_candidate_and_reads_only_those_it_shows(client, db):
+    """Seven shared: the panel says 7, names the first five, and the audit log has the five it showed (the list
+    page, all seven)."""
+    office = make_office(db)
+    js = make_user(db, "jobbspesialist", office=office)
+    employer = make_employer(db)
+    boss = make_user(db, "arbeidsgiver", employer=employer)
+    kokk = employers_openings.create_opening(db, actor=js, employer_id=employer.id, title="Kokk")
+    people = [make_candidate(db, office, actor=js) for _ in range(7)]
+    for person in people:
+        candidates_privacy.give_consent(db, actor=js, candidate_id=person.id, employer_id=employer.id)
+        entry = recruitment_service.add_candidate(db, actor=js, opening_id=kokk.id, candidate_id=person.id)
+        recruitment_service.share_with_employer(db, actor=js, entry_id=entry.id)
+    db.flush()
+
+    def listed_reads() -> list[str]:
+        return list(
+            db.scalars(
+                select(AuditEntry.subject_id).where(
+                    AuditEntry.actor_id == boss.id,
+                    AuditEntry.purpose == "arbeidsgiver: delte kandidater (liste)",
+                )
+            )
+        )
+
+    login(client, boss)
+    page = client.get("/").text
+    assert _big_numbers(page)["Kandidater delt med dere"] == "7"
+    shown = re.findall(r'<a href="/delte-kandidater/(\d+)"', page)
+    assert shown == [str(p.id) for p in sorted(people, key=lambda p: p.id)[:5]]
+    assert sorted(listed_reads()) == sorted(shown)
+    listed = re.findall(r'<a href="/delte-kandidater/(\d+)"', client.get("/delte-kandidater").text)
+    assert sorted(listed, key=int) == sorted((str(p.id) for p in people), key=int)
+    assert len(listed_reads()) == 5 + 7
 
 
 def test_new_matches_panel_shows_the_unread_digest(client, db):

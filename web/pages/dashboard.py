@@ -80,5 +80,7 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         )
         # the same call as the «Delte kandidater» list (shared from a candidate list, still consented), so the
         # panel counts and names what the list shows
-        context["shared"] = recruitment_service.shared_candidates(session, actor=user)
+        context["shared_count"], context["shared"] = recruitment_service.shared_candidates_first(
+            session, actor=user, limit=5
+        )
     return render(request, f"dashboard/{user.role}.html", context)
