@@ -42,6 +42,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def fit_title_classifier(env: dict[str, str]) -> None:
+    """Fits the title classifier into the server's var/models before it starts, as a server that has run before
+    has it (benchmarks/load.py does the same). Fresh, the first ranking page waits for the fit in the server's
+    warm-up thread: with two suite runs at once on two cores that took longer than a browser step's timeout."""
+    code = (
+        "from core.db import session_scope\nfrom employers import service_suggest\n"
+        "with session_scope() as s:\n    service_suggest.warm_title_classifier(s)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600
+    )
+
+
 def cli(
     *args: str, env: dict[str, str], stdin: str | None = None, check: bool = True, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
@@ -187,6 +200,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli("db", "upgrade", env=env)
     cli("reference", "import", *reference_args(), env=env)
     cli("demo-data", env=env)
+    fit_title_classifier(env)
     server = ServerProcess(env, tmp / "server.log")
     server.start()
     try:
