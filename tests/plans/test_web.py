@@ -59,6 +59,21 @@ def test_a_municipal_activity_through_the_form(client, db, world):
     )
 
 
+def test_a_meetings_purpose_is_marked_required_as_the_service_requires_it(client, db, world):
+    """A meeting's purpose ("Hensikt med møtet") is required by the service: the form says so before it is sent, with the
+    asterisk and the required attribute, as the other required fields do; an optional description is not marked."""
+    login(client, world.js)
+    base = f"/kandidater/{world.candidate.id}/plan/ny"
+    meeting = client.get(base + "?type=MOTE").text
+    tag = meeting[meeting.index('<textarea id="f-description"') :]
+    tag = tag[: tag.index(">")]
+    assert "required" in tag and 'aria-required="true"' in tag
+    assert 'Hensikt med møtet <span aria-hidden="true">*</span>' in meeting
+    own = client.get(base + "?type=EGEN").text
+    tag = own[own.index('<textarea id="f-description"') :]
+    assert "required" not in tag[: tag.index(">")]
+
+
 def test_a_begrunnelse_is_asked_for_on_the_page(client, db, world):
     a = plans_activities.create_activity(db, actor=world.js, candidate_id=world.candidate.id, data=egen())
     plans_activities.mark_avtalt(db, actor=world.js, activity_id=a.id)
