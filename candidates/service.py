@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Date, Row, Select, bindparam, exists, func, or_, select
+from sqlalchemy import Date, Integer, Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from candidates.access import (
     FULL_LOAD,
+    READABLE,
+    access_params,
     load_for_change,
     may_search_restricted,
     readable_candidates,
@@ -135,7 +137,28 @@ def _search(
     innsatsgruppe: str,
     today: dt.date,
 ) -> Select[Candidate]:
-    stmt = readable_candidates(actor)
+    return _filtered(
+        readable_candidates(actor),
+        q=q,
+        status=status,
+        under_30=under_30,
+        reduced_capacity=reduced_capacity,
+        innsatsgruppe=innsatsgruppe,
+        today=today,
+    )
+
+
+def _filtered(
+    stmt: Select[Any],
+    *,
+    q: str,
+    status: str,
+    under_30: bool,
+    reduced_capacity: bool,
+    innsatsgruppe: str,
+    today: dt.date,
+) -> Select[Any]:
+    """The list's filters on a statement over candidates (the same for the search and the list page)."""
     words = (q or "").strip().split()
     for word in words[:5]:
         like = f"%{word.lower()}%"
@@ -238,15 +261,14 @@ _ListColumns = tuple[
 ]
 
 
-def _list_statement(
-    actor: User, limit: int, offset: int, today: dt.date, **filters: Any
-) -> Select[*_ListColumns]:
+def _list_statement(today: dt.date, **filters: Any) -> Select[*_ListColumns]:
+    """The list's statement; access (`access_params`), `today`, `limit` and `offset` are bound at execution."""
     page = (
-        _search(actor, today=today, **filters)
+        _filtered(select(Candidate).where(READABLE), today=today, **filters)
         .with_only_columns(Candidate.id, func.count().over().label("total"))
         .order_by(*_ORDER)
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
         .subquery()
     )
     # A cast: SQLAlchemy types Municipality.name as its column's `str`, not knowing the outer join makes it nullable.
@@ -272,6 +294,19 @@ def _list_statement(
     )
 
 
+_NO_FILTERS: dict[str, Any] = {
+    "q": "",
+    "status": "",
+    "under_30": False,
+    "reduced_capacity": False,
+    "innsatsgruppe": "",
+}
+# The unfiltered list, the one asked for most (the list page and the API as they open): built once; a filtered
+# list is built per request (a name search puts its words in the statement). No filter reads the date given here;
+# the columns bind `today`.
+_PLAIN_LIST = _list_statement(dt.date.min, **_NO_FILTERS)
+
+
 def list_page(
     session: Session,
     *,
@@ -294,18 +329,16 @@ def list_page(
         actor, reduced_capacity=filters.get("reduced_capacity"), innsatsgruppe=filters.get("innsatsgruppe")
     )
     show_capacity = may_search_restricted(actor)
-    stmt = _list_statement(
-        actor,
-        limit,
-        offset,
-        today,
-        q=str(filters.get("q") or ""),
-        status=str(filters.get("status") or ""),
-        under_30=bool(filters.get("under_30")),
-        reduced_capacity=bool(filters.get("reduced_capacity")),
-        innsatsgruppe=str(filters.get("innsatsgruppe") or ""),
-    )
-    rows = session.execute(stmt, {"today": today}).all()
+    chosen = {
+        "q": str(filters.get("q") or ""),
+        "status": str(filters.get("status") or ""),
+        "under_30": bool(filters.get("under_30")),
+        "reduced_capacity": bool(filters.get("reduced_capacity")),
+        "innsatsgruppe": str(filters.get("innsatsgruppe") or ""),
+    }
+    stmt = _PLAIN_LIST if chosen == _NO_FILTERS else _list_statement(today, **chosen)
+    params = {**access_params(actor), "today": today, "limit": limit, "offset": offset}
+    rows = session.execute(stmt, params).all()
     if not rows:
         total = count_candidates(session, actor=actor, today=today, **filters) if offset else 0
         return [], total

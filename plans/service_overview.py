@@ -5,9 +5,9 @@ individuell plan's next revision and evaluation (flagged within REVISION_NOTICE_
 reminders the scheduler sends from the same read (`send_reminders`).
 
 Access is the plan's own rule (a follow-up caseworker of the office, the person readable by the candidates
-domain's rule), in one module-level statement with the access as bind parameters (`_MY_PLANS`). The counts are
-one grouped query for the whole caseload (no query per person); who needs attention first is sorted here, since
-the revision dates come from the individuell plan. A read for a person (page, API) names every person listed in the
+domain's rule), in one module-level statement with the access as bind parameters (`_MY_PLANS`). The counts and
+the individuell plan's dates are one grouped query for the whole caseload (no query per person, none per panel);
+who needs attention first is sorted here. A read for a person (page, API) names every person listed in the
 audit log; the dashboard's counts name nobody and are not logged."""
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ class PlanRow:
     next_due: dt.date | None
     oldest_overdue: dt.date | None
     last_change: dt.datetime
+    next_revision: dt.date | None = None  # of the individuell plan (`service_ip.ip_dates_of`)
+    next_evaluation: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def _my_plans() -> Any:
     `today`, `soon`). The plan rule adds nothing here: `_rows` asks only for follow-up caseworkers of an office,
     and for them the plan is readable exactly when the person is (`plans.access._in_reach`)."""
     names = candidates_access.READABLE_NAMES
+    revision, evaluation = service_ip.ip_dates_of(PlanPeriod.id)
     today = bindparam("today", type_=Date)
     soon = bindparam("soon", type_=Date)
     is_open = PlanActivity.status.not_in(FINAL_STATUSES)
@@ -178,6 +181,8 @@ def _my_plans() -> Any:
             func.min(case((overdue, PlanActivity.to_date))),
             func.max(PlanActivity.updated_at),
             PlanPeriod.created_at,
+            revision,
+            evaluation,
         )
         .join(names, names.c.id == PlanPeriod.candidate_id)
         .outerjoin(
@@ -209,8 +214,21 @@ def _rows(session: Session, *, actor: User, today: dt.date) -> list[PlanRow]:
     }
     result: Sequence[Any] = session.execute(_MY_PLANS, params).all()
     return [
-        PlanRow(cid, f"{first} {last}", pid, start, n_open, n_soon, n_over, nxt, oldest, changed or created)
-        for cid, first, last, pid, start, n_open, n_soon, n_over, nxt, oldest, changed, created in result
+        PlanRow(
+            cid,
+            f"{first} {last}",
+            pid,
+            start,
+            n_open,
+            n_soon,
+            n_over,
+            nxt,
+            oldest,
+            changed or created,
+            rev,
+            ev,
+        )
+        for cid, first, last, pid, start, n_open, n_soon, n_over, nxt, oldest, changed, created, rev, ev in result
     ]
 
 
@@ -292,8 +310,7 @@ def sort_people(people: Sequence[PersonState], order: str, descending: bool = Fa
 
 def _overview(session: Session, *, actor: User, today: dt.date) -> Overview:
     rows = _rows(session, actor=actor, today=today)
-    # the ids are the caseworker's own people's plans: the access rule is applied (`_MY_PLANS`)
-    dates = service_ip.revision_and_evaluation_due(session, [r.period_id for r in rows]) if rows else {}
+    dates = {r.period_id: (r.next_revision, r.next_evaluation) for r in rows}
     return Overview(today, assemble(rows, dates, today))
 
 
