@@ -22,6 +22,7 @@ from plans import service_activities as plans_activities
 from plans import service_feed as plans_feed
 from plans import service_journal as plans_journal
 from plans import service_periods as plans_periods
+from plans.activity_versions import COMMON_FIELDS
 from plans.models import (
     ACTIVITY_TYPES,
     CREATABLE_TYPES,
@@ -304,23 +305,12 @@ def _activity(
 
 
 def _values(activity: PlanActivity) -> dict[str, Any]:
-    """The activity as its form shows it."""
-    values: dict[str, Any] = {
-        name: ("" if getattr(activity, name) is None else getattr(activity, name))
-        for name in (
-            "title",
-            "description",
-            "link",
-            "life_area",
-            "provider",
-            "provider_org",
-            "responsible_name",
-            "responsible_org",
-            "responsible_phone",
-        )
-    }
-    values["from_date"] = activity.from_date.isoformat() if activity.from_date else ""
-    values["to_date"] = activity.to_date.isoformat() if activity.to_date else ""
+    """The activity as its form shows it: the fields every type has (the versions' COMMON_FIELDS), its type's own,
+    and the version the form was read at."""
+    values: dict[str, Any] = {}
+    for name in COMMON_FIELDS:
+        value = getattr(activity, name)
+        values[name] = "" if value is None else value.isoformat() if isinstance(value, dt.date) else value
     for spec in plans_activities.TYPE_FIELDS.get(activity.type, ()):
         value = (activity.details or {}).get(spec.name)
         values[spec.name] = "" if value is None else str(value)
