@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, case, or_, select
 
 from candidates.models import NEED_CATEGORIES, NEED_TO_INCLUSION, Candidate, Programme, Situation
+from core.formatting import today_in_oslo
 
 
 def thirty_years_before(today: dt.date) -> dt.date:
@@ -28,7 +29,7 @@ class Capacity:
 
 
 def uforegrad_of(programmes: Sequence[Programme], today: dt.date | None = None) -> int | None:
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     for p in programmes:
         if p.kind == "UFORETRYGD" and p.active(today) and p.uforegrad:
             return p.uforegrad

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from core.formatting import today_in_oslo
 from core.models import Base, ChangeMarkMixin, Office, TimestampMixin, User, VersionedMixin, utcnow
 
 CANDIDATE_STATUSES = ("aktiv", "i jobb", "avsluttet")
@@ -135,7 +136,7 @@ class PersonFacts:
         birth = self.birth_date
         if birth is None:
             return None
-        today = today or dt.date.today()
+        today = today or today_in_oslo()
         return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
     def under_30(self, today: dt.date | None = None) -> bool:
@@ -219,7 +220,7 @@ class WorkExperience(Base):
     def years(self) -> float:
         if self.start_date is None:
             return 0.0
-        end = self.end_date or dt.date.today()
+        end = self.end_date or today_in_oslo()
         return max(0.0, round((end - self.start_date).days / 365.25, 1))
 
 

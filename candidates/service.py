@@ -38,6 +38,7 @@ from core import accounts, audit
 from core import reference as reference_service
 from core.cleaning import BIRTH_DATE, RETENTION_DATE, Cleaner
 from core.errors import Forbidden, ValidationFailed
+from core.formatting import today_in_oslo
 from core.locking import check_version
 from core.models import ChangeMark, Office, User, change_mark, changed_since, hold_rows
 from core.reference import Municipality
@@ -117,7 +118,7 @@ def search_statement(
         under_30=under_30,
         reduced_capacity=reduced_capacity,
         innsatsgruppe=innsatsgruppe,
-        today=today or dt.date.today(),
+        today=today or today_in_oslo(),
     )
 
 
@@ -322,7 +323,7 @@ def list_page(
 
     The page is chosen first (ids and the total only) and the derived columns are read for its rows alone: with
     them beside the window count, the database worked them out for every candidate of the office."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     if unknown := set(filters) - {"q", "status", "under_30", "reduced_capacity", "innsatsgruppe"}:
         raise TypeError(f"unknown filters {sorted(unknown)}")
     _check_filters(
@@ -532,7 +533,7 @@ def create_candidate(
     _check_responsible(session, out["responsible_user_id"], office.id)
     candidate = Candidate(office_id=office.id, **out)
     if candidate.status == "avsluttet" and candidate.retention_date is None:
-        candidate.retention_date = dt.date.today() + dt.timedelta(days=RETENTION_DAYS)
+        candidate.retention_date = today_in_oslo() + dt.timedelta(days=RETENTION_DAYS)
     session.add(candidate)
     session.flush()
     record_change(session, actor=actor, candidate=candidate, what="registrering", action="create")
@@ -558,7 +559,7 @@ def update_candidate(session: Session, *, actor: User | None, candidate_id: int,
     for key, value in out.items():
         setattr(candidate, key, value)
     if ending and "retention_date" not in fields and candidate.retention_date is None:
-        candidate.retention_date = dt.date.today() + dt.timedelta(days=RETENTION_DAYS)
+        candidate.retention_date = today_in_oslo() + dt.timedelta(days=RETENTION_DAYS)
     session.flush()
     record_change(session, actor=actor, candidate=candidate, what="endret personalia")
     return candidate

@@ -46,6 +46,7 @@ from core import audit
 from core import reference as reference_service
 from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import AccessDenied, Forbidden, NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import User, utcnow
 from core.roles import NAV_STAFF
 from employers import access as employers_access
@@ -148,13 +149,13 @@ def give_consent(
         session, actor=actor, candidate_id=candidate_id, purpose="registrere samtykke"
     )
     c = Cleaner(
-        {"employer_id": employer_id, "opening_id": opening_id, "given_on": given_on or dt.date.today()}
+        {"employer_id": employer_id, "opening_id": opening_id, "given_on": given_on or today_in_oslo()}
     )
     c.integer("employer_id", "Arbeidsgiver", minimum=1)
     c.integer("opening_id", "Stilling", minimum=1)
     c.date("given_on", "Dato for samtykket", required=True, bounds=EVENT_DATE)
     out = c.done()
-    if out["given_on"] > dt.date.today():
+    if out["given_on"] > today_in_oslo():
         raise ValidationFailed("Samtykket kan ikke være gitt fram i tid.", field="given_on")
     if out["opening_id"] is not None:
         try:

@@ -16,6 +16,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from core.errors import ValidationFailed
+from core.formatting import today_in_oslo
 
 INVALID_TEXT = "{label} inneholder tegn som ikke er gyldig tekst (ugyldig Unicode). Skriv teksten på nytt."
 MAX_DEPTH = 32  # JSON nesting a document of ours never needs more than a fraction of
@@ -161,7 +162,7 @@ def _fmt(day: dt.date) -> str:
 
 def check_date(value: dt.date, bounds: DateBounds, label: str, *, today: dt.date | None = None) -> str | None:
     """The message for a date outside its bounds, or None. The one check every cleaner uses for a bounded date."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     earliest, latest = bounds.earliest(today), bounds.latest(today)
     if value < earliest:
         return bounds.too_early.format(label=label, earliest=_fmt(earliest), latest=_fmt(latest))

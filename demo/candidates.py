@@ -33,6 +33,7 @@ from candidates.models import (
     Situation,
     WorkExperience,
 )
+from core.formatting import today_in_oslo
 from core.models import Office, User, utcnow
 from demo.names import FIRST_NAMES, LAST_NAMES, STREETS
 
@@ -560,7 +561,7 @@ def generate(
     one bound to the demo employer login) receive a few consents: named profiles and anonymous presentations."""
     count = SIZES.get(size, SIZES["small"])
     local = random.Random(rng.getrandbits(64))
-    today, now = dt.date.today(), utcnow()
+    today, now = today_in_oslo(), utcnow()
     builder = _Builder(local, today, now)
     specialists = {u.office_id: u for u in users if u.role == "jobbspesialist"}
     all_ids: list[int] = []

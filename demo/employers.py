@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core import reference as reference_service
+from core.formatting import today_in_oslo
 from core.models import Office, User, utcnow
 from demo.names import EMPLOYER_KINDS, EMPLOYER_STEMS, FIRST_NAMES, LAST_NAMES, PUBLIC_EMPLOYERS, STREETS
 from employers import orgnr as orgnr_rules
@@ -168,7 +169,7 @@ def _details(
     contacts: list[User],
     users: Sequence[User],
 ) -> None:
-    today = dt.date.today()
+    today = today_in_oslo()
     monday = today - dt.timedelta(days=today.weekday())
     now = utcnow()
     persons, log, places = [], [], []
@@ -282,7 +283,7 @@ def _how_to_apply(n: int, e: Employer) -> dict[str, Any]:
 def _openings(
     session: Session, rng: random.Random, employers: list[Employer], nace_of: dict[int, str], total: int
 ) -> None:
-    today = dt.date.today()
+    today = today_in_oslo()
     now = utcnow()
     rows: list[dict[str, Any]] = []
     statuses = ["publisert"] * 14 + ["utkast", "besatt", "stengt", "utløpt"]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from candidates import access as candidates_access
+from core.formatting import today_in_oslo
 from core.models import User
 from plans import service_journal
 
@@ -56,7 +57,7 @@ def generate(session: Session, *, rng: random.Random, veiledere: Sequence[User],
     """Returns the number of entries written."""
     per_office = 12 if size == "small" else 40
     written = 0
-    today = dt.date.today()
+    today = today_in_oslo()
     by_office: dict[int, dict[str, User]] = {}
     for v in veiledere:
         if v.office_id is not None and v.employment:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
+from core.formatting import today_in_oslo
 from core.models import Office, User
 from plans import service_activities as plans_activities
 from plans import service_ip as plans_ip
@@ -251,7 +252,7 @@ def generate(
     of the office's `veiledere` as «Ansvarlig» (the rest keep the job specialist), so each demo caseworker has
     people in «Mine personer»; some plans have an overdue activity, some a deadline this week."""
     rng = random.Random(rng.getrandbits(64))
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     plans = 0
     planned: list[tuple[User, Any]] = []
     for office in offices:

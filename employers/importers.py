@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from core import reference as reference_service
 from core.cleaning import check_document, load_json
 from core.errors import DomainError, ValidationFailed
-from core.formatting import number_input
+from core.formatting import number_input, today_in_oslo
 from core.models import User, utcnow
 from employers import orgnr as orgnr_rules
 from employers import service, service_openings
@@ -612,7 +612,7 @@ def import_documents(
     reported). With `partial`, each document is all-or-nothing on its own and the valid ones go in."""
     if fmt not in PARSERS:
         raise ValidationFailed(f"Ukjent format {fmt!r}; bruk {' eller '.join(FORMATS)}.", field="format")
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     result = ImportResult()
     whole = session.begin_nested()
     for index, doc in enumerate(documents):

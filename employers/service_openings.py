@@ -15,6 +15,7 @@ from core import audit, notifications
 from core import reference as reference_service
 from core.cleaning import DEADLINE, IMPORTED_AD_DATE, OPENING_START, Cleaner, as_list, bounded_text
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from core.locking import check_version
 from core.models import ChangeMark, User, change_mark, changed_since, hold_rows, utcnow
 from core.roles import NAV_STAFF
@@ -558,7 +559,7 @@ def transition_opening(
     closed) opening is published again only with a new deadline in the future. Employer users may mark their
     openings filled or closed, but publishing is NAV's (approval)."""
     opening = get_opening(session, actor=actor, opening_id=opening_id)
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     if to_status not in OPENING_STATUS_LABELS:
         raise ValidationFailed(f"Ukjent status {to_status!r}.", field="status")
     if to_status not in TRANSITIONS[opening.status]:

@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Date, Integer, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from candidates import access as candidates_access
+from core.formatting import today_in_oslo
 from core.models import User
 from followup.models import FollowupRecord, PlanItem
 from followup.service_plan import (
@@ -73,7 +74,7 @@ def dashboard_overdue(
     Shown on every dashboard view, so it is one query that reads only the panel's rows: `caseload_items` with
     state «forfalt» (open, past due, not inside a passive period — `service_plan.state_of`) written as filters,
     the total as a window count, and the names through the candidates domain's own access rule (`_OVERDUE`)."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     params = {
         **candidates_access.access_params(actor),
         "own_only": actor.role == "jobbspesialist",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.cleaning import bounded_text
 from core.errors import NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import User
 from employers import access as employers_access
 from employers import service_openings as employers_openings
@@ -100,7 +101,7 @@ def start_placement(
     """Registers a job (or education) start: status «i jobb», phase 5 and the job-start plan follow."""
     records._check_writer(actor)
     records.check_open(record)
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     if type not in PLACEMENT_TYPES:
         raise ValidationFailed("Velg type arbeidsforhold.", field="type")
     if start_date is None:
@@ -274,7 +275,7 @@ def end_placement(
     """A job ended: contact within 3 days is planned, and the status goes back to job development."""
     records._check_writer(actor)
     records.check_open(record)
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     if placement.end_date is not None:
         raise ValidationFailed("Arbeidsforholdet er allerede avsluttet.", field="end_date")
     if end_date is None:

@@ -19,7 +19,7 @@ from candidates import service as candidates_service
 from core import audit
 from core.cleaning import EVENT_DATE, PROGRAMME_DATE, Cleaner, DateBounds, bounded_text, check_date
 from core.errors import AccessDenied, Conflict, Forbidden, NotFound, ValidationFailed
-from core.formatting import date_no, number_no
+from core.formatting import date_no, number_no, today_in_oslo
 from core.models import User
 from core.roles import NAV_STAFF, OFFICE_STAFF
 from core.settings import Settings, get_settings
@@ -56,7 +56,7 @@ SUBJECT = "followup_record"
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return today_in_oslo()
 
 
 # --- access -----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import accounts
 from core.errors import ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import Office
 from followup import service_fidelity as fidelity
 from followup.dates import add_months, months_in, quarter_bounds
@@ -37,7 +38,7 @@ TARGET_GROUPS = {
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     return add_months(today, -12) + dt.timedelta(days=1), today
 
 
@@ -184,7 +185,7 @@ def report_figures(
 ) -> dict[str, Any]:
     """The `followup report` JSON of the operator contract (shape fixed there)."""
     office = accounts.get_office_by_number(session, office_number)
-    default_from, default_to = default_period(date_to or dt.date.today())
+    default_from, default_to = default_period(date_to or today_in_oslo())
     date_to = date_to or default_to
     date_from = date_from or default_from
     check_period(date_from, date_to)

@@ -13,6 +13,7 @@ import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from matching.model import NEED_CATEGORIES, WORKING_HOURS, CandidateProfile, Ope
 from matching.text import TextIndex, TextModel, TextVector, candidate_text, opening_text
 from matching.titles import TitleClassifier, TitleMapper
 
+_OSLO = ZoneInfo("Europe/Oslo")
 _POP = np.array(sc.POPCOUNT, dtype=np.int64)
 _SIM = np.array(sc.OCC_SIM, dtype=np.float64)
 _EXPF = np.array(sc.EXP_FACTOR, dtype=np.float64)
@@ -292,7 +294,8 @@ class Matcher:
         self.add_candidates([c for c in self._c_obj if c is not None])
 
     def _today(self) -> dt.date:
-        return self.today or dt.date.today()
+        """The day the ranking is for: Norway's (a pure library, so not core.formatting.today_in_oslo)."""
+        return self.today or dt.datetime.now(_OSLO).date()
 
     def _place(self, code: str | None) -> int:
         if code is None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core import reference as reference_service
 from core.errors import Conflict, NotFound
+from core.formatting import today_in_oslo
 from core.models import User
 from plans import access
 from plans.models import LIFE_AREAS, STATUSES, PlanActivity, PlanGoal, PlanPeriod
@@ -39,7 +40,7 @@ class PlanView:
     deadlines: list[Deadline]
     wanted_occupations: list[tuple[str, str]] = field(default_factory=list)
     wanted_titles: list[str] = field(default_factory=list)
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=today_in_oslo)
 
     @property
     def my_goal(self) -> PlanGoal | None:
@@ -85,7 +86,7 @@ def get_plan(
 ) -> PlanView:
     """The person's plan (the open period, else the latest; or the period asked for); the read is audit-logged,
     and refused (404, "nektet") outside `plans.access`."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     candidate = access.person_for_read(session, actor=actor, candidate_id=candidate_id, purpose=purpose)
     periods = periods_of(session, candidate.id)
     if period_id is not None:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.cleaning import EVENT_DATE, Cleaner, blank
 from core.errors import Conflict, Forbidden, ValidationFailed
-from core.formatting import date_no
+from core.formatting import date_no, today_in_oslo
 from core.locking import check_version
 from core.models import User, utcnow
 from core.roles import NAV_STAFF
@@ -301,7 +301,7 @@ def create_activity(
 ) -> PlanActivity:
     """A new activity of one of the types staff create (STILLING_FRA_NAV and external cards come from other
     domains), in the person's open period; version 1, OPPRETTET."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     candidate = access.person_for_change(
         session, actor=actor, candidate_id=candidate_id, purpose="oppfølging: plan (ny aktivitet)"
     )
@@ -391,7 +391,7 @@ def update_activity(
     makes a version: DETALJER_ENDRET, or AVTALT_DATO_ENDRET (the deadline of an avtalt activity),
     MOTE_TID_OG_STED_ENDRET (a meeting's time or place), ETIKETT_ENDRET (a STILLING's etikett, which may change
     on a final activity too)."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     activity = activity_for_change(
         session, actor=actor, activity_id=activity_id, purpose="oppfølging: plan (endre)"
     )

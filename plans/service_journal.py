@@ -30,6 +30,7 @@ from candidates import access as candidates_access
 from core import audit
 from core.cleaning import EVENT_DATE, Cleaner, blank
 from core.errors import AccessDenied, Conflict, Forbidden, ValidationFailed
+from core.formatting import today_in_oslo
 from core.locking import check_version
 from core.models import User, utcnow
 from plans import access, activity_versions, tryggtekst
@@ -249,7 +250,7 @@ def _clean(data: Mapping[str, Any], actor: User, *, partial: bool) -> dict[str, 
     c.text("title", "Tittel", required=True, max_len=TITLE_MAX)
     c.text("text", "Tekst", required=True, max_len=TEXT_MAX)
     if not partial and blank(data.get("event_date")):
-        c.out["event_date"] = dt.date.today()  # the day it is written, unless another day is given
+        c.out["event_date"] = today_in_oslo()  # the day it is written, unless another day is given
     else:
         c.date("event_date", "Dato", required=True, bounds=EVENT_DATE)
     out = c.done()
@@ -617,7 +618,7 @@ def save_referat(
             "service": service,
             "title": title,
             "text": text,
-            "event_date": activity.from_date or dt.date.today(),
+            "event_date": activity.from_date or today_in_oslo(),
         }
         entry = _add(
             session, actor, person, values, purpose="oppfølging: journal (referat)", activity=activity

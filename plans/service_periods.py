@@ -7,7 +7,6 @@ row, the old one is marked superseded, so the history of each shows who (BRUKER,
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.cleaning import EVENT_DATE, Cleaner
 from core.errors import Conflict, ValidationFailed
+from core.formatting import today_in_oslo
 from core.locking import check_version
 from core.models import User, utcnow
 from plans import access
@@ -87,7 +87,7 @@ def start_period(
         uuid=str(uuid.uuid4()),
         candidate_id=candidate.id,
         office_id=candidate.office_id,
-        start_date=out["start_date"] or dt.date.today(),
+        start_date=out["start_date"] or today_in_oslo(),
         started_reason=out["started_reason"] or "MANUELL_REGISTRERING_VEILEDER",
         created_by_id=actor.id if actor else None,
     )
@@ -118,7 +118,7 @@ def end_period(
     c.date("end_date", "Sluttdato", bounds=EVENT_DATE)
     c.text("reason", "Begrunnelse", max_len=500)
     out = c.done()
-    end = out["end_date"] or dt.date.today()
+    end = out["end_date"] or today_in_oslo()
     if end < period.start_date:
         raise ValidationFailed(MSG_END_BEFORE_START, field="end_date")
     period.end_date = end

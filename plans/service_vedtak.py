@@ -25,6 +25,7 @@ from candidates import service_profile as candidates_profile
 from candidates.service_profile import HOVEDMAL, INNSATSGRUPPER
 from core.cleaning import DECISION_DATE, Cleaner, blank, check_date, parse_date
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from core.locking import OSLO, StaleEdit, check_version
 from core.models import User, utcnow
 from plans.models_vedtak import (
@@ -502,7 +503,7 @@ def _make_current(session: Session, *, actor: User, candidate: Any, vedtak: Vedt
     vedtak.status = "SENDT"
     vedtak.is_current = True
     vedtak.sent_at = utcnow()
-    vedtak.decision_date = vedtak.decision_date or dt.date.today()
+    vedtak.decision_date = vedtak.decision_date or today_in_oslo()
     session.flush()
     situation = candidates_profile.set_situation(
         session,

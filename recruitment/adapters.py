@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from candidates.derived import capacity_of, needs_for_matching
+from core.formatting import today_in_oslo
 from matching import CandidateProfile, Opening, Requirements
 from matching.model import Experience, Language
 
@@ -63,7 +64,7 @@ def candidate_profile(candidate: Any, today: dt.date | None = None) -> Candidate
     """A candidates.models.Candidate row with its CV, jobbprofil and situation loaded
     (`candidates.service.matching_rows`) as the engine's profile: wishes capped at today's work capacity, the
     home municipality when the jobbprofil names none."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     profile = candidate.job_profile
     situation = candidate.situation
     capacity = float(capacity_of(candidate, today).percent)

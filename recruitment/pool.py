@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from candidates import service as candidates_service
 from core import reference as reference_service
+from core.formatting import today_in_oslo
 from core.settings import get_settings
 from employers import service_openings as employers_openings
 from employers import service_suggest
@@ -77,7 +78,7 @@ def candidate_profiles(
     today: dt.date | None = None,
     active_only: bool = True,
 ) -> list[CandidateProfile]:
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     rows = candidates_service.matching_rows(session, ids=ids, active_only=active_only)
     return [candidate_profile(c, today) for c in rows]
 

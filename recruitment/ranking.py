@@ -19,6 +19,7 @@ from candidates import access as candidates_access
 from candidates import service as candidates_service
 from candidates import service_privacy as candidates_privacy
 from core import reference as reference_service
+from core.formatting import today_in_oslo
 from core.models import ChangeMark, User
 from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
@@ -289,7 +290,7 @@ def openings_for_candidate(
     """The person's best feasible openings with explanations, and the best ones they cannot take with the
     reasons why not. The read of the candidate is audit-logged (purpose: jobbforslag) unless the caller already
     made that read and passes the `candidate`."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     if candidate is None or candidate.id != candidate_id:
         candidate = candidates_access.get_candidate(
             session, actor=actor, candidate_id=candidate_id, purpose="jobbforslag"
@@ -354,7 +355,7 @@ def candidates_for_opening(
 ) -> OpeningMatches:
     """Feasible candidates for an opening, best first, only those the actor may read (their office; admin
     all), each as the anonymous summary. Opening a candidate is a separate, audit-logged read."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     opening = employers_openings.get_opening(session, actor=actor, opening_id=opening_id)
     profile = opening_profile(opening, opening.employer.name)
     readable = [str(i) for i in candidates_access.readable_ids(session, actor)]
@@ -394,7 +395,7 @@ def warm(factory: Any, *, today: dt.date | None = None) -> None:
     """Builds both indexes ahead of the first page that needs them (national scale: seconds, not on a
     person's click). Called in a background thread at server start; give it a read-only session factory (on
     SQLite a read holds no writer lock, so requests go on meanwhile)."""
-    today = today or dt.date.today()
+    today = today or today_in_oslo()
     with factory() as session:
         if not isinstance(session.get_bind(), Engine):
             return

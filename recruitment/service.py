@@ -15,6 +15,7 @@ from candidates import sensitive_text
 from candidates import service_privacy as candidates_privacy
 from core import audit
 from core.errors import Forbidden, NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import User, utcnow
 from core.roles import NAV_STAFF
 from employers import service_openings as employers_openings
@@ -538,7 +539,7 @@ def train_weights(session: Session, *, today: dt.date | None = None, holdout_sha
         }
     cut = int(len(pairs) * (1 - holdout_share))
     train, heldout = pairs[:cut], pairs[cut:]
-    version = f"{(today or dt.date.today()).isoformat()}-{uuid.uuid4().hex[:6]}"
+    version = f"{(today or today_in_oslo()).isoformat()}-{uuid.uuid4().hex[:6]}"
     model = learn.train(train, version)
     current = learn.WeightModel.defaults()
     _, weights = active_weights(session)

@@ -90,3 +90,37 @@ def test_the_check_catches_a_violation(tmp_path):
     bad = tmp_path / "x.py"
     bad.write_text("from web.app import create_app\nimport sqlalchemy.orm\n")
     assert "web.app" in imports_of(bad) and "sqlalchemy.orm" in imports_of(bad)
+
+
+def machine_days(path: Path) -> list[int]:
+    """Lines calling `date.today()` (or passing `date.today` as a default factory): the machine's calendar day, which
+    on a server running in UTC is still yesterday in Norway from midnight until one or two in the morning."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr == "today":
+            base = node.value
+            name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+            if name == "date":
+                found.append(node.lineno)
+    return found
+
+
+def test_the_day_is_norways():
+    """Deadlines, ages, retention and default dates count in Norway's days: product code asks
+    `core.formatting.today_in_oslo()`, never the machine's `date.today()`."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        for line in machine_days(path)
+    ]
+    assert found == []
+
+
+def test_the_day_check_catches_the_machines_day(tmp_path):
+    bad = tmp_path / "x.py"
+    bad.write_text(
+        "import datetime as dt\nfrom datetime import date\n"
+        "a = dt.date.today()\nb = date.today()\nc = field(default_factory=dt.date.today)\nd = today_in_oslo()\n"
+    )
+    assert machine_days(bad) == [3, 4, 5]

@@ -26,6 +26,7 @@ from core import backup as backup_service
 from core import reference as reference_service
 from core.db import get_engine, session_scope
 from core.errors import DomainError
+from core.formatting import today_in_oslo
 from core.settings import get_settings
 from employers import importers as employers_importers
 from employers import service as employers_service
@@ -656,7 +657,7 @@ def candidates_erase_expired(
     as_json: JsonFlag = False,
 ) -> None:
     """Slett kandidater der oppbevaringstiden (slettedatoen) er passert; bare revisjonsloggen blir igjen."""
-    day = _cli_date(today, "--today") or dt.date.today()
+    day = _cli_date(today, "--today") or today_in_oslo()
     with db_session() as session:
         ids = candidates_privacy.erase_expired(session, today=day, dry_run=dry_run)
     data = {"dry_run": dry_run, "count": len(ids), "candidate_ids": ids}

@@ -3,7 +3,6 @@ same for the same seed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from collections import Counter
 
@@ -24,6 +23,7 @@ from candidates.models import (
     WorkExperience,
 )
 from core import accounts
+from core.formatting import today_in_oslo
 from demo import candidates as candidates_demo
 from tests.factories import load_builtin_reference, make_employer, make_user
 
@@ -48,7 +48,7 @@ def test_small_demo_is_varied(db):
     assert n >= 300
     ids = list(db.scalars(select(Candidate.id)))
     assert len(ids) == n
-    today = dt.date.today()
+    today = today_in_oslo()
     rows = db.scalars(select(Candidate).options(*candidates_access.FULL_LOAD)).all()
     capacities = [candidates_derived.capacity_of(c, today) for c in rows]
     below = [c for c in capacities if c.percent < 100]

@@ -15,6 +15,7 @@ from candidates import service_profile as candidates_profile
 from candidates.derived import capacity_sql
 from candidates.models import Candidate
 from core.errors import ValidationFailed
+from core.formatting import today_in_oslo
 from tests.factories import make_candidate, make_office, make_user
 
 D = dt.date
@@ -175,7 +176,7 @@ def test_age_is_derived_not_stored(db, team):
 def test_sosialhjelp_aktivitetsplikt_defaults_to_under_30(db, team):
     office, js = team
     young = make_candidate(
-        db, office, actor=js, birth_date=dt.date.today().replace(year=dt.date.today().year - 22)
+        db, office, actor=js, birth_date=today_in_oslo().replace(year=today_in_oslo().year - 22)
     )
     old = make_candidate(db, office, actor=js, birth_date=D(1970, 1, 1))
     p_young = candidates_profile.set_programme(
@@ -226,7 +227,7 @@ def test_capacity_in_sql_agrees_with_python(db, team):
     """`capacity_sql` (the list's reduced-capacity filter) and `capacity_of` give every candidate the same
     percent: none, an active, an ended and a full uføretrygd, an override above and below the derived value."""
     office, js = team
-    today = dt.date.today()
+    today = today_in_oslo()
     cases = [
         ({}, None),
         ({"uforegrad": "60"}, None),

@@ -18,6 +18,7 @@ from candidates import service_profile as candidates_profile
 from candidates.service_privacy import RESTRICTED_FIELDS
 from core.audit import AuditEntry
 from core.errors import AccessDenied, Forbidden, ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import Base
 from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
@@ -469,7 +470,7 @@ def test_erase_expired_with_dry_run(db, team):
     today_ = make_candidate(db, team["office"], actor=js, retention_date=dt.date(2026, 3, 2))
     kept = make_candidate(db, team["office"], actor=js)
     ended = service.update_candidate(db, actor=js, candidate_id=kept.id, status="avsluttet")
-    assert ended.retention_date == dt.date.today() + dt.timedelta(days=service.RETENTION_DAYS)
+    assert ended.retention_date == today_in_oslo() + dt.timedelta(days=service.RETENTION_DAYS)
     ids = [expired.id, today_.id, kept.id]
 
     assert candidates_privacy.erase_expired(db, today=dt.date(2026, 3, 2), dry_run=True) == [expired.id]

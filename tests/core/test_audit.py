@@ -6,6 +6,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core import audit
 from core.audit import AuditEntry
+from core.formatting import today_in_oslo
 from tests.factories import make_user
 
 
@@ -46,7 +47,7 @@ def test_search_filters(db):
     db.flush()
     assert {e.subject_id for e in audit.search(db, actor_email=a.email)} == {"7"}
     assert {e.subject_id for e in audit.search(db, action="update")} >= {"8"}
-    today = dt.date.today()
+    today = today_in_oslo()
     assert len(audit.search(db, date_from=today + dt.timedelta(days=2))) == 0
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 import demo
 from core.errors import ValidationFailed
+from core.formatting import today_in_oslo
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
 from followup.models import FollowupRecord
@@ -167,7 +168,7 @@ def test_the_record_page_shows_the_status_in_job_after_job_start(client, db):
     office = make_office(db)
     spec = make_user(db, "jobbspesialist", office=office)
     employer = make_employer(db)
-    today = dt.date.today()
+    today = today_in_oslo()
     record = make_followup_record(
         db, office, spec, make_candidate(db, office, actor=spec), start_date=today - dt.timedelta(days=20)
     )

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from core.formatting import today_in_oslo
 from core.models import Office, User
 from plans import service_periods as plans_periods
 from tests.factories import make_candidate, make_office, make_user
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 
 
 @dataclass

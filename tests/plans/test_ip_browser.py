@@ -14,6 +14,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from core.formatting import today_in_oslo
 from plans.service_ip import HEADINGS
 from tests.browser_support import browser_login
 from tests.web.test_accessibility import AXE, run_axe
@@ -22,7 +23,7 @@ from tests.web.test_layout_browser import OVERFLOW_JS, PHONE
 pytestmark = pytest.mark.browser
 
 NINE = [f"{i}. {h}" for i, h in enumerate(HEADINGS, start=1)]
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 
 
 def _a_person_with_a_plan(page, base: str) -> str:

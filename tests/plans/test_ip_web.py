@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.audit import AuditEntry
+from core.formatting import today_in_oslo
 from plans import service_ip as ips
 from plans import service_periods as plans_periods
 from tests.factories import (
@@ -29,7 +30,7 @@ from tests.factories import (
     make_user,
 )
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 NINE = [f"{i}. {h}" for i, h in enumerate(ips.HEADINGS, start=1)]
 
 

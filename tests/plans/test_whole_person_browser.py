@@ -16,12 +16,13 @@ import uuid
 import pytest
 from pypdf import PdfReader
 
+from core.formatting import today_in_oslo
 from plans.service_ip import HEADINGS
 from tests.browser_support import browser_login
 
 pytestmark = pytest.mark.browser
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 NINE = [f"{i}. {h}" for i, h in enumerate(HEADINGS, start=1)]
 
 

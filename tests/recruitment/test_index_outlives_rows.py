@@ -4,7 +4,6 @@ reach a page, the API or `recruitment_top_matches`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
@@ -18,6 +17,7 @@ from candidates import service_profile as candidates_profile
 from candidates.models import Candidate
 from core import migrate
 from core.db import make_engine, session_scope
+from core.formatting import today_in_oslo
 from employers import service_openings as employers_openings
 from employers.models import Opening
 from recruitment import ranking, rematch
@@ -71,7 +71,7 @@ def _seed(factory, n: int):
 
 
 def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
-    today = dt.date.today()
+    today = today_in_oslo()
     js, openings, people = _seed(factory, 2)
     (keep_o, gone_o), (keep_c, gone_c) = openings, people
 
@@ -139,7 +139,7 @@ def test_deleted_rows_leave_the_warm_index_and_the_rematch(factory):
 def _ranked_pair(factory):
     _, (opening,), (person,) = _seed(factory, 1)
     with session_scope(factory) as s:
-        matches = rematch.rank_top_matches(s, today=dt.date.today()).matches
+        matches = rematch.rank_top_matches(s, today=today_in_oslo()).matches
     assert [(m.opening_id, m.candidate_id) for m in matches] == [(opening, person)]
     return opening, person, matches
 

@@ -4,8 +4,6 @@ would — re-ranks at the next call without a rebuild."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy.orm import sessionmaker
 
@@ -13,6 +11,7 @@ from candidates import service as candidates_service
 from candidates import service_profile as candidates_profile
 from core import migrate
 from core.db import make_engine, session_scope
+from core.formatting import today_in_oslo
 from employers import service_openings as employers_openings
 from recruitment import ranking
 from tests.browser_support import ScratchDatabase
@@ -104,4 +103,4 @@ def test_edits_reach_the_cached_index_without_a_rebuild(factory):
         ranked = ranking.candidates_for_opening(s, actor=actor, opening_id=ids["second"])
         assert ranked.matches == []
     assert {k: e.matcher for k, e in ranking._cache.entries.items()} == built, "edited in place, not rebuilt"
-    assert dt.date.today() == next(iter(ranking._cache.entries.values())).today
+    assert today_in_oslo() == next(iter(ranking._cache.entries.values())).today

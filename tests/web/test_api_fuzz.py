@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from candidates import service_privacy as candidates_privacy
 from candidates import service_profile as candidates_profile
+from core.formatting import today_in_oslo
 from employers import service as es
 from employers import service_contacts as employers_contacts
 from employers.service_suggest import warm_title_classifier
@@ -65,7 +66,7 @@ def fuzz_world(request, db):
     place = make_praksisplass(db, employer, actor=staff)
     person = es.add_contact_person(db, actor=staff, employer_id=employer.id, name="Kari Kontakt")
     contact = employers_contacts.log_contact(
-        db, actor=staff, employer_id=employer.id, date=dt.date.today(), type="telefon", summary="Ringte"
+        db, actor=staff, employer_id=employer.id, date=today_in_oslo(), type="telefon", summary="Ringte"
     )
     candidate = make_candidate(db, office_a, actor=staff)
     entries = [
@@ -106,8 +107,8 @@ def fuzz_world(request, db):
             {
                 "type": "EGEN",
                 "title": "Lage CV",
-                "from_date": dt.date.today(),
-                "to_date": dt.date.today() + dt.timedelta(days=30),
+                "from_date": today_in_oslo(),
+                "to_date": today_in_oslo() + dt.timedelta(days=30),
                 "life_area": "ARBEID",
                 "provider": "NAV_STAT",
             },
@@ -115,7 +116,7 @@ def fuzz_world(request, db):
                 "type": "MOTE",
                 "title": "Oppfølgingsmøte",
                 "description": "Planen",
-                "from_date": dt.date.today() + dt.timedelta(days=7),
+                "from_date": today_in_oslo() + dt.timedelta(days=7),
                 "kanal": "OPPMOTE",
                 "klokkeslett": "10:00",
                 "varighet": 30,

@@ -20,6 +20,7 @@ from candidates import service_privacy as candidates_privacy
 from candidates import service_profile as candidates_profile
 from candidates.models import Candidate, Certificate, LanguageSkill, WorkExperience
 from core.audit import AuditEntry
+from core.formatting import today_in_oslo
 from tests.factories import (
     csrf_from,
     found,
@@ -84,7 +85,7 @@ def test_register_candidate_keeps_input_and_shows_derived_age(client, db):
     assert r.status_code == 303
     page = client.get(r.headers["location"])
     assert page.status_code == 200 and "Sigrid Undset" in page.text and "er registrert" in page.text
-    today = dt.date.today()
+    today = today_in_oslo()
     age = today.year - 2001 - ((today.month, today.day) < (2, 3))
     assert f"{age} år" in page.text
     assert found(r'id="under-30">(Ja|Nei)<', page.text) == ("Ja" if age < 30 else "Nei")
@@ -404,7 +405,7 @@ def test_consent_permits_sharing_shows_until_either_is_withdrawn(client, anon_cl
     r = _post(
         client,
         consent_page,
-        {"employer_id": str(employer.id), "given_on": dt.date.today().isoformat(), "named": "1"},
+        {"employer_id": str(employer.id), "given_on": today_in_oslo().isoformat(), "named": "1"},
         consent_page,
     )
     assert r.status_code == 303

@@ -13,6 +13,7 @@ from candidates import service_privacy as candidates_privacy
 from candidates.models import Candidate
 from core import notifications
 from core.audit import AuditEntry
+from core.formatting import today_in_oslo
 from core.models import User
 from employers import service as employers_service
 from employers import service_contacts as employers_contacts
@@ -31,7 +32,7 @@ from tests.factories import (
     make_user,
 )
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 WEDNESDAY = dt.date(2026, 3, 11)
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from core.cleaning import BIRTH_DATE, OPENING_START, check_date
+from core.formatting import today_in_oslo
 from employers.models import Opening
 from tests.factories import (
     api_headers,
@@ -25,7 +26,7 @@ from tests.factories import (
     make_user,
 )
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 
 
 def _years(n: int) -> dt.date:

@@ -1,7 +1,6 @@
 """Employer API: CRUD with the services' rules (422 [{field, message}]), employer users limited to their own."""
 
-import datetime as dt
-
+from core.formatting import today_in_oslo
 from employers import service
 from employers.models import Employer
 from tests.factories import api_headers, login, make_employer, make_opening, make_user, valid_orgnr
@@ -67,7 +66,7 @@ def test_contacts_log_and_next_steps(client, db):
         headers=h,
     )
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "next_step_due"
-    due = dt.date.today().isoformat()
+    due = today_in_oslo().isoformat()
     r = client.post(
         f"/api/v1/employers/{employer.id}/contacts",
         json={"date": due, "type": "møte", "summary": "Møte", "next_step": "Besøk", "next_step_due": due},

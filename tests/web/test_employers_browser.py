@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from core.formatting import today_in_oslo
 from tests.browser_support import browser_login, browser_logout
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ EMPLOYER_PASSWORD = "Mjøsbakst-passord-2026"
 
 def test_market_contact_employer_flow(live_server, browser_page):
     page = browser_page
-    today = dt.date.today()
+    today = today_in_oslo()
     browser_login(page, live_server, "markedskontakt@arbeidsbro.no")
     page.get_by_role("link", name="Arbeidsgivere", exact=True).click()
     page.get_by_role("link", name="Registrer arbeidsgiver").click()

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import re
 
+from core.formatting import today_in_oslo
 from employers import service
 from employers import service_openings as employers_openings
 from employers.models import Employer, Opening
@@ -132,7 +133,7 @@ def test_contact_log_next_step_and_praksisplass(client, db):
         page,
     )
     assert r.status_code == 422 and "Sende avtale" in r.text and "Sammendrag må fylles ut" in r.text
-    today = dt.date.today()
+    today = today_in_oslo()
     r = _post(
         client,
         f"{page}/kontakter",
@@ -176,7 +177,7 @@ def test_opening_form_styrk_suggestion_lifecycle_and_jsonld(client, db):
     assert r.status_code == 200 and 'value="9112"' in r.text and "Renholdere i virksomheter" in r.text
     r = _post(client, "/stillinger/ny", {**form, "percent_max": "20", "action": "save"}, "/stillinger/ny")
     assert r.status_code == 422 and 'value="Renholder"' in r.text and 'href="#f-percent_min"' in r.text
-    deadline = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    deadline = (today_in_oslo() + dt.timedelta(days=20)).isoformat()
     r = _post(
         client,
         "/stillinger/ny",
@@ -209,7 +210,7 @@ def test_opening_form_styrk_suggestion_lifecycle_and_jsonld(client, db):
 
 def test_expired_opening_needs_new_deadline_on_the_page(client, db):
     contact = make_user(db, "markedskontakt")
-    opening = make_opening(db, make_employer(db), application_deadline=dt.date.today() + dt.timedelta(days=1))
+    opening = make_opening(db, make_employer(db), application_deadline=today_in_oslo() + dt.timedelta(days=1))
     employers_openings.transition_opening(db, actor=None, opening_id=opening.id, to_status="publisert")
     employers_openings.expire_openings(db, dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
     login(client, contact)
@@ -220,7 +221,7 @@ def test_expired_opening_needs_new_deadline_on_the_page(client, db):
     r = _post(
         client,
         f"{url}/status",
-        {"status": "publisert", "application_deadline": (dt.date.today() + dt.timedelta(days=9)).isoformat()},
+        {"status": "publisert", "application_deadline": (today_in_oslo() + dt.timedelta(days=9)).isoformat()},
         url,
     )
     db.expire_all()
@@ -368,7 +369,7 @@ def test_public_opening_page_says_how_to_apply(client, db):
     service.add_contact_person(
         db, actor=None, employer_id=employer.id, name="Intern Kontaktperson", email="intern@bil.no"
     )
-    deadline = dt.date.today() + dt.timedelta(days=20)
+    deadline = today_in_oslo() + dt.timedelta(days=20)
     given = make_opening(
         db,
         employer,
@@ -433,7 +434,7 @@ def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):
     → get), not a page at the POST URL."""
     contact = make_user(db, "markedskontakt")
     opening = make_opening(db, make_employer(db), actor=contact)
-    deadline = dt.date.today() + dt.timedelta(days=20)
+    deadline = today_in_oslo() + dt.timedelta(days=20)
     employers_openings.transition_opening(
         db, actor=contact, opening_id=opening.id, to_status="publisert", application_deadline=deadline
     )
@@ -441,7 +442,7 @@ def test_a_refused_form_writes_nothing_and_goes_back_by_redirect(client, db):
     db.flush()
     login(client, contact)
     url = f"/stillinger/{opening.id}"
-    passed = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    passed = (today_in_oslo() - dt.timedelta(days=3)).isoformat()
     r = _post(client, f"{url}/status", {"status": "publisert", "application_deadline": passed}, url)
     assert r.status_code == 303 and r.headers["location"] == url
     assert "ny søknadsfrist fram i tid" in client.get(url).text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from core.formatting import today_in_oslo
 from followup import service_records as followup_records
 from tests.factories import (
     api_headers,
@@ -16,7 +17,7 @@ from tests.factories import (
     make_user,
 )
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 
 
 def test_api_flow_and_rules(client, db):

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from core import formatting
+from core.formatting import today_in_oslo
 from tests.browser_support import browser_login
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ def _job_starts(page) -> int:
 
 def test_job_specialist_follow_up_flow(live_server, browser_page):
     page = browser_page
-    today = dt.date.today()
+    today = today_in_oslo()
     browser_login(page, live_server, "jobbspesialist@arbeidsbro.no")
     page.get_by_role("link", name="Rapporter").click()
     before = _job_starts(page)

@@ -9,6 +9,7 @@ import re
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
+from core.formatting import today_in_oslo
 from followup import service
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
@@ -24,7 +25,7 @@ from tests.factories import (
     make_user,
 )
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 
 
 def _post(client, path, data, page):

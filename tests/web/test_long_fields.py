@@ -4,7 +4,6 @@ domain limit is an opening's description, 50 000 characters); only beyond every 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from core.cleaning import bounded_text
 from core.errors import ValidationFailed
+from core.formatting import today_in_oslo
 from employers.models import Opening
 from followup.models import FollowupContact
 from tests.factories import (
@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from web.forms import MAX_FIELD
 
-TODAY = dt.date.today()
+TODAY = today_in_oslo()
 
 
 def _post(client, path, data, page):

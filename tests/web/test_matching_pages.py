@@ -4,7 +4,6 @@ start from a list entry. The 60 % uføretrygd person must get the 40 % ARBEIDSTI
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 
 from candidates import service_privacy as candidates_privacy
 from candidates import service_profile as candidates_profile
+from core.formatting import today_in_oslo
 from core.reference import PostalCode
 from employers import service_openings as employers_openings
 from employers import service_praksis as employers_praksis
@@ -204,8 +204,8 @@ def test_job_start_from_a_list_entry(client, db, world):
         actor=js,
         candidate_id=person.id,
         service="ips",
-        referral_date=dt.date.today(),
-        start_date=dt.date.today(),
+        referral_date=today_in_oslo(),
+        start_date=today_in_oslo(),
     )
     db.flush()
     go = client.get(f"/kandidatliste/{entry_id}/oppfolging")

@@ -4,13 +4,13 @@ their role may not do."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from core.formatting import today_in_oslo
 from core.models import User
 from employers import access as employers_access
 from employers import importers
@@ -332,7 +332,7 @@ def next_steps(
     due: Annotated[str, Query(pattern="^(week|overdue|all)$")] = "all",
     mine: bool = True,
 ) -> list[s.ContactOut]:
-    today = dt.date.today()
+    today = today_in_oslo()
     owner = user.id if mine else None
     if due == "week":
         rows = employers_contacts.next_steps_due_this_week(session, actor=user, today=today, owner_id=owner)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from core.errors import NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from followup import schemas
 from followup import service_placements as followup_placements
 from followup import service_records as followup_records
@@ -288,7 +289,7 @@ def outcomes(session: SessionDep, user: ApiStaffUser, record_id: int) -> schemas
     record = followup_records.get_record(
         session, actor=user, record_id=record_id, purpose="oppfølging via API: utfall"
     )
-    today = dt.date.today()
+    today = today_in_oslo()
     rows = []
     for p in record.placements:
         current = followup_placements.current_terms(p)[0]

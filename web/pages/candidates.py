@@ -50,6 +50,7 @@ from candidates.models import (
 from core import accounts, formatting
 from core import reference as reference_service
 from core.errors import DomainError, NotFound, ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import User
 from employers import access as employers_access
 from employers import service as es
@@ -970,7 +971,7 @@ def _situation_ctx(
         "program_form": program_form,
         "derived_capacity": candidates_derived.capacity_from(None, None, grade).percent,
         "uforegrad": grade,
-        "today": dt.date.today(),
+        "today": today_in_oslo(),
     }
 
 
@@ -1111,7 +1112,7 @@ def _consent_ctx(session: Session, user: User, candidate: Candidate, extra: dict
         "marks": marks,
         "marked_segments": sensitive_text.segments(presentation, marks),
         "form": {
-            "given_on": dt.date.today().isoformat(),
+            "given_on": today_in_oslo().isoformat(),
             "named": "1",
             "presentation": candidate.presentation,
         },

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import Request
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from candidates import access as candidates_access
 from core import notifications
+from core.formatting import today_in_oslo
 from core.models import ROLE_LABELS, User
 from core.roles import FOLLOW_UP, NAV_STAFF, OFFICE_STAFF
 from employers import access as employers_access
@@ -62,7 +62,7 @@ def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response
         context["break_glass"] = candidates_access.break_glass_for_office(session, actor=user, limit=10)
     if user.role == "markedskontakt":
         panels = employers_contacts.next_steps_panels(
-            session, actor=user, today=dt.date.today(), owner_id=user.id
+            session, actor=user, today=today_in_oslo(), owner_id=user.id
         )
         context["due_this_week"], context["overdue_steps"] = panels["week"], panels["overdue"]
     if (

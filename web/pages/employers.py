@@ -16,6 +16,7 @@ from candidates import service_suggest as candidates_suggest
 from core import formatting
 from core import reference as reference_service
 from core.errors import DomainError, Forbidden, NotFound
+from core.formatting import today_in_oslo
 from core.models import User
 from employers import access as employers_access
 from employers import importers
@@ -206,7 +207,7 @@ def create_employer(request: Request, session: SessionDep, user: StaffUser, form
 def next_steps_page(
     request: Request, session: SessionDep, user: StaffUser, dager: int = 60, alle: str = ""
 ) -> Response:
-    today = dt.date.today()
+    today = today_in_oslo()
     owner = None if alle else user.id
     return render(
         request,
@@ -271,7 +272,7 @@ def _detail(
         responsible=session.get(User, employer.responsible_user_id) if employer.responsible_user_id else None,
         errors=errors or {},
         form=form or {},
-        today=dt.date.today(),
+        today=today_in_oslo(),
         pp_styrk_options=suggest_ui.options(session, user, "yrke", (form or {}).get("pp_styrk_code"))
         if errors and staff
         else [],
@@ -448,7 +449,7 @@ def end_occupant(
     request: Request, session: SessionDep, user: StaffUser, occupant_id: int, form: FormData
 ) -> Response:
     occ = employers_praksis.end_occupant(
-        session, actor=user, occupant_id=occupant_id, end_date=form.get("end_date") or dt.date.today()
+        session, actor=user, occupant_id=occupant_id, end_date=form.get("end_date") or today_in_oslo()
     )
     place = employers_praksis.get_praksisplass(session, actor=user, praksisplass_id=occ.praksisplass_id)
     return redirect(
@@ -718,7 +719,7 @@ def _detail_ctx(
         status_buttons=STATUS_BUTTONS,
         form=form or {},
         errors=errors or {},
-        today=dt.date.today(),
+        today=today_in_oslo(),
     )
 
 

@@ -17,6 +17,7 @@ from candidates import service as candidates_service
 from core import formatting
 from core.cleaning import Cleaner
 from core.errors import ValidationFailed
+from core.formatting import today_in_oslo
 from core.models import User
 from employers import service as employers_service
 from followup import charts
@@ -56,7 +57,7 @@ FormData = Annotated[dict[str, Any], form_fields()]
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return today_in_oslo()
 
 
 def _typed(

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
+from core.formatting import today_in_oslo
 from core.models import User
 from plans import access as plans_access
 from plans import service as ps
@@ -45,7 +46,7 @@ VIEWS = ("tavle", "liste")
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return today_in_oslo()
 
 
 def _common() -> dict[str, Any]:

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from core.errors import ReasonRequired
+from core.formatting import today_in_oslo
 from core.models import User
 from plans import service_ip as ips
 from plans.models_ip import IP_FIELDS, IP_STATUSES, LEGAL_BASES, PARTICIPANT_ROLES, IndividualPlan
@@ -31,7 +32,7 @@ EVALUATION_FIELDS = ("date", "participants", "person_took_part", "summary", "per
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return today_in_oslo()
 
 
 def _s(value: Any) -> Any:
