@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+SQLITE_ACTIVE = 2  # one writer at a time, and one thread of Python at a time
+OTHER_ACTIVE = 6  # PostgreSQL: enough to overlap the database's round trips (docs/BENCHMARKS.md, load)
+
+
 class Settings(BaseSettings):
     """All configuration in one place, so tests can build an app with their own values."""
 
@@ -59,8 +63,9 @@ class Settings(BaseSettings):
     # Worker threads for sync routes; must exceed max_requests_in_flight (see web.app.lifespan).
     threadpool_size: int = 100
     max_requests_in_flight: int = 80
-    # On SQLite, requests running at once (the rest wait in the event loop; web.app.ActiveRequestLimit); 0: no cap.
-    sqlite_active_requests: int = 2
+    # Requests running at once in one server process (the rest wait their turn in the event loop;
+    # web.app.ActiveRequestLimit): None is the database's default (SQLITE_ACTIVE / OTHER_ACTIVE below); 0: no cap.
+    active_requests: int | None = Field(default=None, ge=0)
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     # Matching: a travel time in minutes becomes a straight-line distance at this speed (roads wind, ~1.3×).
     commute_kmh: float = Field(default=45.0, gt=0, le=200)

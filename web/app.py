@@ -33,7 +33,7 @@ from core.db import is_sqlite, make_engine
 from core.errors import DomainError, ReasonRequired, ValidationFailed
 from core.locking import StaleEdit
 from core.models import User
-from core.settings import Settings, get_settings
+from core.settings import OTHER_ACTIVE, SQLITE_ACTIVE, Settings, get_settings
 from web import registry  # noqa: F401  (all models mapped before the first query)
 from web.api import PREFIX
 from web.api.contract import allowed_methods, complete_document
@@ -68,11 +68,14 @@ SECURITY_HEADERS = [
 
 
 class ActiveRequestLimit:
-    """On SQLite at most `limit` requests run at once; the others wait their turn in the event loop.
+    """At most `limit` requests run at once in this process; the others wait their turn in the event loop.
 
-    SQLite lets one transaction write at a time and Python runs one thread at a time, so fifty requests in fifty
-    pool threads do not go faster than a few: they only fight over the GIL and the writer lock, which under load
-    cost more CPU than the requests themselves. Waiting here costs nothing and keeps the order of arrival."""
+    Python runs one thread at a time, so fifty requests in fifty pool threads do not go faster than a few: they only
+    fight over the GIL (and on SQLite over the one writer lock), which under load costs more CPU than the requests
+    themselves. On PostgreSQL it also slowed everyone: the transaction that holds the audit chain's lock
+    (`core.audit`) waited for the GIL between its statements behind dozens of runnable threads, and every other
+    request that reads a person waited for that lock. Waiting here costs nothing and keeps the order of arrival;
+    a few at once still overlap one request's database round trips with another's Python."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -411,8 +414,11 @@ def create_app(
 
     app.add_middleware(JsonBodyCheck, document=api.openapi)
     app.add_middleware(SecurityHeadersMiddleware)
-    if is_sqlite(str(app.state.engine.engine.url)) and settings.sqlite_active_requests > 0:
-        app.add_middleware(ActiveRequestLimit, limit=settings.sqlite_active_requests)
+    active = settings.active_requests
+    if active is None:
+        active = SQLITE_ACTIVE if is_sqlite(str(app.state.engine.engine.url)) else OTHER_ACTIVE
+    if active > 0:
+        app.add_middleware(ActiveRequestLimit, limit=active)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(PREFIX, api)
     install_page_error_handlers(app)
