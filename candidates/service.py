@@ -111,8 +111,8 @@ def search_statement(
     today: dt.date | None = None,
 ) -> Select[Candidate]:
     _check_filters(actor, reduced_capacity=reduced_capacity, innsatsgruppe=innsatsgruppe)
-    return _search(
-        actor,
+    return _filtered(
+        readable_candidates(actor),
         q=q,
         status=status,
         under_30=under_30,
@@ -126,27 +126,6 @@ def _check_filters(actor: User | None, *, reduced_capacity: Any, innsatsgruppe: 
     """A filter on a restricted field tells who has it: refused (403) for all but follow-up caseworkers."""
     if (reduced_capacity or innsatsgruppe) and not may_search_restricted(actor):
         raise Forbidden("Bare veiledere i oppfølgingsrolle kan søke på arbeidsevne og innsatsgruppe.")
-
-
-def _search(
-    actor: User | None,
-    *,
-    q: str,
-    status: str,
-    under_30: bool,
-    reduced_capacity: bool,
-    innsatsgruppe: str,
-    today: dt.date,
-) -> Select[Candidate]:
-    return _filtered(
-        readable_candidates(actor),
-        q=q,
-        status=status,
-        under_30=under_30,
-        reduced_capacity=reduced_capacity,
-        innsatsgruppe=innsatsgruppe,
-        today=today,
-    )
 
 
 def _filtered(

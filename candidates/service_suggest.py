@@ -61,7 +61,7 @@ def suggest_candidates(
                 Candidate.last_name.ilike(f"%{first}%"),
             )
         )
-    rows = session.execute(stmt.order_by(Candidate.id).limit(MAX_READ)).tuples().all()
+    rows = session.execute(stmt.order_by(Candidate.id).limit(MAX_READ)).all()
     names = {r[0]: f"{r[1]} {r[2]}" for r in rows}
     if number:
         ranked = [(i, 1.0) for i in names]

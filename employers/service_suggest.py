@@ -143,9 +143,9 @@ def place_index(session: Session) -> PlaceIndex:
 
     def build() -> PlaceIndex:
         municipalities = dict(
-            session.execute(select(reference_service.Municipality.code, reference_service.Municipality.name))
-            .tuples()
-            .all()
+            session.execute(
+                select(reference_service.Municipality.code, reference_service.Municipality.name)
+            ).all()
         )
         postal = session.execute(
             select(
@@ -153,7 +153,7 @@ def place_index(session: Session) -> PlaceIndex:
                 reference_service.PostalCode.place,
                 reference_service.PostalCode.municipality_code,
             )
-        ).tuples()
+        )
         return PlaceIndex(municipalities, list(postal))
 
     return _places.get(mark, build)
@@ -206,7 +206,7 @@ def suggest_employers(
     digits = raw.replace(" ", "")
     if digits.isdigit():
         stmt = stmt.where(Employer.orgnr.startswith(digits))
-    rows = session.execute(stmt.order_by(Employer.name)).tuples().all()
+    rows = session.execute(stmt.order_by(Employer.name)).all()
     by_id = {r[0]: r for r in rows}
     ranked = rank_names(raw, [(r[0], r[1], r[2]) for r in rows], limit)
     return [EmployerSuggestion(i, by_id[i][1], by_id[i][2], conf) for i, conf in ranked]
