@@ -42,3 +42,15 @@ def visible_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "\n".join(parser.parts)
+
+
+def control_tag(html: str, control_id: str) -> str:
+    """The opening tag of the form control with this id (`f-…`), to read its attributes (required, aria-*)."""
+    start = html.index(f'id="{control_id}"')
+    return html[html.rindex("<", 0, start) : html.index(">", start) + 1]
+
+
+def marked_required(html: str, control_id: str) -> bool:
+    """Marked as required the way the form macros do it: `required` and `aria-required` on the control."""
+    tag = control_tag(html, control_id)
+    return " required" in tag and 'aria-required="true"' in tag

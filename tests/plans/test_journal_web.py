@@ -8,6 +8,7 @@ import pytest
 
 from plans import service_journal as sj
 from tests.factories import api_headers, csrf_from, login, make_candidate, make_office, make_user
+from tests.visible_text import marked_required
 
 HEALTH = "Hun fortalte om angst og at hun bruker sovemedisin."
 
@@ -123,6 +124,8 @@ def test_page_asks_to_confirm_a_health_word_before_saving(client, db, world):
     entry_url = r.headers["location"]
     page = client.get(entry_url)
     assert "Del med personen" in page.text and "tryggtekst-deling" in page.text
+    # the text is required by the service, and both forms say so before they are sent
+    assert marked_required(page.text, "f-text") and marked_required(client.get(form_url).text, "f-text")
 
 
 def test_page_shares_a_plain_referat_and_it_becomes_read_only(client, db, world):

@@ -13,6 +13,7 @@ from candidates import access as candidates_access
 from candidates.models import BreakGlass
 from core.audit import AuditEntry, SecurityEvent
 from tests.factories import api_headers, csrf_from, login, make_candidate, make_office, make_user
+from tests.visible_text import marked_required
 
 REASON = "Klage fra personen på behandlingen, sak 2026/4711"
 
@@ -40,6 +41,7 @@ def test_admin_read_without_a_reason_is_refused(client, db, world):
         page = client.get(f"/kandidater/{cid}{path}")
         assert page.status_code == 403, path
         assert "Begrunnelse for innsyn" in page.text and world["candidate"].last_name not in page.text, path
+        assert marked_required(page.text, "f-reason"), path
     refusals = db.scalars(select(SecurityEvent).where(SecurityEvent.event == "reason_required")).all()
     assert refusals
 
