@@ -264,20 +264,19 @@ def generate(
         )
         own = [v for v in veiledere if v.office_id == office.id]
         for index, candidate in enumerate(rng.sample(candidates, len(candidates) // 3)):
+            ansvarlig = specialist
             if own and index % 3 == 2:
+                ansvarlig = own[(index // 3) % len(own)]
                 candidates_service.update_candidate(
-                    session,
-                    actor=None,
-                    candidate_id=candidate.id,
-                    responsible_user_id=own[(index // 3) % len(own)].id,
+                    session, actor=None, candidate_id=candidate.id, responsible_user_id=ansvarlig.id
                 )
             _one(session, rng, specialist, candidate.id, today, index)
-            planned.append((specialist, candidate))
+            planned.append((ansvarlig, candidate))
             plans += 1
     ip_rng = random.Random(rng.getrandbits(64))  # drawn after the plans: they stay as they were without it
-    for specialist, candidate in planned:
+    for ansvarlig, candidate in planned:
         if ip_rng.random() < 0.5:
-            _individual_plan(session, ip_rng, specialist, candidate, today)
+            _individual_plan(session, ip_rng, ansvarlig, candidate, today)
     session.flush()
     return plans
 
@@ -333,10 +332,11 @@ IP_EFFORT = (
 
 
 def _individual_plan(
-    session: Session, rng: random.Random, specialist: User, candidate: Any, today: dt.date
+    session: Session, rng: random.Random, koordinator: User, candidate: Any, today: dt.date
 ) -> None:
-    """The IP of one demo plan: koordinator, legal bases, participants (the person, the municipality, the health
-    services), consents, contributions and an evaluation round; one in five is still being written (incomplete)."""
+    """The IP of one demo plan, kept by the person's «Ansvarlig» as koordinator: legal bases, participants (the
+    person, the municipality, the health services), consents, contributions and an evaluation round; one in five is
+    still being written (incomplete)."""
     first = candidate.first_name
     municipal, health = rng.choice(IP_MUNICIPAL), rng.choice(IP_HEALTH)
     start = today - dt.timedelta(days=rng.randint(20, 120))
@@ -344,7 +344,7 @@ def _individual_plan(
     data: dict[str, Any] = {
         "status": "AKTIV" if complete else "UNDER_ARBEID",
         "legal_bases": ["SOTJL_28", "HOL"] if health[1] != "SPESIALISTHELSE" else ["SOTJL_28", "SHTL"],
-        "koordinator_user_id": specialist.id,
+        "koordinator_user_id": koordinator.id,
         "koordinator_phone": f"61 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
         "period_from": start,
         "period_to": start + dt.timedelta(days=365),
@@ -380,15 +380,15 @@ def _individual_plan(
             f"{municipal[0]} og {health[0]} kommer når det trengs.",
             cooperation=f"Ansvarsgruppe med {municipal[2].lower()} og {health[2].lower()}.",
         )
-    plans_ip.save_ip(session, actor=specialist, candidate_id=candidate.id, data=data)
+    plans_ip.save_ip(session, actor=koordinator, candidate_id=candidate.id, data=data)
     if complete:
         plans_ip.record_evaluation(
             session,
-            actor=specialist,
+            actor=koordinator,
             candidate_id=candidate.id,
             data={
                 "date": today - dt.timedelta(days=rng.randint(1, 15)),
-                "participants": f"{first}, {specialist.name}, {municipal[0]}",
+                "participants": f"{first}, {koordinator.name}, {municipal[0]}",
                 "summary": "Gikk gjennom målene og tiltakene. Boligsøknaden er sendt, behandlingen er i gang.",
                 "person_assessment": rng.choice(
                     (
