@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     threadpool_size: int = 100
     max_requests_in_flight: int = 80
     # Requests running at once in one server process (the rest wait their turn in the event loop;
-    # web.app.ActiveRequestLimit): None is the database's default (SQLITE_ACTIVE / OTHER_ACTIVE below); 0: no cap.
+    # web.app.ActiveRequestLimit): None is the database's default (SQLITE_ACTIVE / OTHER_ACTIVE above); 0: no cap.
     active_requests: int | None = Field(default=None, ge=0)
     # Uføretrygd: grunnbeløp and income limit are figures that change yearly — settings, not code.
     # Matching: a travel time in minutes becomes a straight-line distance at this speed (roads wind, ~1.3×).
