@@ -303,7 +303,7 @@ def list_page(
     The page is chosen first (ids and the total only) and the derived columns are read for its rows alone: with
     them beside the window count, the database worked them out for every candidate of the office."""
     today = today or today_in_oslo()
-    if unknown := set(filters) - {"q", "status", "under_30", "reduced_capacity", "innsatsgruppe"}:
+    if unknown := set(filters) - set(_NO_FILTERS):
         raise TypeError(f"unknown filters {sorted(unknown)}")
     _check_filters(
         actor, reduced_capacity=filters.get("reduced_capacity"), innsatsgruppe=filters.get("innsatsgruppe")
