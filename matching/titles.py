@@ -774,9 +774,16 @@ def nearest_neighbour_baseline(train: Sequence[tuple[str, str]], titles: Sequenc
     return [train[int(i)][1] for i in best]
 
 
-def _synonym_keys(title: str) -> set[str]:
+def _read_keys(title: str) -> set[str]:
     p = parse(title)
     return {k for k in (p.key, _joined(p), " ".join(p.main)) if k}
+
+
+def unlike(pairs: Iterable[tuple[str, str]], held_out: Iterable[str]) -> list[tuple[str, str]]:
+    """The (title, code) pairs that do not read like any held-out title (same normalised words, with or without
+    its parenthesis): what a classifier evaluated on `held_out` may learn from."""
+    held = set().union(*(_read_keys(t) for t in held_out))
+    return [(t, c) for t, c in pairs if not (_read_keys(t) & held)]
 
 
 def cross_validate(
@@ -800,8 +807,7 @@ def cross_validate(
     for f in range(folds) if only_folds is None else only_folds:
         test = [vocabulary[i] for i in range(len(vocabulary)) if ids[i] == f]
         train = [vocabulary[i] for i in range(len(vocabulary)) if ids[i] != f]
-        held = set().union(*(_synonym_keys(t) for t, _ in test)) if test else set()
-        syn = [(t, c) for t, c in synonyms if not (_synonym_keys(t) & held)]
+        syn = unlike(synonyms, (t for t, _ in test))
         clf = TitleClassifier(train, styrk_names, syn, calibration_folds=calibration_folds)
         truths += [c for _, c in test]
         guesses += [clf.classify(t) for t, _ in test]
@@ -818,9 +824,8 @@ def evaluate_file(
     """Classify titles the model was not built from: vocabulary entries and synonyms that read like an evaluated
     title are left out of the training data first (reported as ``excluded``)."""
     synonyms = list(load_synonyms() if synonyms is None else synonyms)
-    held = set().union(*(_synonym_keys(t) for t, _ in rows)) if rows else set()
-    train = [(t, c) for t, c in vocabulary if not (_synonym_keys(t) & held)]
-    syn = [(t, c) for t, c in synonyms if not (_synonym_keys(t) & held)]
+    train = unlike(vocabulary, (t for t, _ in rows))
+    syn = unlike(synonyms, (t for t, _ in rows))
     clf = TitleClassifier(train, styrk_names, syn)
     out = _metrics(
         [c for _, c in rows],

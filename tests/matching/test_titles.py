@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from matching.bench import read_title_tsv
-from matching.titles import TitleClassifier, TitleMapper, cross_validate, parse, regulated_professions
+from matching.titles import (
+    TitleClassifier,
+    TitleMapper,
+    cross_validate,
+    parse,
+    regulated_professions,
+    unlike,
+)
 
 REFDATA = Path(__file__).resolve().parents[2] / "core" / "refdata"
 HEALTH = {c for c in regulated_professions() if c[:2] in ("22", "32") or c[:3] == "532" or c == "2634"}
@@ -123,3 +130,15 @@ def test_cross_validation_beats_the_baseline() -> None:
     assert r["exact"] >= 0.48 and r["exact"] >= r["baseline_exact"] + 0.02, r
     assert r["wrong_at_high_confidence"] <= 0.03, r
     assert r["exact"] <= r["minor"] <= r["sub_major"] <= 1.0
+
+
+def test_what_reads_like_a_held_out_title_leaves_the_training_side() -> None:
+    pairs = [
+        ("Kjøkkensjef", "3434"),  # the held-out title's words without its parenthesis
+        ("kjøkkensjefer", "3434"),  # its plural
+        ("Kjøkkensjef (kantine)", "3434"),  # the same words with another parenthesis
+        ("Kokk", "5120"),
+        ("Souschef", "3434"),
+    ]
+    assert unlike(pairs, ["Kjøkkensjef (færre enn 10 ansatte)"]) == [("Kokk", "5120"), ("Souschef", "3434")]
+    assert unlike(pairs, []) == pairs
