@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python benchmarks/quality_bar.py var/bench-dev.json --min-ndcg 0.95 --max-infeasible 0
 	$(BIN)/arbeidsbro match titles-eval $(REFDATA)/nav/yrkesbetegnelser_styrk08.tsv --folds 5
 	$(BIN)/python benchmarks/reworded_set.py --dev $(BENCH_DIR) --seeds 3
+	$(BIN)/python benchmarks/title_variants.py --dev $(BENCH_DIR)
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/load.py --duration 120 --users 50
 

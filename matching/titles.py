@@ -69,7 +69,7 @@ _ASCII = str.maketrans(
 _ENDINGS = ("erne", "ene", "ere", "er", "en", "re", "e")
 _DIGITS = re.compile(r"^\d{1,4}$")
 _SLASH_SUFFIX = re.compile(r"(\w+)\s*/\s*-\s*(\w+)")  # "spåkone/-mann", "vert/-vertinne"
-_FIELD = re.compile(r"\s(?:i|innen|innenfor|ved|på)\s")
+_FIELD = re.compile(r"\s(?:i|innen|innenfor|ved|på|til|hos)\s")  # "Kokk i barnehage", "Selger hos Rema 1000"
 _STOP_WORDS = (
     "og i for av med innen ved pa til mv mm m v fra som the of and in hos vi soker etter en et ei el eller "
 )
@@ -250,16 +250,20 @@ def parse(title: str) -> Parsed:
     t = title.lower().strip()
     inner = " ".join(a or b for a, b in _PAREN_TEXT.findall(t))
     main = _PAREN.sub(" ", t)
-    if not inner:  # "Hjelpearbeidere i skogbruk" (STYRK's way) reads like "Hjelpearbeider (skogbruk)" (NAV's)
-        at = _FIELD.search(main)
-        if at and at.start() > 2:
-            main, inner = main[: at.start()], main[at.end() :]
+    # "Hjelpearbeidere i skogbruk" (STYRK's way) reads like "Hjelpearbeider (skogbruk)" (NAV's), and an ad's
+    # "Baker (heltid) i barnehage" like "Baker (barnehage)": the place of work is evidence, not the occupation
+    at = _FIELD.search(main)
+    if at and at.start() > 2:
+        main, inner = main[: at.start()], f"{inner} {main[at.end() :]}".strip()
     m, p = _words(main, words), _words(inner, words)
     if not m and p:  # "(renhold)" alone: the parenthesis is all there is
         m, p = p, []
     elif p and m and m[-1] in words.trainee:  # "Lærling (billakkerer)": the parenthesis names the trade
         m, p = p, m
-    raw = ascii_fold(" ".join(_NONWORD.sub(" ", _HYPHEN_JOIN.sub("", t.replace("/", " "))).split()))
+    # the text as written, less what an ad adds around a title ("Vi søker", "(50–80 % stilling)", "heltid"): none
+    # of NAV's titles carries it, so in the raw n-grams it could only pull towards wrong neighbours
+    bare = _NOISE.sub(" ", _LEAD.sub("", _PERCENT.sub(" ", t).strip()))
+    raw = ascii_fold(" ".join(_NONWORD.sub(" ", _HYPHEN_JOIN.sub("", bare.replace("/", " "))).split()))
     return Parsed(tuple(m), tuple(p), raw)
 
 
@@ -474,7 +478,7 @@ class TitleClassifier:
         self._model: _Model | None = None
         self._cal: _Calibration | None = None
         self._lock = threading.Lock()
-        self._cache: dict[str, TitleGuess] = {}
+        self._cache: dict[Parsed, TitleGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------------------
     @property
@@ -569,11 +573,11 @@ class TitleClassifier:
         p = parse(raw)
         if p.empty:
             return TitleGuess(None, 0.0)
-        hit = self._cache.get(p.key)
+        hit = self._cache.get(p)  # the whole reading: the model sees the raw text as well as the words
         if hit is None:
             hit = self._classify(p)
             if len(self._cache) < 200_000:
-                self._cache[p.key] = hit
+                self._cache[p] = hit
         return hit
 
     def suggest(self, title: str, k: int = 3) -> list[tuple[str, float]]:

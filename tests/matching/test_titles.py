@@ -142,3 +142,34 @@ def test_what_reads_like_a_held_out_title_leaves_the_training_side() -> None:
     ]
     assert unlike(pairs, ["Kjøkkensjef (færre enn 10 ansatte)"]) == [("Kokk", "5120"), ("Souschef", "3434")]
     assert unlike(pairs, []) == pairs
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Kokk til barnehage", "5120"),  # not 5311 Barnehage- og skolefritidsassistenter
+        ("Baker (heltid) i barnehage", "7512"),  # a parenthesis and a place of work
+        ("Renholder hos Rema 1000", "9112"),
+        ("Sykepleier til sykehjem", "2223"),
+    ],
+)
+def test_the_place_of_work_in_an_ad_title_is_evidence_not_the_occupation(
+    clf: TitleClassifier, title: str, code: str
+) -> None:
+    guess = clf.map(title)
+    assert guess is not None and guess[0] == code, (title, guess)
+
+
+def test_an_answer_does_not_depend_on_what_was_asked_before(clf: TitleClassifier) -> None:
+    """The model reads the title as written besides its stemmed words, so two spellings of one word are two
+    questions: the answers are kept per reading, not per word key."""
+    a, b = "hjelpeomviser", "hjelpeomvisere"  # one word key, two readings the model answers differently
+    fresh_a = TitleClassifier(vocabulary(), styrk_names()).classify(
+        a
+    )  # the fitted model is shared, not refitted
+    fresh_b = TitleClassifier(vocabulary(), styrk_names()).classify(b)
+    assert parse(a).key == parse(b).key and fresh_a != fresh_b, (
+        "pick another pair: this one no longer differs"
+    )
+    asked = TitleClassifier(vocabulary(), styrk_names())
+    assert (asked.classify(b), asked.classify(a)) == (fresh_b, fresh_a)
