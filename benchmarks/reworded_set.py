@@ -56,9 +56,7 @@ def reword(
             train.append((title, code))
     all_synonyms = load_synonyms()
     synonyms = unlike(all_synonyms, (t for ts in held.values() for t in ts))
-    by_word: dict[str, str] = {}
-    for word, unit in all_synonyms:
-        by_word.setdefault(normalise_title(word), unit)
+    by_word = bench.synonym_units()
     counts = {"titles": 0, "titles_reworded": 0}
 
     def new_title(title: str, code: str | None, side: str) -> str:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching import bench  # noqa: E402
-from matching.titles import TitleClassifier, load_synonyms, normalise_title  # noqa: E402
+from matching.titles import TitleClassifier, normalise_title  # noqa: E402
 
 REFDATA = ROOT / "core" / "refdata"
 DEV = ROOT.parent / "shared" / "bench" / "dev"
@@ -62,14 +62,12 @@ def _kind(got: tuple[str, float] | None, unit: str) -> str:
 
 
 def known_titles(dev: Path) -> dict[str, str]:
-    by_word: dict[str, str] = {}
-    for word, unit in load_synonyms():
-        by_word.setdefault(normalise_title(word), unit)
+    by_word = bench.synonym_units()
     out: dict[str, str] = {}
     for person in bench.read_jsonl(dev / "candidates.jsonl"):
         for t in person["wanted_occupations"] + [e["title"] for e in person["experience"]]:
-            if normalise_title(t) in by_word:
-                out[t] = by_word[normalise_title(t)]
+            if unit := by_word.get(normalise_title(t)):
+                out[t] = unit
     for o in bench.read_jsonl(dev / "openings.jsonl"):
         if o.get("styrk08"):
             out.setdefault(o["title"], o["styrk08"])

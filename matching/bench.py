@@ -22,6 +22,7 @@ from matching.engine import Matcher
 from matching.feasibility import satisfies_licences
 from matching.model import CandidateProfile, Opening
 from matching.scoring import Geo
+from matching.titles import load_synonyms, normalise_title
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -44,6 +45,15 @@ def read_title_tsv(path: str | Path) -> list[tuple[str, str]]:
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["tittel", "styrk08"]:
         raise ValueError("første linje må være tittel<TAB>styrk08")
     return [(r[0].strip(), r[1].strip()) for r in rows[1:] if len(r) >= 2 and r[0].strip() and r[1].strip()]
+
+
+def synonym_units() -> dict[str, str]:
+    """The project's synonym list read exactly: normalised title → unit group (the first listing wins). What a
+    bench title "is" when the set does not say, for the sets built from the dev set (benchmarks/)."""
+    units: dict[str, str] = {}
+    for word, unit in load_synonyms():
+        units.setdefault(normalise_title(word), unit)
+    return units
 
 
 def load_geo(path: str | Path) -> Geo:

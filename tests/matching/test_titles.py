@@ -164,9 +164,8 @@ def test_an_answer_does_not_depend_on_what_was_asked_before(clf: TitleClassifier
     """The model reads the title as written besides its stemmed words, so two spellings of one word are two
     questions: the answers are kept per reading, not per word key."""
     a, b = "hjelpeomviser", "hjelpeomvisere"  # one word key, two readings the model answers differently
-    fresh_a = TitleClassifier(vocabulary(), styrk_names()).classify(
-        a
-    )  # the fitted model is shared, not refitted
+    # each a classifier of its own, asked once (the fitted model is shared between them, not refitted)
+    fresh_a = TitleClassifier(vocabulary(), styrk_names()).classify(a)
     fresh_b = TitleClassifier(vocabulary(), styrk_names()).classify(b)
     assert parse(a).key == parse(b).key and fresh_a != fresh_b, (
         "pick another pair: this one no longer differs"
